@@ -1,0 +1,36 @@
+/**
+ * The one error type for bad input. Its message always reads
+ * `<path>: <field> <value> is not valid[ <context>]: <what is allowed>`,
+ * so a user can find the construct, the prop and the fix from one line.
+ */
+export class ValidationError extends Error {
+  /** Construct path (or another locator such as `planner`) the bad input was given to. */
+  public readonly path: string;
+  /** The prop or field that holds the bad value. */
+  public readonly field: string;
+  /** The bad value as given. */
+  public readonly value: unknown;
+  /** What is allowed instead. */
+  public readonly allowed: string;
+
+  constructor(path: string, field: string, value: unknown, allowed: string, context?: string) {
+    super(`${path}: ${field} ${formatValue(value)} is not valid${context ? ` ${context}` : ""}: ${allowed}`);
+    this.name = "ValidationError";
+    this.path = path;
+    this.field = field;
+    this.value = value;
+    this.allowed = allowed;
+  }
+}
+
+/** Formats a value for an error message: strings quoted, arrays and objects as JSON. */
+export function formatValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === undefined) return "(missing)";
+  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}

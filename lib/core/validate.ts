@@ -1,0 +1,103 @@
+import { cidrProblem } from "./cidr";
+import { ValidationError } from "./errors";
+
+/** Options of a {@link Validator}. */
+export interface ValidatorOptions {
+  /**
+   * Returns true for values that are not known until apply (cdktf tokens). Such values are
+   * skipped by every rule, since they cannot be checked at synth.
+   * Constructs pass cdktf's `Token.isUnresolved`; this module stays free of cdktf.
+   * @default - no value is treated as unresolved
+   */
+  readonly isUnresolved?: (value: unknown) => boolean;
+}
+
+/**
+ * Validation rules that read the same way everywhere. Each method throws a
+ * {@link ValidationError} `<path>: <field> <value> is not valid: <allowed>` when its rule fails,
+ * and returns the value otherwise, so checks can be written inline:
+ *
+ * ```ts
+ * const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
+ * const nodes = v.integer("nodes", props.nodes, { min: 1, max: 100 });
+ * ```
+ */
+export class Validator {
+  private readonly isUnresolved: (value: unknown) => boolean;
+
+  constructor(public readonly path: string, options: ValidatorOptions = {}) {
+    this.isUnresolved = options.isUnresolved ?? (() => false);
+  }
+
+  /** Throws unless `ok`; `allowed` says what would be valid. */
+  check(ok: boolean, field: string, value: unknown, allowed: string, context?: string): void {
+    if (!ok && !this.isUnresolved(value)) throw new ValidationError(this.path, field, value, allowed, context);
+  }
+
+  /** Throws unconditionally (for rules whose condition is computed elsewhere). */
+  fail(field: string, value: unknown, allowed: string, context?: string): never {
+    throw new ValidationError(this.path, field, value, allowed, context);
+  }
+
+  /** A whole number in [min, max]. */
+  integer(field: string, value: number, range: { min?: number; max?: number } = {}): number {
+    if (this.isUnresolved(value)) return value;
+    const { min, max } = range;
+    const ok = Number.isInteger(value) && (min === undefined || value >= min) && (max === undefined || value <= max);
+    this.check(ok, field, value, `use a whole number${describeRange(min, max)}`);
+    return value;
+  }
+
+  /** A finite number in [min, max]. */
+  number(field: string, value: number, range: { min?: number; max?: number } = {}): number {
+    if (this.isUnresolved(value)) return value;
+    const { min, max } = range;
+    const ok = Number.isFinite(value) && (min === undefined || value >= min) && (max === undefined || value <= max);
+    this.check(ok, field, value, `use a number${describeRange(min, max)}`);
+    return value;
+  }
+
+  /** One of a fixed set of values. */
+  oneOf<T>(field: string, value: T, allowed: readonly T[], context?: string): T {
+    this.check(allowed.includes(value), field, value, `use one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`, context);
+    return value;
+  }
+
+  /** A string matching `pattern`; `description` says in words what matches. */
+  matches(field: string, value: string, pattern: RegExp, description: string): string {
+    this.check(typeof value === "string" && pattern.test(value), field, value, description);
+    return value;
+  }
+
+  /** A non-empty string. */
+  nonEmpty(field: string, value: string): string {
+    this.check(typeof value === "string" && value.trim().length > 0, field, value, "use a non-empty string");
+    return value;
+  }
+
+  /** A non-empty array. */
+  nonEmptyList<T>(field: string, value: readonly T[]): readonly T[] {
+    this.check(Array.isArray(value) && value.length > 0, field, value, "use a list with at least one entry");
+    return value;
+  }
+
+  /** A canonical IPv4 CIDR, optionally with a prefix length in [minPrefix, maxPrefix]. */
+  cidr(field: string, value: string, prefix: { min?: number; max?: number } = {}): string {
+    if (this.isUnresolved(value)) return value;
+    const problem = typeof value === "string" ? cidrProblem(value) : "expected an IPv4 CIDR such as 10.0.0.0/16";
+    if (problem) this.fail(field, value, problem);
+    const p = Number(value.split("/")[1]);
+    const { min, max } = prefix;
+    if ((min !== undefined && p < min) || (max !== undefined && p > max)) {
+      this.fail(field, value, `use a prefix length${describeRange(min, max)}`);
+    }
+    return value;
+  }
+}
+
+function describeRange(min?: number, max?: number): string {
+  if (min !== undefined && max !== undefined) return ` from ${min} to ${max}`;
+  if (min !== undefined) return ` of at least ${min}`;
+  if (max !== undefined) return ` of at most ${max}`;
+  return "";
+}
