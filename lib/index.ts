@@ -1,4 +1,6 @@
-import { App } from "cdktf";
-import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import data from "./catalog/data/x.json";
-export const x = [App, Vpc, data];
+/**
+ * cdktf-hybrid-gpu: the one public entry point. Everything a user needs is exported here.
+ */
+export * from "./core";
+export * from "./catalog";
+export * from "./planner";

@@ -107,6 +107,9 @@ export function overlaps(a: Cidr | string, b: Cidr | string): boolean {
   return x.network <= lastAddress(y) && y.network <= lastAddress(x);
 }
 
+/** Most blocks one {@link split} call returns. */
+export const MAX_SPLIT = 65_536;
+
 /**
  * Splits a block into consecutive sub-blocks of `newPrefix`, in address order.
  * `count` limits how many are returned (default: all of them).
@@ -116,8 +119,9 @@ export function split(block: Cidr | string, newPrefix: number, count?: number): 
   if (!Number.isInteger(newPrefix) || newPrefix < b.prefix || newPrefix > 32) {
     throw new RangeError(`cannot split ${formatCidr(b)} into /${newPrefix} blocks: use a prefix from ${b.prefix} to 32`);
   }
-  const available = blockSize(newPrefix - b.prefix);
+  const available = 2 ** (newPrefix - b.prefix);
   const n = count ?? available;
+  if (n > MAX_SPLIT) throw new RangeError(`${formatCidr(b)} split into /${newPrefix} gives ${n} blocks: pass a count of at most ${MAX_SPLIT}`);
   if (n > available) {
     throw new RangeError(`${formatCidr(b)} holds only ${available} /${newPrefix} blocks, ${n} were asked for`);
   }

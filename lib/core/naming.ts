@@ -89,15 +89,15 @@ export function nameFromPath(path: string, rule: NameRule): string {
 
 /** Why a given name breaks `rule`, or undefined when it is valid. */
 export function nameProblem(name: string, rule: NameRule): string | undefined {
-  const what = `a ${rule.label} name`;
+  const what = `${rule.label} names`;
   if (name.length < rule.minLength || name.length > rule.maxLength) {
-    return `${what} has ${rule.minLength} to ${rule.maxLength} characters`;
+    return `${what} have ${rule.minLength} to ${rule.maxLength} characters`;
   }
   const bad = [...name].find((ch) => !rule.char.test(ch));
   if (bad !== undefined) return `${what} may not contain ${JSON.stringify(bad)} (allowed: ${describeChars(rule.char)})`;
-  if (rule.lowercase && name !== name.toLowerCase()) return `${what} must be lowercase`;
+  if (rule.lowercase && name !== name.toLowerCase()) return `${what} are lowercase`;
   if (rule.alnumEnds && !/^[A-Za-z0-9].*[A-Za-z0-9]$|^[A-Za-z0-9]$/.test(name)) {
-    return `${what} must start and end with a letter or digit`;
+    return `${what} start and end with a letter or digit`;
   }
   return undefined;
 }

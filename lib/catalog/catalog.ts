@@ -1,0 +1,107 @@
+import type { FabricKind, GpuCloud } from "../core/types";
+import data from "./data/catalog.json";
+import type { CatalogData, CatalogSource, Offering, OfferingLocation } from "./types";
+
+/** The committed catalog (see `scripts/update-catalog.ts`). */
+export const CATALOG: CatalogData = data as CatalogData;
+
+/** One value or a list of values, any of which matches. */
+export type OneOrMany<T> = T | readonly T[];
+
+/** Criteria for {@link findOfferings}; every given field must match. */
+export interface OfferingQuery {
+  /** Cloud(s). @default - any */
+  readonly cloud?: OneOrMany<GpuCloud>;
+  /** Instance type(s) or VM size(s), exact (case-insensitive). @default - any */
+  readonly instanceType?: OneOrMany<string>;
+  /** Accelerator name(s), e.g. `H100` (case-insensitive). @default - any */
+  readonly accelerator?: OneOrMany<string>;
+  /** Exactly this many GPUs per node. @default - any */
+  readonly gpusPerNode?: number;
+  /** At least this many GPUs per node. @default - any */
+  readonly minGpusPerNode?: number;
+  /** At least this much memory per GPU, in GiB. @default - any */
+  readonly minGpuMemoryGiB?: number;
+  /** At least this much host memory per node, in GiB. @default - any */
+  readonly minMemoryGiB?: number;
+  /** Fabric kind(s). @default - any */
+  readonly fabric?: OneOrMany<FabricKind>;
+  /** At least this much fabric bandwidth per node, in Gbit/s. @default - any */
+  readonly minFabricGbps?: number;
+  /** Region(s): offerings keep only their locations in these regions. @default - any */
+  readonly region?: OneOrMany<string>;
+  /** AWS zone ID(s): offerings keep only their locations in these zones. @default - any */
+  readonly zone?: OneOrMany<string>;
+}
+
+function list<T>(v: OneOrMany<T> | undefined): readonly T[] | undefined {
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? (v as readonly T[]) : [v as T];
+}
+
+function matchesText(value: string, wanted: readonly string[] | undefined): boolean {
+  return wanted === undefined || wanted.some((w) => w.toLowerCase() === value.toLowerCase());
+}
+
+/**
+ * Offerings that match every given criterion, in catalog order (cloud, then type). When the query
+ * names regions or zones, each offering's `locations` is narrowed to them, and offerings sold in
+ * none of them are left out.
+ */
+export function findOfferings(query: OfferingQuery = {}, catalog: CatalogData = CATALOG): Offering[] {
+  const clouds = list(query.cloud);
+  const types = list(query.instanceType);
+  const accelerators = list(query.accelerator);
+  const fabrics = list(query.fabric);
+  const regions = list(query.region);
+  const zones = list(query.zone);
+  const out: Offering[] = [];
+  for (const o of catalog.offerings) {
+    if (clouds && !clouds.includes(o.cloud)) continue;
+    if (!matchesText(o.instanceType, types)) continue;
+    if (!matchesText(o.accelerator, accelerators)) continue;
+    if (query.gpusPerNode !== undefined && o.gpusPerNode !== query.gpusPerNode) continue;
+    if (query.minGpusPerNode !== undefined && o.gpusPerNode < query.minGpusPerNode) continue;
+    if (query.minGpuMemoryGiB !== undefined && o.gpuMemoryGiB < query.minGpuMemoryGiB) continue;
+    if (query.minMemoryGiB !== undefined && o.memoryGiB < query.minMemoryGiB) continue;
+    if (fabrics && !fabrics.includes(o.fabric.kind)) continue;
+    if (query.minFabricGbps !== undefined && o.fabric.gbpsPerNode < query.minFabricGbps) continue;
+    if (regions || zones) {
+      const locations = o.locations.filter(
+        (l: OfferingLocation) => matchesText(l.region, regions) && (zones === undefined || (l.zone !== undefined && matchesText(l.zone, zones))),
+      );
+      if (locations.length === 0) continue;
+      out.push({ ...o, locations });
+    } else {
+      out.push(o);
+    }
+  }
+  return out;
+}
+
+/** The offering of an instance type or VM size (case-insensitive), or undefined. */
+export function getOffering(instanceType: string, catalog: CatalogData = CATALOG): Offering | undefined {
+  return catalog.offerings.find((o) => o.instanceType.toLowerCase() === instanceType.toLowerCase());
+}
+
+/** Names of the accelerators that at least one offering carries, sorted. */
+export function offeredAccelerators(catalog: CatalogData = CATALOG): string[] {
+  return [...new Set(catalog.offerings.map((o) => o.accelerator))].sort();
+}
+
+/** Regions that sell at least one offering of a cloud (or of any cloud), sorted. */
+export function catalogRegions(cloud?: GpuCloud, catalog: CatalogData = CATALOG): string[] {
+  const regions = catalog.offerings.filter((o) => cloud === undefined || o.cloud === cloud).flatMap((o) => o.locations.map((l) => l.region));
+  return [...new Set(regions)].sort();
+}
+
+/** AWS zone IDs the catalog records, sorted. */
+export function catalogZones(catalog: CatalogData = CATALOG): string[] {
+  const zones = catalog.offerings.flatMap((o) => o.locations.flatMap((l) => (l.zone ? [l.zone] : [])));
+  return [...new Set(zones)].sort();
+}
+
+/** When the catalog was built and how old its prices are, per source. */
+export function catalogDate(catalog: CatalogData = CATALOG): { builtAt: string; sources: readonly CatalogSource[] } {
+  return { builtAt: catalog.builtAt, sources: catalog.sources };
+}

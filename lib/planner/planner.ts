@@ -1,0 +1,274 @@
+import { CATALOG, catalogRegions, catalogZones, offeredAccelerators } from "../catalog/catalog";
+import type { CatalogData, Offering, OfferingLocation } from "../catalog/types";
+import { ValidationError } from "../core/errors";
+import type { GpuCloud } from "../core/types";
+import { Validator } from "../core/validate";
+import type { Interconnect, Placement, PlacementPlan, RejectedCandidate, Requirements } from "./types";
+
+const CLOUDS: readonly GpuCloud[] = ["aws", "azure"];
+const INTERCONNECTS: readonly Interconnect[] = ["required", "preferred", "none"];
+
+/**
+ * Most VMs one Azure scale set holds with a single placement group, which InfiniBand needs
+ * (Azure docs, "Set up InfiniBand"; a support request can raise it to 300).
+ */
+export const AZURE_MAX_NODES_PER_CLUSTER = 100;
+
+/** Most GPUs one request may ask for; a guard against typos such as 30000 for 300. */
+export const MAX_GPUS = 10_000;
+
+/** The path planner errors are reported under. */
+const WHERE = "planner";
+
+/** Thrown when requirements are valid but no offering meets them all. */
+export class NoPlacementError extends ValidationError {
+  /** Every candidate and why it was ruled out. */
+  public readonly rejected: readonly RejectedCandidate[];
+  /** Best placements found by relaxing one requirement at a time, each with what was relaxed. */
+  public readonly alternatives: readonly { relaxed: string; placement: Placement }[];
+
+  constructor(requirements: Requirements, rejected: readonly RejectedCandidate[], alternatives: readonly { relaxed: string; placement: Placement }[]) {
+    super(WHERE, "requirements", requirements, "no offering meets them all");
+    this.name = "NoPlacementError";
+    this.rejected = rejected;
+    this.alternatives = alternatives;
+    const closest = alternatives.map((a) => `${a.relaxed}: ${describePlacement(a.placement)}`).join("; ");
+    // The candidates that came nearest are those ruled out last: by location, price or budget.
+    const nearest = [...rejected].sort((a, b) => (b.region ? 1 : 0) - (a.region ? 1 : 0)).slice(0, 3);
+    this.message =
+      `${WHERE}: no placement meets ${describeRequirements(requirements)}: ${rejected.length} candidates rejected, ` +
+      `e.g. ${nearest.map(describeRejection).join("; ")}. Closest feasible: ${closest || "none"}`;
+  }
+}
+
+/**
+ * Ranks every way the catalog can meet `requirements`, cheapest first (ties: fewer nodes, more
+ * fabric bandwidth, then cloud, region, zone and type in name order, so the ranking is stable),
+ * and lists every rejected candidate with a one-line reason.
+ *
+ * @throws ValidationError for malformed requirements (naming the field and what is allowed)
+ * @throws NoPlacementError when no offering meets them, with the closest feasible alternatives
+ */
+export function planPlacements(requirements: Requirements, catalog: CatalogData = CATALOG): PlacementPlan {
+  validateRequirements(requirements, catalog);
+  const plan = rank(requirements, catalog);
+  if (plan.placements.length === 0) {
+    throw new NoPlacementError(requirements, plan.rejected, alternatives(requirements, catalog));
+  }
+  return plan;
+}
+
+function validateRequirements(r: Requirements, catalog: CatalogData): void {
+  const v = new Validator(WHERE);
+  v.integer("gpus", r.gpus, { min: 1, max: MAX_GPUS });
+  if (r.accelerator !== undefined) {
+    const offered = offeredAccelerators(catalog);
+    const asked = Array.isArray(r.accelerator) ? (r.accelerator as readonly string[]) : [r.accelerator as string];
+    v.check(asked.length > 0, "accelerator", r.accelerator, `use one or more of ${offered.join(", ")}`);
+    for (const a of asked) {
+      const known = offered.some((o) => o.toLowerCase() === String(a).toLowerCase());
+      v.check(known, "accelerator", a, `use one of ${offered.join(", ")} (closest: ${closest(String(a), offered).join(", ")})`);
+    }
+  }
+  if (r.minGpuMemoryGiB !== undefined) v.number("minGpuMemoryGiB", r.minGpuMemoryGiB, { min: 0 });
+  if (r.memoryGiB !== undefined) v.number("memoryGiB", r.memoryGiB, { min: 0 });
+  if (r.maxUsdPerHour !== undefined) {
+    v.check(Number.isFinite(r.maxUsdPerHour) && r.maxUsdPerHour > 0, "maxUsdPerHour", r.maxUsdPerHour, "use a price above 0 in USD per hour");
+  }
+  if (r.interconnect !== undefined) v.oneOf("interconnect", r.interconnect, INTERCONNECTS);
+  if (r.clouds !== undefined) {
+    v.check(Array.isArray(r.clouds) && r.clouds.length > 0, "clouds", r.clouds, `use at least one of ${CLOUDS.map((c) => JSON.stringify(c)).join(", ")}`);
+    for (const c of r.clouds) v.oneOf("clouds", c, CLOUDS);
+  }
+  if (r.regions !== undefined) {
+    v.check(Array.isArray(r.regions) && r.regions.length > 0, "regions", r.regions, "use at least one region, or leave regions out to allow any");
+    const known = catalogRegions(undefined, catalog);
+    for (const region of r.regions) {
+      v.check(known.includes(region), "regions", region, `use a region the catalog knows (closest: ${closest(region, known).join(", ")})`);
+    }
+  }
+  if (r.zones !== undefined) {
+    v.check(Array.isArray(r.zones) && r.zones.length > 0, "zones", r.zones, "use at least one AWS zone ID, or leave zones out to allow any");
+    const known = catalogZones(catalog);
+    for (const zone of r.zones) {
+      v.check(known.includes(zone), "zones", zone, `use an AWS zone ID the catalog knows, e.g. use1-az4 (closest: ${closest(zone, known).join(", ")})`);
+    }
+  }
+}
+
+/** The ranking without validation or errors: used for the plan and for its relaxations. */
+function rank(r: Requirements, catalog: CatalogData): PlacementPlan {
+  const interconnect = r.interconnect ?? "required";
+  const spot = r.spot ?? false;
+  const accelerators = r.accelerator === undefined ? undefined : (Array.isArray(r.accelerator) ? r.accelerator : [r.accelerator]).map((a: string) => a.toLowerCase());
+  const rejected: RejectedCandidate[] = [];
+  const feasible: Placement[] = [];
+
+  for (const o of catalog.offerings) {
+    const nodes = Math.ceil(r.gpus / o.gpusPerNode);
+    const why = offeringProblem(o, r, nodes, interconnect, accelerators);
+    if (why) {
+      rejected.push({ cloud: o.cloud, instanceType: o.instanceType, reason: why });
+      continue;
+    }
+    for (const l of o.locations) {
+      const price = spot ? l.spotUsdPerHour : l.usdPerHour;
+      const total = price === undefined ? undefined : round(price * nodes);
+      const problem = locationProblem(l, r, spot, nodes, price, total);
+      if (problem) {
+        rejected.push({ cloud: o.cloud, instanceType: o.instanceType, region: l.region, ...(l.zone ? { zone: l.zone } : {}), reason: problem });
+        continue;
+      }
+      feasible.push({
+        rank: 0,
+        cloud: o.cloud,
+        region: l.region,
+        ...(l.zone ? { zone: l.zone } : {}),
+        instanceType: o.instanceType,
+        accelerator: o.accelerator,
+        gpusPerNode: o.gpusPerNode,
+        nodes,
+        gpus: nodes * o.gpusPerNode,
+        gpuMemoryGiB: o.gpuMemoryGiB,
+        memoryGiB: nodes * o.memoryGiB,
+        spot,
+        usdPerNodeHour: price!,
+        usdPerHour: total!,
+        fabric: { kind: o.fabric.kind, interfaces: o.fabric.interfaces, gbpsPerNode: o.fabric.gbpsPerNode },
+        fabricGbpsPerNode: o.fabric.gbpsPerNode,
+      });
+    }
+  }
+
+  const tier = (p: Placement) => (interconnect === "preferred" && p.nodes > 1 && p.fabric.kind === "none" ? 1 : 0);
+  feasible.sort(
+    (a, b) =>
+      tier(a) - tier(b) ||
+      a.usdPerHour - b.usdPerHour ||
+      a.nodes - b.nodes ||
+      b.fabricGbpsPerNode - a.fabricGbpsPerNode ||
+      text(a.cloud, b.cloud) ||
+      text(a.region, b.region) ||
+      text(a.zone ?? "", b.zone ?? "") ||
+      text(a.instanceType, b.instanceType),
+  );
+  return { placements: feasible.map((p, i) => ({ ...p, rank: i + 1 })), rejected };
+}
+
+function offeringProblem(o: Offering, r: Requirements, nodes: number, interconnect: Interconnect, accelerators: string[] | undefined): string | undefined {
+  if (r.clouds && !r.clouds.includes(o.cloud)) return `cloud ${o.cloud} is not in clouds [${r.clouds.join(", ")}]`;
+  if (accelerators && !accelerators.includes(o.accelerator.toLowerCase())) {
+    return `accelerator ${o.accelerator} is not ${accelerators.length === 1 ? r.accelerator : `one of [${accelerators.join(", ")}]`}`;
+  }
+  if (r.minGpuMemoryGiB !== undefined && o.gpuMemoryGiB < r.minGpuMemoryGiB) {
+    return `${o.gpuMemoryGiB} GiB per GPU is less than minGpuMemoryGiB ${r.minGpuMemoryGiB}`;
+  }
+  if (interconnect === "required" && nodes > 1 && o.fabric.kind === "none") {
+    return `needs ${nodes} nodes but has no node-to-node fabric (interconnect: required)`;
+  }
+  if (o.cloud === "azure" && nodes > AZURE_MAX_NODES_PER_CLUSTER) {
+    return `needs ${nodes} nodes; one Azure scale set with a single placement group holds at most ${AZURE_MAX_NODES_PER_CLUSTER}`;
+  }
+  if (r.memoryGiB !== undefined && nodes * o.memoryGiB < r.memoryGiB) {
+    return `${nodes} node(s) x ${o.memoryGiB} GiB = ${nodes * o.memoryGiB} GiB host memory is less than memoryGiB ${r.memoryGiB}`;
+  }
+  return undefined;
+}
+
+function locationProblem(l: OfferingLocation, r: Requirements, spot: boolean, nodes: number, price: number | undefined, total: number | undefined): string | undefined {
+  if (r.regions && !r.regions.includes(l.region)) return `region ${l.region} is not in regions [${r.regions.join(", ")}]`;
+  if (r.zones) {
+    if (l.zone === undefined) return "the catalog prices this offering per region, not per zone, so it cannot meet zones";
+    if (!r.zones.includes(l.zone)) return `zone ${l.zone} is not in zones [${r.zones.join(", ")}]`;
+  } else if (l.localZone) {
+    return `zone ${l.zone} is a Local Zone, which needs an opt-in: name it in zones to allow it`;
+  }
+  if (price === undefined) return `the catalog has no ${spot ? "spot" : "on-demand"} price here`;
+  if (r.maxUsdPerHour !== undefined && total! > r.maxUsdPerHour) {
+    return `${nodes} node(s) x $${price}/h = $${total}/h is more than maxUsdPerHour ${r.maxUsdPerHour}`;
+  }
+  return undefined;
+}
+
+/** Relaxes one requirement at a time and returns the best placement each relaxation allows. */
+function alternatives(r: Requirements, catalog: CatalogData): { relaxed: string; placement: Placement }[] {
+  const relaxations: [string, Requirements | undefined][] = [
+    ["without maxUsdPerHour", r.maxUsdPerHour !== undefined ? { ...r, maxUsdPerHour: undefined } : undefined],
+    ["in any region", r.regions !== undefined ? { ...r, regions: undefined } : undefined],
+    ["in any zone", r.zones !== undefined ? { ...r, zones: undefined } : undefined],
+    ["on any cloud", r.clouds !== undefined ? { ...r, clouds: undefined } : undefined],
+    ["with any accelerator", r.accelerator !== undefined ? { ...r, accelerator: undefined } : undefined],
+    ["without minGpuMemoryGiB", r.minGpuMemoryGiB !== undefined ? { ...r, minGpuMemoryGiB: undefined } : undefined],
+    ["without memoryGiB", r.memoryGiB !== undefined ? { ...r, memoryGiB: undefined } : undefined],
+    ["on-demand instead of spot", r.spot ? { ...r, spot: false } : undefined],
+    ["spot instead of on-demand", !r.spot ? { ...r, spot: true } : undefined],
+    ["with interconnect: none", (r.interconnect ?? "required") !== "none" ? { ...r, interconnect: "none" } : undefined],
+  ];
+  const out: { relaxed: string; placement: Placement }[] = [];
+  for (const [relaxed, req] of relaxations) {
+    if (!req) continue;
+    const best = rank(req, catalog).placements[0];
+    if (best) out.push({ relaxed, placement: best });
+  }
+  if (out.length === 0) {
+    const best = rank({ gpus: r.gpus, interconnect: r.interconnect }, catalog).placements[0];
+    if (best) out.push({ relaxed: `keeping only gpus${r.interconnect ? " and interconnect" : ""}`, placement: best });
+  }
+  return out;
+}
+
+/** One line for a placement, e.g. `4 x p5.48xlarge (32 x H100) in aws us-east-1/use1-az2 at $220.16/h`. */
+export function describePlacement(p: Placement): string {
+  const where = `${p.cloud} ${p.region}${p.zone ? `/${p.zone}` : ""}`;
+  return `${p.nodes} x ${p.instanceType} (${p.gpus} x ${p.accelerator}) in ${where} at $${p.usdPerHour}/h${p.spot ? " spot" : ""}`;
+}
+
+/** One line for a rejection, e.g. `aws p3.2xlarge: needs 30 nodes but has no node-to-node fabric`. */
+export function describeRejection(c: RejectedCandidate): string {
+  const where = c.region ? ` in ${c.region}${c.zone ? `/${c.zone}` : ""}` : "";
+  return `${c.cloud} ${c.instanceType}${where}: ${c.reason}`;
+}
+
+/** One line for requirements, e.g. `30 GPUs (H100), 256 GiB memory, max $100/h`. */
+export function describeRequirements(r: Requirements): string {
+  const parts = [`${r.gpus} GPUs${r.accelerator !== undefined ? ` (${[r.accelerator].flat().join(" or ")})` : ""}`];
+  if (r.minGpuMemoryGiB !== undefined) parts.push(`>= ${r.minGpuMemoryGiB} GiB per GPU`);
+  if (r.memoryGiB !== undefined) parts.push(`${r.memoryGiB} GiB memory`);
+  if (r.interconnect !== undefined) parts.push(`interconnect ${r.interconnect}`);
+  if (r.clouds !== undefined) parts.push(`clouds [${r.clouds.join(", ")}]`);
+  if (r.regions !== undefined) parts.push(`regions [${r.regions.join(", ")}]`);
+  if (r.zones !== undefined) parts.push(`zones [${r.zones.join(", ")}]`);
+  if (r.spot) parts.push("spot");
+  if (r.maxUsdPerHour !== undefined) parts.push(`max $${r.maxUsdPerHour}/h`);
+  return parts.join(", ");
+}
+
+/** The known names closest to `wanted` by edit distance (at most three). */
+function closest(wanted: string, known: readonly string[]): string[] {
+  const w = wanted.toLowerCase();
+  return [...known]
+    .map((k) => ({ k, d: editDistance(w, k.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d || text(a.k, b.k))
+    .slice(0, 3)
+    .map((x) => x.k);
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+function round(usd: number): number {
+  return Math.round(usd * 10_000) / 10_000;
+}
+
+function text(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

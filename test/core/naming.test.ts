@@ -1,0 +1,46 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { NAME_RULES, deriveName, nameFromPath, nameProblem, shortHash } from "../../lib/core/naming";
+
+describe("deriveName", () => {
+  it("joins construct ids and drops Default", () => {
+    expect(deriveName(["team-a", "Training", "Default"], NAME_RULES.awsIamRole)).toBe("team-a-Training");
+    expect(nameFromPath("platform/Hybrid Net/Vpc", NAME_RULES.azureVirtualNetwork)).toBe("platform-Hybrid-Net-Vpc");
+  });
+  it("makes S3 bucket names lowercase, hashed and globally unique", () => {
+    const name = deriveName(["Team_A", "Data.Bucket"], NAME_RULES.awsS3Bucket);
+    expect(name).toBe(`team-a-data-bucket-${shortHash("Team_A/Data.Bucket")}`);
+    expect(nameProblem(name, NAME_RULES.awsS3Bucket)).toBeUndefined();
+  });
+  it("makes storage account names alphanumeric and at most 24 characters", () => {
+    const name = deriveName(["ml-platform-prod", "training-logs"], NAME_RULES.azureStorageAccount);
+    expect(name).toMatch(/^[a-z0-9]{3,24}$/);
+    expect(name.endsWith(shortHash("ml-platform-prod/training-logs"))).toBe(true);
+  });
+  it("cuts long names and keeps them distinct with a hash", () => {
+    const a = deriveName(["x".repeat(100), "a"], NAME_RULES.awsIamRole);
+    const b = deriveName(["x".repeat(100), "b"], NAME_RULES.awsIamRole);
+    expect(a).toHaveLength(64);
+    expect(a).not.toBe(b);
+  });
+  it("always gives a valid name, deterministically, for any rule and any input", () => {
+    const rules = Object.values(NAME_RULES);
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 40 }), { minLength: 1, maxLength: 6 }), fc.constantFrom(...rules), (parts, rule) => {
+        const name = deriveName(parts, rule);
+        expect(nameProblem(name, rule)).toBeUndefined();
+        expect(deriveName(parts, rule)).toBe(name);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("nameProblem", () => {
+  it("explains each broken rule", () => {
+    expect(nameProblem("ab", NAME_RULES.awsS3Bucket)).toBe("S3 bucket names have 3 to 63 characters");
+    expect(nameProblem("my_bucket", NAME_RULES.awsS3Bucket)).toBe('S3 bucket names may not contain "_" (allowed: a-z0-9-)');
+    expect(nameProblem("-bucket", NAME_RULES.awsS3Bucket)).toBe("S3 bucket names start and end with a letter or digit");
+    expect(nameProblem("MyAccount", NAME_RULES.azureStorageAccount)).toBe('storage account names may not contain "M" (allowed: a-z0-9)');
+  });
+});
