@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { ACCELERATORS, findAccelerator } from "../../lib/catalog/accelerators";
+import { CATALOG, catalogDate, catalogRegions, catalogZones, findOfferings, getOffering, offeredAccelerators } from "../../lib/catalog/catalog";
+
+describe("accelerators", () => {
+  it("has the models the library targets, with memory and board power", () => {
+    for (const name of ["H100", "H200", "B200", "A100", "A100-80GB", "L40S", "A10G", "V100"]) {
+      const a = ACCELERATORS[name]!;
+      expect(a.memoryGiB).toBeGreaterThan(0);
+      expect(a.tdpWatts).toBeGreaterThan(0);
+      expect(a.source).not.toBe("");
+    }
+    expect(ACCELERATORS.H100).toMatchObject({ memoryGiB: 80, tdpWatts: 700 });
+    expect(ACCELERATORS.B200).toMatchObject({ memoryGiB: 180, tdpWatts: 1000 });
+    expect(ACCELERATORS.A100).toMatchObject({ memoryGiB: 40, tdpWatts: 400 });
+  });
+  it("finds an accelerator ignoring case", () => {
+    expect(findAccelerator("h100")?.name).toBe("H100");
+    expect(findAccelerator("a100-80gb")?.name).toBe("A100-80GB");
+    expect(findAccelerator("H1000")).toBeUndefined();
+  });
+  it("every offering's accelerator is in the table", () => {
+    for (const o of CATALOG.offerings) expect(ACCELERATORS[o.accelerator], o.instanceType).toBeDefined();
+  });
+});
+
+describe("offerings", () => {
+  it.each([
+    ["p5.48xlarge", { cloud: "aws", accelerator: "H100", gpusPerNode: 8, gpuMemoryGiB: 80, vCpus: 192, memoryGiB: 2048, fabric: { kind: "efa", interfaces: 32, gbpsPerNode: 3200, networkCards: 32 } }],
+    ["p5e.48xlarge", { accelerator: "H200", gpusPerNode: 8, gpuMemoryGiB: 141, fabric: { kind: "efa", interfaces: 32, gbpsPerNode: 3200 } }],
+    ["p5en.48xlarge", { accelerator: "H200", gpusPerNode: 8, fabric: { kind: "efa", interfaces: 16, gbpsPerNode: 3200, networkCards: 16 } }],
+    ["p4d.24xlarge", { accelerator: "A100", gpusPerNode: 8, gpuMemoryGiB: 40, fabric: { kind: "efa", interfaces: 4, gbpsPerNode: 400 } }],
+    ["p4de.24xlarge", { accelerator: "A100-80GB", gpusPerNode: 8, gpuMemoryGiB: 80, fabric: { kind: "efa", interfaces: 4, gbpsPerNode: 400 } }],
+    ["p6-b200.48xlarge", { accelerator: "B200", gpusPerNode: 8, fabric: { kind: "efa", interfaces: 8, gbpsPerNode: 3200 } }],
+    ["g5.48xlarge", { accelerator: "A10G", gpusPerNode: 8, memoryGiB: 768, fabric: { kind: "efa", interfaces: 1, gbpsPerNode: 100 } }],
+    ["g6e.48xlarge", { accelerator: "L40S", gpusPerNode: 8, memoryGiB: 1536, fabric: { kind: "efa", interfaces: 4, gbpsPerNode: 400 } }],
+    ["g5.xlarge", { accelerator: "A10G", gpusPerNode: 1, fabric: { kind: "none", interfaces: 0, gbpsPerNode: 0 } }],
+    ["Standard_ND96isr_H100_v5", { cloud: "azure", accelerator: "H100", gpusPerNode: 8, vCpus: 96, memoryGiB: 1900, fabric: { kind: "infiniband", interfaces: 8, gbpsPerNode: 3200 } }],
+    ["Standard_ND96asr_v4", { accelerator: "A100", gpusPerNode: 8, fabric: { kind: "infiniband", interfaces: 8, gbpsPerNode: 1600 } }],
+    ["Standard_ND96amsr_A100_v4", { accelerator: "A100-80GB", gpusPerNode: 8, fabric: { kind: "infiniband", interfaces: 8, gbpsPerNode: 1600 } }],
+    ["Standard_NC24ads_A100_v4", { accelerator: "A100-80GB", gpusPerNode: 1, gpuTdpWatts: 300, fabric: { kind: "none" } }],
+    ["Standard_NC40ads_H100_v5", { accelerator: "H100", gpusPerNode: 1, gpuMemoryGiB: 94, gpuTdpWatts: 400, fabric: { kind: "none" } }],
+  ])("%s has the documented shape and fabric", (type, expected) => {
+    expect(getOffering(type)).toMatchObject(expected);
+  });
+
+  it("corrects the source's ND H100 v5 GPU count (12) to 8, and says so", () => {
+    const nd = getOffering("Standard_ND96isr_H100_v5")!;
+    expect(nd.gpusPerNode).toBe(8);
+    expect(nd.notes?.[0]).toMatch(/corrected to 8/);
+  });
+
+  it("leaves retired Azure sizes out, with the reason", () => {
+    expect(getOffering("Standard_NC6")).toBeUndefined();
+    expect(CATALOG.excluded).toContainEqual(expect.objectContaining({ instanceType: "Standard_NC24s_v3", reason: expect.stringMatching(/retired on 2025-09-30/) }));
+  });
+
+  it("records AWS prices per zone ID and Azure per region, and flags Local Zones", () => {
+    const p5 = getOffering("p5.48xlarge")!;
+    expect(p5.locations.every((l) => /^[a-z]+\d+(-[a-z]+\d+[a-z]?)?-az\d+$/.test(l.zone ?? ""))).toBe(true);
+    expect(getOffering("Standard_ND96isr_H100_v5")!.locations.every((l) => l.zone === undefined)).toBe(true);
+    const b200 = getOffering("p6-b200.48xlarge")!;
+    expect(b200.locations.find((l) => l.zone === "use1-atl2-az1")?.localZone).toBe(true);
+    expect(b200.locations.filter((l) => !l.zone?.includes("atl")).every((l) => l.localZone === undefined)).toBe(true);
+  });
+
+  it("keeps missing prices missing (p5e has no on-demand price)", () => {
+    const p5e = getOffering("p5e.48xlarge")!;
+    expect(p5e.locations.every((l) => l.usdPerHour === undefined)).toBe(true);
+    expect(p5e.locations.some((l) => l.spotUsdPerHour !== undefined)).toBe(true);
+  });
+
+  it("says how old its data is", () => {
+    const d = catalogDate();
+    expect(d.builtAt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(d.sources.find((s) => s.cloud === "aws")?.pricesAsOf).toBe("2026-01-22");
+    expect(d.sources.find((s) => s.cloud === "azure")?.pricesAsOf).toBeUndefined();
+  });
+});
+
+describe("findOfferings", () => {
+  const types = (q: Parameters<typeof findOfferings>[0]) => findOfferings(q).map((o) => o.instanceType);
+
+  it("by accelerator (any case) and cloud", () => {
+    expect(types({ accelerator: "h100", cloud: "aws" })).toEqual(["p5.48xlarge", "p5.4xlarge"]);
+    expect(types({ accelerator: ["H100", "H200"], cloud: "azure" })).toEqual(["Standard_NC40ads_H100_v5", "Standard_NC80adis_H100_v5", "Standard_ND96isr_H100_v5"]);
+  });
+  it("by GPU count, GPU memory and host memory", () => {
+    expect(findOfferings({ gpusPerNode: 8, minGpuMemoryGiB: 140 }).map((o) => o.instanceType)).toEqual([
+      "p5e.48xlarge", "p5en.48xlarge", "p6-b200.48xlarge", "p6-b300.48xlarge",
+    ]);
+    expect(findOfferings({ minMemoryGiB: 4000 }).map((o) => o.instanceType)).toEqual(["p6-b300.48xlarge"]);
+    expect(findOfferings({ minGpusPerNode: 8 }).every((o) => o.gpusPerNode >= 8)).toBe(true);
+  });
+  it("by fabric kind and bandwidth", () => {
+    expect(types({ fabric: "infiniband", minFabricGbps: 1600 })).toEqual(["Standard_ND96amsr_A100_v4", "Standard_ND96asr_v4", "Standard_ND96isr_H100_v5"]);
+    expect(findOfferings({ fabric: "none" }).every((o) => o.fabric.interfaces === 0)).toBe(true);
+  });
+  it("by region and zone, narrowing each offering's locations", () => {
+    const inUse1Az4 = findOfferings({ zone: "use1-az4" });
+    expect(inUse1Az4.length).toBeGreaterThan(0);
+    for (const o of inUse1Az4) expect(o.locations.map((l) => l.zone)).toEqual(["use1-az4"]);
+    const eastus = findOfferings({ region: "eastus", accelerator: "H100" });
+    expect(eastus.map((o) => o.instanceType)).toContain("Standard_ND96isr_H100_v5");
+    for (const o of eastus) expect(o.locations.every((l) => l.region === "eastus")).toBe(true);
+    expect(findOfferings({ region: "mars-1" })).toEqual([]);
+  });
+  it("with no criteria returns everything, and does not mutate the catalog", () => {
+    expect(findOfferings()).toHaveLength(CATALOG.offerings.length);
+    findOfferings({ region: "us-east-1" });
+    expect(getOffering("p5.48xlarge")!.locations.length).toBeGreaterThan(20);
+  });
+  it("lists accelerators, regions and zones", () => {
+    expect(offeredAccelerators()).toEqual(["A10", "A100", "A100-80GB", "A10G", "B200", "B300", "H100", "H200", "L40S", "T4", "V100", "V100-32GB"]);
+    expect(catalogRegions("azure")).toContain("eastus");
+    expect(catalogRegions("aws")).not.toContain("eastus");
+    expect(catalogZones()).toContain("use1-az4");
+  });
+});

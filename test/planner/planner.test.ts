@@ -1,0 +1,256 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { CATALOG, getOffering } from "../../lib/catalog/catalog";
+import type { CatalogData, Offering } from "../../lib/catalog/types";
+import { ValidationError } from "../../lib/core/errors";
+import { AZURE_MAX_NODES_PER_CLUSTER, NoPlacementError, describePlacement, planPlacements } from "../../lib/planner/planner";
+import type { Placement, Requirements } from "../../lib/planner/types";
+
+function offering(partial: Partial<Offering> & Pick<Offering, "instanceType">): Offering {
+  return {
+    cloud: "aws", accelerator: "H100", gpusPerNode: 8, gpuMemoryGiB: 80, gpuTdpWatts: 700, vCpus: 192, memoryGiB: 2048,
+    fabric: { kind: "efa", interfaces: 32, gbpsPerNode: 3200 }, locations: [], ...partial,
+  };
+}
+
+const tiny: CatalogData = {
+  schema: 1, builtAt: "2026-01-01", sources: [], excluded: [],
+  offerings: [
+    offering({ instanceType: "big.efa", locations: [{ region: "r1", zone: "r1-az1", usdPerHour: 80, spotUsdPerHour: 30 }, { region: "r1", zone: "r1-az2", usdPerHour: 80 }] }),
+    offering({ instanceType: "small.nofabric", gpusPerNode: 1, memoryGiB: 64, fabric: { kind: "none", interfaces: 0, gbpsPerNode: 0 }, locations: [{ region: "r1", zone: "r1-az1", usdPerHour: 5 }] }),
+    offering({ cloud: "azure", instanceType: "Standard_IB", fabric: { kind: "infiniband", interfaces: 8, gbpsPerNode: 3200 }, locations: [{ region: "eastus", usdPerHour: 80 }] }),
+    offering({ instanceType: "local.efa", locations: [{ region: "r1", zone: "r1-lax1-az1", localZone: true, usdPerHour: 1 }] }),
+  ],
+};
+
+function catchError(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected an error");
+}
+
+describe("planPlacements: the seed request", () => {
+  const plan = planPlacements({ gpus: 30, memoryGiB: 256 });
+
+  it("ranks feasible placements for 30 GPUs and 256 GiB, cheapest first", () => {
+    expect(plan.placements.length).toBeGreaterThan(10);
+    const first = plan.placements[0]!;
+    expect(first.rank).toBe(1);
+    expect(first.gpus).toBeGreaterThanOrEqual(30);
+    expect(first.memoryGiB).toBeGreaterThanOrEqual(256);
+    for (const p of plan.placements) expect(first.usdPerHour).toBeLessThanOrEqual(p.usdPerHour);
+  });
+
+  it("sizes 30 GPUs on 8-GPU nodes as 4 nodes", () => {
+    const p5 = plan.placements.find((p) => p.instanceType === "p5.48xlarge")!;
+    expect(p5).toMatchObject({ nodes: 4, gpus: 32, gpusPerNode: 8, fabricGbpsPerNode: 3200, memoryGiB: 8192, cloud: "aws" });
+    expect(p5.usdPerHour).toBeCloseTo(p5.usdPerNodeHour * 4, 6);
+    const nd = plan.placements.find((p) => p.instanceType === "Standard_ND96isr_H100_v5")!;
+    expect(nd).toMatchObject({ nodes: 4, gpus: 32, cloud: "azure", fabric: { kind: "infiniband" } });
+    expect(nd.zone).toBeUndefined();
+  });
+
+  it("rejects multi-node candidates without a fabric, by default, and says why", () => {
+    expect(plan.placements.every((p) => p.nodes === 1 || p.fabric.kind !== "none")).toBe(true);
+    expect(plan.rejected).toContainEqual({ cloud: "aws", instanceType: "g5.xlarge", reason: "needs 30 nodes but has no node-to-node fabric (interconnect: required)" });
+  });
+
+  it("rejects Local Zones unless asked for by zone ID", () => {
+    expect(plan.placements.some((p) => p.zone === "use1-atl2-az1")).toBe(false);
+    expect(plan.rejected).toContainEqual(expect.objectContaining({ zone: "use1-atl2-az1", reason: "zone use1-atl2-az1 is a Local Zone, which needs an opt-in: name it in zones to allow it" }));
+    const opted = planPlacements({ gpus: 8, zones: ["use1-atl2-az1"] });
+    expect(opted.placements.length).toBeGreaterThan(0);
+    expect(opted.placements.every((p) => p.zone === "use1-atl2-az1")).toBe(true);
+  });
+
+  it("describes a placement in one line", () => {
+    const p5 = plan.placements.find((p) => p.instanceType === "p5.48xlarge" && p.zone === "use1-az2");
+    if (p5) expect(describePlacement(p5)).toBe(`4 x p5.48xlarge (32 x H100) in aws us-east-1/use1-az2 at $${p5.usdPerHour}/h`);
+  });
+});
+
+describe("planPlacements: each requirement", () => {
+  it("accelerator and GPU memory", () => {
+    const plan = planPlacements({ gpus: 16, accelerator: "H100", minGpuMemoryGiB: 80 });
+    expect(new Set(plan.placements.map((p) => p.instanceType))).toEqual(new Set(["p5.48xlarge", "p5.4xlarge", "Standard_ND96isr_H100_v5"]));
+    expect(plan.rejected).toContainEqual({ cloud: "aws", instanceType: "p4d.24xlarge", reason: "accelerator A100 is not H100" });
+    const big = planPlacements({ gpus: 8, minGpuMemoryGiB: 141 });
+    expect(big.rejected).toContainEqual({ cloud: "aws", instanceType: "p5.48xlarge", reason: "80 GiB per GPU is less than minGpuMemoryGiB 141" });
+  });
+  it("total host memory", () => {
+    const plan = planPlacements({ gpus: 1, memoryGiB: 300, interconnect: "none" });
+    expect(plan.rejected).toContainEqual({ cloud: "aws", instanceType: "p5.4xlarge", reason: "1 node(s) x 256 GiB = 256 GiB host memory is less than memoryGiB 300" });
+  });
+  it("clouds and regions", () => {
+    const plan = planPlacements({ gpus: 8, clouds: ["azure"], regions: ["eastus"] });
+    expect(plan.placements.every((p) => p.cloud === "azure" && p.region === "eastus")).toBe(true);
+    expect(plan.rejected).toContainEqual({ cloud: "aws", instanceType: "p5.48xlarge", reason: "cloud aws is not in clouds [azure]" });
+    const elsewhere = getOffering("Standard_ND96isr_H100_v5")!.locations.find((l) => l.region !== "eastus")!.region;
+    expect(plan.rejected).toContainEqual({ cloud: "azure", instanceType: "Standard_ND96isr_H100_v5", region: elsewhere, reason: `region ${elsewhere} is not in regions [eastus]` });
+  });
+  it("zones (AWS zone IDs)", () => {
+    const plan = planPlacements({ gpus: 8, zones: ["use1-az4"] });
+    expect(plan.placements.every((p) => p.zone === "use1-az4")).toBe(true);
+    expect(plan.rejected).toContainEqual(expect.objectContaining({ cloud: "azure", reason: "the catalog prices this offering per region, not per zone, so it cannot meet zones" }));
+  });
+  it("spot uses spot prices and rejects locations without one", () => {
+    const plan = planPlacements({ gpus: 8, accelerator: "H200", spot: true });
+    expect(plan.placements.every((p) => p.spot)).toBe(true);
+    expect(plan.placements.some((p) => p.instanceType === "p5e.48xlarge")).toBe(true);
+    expect(plan.rejected).toContainEqual(expect.objectContaining({ instanceType: "p5e.48xlarge", zone: "euw2-az2", reason: "the catalog has no spot price here" }));
+    const onDemand = planPlacements({ gpus: 8, accelerator: "H200" });
+    expect(onDemand.placements.some((p) => p.instanceType === "p5e.48xlarge")).toBe(false);
+  });
+  it("maxUsdPerHour, with a reason per location", () => {
+    const plan = planPlacements({ gpus: 16, maxUsdPerHour: 150, interconnect: "none" }, tiny);
+    expect(plan.placements.map((p) => p.instanceType)).toEqual(["small.nofabric"]);
+    expect(plan.rejected).toContainEqual({ cloud: "aws", instanceType: "big.efa", region: "r1", zone: "r1-az1", reason: "2 node(s) x $80/h = $160/h is more than maxUsdPerHour 150" });
+  });
+  it("interconnect: required, preferred, none", () => {
+    const required = planPlacements({ gpus: 16 }, tiny);
+    expect(required.placements.map((p) => p.instanceType)).toEqual(["big.efa", "big.efa", "Standard_IB"]);
+    const none = planPlacements({ gpus: 16, interconnect: "none" }, tiny);
+    expect(none.placements[0]!.instanceType).toBe("small.nofabric");
+    const preferred = planPlacements({ gpus: 16, interconnect: "preferred" }, tiny);
+    expect(preferred.placements.map((p) => p.instanceType)).toEqual(["big.efa", "big.efa", "Standard_IB", "small.nofabric"]);
+    // one node needs no fabric even when it is required
+    expect(planPlacements({ gpus: 1 }, tiny).placements[0]!.instanceType).toBe("small.nofabric");
+  });
+  it("caps Azure clusters at one placement group", () => {
+    const plan = planPlacements({ gpus: 8 * (AZURE_MAX_NODES_PER_CLUSTER + 1), clouds: ["azure", "aws"] });
+    expect(plan.placements.every((p) => p.cloud === "aws")).toBe(true);
+    expect(plan.rejected).toContainEqual({ cloud: "azure", instanceType: "Standard_ND96isr_H100_v5", reason: "needs 101 nodes; one Azure scale set with a single placement group holds at most 100" });
+  });
+  it("breaks price ties by nodes, fabric, then names", () => {
+    const plan = planPlacements({ gpus: 16 }, tiny);
+    expect(plan.placements.map((p) => `${p.cloud}/${p.region}/${p.zone ?? ""}`)).toEqual(["aws/r1/r1-az1", "aws/r1/r1-az2", "azure/eastus/"]);
+    expect(plan.placements.map((p) => p.rank)).toEqual([1, 2, 3]);
+  });
+});
+
+describe("planPlacements: bad requirements", () => {
+  it.each<[Requirements, string]>([
+    [{ gpus: 0 }, "planner: gpus 0 is not valid: use a whole number from 1 to 10000"],
+    [{ gpus: -8 }, "planner: gpus -8 is not valid: use a whole number from 1 to 10000"],
+    [{ gpus: 2.5 }, "planner: gpus 2.5 is not valid: use a whole number from 1 to 10000"],
+    [{ gpus: 8, accelerator: "H1000" }, 'planner: accelerator "H1000" is not valid: use one of A10, A100, A100-80GB, A10G, B200, B300, H100, H200, L40S, T4, V100, V100-32GB (closest: H100, A100, H200)'],
+    [{ gpus: 8, accelerator: [] }, "planner: accelerator [] is not valid: use one or more of A10, A100, A100-80GB, A10G, B200, B300, H100, H200, L40S, T4, V100, V100-32GB"],
+    [{ gpus: 8, clouds: [] }, 'planner: clouds [] is not valid: use at least one of "aws", "azure"'],
+    [{ gpus: 8, clouds: ["gcp" as never] }, 'planner: clouds "gcp" is not valid: use one of "aws", "azure"'],
+    [{ gpus: 8, regions: [] }, "planner: regions [] is not valid: use at least one region, or leave regions out to allow any"],
+    [{ gpus: 8, regions: ["us-east-9"] }, 'planner: regions "us-east-9" is not valid: use a region the catalog knows (closest: us-east-1, us-east-2, us-west-1)'],
+    [{ gpus: 8, zones: ["us-east-1a"] }, 'planner: zones "us-east-1a" is not valid: use AWS zone IDs, not zone names (a name maps to a different zone in each account); us-east-1 has use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6'],
+    [{ gpus: 8, zones: ["usw9-az1"] }, 'planner: zones "usw9-az1" is not valid: use an AWS zone ID the catalog knows, e.g. use1-az4 (closest: usw1-az1, usw2-az1, use1-az1)'],
+    [{ gpus: 8, minGpuMemoryGiB: -1 }, "planner: minGpuMemoryGiB -1 is not valid: use a number of at least 0"],
+    [{ gpus: 8, memoryGiB: Number.NaN }, "planner: memoryGiB NaN is not valid: use a number of at least 0"],
+    [{ gpus: 8, maxUsdPerHour: 0 }, "planner: maxUsdPerHour 0 is not valid: use a price above 0 in USD per hour"],
+    [{ gpus: 8, interconnect: "fast" as never }, 'planner: interconnect "fast" is not valid: use one of "required", "preferred", "none"'],
+  ])("%j", (req, message) => {
+    const e = catchError(() => planPlacements(req));
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(e.message).toBe(message);
+  });
+
+  it("no feasible offering: names what was asked, the nearest misses and the closest feasible alternatives", () => {
+    const e = catchError(() => planPlacements({ gpus: 8, accelerator: "B300", spot: true, maxUsdPerHour: 10 })) as NoPlacementError;
+    expect(e).toBeInstanceOf(NoPlacementError);
+    expect(e.message).toMatch(/^planner: no placement meets 8 GPUs \(B300\), spot, max \$10\/h: \d+ candidates rejected, e\.g\. aws p6-b300\.48xlarge in us-west-2\/usw2-az2: 1 node\(s\) x \$15\.9815\/h = \$15\.9815\/h is more than maxUsdPerHour 10;/);
+    expect(e.message).toContain("Closest feasible: without maxUsdPerHour: 1 x p6-b300.48xlarge (8 x B300) in aws us-west-2/usw2-az2 at $15.9815/h spot");
+    expect(e.rejected.length).toBe(CATALOG.offerings.length);
+    expect(e.alternatives.map((a) => a.relaxed)).toContain("with any accelerator");
+  });
+
+  it("falls back to the cheapest placement for the GPU count when no single relaxation helps", () => {
+    const e = catchError(() => planPlacements({ gpus: 30, accelerator: "H100", regions: ["eu-west-1"], maxUsdPerHour: 50 })) as NoPlacementError;
+    expect(e.alternatives).toHaveLength(1);
+    expect(e.alternatives[0]!.relaxed).toBe("keeping only gpus");
+    expect(e.message).toMatch(/Closest feasible: keeping only gpus: \d+ x /);
+  });
+});
+
+// --- properties over the real catalog -----------------------------------------------------
+
+const accelerators = ["H100", "H200", "A100", "A100-80GB", "B200", "L40S", "A10G", "V100", "T4"];
+const arbRequirements: fc.Arbitrary<Requirements> = fc.record(
+  {
+    gpus: fc.integer({ min: 1, max: 128 }),
+    accelerator: fc.subarray(accelerators, { minLength: 1, maxLength: 3 }),
+    minGpuMemoryGiB: fc.integer({ min: 0, max: 160 }),
+    memoryGiB: fc.integer({ min: 0, max: 8192 }),
+    interconnect: fc.constantFrom("required" as const, "none" as const),
+    clouds: fc.subarray(["aws", "azure"] as const, { minLength: 1 }),
+    spot: fc.boolean(),
+    maxUsdPerHour: fc.integer({ min: 1, max: 2000 }),
+  },
+  { requiredKeys: ["gpus"] },
+);
+
+function tryPlan(r: Requirements): Placement[] {
+  try {
+    return [...planPlacements(r).placements];
+  } catch (e) {
+    if (e instanceof NoPlacementError) return [];
+    throw e;
+  }
+}
+
+describe("planPlacements: properties", () => {
+  it("the first placement is never more expensive than any other", () => {
+    fc.assert(
+      fc.property(arbRequirements, (r) => {
+        const ps = tryPlan(r);
+        for (const p of ps) expect(ps[0]!.usdPerHour).toBeLessThanOrEqual(p.usdPerHour);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("every placement satisfies every requirement", () => {
+    fc.assert(
+      fc.property(arbRequirements, (r) => {
+        for (const p of tryPlan(r)) {
+          const o = getOffering(p.instanceType)!;
+          expect(p.gpus).toBeGreaterThanOrEqual(r.gpus);
+          expect(p.nodes).toBe(Math.ceil(r.gpus / o.gpusPerNode));
+          if (r.accelerator) expect([r.accelerator].flat().map((a) => a.toLowerCase())).toContain(p.accelerator.toLowerCase());
+          if (r.minGpuMemoryGiB !== undefined) expect(p.gpuMemoryGiB).toBeGreaterThanOrEqual(r.minGpuMemoryGiB);
+          if (r.memoryGiB !== undefined) expect(p.memoryGiB).toBeGreaterThanOrEqual(r.memoryGiB);
+          if ((r.interconnect ?? "required") === "required" && p.nodes > 1) expect(p.fabric.kind).not.toBe("none");
+          if (r.clouds) expect(r.clouds).toContain(p.cloud);
+          if (r.maxUsdPerHour !== undefined) expect(p.usdPerHour).toBeLessThanOrEqual(r.maxUsdPerHour);
+          const location = o.locations.find((l) => l.region === p.region && l.zone === p.zone)!;
+          expect(p.usdPerNodeHour).toBe(r.spot ? location.spotUsdPerHour : location.usdPerHour);
+          expect(location.localZone).toBeUndefined();
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("ranking is stable: the same answer again, and whatever the catalog's order", () => {
+    fc.assert(
+      fc.property(arbRequirements, fc.integer({ min: 0, max: 2 ** 31 }), (r, seed) => {
+        const a = tryPlan(r);
+        expect(tryPlan(r)).toEqual(a);
+        const shuffled = [...CATALOG.offerings].sort((x, y) => hash(x.instanceType, seed) - hash(y.instanceType, seed));
+        let b: Placement[] = [];
+        try {
+          b = [...planPlacements(r, { ...CATALOG, offerings: shuffled }).placements];
+        } catch (e) {
+          if (!(e instanceof NoPlacementError)) throw e;
+        }
+        expect(b).toEqual(a);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+function hash(text: string, seed: number): number {
+  let h = seed;
+  for (const ch of text) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
+  return h;
+}
