@@ -4,3 +4,4 @@
 export * from "./core";
 export * from "./catalog";
 export * from "./planner";
+export * from "./report";

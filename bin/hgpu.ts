@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+/**
+ * hgpu: the library's command line.
+ *
+ *   hgpu synth [--app <cmd>] [--out <dir>]     synthesize the app (default: cdktf.json's "app") and summarize it
+ *   hgpu summary [--out <dir>] [--json]        summarize an already synthesized app
+ *   hgpu place --gpus N [options]              rank placements from the catalog (see `hgpu place --help`)
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { catalogDate } from "../lib/catalog/catalog";
+import { ValidationError } from "../lib/core/errors";
+import type { GpuCloud } from "../lib/core/types";
+import { describeRejection, planPlacements } from "../lib/planner/planner";
+import type { Interconnect, Requirements } from "../lib/planner/types";
+import { formatSummaries, summarizeOutdir } from "../lib/report/summary";
+
+const USAGE = `usage:
+  hgpu synth [--app <cmd>] [--out <dir>]   synthesize (default app: cdktf.json "app") and print a summary
+  hgpu summary [--out <dir>] [--json]      summarize a synthesized app
+  hgpu place --gpus N [--accelerator A[,B]] [--gpu-memory GiB] [--memory GiB]
+             [--interconnect required|preferred|none] [--clouds aws,azure] [--regions r1,r2]
+             [--zones id1,id2] [--spot] [--max-usd N] [--top N] [--rejected] [--json]`;
+
+/** Parses `--name value` and `--flag` options. */
+export function parseOptions(args: readonly string[], flags: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith("--")) throw new Error(`unexpected argument ${JSON.stringify(a)}\n${USAGE}`);
+    const name = a.slice(2);
+    if (flags.includes(name)) {
+      out.set(name, "true");
+    } else {
+      const value = args[i + 1];
+      if (value === undefined || value.startsWith("--")) throw new Error(`--${name} needs a value\n${USAGE}`);
+      out.set(name, value);
+      i++;
+    }
+  }
+  return out;
+}
+
+function synth(args: readonly string[]): number {
+  const opts = parseOptions(args, []);
+  const out = resolve(opts.get("out") ?? "cdktf.out");
+  let app = opts.get("app");
+  if (!app) {
+    if (!existsSync("cdktf.json")) throw new Error("no --app given and no cdktf.json here");
+    app = (JSON.parse(readFileSync("cdktf.json", "utf8")) as { app: string }).app;
+  }
+  rmSync(join(out, "stacks"), { recursive: true, force: true });
+  const started = Date.now();
+  const run = spawnSync(app, { shell: true, stdio: "inherit", env: { ...process.env, CDKTF_OUTDIR: out, CHECKPOINT_DISABLE: "1" } });
+  if (run.status !== 0) {
+    console.error(`hgpu synth: the app (${app}) exited with ${run.status ?? run.signal}`);
+    return run.status ?? 1;
+  }
+  console.log(`synthesized into ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(formatSummaries(summarizeOutdir(out)));
+  return 0;
+}
+
+function summary(args: readonly string[]): number {
+  const opts = parseOptions(args, ["json"]);
+  const stacks = summarizeOutdir(resolve(opts.get("out") ?? "cdktf.out"));
+  console.log(opts.has("json") ? JSON.stringify(stacks, null, 2) : formatSummaries(stacks));
+  return 0;
+}
+
+const list = (v: string | undefined) => (v === undefined ? undefined : v.split(",").map((s) => s.trim()).filter(Boolean));
+const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+
+function place(args: readonly string[]): number {
+  const opts = parseOptions(args, ["spot", "json", "rejected", "help"]);
+  if (opts.has("help") || !opts.has("gpus")) {
+    console.log(USAGE);
+    return opts.has("help") ? 0 : 2;
+  }
+  const req: Requirements = {
+    gpus: Number(opts.get("gpus")),
+    ...(opts.has("accelerator") ? { accelerator: list(opts.get("accelerator"))! } : {}),
+    ...(opts.has("gpu-memory") ? { minGpuMemoryGiB: num(opts.get("gpu-memory"))! } : {}),
+    ...(opts.has("memory") ? { memoryGiB: num(opts.get("memory"))! } : {}),
+    ...(opts.has("interconnect") ? { interconnect: opts.get("interconnect") as Interconnect } : {}),
+    ...(opts.has("clouds") ? { clouds: list(opts.get("clouds")) as GpuCloud[] } : {}),
+    ...(opts.has("regions") ? { regions: list(opts.get("regions"))! } : {}),
+    ...(opts.has("zones") ? { zones: list(opts.get("zones"))! } : {}),
+    ...(opts.has("spot") ? { spot: true } : {}),
+    ...(opts.has("max-usd") ? { maxUsdPerHour: num(opts.get("max-usd"))! } : {}),
+  };
+  const plan = planPlacements(req);
+  const top = Number(opts.get("top") ?? 10);
+  if (opts.has("json")) {
+    console.log(JSON.stringify({ placements: plan.placements.slice(0, top), rejected: plan.rejected }, null, 2));
+    return 0;
+  }
+  const rows = plan.placements.slice(0, top).map((p) => [
+    String(p.rank), p.cloud, p.region, p.zone ?? "-", p.instanceType, `${p.nodes}`, `${p.gpus} x ${p.accelerator}`,
+    p.fabric.kind === "none" ? "-" : `${p.fabric.kind} ${p.fabricGbpsPerNode}G`, `$${p.usdPerHour.toFixed(2)}`,
+  ]);
+  console.log(table(["#", "cloud", "region", "zone", "type", "nodes", "gpus", "fabric", "usd/h"], rows));
+  console.log(`${plan.placements.length} feasible, ${plan.rejected.length} rejected${opts.has("rejected") ? ":" : " (--rejected lists them)"}`);
+  if (opts.has("rejected")) for (const r of plan.rejected) console.log(`  ${describeRejection(r)}`);
+  const date = catalogDate();
+  console.log(`catalog built ${date.builtAt}; prices as of ${date.sources.map((s) => `${s.cloud} ${s.pricesAsOf ?? "unknown"}`).join(", ")}`);
+  return 0;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+}
+
+export function main(argv: readonly string[]): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "synth":
+        return synth(rest);
+      case "summary":
+        return summary(rest);
+      case "place":
+        return place(rest);
+      case undefined:
+      case "help":
+      case "--help":
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        console.error(`hgpu: unknown command ${JSON.stringify(command)}\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    console.error(e instanceof ValidationError ? `hgpu ${command}: ${e.message}` : `hgpu ${command}: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

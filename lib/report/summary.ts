@@ -1,0 +1,75 @@
+/**
+ * Summaries of a synthesized app, read from `cdktf.out` (pure functions over Terraform JSON;
+ * no cdktf import, so the CLI can report on any synthesized app).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** What one synthesized stack declares. */
+export interface StackSummary {
+  readonly name: string;
+  /** Path of the stack's `cdk.tf.json`, relative to the output folder. */
+  readonly file: string;
+  /** Backend type (`local`, `s3`, `azurerm`, ...). */
+  readonly backend: string;
+  /** Providers with their region or location where set, e.g. `aws (us-east-1)`. */
+  readonly providers: readonly string[];
+  /** Resource count per resource type, sorted by type. */
+  readonly resources: Readonly<Record<string, number>>;
+  /** Data source count per type, sorted by type. */
+  readonly dataSources: Readonly<Record<string, number>>;
+  /** Output names with their descriptions. */
+  readonly outputs: readonly { name: string; description?: string }[];
+}
+
+type Json = Record<string, unknown>;
+
+/** Summarizes one stack's Terraform JSON. */
+export function summarizeStack(name: string, file: string, tf: Json): StackSummary {
+  const providers: string[] = [];
+  for (const [type, configs] of Object.entries((tf.provider as Json | undefined) ?? {})) {
+    for (const c of (configs as Json[]) ?? []) {
+      const where = (c.region ?? c.location) as string | undefined;
+      const alias = c.alias ? `.${c.alias as string}` : "";
+      providers.push(`${type}${alias}${where ? ` (${where})` : ""}`);
+    }
+  }
+  const count = (block: unknown) =>
+    Object.fromEntries(
+      Object.entries((block as Json | undefined) ?? {})
+        .map(([type, items]) => [type, Object.keys(items as Json).length] as const)
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+  const backendBlock = (tf.terraform as Json | undefined)?.backend as Json | undefined;
+  const backend = backendBlock ? Object.keys(backendBlock)[0] ?? "local" : "local";
+  const outputs = Object.entries((tf.output as Json | undefined) ?? {}).map(([n, o]) => {
+    const description = (o as Json).description as string | undefined;
+    return description === undefined ? { name: n } : { name: n, description };
+  });
+  return { name, file, backend, providers, resources: count(tf.resource), dataSources: count(tf.data), outputs };
+}
+
+/** Reads `manifest.json` in a cdktf output folder and summarizes every stack in it. */
+export function summarizeOutdir(outdir: string): StackSummary[] {
+  const manifestPath = join(outdir, "manifest.json");
+  if (!existsSync(manifestPath)) throw new Error(`${manifestPath} not found: synthesize the app first`);
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  return Object.entries(manifest.stacks).map(([name, s]) =>
+    summarizeStack(name, s.synthesizedStackPath, JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), "utf8")) as Json),
+  );
+}
+
+/** Renders summaries as short plain-text lines for a terminal or a CI log. */
+export function formatSummaries(stacks: readonly StackSummary[]): string {
+  const lines: string[] = [];
+  for (const s of stacks) {
+    const total = Object.values(s.resources).reduce((a, b) => a + b, 0);
+    const data = Object.values(s.dataSources).reduce((a, b) => a + b, 0);
+    lines.push(`stack ${s.name}  (${s.file}, backend ${s.backend})`);
+    lines.push(`  providers: ${s.providers.join(", ") || "none"}`);
+    lines.push(`  resources: ${total}${total ? `  ${Object.entries(s.resources).map(([t, n]) => `${t} x${n}`).join(", ")}` : ""}`);
+    if (data) lines.push(`  data sources: ${data}  ${Object.entries(s.dataSources).map(([t, n]) => `${t} x${n}`).join(", ")}`);
+    for (const o of s.outputs) lines.push(`  output ${o.name}${o.description ? `: ${o.description}` : ""}`);
+  }
+  return lines.join("\n");
+}
