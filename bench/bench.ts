@@ -1,0 +1,93 @@
+/**
+ * npm run bench: measures what the issues set targets for.
+ *
+ * - synth: wall time and peak RSS of a fresh process that synthesizes the main example;
+ * - floor: the same for a process that only loads cdktf and the provider modules the example
+ *   uses; the ratio synth/floor is what the library adds (target <= 1.5);
+ * - planner: time per planPlacements query over the whole catalog (target < 5 ms).
+ *
+ * Each process is run RUNS times and the median is reported. Both children run under tsx, so the
+ * loader's cost is in both.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { CATALOG } from "../lib/catalog/catalog";
+import { NoPlacementError, planPlacements } from "../lib/planner/planner";
+import type { Requirements } from "../lib/planner/types";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const root = join(__dirname, "..");
+const tsx = join(root, "node_modules/.bin/tsx");
+
+interface Run {
+  ms: number;
+  maxRssKiB: number;
+  modules?: string[];
+}
+
+function runChild(script: string, args: string[] = []): Run {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(tsx, [join(__dirname, script), ...args], { cwd: root, encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
+  return { ms, ...(JSON.parse(r.stdout) as Omit<Run, "ms">) };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function measure(script: string, args: string[] = []): { ms: number; rssMiB: number; last: Run } {
+  const runs = Array.from({ length: RUNS }, () => runChild(script, args));
+  return { ms: median(runs.map((r) => r.ms)), rssMiB: median(runs.map((r) => r.maxRssKiB)) / 1024, last: runs[runs.length - 1]! };
+}
+
+const QUERIES: Requirements[] = [
+  { gpus: 30, memoryGiB: 256 },
+  { gpus: 8, accelerator: "H100" },
+  { gpus: 64, accelerator: ["H100", "H200"], minGpuMemoryGiB: 80, interconnect: "required" },
+  { gpus: 16, spot: true, maxUsdPerHour: 200 },
+  { gpus: 4, clouds: ["azure"], interconnect: "none" },
+  { gpus: 128, regions: ["us-east-1", "us-west-2", "eastus"] },
+  { gpus: 1, accelerator: "A10G" },
+  { gpus: 8, accelerator: "B300", spot: true, maxUsdPerHour: 10 }, // infeasible: measures the error path too
+];
+
+function planner(): { msPerQuery: number; worstMs: number } {
+  const iterations = 200;
+  const run = (q: Requirements) => {
+    try {
+      planPlacements(q);
+    } catch (e) {
+      if (!(e instanceof NoPlacementError)) throw e;
+    }
+  };
+  for (const q of QUERIES) run(q); // warm up
+  let worst = 0;
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) {
+    for (const q of QUERIES) {
+      const t = process.hrtime.bigint();
+      run(q);
+      worst = Math.max(worst, Number(process.hrtime.bigint() - t) / 1e6);
+    }
+  }
+  const total = Number(process.hrtime.bigint() - started) / 1e6;
+  return { msPerQuery: total / (iterations * QUERIES.length), worstMs: worst };
+}
+
+const synth = measure("synth-child.ts");
+const modules = synth.last.modules ?? [];
+const floor = measure("floor-child.ts", [JSON.stringify(modules)]);
+const plan = planner();
+const ratio = synth.ms / floor.ms;
+
+console.log(`runs per measurement: ${RUNS} (median)`);
+console.log(`synth (examples/hybrid-training): ${synth.ms.toFixed(0)} ms, peak RSS ${synth.rssMiB.toFixed(0)} MiB`);
+console.log(`floor (cdktf + ${modules.length} provider modules: ${modules.join(", ")}): ${floor.ms.toFixed(0)} ms, peak RSS ${floor.rssMiB.toFixed(0)} MiB`);
+console.log(`synth/floor: ${ratio.toFixed(2)} time, ${(synth.rssMiB / floor.rssMiB).toFixed(2)} RSS (target <= 1.5)`);
+console.log(`planner: ${plan.msPerQuery.toFixed(3)} ms per query (worst ${plan.worstMs.toFixed(2)} ms) over ${CATALOG.offerings.length} offerings, ${QUERIES.length} queries (target < 5 ms)`);
+const ok = ratio <= 1.5 && plan.msPerQuery < 5;
+console.log(ok ? "targets met" : "TARGETS MISSED");
+process.exitCode = ok ? 0 : 1;

@@ -1,0 +1,34 @@
+import { App, Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { HybridTrainingStack, SEED_REQUEST, buildApp } from "../../examples/hybrid-training/main";
+import { planPlacements } from "../../lib/planner/planner";
+
+describe("examples/hybrid-training", () => {
+  const app = Testing.app();
+  const stack = new HybridTrainingStack(app, "hybrid-training");
+  const tf = JSON.parse(Testing.synth(stack, true));
+
+  it("asks for the seed's 30 GPUs and 256 GiB", () => {
+    expect(SEED_REQUEST).toEqual({ gpus: 30, memoryGiB: 256 });
+  });
+
+  it("configures the AWS provider in the best AWS placement's region, and Azure", () => {
+    const bestAws = planPlacements({ ...SEED_REQUEST, clouds: ["aws"] }).placements[0]!;
+    expect(tf.provider.aws).toEqual([{ region: bestAws.region }]);
+    expect(tf.provider.azurerm).toEqual([{ features: [{}] }]);
+  });
+
+  it("outputs the chosen placements", () => {
+    const overall = planPlacements(SEED_REQUEST).placements[0]!;
+    expect(tf.output["placement-overall"].value).toMatchObject({ cloud: overall.cloud, instanceType: overall.instanceType, nodes: overall.nodes, gpus: overall.gpus });
+    expect(tf.output["placement-overall"].value.gpus).toBeGreaterThanOrEqual(30);
+    expect(tf.output["placement-aws"].value.cloud).toBe("aws");
+    expect(tf.output["placement-azure"].value.cloud).toBe("azure");
+    expect(stack.best.azure.fabric.kind).toBe("infiniband");
+  });
+
+  it("buildApp adds the stack under its documented name", () => {
+    const built = buildApp(new App({ outdir: "/tmp/unused", skipValidation: true }));
+    expect(built.node.tryFindChild("hybrid-training")).toBeInstanceOf(HybridTrainingStack);
+  });
+});

@@ -1,0 +1,56 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { formatSummaries, summarizeOutdir, summarizeStack } from "../../lib/report/summary";
+
+const tf = {
+  terraform: { backend: { s3: { bucket: "state" } } },
+  provider: { aws: [{ region: "us-east-1" }, { region: "us-west-2", alias: "west" }], azurerm: [{ features: [{}] }] },
+  resource: { aws_vpc: { a: {}, b: {} }, aws_subnet: { s1: {} } },
+  data: { aws_ssm_parameter: { ami: {} } },
+  output: { "run-id": { value: "x", description: "the run id" }, bare: { value: 1 } },
+};
+
+describe("summarizeStack", () => {
+  it("counts resources and data sources by type and lists providers, backend and outputs", () => {
+    expect(summarizeStack("s", "stacks/s/cdk.tf.json", tf)).toEqual({
+      name: "s",
+      file: "stacks/s/cdk.tf.json",
+      backend: "s3",
+      providers: ["aws (us-east-1)", "aws.west (us-west-2)", "azurerm"],
+      resources: { aws_subnet: 1, aws_vpc: 2 },
+      dataSources: { aws_ssm_parameter: 1 },
+      outputs: [{ name: "run-id", description: "the run id" }, { name: "bare" }],
+    });
+  });
+  it("formats a short text summary", () => {
+    expect(formatSummaries([summarizeStack("s", "stacks/s/cdk.tf.json", tf)])).toBe(
+      [
+        "stack s  (stacks/s/cdk.tf.json, backend s3)",
+        "  providers: aws (us-east-1), aws.west (us-west-2), azurerm",
+        "  resources: 3  aws_subnet x1, aws_vpc x2",
+        "  data sources: 1  aws_ssm_parameter x1",
+        "  output run-id: the run id",
+        "  output bare",
+      ].join("\n"),
+    );
+  });
+  it("an empty stack is local and declares nothing", () => {
+    expect(summarizeStack("e", "f", {})).toMatchObject({ backend: "local", providers: [], resources: {}, dataSources: {}, outputs: [] });
+  });
+});
+
+describe("summarizeOutdir", () => {
+  it("reads every stack the manifest lists", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hgpu-summary-"));
+    mkdirSync(join(dir, "stacks/s"), { recursive: true });
+    writeFileSync(join(dir, "stacks/s/cdk.tf.json"), JSON.stringify(tf));
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify({ stacks: { s: { synthesizedStackPath: "stacks/s/cdk.tf.json" } } }));
+    expect(summarizeOutdir(dir).map((s) => s.name)).toEqual(["s"]);
+  });
+  it("says when there is nothing to summarize", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hgpu-summary-"));
+    expect(() => summarizeOutdir(dir)).toThrow(`${join(dir, "manifest.json")} not found: synthesize the app first`);
+  });
+});
