@@ -1,0 +1,276 @@
+import { FsxDataRepositoryAssociation } from "@cdktf/provider-aws/lib/fsx-data-repository-association";
+import { FsxLustreFileSystem } from "@cdktf/provider-aws/lib/fsx-lustre-file-system";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import type { ISharedStorage } from "../core/contracts";
+import { Validator } from "../core/validate";
+import { awsName, nameTags } from "./names";
+import type { AwsNetwork } from "./network";
+
+/** FSx for Lustre deployment types. */
+export type LustreDeploymentType = "PERSISTENT_2" | "PERSISTENT_1" | "SCRATCH_2" | "SCRATCH_1";
+
+/** Where the file system imports from and exports to in S3. */
+export interface LustreDataRepository {
+  /** A bucket name (`my-datasets`) or an S3 URI with a prefix (`s3://my-datasets/imagenet/`). */
+  readonly bucket: string;
+  /** Where the repository appears in the file system, e.g. `/dataset`. @default "/" */
+  readonly fileSystemPath?: string;
+  /**
+   * Export new and changed files back to S3 automatically (checkpoints, results).
+   * @default true
+   */
+  readonly autoExport?: boolean;
+}
+
+/** Props of {@link AwsLustreStorage}. */
+export interface AwsLustreStorageProps {
+  /** The network the file system lives in. */
+  readonly network: AwsNetwork;
+  /**
+   * Zone of the file system's subnet. Put it in the GPU cluster's zone: an EFA cluster must
+   * share it, and any other cluster reads fastest from its own zone.
+   * @default - the network's first zone
+   */
+  readonly zone?: string;
+  /** Deployment type. @default "PERSISTENT_2" */
+  readonly deploymentType?: LustreDeploymentType;
+  /** Storage type; HDD only with PERSISTENT_1. @default "SSD" */
+  readonly storageType?: "SSD" | "HDD";
+  /**
+   * Capacity in GiB. SSD (SCRATCH_2, PERSISTENT_1, PERSISTENT_2): 1200, 2400, then multiples of
+   * 2400; SCRATCH_1: 1200, 2400, then multiples of 3600; HDD: multiples of 6000 (12 MB/s/TiB) or
+   * 1800 (40 MB/s/TiB); EFA-enabled: multiples of 38400, 19200, 9600 or 4800 GiB for 125, 250,
+   * 500 or 1000 MB/s/TiB.
+   */
+  readonly storageCapacityGiB: number;
+  /**
+   * Throughput per TiB of storage, MB/s/TiB: PERSISTENT_2 125, 250, 500 or 1000; PERSISTENT_1
+   * SSD 50, 100 or 200; HDD 12 or 40. SCRATCH types have a fixed 200 and take none.
+   * @default - 125 for PERSISTENT_2, 50 for PERSISTENT_1 SSD, 12 for HDD
+   */
+  readonly throughputPerTiB?: number;
+  /** Link to S3 (PERSISTENT_2 data repository association with automatic import and export). @default - none */
+  readonly dataRepository?: LustreDataRepository;
+  /** Where nodes mount the file system. @default "/fsx" */
+  readonly mountPath?: string;
+  /**
+   * Enable EFA on the file system (PERSISTENT_2 only; clients must be EFA instances in the same
+   * zone, configured as AWS's "Configuring EFA clients" guide says; other clients use TCP).
+   * @default false
+   */
+  readonly efa?: boolean;
+  /**
+   * Provisioned metadata IOPS (PERSISTENT_2): 1500, 3000, 6000, 12000, then multiples of
+   * 12000 up to 192000.
+   * @default - AUTOMATIC metadata mode (scaled with capacity)
+   */
+  readonly metadataIops?: number;
+  /** KMS key for encryption at rest (PERSISTENT types). @default - the AWS-managed FSx key (always encrypted) */
+  readonly kmsKeyId?: string;
+}
+
+const TIERS: Record<string, readonly number[]> = {
+  PERSISTENT_2: [125, 250, 500, 1000],
+  "PERSISTENT_1/SSD": [50, 100, 200],
+  "PERSISTENT_1/HDD": [12, 40],
+};
+const EFA_STEP_GIB: Record<number, number> = { 125: 38400, 250: 19200, 500: 9600, 1000: 4800 };
+const SCRATCH_MBPS_PER_TIB = 200;
+const LUSTRE_PORTS: readonly [number, number][] = [[988, 988], [1018, 1023]];
+
+/**
+ * An FSx for Lustre file system in one subnet of an {@link AwsNetwork}, encrypted, with a
+ * security group that admits Lustre traffic only from itself and from client security groups,
+ * and optionally linked to S3. Every capacity, tier and EFA rule is checked at synth.
+ *
+ * ```ts
+ * const fs = new AwsLustreStorage(stack, "data", {
+ *   network, zone: "use1-az4", storageCapacityGiB: 4800, throughputPerTiB: 250,
+ *   dataRepository: { bucket: "s3://ml-datasets/imagenet/", fileSystemPath: "/dataset" },
+ * });
+ * ```
+ */
+export class AwsLustreStorage extends Construct implements ISharedStorage {
+  public readonly cloud = "aws" as const;
+  public readonly mountPath: string;
+  public readonly capacityGiB: number;
+  public readonly throughputMBps: number;
+  public readonly mountCommand: string;
+  /** Zone of the file system. */
+  public readonly zone: string;
+  /** Deployment type. */
+  public readonly deploymentType: LustreDeploymentType;
+  /** Whether EFA is enabled on the file system. */
+  public readonly efaEnabled: boolean;
+  /** The file system. */
+  public readonly fileSystem: FsxLustreFileSystem;
+  /** Its security group. */
+  public readonly securityGroup: SecurityGroup;
+  /** The S3 link, when `dataRepository` is set. */
+  public readonly dataRepositoryAssociation?: FsxDataRepositoryAssociation;
+
+  constructor(scope: Construct, id: string, props: AwsLustreStorageProps) {
+    super(scope, id);
+    const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
+    const network = props.network;
+    this.zone = props.zone ?? network.zones[0]!;
+    v.check(network.hasZone(this.zone), "zone", this.zone, `use a zone of the network: ${network.zones.join(", ")}`);
+    const type = (this.deploymentType = v.oneOf("deploymentType", props.deploymentType ?? "PERSISTENT_2", ["PERSISTENT_2", "PERSISTENT_1", "SCRATCH_2", "SCRATCH_1"] as const));
+    const storageType = v.oneOf("storageType", props.storageType ?? "SSD", ["SSD", "HDD"] as const);
+    if (storageType === "HDD") v.check(type === "PERSISTENT_1", "storageType", storageType, "use SSD: HDD storage needs deploymentType PERSISTENT_1", `for ${type}`);
+    this.efaEnabled = props.efa ?? false;
+    if (this.efaEnabled) v.check(type === "PERSISTENT_2", "efa", true, "use deploymentType PERSISTENT_2 for an EFA-enabled file system", `for ${type}`);
+
+    const tierKey = type === "PERSISTENT_1" ? `PERSISTENT_1/${storageType}` : type;
+    const tiers = TIERS[tierKey];
+    let tier: number;
+    if (tiers) {
+      tier = props.throughputPerTiB ?? tiers[0]!;
+      v.check(tiers.includes(tier), "throughputPerTiB", tier, `use one of ${tiers.join(", ")} MB/s/TiB`, `for ${tierKey.replace("/", " ")}`);
+    } else {
+      v.check(props.throughputPerTiB === undefined, "throughputPerTiB", props.throughputPerTiB, `leave it out: ${type} has a fixed ${SCRATCH_MBPS_PER_TIB} MB/s/TiB`, `for ${type}`);
+      tier = SCRATCH_MBPS_PER_TIB;
+    }
+
+    const gib = v.integer("storageCapacityGiB", props.storageCapacityGiB, { min: 1 });
+    const context = `for ${type}${storageType === "HDD" ? ` HDD at ${tier} MB/s/TiB` : ""}${this.efaEnabled ? ` with EFA at ${tier} MB/s/TiB` : ""}`;
+    if (this.efaEnabled) {
+      const step = EFA_STEP_GIB[tier]!;
+      v.check(gib % step === 0, "storageCapacityGiB", gib, `use a multiple of ${step}`, context);
+    } else if (storageType === "HDD") {
+      const step = tier === 12 ? 6000 : 1800;
+      v.check(gib % step === 0, "storageCapacityGiB", gib, `use a multiple of ${step}`, context);
+    } else if (type === "SCRATCH_1") {
+      v.check(gib === 1200 || gib === 2400 || gib % 3600 === 0, "storageCapacityGiB", gib, "use 1200, 2400 or a multiple of 3600", context);
+    } else {
+      v.check(gib === 1200 || gib % 2400 === 0, "storageCapacityGiB", gib, "use 1200 or a multiple of 2400", context);
+    }
+
+    if (props.metadataIops !== undefined) {
+      v.check(type === "PERSISTENT_2", "metadataIops", props.metadataIops, "leave it out: provisioned metadata IOPS need deploymentType PERSISTENT_2", `for ${type}`);
+      const iops = props.metadataIops;
+      const ok = [1500, 3000, 6000, 12000].includes(iops) || (Number.isInteger(iops) && iops % 12000 === 0 && iops > 0 && iops <= 192000);
+      v.check(ok, "metadataIops", iops, "use 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000");
+    }
+    this.mountPath = checkMountPath(v, props.mountPath ?? "/fsx");
+    const repo = props.dataRepository;
+    if (repo) v.check(type === "PERSISTENT_2", "dataRepository", repo.bucket, "use deploymentType PERSISTENT_2, whose data repository associations import from and export to S3", `for ${type}`);
+    const repoPath = repo ? s3Path(v, repo.bucket) : undefined;
+    const fileSystemPath = repo ? checkFileSystemPath(v, repo.fileSystemPath ?? "/") : undefined;
+
+    const subnet = network.subnetFor(this.zone)!;
+    this.securityGroup = new SecurityGroup(this, "sg", {
+      name: awsName(this, "lustre"),
+      description: "FSx for Lustre: Lustre traffic from itself and its clients only",
+      vpcId: network.vpc.id,
+      tags: nameTags(this, "lustre"),
+    });
+    // Lustre servers talk to each other and to clients; EFA additionally needs all traffic to and from itself.
+    this.allowPeer(this, "self", this.securityGroup.id);
+
+    this.fileSystem = new FsxLustreFileSystem(this, "fs", {
+      storageCapacity: gib,
+      subnetIds: [subnet.id],
+      securityGroupIds: [this.securityGroup.id],
+      deploymentType: type,
+      storageType,
+      ...(tiers ? { perUnitStorageThroughput: tier } : {}),
+      ...(type === "PERSISTENT_2" ? { metadataConfiguration: props.metadataIops !== undefined ? { mode: "USER_PROVISIONED", iops: props.metadataIops } : { mode: "AUTOMATIC" } } : {}),
+      ...(this.efaEnabled ? { efaEnabled: true } : {}),
+      ...(props.kmsKeyId && type.startsWith("PERSISTENT") ? { kmsKeyId: props.kmsKeyId } : {}),
+      fileSystemTypeVersion: "2.15",
+      dataCompressionType: "LZ4",
+      logConfiguration: { level: "WARN_ERROR" },
+      tags: nameTags(this, "lustre"),
+    });
+    if (repo && repoPath && fileSystemPath) {
+      const events = ["NEW", "CHANGED", "DELETED"];
+      this.dataRepositoryAssociation = new FsxDataRepositoryAssociation(this, "s3", {
+        fileSystemId: this.fileSystem.id,
+        dataRepositoryPath: repoPath,
+        fileSystemPath,
+        batchImportMetaDataOnCreate: true,
+        s3: { autoImportPolicy: { events }, ...((repo.autoExport ?? true) ? { autoExportPolicy: { events } } : {}) },
+        tags: nameTags(this, "s3"),
+      });
+    }
+
+    this.capacityGiB = gib;
+    this.throughputMBps = Math.round((gib / 1024) * tier);
+    this.mountCommand = lustreMountScript(`${this.fileSystem.dnsName}@tcp:/${this.fileSystem.mountName}`, this.mountPath);
+  }
+
+  /**
+   * Lets a client security group reach the file system: Lustre ports (all traffic when EFA is
+   * enabled), as rules created under `scope` (the client's construct).
+   */
+  public allowClient(scope: Construct, clientSecurityGroupId: string): void {
+    this.allowPeer(scope, `lustre-client-${scope.node.id}`, clientSecurityGroupId);
+  }
+
+  private allowPeer(scope: Construct, id: string, peer: string): void {
+    const target = this.securityGroup.id;
+    if (this.efaEnabled) {
+      new VpcSecurityGroupIngressRule(scope, `${id}-in`, { securityGroupId: target, referencedSecurityGroupId: peer, ipProtocol: "-1", description: "EFA and Lustre" });
+      new VpcSecurityGroupEgressRule(scope, `${id}-out`, { securityGroupId: target, referencedSecurityGroupId: peer, ipProtocol: "-1", description: "EFA and Lustre" });
+      return;
+    }
+    for (const [from, to] of LUSTRE_PORTS) {
+      new VpcSecurityGroupIngressRule(scope, `${id}-${from}`, { securityGroupId: target, referencedSecurityGroupId: peer, ipProtocol: "tcp", fromPort: from, toPort: to, description: "Lustre" });
+      new VpcSecurityGroupEgressRule(scope, `${id}-out-${from}`, { securityGroupId: target, referencedSecurityGroupId: peer, ipProtocol: "tcp", fromPort: from, toPort: to, description: "Lustre" });
+    }
+  }
+}
+
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function s3Path(v: Validator, bucket: string): string {
+  if (Token.isUnresolved(bucket)) return bucket.startsWith("s3://") ? bucket : `s3://${bucket}/`;
+  const m = /^(?:s3:\/\/)?([^/]+)(\/.*)?$/.exec(bucket);
+  const name = m?.[1] ?? "";
+  v.check(BUCKET.test(name) && !name.includes(".."), "dataRepository.bucket", bucket, "use a bucket name (3-63 lowercase letters, digits, dots, hyphens) or an S3 URI such as s3://bucket/prefix/");
+  const prefix = (m?.[2] ?? "/").replace(/\/*$/, "/");
+  return `s3://${name}${prefix}`;
+}
+
+function checkFileSystemPath(v: Validator, path: string): string {
+  const ok = path === "/" || (/^\/[^\s]*[^/]$/.test(path) && !path.split("/").includes(".."));
+  v.check(ok, "dataRepository.fileSystemPath", path, "use an absolute path such as /dataset, without a trailing slash");
+  return path;
+}
+
+/** Checks a mount path: absolute, no spaces, not a system folder. */
+export function checkMountPath(v: Validator, path: string): string {
+  const reserved = ["/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/proc", "/root", "/sbin", "/sys", "/tmp", "/usr", "/var"];
+  const ok = /^\/[A-Za-z0-9._\/-]*[A-Za-z0-9._-]$/.test(path) && !reserved.includes(path) && !path.split("/").includes("..");
+  v.check(ok, "mountPath", path, "use an absolute path such as /fsx, not a system folder");
+  return path;
+}
+
+/**
+ * An idempotent shell script that installs the Lustre client if it is missing (Ubuntu: AWS's FSx
+ * apt repository; Amazon Linux 2023: dnf), adds the mount to /etc/fstab once and mounts it.
+ * It holds no `${` or `%{`, which Terraform would read as template syntax.
+ */
+export function lustreMountScript(source: string, mountPath: string): string {
+  return [
+    `# mount FSx for Lustre at ${mountPath}`,
+    "if ! command -v mount.lustre >/dev/null 2>&1; then",
+    "  . /etc/os-release",
+    '  if [ "$ID" = ubuntu ]; then',
+    "    wget -qO - https://fsx-lustre-client-repo-public-keys.s3.amazonaws.com/fsx-ubuntu-public-key.asc | gpg --dearmor --yes -o /usr/share/keyrings/fsx-ubuntu-public-key.gpg",
+    '    echo "deb [signed-by=/usr/share/keyrings/fsx-ubuntu-public-key.gpg] https://fsx-lustre-client-repo.s3.amazonaws.com/ubuntu $VERSION_CODENAME main" > /etc/apt/sources.list.d/fsxlustreclientrepo.list',
+    '    apt-get update -q && apt-get install -y -q "lustre-client-modules-$(uname -r)"',
+    "  else",
+    "    dnf install -y lustre-client",
+    "  fi",
+    "fi",
+    `mkdir -p ${mountPath}`,
+    `grep -q " ${mountPath} lustre " /etc/fstab || echo "${source} ${mountPath} lustre defaults,relatime,flock,_netdev,x-systemd.automount,x-systemd.requires=network.service 0 0" >> /etc/fstab`,
+    `mountpoint -q ${mountPath} || mount ${mountPath}`,
+  ].join("\n");
+}

@@ -1,0 +1,235 @@
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { CATALOG } from "../catalog/catalog";
+import { split } from "../core/cidr";
+import type { INetwork } from "../core/contracts";
+import { Validator } from "../core/validate";
+import { awsName, nameTags } from "./names";
+import { providerRegion } from "./region";
+
+/** How private subnets reach the internet (package mirrors, container registries). */
+export type NatGatewayMode = "perZone" | "single" | "none";
+
+/** Props of {@link AwsNetwork}. */
+export interface AwsNetworkProps {
+  /**
+   * The VPC's IPv4 block, a prefix from /16 to /20. It is cut into 16 equal blocks: block i is the
+   * private subnet of the i-th zone, the last block holds the small public subnets NAT needs.
+   * Append new zones at the end of `zones`: reordering them moves subnets.
+   */
+  readonly cidr: string;
+  /**
+   * AWS region, e.g. `us-east-1`.
+   * @default - the region of the stack's AWS provider (an error if it has no literal region)
+   */
+  readonly region?: string;
+  /**
+   * Zones for private subnets: zone **IDs** (`use1-az4`, the same in every account, preferred)
+   * or zone names (`us-east-1a`). GPU clusters and Lustre file systems live in one of them.
+   * @default - the region's first two Availability Zone IDs in the catalog
+   */
+  readonly zones?: readonly string[];
+  /**
+   * NAT gateways for outbound internet from private subnets: one per zone (survives a zone
+   * outage), a single one (cheaper), or none (no internet: nodes then need every package and
+   * image from inside the VPC).
+   * @default "perZone"
+   */
+  readonly natGateways?: NatGatewayMode;
+  /**
+   * Interface endpoints for Systems Manager (ssm, ssmmessages, ec2messages), so nodes without
+   * public IPs are managed through Session Manager even without NAT.
+   * @default true
+   */
+  readonly ssmEndpoints?: boolean;
+  /**
+   * A gateway endpoint for S3 on the private route tables, so data traffic stays inside AWS
+   * and costs no NAT processing.
+   * @default true
+   */
+  readonly s3Endpoint?: boolean;
+}
+
+const ZONE_ID = /^[a-z]+\d+(-[a-z]+\d+[a-z]?)?-az\d+$/;
+const ZONE_NAME = /^([a-z]{2}(?:-gov)?-[a-z]+-\d+)[a-z](-[a-z]+-\d+[a-z]?)?$/;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d+$/;
+
+/**
+ * A VPC for GPU clusters: private subnets per zone (by zone ID), NAT for outbound traffic, an S3
+ * gateway endpoint and SSM interface endpoints, and the default security group locked down.
+ * Nothing in it gets a public IP but the NAT gateways.
+ *
+ * ```ts
+ * const net = new AwsNetwork(stack, "net", { cidr: "10.10.0.0/16", zones: ["use1-az4", "use1-az6"] });
+ * ```
+ */
+export class AwsNetwork extends Construct implements INetwork {
+  public readonly cloud = "aws" as const;
+  public readonly region: string;
+  public readonly cidr: string;
+  /** Zones with a private subnet, as given (IDs or names). */
+  public readonly zones: readonly string[];
+  /** The VPC. */
+  public readonly vpc: Vpc;
+  /** Private subnet of each zone, keyed by zone. */
+  public readonly privateSubnets: Readonly<Record<string, Subnet>>;
+  /** Route table of each zone's private subnet, keyed by zone. */
+  public readonly privateRouteTables: Readonly<Record<string, RouteTable>>;
+  /** Public subnets (only where a NAT gateway needs one), keyed by zone. */
+  public readonly publicSubnets: Readonly<Record<string, Subnet>>;
+  /** NAT gateways, keyed by zone. */
+  public readonly natGateways: Readonly<Record<string, NatGateway>>;
+  /** Security group of the interface endpoints (HTTPS from the VPC). */
+  public readonly endpointSecurityGroup?: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: AwsNetworkProps) {
+    super(scope, id);
+    const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
+    this.cidr = v.cidr("cidr", props.cidr, { min: 16, max: 20 });
+    const region = props.region ?? providerRegion(this) ?? v.fail("region", undefined, "set region, or give the stack's AWS provider a literal region");
+    this.region = v.matches("region", region, REGION, "use an AWS region such as us-east-1");
+    this.zones = props.zones ?? defaultZones(this.region, v);
+    v.check(this.zones.length >= 1 && this.zones.length <= 15, "zones", this.zones, "use 1 to 15 zones");
+    for (const zone of this.zones) checkZone(v, zone, this.region);
+    v.check(new Set(this.zones).size === this.zones.length, "zones", this.zones, "list each zone once");
+    const nat = v.oneOf("natGateways", props.natGateways ?? "perZone", ["perZone", "single", "none"] as const);
+
+    this.vpc = new Vpc(this, "vpc", { cidrBlock: this.cidr, enableDnsSupport: true, enableDnsHostnames: true, tags: nameTags(this, "vpc") });
+    // The default security group allows all traffic between its members: leave it with no rules.
+    new DefaultSecurityGroup(this, "default-sg", { vpcId: this.vpc.id, tags: nameTags(this, "default", { Purpose: "unused, locked down" }) });
+
+    const blocks = split(this.cidr, Number(this.cidr.split("/")[1]) + 4);
+    const publicBlocks = split(blocks[15]!, Number(this.cidr.split("/")[1]) + 8);
+    const privateSubnets: Record<string, Subnet> = {};
+    const privateRouteTables: Record<string, RouteTable> = {};
+    const publicSubnets: Record<string, Subnet> = {};
+    const natGateways: Record<string, NatGateway> = {};
+
+    const natZones = nat === "none" ? [] : nat === "single" ? [this.zones[0]!] : [...this.zones];
+    if (natZones.length > 0) {
+      const igw = new InternetGateway(this, "igw", { vpcId: this.vpc.id, tags: nameTags(this, "igw") });
+      const publicRt = new RouteTable(this, "public-rt", { vpcId: this.vpc.id, tags: nameTags(this, "public", { Tier: "public" }) });
+      new Route(this, "public-default", { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
+      natZones.forEach((zone) => {
+        const i = this.zones.indexOf(zone);
+        const subnet = new Subnet(this, `public-${zone}`, {
+          vpcId: this.vpc.id,
+          cidrBlock: publicBlocks[i]!,
+          ...zoneArg(zone),
+          mapPublicIpOnLaunch: false,
+          tags: nameTags(this, `public-${zone}`, { Tier: "public", Zone: zone }),
+        });
+        new RouteTableAssociation(this, `public-${zone}-rta`, { subnetId: subnet.id, routeTableId: publicRt.id });
+        const eip = new Eip(this, `nat-${zone}-eip`, { domain: "vpc", tags: nameTags(this, `nat-${zone}`, { Zone: zone }), dependsOn: [igw] });
+        publicSubnets[zone] = subnet;
+        natGateways[zone] = new NatGateway(this, `nat-${zone}`, { allocationId: eip.allocationId, subnetId: subnet.id, tags: nameTags(this, `nat-${zone}`, { Zone: zone }) });
+      });
+    }
+
+    this.zones.forEach((zone, i) => {
+      const subnet = new Subnet(this, `private-${zone}`, {
+        vpcId: this.vpc.id,
+        cidrBlock: blocks[i]!,
+        ...zoneArg(zone),
+        mapPublicIpOnLaunch: false,
+        tags: nameTags(this, `private-${zone}`, { Tier: "private", Zone: zone }),
+      });
+      const rt = new RouteTable(this, `private-${zone}-rt`, { vpcId: this.vpc.id, tags: nameTags(this, `private-${zone}`, { Tier: "private", Zone: zone }) });
+      new RouteTableAssociation(this, `private-${zone}-rta`, { subnetId: subnet.id, routeTableId: rt.id });
+      const natGateway = natGateways[zone] ?? natGateways[natZones[0] ?? ""];
+      if (natGateway) new Route(this, `private-${zone}-default`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: natGateway.id });
+      privateSubnets[zone] = subnet;
+      privateRouteTables[zone] = rt;
+    });
+
+    if (props.s3Endpoint ?? true) {
+      new VpcEndpoint(this, "s3-endpoint", {
+        vpcId: this.vpc.id,
+        serviceName: `com.amazonaws.${this.region}.s3`,
+        vpcEndpointType: "Gateway",
+        routeTableIds: Object.values(privateRouteTables).map((rt) => rt.id),
+        tags: nameTags(this, "s3"),
+      });
+    }
+    if (props.ssmEndpoints ?? true) {
+      this.endpointSecurityGroup = new SecurityGroup(this, "endpoints-sg", {
+        name: awsName(this, "endpoints"),
+        description: "HTTPS from the VPC to its interface endpoints",
+        vpcId: this.vpc.id,
+        ingress: [{ description: "HTTPS from the VPC", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [this.cidr] }],
+        egress: [],
+        tags: nameTags(this, "endpoints"),
+      });
+      for (const service of ["ssm", "ssmmessages", "ec2messages"]) {
+        new VpcEndpoint(this, `${service}-endpoint`, {
+          vpcId: this.vpc.id,
+          serviceName: `com.amazonaws.${this.region}.${service}`,
+          vpcEndpointType: "Interface",
+          privateDnsEnabled: true,
+          subnetIds: Object.values(privateSubnets).map((s) => s.id),
+          securityGroupIds: [this.endpointSecurityGroup.id],
+          tags: nameTags(this, service, { Service: service }),
+        });
+      }
+    }
+
+    this.privateSubnets = privateSubnets;
+    this.privateRouteTables = privateRouteTables;
+    this.publicSubnets = publicSubnets;
+    this.natGateways = natGateways;
+  }
+
+  /** True when `zone` is a zone ID (`use1-az4`) rather than a zone name (`us-east-1a`). */
+  public static isZoneId(zone: string): boolean {
+    return ZONE_ID.test(zone);
+  }
+
+  /** True when the network has a private subnet in `zone`. */
+  public hasZone(zone: string): boolean {
+    return this.zones.includes(zone);
+  }
+
+  /** The private subnet of `zone`; undefined when the network has none there. */
+  public subnetFor(zone: string): Subnet | undefined {
+    return this.privateSubnets[zone];
+  }
+}
+
+function zoneArg(zone: string): { availabilityZoneId: string } | { availabilityZone: string } {
+  return ZONE_ID.test(zone) ? { availabilityZoneId: zone } : { availabilityZone: zone };
+}
+
+/** Zone IDs of a region that the catalog knows (Availability Zones only), sorted. */
+export function catalogZonesOfRegion(region: string): string[] {
+  const zones = CATALOG.offerings.flatMap((o) => o.locations.filter((l) => l.region === region && l.zone && !l.localZone).map((l) => l.zone!));
+  return [...new Set(zones)].sort();
+}
+
+function defaultZones(region: string, v: Validator): string[] {
+  const known = catalogZonesOfRegion(region);
+  v.check(known.length > 0, "zones", undefined, `set zones: the catalog knows no zone IDs in ${region}`);
+  return known.slice(0, 2);
+}
+
+function checkZone(v: Validator, zone: string, region: string): void {
+  if (Token.isUnresolved(zone)) return;
+  const name = ZONE_NAME.exec(zone);
+  if (name) {
+    v.check(name[1] === region, "zones", zone, `use zones of ${region}`);
+    return;
+  }
+  v.check(ZONE_ID.test(zone), "zones", zone, "use a zone ID such as use1-az4 or a zone name such as us-east-1a");
+  const known = CATALOG.offerings.flatMap((o) => o.locations.filter((l) => l.zone === zone).map((l) => l.region));
+  if (known.length > 0) v.check(known.includes(region), "zones", zone, `use zones of ${region}: ${zone} is in ${known[0]}`);
+}
