@@ -4,4 +4,5 @@
 export * from "./core";
 export * from "./catalog";
 export * from "./planner";
+export * from "./aws";
 export * from "./report";

@@ -2,26 +2,39 @@
  * The seed scenario: 30 GPUs and 256 GiB of memory for "Neural Network Training" over
  * /dataset/imagenet, on whichever of AWS and Azure has the best placement.
  *
- * At this stage the library has its catalog and planner; the cloud constructs (clusters, storage,
- * hybrid link, task) arrive with later issues and will be added here. The stack declares the two
- * providers, configured for the chosen placements, and outputs what the planner chose.
+ * The AWS half is built: a network, an FSx for Lustre file system linked to the dataset bucket
+ * (mounted at /fsx, with /fsx/dataset/imagenet the training data), and a GPU cluster sized by the
+ * planner's best AWS placement. The Azure half, the hybrid link and the task arrive with later
+ * issues; for Azure the stack outputs the planner's choice.
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { App, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { describePlacement, planPlacements, type Placement, type Requirements } from "../../lib";
+import { AwsGpuCluster, AwsLustreStorage, AwsNetwork, describePlacement, planPlacements, type Placement, type Requirements } from "../../lib";
 
 /** The seed's request. */
 export const SEED_REQUEST: Requirements = { gpus: 30, memoryGiB: 256 };
+
+/** Props of the example stack. */
+export interface HybridTrainingProps {
+  /** What the job asks for. @default SEED_REQUEST */
+  readonly request?: Requirements;
+  /** Where the dataset lives in S3. @default "s3://example-ml-datasets/imagenet/" */
+  readonly datasetUri?: string;
+}
 
 /** The hybrid training stack. */
 export class HybridTrainingStack extends TerraformStack {
   /** Best placement on each cloud, and overall. */
   public readonly best: { aws: Placement; azure: Placement; overall: Placement };
+  public readonly awsNetwork: AwsNetwork;
+  public readonly awsStorage: AwsLustreStorage;
+  public readonly awsCluster: AwsGpuCluster;
 
-  constructor(scope: Construct, id: string, request: Requirements = SEED_REQUEST) {
+  constructor(scope: Construct, id: string, props: HybridTrainingProps = {}) {
     super(scope, id);
+    const request = props.request ?? SEED_REQUEST;
     const overall = planPlacements(request).placements[0]!;
     const aws = planPlacements({ ...request, clouds: ["aws"] }).placements[0]!;
     const azure = planPlacements({ ...request, clouds: ["azure"] }).placements[0]!;
@@ -29,6 +42,23 @@ export class HybridTrainingStack extends TerraformStack {
 
     new AwsProvider(this, "aws", { region: aws.region });
     new AzurermProvider(this, "azure", { features: [{}] });
+
+    this.awsNetwork = new AwsNetwork(this, "aws-network", { cidr: "10.10.0.0/16", region: aws.region, ...(aws.zone ? { zones: [aws.zone] } : {}) });
+    const zone = this.awsNetwork.zones[0]!;
+    this.awsStorage = new AwsLustreStorage(this, "aws-data", {
+      network: this.awsNetwork,
+      zone,
+      storageCapacityGiB: 4800,
+      throughputPerTiB: 250,
+      dataRepository: { bucket: props.datasetUri ?? "s3://example-ml-datasets/imagenet/", fileSystemPath: "/dataset/imagenet", autoExport: false },
+    });
+    this.awsCluster = new AwsGpuCluster(this, "aws-training", {
+      network: this.awsNetwork,
+      instanceType: aws.instanceType,
+      nodes: aws.nodes,
+      zone,
+      storage: this.awsStorage,
+    });
 
     for (const [name, p] of Object.entries(this.best)) {
       new TerraformOutput(this, `placement-${name}`, {

@@ -156,7 +156,7 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
       const ok = [1500, 3000, 6000, 12000].includes(iops) || (Number.isInteger(iops) && iops % 12000 === 0 && iops > 0 && iops <= 192000);
       v.check(ok, "metadataIops", iops, "use 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000");
     }
-    this.mountPath = checkMountPath(v, props.mountPath ?? "/fsx");
+    this.mountPath = v.mountPath("mountPath", props.mountPath ?? "/fsx");
     const repo = props.dataRepository;
     if (repo) v.check(type === "PERSISTENT_2", "dataRepository", repo.bucket, "use deploymentType PERSISTENT_2, whose data repository associations import from and export to S3", `for ${type}`);
     const repoPath = repo ? s3Path(v, repo.bucket) : undefined;
@@ -240,14 +240,6 @@ function s3Path(v: Validator, bucket: string): string {
 function checkFileSystemPath(v: Validator, path: string): string {
   const ok = path === "/" || (/^\/[^\s]*[^/]$/.test(path) && !path.split("/").includes(".."));
   v.check(ok, "dataRepository.fileSystemPath", path, "use an absolute path such as /dataset, without a trailing slash");
-  return path;
-}
-
-/** Checks a mount path: absolute, no spaces, not a system folder. */
-export function checkMountPath(v: Validator, path: string): string {
-  const reserved = ["/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/proc", "/root", "/sbin", "/sys", "/tmp", "/usr", "/var"];
-  const ok = /^\/[A-Za-z0-9._\/-]*[A-Za-z0-9._-]$/.test(path) && !reserved.includes(path) && !path.split("/").includes("..");
-  v.check(ok, "mountPath", path, "use an absolute path such as /fsx, not a system folder");
   return path;
 }
 

@@ -81,6 +81,14 @@ export class Validator {
     return value;
   }
 
+  /** A Linux mount point: absolute, no spaces or `..`, not a system folder. */
+  mountPath(field: string, value: string): string {
+    const reserved = ["/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/proc", "/root", "/run", "/sbin", "/sys", "/tmp", "/usr", "/var"];
+    const ok = typeof value === "string" && /^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/.test(value) && !reserved.includes(value) && !value.split("/").includes("..");
+    this.check(ok, field, value, "use an absolute path such as /fsx, not a system folder");
+    return value;
+  }
+
   /** A canonical IPv4 CIDR, optionally with a prefix length in [minPrefix, maxPrefix]. */
   cidr(field: string, value: string, prefix: { min?: number; max?: number } = {}): string {
     if (this.isUnresolved(value)) return value;

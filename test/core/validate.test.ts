@@ -70,3 +70,12 @@ describe("Validator", () => {
     expect(() => lazy.oneOf("sku", "b", ["a"])).toThrow('p: sku "b" is not valid: use one of "a"');
   });
 });
+
+describe("Validator.mountPath", () => {
+  it.each(["/fsx", "/lustre", "/mnt/data-1"])("accepts %s", (p) => {
+    expect(v.mountPath("mountPath", p)).toBe(p);
+  });
+  it.each(["fsx", "/", "/etc", "/data/../etc", "/my data", "/fsx/"])("rejects %j", (p) => {
+    expect(message(() => v.mountPath("mountPath", p))).toBe(`stack/cluster: mountPath ${JSON.stringify(p)} is not valid: use an absolute path such as /fsx, not a system folder`);
+  });
+});

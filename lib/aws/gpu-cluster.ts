@@ -1,0 +1,364 @@
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { LaunchTemplate, type LaunchTemplateNetworkInterfaces } from "@cdktf/provider-aws/lib/launch-template";
+import { PlacementGroup } from "@cdktf/provider-aws/lib/placement-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Annotations, Fn, TerraformLocal, Token } from "cdktf";
+import { Construct } from "constructs";
+import { findOfferings, getOffering } from "../catalog/catalog";
+import type { Offering } from "../catalog/types";
+import type { ClusterPlacement, ClusterRunInfo, IGpuCluster, ISharedStorage } from "../core/contracts";
+import { NAME_RULES } from "../core/naming";
+import type { Fabric } from "../core/types";
+import { Validator } from "../core/validate";
+import { AwsLustreStorage } from "./lustre-storage";
+import { awsName, nameTags } from "./names";
+import { AwsNetwork } from "./network";
+
+/** The public SSM parameter that holds the latest AWS Deep Learning Base OSS NVIDIA driver AMI (Ubuntu 22.04, x86_64). */
+export const DLAMI_SSM_PARAMETER = "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id";
+
+/** Access a cluster's nodes get to one S3 location. */
+export interface S3Access {
+  /** Bucket name. */
+  readonly bucket: string;
+  /** Key prefix the access is limited to, e.g. `runs/`. @default - the whole bucket */
+  readonly prefix?: string;
+  /** Also allow writing (PutObject, multipart upload) under the prefix. @default false */
+  readonly write?: boolean;
+}
+
+/** Props of {@link AwsGpuCluster}. */
+export interface AwsGpuClusterProps {
+  /** The network; nodes go into its private subnet of `zone`. */
+  readonly network: AwsNetwork;
+  /**
+   * EC2 instance type, e.g. `p5.48xlarge`; must be in the catalog.
+   * @default - the cheapest catalog type with `accelerator` and `gpusPerNode` in the network's region
+   */
+  readonly instanceType?: string;
+  /** Accelerator (with `gpusPerNode`), when `instanceType` is not given, e.g. `H100`. @default - from instanceType */
+  readonly accelerator?: string;
+  /** GPUs per node (with `accelerator`). @default - from instanceType */
+  readonly gpusPerNode?: number;
+  /** Number of nodes, 1 to 1000. */
+  readonly nodes: number;
+  /**
+   * Zone of the nodes (a zone of the network). EFA does not cross zones, so all nodes share one.
+   * @default - the network's first zone that the catalog says offers the type
+   */
+  readonly zone?: string;
+  /** Run on spot capacity (mixed instances policy, capacity-optimized, capacity rebalancing). @default false */
+  readonly spot?: boolean;
+  /** Shared storage every node mounts at boot. @default - none */
+  readonly storage?: ISharedStorage;
+  /**
+   * Attach one EFA interface per network card (full fabric bandwidth).
+   * @default - true where the type supports EFA
+   */
+  readonly efa?: boolean;
+  /** Launch the nodes into a cluster placement group. @default - true for more than one node */
+  readonly placementGroup?: boolean;
+  /**
+   * AMI id.
+   * @default - the latest AWS Deep Learning Base OSS NVIDIA driver AMI (Ubuntu 22.04), read at plan time from its public SSM parameter
+   */
+  readonly imageId?: string;
+  /** Root device name of the AMI. @default "/dev/sda1" (Ubuntu AMIs) */
+  readonly rootDeviceName?: string;
+  /** Capacity reservation (or Capacity Block) to launch into. Not with spot. @default - none */
+  readonly capacityReservationId?: string;
+  /** Size of the encrypted gp3 root volume, GiB (100 to 16384). @default 200 */
+  readonly rootVolumeGiB?: number;
+  /** Shell lines appended to the boot script, after storage is mounted. No `${` or `%{` (Terraform template syntax). @default - none */
+  readonly userData?: readonly string[];
+  /** S3 locations the nodes may read (and optionally write). @default - none */
+  readonly s3Access?: readonly S3Access[];
+}
+
+/** Instance families whose EFA supports GPUDirect RDMA. */
+const RDMA_FAMILIES = /^(p4d|p4de|p5|p5e|p5en|p6-[a-z0-9]+)\./;
+
+/**
+ * A cluster of identical GPU nodes in one zone: launch template + Auto Scaling group, with one EFA
+ * interface on every network card (3,200 Gbps on p5.48xlarge), a cluster placement group, a
+ * security group that admits only itself, IMDSv2, an encrypted root volume, an SSM-managed role
+ * with only the S3 access it is given, and shared storage mounted at boot. No public IPs.
+ *
+ * ```ts
+ * const cluster = new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 4, storage: fs });
+ * cluster.fabric; // { kind: "efa", interfaces: 32, gbpsPerNode: 3200 }
+ * ```
+ */
+export class AwsGpuCluster extends Construct implements IGpuCluster {
+  public readonly network: AwsNetwork;
+  public readonly placement: ClusterPlacement;
+  public readonly nodes: number;
+  public readonly accelerator: string;
+  public readonly gpusPerNode: number;
+  public readonly gpus: number;
+  public readonly fabric: Fabric;
+  public readonly runInfo: ClusterRunInfo;
+  /** The catalog offering of the instance type. */
+  public readonly offering: Offering;
+  /** The launch template. */
+  public readonly launchTemplate: LaunchTemplate;
+  /** The Auto Scaling group. */
+  public readonly autoScalingGroup: AutoscalingGroup;
+  /** The cluster placement group, when one is used. */
+  public readonly placementGroup?: PlacementGroup;
+  /** The nodes' security group (all traffic within itself; nothing else inbound). */
+  public readonly securityGroup: SecurityGroup;
+  /** The nodes' IAM role. */
+  public readonly role: IamRole;
+  /** The nodes' instance profile. */
+  public readonly instanceProfile: IamInstanceProfile;
+  /** Plan-time guard: fails `terraform plan` when the zone does not offer the type. */
+  public readonly offeringCheck: DataAwsEc2InstanceTypeOfferings;
+
+  constructor(scope: Construct, id: string, props: AwsGpuClusterProps) {
+    super(scope, id);
+    const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
+    const network = (this.network = props.network);
+    v.check(network instanceof AwsNetwork, "network", network?.node?.path ?? network, "use an AwsNetwork");
+    this.nodes = v.integer("nodes", props.nodes, { min: 1, max: 1000 });
+    const offering = (this.offering = resolveOffering(v, props, network.region));
+    const zone = props.zone ?? defaultZone(network, offering);
+    v.check(network.hasZone(zone), "zone", zone, `use a zone of the network: ${network.zones.join(", ")}`);
+    if (AwsNetwork.isZoneId(zone)) {
+      const zones = offering.locations.filter((l) => l.region === network.region && l.zone).map((l) => l.zone!);
+      if (zones.length > 0 && !zones.includes(zone)) {
+        Annotations.of(this).addWarning(`${offering.instanceType} is not in the catalog for ${zone} (it lists ${zones.join(", ")}); terraform plan checks the zone for real`);
+      }
+    }
+    const supportsEfa = offering.fabric.kind === "efa";
+    const efa = props.efa ?? supportsEfa;
+    if (efa) v.check(supportsEfa, "efa", true, `leave it out or false: ${offering.instanceType} has no EFA`);
+    const spot = props.spot ?? false;
+    if (props.capacityReservationId !== undefined) {
+      v.check(!spot, "capacityReservationId", props.capacityReservationId, "leave it out with spot: capacity reservations hold on-demand capacity");
+    }
+    const rootVolumeGiB = v.integer("rootVolumeGiB", props.rootVolumeGiB ?? 200, { min: 100, max: 16384 });
+    for (const line of props.userData ?? []) {
+      v.check(!/\$\{|%\{/.test(line), "userData", line, "write $VAR instead of ${VAR} (Terraform reads ${ and %{ as template syntax), or escape them as $${ and %%{");
+    }
+    for (const [i, a] of (props.s3Access ?? []).entries()) {
+      v.check(Token.isUnresolved(a.bucket) || /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(a.bucket), `s3Access[${i}].bucket`, a.bucket, "use an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)");
+    }
+    const storage = props.storage;
+    if (storage instanceof AwsLustreStorage && efa && this.nodes > 1) {
+      v.check(storage.zone === zone, "storage", storage.node.path, `use storage in the cluster's zone ${zone}: an EFA cluster reads its file system in ${storage.zone} across zones`);
+    }
+    const usePlacementGroup = props.placementGroup ?? this.nodes > 1;
+
+    this.accelerator = offering.accelerator;
+    this.gpusPerNode = offering.gpusPerNode;
+    this.gpus = this.nodes * offering.gpusPerNode;
+    this.placement = { cloud: "aws", region: network.region, zone, instanceType: offering.instanceType };
+    const interfaces = efa ? (offering.fabric.networkCards ?? offering.fabric.interfaces) : 0;
+    this.fabric = efa ? { kind: "efa", interfaces, gbpsPerNode: offering.fabric.gbpsPerNode } : { kind: "none", interfaces: 0, gbpsPerNode: 0 };
+
+    // --- security group: EFA needs all traffic to and from the group itself; egress for NAT and endpoints
+    this.securityGroup = new SecurityGroup(this, "sg", {
+      name: awsName(this, "nodes"),
+      description: "GPU nodes: all traffic within the cluster (EFA), nothing else inbound",
+      vpcId: network.vpc.id,
+      tags: nameTags(this, "nodes"),
+    });
+    const sg = this.securityGroup.id;
+    new VpcSecurityGroupIngressRule(this, "self-in", { securityGroupId: sg, referencedSecurityGroupId: sg, ipProtocol: "-1", description: "cluster traffic (EFA, NCCL, rendezvous)" });
+    new VpcSecurityGroupEgressRule(this, "self-out", { securityGroupId: sg, referencedSecurityGroupId: sg, ipProtocol: "-1", description: "cluster traffic (EFA, NCCL, rendezvous)" });
+    new VpcSecurityGroupEgressRule(this, "all-out", { securityGroupId: sg, cidrIpv4: "0.0.0.0/0", ipProtocol: "-1", description: "outbound through NAT and VPC endpoints" });
+    if (storage instanceof AwsLustreStorage) {
+      storage.allowClient(this, sg);
+      new VpcSecurityGroupIngressRule(this, "lustre-in", {
+        securityGroupId: sg,
+        referencedSecurityGroupId: storage.securityGroup.id,
+        ...(storage.efaEnabled ? { ipProtocol: "-1" } : { ipProtocol: "tcp", fromPort: 988, toPort: 1023 }),
+        description: "Lustre servers to clients",
+      });
+    }
+
+    // --- identity: SSM management plus exactly the S3 access granted
+    const partition = new DataAwsPartition(this, "partition").partition;
+    this.role = new IamRole(this, "role", {
+      name: awsName(this, "nodes", NAME_RULES.awsIamRole),
+      description: `GPU nodes of ${this.node.path}`,
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+      tags: nameTags(this, "nodes"),
+    });
+    new IamRolePolicyAttachment(this, "ssm", { role: this.role.name, policyArn: `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore` });
+    if (props.s3Access && props.s3Access.length > 0) {
+      new IamRolePolicy(this, "s3", { role: this.role.id, name: "s3-access", policy: JSON.stringify(s3Policy(props.s3Access, partition)) });
+    }
+    this.instanceProfile = new IamInstanceProfile(this, "profile", { name: awsName(this, "nodes", NAME_RULES.awsIamRole), role: this.role.name, tags: nameTags(this, "nodes") });
+
+    // --- plan-time guard: the zone must offer the type
+    const locationType = AwsNetwork.isZoneId(zone) ? "availability-zone-id" : "availability-zone";
+    this.offeringCheck = new DataAwsEc2InstanceTypeOfferings(this, "offering-check", {
+      locationType,
+      filter: [
+        { name: "instance-type", values: [offering.instanceType] },
+        { name: "location", values: [zone] },
+      ],
+      lifecycle: {
+        postcondition: [{
+          condition: "${length(self.instance_types) > 0}",
+          errorMessage: `${this.node.path}: ${offering.instanceType} is not offered in ${zone}: choose another zone (hgpu place lists the catalog's zones for the type)`,
+        }],
+      },
+    });
+
+    // --- nodes
+    const imageId = props.imageId ?? new DataAwsSsmParameter(this, "ami", { name: DLAMI_SSM_PARAMETER }).value;
+    if (usePlacementGroup) {
+      this.placementGroup = new PlacementGroup(this, "pg", { name: awsName(this, "pg", NAME_RULES.awsPlacementGroup), strategy: "cluster", tags: nameTags(this, "pg") });
+    }
+    // A local holds the script, so its quotes and Terraform references stay a plain JSON string.
+    const script = new TerraformLocal(this, "boot-script", bootScript(storage, props.userData ?? []));
+    this.launchTemplate = new LaunchTemplate(this, "lt", {
+      name: awsName(this, "nodes", NAME_RULES.awsLaunchTemplate),
+      description: `${offering.instanceType} GPU nodes of ${this.node.path}`,
+      imageId,
+      instanceType: offering.instanceType,
+      updateDefaultVersion: true,
+      ebsOptimized: "true",
+      iamInstanceProfile: { arn: this.instanceProfile.arn },
+      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+      blockDeviceMappings: [{
+        deviceName: props.rootDeviceName ?? "/dev/sda1",
+        ebs: { volumeSize: rootVolumeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+      }],
+      networkInterfaces: networkInterfaces(interfaces, sg),
+      ...(props.capacityReservationId !== undefined ? { capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: props.capacityReservationId } } } : {}),
+      userData: Fn.base64encode(script.asString),
+      tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: nameTags(this, "node") })),
+      tags: nameTags(this, "nodes"),
+    });
+
+    const template = { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) };
+    this.autoScalingGroup = new AutoscalingGroup(this, "asg", {
+      name: awsName(this, "nodes", NAME_RULES.awsAutoScalingGroup),
+      minSize: this.nodes,
+      maxSize: this.nodes,
+      desiredCapacity: this.nodes,
+      vpcZoneIdentifier: [network.subnetFor(zone)!.id],
+      ...(this.placementGroup ? { placementGroup: this.placementGroup.id } : {}),
+      ...(spot
+        ? {
+            capacityRebalance: true,
+            mixedInstancesPolicy: {
+              instancesDistribution: { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 0, spotAllocationStrategy: "capacity-optimized" },
+              launchTemplate: { launchTemplateSpecification: { launchTemplateId: template.id, version: template.version } },
+            },
+          }
+        : { launchTemplate: template }),
+      healthCheckType: "EC2",
+      // Apply waits for every node; a zone without capacity fails here with the EC2 error the launcher fails over on.
+      waitForCapacityTimeout: "20m",
+      tag: [{ key: "Name", value: awsName(this, "node"), propagateAtLaunch: true }],
+      dependsOn: [this.offeringCheck],
+    });
+
+    this.runInfo = {
+      nodes: this.nodes,
+      gpusPerNode: this.gpusPerNode,
+      ncclEnv: efa ? { FI_PROVIDER: "efa", ...(RDMA_FAMILIES.test(offering.instanceType) ? { FI_EFA_USE_DEVICE_RDMA: "1" } : {}) } : { NCCL_IB_DISABLE: "1" },
+      ...(storage ? { dataMountPath: storage.mountPath } : {}),
+    };
+  }
+}
+
+/**
+ * The launch template's interfaces. With EFA: one per network card, as the EC2 user guide lays
+ * them out ("Maximize network bandwidth on instances with multiple network cards"): card 0 holds
+ * the primary interface at device index 0 as `efa` (EFA with ENA, carrying the node's IP); every
+ * other card holds an `efa-only` interface at device index 0. Without EFA: one ENA interface.
+ * Security groups go on each interface (a template with interfaces cannot set them elsewhere).
+ * EC2 assigns no public IP when several interfaces are requested; a single one is told so.
+ */
+export function networkInterfaces(cards: number, securityGroupId: string): LaunchTemplateNetworkInterfaces[] {
+  if (cards === 0) {
+    return [{ deviceIndex: 0, networkCardIndex: 0, securityGroups: [securityGroupId], associatePublicIpAddress: "false", deleteOnTermination: "true" }];
+  }
+  return Array.from({ length: cards }, (_, card) => ({
+    networkCardIndex: card,
+    deviceIndex: 0,
+    interfaceType: card === 0 ? "efa" : "efa-only",
+    securityGroups: [securityGroupId],
+    deleteOnTermination: "true",
+    ...(cards === 1 ? { associatePublicIpAddress: "false" } : {}),
+  }));
+}
+
+function resolveOffering(v: Validator, props: AwsGpuClusterProps, region: string): Offering {
+  if (props.instanceType !== undefined) {
+    const o = getOffering(props.instanceType);
+    if (!o || o.cloud !== "aws") {
+      const known = findOfferings({ cloud: "aws" }).map((x) => x.instanceType);
+      v.fail("instanceType", props.instanceType, `use an AWS GPU instance type from the catalog: ${known.join(", ")}`);
+    }
+    if (props.accelerator !== undefined) v.check(o.accelerator.toLowerCase() === props.accelerator.toLowerCase(), "accelerator", props.accelerator, `leave it out or use ${o.accelerator}, the accelerator of ${o.instanceType}`);
+    if (props.gpusPerNode !== undefined) v.check(o.gpusPerNode === props.gpusPerNode, "gpusPerNode", props.gpusPerNode, `leave it out or use ${o.gpusPerNode}, the GPU count of ${o.instanceType}`);
+    return o;
+  }
+  if (props.accelerator === undefined || props.gpusPerNode === undefined) {
+    v.fail("instanceType", undefined, "set instanceType, or accelerator and gpusPerNode");
+  }
+  const candidates = findOfferings({ cloud: "aws", accelerator: props.accelerator, gpusPerNode: props.gpusPerNode });
+  if (candidates.length === 0) {
+    const shapes = findOfferings({ cloud: "aws", accelerator: props.accelerator }).map((o) => `${o.gpusPerNode} (${o.instanceType})`);
+    v.fail("gpusPerNode", props.gpusPerNode, shapes.length ? `use a GPU count an AWS type has for ${props.accelerator}: ${[...new Set(shapes)].join(", ")}` : `no AWS type in the catalog has ${props.accelerator}`);
+  }
+  const price = (o: Offering) => Math.min(...o.locations.filter((l) => l.region === region && l.usdPerHour !== undefined).map((l) => l.usdPerHour!), Number.POSITIVE_INFINITY);
+  return [...candidates].sort((a, b) => price(a) - price(b) || b.fabric.gbpsPerNode - a.fabric.gbpsPerNode || (a.instanceType < b.instanceType ? -1 : 1))[0]!;
+}
+
+function defaultZone(network: AwsNetwork, offering: Offering): string {
+  const offered = new Set(offering.locations.filter((l) => l.region === network.region && l.zone).map((l) => l.zone!));
+  return network.zones.find((z) => offered.has(z)) ?? network.zones[0]!;
+}
+
+function s3Policy(grants: readonly S3Access[], partition: string): object {
+  const statements: object[] = [];
+  grants.forEach((g, i) => {
+    const prefix = g.prefix ?? "";
+    const bucketArn = `arn:${partition}:s3:::${g.bucket}`;
+    statements.push({
+      Sid: `List${i}`,
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: bucketArn,
+      ...(prefix ? { Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } } : {}),
+    });
+    statements.push({
+      Sid: `Objects${i}`,
+      Effect: "Allow",
+      Action: ["s3:GetObject", ...(g.write ? ["s3:PutObject", "s3:AbortMultipartUpload"] : [])],
+      Resource: `${bucketArn}/${prefix}*`,
+    });
+  });
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+function bootScript(storage: ISharedStorage | undefined, hooks: readonly string[]): string {
+  return [
+    "#!/bin/bash",
+    "set -euo pipefail",
+    "exec >>/var/log/hgpu-boot.log 2>&1",
+    ...(storage ? [storage.mountCommand] : []),
+    ...hooks,
+    "",
+  ].join("\n");
+}
