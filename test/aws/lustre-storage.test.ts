@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { AwsLustreStorage, lustreMountScript, type AwsLustreStorageProps } from "../../lib/aws/lustre-storage";
+import { errorOf, resources, synth, withNetwork } from "./helpers";
+
+function make(props: Partial<AwsLustreStorageProps> = {}) {
+  const { stack, network } = withNetwork();
+  const fs = new AwsLustreStorage(stack, "fs", { network, zone: "use1-az4", storageCapacityGiB: 2400, ...props });
+  return { stack, network, fs };
+}
+
+describe("AwsLustreStorage", () => {
+  it("defaults to an encrypted-by-default PERSISTENT_2 file system at 125 MB/s/TiB in one subnet", () => {
+    const { stack, fs } = make();
+    const tf = synth(stack);
+    const [file] = resources(tf, "aws_fsx_lustre_file_system");
+    expect(file).toMatchObject({
+      deployment_type: "PERSISTENT_2",
+      storage_type: "SSD",
+      storage_capacity: 2400,
+      per_unit_storage_throughput: 125,
+      metadata_configuration: { mode: "AUTOMATIC" },
+      file_system_type_version: "2.15",
+      data_compression_type: "LZ4",
+      subnet_ids: ["${aws_subnet.net_private-use1-az4_8052065E.id}"],
+    });
+    expect(file.efa_enabled).toBeUndefined();
+    expect(fs).toMatchObject({ cloud: "aws", mountPath: "/fsx", capacityGiB: 2400, throughputMBps: 293, zone: "use1-az4", efaEnabled: false });
+  });
+
+  it("admits Lustre ports 988 and 1018-1023 only from its own group (and clients added later)", () => {
+    const tf = synth(make().stack);
+    const ingress = resources(tf, "aws_vpc_security_group_ingress_rule");
+    expect(ingress.map((r) => [r.ip_protocol, r.from_port, r.to_port]).sort()).toEqual([["tcp", 1018, 1023], ["tcp", 988, 988]]);
+    expect(ingress.every((r) => r.referenced_security_group_id === "${aws_security_group.fs_sg_B76787E2.id}" && r.cidr_ipv4 === undefined)).toBe(true);
+  });
+
+  it("links S3 through a data repository association with automatic import and export", () => {
+    const { stack } = make({ dataRepository: { bucket: "s3://ml-datasets/imagenet", fileSystemPath: "/dataset" } });
+    const [dra] = resources(synth(stack), "aws_fsx_data_repository_association");
+    expect(dra).toMatchObject({
+      data_repository_path: "s3://ml-datasets/imagenet/",
+      file_system_path: "/dataset",
+      batch_import_meta_data_on_create: true,
+      s3: { auto_import_policy: { events: ["NEW", "CHANGED", "DELETED"] }, auto_export_policy: { events: ["NEW", "CHANGED", "DELETED"] } },
+    });
+    const importOnly = resources(synth(make({ dataRepository: { bucket: "ml-datasets", autoExport: false } }).stack), "aws_fsx_data_repository_association")[0];
+    expect(importOnly).toMatchObject({ data_repository_path: "s3://ml-datasets/", file_system_path: "/" });
+    expect(importOnly.s3.auto_export_policy).toBeUndefined();
+  });
+
+  it("enables EFA with all traffic between itself and its clients", () => {
+    const { stack, fs } = make({ efa: true, storageCapacityGiB: 4800, throughputPerTiB: 1000 });
+    const tf = synth(stack);
+    expect(resources(tf, "aws_fsx_lustre_file_system")[0]).toMatchObject({ efa_enabled: true, per_unit_storage_throughput: 1000 });
+    expect(resources(tf, "aws_vpc_security_group_ingress_rule").map((r) => r.ip_protocol)).toEqual(["-1"]);
+    expect(resources(tf, "aws_vpc_security_group_egress_rule").map((r) => r.ip_protocol)).toEqual(["-1"]);
+    expect(fs.throughputMBps).toBe(4688);
+  });
+
+  it("provisions metadata IOPS, a KMS key, and other deployment types", () => {
+    const p2 = resources(synth(make({ metadataIops: 24000, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/abc" }).stack), "aws_fsx_lustre_file_system")[0];
+    expect(p2).toMatchObject({ metadata_configuration: { mode: "USER_PROVISIONED", iops: 24000 }, kms_key_id: "arn:aws:kms:us-east-1:111122223333:key/abc" });
+    const scratch = make({ deploymentType: "SCRATCH_2", storageCapacityGiB: 1200 });
+    const s2 = resources(synth(scratch.stack), "aws_fsx_lustre_file_system")[0];
+    expect(s2.per_unit_storage_throughput).toBeUndefined();
+    expect(s2.metadata_configuration).toBeUndefined();
+    expect(scratch.fs.throughputMBps).toBe(234);
+    const hdd = resources(synth(make({ deploymentType: "PERSISTENT_1", storageType: "HDD", storageCapacityGiB: 6000, throughputPerTiB: 12 }).stack), "aws_fsx_lustre_file_system")[0];
+    expect(hdd).toMatchObject({ storage_type: "HDD", per_unit_storage_throughput: 12 });
+  });
+
+  it("mounts idempotently, without Terraform template syntax of its own", () => {
+    const script = lustreMountScript("fs.example@tcp:/abcd", "/fsx");
+    expect(script).toContain('grep -q " /fsx lustre " /etc/fstab || echo "fs.example@tcp:/abcd /fsx lustre defaults,relatime,flock,_netdev');
+    expect(script).toContain("mountpoint -q /fsx || mount /fsx");
+    expect(script).toContain("if ! command -v mount.lustre");
+    expect(script).not.toMatch(/\$\{|%\{/);
+    const { fs } = make();
+    expect(fs.mountCommand).toMatch(/echo "\$\{TfToken\[TOKEN\.\d+\]\}@tcp:\/\$\{TfToken\[TOKEN\.\d+\]\} \/fsx lustre/);
+  });
+
+  describe("validation", () => {
+    it.each<[Partial<AwsLustreStorageProps>, string]>([
+      [{ storageCapacityGiB: 3000 }, "s/fs: storageCapacityGiB 3000 is not valid for PERSISTENT_2: use 1200 or a multiple of 2400"],
+      [{ deploymentType: "SCRATCH_1", storageCapacityGiB: 4800 }, "s/fs: storageCapacityGiB 4800 is not valid for SCRATCH_1: use 1200, 2400 or a multiple of 3600"],
+      [{ deploymentType: "PERSISTENT_1", storageType: "HDD", storageCapacityGiB: 2400, throughputPerTiB: 40 }, "s/fs: storageCapacityGiB 2400 is not valid for PERSISTENT_1 HDD at 40 MB/s/TiB: use a multiple of 1800"],
+      [{ efa: true, storageCapacityGiB: 9600, throughputPerTiB: 250 }, "s/fs: storageCapacityGiB 9600 is not valid for PERSISTENT_2 with EFA at 250 MB/s/TiB: use a multiple of 19200"],
+      [{ storageCapacityGiB: 0 }, "s/fs: storageCapacityGiB 0 is not valid: use a whole number of at least 1"],
+      [{ throughputPerTiB: 200 }, "s/fs: throughputPerTiB 200 is not valid for PERSISTENT_2: use one of 125, 250, 500, 1000 MB/s/TiB"],
+      [{ deploymentType: "PERSISTENT_1", throughputPerTiB: 125 }, "s/fs: throughputPerTiB 125 is not valid for PERSISTENT_1 SSD: use one of 50, 100, 200 MB/s/TiB"],
+      [{ deploymentType: "SCRATCH_2", throughputPerTiB: 200 }, "s/fs: throughputPerTiB 200 is not valid for SCRATCH_2: leave it out: SCRATCH_2 has a fixed 200 MB/s/TiB"],
+      [{ deploymentType: "SCRATCH_3" as never }, 's/fs: deploymentType "SCRATCH_3" is not valid: use one of "PERSISTENT_2", "PERSISTENT_1", "SCRATCH_2", "SCRATCH_1"'],
+      [{ storageType: "HDD" }, 's/fs: storageType "HDD" is not valid for PERSISTENT_2: use SSD: HDD storage needs deploymentType PERSISTENT_1'],
+      [{ deploymentType: "SCRATCH_2", efa: true }, "s/fs: efa true is not valid for SCRATCH_2: use deploymentType PERSISTENT_2 for an EFA-enabled file system"],
+      [{ metadataIops: 5000 }, "s/fs: metadataIops 5000 is not valid: use 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000"],
+      [{ metadataIops: 204000 }, "s/fs: metadataIops 204000 is not valid: use 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000"],
+      [{ deploymentType: "SCRATCH_2", metadataIops: 1500 }, "s/fs: metadataIops 1500 is not valid for SCRATCH_2: leave it out: provisioned metadata IOPS need deploymentType PERSISTENT_2"],
+      [{ deploymentType: "SCRATCH_2", dataRepository: { bucket: "data" } }, 's/fs: dataRepository "data" is not valid for SCRATCH_2: use deploymentType PERSISTENT_2, whose data repository associations import from and export to S3'],
+      [{ dataRepository: { bucket: "My_Bucket" } }, 's/fs: dataRepository.bucket "My_Bucket" is not valid: use a bucket name (3-63 lowercase letters, digits, dots, hyphens) or an S3 URI such as s3://bucket/prefix/'],
+      [{ dataRepository: { bucket: "data", fileSystemPath: "dataset/" } }, 's/fs: dataRepository.fileSystemPath "dataset/" is not valid: use an absolute path such as /dataset, without a trailing slash'],
+      [{ mountPath: "/etc" }, 's/fs: mountPath "/etc" is not valid: use an absolute path such as /fsx, not a system folder'],
+      [{ zone: "use1-az1" }, 's/fs: zone "use1-az1" is not valid: use a zone of the network: use1-az4, use1-az6'],
+    ])("%j", (props, message) => {
+      expect(errorOf(() => make(props))).toBe(message);
+    });
+  });
+});

@@ -1,0 +1,106 @@
+import { TerraformStack, Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { AwsNetwork } from "../../lib/aws/network";
+import { awsStack, errorOf, resources, synth, withNetwork } from "./helpers";
+
+describe("AwsNetwork", () => {
+  it("creates private subnets by zone ID, carved from the VPC block in order", () => {
+    const { stack, network } = withNetwork();
+    const tf = synth(stack);
+    expect(resources(tf, "aws_vpc")).toEqual([expect.objectContaining({ cidr_block: "10.10.0.0/16", enable_dns_hostnames: true, enable_dns_support: true })]);
+    const subnets = resources(tf, "aws_subnet");
+    expect(subnets.filter((s) => s.tags.Tier === "private").map((s) => [s.availability_zone_id, s.cidr_block])).toEqual([
+      ["use1-az4", "10.10.0.0/20"],
+      ["use1-az6", "10.10.16.0/20"],
+    ]);
+    expect(subnets.every((s) => s.map_public_ip_on_launch === false)).toBe(true);
+    expect(network).toMatchObject({ cloud: "aws", region: "us-east-1", cidr: "10.10.0.0/16", zones: ["use1-az4", "use1-az6"] });
+    expect(network.subnetFor("use1-az6")).toBe(network.privateSubnets["use1-az6"]);
+    expect(network.subnetFor("use1-az1")).toBeUndefined();
+  });
+
+  it("places subnets by zone name when given names", () => {
+    const { stack } = withNetwork({ zones: ["us-east-1a"] });
+    expect(Testing.toHaveResourceWithProperties(Testing.synth(stack, true), "aws_subnet", { availability_zone: "us-east-1a", cidr_block: "10.10.0.0/20" })).toBe(true);
+  });
+
+  it("has one NAT gateway per zone by default, each private subnet routed through its own", () => {
+    const { stack } = withNetwork();
+    const tf = synth(stack);
+    expect(resources(tf, "aws_nat_gateway")).toHaveLength(2);
+    expect(resources(tf, "aws_subnet").filter((s) => s.tags.Tier === "public").map((s) => s.cidr_block)).toEqual(["10.10.240.0/24", "10.10.241.0/24"]);
+    const routes = resources(tf, "aws_route").filter((r) => r.nat_gateway_id);
+    expect(routes.map((r) => r.nat_gateway_id)).toEqual([expect.stringContaining("nat-use1-az4"), expect.stringContaining("nat-use1-az6")]);
+    expect(resources(tf, "aws_route").filter((r) => r.gateway_id)).toHaveLength(1);
+  });
+
+  it("shares one NAT gateway with natGateways single, and has none (and no public subnet) with none", () => {
+    const single = synth(withNetwork({ natGateways: "single" }).stack);
+    expect(resources(single, "aws_nat_gateway")).toHaveLength(1);
+    expect(resources(single, "aws_route").filter((r) => r.nat_gateway_id)).toHaveLength(2);
+    const none = synth(withNetwork({ natGateways: "none" }).stack);
+    expect(resources(none, "aws_nat_gateway")).toHaveLength(0);
+    expect(resources(none, "aws_internet_gateway")).toHaveLength(0);
+    expect(resources(none, "aws_subnet").every((s) => s.tags.Tier === "private")).toBe(true);
+  });
+
+  it("adds an S3 gateway endpoint on the private route tables and SSM interface endpoints", () => {
+    const tf = synth(withNetwork().stack);
+    const endpoints = resources(tf, "aws_vpc_endpoint");
+    expect(endpoints.map((e) => e.service_name).sort()).toEqual(["com.amazonaws.us-east-1.ec2messages", "com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.ssm", "com.amazonaws.us-east-1.ssmmessages"]);
+    const s3 = endpoints.find((e) => e.service_name.endsWith(".s3"));
+    expect(s3).toMatchObject({ vpc_endpoint_type: "Gateway" });
+    expect(s3.route_table_ids).toHaveLength(2);
+    const ssm = endpoints.find((e) => e.service_name.endsWith(".ssm"));
+    expect(ssm).toMatchObject({ vpc_endpoint_type: "Interface", private_dns_enabled: true });
+    expect(resources(tf, "aws_security_group").find((g) => g.description.startsWith("HTTPS")).ingress).toEqual([
+      expect.objectContaining({ from_port: 443, to_port: 443, protocol: "tcp", cidr_blocks: ["10.10.0.0/16"] }),
+    ]);
+  });
+
+  it("leaves the endpoints out when asked", () => {
+    const tf = synth(withNetwork({ s3Endpoint: false, ssmEndpoints: false }).stack);
+    expect(resources(tf, "aws_vpc_endpoint")).toEqual([]);
+  });
+
+  it("locks the default security group down", () => {
+    const tf = synth(withNetwork().stack);
+    const sg = resources(tf, "aws_default_security_group")[0];
+    expect(sg.ingress).toBeUndefined();
+    expect(sg.egress).toBeUndefined();
+  });
+
+  it("takes its region from the stack's AWS provider, and defaults zones from the catalog", () => {
+    const network = new AwsNetwork(awsStack(), "net", { cidr: "10.0.0.0/16" });
+    expect(network.region).toBe("us-east-1");
+    expect(network.zones).toEqual(["use1-az1", "use1-az2"]);
+  });
+
+  describe("validation", () => {
+    const make = (props: Partial<ConstructorParameters<typeof AwsNetwork>[2]>, stack: TerraformStack = awsStack()) => () =>
+      new AwsNetwork(stack, "net", { cidr: "10.10.0.0/16", zones: ["use1-az4"], ...props });
+
+    it.each([
+      [{ cidr: "10.0.0.0/8" }, 's/net: cidr "10.0.0.0/8" is not valid: use a prefix length from 16 to 20'],
+      [{ cidr: "10.10.0.1/16" }, 's/net: cidr "10.10.0.1/16" is not valid: host bits are set: use 10.10.0.0/16'],
+      [{ region: "US East" }, 's/net: region "US East" is not valid: use an AWS region such as us-east-1'],
+      [{ zones: [] }, "s/net: zones [] is not valid: use 1 to 15 zones"],
+      [{ zones: ["us-west-2a"] }, 's/net: zones "us-west-2a" is not valid: use zones of us-east-1'],
+      [{ zones: ["usw2-az1"] }, 's/net: zones "usw2-az1" is not valid: use zones of us-east-1: usw2-az1 is in us-west-2'],
+      [{ zones: ["zone one"] }, 's/net: zones "zone one" is not valid: use a zone ID such as use1-az4 or a zone name such as us-east-1a'],
+      [{ zones: ["use1-az4", "use1-az4"] }, 's/net: zones ["use1-az4","use1-az4"] is not valid: list each zone once'],
+      [{ natGateways: "two" as never }, 's/net: natGateways "two" is not valid: use one of "perZone", "single", "none"'],
+    ])("%j", (props, message) => {
+      expect(errorOf(make(props))).toBe(message);
+    });
+
+    it("needs a region when the provider has none", () => {
+      const stack = new TerraformStack(Testing.app(), "s");
+      expect(errorOf(make({}, stack))).toBe("s/net: region (missing) is not valid: set region, or give the stack's AWS provider a literal region");
+    });
+
+    it("needs zones where the catalog knows none", () => {
+      expect(errorOf(make({ region: "ca-west-1", zones: undefined }))).toBe("s/net: zones (missing) is not valid: set zones: the catalog knows no zone IDs in ca-west-1");
+    });
+  });
+});
