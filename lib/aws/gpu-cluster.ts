@@ -185,6 +185,10 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
         ...(storage.efaEnabled ? { ipProtocol: "-1" } : { ipProtocol: "tcp", fromPort: 988, toPort: 1023 }),
         description: "Lustre servers to clients",
       });
+      // EFA counts only rules that name the peer group, so egress to the file system is explicit too.
+      if (storage.efaEnabled) {
+        new VpcSecurityGroupEgressRule(this, "lustre-out", { securityGroupId: sg, referencedSecurityGroupId: storage.securityGroup.id, ipProtocol: "-1", description: "EFA to the file system" });
+      }
     }
 
     // --- identity: SSM management plus exactly the S3 access granted

@@ -27,6 +27,21 @@ describe("examples/hybrid-training", () => {
     expect(stack.best.azure.fabric.kind).toBe("infiniband");
   });
 
+  it("builds the AWS half from the AWS constructs, sized by the best AWS placement", () => {
+    const bestAws = planPlacements({ ...SEED_REQUEST, clouds: ["aws"] }).placements[0]!;
+    const asg = Object.values(tf.resource.aws_autoscaling_group)[0] as { desired_capacity: number };
+    expect(asg.desired_capacity).toBe(bestAws.nodes);
+    const lt = Object.values(tf.resource.aws_launch_template)[0] as { instance_type: string };
+    expect(lt.instance_type).toBe(bestAws.instanceType);
+    expect(Object.values(tf.resource.aws_fsx_data_repository_association)[0]).toMatchObject({
+      data_repository_path: "s3://example-ml-datasets/imagenet/",
+      file_system_path: "/dataset/imagenet",
+    });
+    expect(stack.awsCluster.gpus).toBeGreaterThanOrEqual(30);
+    expect(stack.awsCluster.runInfo.dataMountPath).toBe("/fsx");
+    expect(Object.keys(tf.resource.aws_vpc)).toHaveLength(1);
+  });
+
   it("buildApp adds the stack under its documented name", () => {
     const built = buildApp(new App({ outdir: "/tmp/unused", skipValidation: true }));
     expect(built.node.tryFindChild("hybrid-training")).toBeInstanceOf(HybridTrainingStack);

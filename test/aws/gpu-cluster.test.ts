@@ -1,0 +1,247 @@
+import { Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { AwsGpuCluster, DLAMI_SSM_PARAMETER, networkInterfaces, type AwsGpuClusterProps } from "../../lib/aws/gpu-cluster";
+import { AwsLustreStorage } from "../../lib/aws/lustre-storage";
+import { errorOf, resources, synth, withNetwork } from "./helpers";
+
+function make(props: Partial<AwsGpuClusterProps> = {}) {
+  const { stack, network } = withNetwork();
+  const cluster = new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 4, ...props });
+  return { stack, network, cluster };
+}
+
+describe("AwsGpuCluster: a 4-node p5.48xlarge cluster", () => {
+  const { stack, cluster } = make();
+  const tf = synth(stack);
+  const [lt] = resources(tf, "aws_launch_template");
+  const [asg] = resources(tf, "aws_autoscaling_group");
+  const sgRef = "${aws_security_group.train_sg_2146EB6B.id}";
+
+  it("attaches 32 EFA interfaces on 32 distinct network cards, primary first", () => {
+    const nics = lt.network_interfaces;
+    expect(nics).toHaveLength(32);
+    expect(new Set(nics.map((n: { network_card_index: number }) => n.network_card_index))).toEqual(new Set(Array.from({ length: 32 }, (_, i) => i)));
+    expect(nics[0]).toEqual({ network_card_index: 0, device_index: 0, interface_type: "efa", security_groups: [sgRef], delete_on_termination: "true" });
+    expect(nics.slice(1).every((n: Record<string, unknown>) => n.interface_type === "efa-only" && n.device_index === 0)).toBe(true);
+    expect(cluster.fabric).toEqual({ kind: "efa", interfaces: 32, gbpsPerNode: 3200 });
+  });
+
+  it("carries the security group on every interface and never a public IP", () => {
+    expect(lt.network_interfaces.every((n: { security_groups: string[] }) => n.security_groups[0] === sgRef)).toBe(true);
+    expect(lt.vpc_security_group_ids).toBeUndefined();
+    expect(JSON.stringify(lt.network_interfaces)).not.toContain('"associate_public_ip_address":"true"');
+  });
+
+  it("launches 4 nodes into one subnet and a cluster placement group", () => {
+    expect(asg).toMatchObject({ min_size: 4, max_size: 4, desired_capacity: 4, vpc_zone_identifier: ["${aws_subnet.net_private-use1-az4_8052065E.id}"] });
+    expect(asg.placement_group).toBe("${aws_placement_group.train_pg_F170BBF0.id}");
+    expect(resources(tf, "aws_placement_group")).toEqual([expect.objectContaining({ strategy: "cluster" })]);
+    expect(asg.launch_template).toEqual({ id: "${aws_launch_template.train_lt_BEE65116.id}", version: "${aws_launch_template.train_lt_BEE65116.latest_version}" });
+    expect(asg.mixed_instances_policy).toBeUndefined();
+  });
+
+  it("requires IMDSv2 and an encrypted gp3 root volume, on the Deep Learning AMI from SSM", () => {
+    expect(lt.metadata_options).toEqual({ http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 });
+    expect(lt.block_device_mappings).toEqual([{ device_name: "/dev/sda1", ebs: { volume_size: 200, volume_type: "gp3", encrypted: "true", delete_on_termination: "true" } }]);
+    expect(tf.data.aws_ssm_parameter.train_ami_EBB04424.name).toBe(DLAMI_SSM_PARAMETER);
+    expect(lt.image_id).toBe("${data.aws_ssm_parameter.train_ami_EBB04424.value}");
+  });
+
+  it("has a security group that admits itself only, and may reach itself and the outside", () => {
+    const ingress = resources(tf, "aws_vpc_security_group_ingress_rule").filter((r) => r.security_group_id === sgRef);
+    expect(ingress).toEqual([expect.objectContaining({ ip_protocol: "-1", referenced_security_group_id: sgRef })]);
+    const egress = resources(tf, "aws_vpc_security_group_egress_rule").filter((r) => r.security_group_id === sgRef);
+    expect(egress.map((r) => r.referenced_security_group_id ?? r.cidr_ipv4).sort()).toEqual([sgRef, "0.0.0.0/0"]);
+  });
+
+  it("gives the nodes an SSM-managed role and nothing more by default", () => {
+    expect(resources(tf, "aws_iam_role")[0].assume_role_policy).toContain('"Service":"ec2.amazonaws.com"');
+    expect(resources(tf, "aws_iam_role_policy_attachment")[0].policy_arn).toBe("arn:${data.aws_partition.train_partition_1A992C1F.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore");
+    expect(resources(tf, "aws_iam_role_policy")).toEqual([]);
+    expect(lt.iam_instance_profile).toEqual({ arn: "${aws_iam_instance_profile.train_profile_9627043B.arn}" });
+  });
+
+  it("guards the plan: the zone must offer the type, before the group is created", () => {
+    const check = tf.data.aws_ec2_instance_type_offerings["train_offering-check_46FD7AC7"];
+    expect(check).toMatchObject({
+      location_type: "availability-zone-id",
+      filter: [{ name: "instance-type", values: ["p5.48xlarge"] }, { name: "location", values: ["use1-az4"] }],
+      lifecycle: { postcondition: [{ condition: "${length(self.instance_types) > 0}", error_message: expect.stringContaining("s/train: p5.48xlarge is not offered in use1-az4") }] },
+    });
+    expect(asg.depends_on).toEqual(["data.aws_ec2_instance_type_offerings.train_offering-check_46FD7AC7"]);
+  });
+
+  it("exposes what a task needs", () => {
+    expect(cluster).toMatchObject({ nodes: 4, gpusPerNode: 8, gpus: 32, accelerator: "H100", placement: { cloud: "aws", region: "us-east-1", zone: "use1-az4", instanceType: "p5.48xlarge" } });
+    expect(cluster.runInfo).toEqual({ nodes: 4, gpusPerNode: 8, ncclEnv: { FI_PROVIDER: "efa", FI_EFA_USE_DEVICE_RDMA: "1" } });
+  });
+});
+
+describe("AwsGpuCluster: other shapes", () => {
+  it.each([
+    ["p4d.24xlarge", { kind: "efa", interfaces: 4, gbpsPerNode: 400 }],
+    ["p5en.48xlarge", { kind: "efa", interfaces: 16, gbpsPerNode: 3200 }],
+    ["p6-b200.48xlarge", { kind: "efa", interfaces: 8, gbpsPerNode: 3200 }],
+    ["g6e.48xlarge", { kind: "efa", interfaces: 4, gbpsPerNode: 400 }],
+    ["g5.48xlarge", { kind: "efa", interfaces: 1, gbpsPerNode: 100 }],
+    ["g5.xlarge", { kind: "none", interfaces: 0, gbpsPerNode: 0 }],
+  ])("%s has the fabric %j, one interface per card", (instanceType, fabric) => {
+    const { stack, cluster } = make({ instanceType, nodes: 2 });
+    expect(cluster.fabric).toEqual(fabric);
+    const [lt] = resources(synth(stack), "aws_launch_template");
+    expect(lt.network_interfaces).toHaveLength(Math.max(1, fabric.interfaces));
+  });
+
+  it("p4d: 4 EFA interfaces, efa on card 0 and efa-only on cards 1-3", () => {
+    const [lt] = resources(synth(make({ instanceType: "p4d.24xlarge" }).stack), "aws_launch_template");
+    expect(lt.network_interfaces.map((n: { network_card_index: number; interface_type: string }) => `${n.network_card_index}:${n.interface_type}`)).toEqual(["0:efa", "1:efa-only", "2:efa-only", "3:efa-only"]);
+  });
+
+  it("a g-family type without EFA: one plain interface without a public IP, no placement group for one node", () => {
+    const { stack, cluster } = make({ instanceType: "g5.xlarge", nodes: 1 });
+    const tf = synth(stack);
+    const [lt] = resources(tf, "aws_launch_template");
+    expect(lt.network_interfaces).toEqual([
+      { device_index: 0, network_card_index: 0, security_groups: ["${aws_security_group.train_sg_2146EB6B.id}"], associate_public_ip_address: "false", delete_on_termination: "true" },
+    ]);
+    expect(resources(tf, "aws_placement_group")).toEqual([]);
+    expect(resources(tf, "aws_autoscaling_group")[0].placement_group).toBeUndefined();
+    expect(cluster.runInfo.ncclEnv).toEqual({ NCCL_IB_DISABLE: "1" });
+  });
+
+  it("EFA can be turned off on a type that has it", () => {
+    const { stack, cluster } = make({ efa: false });
+    expect(cluster.fabric.kind).toBe("none");
+    expect(resources(synth(stack), "aws_launch_template")[0].network_interfaces).toHaveLength(1);
+  });
+
+  it("spot: a mixed instances policy, all spot, capacity-optimized, with capacity rebalancing", () => {
+    const [asg] = resources(synth(make({ spot: true }).stack), "aws_autoscaling_group");
+    expect(asg.launch_template).toBeUndefined();
+    expect(asg.capacity_rebalance).toBe(true);
+    expect(asg.mixed_instances_policy).toEqual({
+      instances_distribution: { on_demand_base_capacity: 0, on_demand_percentage_above_base_capacity: 0, spot_allocation_strategy: "capacity-optimized" },
+      launch_template: { launch_template_specification: { launch_template_id: "${aws_launch_template.train_lt_BEE65116.id}", version: "${aws_launch_template.train_lt_BEE65116.latest_version}" } },
+    });
+  });
+
+  it("picks the type from accelerator and GPU count", () => {
+    expect(make({ instanceType: undefined, accelerator: "A100", gpusPerNode: 8 }).cluster.placement.instanceType).toBe("p4d.24xlarge");
+    expect(make({ instanceType: undefined, accelerator: "a10g", gpusPerNode: 4 }).cluster.placement.instanceType).toBe("g5.12xlarge");
+  });
+
+  it("uses a capacity reservation, a custom AMI and root volume, and boot hooks", () => {
+    const { stack } = make({ capacityReservationId: "cr-0123456789abcdef0", imageId: "ami-0123456789abcdef0", rootDeviceName: "/dev/xvda", rootVolumeGiB: 500, userData: ["echo ready > /tmp/ready"] });
+    const tf = synth(stack);
+    const [lt] = resources(tf, "aws_launch_template");
+    expect(lt.capacity_reservation_specification).toEqual({ capacity_reservation_target: { capacity_reservation_id: "cr-0123456789abcdef0" } });
+    expect(lt.image_id).toBe("ami-0123456789abcdef0");
+    expect(lt.block_device_mappings[0]).toMatchObject({ device_name: "/dev/xvda", ebs: { volume_size: 500 } });
+    expect(tf.data.aws_ssm_parameter).toBeUndefined();
+    expect(Object.values(tf.locals)[0]).toContain("echo ready > /tmp/ready");
+  });
+
+  it("grants S3 access by prefix only", () => {
+    const tf = synth(make({ s3Access: [{ bucket: "ml-datasets", prefix: "imagenet/" }, { bucket: "ml-runs", prefix: "runs/", write: true }] }).stack);
+    const policy = JSON.parse(resources(tf, "aws_iam_role_policy")[0].policy);
+    const arn = "arn:${data.aws_partition.train_partition_1A992C1F.partition}:s3:::";
+    expect(policy.Statement).toEqual([
+      { Sid: "List0", Effect: "Allow", Action: "s3:ListBucket", Resource: `${arn}ml-datasets`, Condition: { StringLike: { "s3:prefix": ["imagenet/*"] } } },
+      { Sid: "Objects0", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${arn}ml-datasets/imagenet/*` },
+      { Sid: "List1", Effect: "Allow", Action: "s3:ListBucket", Resource: `${arn}ml-runs`, Condition: { StringLike: { "s3:prefix": ["runs/*"] } } },
+      { Sid: "Objects1", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"], Resource: `${arn}ml-runs/runs/*` },
+    ]);
+  });
+
+  it("warns when the catalog does not list the type in the chosen zone", () => {
+    const { cluster } = make({ instanceType: "p5.48xlarge", zone: "use1-az6" });
+    const warnings = cluster.node.metadata.filter((m) => m.type === "aws:cdk:warning").map((m) => m.data);
+    const listed = cluster.offering.locations.some((l) => l.zone === "use1-az6");
+    expect(warnings.length).toBe(listed ? 0 : 1);
+  });
+
+  it("networkInterfaces lays out one interface per card", () => {
+    expect(networkInterfaces(2, "sg")).toEqual([
+      { networkCardIndex: 0, deviceIndex: 0, interfaceType: "efa", securityGroups: ["sg"], deleteOnTermination: "true" },
+      { networkCardIndex: 1, deviceIndex: 0, interfaceType: "efa-only", securityGroups: ["sg"], deleteOnTermination: "true" },
+    ]);
+    expect(networkInterfaces(1, "sg")[0]).toMatchObject({ interfaceType: "efa", associatePublicIpAddress: "false" });
+  });
+});
+
+describe("AwsGpuCluster with Lustre storage", () => {
+  const { stack, network } = withNetwork();
+  const fs = new AwsLustreStorage(stack, "fs", { network, zone: "use1-az4", storageCapacityGiB: 2400, dataRepository: { bucket: "s3://ml-datasets/imagenet/", fileSystemPath: "/dataset" } });
+  const cluster = new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 4, storage: fs });
+  const tf = synth(stack);
+
+  it("mounts the file system at boot, through a Terraform local that references it", () => {
+    const script = tf.locals["train_boot-script_D23A4BCA"] as string;
+    expect(script.startsWith("#!/bin/bash\nset -euo pipefail\n")).toBe(true);
+    expect(script).toContain('echo "${aws_fsx_lustre_file_system.fs_BEA11E66.dns_name}@tcp:/${aws_fsx_lustre_file_system.fs_BEA11E66.mount_name} /fsx lustre');
+    expect(resources(tf, "aws_launch_template")[0].user_data).toBe("${base64encode(local.train_boot-script_D23A4BCA)}");
+    expect(cluster.runInfo.dataMountPath).toBe("/fsx");
+  });
+
+  it("opens the file system's Lustre ports to the cluster, and the cluster to the servers", () => {
+    const fsSg = "${aws_security_group.fs_sg_B76787E2.id}";
+    const nodesSg = "${aws_security_group.train_sg_2146EB6B.id}";
+    const ingress = resources(tf, "aws_vpc_security_group_ingress_rule");
+    expect(ingress.filter((r) => r.security_group_id === fsSg && r.referenced_security_group_id === nodesSg).map((r) => r.from_port).sort()).toEqual([1018, 988]);
+    expect(ingress.filter((r) => r.security_group_id === nodesSg && r.referenced_security_group_id === fsSg)).toEqual([
+      expect.objectContaining({ ip_protocol: "tcp", from_port: 988, to_port: 1023 }),
+    ]);
+  });
+
+  it("renders valid Terraform with the cdktf matchers", () => {
+    expect(Testing.toHaveResourceWithProperties(Testing.synth(stack, true), "aws_fsx_data_repository_association", { file_system_path: "/dataset" })).toBe(true);
+  });
+});
+
+describe("AwsGpuCluster with an EFA-enabled file system", () => {
+  it("opens all traffic both ways between the nodes and the file system, by group", () => {
+    const { stack, network } = withNetwork();
+    const fs = new AwsLustreStorage(stack, "fs", { network, zone: "use1-az4", efa: true, storageCapacityGiB: 4800, throughputPerTiB: 1000 });
+    new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, storage: fs });
+    const tf = synth(stack);
+    const fsSg = "${aws_security_group.fs_sg_B76787E2.id}";
+    const nodesSg = "${aws_security_group.train_sg_2146EB6B.id}";
+    const pairs = (type: string) =>
+      resources(tf, type)
+        .filter((r) => r.ip_protocol === "-1" && r.referenced_security_group_id && r.referenced_security_group_id !== r.security_group_id)
+        .map((r) => `${r.security_group_id === fsSg ? "fs" : "nodes"}<-${r.referenced_security_group_id === fsSg ? "fs" : "nodes"}`)
+        .sort();
+    expect(pairs("aws_vpc_security_group_ingress_rule")).toEqual(["fs<-nodes", "nodes<-fs"]);
+    expect(pairs("aws_vpc_security_group_egress_rule")).toEqual(["fs<-nodes", "nodes<-fs"]);
+    expect(nodesSg).not.toBe(fsSg);
+  });
+});
+
+describe("AwsGpuCluster validation", () => {
+  it.each<[Partial<AwsGpuClusterProps>, string]>([
+    [{ nodes: 0 }, "s/train: nodes 0 is not valid: use a whole number from 1 to 1000"],
+    [{ nodes: 2.5 }, "s/train: nodes 2.5 is not valid: use a whole number from 1 to 1000"],
+    [{ instanceType: "p9.96xlarge" }, 's/train: instanceType "p9.96xlarge" is not valid: use an AWS GPU instance type from the catalog: g5.12xlarge, g5.16xlarge, g5.24xlarge, g5.2xlarge, g5.48xlarge, g5.4xlarge, g5.8xlarge, g5.xlarge, g6e.12xlarge, g6e.16xlarge, g6e.24xlarge, g6e.2xlarge, g6e.48xlarge, g6e.4xlarge, g6e.8xlarge, g6e.xlarge, p3.2xlarge, p3.8xlarge, p3dn.24xlarge, p4d.24xlarge, p4de.24xlarge, p5.48xlarge, p5.4xlarge, p5e.48xlarge, p5en.48xlarge, p6-b200.48xlarge, p6-b300.48xlarge'],
+    [{ instanceType: "Standard_ND96isr_H100_v5" }, 's/train: instanceType "Standard_ND96isr_H100_v5" is not valid: use an AWS GPU instance type from the catalog: g5.12xlarge, g5.16xlarge, g5.24xlarge, g5.2xlarge, g5.48xlarge, g5.4xlarge, g5.8xlarge, g5.xlarge, g6e.12xlarge, g6e.16xlarge, g6e.24xlarge, g6e.2xlarge, g6e.48xlarge, g6e.4xlarge, g6e.8xlarge, g6e.xlarge, p3.2xlarge, p3.8xlarge, p3dn.24xlarge, p4d.24xlarge, p4de.24xlarge, p5.48xlarge, p5.4xlarge, p5e.48xlarge, p5en.48xlarge, p6-b200.48xlarge, p6-b300.48xlarge'],
+    [{ instanceType: undefined }, "s/train: instanceType (missing) is not valid: set instanceType, or accelerator and gpusPerNode"],
+    [{ instanceType: undefined, accelerator: "H100", gpusPerNode: 4 }, "s/train: gpusPerNode 4 is not valid: use a GPU count an AWS type has for H100: 8 (p5.48xlarge), 1 (p5.4xlarge)"],
+    [{ accelerator: "A100" }, 's/train: accelerator "A100" is not valid: leave it out or use H100, the accelerator of p5.48xlarge'],
+    [{ gpusPerNode: 4 }, "s/train: gpusPerNode 4 is not valid: leave it out or use 8, the GPU count of p5.48xlarge"],
+    [{ zone: "use1-az1" }, 's/train: zone "use1-az1" is not valid: use a zone of the network: use1-az4, use1-az6'],
+    [{ instanceType: "g5.xlarge", efa: true }, "s/train: efa true is not valid: leave it out or false: g5.xlarge has no EFA"],
+    [{ spot: true, capacityReservationId: "cr-1" }, 's/train: capacityReservationId "cr-1" is not valid: leave it out with spot: capacity reservations hold on-demand capacity'],
+    [{ rootVolumeGiB: 50 }, "s/train: rootVolumeGiB 50 is not valid: use a whole number from 100 to 16384"],
+    [{ userData: ["echo ${HOME}"] }, 's/train: userData "echo ${HOME}" is not valid: write $VAR instead of ${VAR} (Terraform reads ${ and %{ as template syntax), or escape them as $${ and %%{'],
+    [{ s3Access: [{ bucket: "Bad_Bucket" }] }, 's/train: s3Access[0].bucket "Bad_Bucket" is not valid: use an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)'],
+  ])("%j", (props, message) => {
+    expect(errorOf(() => make(props))).toBe(message);
+  });
+
+  it("rejects storage in another zone than an EFA cluster", () => {
+    const { stack, network } = withNetwork();
+    const fs = new AwsLustreStorage(stack, "fs", { network, zone: "use1-az6", storageCapacityGiB: 1200 });
+    expect(errorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, zone: "use1-az4", storage: fs }))).toBe(
+      's/train: storage "s/fs" is not valid: use storage in the cluster\'s zone use1-az4: an EFA cluster reads its file system in use1-az6 across zones',
+    );
+  });
+});
