@@ -13,8 +13,9 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Annotations, Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
-import { findOfferings, getOffering } from "../catalog/catalog";
+import { chooseOffering } from "../catalog/catalog";
 import type { Offering } from "../catalog/types";
+import { bootScript, checkBootHooks } from "../core/boot-script";
 import type { ClusterPlacement, ClusterRunInfo, IGpuCluster, ISharedStorage } from "../core/contracts";
 import { NAME_RULES } from "../core/naming";
 import type { Fabric } from "../core/types";
@@ -130,7 +131,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
     const network = (this.network = props.network);
     v.check(network instanceof AwsNetwork, "network", network?.node?.path ?? network, "use an AwsNetwork");
     this.nodes = v.integer("nodes", props.nodes, { min: 1, max: 1000 });
-    const offering = (this.offering = resolveOffering(v, props, network.region));
+    const offering = (this.offering = chooseOffering(v, "aws", props, network.region, "instanceType"));
     const zone = props.zone ?? defaultZone(network, offering);
     v.check(network.hasZone(zone), "zone", zone, `use a zone of the network: ${network.zones.join(", ")}`);
     if (AwsNetwork.isZoneId(zone)) {
@@ -147,9 +148,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
       v.check(!spot, "capacityReservationId", props.capacityReservationId, "leave it out with spot: capacity reservations hold on-demand capacity");
     }
     const rootVolumeGiB = v.integer("rootVolumeGiB", props.rootVolumeGiB ?? 200, { min: 100, max: 16384 });
-    for (const line of props.userData ?? []) {
-      v.check(!/\$\{|%\{/.test(line), "userData", line, "write $VAR instead of ${VAR} (Terraform reads ${ and %{ as template syntax), or escape them as $${ and %%{");
-    }
+    const hooks = checkBootHooks(v, "userData", props.userData ?? []);
     for (const [i, a] of (props.s3Access ?? []).entries()) {
       v.check(Token.isUnresolved(a.bucket) || /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(a.bucket), `s3Access[${i}].bucket`, a.bucket, "use an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)");
     }
@@ -230,7 +229,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
       this.placementGroup = new PlacementGroup(this, "pg", { name: awsName(this, "pg", NAME_RULES.awsPlacementGroup), strategy: "cluster", tags: nameTags(this, "pg") });
     }
     // A local holds the script, so its quotes and Terraform references stay a plain JSON string.
-    const script = new TerraformLocal(this, "boot-script", bootScript(storage, props.userData ?? []));
+    const script = new TerraformLocal(this, "boot-script", bootScript(storage?.mountCommand, hooks));
     this.launchTemplate = new LaunchTemplate(this, "lt", {
       name: awsName(this, "nodes", NAME_RULES.awsLaunchTemplate),
       description: `${offering.instanceType} GPU nodes of ${this.node.path}`,
@@ -306,29 +305,6 @@ export function networkInterfaces(cards: number, securityGroupId: string): Launc
   }));
 }
 
-function resolveOffering(v: Validator, props: AwsGpuClusterProps, region: string): Offering {
-  if (props.instanceType !== undefined) {
-    const o = getOffering(props.instanceType);
-    if (!o || o.cloud !== "aws") {
-      const known = findOfferings({ cloud: "aws" }).map((x) => x.instanceType);
-      v.fail("instanceType", props.instanceType, `use an AWS GPU instance type from the catalog: ${known.join(", ")}`);
-    }
-    if (props.accelerator !== undefined) v.check(o.accelerator.toLowerCase() === props.accelerator.toLowerCase(), "accelerator", props.accelerator, `leave it out or use ${o.accelerator}, the accelerator of ${o.instanceType}`);
-    if (props.gpusPerNode !== undefined) v.check(o.gpusPerNode === props.gpusPerNode, "gpusPerNode", props.gpusPerNode, `leave it out or use ${o.gpusPerNode}, the GPU count of ${o.instanceType}`);
-    return o;
-  }
-  if (props.accelerator === undefined || props.gpusPerNode === undefined) {
-    v.fail("instanceType", undefined, "set instanceType, or accelerator and gpusPerNode");
-  }
-  const candidates = findOfferings({ cloud: "aws", accelerator: props.accelerator, gpusPerNode: props.gpusPerNode });
-  if (candidates.length === 0) {
-    const shapes = findOfferings({ cloud: "aws", accelerator: props.accelerator }).map((o) => `${o.gpusPerNode} (${o.instanceType})`);
-    v.fail("gpusPerNode", props.gpusPerNode, shapes.length ? `use a GPU count an AWS type has for ${props.accelerator}: ${[...new Set(shapes)].join(", ")}` : `no AWS type in the catalog has ${props.accelerator}`);
-  }
-  const price = (o: Offering) => Math.min(...o.locations.filter((l) => l.region === region && l.usdPerHour !== undefined).map((l) => l.usdPerHour!), Number.POSITIVE_INFINITY);
-  return [...candidates].sort((a, b) => price(a) - price(b) || b.fabric.gbpsPerNode - a.fabric.gbpsPerNode || (a.instanceType < b.instanceType ? -1 : 1))[0]!;
-}
-
 function defaultZone(network: AwsNetwork, offering: Offering): string {
   const offered = new Set(offering.locations.filter((l) => l.region === network.region && l.zone).map((l) => l.zone!));
   return network.zones.find((z) => offered.has(z)) ?? network.zones[0]!;
@@ -354,15 +330,4 @@ function s3Policy(grants: readonly S3Access[], partition: string): object {
     });
   });
   return { Version: "2012-10-17", Statement: statements };
-}
-
-function bootScript(storage: ISharedStorage | undefined, hooks: readonly string[]): string {
-  return [
-    "#!/bin/bash",
-    "set -euo pipefail",
-    "exec >>/var/log/hgpu-boot.log 2>&1",
-    ...(storage ? [storage.mountCommand] : []),
-    ...hooks,
-    "",
-  ].join("\n");
 }

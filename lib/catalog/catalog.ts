@@ -1,4 +1,5 @@
 import type { FabricKind, GpuCloud } from "../core/types";
+import type { Validator } from "../core/validate";
 import data from "./data/catalog.json";
 import type { CatalogData, CatalogSource, Offering, OfferingLocation } from "./types";
 
@@ -104,4 +105,47 @@ export function catalogZones(catalog: CatalogData = CATALOG): string[] {
 /** When the catalog was built and how old its prices are, per source. */
 export function catalogDate(catalog: CatalogData = CATALOG): { builtAt: string; sources: readonly CatalogSource[] } {
   return { builtAt: catalog.builtAt, sources: catalog.sources };
+}
+
+/** How a construct names the offering it wants: a type, or an accelerator and GPU count. */
+export interface OfferingSpec {
+  /** Instance type or VM size. */
+  readonly instanceType?: string;
+  /** Accelerator, with `gpusPerNode`, when no type is given (or to double-check it). */
+  readonly accelerator?: string;
+  /** GPUs per node, with `accelerator` (or to double-check the type). */
+  readonly gpusPerNode?: number;
+}
+
+/**
+ * The offering a cluster construct asked for: the named type (checked against `accelerator` and
+ * `gpusPerNode` when given too), or else the cheapest type of `cloud` with that accelerator and GPU
+ * count in `region`. Bad input fails through `v` with the field a user wrote: `typeField` is the
+ * construct's name for the type (`instanceType`, `vmSize`).
+ */
+export function chooseOffering(v: Validator, cloud: GpuCloud, spec: OfferingSpec, region: string, typeField: string, catalog: CatalogData = CATALOG): Offering {
+  const what = cloud === "aws" ? "an AWS GPU instance type" : "an Azure GPU VM size";
+  if (spec.instanceType !== undefined) {
+    const o = getOffering(spec.instanceType, catalog);
+    if (!o || o.cloud !== cloud) {
+      v.fail(typeField, spec.instanceType, `use ${what} from the catalog: ${findOfferings({ cloud }, catalog).map((x) => x.instanceType).join(", ")}`);
+    }
+    if (spec.accelerator !== undefined) {
+      v.check(o.accelerator.toLowerCase() === spec.accelerator.toLowerCase(), "accelerator", spec.accelerator, `leave it out or use ${o.accelerator}, the accelerator of ${o.instanceType}`);
+    }
+    if (spec.gpusPerNode !== undefined) {
+      v.check(o.gpusPerNode === spec.gpusPerNode, "gpusPerNode", spec.gpusPerNode, `leave it out or use ${o.gpusPerNode}, the GPU count of ${o.instanceType}`);
+    }
+    return o;
+  }
+  if (spec.accelerator === undefined || spec.gpusPerNode === undefined) {
+    v.fail(typeField, undefined, `set ${typeField}, or accelerator and gpusPerNode`);
+  }
+  const candidates = findOfferings({ cloud, accelerator: spec.accelerator, gpusPerNode: spec.gpusPerNode }, catalog);
+  if (candidates.length === 0) {
+    const shapes = [...new Set(findOfferings({ cloud, accelerator: spec.accelerator }, catalog).map((o) => `${o.gpusPerNode} (${o.instanceType})`))];
+    v.fail("gpusPerNode", spec.gpusPerNode, shapes.length ? `use a GPU count ${what} has for ${spec.accelerator}: ${shapes.join(", ")}` : `no ${cloud} offering in the catalog has ${spec.accelerator}`);
+  }
+  const price = (o: Offering) => Math.min(...o.locations.filter((l) => l.region === region && l.usdPerHour !== undefined).map((l) => l.usdPerHour!), Number.POSITIVE_INFINITY);
+  return [...candidates].sort((a, b) => price(a) - price(b) || b.fabric.gbpsPerNode - a.fabric.gbpsPerNode || (a.instanceType < b.instanceType ? -1 : 1))[0]!;
 }

@@ -5,3 +5,4 @@ export * from "./cidr";
 export * from "./naming";
 export * from "./tags";
 export * from "./contracts";
+export * from "./boot-script";

@@ -40,6 +40,7 @@ export const NAME_RULES = {
   azureSubnet: { label: "subnet", minLength: 1, maxLength: 80, char: /[A-Za-z0-9._-]/, separator: "-", alnumEnds: true },
   azureNetworkSecurityGroup: { label: "network security group", minLength: 1, maxLength: 80, char: /[A-Za-z0-9._-]/, separator: "-", alnumEnds: true },
   azureScaleSet: { label: "Linux scale set", minLength: 1, maxLength: 64, char: /[A-Za-z0-9-]/, separator: "-", alnumEnds: true },
+  azureComputerNamePrefix: { label: "computer name prefix", minLength: 1, maxLength: 15, char: /[a-z0-9-]/, separator: "-", lowercase: true, alnumEnds: true },
   azureManagedLustre: { label: "managed Lustre file system", minLength: 2, maxLength: 80, char: /[A-Za-z0-9_-]/, separator: "-", alnumEnds: true },
   azureGeneric: { label: "Azure resource", minLength: 1, maxLength: 80, char: /[A-Za-z0-9._-]/, separator: "-", alnumEnds: true },
   azureStorageAccount: {
@@ -82,9 +83,9 @@ export function deriveName(parts: readonly string[], rule: NameRule): string {
   return name;
 }
 
-/** Splits a construct path into its ids and derives a name from them. */
-export function nameFromPath(path: string, rule: NameRule): string {
-  return deriveName(path.split("/"), rule);
+/** Splits a construct path into its ids, adds an optional suffix, and derives a name from them. */
+export function nameFromPath(path: string, rule: NameRule, suffix?: string): string {
+  return deriveName([...path.split("/"), ...(suffix ? [suffix] : [])], rule);
 }
 
 /** Why a given name breaks `rule`, or undefined when it is valid. */

@@ -1,0 +1,226 @@
+import { LinuxVirtualMachineScaleSet } from "@cdktf/provider-azurerm/lib/linux-virtual-machine-scale-set";
+import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
+import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { Fn, TerraformLocal, Token } from "cdktf";
+import { Construct } from "constructs";
+import { chooseOffering } from "../catalog/catalog";
+import type { Offering } from "../catalog/types";
+import { bootScript, checkBootHooks } from "../core/boot-script";
+import type { ClusterPlacement, ClusterRunInfo, IGpuCluster, ISharedStorage } from "../core/contracts";
+import { NAME_RULES, nameFromPath } from "../core/naming";
+import type { Fabric } from "../core/types";
+import { Validator } from "../core/validate";
+import { AZURE_MAX_NODES_PER_CLUSTER } from "../planner/planner";
+import { AzureNetwork } from "./network";
+
+/** A marketplace image. */
+export interface AzureImageReference {
+  readonly publisher: string;
+  readonly offer: string;
+  readonly sku: string;
+  /** @default "latest" */
+  readonly version?: string;
+}
+
+/** The Ubuntu-HPC image: Ubuntu 22.04 with the NVIDIA GPU and Mellanox InfiniBand drivers, NCCL and MPI. */
+export const UBUNTU_HPC_IMAGE: Required<AzureImageReference> = { publisher: "microsoft-dsvm", offer: "ubuntu-hpc", sku: "2204", version: "latest" };
+
+/** Access the nodes' managed identity gets to one storage scope. */
+export interface AzureStorageAccess {
+  /** Resource ID of a storage account or of one of its containers. */
+  readonly scope: string;
+  /** Also allow writing (Storage Blob Data Contributor instead of Reader). @default false */
+  readonly write?: boolean;
+}
+
+/** Props of {@link AzureGpuCluster}. */
+export interface AzureGpuClusterProps {
+  /** The network; nodes go into its compute subnet. */
+  readonly network: AzureNetwork;
+  /**
+   * VM size, e.g. `Standard_ND96isr_H100_v5`; must be in the catalog.
+   * @default - the cheapest catalog size with `accelerator` and `gpusPerNode` in the network's location
+   */
+  readonly vmSize?: string;
+  /** Accelerator (with `gpusPerNode`), when `vmSize` is not given. @default - from vmSize */
+  readonly accelerator?: string;
+  /** GPUs per node (with `accelerator`, or to double-check `vmSize`). @default - from vmSize */
+  readonly gpusPerNode?: number;
+  /** Number of VMs, 1 to 100 (one scale set with a single placement group, which InfiniBand needs). */
+  readonly nodes: number;
+  /** Availability zone, `1`, `2` or `3`. @default - no zone (regional) */
+  readonly zone?: string;
+  /** Spot priority, evicted by deletion. @default false */
+  readonly spot?: boolean;
+  /** Highest spot price per VM, USD/hour; -1 pays up to the on-demand price. @default -1 */
+  readonly maxSpotUsdPerHour?: number;
+  /** Shared storage every node mounts at boot. @default - none */
+  readonly storage?: ISharedStorage;
+  /** Marketplace image. @default UBUNTU_HPC_IMAGE (microsoft-dsvm / ubuntu-hpc / 2204) */
+  readonly image?: AzureImageReference;
+  /** Administrator user. @default "azureuser" */
+  readonly adminUsername?: string;
+  /** The administrator's SSH public key (password authentication is always off). */
+  readonly sshPublicKey: string;
+  /** OS disk size, GiB (64 to 4095). @default 256 */
+  readonly osDiskGiB?: number;
+  /**
+   * Encrypt temp disks and caches at the host too (the subscription needs the EncryptionAtHost
+   * feature). Managed disks are encrypted at rest either way.
+   * @default false
+   */
+  readonly encryptionAtHost?: boolean;
+  /** Shell lines appended to the boot script, after storage is mounted. No `${` or `%{`. @default - none */
+  readonly customData?: readonly string[];
+  /** Blob storage the nodes' managed identity may read (or write). @default - none */
+  readonly storageAccess?: readonly AzureStorageAccess[];
+}
+
+const SSH_KEY = /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+=*( .*)?$/;
+const ADMIN_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+const RESERVED_USERS = ["admin", "administrator", "root", "guest", "user", "test", "azure", "sys"];
+const TOPOLOGY_FILES: Readonly<Record<string, string>> = {
+  Standard_ND96isr_H100_v5: "/opt/microsoft/ndv5-topo.xml",
+  Standard_ND96asr_v4: "/opt/microsoft/ndv4-topo.xml",
+  Standard_ND96amsr_A100_v4: "/opt/microsoft/ndv4-topo.xml",
+};
+
+/**
+ * A cluster of identical GPU VMs in one Linux scale set with a single placement group, so every
+ * VM shares one InfiniBand fabric (8 x 400 Gb/s NDR on ND H100 v5). No public IPs, SSH keys only,
+ * accelerated networking, a system-assigned identity with only the storage roles it is given,
+ * boot diagnostics to a managed account, and shared storage mounted at boot.
+ *
+ * ```ts
+ * const cluster = new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, sshPublicKey });
+ * cluster.fabric; // { kind: "infiniband", interfaces: 8, gbpsPerNode: 3200 }
+ * ```
+ */
+export class AzureGpuCluster extends Construct implements IGpuCluster {
+  public readonly network: AzureNetwork;
+  public readonly placement: ClusterPlacement;
+  public readonly nodes: number;
+  public readonly accelerator: string;
+  public readonly gpusPerNode: number;
+  public readonly gpus: number;
+  public readonly fabric: Fabric;
+  public readonly runInfo: ClusterRunInfo;
+  /** The catalog offering of the VM size. */
+  public readonly offering: Offering;
+  /** The scale set. */
+  public readonly scaleSet: LinuxVirtualMachineScaleSet;
+  /** Principal ID of the scale set's system-assigned identity (known after apply). */
+  public readonly identity: string;
+  /** The NSG on the nodes' network interfaces. */
+  public readonly networkSecurityGroup: NetworkSecurityGroup;
+
+  constructor(scope: Construct, id: string, props: AzureGpuClusterProps) {
+    super(scope, id);
+    const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
+    const network = (this.network = props.network);
+    v.check(network instanceof AzureNetwork, "network", network?.node?.path ?? network, "use an AzureNetwork");
+    this.nodes = v.integer("nodes", props.nodes, { min: 1, max: AZURE_MAX_NODES_PER_CLUSTER });
+    const offering = (this.offering = chooseOffering(v, "azure", { instanceType: props.vmSize, accelerator: props.accelerator, gpusPerNode: props.gpusPerNode }, network.location, "vmSize"));
+    if (props.zone !== undefined) v.oneOf("zone", props.zone, ["1", "2", "3"]);
+    const spot = props.spot ?? false;
+    const maxBid = props.maxSpotUsdPerHour ?? -1;
+    if (props.maxSpotUsdPerHour !== undefined) {
+      v.check(spot, "maxSpotUsdPerHour", maxBid, "leave it out unless spot is true");
+      v.check(maxBid === -1 || maxBid > 0, "maxSpotUsdPerHour", maxBid, "use -1 (up to the on-demand price) or a price above 0");
+    }
+    const adminUsername = props.adminUsername ?? "azureuser";
+    v.check(ADMIN_USER.test(adminUsername) && !RESERVED_USERS.includes(adminUsername), "adminUsername", adminUsername, `use 1-32 lowercase letters, digits, _ or -, not ${RESERVED_USERS.join(", ")}`);
+    if (!Token.isUnresolved(props.sshPublicKey)) {
+      v.check(typeof props.sshPublicKey === "string" && SSH_KEY.test(props.sshPublicKey.trim()), "sshPublicKey", abbreviate(props.sshPublicKey), "use an OpenSSH public key (ssh-rsa, ssh-ed25519 or ecdsa-sha2-nistp*), e.g. the contents of ~/.ssh/id_ed25519.pub");
+    }
+    const osDiskGiB = v.integer("osDiskGiB", props.osDiskGiB ?? 256, { min: 64, max: 4095 });
+    const hooks = checkBootHooks(v, "customData", props.customData ?? []);
+    const image = props.image ?? UBUNTU_HPC_IMAGE;
+    for (const field of ["publisher", "offer", "sku"] as const) v.nonEmpty(`image.${field}`, image[field]);
+
+    this.accelerator = offering.accelerator;
+    this.gpusPerNode = offering.gpusPerNode;
+    this.gpus = this.nodes * offering.gpusPerNode;
+    this.placement = { cloud: "azure", region: network.location, ...(props.zone ? { zone: props.zone } : {}), instanceType: offering.instanceType };
+    this.fabric = { kind: offering.fabric.kind, interfaces: offering.fabric.interfaces, gbpsPerNode: offering.fabric.gbpsPerNode };
+    const name = (suffix: string) => nameFromPath(this.node.path, NAME_RULES.azureGeneric, suffix);
+
+    this.networkSecurityGroup = new NetworkSecurityGroup(this, "nsg", {
+      name: nameFromPath(this.node.path, NAME_RULES.azureNetworkSecurityGroup, "nodes"),
+      resourceGroupName: network.resourceGroupName,
+      location: network.location,
+      securityRule: [{
+        name: "deny-internet-inbound", priority: 4000, direction: "Inbound", access: "Deny", protocol: "*",
+        sourceAddressPrefix: "Internet", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*",
+        description: "Nothing from the internet reaches the GPU nodes",
+      }],
+    });
+
+    const script = new TerraformLocal(this, "boot-script", bootScript(props.storage?.mountCommand, hooks));
+    this.scaleSet = new LinuxVirtualMachineScaleSet(this, "vmss", {
+      name: nameFromPath(this.node.path, NAME_RULES.azureScaleSet),
+      computerNamePrefix: nameFromPath(this.node.path, NAME_RULES.azureComputerNamePrefix),
+      resourceGroupName: network.resourceGroupName,
+      location: network.location,
+      sku: offering.instanceType,
+      instances: this.nodes,
+      ...(props.zone ? { zones: [props.zone] } : {}),
+      // InfiniBand only connects VMs of one scale set within one placement group.
+      singlePlacementGroup: true,
+      overprovision: false,
+      platformFaultDomainCount: 1,
+      upgradeMode: "Manual",
+      adminUsername,
+      disablePasswordAuthentication: true,
+      adminSshKey: [{ username: adminUsername, publicKey: props.sshPublicKey }],
+      sourceImageReference: { publisher: image.publisher, offer: image.offer, sku: image.sku, version: image.version ?? "latest" },
+      osDisk: { caching: "ReadWrite", storageAccountType: "Premium_LRS", diskSizeGb: osDiskGiB },
+      networkInterface: [{
+        name: "nic",
+        primary: true,
+        enableAcceleratedNetworking: true,
+        networkSecurityGroupId: this.networkSecurityGroup.id,
+        ipConfiguration: [{ name: "internal", primary: true, subnetId: network.computeSubnet.id }],
+      }],
+      identity: { type: "SystemAssigned" },
+      encryptionAtHostEnabled: props.encryptionAtHost ?? false,
+      bootDiagnostics: {},
+      ...(spot ? { priority: "Spot", evictionPolicy: "Delete", maxBidPrice: maxBid } : { priority: "Regular" }),
+      customData: Fn.base64encode(script.asString),
+      tags: { Name: name("nodes") },
+    });
+    this.identity = this.scaleSet.identity.principalId;
+
+    for (const [i, access] of (props.storageAccess ?? []).entries()) {
+      v.nonEmpty(`storageAccess[${i}].scope`, access.scope);
+      new RoleAssignment(this, `storage-access-${i}`, {
+        scope: access.scope,
+        principalId: this.identity,
+        principalType: "ServicePrincipal",
+        roleDefinitionName: access.write ? "Storage Blob Data Contributor" : "Storage Blob Data Reader",
+        description: `${this.node.path}: ${access.write ? "read and write" : "read"} blobs`,
+      });
+    }
+
+    const topology = TOPOLOGY_FILES[offering.instanceType];
+    this.runInfo = {
+      nodes: this.nodes,
+      gpusPerNode: this.gpusPerNode,
+      ncclEnv: offering.fabric.kind === "infiniband"
+        ? {
+            NCCL_IB_PCI_RELAXED_ORDERING: "1",
+            NCCL_SOCKET_IFNAME: "eth0",
+            UCX_TLS: "rc",
+            UCX_NET_DEVICES: "mlx5_ib0:1",
+            CUDA_DEVICE_ORDER: "PCI_BUS_ID",
+            ...(topology ? { NCCL_TOPO_FILE: topology } : {}),
+          }
+        : { NCCL_IB_DISABLE: "1", NCCL_SOCKET_IFNAME: "eth0" },
+      ...(props.storage ? { dataMountPath: props.storage.mountPath } : {}),
+    };
+  }
+}
+
+function abbreviate(key: unknown): unknown {
+  return typeof key === "string" && key.length > 40 ? `${key.slice(0, 37)}...` : key;
+}

@@ -1,0 +1,146 @@
+import { DataAzurermResourceGroup } from "@cdktf/provider-azurerm/lib/data-azurerm-resource-group";
+import { NatGateway } from "@cdktf/provider-azurerm/lib/nat-gateway";
+import { NatGatewayPublicIpAssociation } from "@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association";
+import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
+import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
+import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
+import { SubnetNatGatewayAssociation } from "@cdktf/provider-azurerm/lib/subnet-nat-gateway-association";
+import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
+import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { formatCidr, lastAddress, overlaps, parseCidr, split } from "../core/cidr";
+import type { INetwork } from "../core/contracts";
+import { NAME_RULES, nameFromPath, type NameRule } from "../core/naming";
+import { Validator } from "../core/validate";
+
+/** Props of {@link AzureNetwork}. */
+export interface AzureNetworkProps {
+  /**
+   * The VNet's IPv4 block, a prefix from /16 to /22. Its first half is the compute subnet; the
+   * second half starts with the storage subnet (Managed Lustre) and ends with a /27
+   * `GatewaySubnet` reserved for the hybrid VPN gateway. It may not overlap 172.16.0.0/16,
+   * which InfiniBand-enabled VMs use for their RDMA network.
+   */
+  readonly cidr: string;
+  /** Azure location (region), e.g. `eastus`. */
+  readonly location: string;
+  /**
+   * An existing resource group to put the network in.
+   * @default - a new resource group named after the construct path
+   */
+  readonly resourceGroupName?: string;
+  /**
+   * Prefix length of the storage subnet: Azure Managed Lustre needs at least a /24.
+   * @default 24
+   */
+  readonly storageSubnetPrefix?: number;
+  /**
+   * A NAT gateway (with a Standard static public IP) for outbound internet from the compute and
+   * storage subnets; without it, VMs have no outbound internet access at all.
+   * @default true
+   */
+  readonly natGateway?: boolean;
+}
+
+/** The block InfiniBand VMs reserve for their RDMA network (Azure docs, "Set up InfiniBand"). */
+export const AZURE_RDMA_RESERVED_CIDR = "172.16.0.0/16";
+
+/**
+ * A VNet for GPU clusters on Azure: a resource group (new or existing), a compute subnet, a
+ * storage subnet sized for Managed Lustre, a `GatewaySubnet` for the hybrid link, network security
+ * groups that deny inbound traffic from the internet, and a NAT gateway for outbound traffic.
+ *
+ * ```ts
+ * const net = new AzureNetwork(stack, "net", { cidr: "10.20.0.0/16", location: "eastus" });
+ * ```
+ */
+export class AzureNetwork extends Construct implements INetwork {
+  public readonly cloud = "azure" as const;
+  /** The location; `region` in the cross-cloud contract. */
+  public readonly region: string;
+  public readonly location: string;
+  public readonly cidr: string;
+  /** Name of the resource group everything is in. */
+  public readonly resourceGroupName: string;
+  /** The resource group, when this construct created it. */
+  public readonly resourceGroup?: ResourceGroup;
+  public readonly virtualNetwork: VirtualNetwork;
+  public readonly computeSubnet: Subnet;
+  public readonly storageSubnet: Subnet;
+  /** Reserved for a VPN gateway (no NSG, no NAT, as Azure requires). */
+  public readonly gatewaySubnet: Subnet;
+  public readonly computeSubnetCidr: string;
+  public readonly storageSubnetCidr: string;
+  public readonly gatewaySubnetCidr: string;
+  public readonly computeSecurityGroup: NetworkSecurityGroup;
+  public readonly storageSecurityGroup: NetworkSecurityGroup;
+  public readonly natGateway?: NatGateway;
+
+  constructor(scope: Construct, id: string, props: AzureNetworkProps) {
+    super(scope, id);
+    const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
+    this.cidr = v.cidr("cidr", props.cidr, { min: 16, max: 22 });
+    v.check(!overlaps(this.cidr, AZURE_RDMA_RESERVED_CIDR), "cidr", this.cidr, `use a block outside ${AZURE_RDMA_RESERVED_CIDR}, which InfiniBand VMs reserve for RDMA`);
+    this.location = this.region = v.matches("location", props.location, /^[a-z][a-z0-9]+$/, "use an Azure location name such as eastus");
+    const prefix = parseCidr(this.cidr).prefix;
+    const storagePrefix = v.integer("storageSubnetPrefix", props.storageSubnetPrefix ?? 24, { min: prefix + 1, max: 24 });
+
+    const [computeHalf, upperHalf] = split(this.cidr, prefix + 1);
+    this.computeSubnetCidr = computeHalf!;
+    this.storageSubnetCidr = split(upperHalf!, storagePrefix, 1)[0]!;
+    const gateway = { network: lastAddress(this.cidr) - 31, prefix: 27 };
+    this.gatewaySubnetCidr = formatCidr(gateway);
+    v.check(!overlaps(this.storageSubnetCidr, this.gatewaySubnetCidr), "storageSubnetPrefix", storagePrefix, `use a smaller storage subnet: a /${storagePrefix} leaves no room for the /27 GatewaySubnet in ${upperHalf}`);
+
+    if (props.resourceGroupName !== undefined) {
+      const existing = new DataAzurermResourceGroup(this, "rg", { name: v.nonEmpty("resourceGroupName", props.resourceGroupName) });
+      this.resourceGroupName = existing.name;
+    } else {
+      this.resourceGroup = new ResourceGroup(this, "rg", { name: nameFromPath(this.node.path, NAME_RULES.azureResourceGroup), location: this.location });
+      this.resourceGroupName = this.resourceGroup.name;
+    }
+    const rg = this.resourceGroupName;
+    const name = (suffix: string, rule: NameRule = NAME_RULES.azureGeneric) => nameFromPath(this.node.path, rule, suffix);
+
+    this.virtualNetwork = new VirtualNetwork(this, "vnet", { name: name("vnet", NAME_RULES.azureVirtualNetwork), resourceGroupName: rg, location: this.location, addressSpace: [this.cidr] });
+    const subnet = (sid: string, subnetName: string, cidr: string) =>
+      new Subnet(this, sid, {
+        name: subnetName,
+        resourceGroupName: rg,
+        virtualNetworkName: this.virtualNetwork.name,
+        addressPrefixes: [cidr],
+        // Nothing leaves through Azure's implicit default outbound access: NAT or nothing.
+        ...(sid === "gateway-subnet" ? {} : { defaultOutboundAccessEnabled: false }),
+      });
+    this.computeSubnet = subnet("compute-subnet", "compute", this.computeSubnetCidr);
+    this.storageSubnet = subnet("storage-subnet", "storage", this.storageSubnetCidr);
+    this.gatewaySubnet = subnet("gateway-subnet", "GatewaySubnet", this.gatewaySubnetCidr);
+
+    const denyInternet = {
+      name: "deny-internet-inbound",
+      priority: 4000,
+      direction: "Inbound",
+      access: "Deny",
+      protocol: "*",
+      sourceAddressPrefix: "Internet",
+      sourcePortRange: "*",
+      destinationAddressPrefix: "*",
+      destinationPortRange: "*",
+      description: "Nothing from the internet reaches GPU nodes or storage",
+    };
+    this.computeSecurityGroup = new NetworkSecurityGroup(this, "compute-nsg", { name: name("compute-nsg", NAME_RULES.azureNetworkSecurityGroup), resourceGroupName: rg, location: this.location, securityRule: [denyInternet] });
+    this.storageSecurityGroup = new NetworkSecurityGroup(this, "storage-nsg", { name: name("storage-nsg", NAME_RULES.azureNetworkSecurityGroup), resourceGroupName: rg, location: this.location, securityRule: [denyInternet] });
+    new SubnetNetworkSecurityGroupAssociation(this, "compute-nsg-assoc", { subnetId: this.computeSubnet.id, networkSecurityGroupId: this.computeSecurityGroup.id });
+    new SubnetNetworkSecurityGroupAssociation(this, "storage-nsg-assoc", { subnetId: this.storageSubnet.id, networkSecurityGroupId: this.storageSecurityGroup.id });
+
+    if (props.natGateway ?? true) {
+      const ip = new PublicIp(this, "nat-ip", { name: name("nat-ip"), resourceGroupName: rg, location: this.location, allocationMethod: "Static", sku: "Standard" });
+      this.natGateway = new NatGateway(this, "nat", { name: name("nat"), resourceGroupName: rg, location: this.location, skuName: "Standard" });
+      new NatGatewayPublicIpAssociation(this, "nat-ip-assoc", { natGatewayId: this.natGateway.id, publicIpAddressId: ip.id });
+      new SubnetNatGatewayAssociation(this, "compute-nat", { subnetId: this.computeSubnet.id, natGatewayId: this.natGateway.id });
+      new SubnetNatGatewayAssociation(this, "storage-nat", { subnetId: this.storageSubnet.id, natGatewayId: this.natGateway.id });
+    }
+  }
+}
