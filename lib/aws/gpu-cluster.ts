@@ -11,7 +11,7 @@ import { PlacementGroup } from "@cdktf/provider-aws/lib/placement-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Annotations, Fn, TerraformLocal, Token } from "cdktf";
+import { Annotations, Fn, TerraformLocal, TerraformResource, Token } from "cdktf";
 import { Construct } from "constructs";
 import { chooseOffering } from "../catalog/catalog";
 import type { Offering } from "../catalog/types";
@@ -20,8 +20,8 @@ import type { ClusterPlacement, ClusterRunInfo, IGpuCluster, ISharedStorage } fr
 import { NAME_RULES } from "../core/naming";
 import type { Fabric } from "../core/types";
 import { Validator } from "../core/validate";
-import { AwsLustreStorage } from "./lustre-storage";
-import { awsName, nameTags } from "./names";
+import { AwsLustreStorage, LUSTRE_PORTS } from "./lustre-storage";
+import { awsName, nameTags, securityGroupNamePrefix } from "./names";
 import { AwsNetwork } from "./network";
 
 /** The public SSM parameter that holds the latest AWS Deep Learning Base OSS NVIDIA driver AMI (Ubuntu 22.04, x86_64). */
@@ -31,10 +31,12 @@ export const DLAMI_SSM_PARAMETER = "/aws/service/deeplearning/ami/x86_64/base-os
 export interface S3Access {
   /** Bucket name. */
   readonly bucket: string;
-  /** Key prefix the access is limited to, e.g. `runs/`. @default - the whole bucket */
+  /** Key prefix the access is limited to, ending in `/`, e.g. `runs/`. @default - the whole bucket */
   readonly prefix?: string;
   /** Also allow writing (PutObject, multipart upload) under the prefix. @default false */
   readonly write?: boolean;
+  /** Also allow deleting under the prefix (e.g. checkpoint rotation). @default false */
+  readonly delete?: boolean;
 }
 
 /** Props of {@link AwsGpuCluster}. */
@@ -66,23 +68,50 @@ export interface AwsGpuClusterProps {
    * @default - true where the type supports EFA
    */
   readonly efa?: boolean;
-  /** Launch the nodes into a cluster placement group. @default - true for more than one node */
+  /** Launch the nodes into a cluster placement group. @default - true for more than one node, false for a Capacity Block */
   readonly placementGroup?: boolean;
   /**
    * AMI id.
-   * @default - the latest AWS Deep Learning Base OSS NVIDIA driver AMI (Ubuntu 22.04), read at plan time from its public SSM parameter
+   * @default - the AWS Deep Learning Base OSS NVIDIA driver AMI (Ubuntu 22.04), read from its public SSM parameter at the first apply and then kept (later releases do not roll into a running cluster; pass imageId to move)
    */
   readonly imageId?: string;
   /** Root device name of the AMI. @default "/dev/sda1" (Ubuntu AMIs) */
   readonly rootDeviceName?: string;
-  /** Capacity reservation (or Capacity Block) to launch into. Not with spot. @default - none */
+  /**
+   * On-demand capacity reservation or Capacity Block to launch into. Not with spot. An ODCR for a
+   * multi-node cluster must have been created in the cluster's placement group (or pass
+   * `placementGroup: false`).
+   * @default - none
+   */
   readonly capacityReservationId?: string;
+  /**
+   * `capacityReservationId` names a Capacity Block for ML: launch with the `capacity-block`
+   * market type and without a placement group (AWS co-locates Capacity Block instances itself).
+   * @default false
+   */
+  readonly capacityBlock?: boolean;
+  /**
+   * IMDSv2 hop limit. 2 lets containers on a bridge network reach the node's role (training
+   * images usually run in containers); 1 confines the credentials to the host.
+   * @default 2
+   */
+  readonly imdsHopLimit?: 1 | 2;
   /** Size of the encrypted gp3 root volume, GiB (100 to 16384). @default 200 */
   readonly rootVolumeGiB?: number;
   /** Shell lines appended to the boot script, after storage is mounted. No `${` or `%{` (Terraform template syntax). @default - none */
   readonly userData?: readonly string[];
   /** S3 locations the nodes may read (and optionally write). @default - none */
   readonly s3Access?: readonly S3Access[];
+}
+
+/** Most EFA connections one FSx for Lustre file system accepts, across all its clients. */
+export const EFA_LUSTRE_CONNECTION_LIMIT = 1024;
+
+/** EFA interfaces AWS's FSx client setup binds per instance (FSx guide, "Configuring EFA clients"). */
+export function efaLustreConnections(offering: Offering): number {
+  if (offering.instanceType.startsWith("p6-b300")) return 16;
+  if (/^(p5|p5e|p5en|p6-b200|p6e-gb200)\./.test(offering.instanceType)) return 8;
+  return (offering.fabric.networkCards ?? 1) > 1 ? 2 : 1;
 }
 
 /** Instance families whose EFA supports GPUDirect RDMA. */
@@ -147,16 +176,27 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
     if (props.capacityReservationId !== undefined) {
       v.check(!spot, "capacityReservationId", props.capacityReservationId, "leave it out with spot: capacity reservations hold on-demand capacity");
     }
+    const capacityBlock = props.capacityBlock ?? false;
+    if (capacityBlock) v.check(props.capacityReservationId !== undefined, "capacityBlock", true, "set capacityReservationId to the Capacity Block's reservation ID too");
+    const hopLimit = v.oneOf("imdsHopLimit", props.imdsHopLimit ?? 2, [1, 2] as const);
     const rootVolumeGiB = v.integer("rootVolumeGiB", props.rootVolumeGiB ?? 200, { min: 100, max: 16384 });
     const hooks = checkBootHooks(v, "userData", props.userData ?? []);
     for (const [i, a] of (props.s3Access ?? []).entries()) {
       v.check(Token.isUnresolved(a.bucket) || /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(a.bucket), `s3Access[${i}].bucket`, a.bucket, "use an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)");
+      if (a.prefix !== undefined) {
+        v.check(/^[^*?$]*\/$/.test(a.prefix) && !a.prefix.startsWith("/"), `s3Access[${i}].prefix`, a.prefix, "use a key prefix ending in / (without a leading /, *, ? or $), e.g. runs/");
+      }
     }
     const storage = props.storage;
     if (storage instanceof AwsLustreStorage && efa && this.nodes > 1) {
       v.check(storage.zone === zone, "storage", storage.node.path, `use storage in the cluster's zone ${zone}: an EFA cluster reads its file system in ${storage.zone} across zones`);
     }
-    const usePlacementGroup = props.placementGroup ?? this.nodes > 1;
+    if (storage instanceof AwsLustreStorage && storage.efaEnabled && efa) {
+      const perNode = efaLustreConnections(offering);
+      v.check(this.nodes * perNode <= EFA_LUSTRE_CONNECTION_LIMIT, "nodes", this.nodes, `use at most ${Math.floor(EFA_LUSTRE_CONNECTION_LIMIT / perNode)}: an EFA file system takes ${EFA_LUSTRE_CONNECTION_LIMIT} EFA connections and each ${offering.instanceType} uses ${perNode}`);
+    }
+    const usePlacementGroup = props.placementGroup ?? (this.nodes > 1 && !capacityBlock);
+    if (capacityBlock) v.check(!usePlacementGroup, "placementGroup", true, "leave it out or false with a Capacity Block");
 
     this.accelerator = offering.accelerator;
     this.gpusPerNode = offering.gpusPerNode;
@@ -167,33 +207,39 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
 
     // --- security group: EFA needs all traffic to and from the group itself; egress for NAT and endpoints
     this.securityGroup = new SecurityGroup(this, "sg", {
-      name: awsName(this, "nodes"),
+      namePrefix: securityGroupNamePrefix(this, "nodes"),
       description: "GPU nodes: all traffic within the cluster (EFA), nothing else inbound",
       vpcId: network.vpc.id,
       tags: nameTags(this, "nodes"),
+      lifecycle: { createBeforeDestroy: true },
     });
     const sg = this.securityGroup.id;
     new VpcSecurityGroupIngressRule(this, "self-in", { securityGroupId: sg, referencedSecurityGroupId: sg, ipProtocol: "-1", description: "cluster traffic (EFA, NCCL, rendezvous)" });
     new VpcSecurityGroupEgressRule(this, "self-out", { securityGroupId: sg, referencedSecurityGroupId: sg, ipProtocol: "-1", description: "cluster traffic (EFA, NCCL, rendezvous)" });
     new VpcSecurityGroupEgressRule(this, "all-out", { securityGroupId: sg, cidrIpv4: "0.0.0.0/0", ipProtocol: "-1", description: "outbound through NAT and VPC endpoints" });
+    // Nodes boot and mount only once the file system admits them (and its S3 link exists).
+    const mountReady: TerraformResource[] = [];
     if (storage instanceof AwsLustreStorage) {
-      storage.allowClient(this, sg);
-      new VpcSecurityGroupIngressRule(this, "lustre-in", {
-        securityGroupId: sg,
-        referencedSecurityGroupId: storage.securityGroup.id,
-        ...(storage.efaEnabled ? { ipProtocol: "-1" } : { ipProtocol: "tcp", fromPort: 988, toPort: 1023 }),
-        description: "Lustre servers to clients",
-      });
-      // EFA counts only rules that name the peer group, so egress to the file system is explicit too.
+      mountReady.push(...storage.allowClient(this, sg), ...storage.readyDependencies);
+      const fsSg = storage.securityGroup.id;
       if (storage.efaEnabled) {
-        new VpcSecurityGroupEgressRule(this, "lustre-out", { securityGroupId: sg, referencedSecurityGroupId: storage.securityGroup.id, ipProtocol: "-1", description: "EFA to the file system" });
+        // EFA counts only rules that name the peer group, so both directions are explicit.
+        mountReady.push(
+          new VpcSecurityGroupIngressRule(this, "lustre-in", { securityGroupId: sg, referencedSecurityGroupId: fsSg, ipProtocol: "-1", description: "EFA and Lustre from the file system" }),
+          new VpcSecurityGroupEgressRule(this, "lustre-out", { securityGroupId: sg, referencedSecurityGroupId: fsSg, ipProtocol: "-1", description: "EFA and Lustre to the file system" }),
+        );
+      } else {
+        for (const [from, to] of LUSTRE_PORTS) {
+          mountReady.push(new VpcSecurityGroupIngressRule(this, `lustre-in-${from}`, { securityGroupId: sg, referencedSecurityGroupId: fsSg, ipProtocol: "tcp", fromPort: from, toPort: to, description: "Lustre servers to clients" }));
+        }
       }
     }
 
     // --- identity: SSM management plus exactly the S3 access granted
     const partition = new DataAwsPartition(this, "partition").partition;
+    // IAM is global: the region in the name keeps two regional copies of a stack apart.
     this.role = new IamRole(this, "role", {
-      name: awsName(this, "nodes", NAME_RULES.awsIamRole),
+      name: awsName(this, `nodes-${network.region}`, NAME_RULES.awsIamRole),
       description: `GPU nodes of ${this.node.path}`,
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
@@ -205,7 +251,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
     if (props.s3Access && props.s3Access.length > 0) {
       new IamRolePolicy(this, "s3", { role: this.role.id, name: "s3-access", policy: JSON.stringify(s3Policy(props.s3Access, partition)) });
     }
-    this.instanceProfile = new IamInstanceProfile(this, "profile", { name: awsName(this, "nodes", NAME_RULES.awsIamRole), role: this.role.name, tags: nameTags(this, "nodes") });
+    this.instanceProfile = new IamInstanceProfile(this, "profile", { name: awsName(this, `nodes-${network.region}`, NAME_RULES.awsIamRole), role: this.role.name, tags: nameTags(this, "nodes") });
 
     // --- plan-time guard: the zone must offer the type
     const locationType = AwsNetwork.isZoneId(zone) ? "availability-zone-id" : "availability-zone";
@@ -238,16 +284,19 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
       updateDefaultVersion: true,
       ebsOptimized: "true",
       iamInstanceProfile: { arn: this.instanceProfile.arn },
-      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: hopLimit },
       blockDeviceMappings: [{
         deviceName: props.rootDeviceName ?? "/dev/sda1",
         ebs: { volumeSize: rootVolumeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
       }],
       networkInterfaces: networkInterfaces(interfaces, sg),
       ...(props.capacityReservationId !== undefined ? { capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: props.capacityReservationId } } } : {}),
+      ...(capacityBlock ? { instanceMarketOptions: { marketType: "capacity-block" } } : {}),
       userData: Fn.base64encode(script.asString),
       tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: nameTags(this, "node") })),
       tags: nameTags(this, "nodes"),
+      // The default AMI is resolved once; a new DLAMI release must not swap the image under a running cluster.
+      ...(props.imageId === undefined ? { lifecycle: { ignoreChanges: ["image_id"] } } : {}),
     });
 
     const template = { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) };
@@ -260,9 +309,10 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
       ...(this.placementGroup ? { placementGroup: this.placementGroup.id } : {}),
       ...(spot
         ? {
-            capacityRebalance: true,
+            // No capacity rebalancing: replacing an at-risk node mid-job breaks a tightly coupled job just the same.
+            capacityRebalance: false,
             mixedInstancesPolicy: {
-              instancesDistribution: { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 0, spotAllocationStrategy: "capacity-optimized" },
+              instancesDistribution: { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 0, spotAllocationStrategy: "price-capacity-optimized" },
               launchTemplate: { launchTemplateSpecification: { launchTemplateId: template.id, version: template.version } },
             },
           }
@@ -271,7 +321,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
       // Apply waits for every node; a zone without capacity fails here with the EC2 error the launcher fails over on.
       waitForCapacityTimeout: "20m",
       tag: [{ key: "Name", value: awsName(this, "node"), propagateAtLaunch: true }],
-      dependsOn: [this.offeringCheck],
+      dependsOn: [this.offeringCheck, ...mountReady],
     });
 
     this.runInfo = {
@@ -284,25 +334,23 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
 }
 
 /**
- * The launch template's interfaces. With EFA: one per network card, as the EC2 user guide lays
- * them out ("Maximize network bandwidth on instances with multiple network cards"): card 0 holds
- * the primary interface at device index 0 as `efa` (EFA with ENA, carrying the node's IP); every
- * other card holds an `efa-only` interface at device index 0. Without EFA: one ENA interface.
- * Security groups go on each interface (a template with interfaces cannot set them elsewhere).
- * EC2 assigns no public IP when several interfaces are requested; a single one is told so.
+ * The launch template's interfaces, as the current EC2 user guide lays them out for EFA on
+ * instances with several network cards ("Maximize network bandwidth on Amazon EC2 instances with
+ * multiple network cards"): the primary interface is ENA (card 0, device index 0; an EFA-only
+ * interface cannot be primary); card 0 also gets an `efa-only` interface at device index 1; every
+ * other card gets an `efa-only` interface at device index 0. So every card carries one EFA
+ * interface. Without EFA: the ENA interface alone. Security groups go on each interface (a
+ * template with interfaces cannot set them elsewhere); EC2 assigns no public IP when several
+ * interfaces are requested, and a single one is told so.
  */
-export function networkInterfaces(cards: number, securityGroupId: string): LaunchTemplateNetworkInterfaces[] {
-  if (cards === 0) {
-    return [{ deviceIndex: 0, networkCardIndex: 0, securityGroups: [securityGroupId], associatePublicIpAddress: "false", deleteOnTermination: "true" }];
-  }
-  return Array.from({ length: cards }, (_, card) => ({
-    networkCardIndex: card,
-    deviceIndex: 0,
-    interfaceType: card === 0 ? "efa" : "efa-only",
-    securityGroups: [securityGroupId],
-    deleteOnTermination: "true",
-    ...(cards === 1 ? { associatePublicIpAddress: "false" } : {}),
-  }));
+export function networkInterfaces(efaCards: number, securityGroupId: string): LaunchTemplateNetworkInterfaces[] {
+  const common = { securityGroups: [securityGroupId], deleteOnTermination: "true" };
+  const primary: LaunchTemplateNetworkInterfaces = { networkCardIndex: 0, deviceIndex: 0, interfaceType: "interface", ...common };
+  if (efaCards === 0) return [{ ...primary, associatePublicIpAddress: "false" }];
+  return [
+    primary,
+    ...Array.from({ length: efaCards }, (_, card) => ({ networkCardIndex: card, deviceIndex: card === 0 ? 1 : 0, interfaceType: "efa-only", ...common })),
+  ];
 }
 
 function defaultZone(network: AwsNetwork, offering: Offering): string {
@@ -325,7 +373,7 @@ function s3Policy(grants: readonly S3Access[], partition: string): object {
     statements.push({
       Sid: `Objects${i}`,
       Effect: "Allow",
-      Action: ["s3:GetObject", ...(g.write ? ["s3:PutObject", "s3:AbortMultipartUpload"] : [])],
+      Action: ["s3:GetObject", ...(g.write ? ["s3:PutObject", "s3:AbortMultipartUpload"] : []), ...(g.delete ? ["s3:DeleteObject"] : [])],
       Resource: `${bucketArn}/${prefix}*`,
     });
   });

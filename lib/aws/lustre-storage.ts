@@ -3,11 +3,11 @@ import { FsxLustreFileSystem } from "@cdktf/provider-aws/lib/fsx-lustre-file-sys
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Token } from "cdktf";
+import { TerraformResource, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { ISharedStorage } from "../core/contracts";
 import { Validator } from "../core/validate";
-import { awsName, nameTags } from "./names";
+import { nameTags, securityGroupNamePrefix } from "./names";
 import type { AwsNetwork } from "./network";
 
 /** FSx for Lustre deployment types. */
@@ -24,6 +24,12 @@ export interface LustreDataRepository {
    * @default true
    */
   readonly autoExport?: boolean;
+  /**
+   * Also delete S3 objects when their files are deleted on the file system. Off by default:
+   * an `rm -rf` on the file system would otherwise empty the bucket prefix.
+   * @default false
+   */
+  readonly exportDeletes?: boolean;
 }
 
 /** Props of {@link AwsLustreStorage}. */
@@ -40,6 +46,8 @@ export interface AwsLustreStorageProps {
   readonly deploymentType?: LustreDeploymentType;
   /** Storage type; HDD only with PERSISTENT_1. @default "SSD" */
   readonly storageType?: "SSD" | "HDD";
+  /** SSD read cache of an HDD file system (required by FSx for HDD). @default "READ" */
+  readonly driveCacheType?: "READ" | "NONE";
   /**
    * Capacity in GiB. SSD (SCRATCH_2, PERSISTENT_1, PERSISTENT_2): 1200, 2400, then multiples of
    * 2400; SCRATCH_1: 1200, 2400, then multiples of 3600; HDD: multiples of 6000 (12 MB/s/TiB) or
@@ -58,8 +66,9 @@ export interface AwsLustreStorageProps {
   /** Where nodes mount the file system. @default "/fsx" */
   readonly mountPath?: string;
   /**
-   * Enable EFA on the file system (PERSISTENT_2 only; clients must be EFA instances in the same
-   * zone, configured as AWS's "Configuring EFA clients" guide says; other clients use TCP).
+   * Enable EFA on the file system (PERSISTENT_2 only). EFA clients in the same zone run AWS's
+   * `configure-efa-fsx-lustre-client` setup at boot (part of `mountCommand`); other clients use
+   * TCP. One file system accepts at most 1024 EFA connections (8 per p5.48xlarge).
    * @default false
    */
   readonly efa?: boolean;
@@ -80,7 +89,8 @@ const TIERS: Record<string, readonly number[]> = {
 };
 const EFA_STEP_GIB: Record<number, number> = { 125: 38400, 250: 19200, 500: 9600, 1000: 4800 };
 const SCRATCH_MBPS_PER_TIB = 200;
-const LUSTRE_PORTS: readonly [number, number][] = [[988, 988], [1018, 1023]];
+/** TCP ports Lustre uses between clients and servers (FSx docs: 988 and 1018-1023). */
+export const LUSTRE_PORTS: readonly [number, number][] = [[988, 988], [1018, 1023]];
 
 /**
  * An FSx for Lustre file system in one subnet of an {@link AwsNetwork}, encrypted, with a
@@ -112,6 +122,11 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
   public readonly securityGroup: SecurityGroup;
   /** The S3 link, when `dataRepository` is set. */
   public readonly dataRepositoryAssociation?: FsxDataRepositoryAssociation;
+  /**
+   * Resources that must exist before a client mounts: the client-side security group rules are
+   * added by the client, this lists the file system's own (rules, S3 link).
+   */
+  public readonly readyDependencies: readonly TerraformResource[];
 
   constructor(scope: Construct, id: string, props: AwsLustreStorageProps) {
     super(scope, id);
@@ -122,6 +137,10 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
     const type = (this.deploymentType = v.oneOf("deploymentType", props.deploymentType ?? "PERSISTENT_2", ["PERSISTENT_2", "PERSISTENT_1", "SCRATCH_2", "SCRATCH_1"] as const));
     const storageType = v.oneOf("storageType", props.storageType ?? "SSD", ["SSD", "HDD"] as const);
     if (storageType === "HDD") v.check(type === "PERSISTENT_1", "storageType", storageType, "use SSD: HDD storage needs deploymentType PERSISTENT_1", `for ${type}`);
+    if (props.driveCacheType !== undefined) {
+      v.check(storageType === "HDD", "driveCacheType", props.driveCacheType, "leave it out: a drive cache is for HDD storage only");
+      v.oneOf("driveCacheType", props.driveCacheType, ["READ", "NONE"]);
+    }
     this.efaEnabled = props.efa ?? false;
     if (this.efaEnabled) v.check(type === "PERSISTENT_2", "efa", true, "use deploymentType PERSISTENT_2 for an EFA-enabled file system", `for ${type}`);
 
@@ -158,19 +177,22 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
     }
     this.mountPath = v.mountPath("mountPath", props.mountPath ?? "/fsx");
     const repo = props.dataRepository;
-    if (repo) v.check(type === "PERSISTENT_2", "dataRepository", repo.bucket, "use deploymentType PERSISTENT_2, whose data repository associations import from and export to S3", `for ${type}`);
+    if (repo) v.check(type === "PERSISTENT_2", "dataRepository", repo.bucket, "use deploymentType PERSISTENT_2 (this library links S3 through PERSISTENT_2 data repository associations only)", `for ${type}`);
+    if (repo?.exportDeletes) v.check(repo.autoExport ?? true, "dataRepository.exportDeletes", true, "leave it out: deletes are exported only with autoExport");
     const repoPath = repo ? s3Path(v, repo.bucket) : undefined;
     const fileSystemPath = repo ? checkFileSystemPath(v, repo.fileSystemPath ?? "/") : undefined;
 
     const subnet = network.subnetFor(this.zone)!;
     this.securityGroup = new SecurityGroup(this, "sg", {
-      name: awsName(this, "lustre"),
+      namePrefix: securityGroupNamePrefix(this, "lustre"),
       description: "FSx for Lustre: Lustre traffic from itself and its clients only",
       vpcId: network.vpc.id,
       tags: nameTags(this, "lustre"),
+      lifecycle: { createBeforeDestroy: true },
     });
     // Lustre servers talk to each other and to clients; EFA additionally needs all traffic to and from itself.
-    this.allowPeer(this, "self", this.securityGroup.id);
+    // FSx checks the group's rules while it creates the file system, so the rules come first.
+    const selfRules = this.allowPeer(this, "self", this.securityGroup.id);
 
     this.fileSystem = new FsxLustreFileSystem(this, "fs", {
       storageCapacity: gib,
@@ -178,6 +200,7 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
       securityGroupIds: [this.securityGroup.id],
       deploymentType: type,
       storageType,
+      ...(storageType === "HDD" ? { driveCacheType: props.driveCacheType ?? "READ" } : {}),
       ...(tiers ? { perUnitStorageThroughput: tier } : {}),
       ...(type === "PERSISTENT_2" ? { metadataConfiguration: props.metadataIops !== undefined ? { mode: "USER_PROVISIONED", iops: props.metadataIops } : { mode: "AUTOMATIC" } } : {}),
       ...(this.efaEnabled ? { efaEnabled: true } : {}),
@@ -186,43 +209,47 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
       dataCompressionType: "LZ4",
       logConfiguration: { level: "WARN_ERROR" },
       tags: nameTags(this, "lustre"),
+      dependsOn: selfRules,
     });
     if (repo && repoPath && fileSystemPath) {
-      const events = ["NEW", "CHANGED", "DELETED"];
+      const importEvents = ["NEW", "CHANGED", "DELETED"];
+      const exportEvents = repo.exportDeletes ? importEvents : ["NEW", "CHANGED"];
       this.dataRepositoryAssociation = new FsxDataRepositoryAssociation(this, "s3", {
         fileSystemId: this.fileSystem.id,
         dataRepositoryPath: repoPath,
         fileSystemPath,
         batchImportMetaDataOnCreate: true,
-        s3: { autoImportPolicy: { events }, ...((repo.autoExport ?? true) ? { autoExportPolicy: { events } } : {}) },
+        s3: { autoImportPolicy: { events: importEvents }, ...((repo.autoExport ?? true) ? { autoExportPolicy: { events: exportEvents } } : {}) },
         tags: nameTags(this, "s3"),
       });
     }
 
     this.capacityGiB = gib;
     this.throughputMBps = Math.round((gib / 1024) * tier);
-    this.mountCommand = lustreMountScript(`${this.fileSystem.dnsName}@tcp:/${this.fileSystem.mountName}`, this.mountPath);
+    this.mountCommand = lustreMountScript(`${this.fileSystem.dnsName}@tcp:/${this.fileSystem.mountName}`, this.mountPath, this.efaEnabled);
+    this.readyDependencies = [...selfRules, ...(this.dataRepositoryAssociation ? [this.dataRepositoryAssociation] : [])];
   }
 
   /**
    * Lets a client security group reach the file system: Lustre ports (all traffic when EFA is
    * enabled), as rules created under `scope` (the client's construct).
    */
-  public allowClient(scope: Construct, clientSecurityGroupId: string): void {
-    this.allowPeer(scope, `lustre-client-${scope.node.id}`, clientSecurityGroupId);
+  public allowClient(scope: Construct, clientSecurityGroupId: string): TerraformResource[] {
+    return this.allowPeer(scope, `lustre-client-${scope.node.id}`, clientSecurityGroupId);
   }
 
-  private allowPeer(scope: Construct, id: string, peer: string): void {
+  private allowPeer(scope: Construct, id: string, peer: string): TerraformResource[] {
     const target = this.securityGroup.id;
     if (this.efaEnabled) {
-      new VpcSecurityGroupIngressRule(scope, `${id}-in`, { securityGroupId: target, referencedSecurityGroupId: peer, ipProtocol: "-1", description: "EFA and Lustre" });
-      new VpcSecurityGroupEgressRule(scope, `${id}-out`, { securityGroupId: target, referencedSecurityGroupId: peer, ipProtocol: "-1", description: "EFA and Lustre" });
-      return;
+      return [
+        new VpcSecurityGroupIngressRule(scope, `${id}-in`, { securityGroupId: target, referencedSecurityGroupId: peer, ipProtocol: "-1", description: "EFA and Lustre" }),
+        new VpcSecurityGroupEgressRule(scope, `${id}-out`, { securityGroupId: target, referencedSecurityGroupId: peer, ipProtocol: "-1", description: "EFA and Lustre" }),
+      ];
     }
-    for (const [from, to] of LUSTRE_PORTS) {
-      new VpcSecurityGroupIngressRule(scope, `${id}-${from}`, { securityGroupId: target, referencedSecurityGroupId: peer, ipProtocol: "tcp", fromPort: from, toPort: to, description: "Lustre" });
-      new VpcSecurityGroupEgressRule(scope, `${id}-out-${from}`, { securityGroupId: target, referencedSecurityGroupId: peer, ipProtocol: "tcp", fromPort: from, toPort: to, description: "Lustre" });
-    }
+    return LUSTRE_PORTS.flatMap(([from, to]) => [
+      new VpcSecurityGroupIngressRule(scope, `${id}-${from}`, { securityGroupId: target, referencedSecurityGroupId: peer, ipProtocol: "tcp", fromPort: from, toPort: to, description: "Lustre" }),
+      new VpcSecurityGroupEgressRule(scope, `${id}-out-${from}`, { securityGroupId: target, referencedSecurityGroupId: peer, ipProtocol: "tcp", fromPort: from, toPort: to, description: "Lustre" }),
+    ]);
   }
 }
 
@@ -245,10 +272,12 @@ function checkFileSystemPath(v: Validator, path: string): string {
 
 /**
  * An idempotent shell script that installs the Lustre client if it is missing (Ubuntu: AWS's FSx
- * apt repository; Amazon Linux 2023: dnf), adds the mount to /etc/fstab once and mounts it.
- * It holds no `${` or `%{`, which Terraform would read as template syntax.
+ * apt repository; Amazon Linux 2023: dnf), on an EFA node of an EFA-enabled file system runs AWS's
+ * `configure-efa-fsx-lustre-client` setup (which also installs a unit for reboots), adds the
+ * mount to /etc/fstab once and mounts it. It holds no `${` or `%{`, which Terraform would read as
+ * template syntax.
  */
-export function lustreMountScript(source: string, mountPath: string): string {
+export function lustreMountScript(source: string, mountPath: string, efa = false): string {
   return [
     `# mount FSx for Lustre at ${mountPath}`,
     "if ! command -v mount.lustre >/dev/null 2>&1; then",
@@ -256,13 +285,21 @@ export function lustreMountScript(source: string, mountPath: string): string {
     '  if [ "$ID" = ubuntu ]; then',
     "    wget -qO - https://fsx-lustre-client-repo-public-keys.s3.amazonaws.com/fsx-ubuntu-public-key.asc | gpg --dearmor --yes -o /usr/share/keyrings/fsx-ubuntu-public-key.gpg",
     '    echo "deb [signed-by=/usr/share/keyrings/fsx-ubuntu-public-key.gpg] https://fsx-lustre-client-repo.s3.amazonaws.com/ubuntu $VERSION_CODENAME main" > /etc/apt/sources.list.d/fsxlustreclientrepo.list',
-    '    apt-get update -q && apt-get install -y -q "lustre-client-modules-$(uname -r)"',
+    '    apt-get -o DPkg::Lock::Timeout=600 update -q && apt-get -o DPkg::Lock::Timeout=600 install -y -q "lustre-client-modules-$(uname -r)"',
     "  else",
     "    dnf install -y lustre-client",
     "  fi",
     "fi",
+    ...(efa
+      ? [
+          "# EFA for Lustre: only on nodes with EFA devices; others mount over TCP",
+          "if compgen -G '/sys/class/infiniband/rdmap*' >/dev/null && ! systemctl is-enabled --quiet configure-efa-fsx-lustre-client 2>/dev/null; then",
+          "  (cd /tmp && curl -fsSLO https://docs.aws.amazon.com/fsx/latest/LustreGuide/samples/configure-efa-fsx-lustre-client.zip && unzip -o -q configure-efa-fsx-lustre-client.zip && cd configure-efa-fsx-lustre-client && ./setup.sh)",
+          "fi",
+        ]
+      : []),
     `mkdir -p ${mountPath}`,
-    `grep -q " ${mountPath} lustre " /etc/fstab || echo "${source} ${mountPath} lustre defaults,relatime,flock,_netdev,x-systemd.automount,x-systemd.requires=network.service 0 0" >> /etc/fstab`,
+    `grep -q " ${mountPath} lustre " /etc/fstab || echo "${source} ${mountPath} lustre defaults,relatime,flock,_netdev,x-systemd.automount,x-systemd.after=network-online.target,x-systemd.wants=network-online.target 0 0" >> /etc/fstab`,
     `mountpoint -q ${mountPath} || mount ${mountPath}`,
   ].join("\n");
 }

@@ -1,4 +1,8 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
@@ -14,8 +18,9 @@ import { Construct } from "constructs";
 import { CATALOG } from "../catalog/catalog";
 import { split } from "../core/cidr";
 import type { INetwork } from "../core/contracts";
+import { NAME_RULES } from "../core/naming";
 import { Validator } from "../core/validate";
-import { awsName, nameTags } from "./names";
+import { awsName, nameTags, securityGroupNamePrefix } from "./names";
 import { providerRegion } from "./region";
 
 /** How private subnets reach the internet (package mirrors, container registries). */
@@ -59,6 +64,12 @@ export interface AwsNetworkProps {
    * @default true
    */
   readonly s3Endpoint?: boolean;
+  /**
+   * VPC flow logs to CloudWatch Logs (kept 90 days): `REJECT` records refused connections (what
+   * security reviews ask for, at little cost), `ALL` every flow, `none` turns them off.
+   * @default "REJECT"
+   */
+  readonly flowLogs?: "REJECT" | "ALL" | "none";
 }
 
 const ZONE_ID = /^[a-z]+\d+(-[a-z]+\d+[a-z]?)?-az\d+$/;
@@ -92,6 +103,8 @@ export class AwsNetwork extends Construct implements INetwork {
   public readonly natGateways: Readonly<Record<string, NatGateway>>;
   /** Security group of the interface endpoints (HTTPS from the VPC). */
   public readonly endpointSecurityGroup?: SecurityGroup;
+  /** The VPC flow log, unless turned off. */
+  public readonly flowLog?: FlowLog;
 
   constructor(scope: Construct, id: string, props: AwsNetworkProps) {
     super(scope, id);
@@ -104,6 +117,7 @@ export class AwsNetwork extends Construct implements INetwork {
     for (const zone of this.zones) checkZone(v, zone, this.region);
     v.check(new Set(this.zones).size === this.zones.length, "zones", this.zones, "list each zone once");
     const nat = v.oneOf("natGateways", props.natGateways ?? "perZone", ["perZone", "single", "none"] as const);
+    const flowLogs = v.oneOf("flowLogs", props.flowLogs ?? "REJECT", ["REJECT", "ALL", "none"] as const);
 
     this.vpc = new Vpc(this, "vpc", { cidrBlock: this.cidr, enableDnsSupport: true, enableDnsHostnames: true, tags: nameTags(this, "vpc") });
     // The default security group allows all traffic between its members: leave it with no rules.
@@ -164,7 +178,8 @@ export class AwsNetwork extends Construct implements INetwork {
     }
     if (props.ssmEndpoints ?? true) {
       this.endpointSecurityGroup = new SecurityGroup(this, "endpoints-sg", {
-        name: awsName(this, "endpoints"),
+        namePrefix: securityGroupNamePrefix(this, "endpoints"),
+        lifecycle: { createBeforeDestroy: true },
         description: "HTTPS from the VPC to its interface endpoints",
         vpcId: this.vpc.id,
         ingress: [{ description: "HTTPS from the VPC", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [this.cidr] }],
@@ -182,6 +197,31 @@ export class AwsNetwork extends Construct implements INetwork {
           tags: nameTags(this, service, { Service: service }),
         });
       }
+    }
+
+    if (flowLogs !== "none") {
+      const group = new CloudwatchLogGroup(this, "flow-log-group", { name: `/vpc/flow-logs/${awsName(this, "vpc")}`, retentionInDays: 90, tags: nameTags(this, "flow-logs") });
+      const role = new IamRole(this, "flow-log-role", {
+        name: awsName(this, `flow-logs-${this.region}`, NAME_RULES.awsIamRole),
+        assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+        tags: nameTags(this, "flow-logs"),
+      });
+      new IamRolePolicy(this, "flow-log-policy", {
+        role: role.id,
+        name: "write-flow-logs",
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: `${group.arn}:*` }],
+        }),
+      });
+      this.flowLog = new FlowLog(this, "flow-log", {
+        vpcId: this.vpc.id,
+        trafficType: flowLogs,
+        logDestinationType: "cloud-watch-logs",
+        logDestination: group.arn,
+        iamRoleArn: role.arn,
+        tags: nameTags(this, "flow-logs"),
+      });
     }
 
     this.privateSubnets = privateSubnets;

@@ -17,12 +17,15 @@ describe("AwsGpuCluster: a 4-node p5.48xlarge cluster", () => {
   const [asg] = resources(tf, "aws_autoscaling_group");
   const sgRef = "${aws_security_group.train_sg_2146EB6B.id}";
 
-  it("attaches 32 EFA interfaces on 32 distinct network cards, primary first", () => {
-    const nics = lt.network_interfaces;
-    expect(nics).toHaveLength(32);
-    expect(new Set(nics.map((n: { network_card_index: number }) => n.network_card_index))).toEqual(new Set(Array.from({ length: 32 }, (_, i) => i)));
-    expect(nics[0]).toEqual({ network_card_index: 0, device_index: 0, interface_type: "efa", security_groups: [sgRef], delete_on_termination: "true" });
-    expect(nics.slice(1).every((n: Record<string, unknown>) => n.interface_type === "efa-only" && n.device_index === 0)).toBe(true);
+  it("attaches 32 EFA interfaces on 32 distinct network cards, after an ENA primary (current EC2 layout)", () => {
+    const nics = lt.network_interfaces as { network_card_index: number; device_index: number; interface_type: string }[];
+    expect(nics).toHaveLength(33);
+    expect(nics[0]).toEqual({ network_card_index: 0, device_index: 0, interface_type: "interface", security_groups: [sgRef], delete_on_termination: "true" });
+    const efa = nics.filter((n) => n.interface_type === "efa-only");
+    expect(efa).toHaveLength(32);
+    expect(new Set(efa.map((n) => n.network_card_index))).toEqual(new Set(Array.from({ length: 32 }, (_, i) => i)));
+    expect(efa.map((n) => `${n.network_card_index}/${n.device_index}`).slice(0, 3)).toEqual(["0/1", "1/0", "2/0"]);
+    expect(efa.slice(1).every((n) => n.device_index === 0)).toBe(true);
     expect(cluster.fabric).toEqual({ kind: "efa", interfaces: 32, gbpsPerNode: 3200 });
   });
 
@@ -41,7 +44,8 @@ describe("AwsGpuCluster: a 4-node p5.48xlarge cluster", () => {
   });
 
   it("requires IMDSv2 and an encrypted gp3 root volume, on the Deep Learning AMI from SSM", () => {
-    expect(lt.metadata_options).toEqual({ http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 });
+    expect(lt.metadata_options).toEqual({ http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 2 });
+    expect(lt.lifecycle).toEqual({ ignore_changes: ["image_id"] });
     expect(lt.block_device_mappings).toEqual([{ device_name: "/dev/sda1", ebs: { volume_size: 200, volume_type: "gp3", encrypted: "true", delete_on_termination: "true" } }]);
     expect(tf.data.aws_ssm_parameter.train_ami_EBB04424.name).toBe(DLAMI_SSM_PARAMETER);
     expect(lt.image_id).toBe("${data.aws_ssm_parameter.train_ami_EBB04424.value}");
@@ -55,9 +59,10 @@ describe("AwsGpuCluster: a 4-node p5.48xlarge cluster", () => {
   });
 
   it("gives the nodes an SSM-managed role and nothing more by default", () => {
-    expect(resources(tf, "aws_iam_role")[0].assume_role_policy).toContain('"Service":"ec2.amazonaws.com"');
+    const role = resources(tf, "aws_iam_role").find((r) => r.assume_role_policy.includes('"Service":"ec2.amazonaws.com"'));
+    expect(role.name).toBe("s-train-nodes-us-east-1");
     expect(resources(tf, "aws_iam_role_policy_attachment")[0].policy_arn).toBe("arn:${data.aws_partition.train_partition_1A992C1F.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore");
-    expect(resources(tf, "aws_iam_role_policy")).toEqual([]);
+    expect(resources(tf, "aws_iam_role_policy").filter((p) => p.role.includes("train"))).toEqual([]);
     expect(lt.iam_instance_profile).toEqual({ arn: "${aws_iam_instance_profile.train_profile_9627043B.arn}" });
   });
 
@@ -89,12 +94,14 @@ describe("AwsGpuCluster: other shapes", () => {
     const { stack, cluster } = make({ instanceType, nodes: 2 });
     expect(cluster.fabric).toEqual(fabric);
     const [lt] = resources(synth(stack), "aws_launch_template");
-    expect(lt.network_interfaces).toHaveLength(Math.max(1, fabric.interfaces));
+    expect(lt.network_interfaces).toHaveLength(fabric.interfaces + 1);
   });
 
-  it("p4d: 4 EFA interfaces, efa on card 0 and efa-only on cards 1-3", () => {
+  it("p4d: an ENA primary, then efa-only on cards 0 (device 1) to 3 (device 0)", () => {
     const [lt] = resources(synth(make({ instanceType: "p4d.24xlarge" }).stack), "aws_launch_template");
-    expect(lt.network_interfaces.map((n: { network_card_index: number; interface_type: string }) => `${n.network_card_index}:${n.interface_type}`)).toEqual(["0:efa", "1:efa-only", "2:efa-only", "3:efa-only"]);
+    expect(lt.network_interfaces.map((n: { network_card_index: number; device_index: number; interface_type: string }) => `${n.network_card_index}/${n.device_index}:${n.interface_type}`)).toEqual([
+      "0/0:interface", "0/1:efa-only", "1/0:efa-only", "2/0:efa-only", "3/0:efa-only",
+    ]);
   });
 
   it("a g-family type without EFA: one plain interface without a public IP, no placement group for one node", () => {
@@ -102,7 +109,7 @@ describe("AwsGpuCluster: other shapes", () => {
     const tf = synth(stack);
     const [lt] = resources(tf, "aws_launch_template");
     expect(lt.network_interfaces).toEqual([
-      { device_index: 0, network_card_index: 0, security_groups: ["${aws_security_group.train_sg_2146EB6B.id}"], associate_public_ip_address: "false", delete_on_termination: "true" },
+      { device_index: 0, network_card_index: 0, interface_type: "interface", security_groups: ["${aws_security_group.train_sg_2146EB6B.id}"], associate_public_ip_address: "false", delete_on_termination: "true" },
     ]);
     expect(resources(tf, "aws_placement_group")).toEqual([]);
     expect(resources(tf, "aws_autoscaling_group")[0].placement_group).toBeUndefined();
@@ -115,12 +122,12 @@ describe("AwsGpuCluster: other shapes", () => {
     expect(resources(synth(stack), "aws_launch_template")[0].network_interfaces).toHaveLength(1);
   });
 
-  it("spot: a mixed instances policy, all spot, capacity-optimized, with capacity rebalancing", () => {
+  it("spot: a mixed instances policy, all spot, price-capacity-optimized, without rebalancing mid-job", () => {
     const [asg] = resources(synth(make({ spot: true }).stack), "aws_autoscaling_group");
     expect(asg.launch_template).toBeUndefined();
-    expect(asg.capacity_rebalance).toBe(true);
+    expect(asg.capacity_rebalance).toBe(false);
     expect(asg.mixed_instances_policy).toEqual({
-      instances_distribution: { on_demand_base_capacity: 0, on_demand_percentage_above_base_capacity: 0, spot_allocation_strategy: "capacity-optimized" },
+      instances_distribution: { on_demand_base_capacity: 0, on_demand_percentage_above_base_capacity: 0, spot_allocation_strategy: "price-capacity-optimized" },
       launch_template: { launch_template_specification: { launch_template_id: "${aws_launch_template.train_lt_BEE65116.id}", version: "${aws_launch_template.train_lt_BEE65116.latest_version}" } },
     });
   });
@@ -138,18 +145,19 @@ describe("AwsGpuCluster: other shapes", () => {
     expect(lt.image_id).toBe("ami-0123456789abcdef0");
     expect(lt.block_device_mappings[0]).toMatchObject({ device_name: "/dev/xvda", ebs: { volume_size: 500 } });
     expect(tf.data.aws_ssm_parameter).toBeUndefined();
+    expect(lt.lifecycle).toBeUndefined();
     expect(Object.values(tf.locals)[0]).toContain("echo ready > /tmp/ready");
   });
 
   it("grants S3 access by prefix only", () => {
-    const tf = synth(make({ s3Access: [{ bucket: "ml-datasets", prefix: "imagenet/" }, { bucket: "ml-runs", prefix: "runs/", write: true }] }).stack);
-    const policy = JSON.parse(resources(tf, "aws_iam_role_policy")[0].policy);
+    const tf = synth(make({ s3Access: [{ bucket: "ml-datasets", prefix: "imagenet/" }, { bucket: "ml-runs", prefix: "runs/", write: true, delete: true }] }).stack);
+    const policy = JSON.parse(resources(tf, "aws_iam_role_policy").find((p) => p.name === "s3-access").policy);
     const arn = "arn:${data.aws_partition.train_partition_1A992C1F.partition}:s3:::";
     expect(policy.Statement).toEqual([
       { Sid: "List0", Effect: "Allow", Action: "s3:ListBucket", Resource: `${arn}ml-datasets`, Condition: { StringLike: { "s3:prefix": ["imagenet/*"] } } },
       { Sid: "Objects0", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${arn}ml-datasets/imagenet/*` },
       { Sid: "List1", Effect: "Allow", Action: "s3:ListBucket", Resource: `${arn}ml-runs`, Condition: { StringLike: { "s3:prefix": ["runs/*"] } } },
-      { Sid: "Objects1", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"], Resource: `${arn}ml-runs/runs/*` },
+      { Sid: "Objects1", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"], Resource: `${arn}ml-runs/runs/*` },
     ]);
   });
 
@@ -160,12 +168,26 @@ describe("AwsGpuCluster: other shapes", () => {
     expect(warnings.length).toBe(listed ? 0 : 1);
   });
 
-  it("networkInterfaces lays out one interface per card", () => {
+  it("networkInterfaces lays out one EFA interface per card after the ENA primary", () => {
     expect(networkInterfaces(2, "sg")).toEqual([
-      { networkCardIndex: 0, deviceIndex: 0, interfaceType: "efa", securityGroups: ["sg"], deleteOnTermination: "true" },
+      { networkCardIndex: 0, deviceIndex: 0, interfaceType: "interface", securityGroups: ["sg"], deleteOnTermination: "true" },
+      { networkCardIndex: 0, deviceIndex: 1, interfaceType: "efa-only", securityGroups: ["sg"], deleteOnTermination: "true" },
       { networkCardIndex: 1, deviceIndex: 0, interfaceType: "efa-only", securityGroups: ["sg"], deleteOnTermination: "true" },
     ]);
-    expect(networkInterfaces(1, "sg")[0]).toMatchObject({ interfaceType: "efa", associatePublicIpAddress: "false" });
+    expect(networkInterfaces(0, "sg")).toEqual([{ networkCardIndex: 0, deviceIndex: 0, interfaceType: "interface", securityGroups: ["sg"], deleteOnTermination: "true", associatePublicIpAddress: "false" }]);
+  });
+
+  it("a Capacity Block: capacity-block market type, the reservation, and no placement group", () => {
+    const { stack } = make({ capacityReservationId: "cr-0123456789abcdef0", capacityBlock: true });
+    const tf = synth(stack);
+    const [lt] = resources(tf, "aws_launch_template");
+    expect(lt.instance_market_options).toEqual({ market_type: "capacity-block" });
+    expect(lt.capacity_reservation_specification).toEqual({ capacity_reservation_target: { capacity_reservation_id: "cr-0123456789abcdef0" } });
+    expect(resources(tf, "aws_placement_group")).toEqual([]);
+  });
+
+  it("the IMDS hop limit can be 1 to keep credentials on the host", () => {
+    expect(resources(synth(make({ imdsHopLimit: 1 }).stack), "aws_launch_template")[0].metadata_options.http_put_response_hop_limit).toBe(1);
   });
 });
 
@@ -188,9 +210,17 @@ describe("AwsGpuCluster with Lustre storage", () => {
     const nodesSg = "${aws_security_group.train_sg_2146EB6B.id}";
     const ingress = resources(tf, "aws_vpc_security_group_ingress_rule");
     expect(ingress.filter((r) => r.security_group_id === fsSg && r.referenced_security_group_id === nodesSg).map((r) => r.from_port).sort()).toEqual([1018, 988]);
-    expect(ingress.filter((r) => r.security_group_id === nodesSg && r.referenced_security_group_id === fsSg)).toEqual([
-      expect.objectContaining({ ip_protocol: "tcp", from_port: 988, to_port: 1023 }),
-    ]);
+    expect(ingress.filter((r) => r.security_group_id === nodesSg && r.referenced_security_group_id === fsSg).map((r) => `${r.from_port}-${r.to_port}`).sort()).toEqual(["1018-1023", "988-988"]);
+  });
+
+  it("creates the file system after its own rules, and the nodes after every rule and the S3 link", () => {
+    const fsDeps = resources(tf, "aws_fsx_lustre_file_system")[0].depends_on as string[];
+    expect(fsDeps).toHaveLength(4);
+    expect(fsDeps.every((d) => /^aws_vpc_security_group_(ingress|egress)_rule\.fs_self-/.test(d))).toBe(true);
+    const asgDeps = resources(tf, "aws_autoscaling_group")[0].depends_on as string[];
+    expect(asgDeps).toContain("aws_fsx_data_repository_association.fs_s3_9B11E5EE");
+    expect(asgDeps.filter((d) => d.includes("lustre-client-train"))).toHaveLength(4);
+    expect(asgDeps.filter((d) => d.includes("lustre-in"))).toHaveLength(2);
   });
 
   it("renders valid Terraform with the cdktf matchers", () => {
@@ -231,6 +261,11 @@ describe("AwsGpuCluster validation", () => {
     [{ instanceType: "g5.xlarge", efa: true }, "s/train: efa true is not valid: leave it out or false: g5.xlarge has no EFA"],
     [{ spot: true, capacityReservationId: "cr-1" }, 's/train: capacityReservationId "cr-1" is not valid: leave it out with spot: capacity reservations hold on-demand capacity'],
     [{ rootVolumeGiB: 50 }, "s/train: rootVolumeGiB 50 is not valid: use a whole number from 100 to 16384"],
+    [{ s3Access: [{ bucket: "ml-runs", prefix: "runs" }] }, 's/train: s3Access[0].prefix "runs" is not valid: use a key prefix ending in / (without a leading /, *, ? or $), e.g. runs/'],
+    [{ s3Access: [{ bucket: "ml-runs", prefix: "${aws:username}/" }] }, 's/train: s3Access[0].prefix "${aws:username}/" is not valid: use a key prefix ending in / (without a leading /, *, ? or $), e.g. runs/'],
+    [{ capacityBlock: true }, "s/train: capacityBlock true is not valid: set capacityReservationId to the Capacity Block's reservation ID too"],
+    [{ capacityReservationId: "cr-1", capacityBlock: true, placementGroup: true }, "s/train: placementGroup true is not valid: leave it out or false with a Capacity Block"],
+    [{ imdsHopLimit: 3 as never }, 's/train: imdsHopLimit 3 is not valid: use one of 1, 2'],
     [{ userData: ["echo ${HOME}"] }, 's/train: userData "echo ${HOME}" is not valid: write $VAR instead of ${VAR} (Terraform reads ${ and %{ as template syntax), or escape them as $${ and %%{'],
     [{ s3Access: [{ bucket: "Bad_Bucket" }] }, 's/train: s3Access[0].bucket "Bad_Bucket" is not valid: use an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)'],
   ])("%j", (props, message) => {
@@ -242,6 +277,14 @@ describe("AwsGpuCluster validation", () => {
     const fs = new AwsLustreStorage(stack, "fs", { network, zone: "use1-az6", storageCapacityGiB: 1200 });
     expect(errorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, zone: "use1-az4", storage: fs }))).toBe(
       's/train: storage "s/fs" is not valid: use storage in the cluster\'s zone use1-az4: an EFA cluster reads its file system in use1-az6 across zones',
+    );
+  });
+
+  it("rejects more EFA clients than an EFA file system accepts", () => {
+    const { stack, network } = withNetwork();
+    const fs = new AwsLustreStorage(stack, "fs", { network, zone: "use1-az4", efa: true, storageCapacityGiB: 4800, throughputPerTiB: 1000 });
+    expect(errorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 129, zone: "use1-az4", storage: fs }))).toBe(
+      "s/train: nodes 129 is not valid: use at most 128: an EFA file system takes 1024 EFA connections and each p5.48xlarge uses 8",
     );
   });
 });

@@ -41,8 +41,10 @@ describe("AwsLustreStorage", () => {
       data_repository_path: "s3://ml-datasets/imagenet/",
       file_system_path: "/dataset",
       batch_import_meta_data_on_create: true,
-      s3: { auto_import_policy: { events: ["NEW", "CHANGED", "DELETED"] }, auto_export_policy: { events: ["NEW", "CHANGED", "DELETED"] } },
+      s3: { auto_import_policy: { events: ["NEW", "CHANGED", "DELETED"] }, auto_export_policy: { events: ["NEW", "CHANGED"] } },
     });
+    const withDeletes = resources(synth(make({ dataRepository: { bucket: "ml-datasets", exportDeletes: true } }).stack), "aws_fsx_data_repository_association")[0];
+    expect(withDeletes.s3.auto_export_policy.events).toEqual(["NEW", "CHANGED", "DELETED"]);
     const importOnly = resources(synth(make({ dataRepository: { bucket: "ml-datasets", autoExport: false } }).stack), "aws_fsx_data_repository_association")[0];
     expect(importOnly).toMatchObject({ data_repository_path: "s3://ml-datasets/", file_system_path: "/" });
     expect(importOnly.s3.auto_export_policy).toBeUndefined();
@@ -66,12 +68,17 @@ describe("AwsLustreStorage", () => {
     expect(s2.metadata_configuration).toBeUndefined();
     expect(scratch.fs.throughputMBps).toBe(234);
     const hdd = resources(synth(make({ deploymentType: "PERSISTENT_1", storageType: "HDD", storageCapacityGiB: 6000, throughputPerTiB: 12 }).stack), "aws_fsx_lustre_file_system")[0];
-    expect(hdd).toMatchObject({ storage_type: "HDD", per_unit_storage_throughput: 12 });
+    expect(hdd).toMatchObject({ storage_type: "HDD", per_unit_storage_throughput: 12, drive_cache_type: "READ" });
   });
 
   it("mounts idempotently, without Terraform template syntax of its own", () => {
     const script = lustreMountScript("fs.example@tcp:/abcd", "/fsx");
-    expect(script).toContain('grep -q " /fsx lustre " /etc/fstab || echo "fs.example@tcp:/abcd /fsx lustre defaults,relatime,flock,_netdev');
+    expect(script).toContain('grep -q " /fsx lustre " /etc/fstab || echo "fs.example@tcp:/abcd /fsx lustre defaults,relatime,flock,_netdev,x-systemd.automount,x-systemd.after=network-online.target,x-systemd.wants=network-online.target 0 0" >> /etc/fstab');
+    expect(script).not.toContain("configure-efa");
+    const efa = lustreMountScript("fs.example@tcp:/abcd", "/fsx", true);
+    expect(efa).toContain("if compgen -G '/sys/class/infiniband/rdmap*' >/dev/null && ! systemctl is-enabled --quiet configure-efa-fsx-lustre-client");
+    expect(efa.indexOf("configure-efa-fsx-lustre-client.zip")).toBeLessThan(efa.indexOf("mount /fsx"));
+    expect(efa).not.toMatch(/\$\{|%\{/);
     expect(script).toContain("mountpoint -q /fsx || mount /fsx");
     expect(script).toContain("if ! command -v mount.lustre");
     expect(script).not.toMatch(/\$\{|%\{/);
@@ -95,7 +102,9 @@ describe("AwsLustreStorage", () => {
       [{ metadataIops: 5000 }, "s/fs: metadataIops 5000 is not valid: use 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000"],
       [{ metadataIops: 204000 }, "s/fs: metadataIops 204000 is not valid: use 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000"],
       [{ deploymentType: "SCRATCH_2", metadataIops: 1500 }, "s/fs: metadataIops 1500 is not valid for SCRATCH_2: leave it out: provisioned metadata IOPS need deploymentType PERSISTENT_2"],
-      [{ deploymentType: "SCRATCH_2", dataRepository: { bucket: "data" } }, 's/fs: dataRepository "data" is not valid for SCRATCH_2: use deploymentType PERSISTENT_2, whose data repository associations import from and export to S3'],
+      [{ deploymentType: "SCRATCH_2", dataRepository: { bucket: "data" } }, 's/fs: dataRepository "data" is not valid for SCRATCH_2: use deploymentType PERSISTENT_2 (this library links S3 through PERSISTENT_2 data repository associations only)'],
+      [{ dataRepository: { bucket: "data", autoExport: false, exportDeletes: true } }, "s/fs: dataRepository.exportDeletes true is not valid: leave it out: deletes are exported only with autoExport"],
+      [{ driveCacheType: "READ" }, 's/fs: driveCacheType "READ" is not valid: leave it out: a drive cache is for HDD storage only'],
       [{ dataRepository: { bucket: "My_Bucket" } }, 's/fs: dataRepository.bucket "My_Bucket" is not valid: use a bucket name (3-63 lowercase letters, digits, dots, hyphens) or an S3 URI such as s3://bucket/prefix/'],
       [{ dataRepository: { bucket: "data", fileSystemPath: "dataset/" } }, 's/fs: dataRepository.fileSystemPath "dataset/" is not valid: use an absolute path such as /dataset, without a trailing slash'],
       [{ mountPath: "/etc" }, 's/fs: mountPath "/etc" is not valid: use an absolute path such as /fsx, not a system folder'],

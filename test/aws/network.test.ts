@@ -90,6 +90,7 @@ describe("AwsNetwork", () => {
       [{ zones: ["zone one"] }, 's/net: zones "zone one" is not valid: use a zone ID such as use1-az4 or a zone name such as us-east-1a'],
       [{ zones: ["use1-az4", "use1-az4"] }, 's/net: zones ["use1-az4","use1-az4"] is not valid: list each zone once'],
       [{ natGateways: "two" as never }, 's/net: natGateways "two" is not valid: use one of "perZone", "single", "none"'],
+      [{ flowLogs: "ACCEPT" as never }, 's/net: flowLogs "ACCEPT" is not valid: use one of "REJECT", "ALL", "none"'],
     ])("%j", (props, message) => {
       expect(errorOf(make(props))).toBe(message);
     });
@@ -102,5 +103,25 @@ describe("AwsNetwork", () => {
     it("needs zones where the catalog knows none", () => {
       expect(errorOf(make({ region: "ca-west-1", zones: undefined }))).toBe("s/net: zones (missing) is not valid: set zones: the catalog knows no zone IDs in ca-west-1");
     });
+  });
+});
+
+describe("AwsNetwork flow logs", () => {
+  it("logs rejected flows to CloudWatch by default, through a role only VPC flow logs can assume", () => {
+    const tf = synth(withNetwork().stack);
+    expect(resources(tf, "aws_flow_log")).toEqual([expect.objectContaining({ traffic_type: "REJECT", log_destination_type: "cloud-watch-logs", vpc_id: "${aws_vpc.net_vpc_189A1278.id}" })]);
+    expect(resources(tf, "aws_cloudwatch_log_group")[0]).toMatchObject({ name: "/vpc/flow-logs/s-net-vpc", retention_in_days: 90 });
+    const role = resources(tf, "aws_iam_role")[0];
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "vpc-flow-logs.amazonaws.com" });
+    expect(JSON.parse(resources(tf, "aws_iam_role_policy")[0].policy).Statement[0].Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]);
+  });
+  it("logs every flow with ALL, and none with none", () => {
+    expect(resources(synth(withNetwork({ flowLogs: "ALL" }).stack), "aws_flow_log")[0].traffic_type).toBe("ALL");
+    expect(resources(synth(withNetwork({ flowLogs: "none" }).stack), "aws_flow_log")).toEqual([]);
+  });
+  it("gives security groups a name prefix and creates replacements first", () => {
+    const sg = resources(synth(withNetwork().stack), "aws_security_group")[0];
+    expect(sg.name_prefix).toBe("s-net-endpoints-");
+    expect(sg.lifecycle).toEqual({ create_before_destroy: true });
   });
 });

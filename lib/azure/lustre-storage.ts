@@ -1,0 +1,218 @@
+import { ManagedLustreFileSystem } from "@cdktf/provider-azurerm/lib/managed-lustre-file-system";
+import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { parseCidr } from "../core/cidr";
+import type { ISharedStorage } from "../core/contracts";
+import { NAME_RULES, nameFromPath, shortHash } from "../core/naming";
+import { Validator } from "../core/validate";
+import type { AzureNetwork } from "./network";
+
+/** Azure Managed Lustre SKUs: throughput per TiB, capacity minimum, default maximum and step (TiB). */
+export const AMLFS_SKUS = {
+  "AMLFS-Durable-Premium-40": { mbpsPerTiB: 40, minTiB: 48, maxTiB: 768, stepTiB: 48 },
+  "AMLFS-Durable-Premium-125": { mbpsPerTiB: 125, minTiB: 16, maxTiB: 128, stepTiB: 16 },
+  "AMLFS-Durable-Premium-250": { mbpsPerTiB: 250, minTiB: 8, maxTiB: 128, stepTiB: 8 },
+  "AMLFS-Durable-Premium-500": { mbpsPerTiB: 500, minTiB: 4, maxTiB: 128, stepTiB: 4 },
+} as const;
+
+/** An Azure Managed Lustre SKU name. */
+export type AmlfsSku = keyof typeof AMLFS_SKUS;
+
+/** The AMLFS Lustre client package version installed when a node has no Lustre client (Ubuntu 22.04). */
+export const AMLFS_CLIENT_VERSION = "2.15.5-41-gc010524";
+
+/** The application (client) ID of Microsoft's "HPC Cache Resource Provider", which needs roles on the blob account. */
+export const HPC_CACHE_RP_APPLICATION_ID = "4392ab71-2ce2-4b0d-8770-b352745c73f5";
+
+/** Blob integration (HSM): import from and export to a blob container. */
+export interface AmlfsBlobIntegration {
+  /** Resource ID of the storage account (key access must be enabled on it). */
+  readonly storageAccountId: string;
+  /** Name of the existing data container. */
+  readonly container: string;
+  /**
+   * Name of an existing container in the same account for import/export logs; it must differ
+   * from `container`.
+   * @default - a new private container created in the account
+   */
+  readonly loggingContainer?: string;
+  /** Only blobs under this prefix are imported, e.g. `/dataset`. @default "/" */
+  readonly importPrefix?: string;
+  /**
+   * Object ID of the "HPC Cache Resource Provider" service principal in your tenant, which gets
+   * Storage Account Contributor and Storage Blob Data Contributor on the account:
+   * `az ad sp show --id 4392ab71-2ce2-4b0d-8770-b352745c73f5 --query id -o tsv`.
+   */
+  readonly hpcCacheResourceProviderPrincipalId: string;
+}
+
+/** A weekly 30-minute maintenance window. */
+export interface AmlfsMaintenanceWindow {
+  /** Day of week, e.g. `Sunday`. */
+  readonly dayOfWeek: string;
+  /** Start time in UTC, `HH:MM`. */
+  readonly timeOfDayUtc: string;
+}
+
+/** Props of {@link AzureLustreStorage}. */
+export interface AzureLustreStorageProps {
+  /** The network; the file system takes its storage subnet (one file system per subnet). */
+  readonly network: AzureNetwork;
+  /** SKU: throughput per TiB 40, 125, 250 or 500 MB/s. */
+  readonly sku: AmlfsSku;
+  /**
+   * Capacity in TiB: from the SKU's minimum, in its steps (Premium-40: 48; -125: 16; -250: 8;
+   * -500: 4), up to its default maximum (768 for Premium-40, 128 for the others).
+   */
+  readonly capacityTiB: number;
+  /** Availability zone `1`, `2` or `3`; put clients in the same zone. */
+  readonly zone: string;
+  /** Blob integration (HSM). @default - none */
+  readonly blob?: AmlfsBlobIntegration;
+  /** Where nodes mount it. @default "/lustre" */
+  readonly mountPath?: string;
+  /** Maintenance window. @default - Sunday 02:00 UTC */
+  readonly maintenanceWindow?: AmlfsMaintenanceWindow;
+  /**
+   * Allow a capacity above the SKU's default maximum, after Azure support raised it for you.
+   * @default false
+   */
+  readonly capacityAboveDefaultMaximum?: boolean;
+}
+
+const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const claimed = new WeakMap<AzureNetwork, string>();
+
+/**
+ * An Azure Managed Lustre file system in a network's storage subnet, optionally integrated with
+ * a blob container (HSM import and export, with the resource provider's role assignments). Every
+ * documented SKU, capacity, subnet and container rule is checked at synth.
+ *
+ * ```ts
+ * const fs = new AzureLustreStorage(stack, "data", { network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, zone: "1" });
+ * ```
+ */
+export class AzureLustreStorage extends Construct implements ISharedStorage {
+  public readonly cloud = "azure" as const;
+  public readonly mountPath: string;
+  public readonly capacityGiB: number;
+  public readonly throughputMBps: number;
+  public readonly mountCommand: string;
+  /** Capacity, TiB. */
+  public readonly capacityTiB: number;
+  /** Availability zone. */
+  public readonly zone: string;
+  /** The file system. */
+  public readonly fileSystem: ManagedLustreFileSystem;
+  /** The logging container, when this construct created it. */
+  public readonly loggingContainer?: StorageContainer;
+  /** Role assignments for the HPC Cache resource provider, when blob integration is on. */
+  public readonly providerRoleAssignments: readonly RoleAssignment[] = [];
+
+  constructor(scope: Construct, id: string, props: AzureLustreStorageProps) {
+    super(scope, id);
+    const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
+    const network = props.network;
+    const sku = v.oneOf("sku", props.sku, Object.keys(AMLFS_SKUS) as AmlfsSku[]);
+    const rule = AMLFS_SKUS[sku];
+    const tib = props.capacityTiB;
+    const ctx = `for ${sku}`;
+    v.check(Number.isInteger(tib) && tib >= rule.minTiB, "capacityTiB", tib, `use at least ${rule.minTiB}, in steps of ${rule.stepTiB}`, ctx);
+    v.check(tib % rule.stepTiB === 0, "capacityTiB", tib, `use a multiple of ${rule.stepTiB}`, ctx);
+    if (!props.capacityAboveDefaultMaximum) {
+      v.check(tib <= rule.maxTiB, "capacityTiB", tib, `use at most ${rule.maxTiB} (more needs an Azure support request, then capacityAboveDefaultMaximum)`, ctx);
+    }
+    this.zone = v.oneOf("zone", props.zone, ["1", "2", "3"]);
+
+    const subnetPrefix = parseCidr(network.storageSubnetCidr).prefix;
+    const needed = tib > 400 ? 22 : tib >= 200 ? 23 : 24;
+    v.check(subnetPrefix <= needed, "network", network.storageSubnetCidr, `use a storage subnet of /${needed} or larger for ${tib} TiB (set storageSubnetPrefix on the network)`, "as the storage subnet");
+    const holder = claimed.get(network);
+    v.check(holder === undefined, "network", network.node.path, `use another network: its storage subnet already holds ${holder}, and each Managed Lustre file system needs a subnet of its own`);
+    claimed.set(network, this.node.path);
+
+    this.mountPath = v.mountPath("mountPath", props.mountPath ?? "/lustre");
+    const window = props.maintenanceWindow ?? { dayOfWeek: "Sunday", timeOfDayUtc: "02:00" };
+    v.oneOf("maintenanceWindow.dayOfWeek", window.dayOfWeek, DAYS);
+    v.matches("maintenanceWindow.timeOfDayUtc", window.timeOfDayUtc, /^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM in UTC, e.g. 02:00");
+
+    const blob = props.blob;
+    let hsm: { containerId: string; loggingContainerId: string; importPrefix?: string } | undefined;
+    const dependsOn: RoleAssignment[] = [];
+    if (blob) {
+      v.matches("blob.storageAccountId", blob.storageAccountId, /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]{3,24}$/i, "use a storage account resource ID (/subscriptions/.../providers/Microsoft.Storage/storageAccounts/<name>)");
+      v.matches("blob.container", blob.container, /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "use a container name: 3-63 lowercase letters, digits and single hyphens");
+      if (blob.loggingContainer !== undefined) {
+        v.matches("blob.loggingContainer", blob.loggingContainer, /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "use a container name: 3-63 lowercase letters, digits and single hyphens");
+        v.check(blob.loggingContainer !== blob.container, "blob.loggingContainer", blob.loggingContainer, "use a container other than the data container: Managed Lustre keeps its import/export logs apart from the data");
+      }
+      if (blob.importPrefix !== undefined) v.matches("blob.importPrefix", blob.importPrefix, /^\/\S*$/, "use a prefix starting with /, e.g. /dataset");
+      v.nonEmpty("blob.hpcCacheResourceProviderPrincipalId", blob.hpcCacheResourceProviderPrincipalId);
+
+      const containerId = (name: string) => `${blob.storageAccountId}/blobServices/default/containers/${name}`;
+      let loggingContainerId: string;
+      if (blob.loggingContainer !== undefined) {
+        loggingContainerId = containerId(blob.loggingContainer);
+      } else {
+        this.loggingContainer = new StorageContainer(this, "logs", {
+          name: `amlfs-logs-${shortHash(this.node.path)}`,
+          storageAccountId: blob.storageAccountId,
+          containerAccessType: "private",
+        });
+        loggingContainerId = this.loggingContainer.id;
+      }
+      for (const role of ["Storage Account Contributor", "Storage Blob Data Contributor"]) {
+        dependsOn.push(new RoleAssignment(this, `provider-${role.toLowerCase().replace(/ /g, "-")}`, {
+          scope: blob.storageAccountId,
+          principalId: blob.hpcCacheResourceProviderPrincipalId,
+          principalType: "ServicePrincipal",
+          roleDefinitionName: role,
+          description: `Managed Lustre ${this.node.path} imports from and exports to this account`,
+        }));
+      }
+      this.providerRoleAssignments = dependsOn;
+      hsm = { containerId: containerId(blob.container), loggingContainerId, ...(blob.importPrefix !== undefined ? { importPrefix: blob.importPrefix } : {}) };
+    }
+
+    this.fileSystem = new ManagedLustreFileSystem(this, "amlfs", {
+      name: nameFromPath(this.node.path, NAME_RULES.azureManagedLustre),
+      resourceGroupName: network.resourceGroupName,
+      location: network.location,
+      skuName: sku,
+      storageCapacityInTb: tib,
+      subnetId: network.storageSubnet.id,
+      zones: [this.zone],
+      maintenanceWindow: { dayOfWeek: window.dayOfWeek, timeOfDayInUtc: window.timeOfDayUtc },
+      ...(hsm ? { hsmSetting: hsm } : {}),
+      timeouts: { create: "60m", delete: "60m" },
+      // Role assignments take up to five minutes to propagate; creation fails without them.
+      ...(dependsOn.length ? { dependsOn } : {}),
+    });
+
+    this.capacityTiB = tib;
+    this.capacityGiB = tib * 1024;
+    this.throughputMBps = tib * rule.mbpsPerTiB;
+    this.mountCommand = amlfsMountScript(this.fileSystem.mgsAddress, this.mountPath);
+  }
+}
+
+/**
+ * An idempotent script that installs the AMLFS Lustre client if the image lacks one (the
+ * Ubuntu-HPC image carries it), adds the mount to /etc/fstab once and mounts it. No `${` or `%{`.
+ */
+export function amlfsMountScript(mgsAddress: string, mountPath: string): string {
+  return [
+    `# mount Azure Managed Lustre at ${mountPath}`,
+    "if ! command -v mount.lustre >/dev/null 2>&1; then",
+    "  . /etc/lsb-release",
+    '  curl -sL https://packages.microsoft.com/keys/microsoft.asc | gpg --dearmor --yes -o /etc/apt/trusted.gpg.d/microsoft.gpg',
+    '  echo "deb [arch=amd64] https://packages.microsoft.com/repos/amlfs-$DISTRIB_CODENAME/ $DISTRIB_CODENAME main" > /etc/apt/sources.list.d/amlfs.list',
+    `  apt-get update -q && apt-get install -y -q "amlfs-lustre-client-${AMLFS_CLIENT_VERSION}=$(uname -r)"`,
+    "fi",
+    `mkdir -p ${mountPath}`,
+    `grep -q " ${mountPath} lustre " /etc/fstab || echo "${mgsAddress}@tcp:/lustrefs ${mountPath} lustre noatime,flock,_netdev,x-systemd.automount,x-systemd.requires=network-online.target 0 0" >> /etc/fstab`,
+    `mountpoint -q ${mountPath} || mount ${mountPath}`,
+  ].join("\n");
+}
