@@ -5,4 +5,5 @@ export * from "./core";
 export * from "./catalog";
 export * from "./planner";
 export * from "./aws";
+export * from "./azure";
 export * from "./report";

@@ -5,6 +5,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformResource, Token } from "cdktf";
 import { Construct } from "constructs";
+import { APT_GET, lustreMountScript } from "../core/boot-script";
 import type { ISharedStorage } from "../core/contracts";
 import { Validator } from "../core/validate";
 import { nameTags, securityGroupNamePrefix } from "./names";
@@ -226,7 +227,7 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
 
     this.capacityGiB = gib;
     this.throughputMBps = Math.round((gib / 1024) * tier);
-    this.mountCommand = lustreMountScript(`${this.fileSystem.dnsName}@tcp:/${this.fileSystem.mountName}`, this.mountPath, this.efaEnabled);
+    this.mountCommand = fsxMountScript(`${this.fileSystem.dnsName}@tcp:/${this.fileSystem.mountName}`, this.mountPath, this.efaEnabled);
     this.readyDependencies = [...selfRules, ...(this.dataRepositoryAssociation ? [this.dataRepositoryAssociation] : [])];
   }
 
@@ -271,35 +272,33 @@ function checkFileSystemPath(v: Validator, path: string): string {
 }
 
 /**
- * An idempotent shell script that installs the Lustre client if it is missing (Ubuntu: AWS's FSx
- * apt repository; Amazon Linux 2023: dnf), on an EFA node of an EFA-enabled file system runs AWS's
- * `configure-efa-fsx-lustre-client` setup (which also installs a unit for reboots), adds the
- * mount to /etc/fstab once and mounts it. It holds no `${` or `%{`, which Terraform would read as
- * template syntax.
+ * The FSx mount script: installs the Lustre client if missing (Ubuntu: AWS's FSx apt repository;
+ * Amazon Linux 2023: dnf), on an EFA node of an EFA-enabled file system runs AWS's
+ * `configure-efa-fsx-lustre-client` setup (which also installs a unit for reboots), then mounts.
  */
-export function lustreMountScript(source: string, mountPath: string, efa = false): string {
-  return [
-    `# mount FSx for Lustre at ${mountPath}`,
-    "if ! command -v mount.lustre >/dev/null 2>&1; then",
-    "  . /etc/os-release",
-    '  if [ "$ID" = ubuntu ]; then',
-    "    wget -qO - https://fsx-lustre-client-repo-public-keys.s3.amazonaws.com/fsx-ubuntu-public-key.asc | gpg --dearmor --yes -o /usr/share/keyrings/fsx-ubuntu-public-key.gpg",
-    '    echo "deb [signed-by=/usr/share/keyrings/fsx-ubuntu-public-key.gpg] https://fsx-lustre-client-repo.s3.amazonaws.com/ubuntu $VERSION_CODENAME main" > /etc/apt/sources.list.d/fsxlustreclientrepo.list',
-    '    apt-get -o DPkg::Lock::Timeout=600 update -q && apt-get -o DPkg::Lock::Timeout=600 install -y -q "lustre-client-modules-$(uname -r)"',
-    "  else",
-    "    dnf install -y lustre-client",
-    "  fi",
-    "fi",
-    ...(efa
+export function fsxMountScript(source: string, mountPath: string, efa = false): string {
+  return lustreMountScript({
+    title: "mount FSx for Lustre",
+    installClient: [
+      ". /etc/os-release",
+      'if [ "$ID" = ubuntu ]; then',
+      "  wget -qO - https://fsx-lustre-client-repo-public-keys.s3.amazonaws.com/fsx-ubuntu-public-key.asc | gpg --dearmor --yes -o /usr/share/keyrings/fsx-ubuntu-public-key.gpg",
+      '  echo "deb [signed-by=/usr/share/keyrings/fsx-ubuntu-public-key.gpg] https://fsx-lustre-client-repo.s3.amazonaws.com/ubuntu $VERSION_CODENAME main" > /etc/apt/sources.list.d/fsxlustreclientrepo.list',
+      `  ${APT_GET} update -q && ${APT_GET} install -y -q "lustre-client-modules-$(uname -r)"`,
+      "else",
+      "  dnf install -y lustre-client",
+      "fi",
+    ],
+    beforeMount: efa
       ? [
           "# EFA for Lustre: only on nodes with EFA devices; others mount over TCP",
           "if compgen -G '/sys/class/infiniband/rdmap*' >/dev/null && ! systemctl is-enabled --quiet configure-efa-fsx-lustre-client 2>/dev/null; then",
           "  (cd /tmp && curl -fsSLO https://docs.aws.amazon.com/fsx/latest/LustreGuide/samples/configure-efa-fsx-lustre-client.zip && unzip -o -q configure-efa-fsx-lustre-client.zip && cd configure-efa-fsx-lustre-client && ./setup.sh)",
           "fi",
         ]
-      : []),
-    `mkdir -p ${mountPath}`,
-    `grep -q " ${mountPath} lustre " /etc/fstab || echo "${source} ${mountPath} lustre defaults,relatime,flock,_netdev,x-systemd.automount,x-systemd.after=network-online.target,x-systemd.wants=network-online.target 0 0" >> /etc/fstab`,
-    `mountpoint -q ${mountPath} || mount ${mountPath}`,
-  ].join("\n");
+      : [],
+    source,
+    mountPath,
+    options: ["defaults", "relatime", "flock"],
+  });
 }

@@ -11,6 +11,7 @@ import { NAME_RULES, nameFromPath } from "../core/naming";
 import type { Fabric } from "../core/types";
 import { Validator } from "../core/validate";
 import { AZURE_MAX_NODES_PER_CLUSTER } from "../planner/planner";
+import { AzureLustreStorage } from "./lustre-storage";
 import { AzureNetwork } from "./network";
 
 /** A marketplace image. */
@@ -136,6 +137,10 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
     const osDiskGiB = v.integer("osDiskGiB", props.osDiskGiB ?? 256, { min: 64, max: 4095 });
     const hooks = checkBootHooks(v, "customData", props.customData ?? []);
     const image = props.image ?? UBUNTU_HPC_IMAGE;
+    if (props.storage instanceof AzureLustreStorage) {
+      const storageZone = props.storage.zone;
+      v.check(props.zone === storageZone, "zone", props.zone, `use zone ${storageZone}, the zone of ${props.storage.node.path}: Managed Lustre clients must be in the file system's zone`);
+    }
     for (const field of ["publisher", "offer", "sku"] as const) v.nonEmpty(`image.${field}`, image[field]);
 
     this.accelerator = offering.accelerator;
@@ -143,7 +148,6 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
     this.gpus = this.nodes * offering.gpusPerNode;
     this.placement = { cloud: "azure", region: network.location, ...(props.zone ? { zone: props.zone } : {}), instanceType: offering.instanceType };
     this.fabric = { kind: offering.fabric.kind, interfaces: offering.fabric.interfaces, gbpsPerNode: offering.fabric.gbpsPerNode };
-    const name = (suffix: string) => nameFromPath(this.node.path, NAME_RULES.azureGeneric, suffix);
 
     this.networkSecurityGroup = new NetworkSecurityGroup(this, "nsg", {
       name: nameFromPath(this.node.path, NAME_RULES.azureNetworkSecurityGroup, "nodes"),
@@ -187,7 +191,6 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
       bootDiagnostics: {},
       ...(spot ? { priority: "Spot", evictionPolicy: "Delete", maxBidPrice: maxBid } : { priority: "Regular" }),
       customData: Fn.base64encode(script.asString),
-      tags: { Name: name("nodes") },
     });
     this.identity = this.scaleSet.identity.principalId;
 

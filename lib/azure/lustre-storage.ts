@@ -4,6 +4,7 @@ import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container"
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { parseCidr } from "../core/cidr";
+import { APT_GET, lustreMountScript } from "../core/boot-script";
 import type { ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath, shortHash } from "../core/naming";
 import { Validator } from "../core/validate";
@@ -199,20 +200,20 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
 }
 
 /**
- * An idempotent script that installs the AMLFS Lustre client if the image lacks one (the
- * Ubuntu-HPC image carries it), adds the mount to /etc/fstab once and mounts it. No `${` or `%{`.
+ * The Managed Lustre mount script: installs the AMLFS Lustre client if the image lacks one (the
+ * Ubuntu-HPC image carries it), then mounts the file system's `lustrefs` from its MGS address.
  */
 export function amlfsMountScript(mgsAddress: string, mountPath: string): string {
-  return [
-    `# mount Azure Managed Lustre at ${mountPath}`,
-    "if ! command -v mount.lustre >/dev/null 2>&1; then",
-    "  . /etc/lsb-release",
-    '  curl -sL https://packages.microsoft.com/keys/microsoft.asc | gpg --dearmor --yes -o /etc/apt/trusted.gpg.d/microsoft.gpg',
-    '  echo "deb [arch=amd64] https://packages.microsoft.com/repos/amlfs-$DISTRIB_CODENAME/ $DISTRIB_CODENAME main" > /etc/apt/sources.list.d/amlfs.list',
-    `  apt-get update -q && apt-get install -y -q "amlfs-lustre-client-${AMLFS_CLIENT_VERSION}=$(uname -r)"`,
-    "fi",
-    `mkdir -p ${mountPath}`,
-    `grep -q " ${mountPath} lustre " /etc/fstab || echo "${mgsAddress}@tcp:/lustrefs ${mountPath} lustre noatime,flock,_netdev,x-systemd.automount,x-systemd.requires=network-online.target 0 0" >> /etc/fstab`,
-    `mountpoint -q ${mountPath} || mount ${mountPath}`,
-  ].join("\n");
+  return lustreMountScript({
+    title: "mount Azure Managed Lustre",
+    installClient: [
+      ". /etc/lsb-release",
+      "curl -sL https://packages.microsoft.com/keys/microsoft.asc | gpg --dearmor --yes -o /etc/apt/trusted.gpg.d/microsoft.gpg",
+      'echo "deb [arch=amd64] https://packages.microsoft.com/repos/amlfs-$DISTRIB_CODENAME/ $DISTRIB_CODENAME main" > /etc/apt/sources.list.d/amlfs.list',
+      `${APT_GET} update -q && ${APT_GET} install -y -q "amlfs-lustre-client-${AMLFS_CLIENT_VERSION}=$(uname -r)"`,
+    ],
+    source: `${mgsAddress}@tcp:/lustrefs`,
+    mountPath,
+    options: ["noatime", "flock"],
+  });
 }

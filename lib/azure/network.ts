@@ -95,8 +95,9 @@ export class AzureNetwork extends Construct implements INetwork {
     v.check(!overlaps(this.storageSubnetCidr, this.gatewaySubnetCidr), "storageSubnetPrefix", storagePrefix, `use a smaller storage subnet: a /${storagePrefix} leaves no room for the /27 GatewaySubnet in ${upperHalf}`);
 
     if (props.resourceGroupName !== undefined) {
-      const existing = new DataAzurermResourceGroup(this, "rg", { name: v.nonEmpty("resourceGroupName", props.resourceGroupName) });
-      this.resourceGroupName = existing.name;
+      // Read at plan time, so a missing group fails the plan rather than the first resource.
+      new DataAzurermResourceGroup(this, "rg", { name: v.nonEmpty("resourceGroupName", props.resourceGroupName) });
+      this.resourceGroupName = props.resourceGroupName;
     } else {
       this.resourceGroup = new ResourceGroup(this, "rg", { name: nameFromPath(this.node.path, NAME_RULES.azureResourceGroup), location: this.location });
       this.resourceGroupName = this.resourceGroup.name;

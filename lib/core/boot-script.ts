@@ -19,3 +19,41 @@ export function checkBootHooks(v: Validator, field: string, hooks: readonly stri
   }
   return hooks;
 }
+
+/** What differs between Lustre mounts: how to get the client, the source, the options. */
+export interface LustreMountSpec {
+  /** Comment line naming the file system. */
+  readonly title: string;
+  /** Shell lines that install the client; run only when `mount.lustre` is missing. */
+  readonly installClient: readonly string[];
+  /** Lines run after the client is there and before mounting (e.g. EFA setup). @default - none */
+  readonly beforeMount?: readonly string[];
+  /** `<server>@tcp:/<name>`. */
+  readonly source: string;
+  /** Mount point. */
+  readonly mountPath: string;
+  /** Mount options besides the ones every Lustre mount here gets. */
+  readonly options: readonly string[];
+}
+
+/**
+ * An idempotent Lustre mount script: installs the client only if missing, adds the fstab entry
+ * once (mounted when the network is online, automounted after a reboot) and mounts only if not
+ * mounted. It holds no `${` or `%{` of its own, which Terraform would read as template syntax.
+ */
+export function lustreMountScript(spec: LustreMountSpec): string {
+  const options = [...spec.options, "_netdev", "x-systemd.automount", "x-systemd.after=network-online.target", "x-systemd.wants=network-online.target"].join(",");
+  return [
+    `# ${spec.title} at ${spec.mountPath}`,
+    "if ! command -v mount.lustre >/dev/null 2>&1; then",
+    ...spec.installClient.map((line) => `  ${line}`),
+    "fi",
+    ...(spec.beforeMount ?? []),
+    `mkdir -p ${spec.mountPath}`,
+    `grep -q " ${spec.mountPath} lustre " /etc/fstab || echo "${spec.source} ${spec.mountPath} lustre ${options} 0 0" >> /etc/fstab`,
+    `mountpoint -q ${spec.mountPath} || mount ${spec.mountPath}`,
+  ].join("\n");
+}
+
+/** apt-get with a wait for the dpkg lock, which unattended upgrades hold at first boot. */
+export const APT_GET = "apt-get -o DPkg::Lock::Timeout=600";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AwsLustreStorage, lustreMountScript, type AwsLustreStorageProps } from "../../lib/aws/lustre-storage";
+import { AwsLustreStorage, fsxMountScript, type AwsLustreStorageProps } from "../../lib/aws/lustre-storage";
 import { errorOf, resources, synth, withNetwork } from "./helpers";
 
 function make(props: Partial<AwsLustreStorageProps> = {}) {
@@ -72,10 +72,10 @@ describe("AwsLustreStorage", () => {
   });
 
   it("mounts idempotently, without Terraform template syntax of its own", () => {
-    const script = lustreMountScript("fs.example@tcp:/abcd", "/fsx");
+    const script = fsxMountScript("fs.example@tcp:/abcd", "/fsx");
     expect(script).toContain('grep -q " /fsx lustre " /etc/fstab || echo "fs.example@tcp:/abcd /fsx lustre defaults,relatime,flock,_netdev,x-systemd.automount,x-systemd.after=network-online.target,x-systemd.wants=network-online.target 0 0" >> /etc/fstab');
     expect(script).not.toContain("configure-efa");
-    const efa = lustreMountScript("fs.example@tcp:/abcd", "/fsx", true);
+    const efa = fsxMountScript("fs.example@tcp:/abcd", "/fsx", true);
     expect(efa).toContain("if compgen -G '/sys/class/infiniband/rdmap*' >/dev/null && ! systemctl is-enabled --quiet configure-efa-fsx-lustre-client");
     expect(efa.indexOf("configure-efa-fsx-lustre-client.zip")).toBeLessThan(efa.indexOf("mount /fsx"));
     expect(efa).not.toMatch(/\$\{|%\{/);

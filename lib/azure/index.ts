@@ -1,0 +1,3 @@
+export * from "./network";
+export * from "./gpu-cluster";
+export * from "./lustre-storage";

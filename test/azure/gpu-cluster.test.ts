@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { AzureGpuCluster, UBUNTU_HPC_IMAGE, type AzureGpuClusterProps } from "../../lib/azure/gpu-cluster";
+import { AzureLustreStorage } from "../../lib/azure/lustre-storage";
+import { SSH_KEY, errorOf, resources, synth, withNetwork } from "./helpers";
+
+function make(props: Partial<AzureGpuClusterProps> = {}) {
+  const { stack, network } = withNetwork();
+  const cluster = new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, sshPublicKey: SSH_KEY, ...props });
+  return { stack, network, cluster };
+}
+
+describe("AzureGpuCluster: a 2-node ND96isr_H100_v5 cluster", () => {
+  const { stack, cluster } = make({ zone: "1" });
+  const tf = synth(stack);
+  const vmss = resources(tf, "azurerm_linux_virtual_machine_scale_set");
+
+  it("is one scale set with a single placement group, no overprovisioning, one fault domain", () => {
+    expect(vmss).toHaveLength(1);
+    expect(vmss[0]).toMatchObject({
+      sku: "Standard_ND96isr_H100_v5",
+      instances: 2,
+      single_placement_group: true,
+      overprovision: false,
+      platform_fault_domain_count: 1,
+      upgrade_mode: "Manual",
+      zones: ["1"],
+      priority: "Regular",
+    });
+  });
+
+  it("boots the Ubuntu-HPC image with the GPU and InfiniBand drivers", () => {
+    expect(vmss[0].source_image_reference).toEqual({ publisher: "microsoft-dsvm", offer: "ubuntu-hpc", sku: "2204", version: "latest" });
+    expect(UBUNTU_HPC_IMAGE).toEqual({ publisher: "microsoft-dsvm", offer: "ubuntu-hpc", sku: "2204", version: "latest" });
+  });
+
+  it("has no public IP, accelerated networking and an NSG that denies the internet", () => {
+    const [nic] = vmss[0].network_interface;
+    expect(nic).toMatchObject({ primary: true, enable_accelerated_networking: true, network_security_group_id: "${azurerm_network_security_group.train_nsg_4AE7C117.id}" });
+    expect(nic.ip_configuration).toEqual([{ name: "internal", primary: true, subnet_id: "${azurerm_subnet.net_compute-subnet_828B940E.id}" }]);
+    expect(JSON.stringify(vmss[0])).not.toContain("public_ip_address");
+    const nsg = resources(tf, "azurerm_network_security_group").find((n) => n.name === "s-train-nodes");
+    expect(nsg.security_rule[0]).toMatchObject({ access: "Deny", source_address_prefix: "Internet" });
+  });
+
+  it("logs in with an SSH key only", () => {
+    expect(vmss[0]).toMatchObject({ admin_username: "azureuser", disable_password_authentication: true, admin_ssh_key: [{ username: "azureuser", public_key: SSH_KEY }] });
+    expect(vmss[0].admin_password).toBeUndefined();
+  });
+
+  it("has a system-assigned identity, managed boot diagnostics and a Premium SSD OS disk", () => {
+    expect(vmss[0].identity).toEqual({ type: "SystemAssigned" });
+    expect(vmss[0].boot_diagnostics).toEqual({});
+    expect(vmss[0].os_disk).toEqual({ caching: "ReadWrite", storage_account_type: "Premium_LRS", disk_size_gb: 256 });
+    expect(cluster.identity).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
+    expect(resources(tf, "azurerm_role_assignment")).toEqual([]);
+  });
+
+  it("exposes the InfiniBand fabric and the NCCL settings for it", () => {
+    expect(cluster.fabric).toEqual({ kind: "infiniband", interfaces: 8, gbpsPerNode: 3200 });
+    expect(cluster).toMatchObject({ nodes: 2, gpusPerNode: 8, gpus: 16, accelerator: "H100", placement: { cloud: "azure", region: "eastus", zone: "1", instanceType: "Standard_ND96isr_H100_v5" } });
+    expect(cluster.runInfo.ncclEnv).toMatchObject({ NCCL_TOPO_FILE: "/opt/microsoft/ndv5-topo.xml", UCX_TLS: "rc", NCCL_IB_PCI_RELAXED_ORDERING: "1" });
+  });
+});
+
+describe("AzureGpuCluster: other shapes", () => {
+  it.each([
+    ["Standard_ND96asr_v4", { kind: "infiniband", interfaces: 8, gbpsPerNode: 1600 }],
+    ["Standard_ND96amsr_A100_v4", { kind: "infiniband", interfaces: 8, gbpsPerNode: 1600 }],
+    ["Standard_NC96ads_A100_v4", { kind: "none", interfaces: 0, gbpsPerNode: 0 }],
+  ])("%s has the fabric %j", (vmSize, fabric) => {
+    expect(make({ vmSize }).cluster.fabric).toEqual(fabric);
+  });
+
+  it("spot: Spot priority, evicted by deletion, with a max price", () => {
+    const [vmss] = resources(synth(make({ spot: true, maxSpotUsdPerHour: 40 }).stack), "azurerm_linux_virtual_machine_scale_set");
+    expect(vmss).toMatchObject({ priority: "Spot", eviction_policy: "Delete", max_bid_price: 40 });
+    const [capped] = resources(synth(make({ spot: true }).stack), "azurerm_linux_virtual_machine_scale_set");
+    expect(capped.max_bid_price).toBe(-1);
+  });
+
+  it("picks the size from accelerator and GPU count", () => {
+    expect(make({ vmSize: undefined, accelerator: "A100-80GB", gpusPerNode: 8 }).cluster.placement.instanceType).toBe("Standard_ND96amsr_A100_v4");
+  });
+
+  it("grants blob access to the identity, reader by default", () => {
+    const tf = synth(make({ storageAccess: [{ scope: "/subscriptions/x/resourceGroups/d/providers/Microsoft.Storage/storageAccounts/a/blobServices/default/containers/data" }, { scope: "/subscriptions/x/resourceGroups/d/providers/Microsoft.Storage/storageAccounts/a", write: true }] }).stack);
+    expect(resources(tf, "azurerm_role_assignment").map((r) => [r.role_definition_name, r.principal_type])).toEqual([
+      ["Storage Blob Data Reader", "ServicePrincipal"],
+      ["Storage Blob Data Contributor", "ServicePrincipal"],
+    ]);
+    expect(resources(tf, "azurerm_role_assignment")[0].principal_id).toBe("${azurerm_linux_virtual_machine_scale_set.train_vmss_AF1356BA.identity[0].principal_id}");
+  });
+
+  it("appends boot hooks to the custom data, base64-encoded", () => {
+    const tf = synth(make({ customData: ["nvidia-smi -L"] }).stack);
+    expect(resources(tf, "azurerm_linux_virtual_machine_scale_set")[0].custom_data).toBe("${base64encode(local.train_boot-script_D23A4BCA)}");
+    expect(tf.locals["train_boot-script_D23A4BCA"]).toContain("nvidia-smi -L");
+  });
+});
+
+describe("AzureGpuCluster validation", () => {
+  it.each<[Partial<AzureGpuClusterProps>, string]>([
+    [{ nodes: 0 }, "s/train: nodes 0 is not valid: use a whole number from 1 to 100"],
+    [{ nodes: 101 }, "s/train: nodes 101 is not valid: use a whole number from 1 to 100"],
+    [{ vmSize: "Standard_ND96isr_H200_v9" }, 's/train: vmSize "Standard_ND96isr_H200_v9" is not valid: use an Azure GPU VM size from the catalog: Standard_NC16as_T4_v3, Standard_NC24ads_A100_v4, Standard_NC40ads_H100_v5, Standard_NC48ads_A100_v4, Standard_NC4as_T4_v3, Standard_NC64as_T4_v3, Standard_NC80adis_H100_v5, Standard_NC8as_T4_v3, Standard_NC96ads_A100_v4, Standard_ND40rs_v2, Standard_ND96amsr_A100_v4, Standard_ND96asr_v4, Standard_ND96isr_H100_v5, Standard_NV36adms_A10_v5, Standard_NV36ads_A10_v5, Standard_NV72ads_A10_v5'],
+    [{ gpusPerNode: 12 }, "s/train: gpusPerNode 12 is not valid: leave it out or use 8, the GPU count of Standard_ND96isr_H100_v5"],
+    [{ accelerator: "A100" }, 's/train: accelerator "A100" is not valid: leave it out or use H100, the accelerator of Standard_ND96isr_H100_v5'],
+    [{ vmSize: undefined }, "s/train: vmSize (missing) is not valid: set vmSize, or accelerator and gpusPerNode"],
+    [{ zone: "4" }, 's/train: zone "4" is not valid: use one of "1", "2", "3"'],
+    [{ maxSpotUsdPerHour: 10 }, "s/train: maxSpotUsdPerHour 10 is not valid: leave it out unless spot is true"],
+    [{ spot: true, maxSpotUsdPerHour: 0 }, "s/train: maxSpotUsdPerHour 0 is not valid: use -1 (up to the on-demand price) or a price above 0"],
+    [{ adminUsername: "root" }, 's/train: adminUsername "root" is not valid: use 1-32 lowercase letters, digits, _ or -, not admin, administrator, root, guest, user, test, azure, sys'],
+    [{ sshPublicKey: "hunter2" }, 's/train: sshPublicKey "hunter2" is not valid: use an OpenSSH public key (ssh-rsa, ssh-ed25519 or ecdsa-sha2-nistp*), e.g. the contents of ~/.ssh/id_ed25519.pub'],
+    [{ osDiskGiB: 32 }, "s/train: osDiskGiB 32 is not valid: use a whole number from 64 to 4095"],
+    [{ customData: ["echo ${USER}"] }, 's/train: customData "echo ${USER}" is not valid: write $VAR instead of ${VAR} (Terraform reads ${ and %{ as template syntax), or escape them as $${ and %%{'],
+    [{ image: { publisher: "", offer: "x", sku: "y" } }, 's/train: image.publisher "" is not valid: use a non-empty string'],
+  ])("%j", (props, message) => {
+    expect(errorOf(() => make(props))).toBe(message);
+  });
+
+  it("rejects a zone other than its Managed Lustre file system's", () => {
+    const { stack, network } = withNetwork();
+    const fs = new AzureLustreStorage(stack, "fs", { network, sku: "AMLFS-Durable-Premium-500", capacityTiB: 4, zone: "2" });
+    expect(errorOf(() => new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, zone: "1", storage: fs, sshPublicKey: SSH_KEY }))).toBe(
+      's/train: zone "1" is not valid: use zone 2, the zone of s/fs: Managed Lustre clients must be in the file system\'s zone',
+    );
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { APT_GET, bootScript, checkBootHooks, lustreMountScript } from "../../lib/core/boot-script";
+import { Validator } from "../../lib/core/validate";
+
+describe("bootScript", () => {
+  it("runs strict bash, logs, mounts, then the hooks", () => {
+    expect(bootScript("mount-it", ["echo one", "echo two"])).toBe("#!/bin/bash\nset -euo pipefail\nexec >>/var/log/hgpu-boot.log 2>&1\nmount-it\necho one\necho two\n");
+    expect(bootScript(undefined, [])).toBe("#!/bin/bash\nset -euo pipefail\nexec >>/var/log/hgpu-boot.log 2>&1\n");
+  });
+});
+
+describe("checkBootHooks", () => {
+  const v = new Validator("s/c");
+  it("accepts plain shell and escaped template syntax", () => {
+    expect(checkBootHooks(v, "userData", ["echo $HOME", "echo $${HOME}", "printf '%%{x}'"])).toHaveLength(3);
+  });
+  it.each(["echo ${HOME}", "%{ if x }"])("rejects %j", (line) => {
+    expect(() => checkBootHooks(v, "userData", [line])).toThrow(
+      `s/c: userData ${JSON.stringify(line)} is not valid: write $VAR instead of \${VAR} (Terraform reads \${ and %{ as template syntax), or escape them as $\${ and %%{`,
+    );
+  });
+});
+
+describe("lustreMountScript", () => {
+  const script = lustreMountScript({ title: "mount X", installClient: ["install-a", "install-b"], beforeMount: ["prep"], source: "10.0.0.4@tcp:/lustrefs", mountPath: "/data", options: ["noatime"] });
+  it("installs only when the client is missing, then prepares, records and mounts once", () => {
+    expect(script.split("\n")).toEqual([
+      "# mount X at /data",
+      "if ! command -v mount.lustre >/dev/null 2>&1; then",
+      "  install-a",
+      "  install-b",
+      "fi",
+      "prep",
+      "mkdir -p /data",
+      'grep -q " /data lustre " /etc/fstab || echo "10.0.0.4@tcp:/lustrefs /data lustre noatime,_netdev,x-systemd.automount,x-systemd.after=network-online.target,x-systemd.wants=network-online.target 0 0" >> /etc/fstab',
+      "mountpoint -q /data || mount /data",
+    ]);
+  });
+  it("waits for the dpkg lock", () => {
+    expect(APT_GET).toBe("apt-get -o DPkg::Lock::Timeout=600");
+  });
+});
