@@ -2,16 +2,23 @@
  * The seed scenario: 30 GPUs and 256 GiB of memory for "Neural Network Training" over
  * /dataset/imagenet, on whichever of AWS and Azure has the best placement.
  *
- * The AWS half is built: a network, an FSx for Lustre file system linked to the dataset bucket
- * (mounted at /fsx, with /fsx/dataset/imagenet the training data), and a GPU cluster sized by the
- * planner's best AWS placement. The Azure half, the hybrid link and the task arrive with later
- * issues; for Azure the stack outputs the planner's choice.
+ * Each cloud gets its network, a Lustre file system linked to object storage holding the dataset
+ * (FSx for Lustre with an S3 association on AWS, Managed Lustre with blob integration on Azure),
+ * and a GPU cluster sized by the planner's best placement on that cloud. The hybrid link, the
+ * on-prem site and the task arrive with later issues.
+ *
+ * Inputs that differ per organisation are Terraform variables (`terraform plan` asks for them):
+ * the Azure admin's SSH public key, the dataset's storage account and the object ID of the
+ * "HPC Cache Resource Provider" service principal in the tenant.
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { App, TerraformOutput, TerraformStack } from "cdktf";
+import { App, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
-import { AwsGpuCluster, AwsLustreStorage, AwsNetwork, describePlacement, planPlacements, type Placement, type Requirements } from "../../lib";
+import {
+  AwsGpuCluster, AwsLustreStorage, AwsNetwork, AzureGpuCluster, AzureLustreStorage, AzureNetwork,
+  describePlacement, planPlacements, type Placement, type Requirements,
+} from "../../lib";
 
 /** The seed's request. */
 export const SEED_REQUEST: Requirements = { gpus: 30, memoryGiB: 256 };
@@ -31,6 +38,9 @@ export class HybridTrainingStack extends TerraformStack {
   public readonly awsNetwork: AwsNetwork;
   public readonly awsStorage: AwsLustreStorage;
   public readonly awsCluster: AwsGpuCluster;
+  public readonly azureNetwork: AzureNetwork;
+  public readonly azureStorage: AzureLustreStorage;
+  public readonly azureCluster: AzureGpuCluster;
 
   constructor(scope: Construct, id: string, props: HybridTrainingProps = {}) {
     super(scope, id);
@@ -58,6 +68,29 @@ export class HybridTrainingStack extends TerraformStack {
       nodes: aws.nodes,
       zone,
       storage: this.awsStorage,
+    });
+
+    const sshKey = new TerraformVariable(this, "azure_ssh_public_key", { type: "string", description: "OpenSSH public key of the Azure GPU nodes' admin user" });
+    const datasetAccount = new TerraformVariable(this, "azure_dataset_storage_account_id", { type: "string", description: "Resource ID of the storage account whose imagenet container holds the dataset" });
+    const hpcCacheRp = new TerraformVariable(this, "hpc_cache_rp_object_id", {
+      type: "string",
+      description: "Object ID of the HPC Cache Resource Provider service principal: az ad sp show --id 4392ab71-2ce2-4b0d-8770-b352745c73f5 --query id -o tsv",
+    });
+    this.azureNetwork = new AzureNetwork(this, "azure-network", { cidr: "10.20.0.0/16", location: azure.region });
+    this.azureStorage = new AzureLustreStorage(this, "azure-data", {
+      network: this.azureNetwork,
+      sku: "AMLFS-Durable-Premium-250",
+      capacityTiB: 16,
+      zone: "1",
+      blob: { storageAccountId: datasetAccount.stringValue, container: "imagenet", importPrefix: "/dataset/imagenet", hpcCacheResourceProviderPrincipalId: hpcCacheRp.stringValue },
+    });
+    this.azureCluster = new AzureGpuCluster(this, "azure-training", {
+      network: this.azureNetwork,
+      vmSize: azure.instanceType,
+      nodes: azure.nodes,
+      zone: "1",
+      storage: this.azureStorage,
+      sshPublicKey: sshKey.stringValue,
     });
 
     for (const [name, p] of Object.entries(this.best)) {

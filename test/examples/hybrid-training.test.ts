@@ -42,6 +42,18 @@ describe("examples/hybrid-training", () => {
     expect(Object.keys(tf.resource.aws_vpc)).toHaveLength(1);
   });
 
+  it("builds the Azure half from the Azure constructs, with per-organisation inputs as variables", () => {
+    const bestAzure = planPlacements({ ...SEED_REQUEST, clouds: ["azure"] }).placements[0]!;
+    const vmss = Object.values(tf.resource.azurerm_linux_virtual_machine_scale_set)[0] as Record<string, unknown>;
+    expect(vmss).toMatchObject({ sku: bestAzure.instanceType, instances: bestAzure.nodes, single_placement_group: true, zones: ["1"] });
+    expect(vmss.admin_ssh_key).toEqual([{ username: "azureuser", public_key: "${var.azure_ssh_public_key}" }]);
+    expect(Object.keys(tf.variable).sort()).toEqual(["azure_dataset_storage_account_id", "azure_ssh_public_key", "hpc_cache_rp_object_id"]);
+    const amlfs = Object.values(tf.resource.azurerm_managed_lustre_file_system)[0] as { hsm_setting: Record<string, string>; zones: string[] };
+    expect(amlfs.zones).toEqual(["1"]);
+    expect(amlfs.hsm_setting).toMatchObject({ container_id: "${var.azure_dataset_storage_account_id}/blobServices/default/containers/imagenet", import_prefix: "/dataset/imagenet" });
+    expect(stack.azureCluster.runInfo.dataMountPath).toBe("/lustre");
+  });
+
   it("buildApp adds the stack under its documented name", () => {
     const built = buildApp(new App({ outdir: "/tmp/unused", skipValidation: true }));
     expect(built.node.tryFindChild("hybrid-training")).toBeInstanceOf(HybridTrainingStack);
