@@ -17,6 +17,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { CATALOG } from "../catalog/catalog";
 import { split } from "../core/cidr";
+import { AddressPlan, registerAddresses } from "../core/address-plan";
 import type { INetwork } from "../core/contracts";
 import { NAME_RULES } from "../core/naming";
 import { Validator } from "../core/validate";
@@ -32,8 +33,9 @@ export interface AwsNetworkProps {
    * The VPC's IPv4 block, a prefix from /16 to /20. It is cut into 16 equal blocks: block i is the
    * private subnet of the i-th zone, the last block holds the small public subnets NAT needs.
    * Append new zones at the end of `zones`: reordering them moves subnets.
+   * @default - the next free block of the app's AddressPlan (a /16 of 10.0.0.0/8 unless configured)
    */
-  readonly cidr: string;
+  readonly cidr?: string;
   /**
    * AWS region, e.g. `us-east-1`.
    * @default - the region of the stack's AWS provider (an error if it has no literal region)
@@ -109,7 +111,7 @@ export class AwsNetwork extends Construct implements INetwork {
   constructor(scope: Construct, id: string, props: AwsNetworkProps) {
     super(scope, id);
     const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
-    this.cidr = v.cidr("cidr", props.cidr, { min: 16, max: 20 });
+    this.cidr = v.cidr("cidr", props.cidr ?? AddressPlan.of(this).allocate(this), { min: 16, max: 20 });
     const region = props.region ?? providerRegion(this) ?? v.fail("region", undefined, "set region, or give the stack's AWS provider a literal region");
     this.region = v.matches("region", region, REGION, "use an AWS region such as us-east-1");
     this.zones = props.zones ?? defaultZones(this.region, v);
@@ -223,6 +225,12 @@ export class AwsNetwork extends Construct implements INetwork {
         tags: nameTags(this, "flow-logs"),
       });
     }
+
+    registerAddresses(this, [
+      { field: "cidr", cidr: this.cidr, kind: "network" },
+      ...this.zones.map((zone, i) => ({ field: `private subnet ${zone}`, cidr: blocks[i]!, kind: "subnet" as const, parent: this.cidr })),
+      ...natZones.map((zone) => ({ field: `public subnet ${zone}`, cidr: publicBlocks[this.zones.indexOf(zone)]!, kind: "subnet" as const, parent: this.cidr })),
+    ]);
 
     this.privateSubnets = privateSubnets;
     this.privateRouteTables = privateRouteTables;

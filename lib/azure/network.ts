@@ -11,6 +11,7 @@ import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { formatCidr, lastAddress, overlaps, parseCidr, split } from "../core/cidr";
+import { AddressPlan, registerAddresses } from "../core/address-plan";
 import type { INetwork } from "../core/contracts";
 import { NAME_RULES, nameFromPath, type NameRule } from "../core/naming";
 import { Validator } from "../core/validate";
@@ -22,8 +23,9 @@ export interface AzureNetworkProps {
    * second half starts with the storage subnet (Managed Lustre) and ends with a /27
    * `GatewaySubnet` reserved for the hybrid VPN gateway. It may not overlap 172.16.0.0/16,
    * which InfiniBand-enabled VMs use for their RDMA network.
+   * @default - the next free block of the app's AddressPlan (a /16 of 10.0.0.0/8 unless configured)
    */
-  readonly cidr: string;
+  readonly cidr?: string;
   /** Azure location (region), e.g. `eastus`. */
   readonly location: string;
   /**
@@ -81,7 +83,7 @@ export class AzureNetwork extends Construct implements INetwork {
   constructor(scope: Construct, id: string, props: AzureNetworkProps) {
     super(scope, id);
     const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
-    this.cidr = v.cidr("cidr", props.cidr, { min: 16, max: 22 });
+    this.cidr = v.cidr("cidr", props.cidr ?? AddressPlan.of(this).allocate(this), { min: 16, max: 22 });
     v.check(!overlaps(this.cidr, AZURE_RDMA_RESERVED_CIDR), "cidr", this.cidr, `use a block outside ${AZURE_RDMA_RESERVED_CIDR}, which InfiniBand VMs reserve for RDMA`);
     this.location = this.region = v.matches("location", props.location, /^[a-z][a-z0-9]+$/, "use an Azure location name such as eastus");
     const prefix = parseCidr(this.cidr).prefix;
@@ -93,6 +95,13 @@ export class AzureNetwork extends Construct implements INetwork {
     const gateway = { network: lastAddress(this.cidr) - 31, prefix: 27 };
     this.gatewaySubnetCidr = formatCidr(gateway);
     v.check(!overlaps(this.storageSubnetCidr, this.gatewaySubnetCidr), "storageSubnetPrefix", storagePrefix, `use a smaller storage subnet: a /${storagePrefix} leaves no room for the /27 GatewaySubnet in ${upperHalf}`);
+
+    registerAddresses(this, [
+      { field: "cidr", cidr: this.cidr, kind: "network" },
+      { field: "compute subnet", cidr: this.computeSubnetCidr, kind: "subnet", parent: this.cidr },
+      { field: "storage subnet", cidr: this.storageSubnetCidr, kind: "subnet", parent: this.cidr },
+      { field: "GatewaySubnet", cidr: this.gatewaySubnetCidr, kind: "subnet", parent: this.cidr },
+    ]);
 
     if (props.resourceGroupName !== undefined) {
       // Read at plan time, so a missing group fails the plan rather than the first resource.

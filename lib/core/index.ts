@@ -6,3 +6,4 @@ export * from "./naming";
 export * from "./tags";
 export * from "./contracts";
 export * from "./boot-script";
+export * from "./address-plan";
