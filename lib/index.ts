@@ -6,4 +6,5 @@ export * from "./catalog";
 export * from "./planner";
 export * from "./aws";
 export * from "./azure";
+export * from "./hybrid";
 export * from "./report";

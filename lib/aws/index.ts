@@ -1,3 +1,4 @@
 export * from "./network";
 export * from "./gpu-cluster";
 export * from "./lustre-storage";
+export * from "./vpn-gateway";

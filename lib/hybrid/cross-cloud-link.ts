@@ -1,0 +1,210 @@
+import { CustomerGateway } from "@cdktf/provider-aws/lib/customer-gateway";
+import { VpnConnection, type VpnConnectionConfig } from "@cdktf/provider-aws/lib/vpn-connection";
+import { LocalNetworkGateway } from "@cdktf/provider-azurerm/lib/local-network-gateway";
+import { VirtualNetworkGatewayConnection } from "@cdktf/provider-azurerm/lib/virtual-network-gateway-connection";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { nameTags } from "../aws/names";
+import { AwsNetwork } from "../aws/network";
+import { AwsVpnGateway } from "../aws/vpn-gateway";
+import { AzureNetwork } from "../azure/network";
+import { AzureVpnGateway, type AzureVpnGatewaySku, type GatewayInstance } from "../azure/vpn-gateway";
+import { registerAddresses } from "../core/address-plan";
+import { contains, formatIpv4, parseCidr, tryParseCidr } from "../core/cidr";
+import { NAME_RULES, nameFromPath } from "../core/naming";
+import { Validator } from "../core/validate";
+import { AWS_TUNNEL_GBPS, TUNNEL_CRYPTO, awsTunnelOptions } from "./tunnel-crypto";
+
+/** The blocks Azure accepts custom APIPA BGP addresses from (169.254.21.0 - 169.254.22.255). */
+export const AZURE_APIPA_RANGES: readonly string[] = ["169.254.21.0/24", "169.254.22.0/24"];
+
+/** Props of {@link CrossCloudLink}. */
+export interface CrossCloudLinkProps {
+  /** The AWS side: its VPC gets a virtual private gateway with route propagation. */
+  readonly aws: AwsNetwork;
+  /** The Azure side: its VNet gets an active-active VPN gateway with BGP. */
+  readonly azure: AzureNetwork;
+  /** Azure VPN gateway SKU. @default "VpnGw2AZ" */
+  readonly azureGatewaySku?: AzureVpnGatewaySku;
+  /** ASN of the AWS virtual private gateway (private range). @default 64512 */
+  readonly awsAsn?: number;
+  /** ASN of the Azure VPN gateway; must differ from `awsAsn`. @default 65000 */
+  readonly azureAsn?: number;
+  /**
+   * Inside CIDRs of the four tunnels, /30s in Azure's APIPA range 169.254.21.0-169.254.22.255,
+   * in the order: connection to Azure instance 0 (tunnel 1, tunnel 2), then to instance 1
+   * (tunnel 1, tunnel 2). AWS takes the first address of each /30, Azure the second.
+   * @default - the next free set on the Azure gateway: 169.254.21.0/30, 169.254.22.0/30, 169.254.21.4/30, 169.254.22.4/30 for the first link
+   */
+  readonly tunnelInsideCidrs?: readonly [string, string, string, string];
+}
+
+/** One of the four tunnels, with both ends. */
+export interface LinkTunnel {
+  /** Azure gateway instance the tunnel ends on. */
+  readonly azureInstance: GatewayInstance;
+  /** Tunnel 1 or 2 of the AWS VPN connection. */
+  readonly awsTunnel: 1 | 2;
+  readonly insideCidr: string;
+  /** BGP address of the AWS end (first address of the /30). */
+  readonly awsBgpAddress: string;
+  /** Custom APIPA BGP address of the Azure end (second address of the /30). */
+  readonly azureBgpAddress: string;
+  readonly awsConnection: VpnConnection;
+  readonly localNetworkGateway: LocalNetworkGateway;
+  readonly azureConnection: VirtualNetworkGatewayConnection;
+}
+
+/**
+ * A highly available site-to-site VPN between an AWS VPC and an Azure VNet, with BGP, as Microsoft
+ * documents it ("How to connect AWS and Azure using a BGP-enabled VPN gateway"): an Azure VPN
+ * gateway in active-active mode with two public IPs; an AWS virtual private gateway with route
+ * propagation; one customer gateway and one VPN connection per Azure instance (four tunnels);
+ * four local network gateways and four connections on Azure, each with the custom APIPA BGP
+ * address that pairs with its AWS tunnel. Pre-shared keys are the ones AWS generates per tunnel,
+ * fed to Azure by reference: no key is ever written in code. IKEv2, AES-256, SHA-256, DH 14.
+ *
+ * Bandwidth: each AWS tunnel carries about 1.25 Gbit/s (5 Gbit/s over four), and the Azure
+ * gateway's SKU caps the aggregate (VpnGw2AZ: 1.25 Gbit/s; VpnGw5AZ: 10). For more, the documented
+ * next steps are an AWS Transit Gateway with ECMP across more VPN connections (and Azure
+ * gateways of a larger SKU), or a private interconnect: AWS Direct Connect and Azure ExpressRoute
+ * meeting at a colocation or cloud exchange provider.
+ *
+ * ```ts
+ * new CrossCloudLink(stack, "link", { aws: awsNetwork, azure: azureNetwork });
+ * ```
+ */
+export class CrossCloudLink extends Construct {
+  /** The four tunnels, instance 0 first. */
+  public readonly tunnels: readonly LinkTunnel[];
+  /** The AWS virtual private gateway (shared with other links and sites of the VPC). */
+  public readonly awsGateway: AwsVpnGateway;
+  /** The Azure VPN gateway (shared with other links and sites of the VNet). */
+  public readonly azureGateway: AzureVpnGateway;
+  /** Customer gateways for Azure instance 0 and instance 1. */
+  public readonly customerGateways: readonly [CustomerGateway, CustomerGateway];
+  /** AWS VPN connections to Azure instance 0 and instance 1. */
+  public readonly awsConnections: readonly [VpnConnection, VpnConnection];
+  /** Bandwidth of the four AWS tunnels together, Gbit/s (4 x 1.25). */
+  public readonly awsTunnelsGbps: number;
+  /** What the link carries at most: the AWS tunnels' total, capped by the Azure gateway SKU, Gbit/s. */
+  public readonly aggregateGbps: number;
+
+  constructor(scope: Construct, id: string, props: CrossCloudLinkProps) {
+    super(scope, id);
+    const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
+    v.check(props.aws instanceof AwsNetwork, "aws", props.aws?.node?.path ?? props.aws, "use an AwsNetwork");
+    v.check(props.azure instanceof AzureNetwork, "azure", props.azure?.node?.path ?? props.azure, "use an AzureNetwork");
+    const awsAsn = props.awsAsn ?? 64512;
+    const azureAsn = props.azureAsn ?? 65000;
+    v.check(awsAsn !== azureAsn, "azureAsn", azureAsn, `use an ASN other than awsAsn ${awsAsn}: the two gateways speak eBGP`);
+
+    this.awsGateway = AwsVpnGateway.of(props.aws, { asn: awsAsn });
+    this.azureGateway = AzureVpnGateway.of(props.azure, { ...(props.azureGatewaySku ? { sku: props.azureGatewaySku } : {}), asn: azureAsn });
+    const cidrs = props.tunnelInsideCidrs ?? defaultInsideCidrs(this.azureGateway);
+    checkInsideCidrs(v, cidrs);
+
+    // Tunnel layout: index 0..3 = [instance 0 tunnel 1, instance 0 tunnel 2, instance 1 tunnel 1, instance 1 tunnel 2].
+    const ends = cidrs.map((c) => {
+      const block = parseCidr(c);
+      return { cidr: c, aws: formatIpv4(block.network + 1), azure: formatIpv4(block.network + 2) };
+    });
+    this.azureGateway.addApipaAddresses(0, [ends[0]!.azure, ends[1]!.azure]);
+    this.azureGateway.addApipaAddresses(1, [ends[2]!.azure, ends[3]!.azure]);
+    registerAddresses(this, ends.map((e, i) => ({ field: `tunnelInsideCidrs[${i}]`, cidr: e.cidr, kind: "tunnel" as const })));
+
+    const azure = props.azure;
+    const azureName = (suffix: string) => nameFromPath(this.node.path, NAME_RULES.azureGeneric, suffix);
+    const instances: GatewayInstance[] = [0, 1];
+    const customerGateways = instances.map(
+      (i) =>
+        new CustomerGateway(this, `cgw-azure-${i}`, {
+          type: "ipsec.1",
+          ipAddress: this.azureGateway.publicIps[i].ipAddress,
+          ...asnArg(azureAsn),
+          tags: nameTags(this, `azure-instance-${i}`),
+        }),
+    ) as [CustomerGateway, CustomerGateway];
+    const awsConnections = instances.map((i) => {
+      const config: VpnConnectionConfig = {
+        type: "ipsec.1",
+        vpnGatewayId: this.awsGateway.gateway.id,
+        customerGatewayId: customerGateways[i].id,
+        staticRoutesOnly: false,
+        tunnel1InsideCidr: ends[i * 2]!.cidr,
+        tunnel2InsideCidr: ends[i * 2 + 1]!.cidr,
+        ...awsTunnelOptions(1),
+        ...awsTunnelOptions(2),
+        tags: nameTags(this, `azure-instance-${i}`),
+        dependsOn: [this.awsGateway.attachment],
+      };
+      return new VpnConnection(this, `vpn-azure-${i}`, config);
+    }) as [VpnConnection, VpnConnection];
+
+    const tunnels: LinkTunnel[] = [];
+    for (const i of instances) {
+      for (const t of [1, 2] as const) {
+        const end = ends[i * 2 + t - 1]!;
+        const conn = awsConnections[i];
+        const outside = t === 1 ? conn.tunnel1Address : conn.tunnel2Address;
+        const psk = t === 1 ? conn.tunnel1PresharedKey : conn.tunnel2PresharedKey;
+        const lng = new LocalNetworkGateway(this, `lng-${i}-${t}`, {
+          name: azureName(`aws-${i}-${t}`),
+          resourceGroupName: azure.resourceGroupName,
+          location: azure.location,
+          gatewayAddress: outside,
+          bgpSettings: { asn: awsAsn, bgpPeeringAddress: end.aws },
+        });
+        // Instance 0's tunnels answer on the primary custom address, instance 1's on the secondary;
+        // the other field must still name an address of the other instance.
+        const primary = i === 0 ? end.azure : ends[0]!.azure;
+        const secondary = i === 1 ? end.azure : ends[2]!.azure;
+        const connection = new VirtualNetworkGatewayConnection(this, `connection-${i}-${t}`, {
+          name: azureName(`aws-${i}-${t}`),
+          resourceGroupName: azure.resourceGroupName,
+          location: azure.location,
+          type: "IPsec",
+          virtualNetworkGatewayId: this.azureGateway.gateway.id,
+          localNetworkGatewayId: lng.id,
+          sharedKey: psk,
+          enableBgp: true,
+          connectionProtocol: "IKEv2",
+          customBgpAddresses: { primary, secondary },
+          ipsecPolicy: { ...TUNNEL_CRYPTO.azure },
+        });
+        tunnels.push({ azureInstance: i, awsTunnel: t, insideCidr: end.cidr, awsBgpAddress: end.aws, azureBgpAddress: end.azure, awsConnection: conn, localNetworkGateway: lng, azureConnection: connection });
+      }
+    }
+    this.customerGateways = customerGateways;
+    this.awsConnections = awsConnections;
+    this.tunnels = tunnels;
+    this.awsTunnelsGbps = tunnels.length * AWS_TUNNEL_GBPS;
+    this.aggregateGbps = Math.min(this.awsTunnelsGbps, this.azureGateway.gbps);
+  }
+}
+
+/** An AWS customer gateway's ASN argument: `bgp_asn` up to 2147483647, `bgp_asn_extended` above. */
+export function asnArg(asn: number): { bgpAsn: string } | { bgpAsnExtended: string } {
+  return asn <= 2147483647 ? { bgpAsn: String(asn) } : { bgpAsnExtended: String(asn) };
+}
+
+function defaultInsideCidrs(gateway: AzureVpnGateway): [string, string, string, string] {
+  const n = gateway.apipaAddresses(0).length / 2; // links already on this gateway
+  const base = 8 * n;
+  if (base > 248) return ["", "", "", ""]; // reported by checkInsideCidrs
+  return [`169.254.21.${base}/30`, `169.254.22.${base}/30`, `169.254.21.${base + 4}/30`, `169.254.22.${base + 4}/30`];
+}
+
+function checkInsideCidrs(v: Validator, cidrs: readonly string[]): void {
+  v.check(Array.isArray(cidrs) && cidrs.length === 4, "tunnelInsideCidrs", cidrs, "use four /30 blocks: instance 0 tunnel 1 and 2, then instance 1 tunnel 1 and 2");
+  for (const [i, c] of cidrs.entries()) {
+    const block = tryParseCidr(c);
+    v.check(
+      block !== undefined && block.prefix === 30 && AZURE_APIPA_RANGES.some((r) => contains(r, c)),
+      `tunnelInsideCidrs[${i}]`,
+      c,
+      c === "" ? "set tunnelInsideCidrs: the Azure gateway's APIPA range 169.254.21.0-169.254.22.255 is used up" : "use a /30 inside 169.254.21.0-169.254.22.255, the APIPA range Azure accepts, e.g. 169.254.21.0/30",
+    );
+  }
+  v.check(new Set(cidrs).size === cidrs.length, "tunnelInsideCidrs", cidrs, "use four different /30 blocks");
+}

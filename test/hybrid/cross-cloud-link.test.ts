@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { AwsNetwork } from "../../lib/aws/network";
+import { CrossCloudLink, type CrossCloudLinkProps } from "../../lib/hybrid/cross-cloud-link";
+import { errorOf, hybridStack, resources, synth } from "./helpers";
+
+describe("CrossCloudLink", () => {
+  const { stack, aws, azure } = hybridStack();
+  const link = new CrossCloudLink(stack, "link", { aws, azure });
+  const tf = synth(stack);
+  const ref = (type: string, idPart: string, attr: string) => `\${${type}.${Object.keys(tf.resource[type]).find((k) => k.includes(idPart))}.${attr}}`;
+
+  it("builds an active-active, BGP, zone-redundant Azure gateway with two public IPs and the APIPA addresses", () => {
+    const [gw] = resources(tf, "azurerm_virtual_network_gateway");
+    expect(gw).toMatchObject({ type: "Vpn", vpn_type: "RouteBased", sku: "VpnGw2AZ", generation: "Generation2", active_active: true, enable_bgp: true });
+    expect(gw.ip_configuration.map((c: { name: string; subnet_id: string }) => c.name)).toEqual(["vnetGatewayConfig0", "vnetGatewayConfig1"]);
+    expect(gw.ip_configuration.every((c: { subnet_id: string }) => c.subnet_id === "${azurerm_subnet.azure-net_gateway-subnet_D8827FE4.id}")).toBe(true);
+    expect(gw.bgp_settings).toEqual({
+      asn: 65000,
+      peering_addresses: [
+        { ip_configuration_name: "vnetGatewayConfig0", apipa_addresses: ["169.254.21.2", "169.254.22.2"] },
+        { ip_configuration_name: "vnetGatewayConfig1", apipa_addresses: ["169.254.21.6", "169.254.22.6"] },
+      ],
+    });
+    expect(resources(tf, "azurerm_public_ip").filter((ip) => ip.name.includes("vpngw"))).toEqual([
+      expect.objectContaining({ sku: "Standard", allocation_method: "Static", zones: ["1", "2", "3"] }),
+      expect.objectContaining({ sku: "Standard", allocation_method: "Static", zones: ["1", "2", "3"] }),
+    ]);
+  });
+
+  it("attaches a virtual private gateway to the VPC and propagates its routes into the private route tables", () => {
+    expect(resources(tf, "aws_vpn_gateway")).toEqual([expect.objectContaining({ amazon_side_asn: "64512" })]);
+    expect(resources(tf, "aws_vpn_gateway_attachment")[0].vpc_id).toBe(ref("aws_vpc", "aws-net_vpc", "id"));
+    expect(resources(tf, "aws_vpn_gateway_route_propagation").map((p) => p.route_table_id)).toEqual([ref("aws_route_table", "private-use1-az4-rt", "id")]);
+  });
+
+  it("has one customer gateway per Azure public IP and one BGP VPN connection each: four tunnels", () => {
+    const cgws = resources(tf, "aws_customer_gateway");
+    expect(cgws.map((c) => [c.ip_address, c.bgp_asn, c.type])).toEqual([
+      ["${azurerm_public_ip.azure-net_vpn-gateway_ip0_01297417.ip_address}", "65000", "ipsec.1"],
+      ["${azurerm_public_ip.azure-net_vpn-gateway_ip1_A6A2AC2B.ip_address}", "65000", "ipsec.1"],
+    ]);
+    const vpns = resources(tf, "aws_vpn_connection");
+    expect(vpns.map((c) => [c.tunnel1_inside_cidr, c.tunnel2_inside_cidr, c.static_routes_only])).toEqual([
+      ["169.254.21.0/30", "169.254.22.0/30", false],
+      ["169.254.21.4/30", "169.254.22.4/30", false],
+    ]);
+    expect(vpns[0]).toMatchObject({ tunnel1_ike_versions: ["ikev2"], tunnel1_phase1_encryption_algorithms: ["AES256"], tunnel2_phase2_integrity_algorithms: ["SHA2-256"], tunnel2_phase1_dh_group_numbers: [14] });
+    expect(link.tunnels).toHaveLength(4);
+    expect(link.awsTunnelsGbps).toBe(5);
+    expect(link.aggregateGbps).toBe(1.25);
+  });
+
+  it("uses Generation1 for VpnGw1AZ, the one SKU that has no Generation2", () => {
+    const h = hybridStack();
+    const small = new CrossCloudLink(h.stack, "link", { aws: h.aws, azure: h.azure, azureGatewaySku: "VpnGw1AZ" });
+    expect(resources(synth(h.stack), "azurerm_virtual_network_gateway")[0]).toMatchObject({ sku: "VpnGw1AZ", generation: "Generation1" });
+    expect(small.aggregateGbps).toBe(0.65);
+  });
+
+  it("pairs BGP peers on both sides: each local network gateway points at its AWS tunnel, each connection at its APIPA address", () => {
+    const lngs = resources(tf, "azurerm_local_network_gateway");
+    const vpn0 = (attr: string) => ref("aws_vpn_connection", "vpn-azure-0", attr);
+    const vpn1 = (attr: string) => ref("aws_vpn_connection", "vpn-azure-1", attr);
+    expect(lngs.map((l) => [l.gateway_address, l.bgp_settings.bgp_peering_address, l.bgp_settings.asn])).toEqual([
+      [vpn0("tunnel1_address"), "169.254.21.1", 64512],
+      [vpn0("tunnel2_address"), "169.254.22.1", 64512],
+      [vpn1("tunnel1_address"), "169.254.21.5", 64512],
+      [vpn1("tunnel2_address"), "169.254.22.5", 64512],
+    ]);
+    const conns = resources(tf, "azurerm_virtual_network_gateway_connection");
+    expect(conns.map((c) => [c.custom_bgp_addresses.primary, c.custom_bgp_addresses.secondary])).toEqual([
+      ["169.254.21.2", "169.254.21.6"],
+      ["169.254.22.2", "169.254.21.6"],
+      ["169.254.21.2", "169.254.21.6"],
+      ["169.254.21.2", "169.254.22.6"],
+    ]);
+    // AWS's end of each /30 is the LNG's BGP peer; Azure's end is the custom address its instance uses.
+    for (const t of link.tunnels) {
+      const [, , c, d] = t.insideCidr.split(/[./]/).map(Number);
+      expect(t.awsBgpAddress).toBe(`169.254.${c}.${d! + 1}`);
+      expect(t.azureBgpAddress).toBe(`169.254.${c}.${d! + 2}`);
+    }
+  });
+
+  it("feeds AWS's generated pre-shared keys to Azure: no key is written anywhere", () => {
+    const conns = resources(tf, "azurerm_virtual_network_gateway_connection");
+    expect(conns.map((c) => c.shared_key)).toEqual([
+      ref("aws_vpn_connection", "vpn-azure-0", "tunnel1_preshared_key"),
+      ref("aws_vpn_connection", "vpn-azure-0", "tunnel2_preshared_key"),
+      ref("aws_vpn_connection", "vpn-azure-1", "tunnel1_preshared_key"),
+      ref("aws_vpn_connection", "vpn-azure-1", "tunnel2_preshared_key"),
+    ]);
+    expect(resources(tf, "aws_vpn_connection").every((c) => c.tunnel1_preshared_key === undefined)).toBe(true);
+    expect(conns.every((c) => c.type === "IPsec" && c.enable_bgp === true && c.connection_protocol === "IKEv2")).toBe(true);
+    expect(conns[0].ipsec_policy).toEqual({ dh_group: "DHGroup14", ike_encryption: "AES256", ike_integrity: "SHA256", ipsec_encryption: "AES256", ipsec_integrity: "SHA256", pfs_group: "PFS2048", sa_lifetime: 3600, sa_datasize: 102400000 });
+  });
+
+  it("gives a second link to the same Azure gateway the next APIPA blocks", () => {
+    const h = hybridStack();
+    new CrossCloudLink(h.stack, "link1", { aws: h.aws, azure: h.azure });
+    const other = new AwsNetwork(h.stack, "aws-west", { cidr: "10.11.0.0/16", region: "us-east-1", zones: ["use1-az6"] });
+    const second = new CrossCloudLink(h.stack, "link2", { aws: other, azure: h.azure });
+    expect(second.tunnels.map((t) => t.insideCidr)).toEqual(["169.254.21.8/30", "169.254.22.8/30", "169.254.21.12/30", "169.254.22.12/30"]);
+    const [gw] = resources(synth(h.stack), "azurerm_virtual_network_gateway");
+    expect(gw.bgp_settings.peering_addresses[0].apipa_addresses).toEqual(["169.254.21.2", "169.254.22.2", "169.254.21.10", "169.254.22.10"]);
+  });
+
+  describe("validation", () => {
+    it.each<[Partial<CrossCloudLinkProps>, string]>([
+      [{ azureAsn: 64512 }, "s/link: azureAsn 64512 is not valid: use an ASN other than awsAsn 64512: the two gateways speak eBGP"],
+      [{ awsAsn: 100 }, "s/aws-net/vpn-gateway: awsAsn 100 is not valid: use a private ASN: 64512-65534 or 4200000000-4294967294"],
+      [{ azureAsn: 65515 }, "s/azure-net/vpn-gateway: azureAsn 65515 is not valid: use an ASN from 1 to 4294967294 other than Azure's reserved 8074, 8075, 12076, 23456, 65515, 65517, 65518, 65519, 65520"],
+      [{ azureGatewaySku: "Basic" as never }, 's/azure-net/vpn-gateway: azureGatewaySku "Basic" is not valid: use one of "VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ"'],
+      [{ tunnelInsideCidrs: ["169.254.21.0/30", "169.254.22.0/30", "169.254.23.0/30", "169.254.22.4/30"] }, 's/link: tunnelInsideCidrs[2] "169.254.23.0/30" is not valid: use a /30 inside 169.254.21.0-169.254.22.255, the APIPA range Azure accepts, e.g. 169.254.21.0/30'],
+      [{ tunnelInsideCidrs: ["169.254.21.0/29", "169.254.22.0/30", "169.254.21.4/30", "169.254.22.4/30"] }, 's/link: tunnelInsideCidrs[0] "169.254.21.0/29" is not valid: use a /30 inside 169.254.21.0-169.254.22.255, the APIPA range Azure accepts, e.g. 169.254.21.0/30'],
+      [{ tunnelInsideCidrs: ["169.254.21.0/30", "169.254.21.0/30", "169.254.21.4/30", "169.254.22.4/30"] }, 's/link: tunnelInsideCidrs ["169.254.21.0/30","169.254.21.0/30","169.254.21.4/30","169.254.22.4/30"] is not valid: use four different /30 blocks'],
+    ])("%j", (props, message) => {
+      const h = hybridStack();
+      expect(errorOf(() => new CrossCloudLink(h.stack, "link", { aws: h.aws, azure: h.azure, ...props }))).toBe(message);
+    });
+
+    it("rejects a second link that asks the shared gateway for another SKU", () => {
+      const h = hybridStack();
+      new CrossCloudLink(h.stack, "link1", { aws: h.aws, azure: h.azure });
+      expect(errorOf(() => new CrossCloudLink(h.stack, "link2", { aws: h.aws, azure: h.azure, azureGatewaySku: "VpnGw5AZ" }))).toBe(
+        's/azure-net: azureGatewaySku "VpnGw5AZ" is not valid: use VpnGw2AZ, the SKU of the VNet\'s gateway that another link or site already set up',
+      );
+    });
+  });
+});
