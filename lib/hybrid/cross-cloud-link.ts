@@ -9,8 +9,8 @@ import { AwsNetwork } from "../aws/network";
 import { AwsVpnGateway } from "../aws/vpn-gateway";
 import { AzureNetwork } from "../azure/network";
 import { AzureVpnGateway, type AzureVpnGatewaySku, type GatewayInstance } from "../azure/vpn-gateway";
-import { registerAddresses } from "../core/address-plan";
-import { contains, formatIpv4, parseCidr, tryParseCidr } from "../core/cidr";
+import { AddressPlan, registerAddresses } from "../core/address-plan";
+import { contains, formatIpv4, overlaps, parseCidr, tryParseCidr } from "../core/cidr";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import { Validator } from "../core/validate";
 import { AWS_TUNNEL_GBPS, TUNNEL_CRYPTO, awsTunnelOptions } from "./tunnel-crypto";
@@ -34,7 +34,7 @@ export interface CrossCloudLinkProps {
    * Inside CIDRs of the four tunnels, /30s in Azure's APIPA range 169.254.21.0-169.254.22.255,
    * in the order: connection to Azure instance 0 (tunnel 1, tunnel 2), then to instance 1
    * (tunnel 1, tunnel 2). AWS takes the first address of each /30, Azure the second.
-   * @default - the next free set on the Azure gateway: 169.254.21.0/30, 169.254.22.0/30, 169.254.21.4/30, 169.254.22.4/30 for the first link
+   * @default - the first set no other tunnel of the app uses: 169.254.21.0/30, 169.254.22.0/30, 169.254.21.4/30, 169.254.22.4/30 for the first link, then 8 addresses further on
    */
   readonly tunnelInsideCidrs?: readonly [string, string, string, string];
 }
@@ -101,7 +101,7 @@ export class CrossCloudLink extends Construct {
 
     this.awsGateway = AwsVpnGateway.of(props.aws, { asn: awsAsn });
     this.azureGateway = AzureVpnGateway.of(props.azure, { ...(props.azureGatewaySku ? { sku: props.azureGatewaySku } : {}), asn: azureAsn });
-    const cidrs = props.tunnelInsideCidrs ?? defaultInsideCidrs(this.azureGateway);
+    const cidrs = props.tunnelInsideCidrs ?? defaultInsideCidrs(this);
     checkInsideCidrs(v, cidrs);
 
     // Tunnel layout: index 0..3 = [instance 0 tunnel 1, instance 0 tunnel 2, instance 1 tunnel 1, instance 1 tunnel 2].
@@ -188,11 +188,14 @@ export function asnArg(asn: number): { bgpAsn: string } | { bgpAsnExtended: stri
   return asn <= 2147483647 ? { bgpAsn: String(asn) } : { bgpAsnExtended: String(asn) };
 }
 
-function defaultInsideCidrs(gateway: AzureVpnGateway): [string, string, string, string] {
-  const n = gateway.apipaAddresses(0).length / 2; // links already on this gateway
-  const base = 8 * n;
-  if (base > 248) return ["", "", "", ""]; // reported by checkInsideCidrs
-  return [`169.254.21.${base}/30`, `169.254.22.${base}/30`, `169.254.21.${base + 4}/30`, `169.254.22.${base + 4}/30`];
+/** The first set of four /30s (8 addresses apart per link) that no tunnel in the app uses yet. */
+function defaultInsideCidrs(scope: Construct): [string, string, string, string] {
+  const taken = AddressPlan.of(scope).entries.filter((e) => e.kind === "tunnel").map((e) => e.cidr);
+  for (let base = 0; base <= 248; base += 8) {
+    const set: [string, string, string, string] = [`169.254.21.${base}/30`, `169.254.22.${base}/30`, `169.254.21.${base + 4}/30`, `169.254.22.${base + 4}/30`];
+    if (!set.some((c) => taken.some((t) => overlaps(c, t)))) return set;
+  }
+  return ["", "", "", ""]; // reported by checkInsideCidrs
 }
 
 function checkInsideCidrs(v: Validator, cidrs: readonly string[]): void {

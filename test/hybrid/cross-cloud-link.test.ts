@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AwsNetwork } from "../../lib/aws/network";
+import { AzureNetwork } from "../../lib/azure/network";
 import { CrossCloudLink, type CrossCloudLinkProps } from "../../lib/hybrid/cross-cloud-link";
 import { errorOf, hybridStack, resources, synth } from "./helpers";
 
@@ -103,6 +104,24 @@ describe("CrossCloudLink", () => {
     expect(second.tunnels.map((t) => t.insideCidr)).toEqual(["169.254.21.8/30", "169.254.22.8/30", "169.254.21.12/30", "169.254.22.12/30"]);
     const [gw] = resources(synth(h.stack), "azurerm_virtual_network_gateway");
     expect(gw.bgp_settings.peering_addresses[0].apipa_addresses).toEqual(["169.254.21.2", "169.254.22.2", "169.254.21.10", "169.254.22.10"]);
+  });
+
+  it("keeps the tunnels of links to different Azure networks apart too", () => {
+    const h = hybridStack();
+    new CrossCloudLink(h.stack, "link1", { aws: h.aws, azure: h.azure });
+    const otherAws = new AwsNetwork(h.stack, "aws-b", { cidr: "10.12.0.0/16", region: "us-east-1", zones: ["use1-az6"] });
+    const otherAzure = new AzureNetwork(h.stack, "azure-b", { cidr: "10.21.0.0/16", location: "westus3" });
+    const second = new CrossCloudLink(h.stack, "link2", { aws: otherAws, azure: otherAzure });
+    expect(second.tunnels[0]!.insideCidr).toBe("169.254.21.8/30");
+    expect(() => synth(h.stack)).not.toThrow();
+  });
+
+  it("fails synth when two links use the same inside CIDR", () => {
+    const h = hybridStack();
+    new CrossCloudLink(h.stack, "link1", { aws: h.aws, azure: h.azure });
+    const other = new AwsNetwork(h.stack, "aws-b", { cidr: "10.12.0.0/16", region: "us-east-1", zones: ["use1-az6"] });
+    new CrossCloudLink(h.stack, "link2", { aws: other, azure: h.azure, tunnelInsideCidrs: ["169.254.21.0/30", "169.254.22.16/30", "169.254.21.20/30", "169.254.22.20/30"] });
+    expect(errorOf(() => synth(h.stack))).toContain('s/link1: tunnelInsideCidrs[0] "169.254.21.0/30" is not valid: use a block that overlaps no other tunnel: it overlaps tunnelInsideCidrs[0] 169.254.21.0/30 of s/link2');
   });
 
   describe("validation", () => {
