@@ -10,9 +10,11 @@ import { App, TerraformStack } from "cdktf";
 
 const modules = JSON.parse(process.argv[2] ?? "[]") as string[];
 for (const m of modules) require(m);
-const outdir = mkdtempSync(join(tmpdir(), "hgpu-floor-"));
-const app = new App({ outdir });
-new TerraformStack(app, "floor");
-app.synth();
-rmSync(outdir, { recursive: true, force: true });
-process.stdout.write(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS }));
+setImmediate(() => {
+  const outdir = mkdtempSync(join(tmpdir(), "hgpu-floor-"));
+  const app = new App({ outdir });
+  new TerraformStack(app, "floor");
+  app.synth();
+  rmSync(outdir, { recursive: true, force: true });
+  process.stdout.write(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS }));
+});

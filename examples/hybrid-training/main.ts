@@ -4,19 +4,21 @@
  *
  * Each cloud gets its network, a Lustre file system linked to object storage holding the dataset
  * (FSx for Lustre with an S3 association on AWS, Managed Lustre with blob integration on Azure),
- * and a GPU cluster sized by the planner's best placement on that cloud. The hybrid link, the
- * on-prem site and the task arrive with later issues.
+ * and a GPU cluster sized by the planner's best placement on that cloud. A BGP VPN joins the two
+ * clouds (four tunnels) and the company's data centre joins both, all in one address plan.
+ * The task arrives with a later issue.
  *
  * Inputs that differ per organisation are Terraform variables (`terraform plan` asks for them):
- * the Azure admin's SSH public key, the dataset's storage account and the object ID of the
- * "HPC Cache Resource Provider" service principal in the tenant.
+ * the Azure admin's SSH public key, the dataset's storage account, the object ID of the
+ * "HPC Cache Resource Provider" service principal in the tenant, the data centre's VPN address and
+ * the pre-shared key of its Azure connection.
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import {
-  AwsGpuCluster, AwsLustreStorage, AwsNetwork, AzureGpuCluster, AzureLustreStorage, AzureNetwork,
+  AwsGpuCluster, AwsLustreStorage, AwsNetwork, AzureGpuCluster, AzureLustreStorage, AzureNetwork, CrossCloudLink, OnPremSite,
   describePlacement, planPlacements, type Placement, type Requirements,
 } from "../../lib";
 
@@ -41,6 +43,8 @@ export class HybridTrainingStack extends TerraformStack {
   public readonly azureNetwork: AzureNetwork;
   public readonly azureStorage: AzureLustreStorage;
   public readonly azureCluster: AzureGpuCluster;
+  public readonly link: CrossCloudLink;
+  public readonly dataCentre: OnPremSite;
 
   constructor(scope: Construct, id: string, props: HybridTrainingProps = {}) {
     super(scope, id);
@@ -93,6 +97,16 @@ export class HybridTrainingStack extends TerraformStack {
       sshPublicKey: sshKey.stringValue,
     });
 
+    this.link = new CrossCloudLink(this, "aws-azure-link", { aws: this.awsNetwork, azure: this.azureNetwork });
+    const dcAddress = new TerraformVariable(this, "datacentre_vpn_public_ip", { type: "string", description: "Public IPv4 address of the data centre's VPN device" });
+    this.dataCentre = new OnPremSite(this, "datacentre", {
+      name: "fra-dc1",
+      publicIp: dcAddress.stringValue,
+      cidrs: ["192.168.0.0/16"],
+      bgpAsn: 65100,
+      connectTo: [this.awsNetwork, this.azureNetwork],
+    });
+
     for (const [name, p] of Object.entries(this.best)) {
       new TerraformOutput(this, `placement-${name}`, {
         description: `best ${name === "overall" ? "" : `${name} `}placement for ${request.gpus} GPUs: ${describePlacement(p)}`,
@@ -109,5 +123,7 @@ export function buildApp(app: App = new App()): App {
 }
 
 if (require.main === module) {
-  buildApp().synth();
+  // Built after module loading: cdktf records a stack trace for every token, and a shallow stack
+  // makes synth markedly faster than one under the module loader's frames.
+  setImmediate(() => buildApp().synth());
 }

@@ -47,11 +47,21 @@ describe("examples/hybrid-training", () => {
     const vmss = Object.values(tf.resource.azurerm_linux_virtual_machine_scale_set)[0] as Record<string, unknown>;
     expect(vmss).toMatchObject({ sku: bestAzure.instanceType, instances: bestAzure.nodes, single_placement_group: true, zones: ["1"] });
     expect(vmss.admin_ssh_key).toEqual([{ username: "azureuser", public_key: "${var.azure_ssh_public_key}" }]);
-    expect(Object.keys(tf.variable).sort()).toEqual(["azure_dataset_storage_account_id", "azure_ssh_public_key", "hpc_cache_rp_object_id"]);
+    expect(Object.keys(tf.variable).sort()).toEqual(["azure_dataset_storage_account_id", "azure_ssh_public_key", "datacentre_vpn_public_ip", "fra_dc1_vpn_shared_key", "hpc_cache_rp_object_id"]);
     const amlfs = Object.values(tf.resource.azurerm_managed_lustre_file_system)[0] as { hsm_setting: Record<string, string>; zones: string[] };
     expect(amlfs.zones).toEqual(["1"]);
     expect(amlfs.hsm_setting).toMatchObject({ container_id: "${var.azure_dataset_storage_account_id}/blobServices/default/containers/imagenet", import_prefix: "/dataset/imagenet" });
     expect(stack.azureCluster.runInfo.dataMountPath).toBe("/lustre");
+  });
+
+  it("links AWS and Azure with four BGP tunnels and joins the data centre to both", () => {
+    expect(Object.keys(tf.resource.aws_vpn_connection)).toHaveLength(3);
+    expect(Object.keys(tf.resource.azurerm_local_network_gateway)).toHaveLength(5);
+    expect(Object.keys(tf.resource.azurerm_virtual_network_gateway_connection)).toHaveLength(5);
+    expect(stack.link.tunnels).toHaveLength(4);
+    expect(stack.dataCentre.aws).toHaveLength(1);
+    expect(stack.dataCentre.azure).toHaveLength(1);
+    expect(Object.values(tf.resource.aws_customer_gateway).map((c) => (c as { ip_address: string }).ip_address)).toContain("${var.datacentre_vpn_public_ip}");
   });
 
   it("buildApp adds the stack under its documented name", () => {
