@@ -71,6 +71,7 @@ export function deriveName(parts: readonly string[], rule: NameRule): string {
   if (sep) {
     name = name.split(sep).filter((s) => s.length > 0).join(sep);
   }
+  if (rule.alnumEnds) name = trimNonAlnum(name);
   const hash = shortHash(source);
   const needsHash = rule.globallyUnique || name.length > rule.maxLength || name.length < rule.minLength;
   if (needsHash) {

@@ -31,7 +31,7 @@ describe("deriveName", () => {
         expect(nameProblem(name, rule)).toBeUndefined();
         expect(deriveName(parts, rule)).toBe(name);
       }),
-      { numRuns: 500 },
+      { numRuns: 2000 },
     );
   });
 });
@@ -42,5 +42,13 @@ describe("nameProblem", () => {
     expect(nameProblem("my_bucket", NAME_RULES.awsS3Bucket)).toBe('S3 bucket names may not contain "_" (allowed: a-z0-9-)');
     expect(nameProblem("-bucket", NAME_RULES.awsS3Bucket)).toBe("S3 bucket names start and end with a letter or digit");
     expect(nameProblem("MyAccount", NAME_RULES.azureStorageAccount)).toBe('storage account names may not contain "M" (allowed: a-z0-9)');
+  });
+});
+
+describe("deriveName edge cases found by the property", () => {
+  it("a name of punctuation only becomes a hash, not an empty name", () => {
+    const name = deriveName(["_"], NAME_RULES.azureGeneric);
+    expect(name).toBe(shortHash("_"));
+    expect(nameProblem(name, NAME_RULES.azureGeneric)).toBeUndefined();
   });
 });
