@@ -71,6 +71,7 @@ function validateRequirements(r: Requirements, catalog: CatalogData): void {
     }
   }
   if (r.minGpuMemoryGiB !== undefined) v.number("minGpuMemoryGiB", r.minGpuMemoryGiB, { min: 0 });
+  if (r.minGpusPerNode !== undefined) v.integer("minGpusPerNode", r.minGpusPerNode, { min: 1, max: 16 });
   if (r.memoryGiB !== undefined) v.number("memoryGiB", r.memoryGiB, { min: 0 });
   if (r.maxUsdPerHour !== undefined) {
     v.check(Number.isFinite(r.maxUsdPerHour) && r.maxUsdPerHour > 0, "maxUsdPerHour", r.maxUsdPerHour, "use a price above 0 in USD per hour");
@@ -125,7 +126,10 @@ function rank(r: Requirements, catalog: CatalogData): PlacementPlan {
     for (const l of o.locations) {
       const price = spot ? l.spotUsdPerHour : l.usdPerHour;
       const total = price === undefined ? undefined : round(price * nodes);
-      const problem = locationProblem(l, r, spot, nodes, price, total);
+      const problem = locationProblem(l, r, spot, nodes, price, total) ??
+        (r.excludePlacements?.includes(placementKey({ cloud: o.cloud, region: l.region, zone: l.zone, instanceType: o.instanceType }))
+          ? "excluded (excludePlacements), e.g. after a capacity error in an earlier attempt"
+          : undefined);
       if (problem) {
         rejected.push({ cloud: o.cloud, instanceType: o.instanceType, region: l.region, ...(l.zone ? { zone: l.zone } : {}), reason: problem });
         continue;
@@ -174,6 +178,9 @@ function offeringProblem(o: Offering, r: Requirements, nodes: number, interconne
   if (r.minGpuMemoryGiB !== undefined && o.gpuMemoryGiB < r.minGpuMemoryGiB) {
     return `${o.gpuMemoryGiB} GiB per GPU is less than minGpuMemoryGiB ${r.minGpuMemoryGiB}`;
   }
+  if (r.minGpusPerNode !== undefined && o.gpusPerNode < r.minGpusPerNode) {
+    return `${o.gpusPerNode} GPU(s) per node is less than minGpusPerNode ${r.minGpusPerNode}`;
+  }
   if (interconnect === "required" && nodes > 1 && o.fabric.kind === "none") {
     return `needs ${nodes} nodes but has no node-to-node fabric (interconnect: required)`;
   }
@@ -211,6 +218,7 @@ function alternatives(r: Requirements, catalog: CatalogData): { relaxed: string;
     ["with any accelerator", r.accelerator !== undefined ? { ...r, accelerator: undefined } : undefined],
     ["without minGpuMemoryGiB", r.minGpuMemoryGiB !== undefined ? { ...r, minGpuMemoryGiB: undefined } : undefined],
     ["without memoryGiB", r.memoryGiB !== undefined ? { ...r, memoryGiB: undefined } : undefined],
+    ["without minGpusPerNode", r.minGpusPerNode !== undefined ? { ...r, minGpusPerNode: undefined } : undefined],
     ["on-demand instead of spot", r.spot ? { ...r, spot: false } : undefined],
     ["spot instead of on-demand", !r.spot ? { ...r, spot: true } : undefined],
     ["with interconnect: none", (r.interconnect ?? "required") !== "none" ? { ...r, interconnect: "none" } : undefined],
@@ -226,6 +234,11 @@ function alternatives(r: Requirements, catalog: CatalogData): { relaxed: string;
     if (best) out.push({ relaxed: `keeping only gpus${r.interconnect ? " and interconnect" : ""}`, placement: best });
   }
   return out;
+}
+
+/** A placement's identity: `cloud/region/zone/instanceType` (zone empty when region-level). */
+export function placementKey(p: { cloud: string; region: string; zone?: string | undefined; instanceType: string }): string {
+  return `${p.cloud}/${p.region}/${p.zone ?? ""}/${p.instanceType}`;
 }
 
 /** One line for a placement, e.g. `4 x p5.48xlarge (32 x H100) in aws us-east-1/use1-az2 at $220.16/h`. */
@@ -244,6 +257,7 @@ export function describeRejection(c: RejectedCandidate): string {
 export function describeRequirements(r: Requirements): string {
   const parts = [`${r.gpus} GPUs${r.accelerator !== undefined ? ` (${[r.accelerator].flat().join(" or ")})` : ""}`];
   if (r.minGpuMemoryGiB !== undefined) parts.push(`>= ${r.minGpuMemoryGiB} GiB per GPU`);
+  if (r.minGpusPerNode !== undefined) parts.push(`>= ${r.minGpusPerNode} GPUs per node`);
   if (r.memoryGiB !== undefined) parts.push(`${r.memoryGiB} GiB memory`);
   if (r.interconnect !== undefined) parts.push(`interconnect ${r.interconnect}`);
   if (r.clouds !== undefined) parts.push(`clouds [${r.clouds.join(", ")}]`);

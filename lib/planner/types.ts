@@ -18,6 +18,11 @@ export interface Requirements {
   /** Least memory of one GPU, in GiB. @default - any */
   readonly minGpuMemoryGiB?: number;
   /**
+   * Least GPUs on one node, e.g. 8 to keep a job on whole NVLink-connected 8-GPU nodes.
+   * @default - any
+   */
+  readonly minGpusPerNode?: number;
+  /**
    * Least host memory of the whole placement (all nodes together), in GiB: the seed's
    * "30 GPUs, 256 GB memory" asks for 256 GiB in all.
    * @default - any
@@ -35,6 +40,12 @@ export interface Requirements {
   readonly spot?: boolean;
   /** Most the whole placement may cost, in USD per hour. @default - no limit */
   readonly maxUsdPerHour?: number;
+  /**
+   * Placements ruled out by key (`placementKey`: cloud/region/zone/type), e.g. those that failed
+   * with a capacity error in an earlier attempt.
+   * @default - none
+   */
+  readonly excludePlacements?: readonly string[];
 }
 
 /** A feasible way to run the job: where, on what, how many nodes, at what price. */

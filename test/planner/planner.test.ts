@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CATALOG, getOffering } from "../../lib/catalog/catalog";
 import type { CatalogData, Offering } from "../../lib/catalog/types";
 import { ValidationError } from "../../lib/core/errors";
-import { AZURE_MAX_NODES_PER_CLUSTER, NoPlacementError, describePlacement, planPlacements } from "../../lib/planner/planner";
+import { AZURE_MAX_NODES_PER_CLUSTER, NoPlacementError, describePlacement, placementKey, planPlacements } from "../../lib/planner/planner";
 import type { Placement, Requirements } from "../../lib/planner/types";
 
 function offering(partial: Partial<Offering> & Pick<Offering, "instanceType">): Offering {
@@ -254,3 +254,21 @@ function hash(text: string, seed: number): number {
   for (const ch of text) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
   return h;
 }
+
+describe("planPlacements: node shape and exclusions", () => {
+  it("minGpusPerNode keeps a job on whole 8-GPU nodes: the seed request becomes 4 x 8-GPU nodes", () => {
+    const plan = planPlacements({ gpus: 30, memoryGiB: 256, minGpusPerNode: 8 });
+    expect(plan.placements[0]).toMatchObject({ nodes: 4, gpusPerNode: 8, gpus: 32 });
+    expect(plan.rejected).toContainEqual({ cloud: "aws", instanceType: "g5.12xlarge", reason: "4 GPU(s) per node is less than minGpusPerNode 8" });
+  });
+  it("excludePlacements rules placements out by key, and the next one ranks first", () => {
+    const first = planPlacements({ gpus: 16 }, tiny).placements[0]!;
+    const plan = planPlacements({ gpus: 16, excludePlacements: [placementKey(first)] }, tiny);
+    expect(placementKey(first)).toBe("aws/r1/r1-az1/big.efa");
+    expect(plan.placements[0]!.zone).toBe("r1-az2");
+    expect(plan.rejected).toContainEqual({ cloud: "aws", instanceType: "big.efa", region: "r1", zone: "r1-az1", reason: "excluded (excludePlacements), e.g. after a capacity error in an earlier attempt" });
+  });
+  it("rejects a minGpusPerNode out of range", () => {
+    expect(catchError(() => planPlacements({ gpus: 8, minGpusPerNode: 0 })).message).toBe("planner: minGpusPerNode 0 is not valid: use a whole number from 1 to 16");
+  });
+});
