@@ -17,7 +17,7 @@ import { chooseOffering } from "../catalog/catalog";
 import type { Offering } from "../catalog/types";
 import { bootScript, checkBootHooks } from "../core/boot-script";
 import type { ClusterPlacement, ClusterRunInfo, IGpuCluster, ISharedStorage } from "../core/contracts";
-import { NAME_RULES } from "../core/naming";
+import { NAME_RULES, nameFromPath } from "../core/naming";
 import type { Fabric } from "../core/types";
 import { Validator } from "../core/validate";
 import { AwsLustreStorage, LUSTRE_PORTS } from "./lustre-storage";
@@ -117,6 +117,12 @@ export function efaLustreConnections(offering: Offering): number {
 /** Instance families whose EFA supports GPUDirect RDMA. */
 const RDMA_FAMILIES = /^(p4d|p4de|p5|p5e|p5en|p6-[a-z0-9]+)\./;
 
+/** The environment that points NCCL at EFA (through the AWS OFI NCCL plugin), or off the fabric. */
+export function awsNcclEnv(instanceType: string, efa: boolean): Record<string, string> {
+  if (!efa) return { NCCL_IB_DISABLE: "1" };
+  return { FI_PROVIDER: "efa", ...(RDMA_FAMILIES.test(instanceType) ? { FI_EFA_USE_DEVICE_RDMA: "1" } : {}) };
+}
+
 /**
  * A cluster of identical GPU nodes in one zone: launch template + Auto Scaling group, with one EFA
  * interface on every network card (3,200 Gbps on p5.48xlarge), a cluster placement group, a
@@ -129,6 +135,11 @@ const RDMA_FAMILIES = /^(p4d|p4de|p5|p5e|p5en|p6-[a-z0-9]+)\./;
  * ```
  */
 export class AwsGpuCluster extends Construct implements IGpuCluster {
+  /** The Auto Scaling group name a cluster at `clusterPath` gets (known before the cluster exists). */
+  public static autoScalingGroupName(clusterPath: string): string {
+    return nameFromPath(clusterPath, NAME_RULES.awsAutoScalingGroup, "nodes");
+  }
+
   public readonly network: AwsNetwork;
   public readonly placement: ClusterPlacement;
   public readonly nodes: number;
@@ -153,6 +164,8 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
   public readonly instanceProfile: IamInstanceProfile;
   /** Plan-time guard: fails `terraform plan` when the zone does not offer the type. */
   public readonly offeringCheck: DataAwsEc2InstanceTypeOfferings;
+  /** The AWS partition (`aws`, `aws-cn`, `aws-us-gov`), read at plan time, for ARNs. */
+  public readonly partition: string;
 
   constructor(scope: Construct, id: string, props: AwsGpuClusterProps) {
     super(scope, id);
@@ -236,7 +249,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
     }
 
     // --- identity: SSM management plus exactly the S3 access granted
-    const partition = new DataAwsPartition(this, "partition").partition;
+    const partition = (this.partition = new DataAwsPartition(this, "partition").partition);
     // IAM is global: the region in the name keeps two regional copies of a stack apart.
     this.role = new IamRole(this, "role", {
       name: awsName(this, `nodes-${network.region}`, NAME_RULES.awsIamRole),
@@ -301,7 +314,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
 
     const template = { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) };
     this.autoScalingGroup = new AutoscalingGroup(this, "asg", {
-      name: awsName(this, "nodes", NAME_RULES.awsAutoScalingGroup),
+      name: AwsGpuCluster.autoScalingGroupName(this.node.path),
       minSize: this.nodes,
       maxSize: this.nodes,
       desiredCapacity: this.nodes,
@@ -327,7 +340,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
     this.runInfo = {
       nodes: this.nodes,
       gpusPerNode: this.gpusPerNode,
-      ncclEnv: efa ? { FI_PROVIDER: "efa", ...(RDMA_FAMILIES.test(offering.instanceType) ? { FI_EFA_USE_DEVICE_RDMA: "1" } : {}) } : { NCCL_IB_DISABLE: "1" },
+      ncclEnv: awsNcclEnv(offering.instanceType, efa),
       ...(storage ? { dataMountPath: storage.mountPath } : {}),
     };
   }

@@ -205,23 +205,27 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
       });
     }
 
-    const topology = TOPOLOGY_FILES[offering.instanceType];
     this.runInfo = {
       nodes: this.nodes,
       gpusPerNode: this.gpusPerNode,
-      ncclEnv: offering.fabric.kind === "infiniband"
-        ? {
-            NCCL_IB_PCI_RELAXED_ORDERING: "1",
-            NCCL_SOCKET_IFNAME: "eth0",
-            UCX_TLS: "rc",
-            UCX_NET_DEVICES: "mlx5_ib0:1",
-            CUDA_DEVICE_ORDER: "PCI_BUS_ID",
-            ...(topology ? { NCCL_TOPO_FILE: topology } : {}),
-          }
-        : { NCCL_IB_DISABLE: "1", NCCL_SOCKET_IFNAME: "eth0" },
+      ncclEnv: azureNcclEnv(offering.instanceType, offering.fabric.kind === "infiniband"),
       ...(props.storage ? { dataMountPath: props.storage.mountPath } : {}),
     };
   }
+}
+
+/** The environment that points NCCL at InfiniBand (UCX, the size's topology file), or off the fabric. */
+export function azureNcclEnv(vmSize: string, infiniband: boolean): Record<string, string> {
+  if (!infiniband) return { NCCL_IB_DISABLE: "1", NCCL_SOCKET_IFNAME: "eth0" };
+  const topology = TOPOLOGY_FILES[vmSize];
+  return {
+    NCCL_IB_PCI_RELAXED_ORDERING: "1",
+    NCCL_SOCKET_IFNAME: "eth0",
+    UCX_TLS: "rc",
+    UCX_NET_DEVICES: "mlx5_ib0:1",
+    CUDA_DEVICE_ORDER: "PCI_BUS_ID",
+    ...(topology ? { NCCL_TOPO_FILE: topology } : {}),
+  };
 }
 
 function abbreviate(key: unknown): unknown {

@@ -68,6 +68,8 @@ export class AzureNetwork extends Construct implements INetwork {
   public readonly resourceGroupName: string;
   /** The resource group, when this construct created it. */
   public readonly resourceGroup?: ResourceGroup;
+  /** Resource ID of the resource group (a reference, known at apply). */
+  public readonly resourceGroupId: string;
   public readonly virtualNetwork: VirtualNetwork;
   public readonly computeSubnet: Subnet;
   public readonly storageSubnet: Subnet;
@@ -105,11 +107,13 @@ export class AzureNetwork extends Construct implements INetwork {
 
     if (props.resourceGroupName !== undefined) {
       // Read at plan time, so a missing group fails the plan rather than the first resource.
-      new DataAzurermResourceGroup(this, "rg", { name: v.nonEmpty("resourceGroupName", props.resourceGroupName) });
+      const existing = new DataAzurermResourceGroup(this, "rg", { name: v.nonEmpty("resourceGroupName", props.resourceGroupName) });
       this.resourceGroupName = props.resourceGroupName;
+      this.resourceGroupId = existing.id;
     } else {
       this.resourceGroup = new ResourceGroup(this, "rg", { name: nameFromPath(this.node.path, NAME_RULES.azureResourceGroup), location: this.location });
       this.resourceGroupName = this.resourceGroup.name;
+      this.resourceGroupId = this.resourceGroup.id;
     }
     const rg = this.resourceGroupName;
     const name = (suffix: string, rule: NameRule = NAME_RULES.azureGeneric) => nameFromPath(this.node.path, rule, suffix);

@@ -1,0 +1,3 @@
+export * from "./duration";
+export * from "./run-script";
+export * from "./gpu-task";

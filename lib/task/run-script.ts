@@ -1,0 +1,164 @@
+/**
+ * The script every node of a task runs (pure: strings in, strings out). It finds the group's
+ * nodes and elects node 0 (the lowest instance), runs the workload with torchrun's c10d
+ * rendezvous on node 0's private address (through the PET_* variables torchrun reads), streams
+ * its log to object storage, writes each node's exit status, and on node 0 writes the run's final
+ * status and scales the group to zero: the first of a task's three teardown layers.
+ *
+ * The script holds no `${` or `%{` of its own (Terraform would read them as template syntax);
+ * the Terraform references it is given (run ID, bucket) are resolved before the nodes boot.
+ */
+
+/** Where a node writes its logs and statuses, and how it finds and stops its group. */
+export type RunScriptCloud =
+  | { readonly kind: "aws"; readonly bucket: string; readonly prefix: string; readonly groupName: string }
+  | { readonly kind: "azure"; readonly blobBaseUrl: string };
+
+/** A bind mount into the workload's container. */
+export interface WorkloadMount {
+  readonly host: string;
+  readonly container: string;
+  readonly readOnly?: boolean;
+}
+
+/** Everything the run script needs. */
+export interface RunScriptSpec {
+  readonly cloud: RunScriptCloud;
+  readonly taskName: string;
+  /** The run ID (a Terraform reference is fine). */
+  readonly runId: string;
+  readonly nodes: number;
+  readonly gpusPerNode: number;
+  /** Container image; without it the command runs on the host. */
+  readonly image?: string;
+  /** argv given to torchrun (or the image's own entry point when absent). */
+  readonly command?: readonly string[];
+  /** Environment of the workload (NCCL settings, the user's variables, DATA_PATH). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly mounts: readonly WorkloadMount[];
+  /** JSON of the chosen placement, copied into the final status. */
+  readonly placementJson: string;
+  /** The workload is stopped (SIGTERM, then SIGKILL 5 minutes later) after this many minutes. */
+  readonly maxRuntimeMinutes: number;
+}
+
+/** Quotes a string for bash: single quotes, with embedded single quotes escaped. */
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The run script's text. */
+export function runScript(spec: RunScriptSpec): string {
+  const argv = (spec.command ?? []).map(shellQuote).join(" ");
+  const workload = spec.image
+    ? [
+        `docker pull ${shellQuote(spec.image)}`,
+        "DEVICES=$(for d in /dev/infiniband/*; do [ -e \"$d\" ] && printf -- '--device=%s ' \"$d\"; done)",
+        `timeout --signal=TERM --kill-after=5m ${spec.maxRuntimeMinutes}m docker run --rm --name hgpu-task --gpus all --network host --ipc host --ulimit memlock=-1 --ulimit stack=67108864 $DEVICES --env-file /opt/hgpu/env.list ${spec.mounts.map((m) => `-v ${shellQuote(`${m.host}:${m.container}${m.readOnly ? ":ro" : ""}`)}`).join(" ")} ${shellQuote(spec.image)}${spec.command ? ` torchrun ${argv}` : ""}`,
+      ]
+    : [`timeout --signal=TERM --kill-after=5m ${spec.maxRuntimeMinutes}m torchrun ${argv}`];
+
+  const c = spec.cloud;
+  const cloudLines =
+    c.kind === "aws"
+      ? [
+          `GROUP=${shellQuote(c.groupName)}`,
+          `BASE=${shellQuote(`s3://${c.bucket}/${c.prefix}`)}`,
+          'TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 21600")',
+          'imds() { curl -s -H "X-aws-ec2-metadata-token: $TOKEN" "http://169.254.169.254/latest/meta-data/$1"; }',
+          "export AWS_DEFAULT_REGION=$(imds placement/region)",
+          "SELF=$(imds instance-id)",
+          "put_object() { aws s3 cp --only-show-errors \"$1\" \"$BASE/$2\"; }",
+          "count_objects() { aws s3 ls \"$BASE/$1\" | grep -c . || true; }",
+          "discover() {",
+          "  IDS=$(aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names \"$GROUP\" --query 'AutoScalingGroups[0].Instances[?LifecycleState==`InService`].InstanceId' --output text | tr '\\t' '\\n' | grep . | sort)",
+          "  COUNT=$(echo \"$IDS\" | grep -c . || true)",
+          "  HEAD_ID=$(echo \"$IDS\" | head -n 1)",
+          "  [ -n \"$HEAD_ID\" ] && HEAD_IP=$(aws ec2 describe-instances --instance-ids \"$HEAD_ID\" --query 'Reservations[0].Instances[0].PrivateIpAddress' --output text)",
+          "  IS_HEAD=0; [ \"$SELF\" = \"$HEAD_ID\" ] && IS_HEAD=1",
+          "}",
+          "scale_to_zero() { aws autoscaling update-auto-scaling-group --auto-scaling-group-name \"$GROUP\" --min-size 0 --max-size 0 --desired-capacity 0; }",
+        ]
+      : [
+          `BASE=${shellQuote(c.blobBaseUrl)}`,
+          'META=$(curl -s -H Metadata:true "http://169.254.169.254/metadata/instance/compute?api-version=2021-02-01")',
+          "meta() { echo \"$META\" | python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' \"$1\"; }",
+          "SUB=$(meta subscriptionId); RG=$(meta resourceGroupName); GROUP=$(meta vmScaleSetName); SELF=$(meta name)",
+          "SELF_IP=$(hostname -I | awk '{print $1}')",
+          'token() { curl -s -H Metadata:true "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=$1" | python3 -c \'import json,sys; print(json.load(sys.stdin)["access_token"])\'; }',
+          'ARM="https://management.azure.com/subscriptions/$SUB/resourceGroups/$RG/providers/Microsoft.Compute/virtualMachineScaleSets/$GROUP"',
+          'put_object() { curl -sf -X PUT -H "Authorization: Bearer $(token https://storage.azure.com/)" -H "x-ms-version: 2021-08-06" -H "x-ms-blob-type: BlockBlob" --data-binary "@$1" "$BASE/$2" >/dev/null; }',
+          'count_objects() { ACCOUNT_URL=$(echo "$BASE" | cut -d/ -f1-4); PREFIX=$(echo "$BASE" | cut -d/ -f5-); curl -s -H "Authorization: Bearer $(token https://storage.azure.com/)" -H "x-ms-version: 2021-08-06" "$ACCOUNT_URL?restype=container&comp=list&prefix=$PREFIX/$1" | grep -o "<Name>" | wc -l; }',
+          "discover() {",
+          '  ROWS=$(curl -s -H "Authorization: Bearer $(token https://management.azure.com/)" "$ARM/networkInterfaces?api-version=2018-10-01" | python3 -c \'import json,re,sys',
+          "rows=[]",
+          'for n in json.load(sys.stdin).get("value", []):',
+          '    m = re.search("/virtualMachines/([0-9]+)/", n["id"])',
+          '    rows.append((int(m.group(1)), n["properties"]["ipConfigurations"][0]["properties"]["privateIPAddress"]))',
+          "rows.sort()",
+          "print(len(rows), rows[0][1] if rows else \"\")')",
+          "  COUNT=$(echo \"$ROWS\" | awk '{print $1}'); HEAD_IP=$(echo \"$ROWS\" | awk '{print $2}')",
+          "  IS_HEAD=0; [ \"$SELF_IP\" = \"$HEAD_IP\" ] && IS_HEAD=1",
+          "}",
+          "scale_to_zero() { curl -sf -X PATCH -H \"Authorization: Bearer $(token https://management.azure.com/)\" -H 'Content-Type: application/json' -d '{\"sku\":{\"capacity\":0}}' \"$ARM?api-version=2023-09-01\" >/dev/null; }",
+        ];
+
+  return [
+    "#!/bin/bash",
+    `# hgpu task ${spec.taskName}: rendezvous, run, report, scale to zero`,
+    "set -uo pipefail",
+    `RUN_ID=${shellQuote(spec.runId)}`,
+    `NODES=${spec.nodes}`,
+    `GPUS_PER_NODE=${spec.gpusPerNode}`,
+    `PLACEMENT=${shellQuote(spec.placementJson)}`,
+    ...cloudLines,
+    "LOG=/var/log/hgpu-task.log",
+    "# every node of the group, then node 0 (the lowest instance) is the rendezvous",
+    "for i in $(seq 1 180); do discover; [ \"$COUNT\" -ge \"$NODES\" ] && [ -n \"$HEAD_IP\" ] && break; sleep 10; done",
+    "STARTED=$(date -u +%FT%TZ)",
+    "export PET_NNODES=$NODES PET_NPROC_PER_NODE=$GPUS_PER_NODE PET_RDZV_BACKEND=c10d PET_RDZV_ENDPOINT=\"$HEAD_IP:29400\" PET_RDZV_ID=\"$RUN_ID\" PET_MAX_RESTARTS=0",
+    "printf 'PET_NNODES=%s\\nPET_NPROC_PER_NODE=%s\\nPET_RDZV_BACKEND=c10d\\nPET_RDZV_ENDPOINT=%s:29400\\nPET_RDZV_ID=%s\\nPET_MAX_RESTARTS=0\\n' \"$NODES\" \"$GPUS_PER_NODE\" \"$HEAD_IP\" \"$RUN_ID\" >> /opt/hgpu/env.list",
+    ". /opt/hgpu/env.sh",
+    "( " + workload.join("\n  ") + " ) >\"$LOG\" 2>&1 &",
+    "WORKLOAD=$!",
+    "while kill -0 \"$WORKLOAD\" 2>/dev/null; do put_object \"$LOG\" \"logs/$SELF.log\" || true; sleep 60; done",
+    "wait \"$WORKLOAD\"; CODE=$?",
+    "FINISHED=$(date -u +%FT%TZ)",
+    "put_object \"$LOG\" \"logs/$SELF.log\" || true",
+    "printf '{\"runId\":\"%s\",\"node\":\"%s\",\"exitCode\":%d,\"startedAt\":\"%s\",\"finishedAt\":\"%s\"}\\n' \"$RUN_ID\" \"$SELF\" \"$CODE\" \"$STARTED\" \"$FINISHED\" > /opt/hgpu/node-status.json",
+    "put_object /opt/hgpu/node-status.json \"nodes/$SELF.json\" || true",
+    "if [ \"$IS_HEAD\" = 1 ]; then",
+    "  # wait (10 minutes at most) for every node's status, then report and stop the whole group",
+    "  for i in $(seq 1 60); do [ \"$(count_objects nodes/)\" -ge \"$NODES\" ] && break; sleep 10; done",
+    `  printf '{"runId":"%s","task":%s,"exitCode":%d,"startedAt":"%s","finishedAt":"%s","nodes":%d,"placement":%s}\\n' "$RUN_ID" ${shellQuote(JSON.stringify(spec.taskName))} "$CODE" "$STARTED" "$FINISHED" "$NODES" "$PLACEMENT" > /opt/hgpu/status.json`,
+    "  put_object \"$LOG\" logs/node0.log || true",
+    "  put_object /opt/hgpu/status.json status.json",
+    "  scale_to_zero",
+    "fi",
+    "exit \"$CODE\"",
+    "",
+  ].join("\n");
+}
+
+/**
+ * Boot-script lines that install the run script and its environment files and start it as a
+ * transient systemd service, so the boot script (cloud-init) finishes while the workload runs.
+ */
+export function launchLines(spec: RunScriptSpec): string[] {
+  const envSh = Object.entries(spec.env).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
+  const envList = Object.entries(spec.env).map(([k, v]) => `${k}=${v}`);
+  return [
+    "mkdir -p /opt/hgpu",
+    "cat > /opt/hgpu/env.sh <<'HGPU_EOF'",
+    ...envSh,
+    "HGPU_EOF",
+    "cat > /opt/hgpu/env.list <<'HGPU_EOF'",
+    ...envList,
+    "HGPU_EOF",
+    "cat > /opt/hgpu/run.sh <<'HGPU_EOF'",
+    runScript(spec).trimEnd(),
+    "HGPU_EOF",
+    "chmod 700 /opt/hgpu/run.sh",
+    "systemd-run --unit hgpu-task --description 'hgpu task' /opt/hgpu/run.sh",
+  ];
+}
