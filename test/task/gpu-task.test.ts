@@ -1,0 +1,175 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack, Testing } from "cdktf";
+import { afterEach, describe, expect, it } from "vitest";
+import { NoPlacementError, placementKey, planPlacements } from "../../lib/planner/planner";
+import { EXCLUDE_PLACEMENTS_CONTEXT, GpuTask, PLACEMENT_CONTEXT, type GpuTaskProps } from "../../lib/task/gpu-task";
+import { errorOf, resources, synth } from "../helpers";
+
+const seed: GpuTaskProps = {
+  name: "neural-network-training",
+  gpus: 30,
+  memoryGiB: 256,
+  image: "nvcr.io/nvidia/pytorch:24.05-py3",
+  command: ["train.py", "--data", "/dataset/imagenet"],
+  dataPath: "/dataset/imagenet",
+  dataSource: "s3://ml-datasets/imagenet/",
+};
+
+function make(props: Partial<GpuTaskProps> = {}, context: Record<string, unknown> = {}) {
+  const stack = new TerraformStack(Testing.app({ context }), "s");
+  const task = new GpuTask(stack, "task", { ...seed, ...props });
+  return { stack, task };
+}
+
+describe("GpuTask: the seed request on AWS", () => {
+  const { stack, task } = make();
+  const tf = synth(stack);
+  const boot = Object.values(tf.locals as Record<string, string>)[0]!;
+
+  it("places 30 GPUs on 4 x 8-GPU nodes, on the cheapest feasible placement", () => {
+    const best = planPlacements({ gpus: 30, memoryGiB: 256, minGpusPerNode: 8, clouds: ["aws"] }).placements[0]!;
+    expect(task.chosen).toMatchObject({ cloud: "aws", nodes: 4, gpusPerNode: 8, gpus: 32, instanceType: best.instanceType, region: best.region });
+    expect(resources(tf, "aws_autoscaling_group")[0]).toMatchObject({ min_size: 4, max_size: 4, desired_capacity: 4 });
+    expect(resources(tf, "aws_launch_template")[0].instance_type).toBe(best.instanceType);
+    expect(tf.provider.aws).toEqual([{ region: best.region }]);
+    expect(task.rejected.length).toBeGreaterThan(0);
+    expect(task.rejected).toContainEqual(expect.objectContaining({ instanceType: "g5.12xlarge", reason: "4 GPU(s) per node is less than minGpusPerNode 8" }));
+  });
+
+  it("loads the dataset into FSx for Lustre at /dataset/imagenet and mounts it", () => {
+    expect(resources(tf, "aws_fsx_data_repository_association")[0]).toMatchObject({ data_repository_path: "s3://ml-datasets/imagenet/", file_system_path: "/dataset/imagenet" });
+    expect(boot).toContain("mountpoint -q /fsx || mount /fsx");
+    expect(boot).toContain("-v '/fsx/dataset/imagenet:/dataset/imagenet:ro'");
+    expect(task.storage?.mountPath).toBe("/fsx");
+  });
+
+  it("starts the run script with torchrun and reports status and logs under the run ID", () => {
+    expect(boot).toContain("systemd-run --unit hgpu-task");
+    expect(boot).toContain("torchrun 'train.py' '--data' '/dataset/imagenet'");
+    expect(boot).toMatch(/RUN_ID='\$\{terraform_data\.task_started_[0-9A-F]+\.id\}'/);
+    const outputs = tf.output as Record<string, { value: unknown }>;
+    expect(outputs.neural_network_training_status_uri!.value).toMatch(/^s3:\/\/\$\{aws_s3_bucket\.task_runs_[0-9A-F]+\.bucket\}\/runs\/\$\{terraform_data\.task_started_[0-9A-F]+\.id\}\/status\.json$/);
+    expect(outputs.neural_network_training_logs_uri!.value).toMatch(/\/logs\/$/);
+    expect(outputs.neural_network_training_placement!.value).toMatchObject({ cloud: "aws", nodes: 4, key: placementKey(task.chosen) });
+    expect(outputs.neural_network_training_usd_per_hour!.value).toBe(task.usdPerHour);
+    const bucket = resources(tf, "aws_s3_bucket")[0];
+    expect(bucket.bucket_prefix).toBe("s-task-runs-");
+    expect(bucket.force_destroy).toBe(true);
+    expect(resources(tf, "aws_s3_bucket_public_access_block")[0]).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(resources(tf, "aws_s3_bucket_policy")[0].policy).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it("lets the nodes scale their own group to zero, and nothing more", () => {
+    const policy = JSON.parse(resources(tf, "aws_iam_role_policy").find((p) => p.name === "scale-own-group-to-zero").policy);
+    expect(policy.Statement[0]).toMatchObject({ Action: "autoscaling:UpdateAutoScalingGroup", Resource: expect.stringMatching(/:autoScalingGroupName\/s-task-cluster-nodes$/) });
+    expect(policy.Statement[1]).toMatchObject({ Action: ["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances"] });
+    expect(resources(tf, "aws_autoscaling_group")[0].name).toBe("s-task-cluster-nodes");
+    const s3 = JSON.parse(resources(tf, "aws_iam_role_policy").find((p) => p.name === "s3-access").policy);
+    expect(s3.Statement[1].Resource).toMatch(/runs\/\$\{terraform_data\.task_started_[0-9A-F]+\.id\}\/\*$/);
+  });
+
+  it("sets a cloud-side deadline 12 h after apply: a one-time schedule that stops the group", () => {
+    const [schedule] = resources(tf, "aws_scheduler_schedule");
+    expect(schedule.schedule_expression).toMatch(/^at\(\$\{formatdate\("YYYY-MM-DD'T'hh:mm:ss", timeadd\(terraform_data\.task_started_[0-9A-F]+\.output\.at, "720m"\)\)\}\)$/);
+    expect(schedule.target).toMatchObject({ arn: "arn:aws:scheduler:::aws-sdk:autoscaling:updateAutoScalingGroup", input: '{"AutoScalingGroupName":"s-task-cluster-nodes","MinSize":0,"MaxSize":0,"DesiredCapacity":0}' });
+    expect(resources(tf, "terraform_data")[0]).toMatchObject({ input: { at: "${timestamp()}" }, lifecycle: { ignore_changes: ["input"] } });
+    expect(task.maxRuntimeMinutes).toBe(720);
+    expect(boot).toContain("710m docker run");
+  });
+});
+
+describe("GpuTask: the seed request on Azure", () => {
+  const { stack, task } = make({ clouds: ["azure"], dataSource: "https://mldata.blob.core.windows.net/datasets/imagenet" });
+  const tf = synth(stack);
+
+  it("places 4 x 8-GPU VMs in one scale set, with Managed Lustre from the blob container", () => {
+    const best = planPlacements({ gpus: 30, memoryGiB: 256, minGpusPerNode: 8, clouds: ["azure"] }).placements[0]!;
+    expect(task.chosen).toMatchObject({ cloud: "azure", nodes: 4, gpusPerNode: 8, instanceType: best.instanceType });
+    expect(resources(tf, "azurerm_linux_virtual_machine_scale_set")[0]).toMatchObject({ instances: 4, single_placement_group: true });
+    expect(resources(tf, "azurerm_managed_lustre_file_system")[0].hsm_setting).toMatchObject({ container_id: "${var.neural-network-training_data_storage_account_id}/blobServices/default/containers/datasets", import_prefix: "/imagenet" });
+  });
+
+  it("lets the nodes and the deadline's Logic App set the scale set's capacity, through one narrow role", () => {
+    const [role] = resources(tf, "azurerm_role_definition");
+    expect(role.permissions[0].actions).toContain("Microsoft.Compute/virtualMachineScaleSets/write");
+    const narrow = resources(tf, "azurerm_role_assignment").filter((a) => /^\$\{azurerm_role_definition\.task_scale-to-zero-role_[0-9A-F]+\.role_definition_resource_id\}$/.test(a.role_definition_id ?? ""));
+    expect(narrow.map((a) => a.principal_id).sort().reverse()).toEqual([
+      expect.stringMatching(/linux_virtual_machine_scale_set\.task_cluster_vmss_[0-9A-F]+\.identity\[0\]\.principal_id/),
+      expect.stringMatching(/logic_app_workflow\.task_deadline_[0-9A-F]+\.identity\[0\]\.principal_id/),
+    ]);
+    const [trigger] = resources(tf, "azurerm_logic_app_trigger_recurrence");
+    expect(trigger).toMatchObject({ frequency: "Hour", interval: 1 });
+    expect(trigger.start_time).toContain('timeadd(terraform_data.task_started_');
+    const [action] = resources(tf, "azurerm_logic_app_action_custom");
+    expect(action.body).toContain('"body" = {"sku" = {"capacity" = 0}}');
+    expect(action.body).toContain("ManagedServiceIdentity");
+    expect(resources(tf, "azurerm_logic_app_workflow")[0].identity).toEqual({ type: "SystemAssigned" });
+  });
+
+  it("writes status to a private runs container the identity may write to", () => {
+    expect(resources(tf, "azurerm_storage_account")[0]).toMatchObject({ min_tls_version: "TLS1_2", https_traffic_only_enabled: true, allow_nested_items_to_be_public: false });
+    expect((tf.output as Record<string, { value: string }>).neural_network_training_status_uri!.value).toMatch(/primary_blob_endpoint\}runs\/\$\{terraform_data\.task_started_[0-9A-F]+\.id\}\/status\.json$/);
+    expect(resources(tf, "azurerm_role_assignment").some((a) => a.role_definition_name === "Storage Blob Data Contributor")).toBe(true);
+  });
+});
+
+describe("GpuTask: placement control for failover", () => {
+  afterEach(() => {
+    delete process.env.HGPU_EXCLUDE_PLACEMENTS;
+    delete process.env.HGPU_PLACEMENT;
+  });
+
+  it("skips excluded placements given by context or environment", () => {
+    const first = make().task.chosen;
+    const ctx = make({}, { [EXCLUDE_PLACEMENTS_CONTEXT]: [placementKey(first)] }).task.chosen;
+    expect(placementKey(ctx)).not.toBe(placementKey(first));
+    process.env.HGPU_EXCLUDE_PLACEMENTS = JSON.stringify([placementKey(first)]);
+    expect(placementKey(make().task.chosen)).toBe(placementKey(ctx));
+  });
+
+  it("uses the N-th placement when asked", () => {
+    const all = make().task.placements;
+    expect(make({ placement: 2 }).task.chosen).toEqual(all[1]);
+    expect(make({}, { [PLACEMENT_CONTEXT]: 3 }).task.chosen).toEqual(all[2]);
+  });
+
+  it("keeps AWS placements in the region of the stack's provider", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    new AwsProvider(stack, "aws", { region: "us-west-2" });
+    const task = new GpuTask(stack, "task", seed);
+    expect(task.chosen.region).toBe("us-west-2");
+  });
+});
+
+describe("GpuTask: bad input", () => {
+  it.each<[Partial<GpuTaskProps>, string]>([
+    [{ gpus: 0 }, "s/task: gpus 0 is not valid: use a whole number of at least 1"],
+    [{ gpus: -4 }, "s/task: gpus -4 is not valid: use a whole number of at least 1"],
+    [{ maxRuntime: Number.POSITIVE_INFINITY }, 's/task: maxRuntime Infinity is not valid: use a finite duration from 1m to 14d, e.g. "12h", "90m" or 6 (hours)'],
+    [{ maxRuntime: -3 }, 's/task: maxRuntime -3 is not valid: use a finite duration from 1m to 14d, e.g. "12h", "90m" or 6 (hours)'],
+    [{ maxRuntime: "forever" }, 's/task: maxRuntime "forever" is not valid: use a finite duration from 1m to 14d, e.g. "12h", "90m" or 6 (hours)'],
+    [{ maxRuntime: "15d" }, 's/task: maxRuntime "15d" is not valid: use a finite duration from 1m to 14d, e.g. "12h", "90m" or 6 (hours)'],
+    [{ dataSource: undefined }, 's/task: dataPath "/dataset/imagenet" is not valid: set dataSource (an S3 or Blob URI loaded into new shared storage) or storage (shared storage that already holds it)'],
+    [{ dataPath: undefined }, 's/task: dataSource "s3://ml-datasets/imagenet/" is not valid: set dataPath too: the path the workload reads the data from'],
+    [{ dataSource: "ftp://data/imagenet" }, 's/task: dataSource "ftp://data/imagenet" is not valid: use s3://bucket/prefix/ or https://<account>.blob.core.windows.net/<container>/<prefix>'],
+    [{ clouds: ["azure"] }, 's/task: clouds ["azure"] is not valid: include aws, where dataSource s3://ml-datasets/imagenet/ is'],
+    [{ image: undefined, command: undefined }, 's/task: command (missing) is not valid: set image, command or both: the task needs something to run'],
+    [{ command: ["train.py", "--out=${HOME}"] }, 's/task: command[1] "--out=${HOME}" is not valid: use text without ${, %{ (Terraform template syntax) or line breaks'],
+    [{ env: { "BAD-NAME": "x" } }, 's/task: env "BAD-NAME" is not valid: use variable names of letters, digits and _ (not starting with a digit)'],
+    [{ name: "Neural Network Training" }, 's/task: name "Neural Network Training" is not valid: use 2-40 lowercase letters, digits and hyphens, starting with a letter'],
+    [{ placement: 9999 }, expect.stringMatching(/^s\/task: placement 9999 is not valid: use a rank from 1 to \d+ \(the feasible placements\)$/) as never],
+  ])("%j", (props, message) => {
+    expect(errorOf(() => make(props))).toEqual(message);
+  });
+
+  it("no feasible placement: the planner's explanation, with the task's path", () => {
+    let error: unknown;
+    try {
+      make({ accelerator: "B300", maxUsdPerHour: 10 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(NoPlacementError);
+    expect((error as Error).message).toMatch(/^s\/task: planner: no placement meets 30 GPUs \(B300\), >= 8 GPUs per node, 256 GiB memory, interconnect required, clouds \[aws\], max \$10\/h: .*Closest feasible: without maxUsdPerHour: 4 x p6-b300\.48xlarge/);
+  });
+});
