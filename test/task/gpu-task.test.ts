@@ -93,7 +93,7 @@ describe("GpuTask: the seed request on Azure", () => {
     const [role] = resources(tf, "azurerm_role_definition");
     expect(role.permissions[0].actions).toContain("Microsoft.Compute/virtualMachineScaleSets/write");
     const narrow = resources(tf, "azurerm_role_assignment").filter((a) => /^\$\{azurerm_role_definition\.task_scale-to-zero-role_[0-9A-F]+\.role_definition_resource_id\}$/.test(a.role_definition_id ?? ""));
-    expect(narrow.map((a) => a.principal_id).sort().reverse()).toEqual([
+    expect(narrow.map((a) => a.principal_id).sort()).toEqual([
       expect.stringMatching(/linux_virtual_machine_scale_set\.task_cluster_vmss_[0-9A-F]+\.identity\[0\]\.principal_id/),
       expect.stringMatching(/logic_app_workflow\.task_deadline_[0-9A-F]+\.identity\[0\]\.principal_id/),
     ]);
