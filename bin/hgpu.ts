@@ -5,6 +5,7 @@
  *   hgpu synth [--app <cmd>] [--out <dir>]     synthesize the app (default: cdktf.json's "app") and summarize it
  *   hgpu summary [--out <dir>] [--json]        summarize an already synthesized app
  *   hgpu place --gpus N [options]              rank placements from the catalog (see `hgpu place --help`)
+ *   hgpu launch --stack <name> [options]       provision, run, wait, always destroy (see `hgpu launch --help`)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -14,6 +15,7 @@ import { ValidationError } from "../lib/core/errors";
 import type { GpuCloud } from "../lib/core/types";
 import { describeRejection, planPlacements } from "../lib/planner/planner";
 import type { Interconnect, Requirements } from "../lib/planner/types";
+import { launch } from "../lib/launch/launcher";
 import { formatSummaries, summarizeOutdir } from "../lib/report/summary";
 
 const USAGE = `usage:
@@ -21,7 +23,9 @@ const USAGE = `usage:
   hgpu summary [--out <dir>] [--json]      summarize a synthesized app
   hgpu place --gpus N [--accelerator A[,B]] [--gpu-memory GiB] [--memory GiB]
              [--interconnect required|preferred|none] [--clouds aws,azure] [--regions r1,r2]
-             [--zones id1,id2] [--spot] [--max-usd N] [--top N] [--rejected] [--json]`;
+             [--zones id1,id2] [--spot] [--max-usd N] [--top N] [--rejected] [--json]
+  hgpu launch --stack <name> [--app <cmd>] [--terraform terraform|tofu] [--max-placements N]
+             [--keep-on-failure] [--poll-seconds N] [--destroy-attempts N] [--destroy-backoff-seconds N]`;
 
 /** Parses `--name value` and `--flag` options. */
 export function parseOptions(args: readonly string[], flags: readonly string[]): Map<string, string> {
@@ -113,10 +117,52 @@ function table(header: string[], rows: string[][]): string {
   return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
 }
 
-export function main(argv: readonly string[]): number {
+async function launchCommand(args: readonly string[]): Promise<number> {
+  const opts = parseOptions(args, ["keep-on-failure", "help"]);
+  if (opts.has("help") || !opts.has("stack")) {
+    console.log(USAGE);
+    return opts.has("help") ? 0 : 2;
+  }
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      process.stderr.write(`\nhgpu launch: ${signal}: stopping the run and destroying what it created (a second signal will not skip the destroy)\n`);
+      controller.abort(signal);
+    } else {
+      process.stderr.write(`\nhgpu launch: ${signal} again: still destroying, please wait\n`);
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const seconds = (name: string) => (opts.has(name) ? Number(opts.get(name)) * 1000 : undefined);
+  const poll = seconds("poll-seconds");
+  const backoff = seconds("destroy-backoff-seconds");
+  const result = await launch({
+    stack: opts.get("stack")!,
+    ...(opts.has("app") ? { app: opts.get("app")! } : {}),
+    ...(opts.has("terraform") ? { terraform: opts.get("terraform")! } : {}),
+    ...(opts.has("max-placements") ? { maxPlacements: Number(opts.get("max-placements")) } : {}),
+    ...(opts.has("destroy-attempts") ? { destroyAttempts: Number(opts.get("destroy-attempts")) } : {}),
+    ...(backoff !== undefined ? { destroyBackoffMs: backoff } : {}),
+    ...(poll !== undefined ? { pollMs: poll } : {}),
+    keepOnFailure: opts.has("keep-on-failure"),
+    signal: controller.signal,
+  });
+  process.stderr.write(`hgpu launch: exit ${result.exitCode} (run directory ${result.runDir})\n`);
+  return result.exitCode;
+}
+
+export function main(argv: readonly string[]): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      case "launch":
+        return launchCommand(rest).catch((e: unknown) => {
+          console.error(`hgpu launch: ${(e as Error).message}`);
+          return 1;
+        });
       case "synth":
         return synth(rest);
       case "summary":
@@ -139,5 +185,7 @@ export function main(argv: readonly string[]): number {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -7,4 +7,6 @@ export * from "./planner";
 export * from "./aws";
 export * from "./azure";
 export * from "./hybrid";
+export * from "./task";
 export * from "./report";
+export * from "./launch";
