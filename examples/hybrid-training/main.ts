@@ -6,7 +6,10 @@
  * (FSx for Lustre with an S3 association on AWS, Managed Lustre with blob integration on Azure),
  * and a GPU cluster sized by the planner's best placement on that cloud. A BGP VPN joins the two
  * clouds (four tunnels) and the company's data centre joins both, all in one address plan.
- * The task arrives with a later issue.
+ *
+ * A second stack, `training-task`, is the seed's job as a GpuTask: the planner picks the cheapest
+ * placement for 30 GPUs on whole 8-GPU nodes, and `hgpu launch --stack training-task` provisions
+ * it, runs "Neural Network Training" over /dataset/imagenet and destroys everything after.
  *
  * Inputs that differ per organisation are Terraform variables (`terraform plan` asks for them):
  * the Azure admin's SSH public key, the dataset's storage account, the object ID of the
@@ -18,7 +21,7 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import {
-  AwsGpuCluster, AwsLustreStorage, AwsNetwork, AzureGpuCluster, AzureLustreStorage, AzureNetwork, CrossCloudLink, OnPremSite,
+  AwsGpuCluster, AwsLustreStorage, AwsNetwork, AzureGpuCluster, AzureLustreStorage, AzureNetwork, CrossCloudLink, GpuTask, OnPremSite,
   describePlacement, planPlacements, type Placement, type Requirements,
 } from "../../lib";
 
@@ -116,9 +119,30 @@ export class HybridTrainingStack extends TerraformStack {
   }
 }
 
+/** The seed's training job as a self-tearing-down task, in a stack of its own (one task per launched stack). */
+export class TrainingTaskStack extends TerraformStack {
+  public readonly task: GpuTask;
+
+  constructor(scope: Construct, id: string, props: HybridTrainingProps = {}) {
+    super(scope, id);
+    const request = props.request ?? SEED_REQUEST;
+    this.task = new GpuTask(this, "task", {
+      name: "neural-network-training",
+      gpus: request.gpus,
+      ...(request.memoryGiB !== undefined ? { memoryGiB: request.memoryGiB } : {}),
+      image: "nvcr.io/nvidia/pytorch:24.05-py3",
+      command: ["/workspace/train.py", "--data", "/dataset/imagenet", "--epochs", "90"],
+      dataPath: "/dataset/imagenet",
+      dataSource: props.datasetUri ?? "s3://example-ml-datasets/imagenet/",
+      maxRuntime: "12h",
+    });
+  }
+}
+
 /** Builds the example app (tests and the benchmark call this; `main` synthesizes it). */
 export function buildApp(app: App = new App()): App {
   new HybridTrainingStack(app, "hybrid-training");
+  new TrainingTaskStack(app, "training-task");
   return app;
 }
 

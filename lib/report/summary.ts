@@ -20,6 +20,17 @@ export interface StackSummary {
   readonly dataSources: Readonly<Record<string, number>>;
   /** Output names with their descriptions. */
   readonly outputs: readonly { name: string; description?: string }[];
+  /** GpuTasks: the chosen placement, the next ones, and every rejected candidate with its reason. */
+  readonly tasks: readonly TaskSummary[];
+}
+
+/** What a GpuTask recorded about its placement (in the stack's `//` metadata). */
+export interface TaskSummary {
+  readonly name: string;
+  readonly chosen: string;
+  readonly next: readonly string[];
+  readonly rejected: readonly string[];
+  readonly deadline: string;
 }
 
 type Json = Record<string, unknown>;
@@ -46,7 +57,9 @@ export function summarizeStack(name: string, file: string, tf: Json): StackSumma
     const description = (o as Json).description as string | undefined;
     return description === undefined ? { name: n } : { name: n, description };
   });
-  return { name, file, backend, providers, resources: count(tf.resource), dataSources: count(tf.data), outputs };
+  const taskMeta = ((tf["//"] as Json | undefined)?.hgpu_tasks as Record<string, Omit<TaskSummary, "name">> | undefined) ?? {};
+  const tasks = Object.entries(taskMeta).map(([taskName, t]) => ({ name: taskName, chosen: t.chosen, next: t.next ?? [], rejected: t.rejected ?? [], deadline: t.deadline }));
+  return { name, file, backend, providers, resources: count(tf.resource), dataSources: count(tf.data), outputs, tasks };
 }
 
 /** Reads `manifest.json` in a cdktf output folder and summarizes every stack in it. */
@@ -69,6 +82,12 @@ export function formatSummaries(stacks: readonly StackSummary[]): string {
     lines.push(`  providers: ${s.providers.join(", ") || "none"}`);
     lines.push(`  resources: ${total}${total ? `  ${Object.entries(s.resources).map(([t, n]) => `${t} x${n}`).join(", ")}` : ""}`);
     if (data) lines.push(`  data sources: ${data}  ${Object.entries(s.dataSources).map(([t, n]) => `${t} x${n}`).join(", ")}`);
+    for (const t of s.tasks) {
+      lines.push(`  task ${t.name}: ${t.chosen}`);
+      lines.push(`    deadline: ${t.deadline}`);
+      if (t.next.length) lines.push(`    next on capacity errors: ${t.next.join("; ")}`);
+      lines.push(`    ${t.rejected.length} candidates rejected${t.rejected.length ? `, e.g. ${t.rejected.slice(0, 2).join("; ")} (hgpu summary --json lists all)` : ""}`);
+    }
     for (const o of s.outputs) lines.push(`  output ${o.name}${o.description ? `: ${o.description}` : ""}`);
   }
   return lines.join("\n");

@@ -30,7 +30,7 @@ import type { IGpuCluster, ISharedStorage } from "../core/contracts";
 import { NAME_RULES, deriveName, nameFromPath } from "../core/naming";
 import type { GpuCloud } from "../core/types";
 import { Validator } from "../core/validate";
-import { describePlacement, placementKey, planPlacements } from "../planner/planner";
+import { describePlacement, describeRejection, placementKey, planPlacements } from "../planner/planner";
 import type { Placement, PlacementPlan, RejectedCandidate, Requirements } from "../planner/types";
 import { MAX_RUNTIME_MINUTES, durationMinutes, terraformDuration } from "./duration";
 import { launchLines } from "./run-script";
@@ -397,6 +397,15 @@ export class GpuTask extends Construct {
       });
       this.teardown = { selfScaleToZero: "node 0 sets the scale set's capacity to 0", deadline, deadlineMechanism: "Logic App (managed identity) setting the scale set's capacity to 0, hourly from the deadline" };
     }
+
+    // For reviewers and `hgpu summary`: the choice and every rejected candidate, in the JSON itself
+    // (Terraform ignores "//" keys).
+    TerraformStack.of(this).addOverride(`//.hgpu_tasks.${name}`, {
+      chosen: describePlacement(chosen),
+      next: this.placements.slice(rank, rank + 4).map(describePlacement),
+      rejected: this.rejected.map(describeRejection),
+      deadline: `${this.maxRuntimeMinutes} minutes after apply (${this.teardown.deadlineMechanism})`,
+    });
 
     new TerraformOutput(this, "run_id", { value: this.runId, description: `Run ID of ${name}` }).overrideLogicalId(`${name.replace(/-/g, "_")}_run_id`);
     new TerraformOutput(this, "status_uri", { value: this.statusUri, description: "Final status object, written by node 0" }).overrideLogicalId(`${name.replace(/-/g, "_")}_status_uri`);

@@ -1,6 +1,6 @@
 import { App, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { HybridTrainingStack, SEED_REQUEST, buildApp } from "../../examples/hybrid-training/main";
+import { HybridTrainingStack, SEED_REQUEST, TrainingTaskStack, buildApp } from "../../examples/hybrid-training/main";
 import { planPlacements } from "../../lib/planner/planner";
 
 describe("examples/hybrid-training", () => {
@@ -67,5 +67,15 @@ describe("examples/hybrid-training", () => {
   it("buildApp adds the stack under its documented name", () => {
     const built = buildApp(new App({ outdir: "/tmp/unused", skipValidation: true }));
     expect(built.node.tryFindChild("hybrid-training")).toBeInstanceOf(HybridTrainingStack);
+    expect(built.node.tryFindChild("training-task")).toBeInstanceOf(TrainingTaskStack);
+  });
+
+  it("has the seed's job as a launchable task: 30 GPUs on 4 x 8-GPU nodes, /dataset/imagenet, 12 h deadline", () => {
+    const taskStack = new TrainingTaskStack(Testing.app(), "training-task");
+    const out = JSON.parse(Testing.synth(taskStack, true));
+    const task = taskStack.task;
+    expect(task.chosen).toMatchObject({ nodes: 4, gpusPerNode: 8 });
+    expect(task.maxRuntimeMinutes).toBe(720);
+    expect(Object.keys(out.output)).toEqual(expect.arrayContaining(["neural_network_training_status_uri", "neural_network_training_logs_uri", "neural_network_training_placement", "neural_network_training_run_id"]));
   });
 });

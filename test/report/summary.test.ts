@@ -22,6 +22,7 @@ describe("summarizeStack", () => {
       resources: { aws_subnet: 1, aws_vpc: 2 },
       dataSources: { aws_ssm_parameter: 1 },
       outputs: [{ name: "run-id", description: "the run id" }, { name: "bare" }],
+      tasks: [],
     });
   });
   it("formats a short text summary", () => {
@@ -38,6 +39,20 @@ describe("summarizeStack", () => {
   });
   it("an empty stack is local and declares nothing", () => {
     expect(summarizeStack("e", "f", {})).toMatchObject({ backend: "local", providers: [], resources: {}, dataSources: {}, outputs: [] });
+  });
+});
+
+describe("task summaries", () => {
+  const withTask = {
+    ...tf,
+    "//": { hgpu_tasks: { nnt: { chosen: "4 x g5.48xlarge (32 x A10G) in aws us-east-1 at $65.152/h", next: ["4 x p4d.24xlarge (32 x A100) in aws us-east-1/use1-az1 at $87.8306/h"], rejected: ["aws g5.xlarge: a", "aws g5.2xlarge: b", "aws g5.4xlarge: c"], deadline: "720 minutes after apply (x)" } } },
+  };
+  it("shows the chosen placement, the failover order and the rejected candidates", () => {
+    const s = summarizeStack("s", "f", withTask);
+    expect(s.tasks).toEqual([{ name: "nnt", chosen: "4 x g5.48xlarge (32 x A10G) in aws us-east-1 at $65.152/h", next: ["4 x p4d.24xlarge (32 x A100) in aws us-east-1/use1-az1 at $87.8306/h"], rejected: ["aws g5.xlarge: a", "aws g5.2xlarge: b", "aws g5.4xlarge: c"], deadline: "720 minutes after apply (x)" }]);
+    const text = formatSummaries([s]);
+    expect(text).toContain("  task nnt: 4 x g5.48xlarge (32 x A10G) in aws us-east-1 at $65.152/h\n    deadline: 720 minutes after apply (x)\n    next on capacity errors: 4 x p4d.24xlarge");
+    expect(text).toContain("    3 candidates rejected, e.g. aws g5.xlarge: a; aws g5.2xlarge: b (hgpu summary --json lists all)");
   });
 });
 
