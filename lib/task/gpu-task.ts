@@ -1,5 +1,6 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -33,7 +34,7 @@ import { Validator } from "../core/validate";
 import { describePlacement, describeRejection, placementKey, planPlacements } from "../planner/planner";
 import type { Placement, PlacementPlan, RejectedCandidate, Requirements } from "../planner/types";
 import { MAX_RUNTIME_MINUTES, durationMinutes, terraformDuration } from "./duration";
-import { launchLines } from "./run-script";
+import { ecrRegistry, launchLines } from "./run-script";
 
 /** The context key (or environment variable `HGPU_EXCLUDE_PLACEMENTS`, a JSON list) of placement keys to skip. */
 export const EXCLUDE_PLACEMENTS_CONTEXT = "hgpu:excludePlacements";
@@ -255,6 +256,7 @@ export class GpuTask extends Construct {
       this.logsUri = `s3://${bucket.bucket}/${prefix}/logs/`;
       const groupName = AwsGpuCluster.autoScalingGroupName(`${this.node.path}/cluster`);
       const mounts = this.storage ? dataMounts(this.storage.mountPath, props.dataPath) : [];
+      const ecr = props.image ? ecrRegistry(props.image) : undefined;
       const cluster = new AwsGpuCluster(this, "cluster", {
         network, instanceType: chosen.instanceType, nodes: chosen.nodes, zone, spot: chosen.spot,
         ...(this.storage ? { storage: this.storage } : {}),
@@ -265,9 +267,13 @@ export class GpuTask extends Construct {
           ...(props.image ? { image: props.image } : {}), ...(props.command ? { command: props.command } : {}),
           env: { ...awsNcclEnv(chosen.instanceType, chosen.fabric.kind === "efa"), ...env },
           mounts, placementJson, maxRuntimeMinutes: Math.max(1, this.maxRuntimeMinutes - 10),
+          ...(ecr ? { beforePull: [`aws ecr get-login-password --region ${ecr.region} | docker login --username AWS --password-stdin ${ecr.registry}`] } : {}),
         }),
       });
       this.cluster = cluster;
+      if (ecr) {
+        new IamRolePolicyAttachment(this, "ecr-read", { role: cluster.role.name, policyArn: `arn:${cluster.partition}:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly` });
+      }
       const asgArn = `arn:${cluster.partition}:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/${groupName}`;
       // Layer 1: the nodes may stop their own group (and read what rendezvous needs), nothing more.
       new IamRolePolicy(this, "scale-to-zero", {

@@ -40,6 +40,14 @@ export interface RunScriptSpec {
   readonly placementJson: string;
   /** The workload is stopped (SIGTERM, then SIGKILL 5 minutes later) after this many minutes. */
   readonly maxRuntimeMinutes: number;
+  /** Lines run before the image is pulled (e.g. a registry login). @default - none */
+  readonly beforePull?: readonly string[];
+}
+
+/** The registry of an Amazon ECR image (`<account>.dkr.ecr.<region>.amazonaws.com`), or undefined. */
+export function ecrRegistry(image: string): { registry: string; region: string } | undefined {
+  const m = /^(\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?)\//.exec(image);
+  return m ? { registry: m[1]!, region: m[2]! } : undefined;
 }
 
 /** Quotes a string for bash: single quotes, with embedded single quotes escaped. */
@@ -52,6 +60,7 @@ export function runScript(spec: RunScriptSpec): string {
   const argv = (spec.command ?? []).map(shellQuote).join(" ");
   const workload = spec.image
     ? [
+        ...(spec.beforePull ?? []),
         `docker pull ${shellQuote(spec.image)}`,
         "DEVICES=$(for d in /dev/infiniband/*; do [ -e \"$d\" ] && printf -- '--device=%s ' \"$d\"; done)",
         `timeout --signal=TERM --kill-after=5m ${spec.maxRuntimeMinutes}m docker run --rm --name hgpu-task --gpus all --network host --ipc host --ulimit memlock=-1 --ulimit stack=67108864 $DEVICES --env-file /opt/hgpu/env.list ${spec.mounts.map((m) => `-v ${shellQuote(`${m.host}:${m.container}${m.readOnly ? ":ro" : ""}`)}`).join(" ")} ${shellQuote(spec.image)}${spec.command ? ` torchrun ${argv}` : ""}`,

@@ -141,6 +141,21 @@ describe("GpuTask: placement control for failover", () => {
   });
 });
 
+describe("GpuTask: private images", () => {
+  it("logs in to ECR before pulling an ECR image, with read-only ECR access", () => {
+    const { stack } = make({ image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/train:1.0" });
+    const tf = synth(stack);
+    const boot = Object.values(tf.locals as Record<string, string>)[0]!;
+    expect(boot).toContain("aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com");
+    expect(boot.indexOf("docker login")).toBeLessThan(boot.indexOf("docker pull"));
+    expect(resources(tf, "aws_iam_role_policy_attachment").map((a) => a.policy_arn)).toContainEqual(expect.stringMatching(/:iam::aws:policy\/AmazonEC2ContainerRegistryReadOnly$/));
+  });
+  it("adds nothing for a public image", () => {
+    const tf = synth(make().stack);
+    expect(resources(tf, "aws_iam_role_policy_attachment").map((a) => a.policy_arn)).not.toContainEqual(expect.stringMatching(/AmazonEC2ContainerRegistryReadOnly/));
+  });
+});
+
 describe("GpuTask: bad input", () => {
   it.each<[Partial<GpuTaskProps>, string]>([
     [{ gpus: 0 }, "s/task: gpus 0 is not valid: use a whole number of at least 1"],
