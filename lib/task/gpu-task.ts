@@ -201,7 +201,7 @@ export class GpuTask extends Construct {
       ...(props.minGpuMemoryGiB !== undefined ? { minGpuMemoryGiB: props.minGpuMemoryGiB } : {}),
       minGpusPerNode: props.minGpusPerNode ?? Math.min(8, props.gpus),
       interconnect: "required",
-      ...(props.clouds ?? dataCloud ? { clouds: props.clouds ?? [dataCloud!] } : {}),
+      ...(props.clouds ?? dataCloud ?? props.network ? { clouds: props.clouds ?? [dataCloud ?? props.network!.cloud as GpuCloud] } : {}),
       ...(props.regions ?? (props.network ? [props.network.region] : undefined) ? { regions: props.regions ?? [props.network!.region] } : {}),
       ...(props.spot !== undefined ? { spot: props.spot } : {}),
       ...(props.maxUsdPerHour !== undefined ? { maxUsdPerHour: props.maxUsdPerHour } : {}),

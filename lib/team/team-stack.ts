@@ -1,0 +1,186 @@
+import { BudgetsBudget } from "@cdktf/provider-aws/lib/budgets-budget";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { ConsumptionBudgetSubscription } from "@cdktf/provider-azurerm/lib/consumption-budget-subscription";
+import { DataAzurermSubscription } from "@cdktf/provider-azurerm/lib/data-azurerm-subscription";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { Aspects, AzurermBackend, LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { ValidationError } from "../core/errors";
+import { libraryTags, mergeTags, standardTags, tagProblems } from "../core/tags";
+import { Validator } from "../core/validate";
+import { AzureDefaultTags } from "./azure-default-tags";
+
+/** State in S3, locked with S3's own lock file (Terraform 1.10+) or a DynamoDB table. */
+export interface S3BackendSettings {
+  readonly type: "s3";
+  readonly bucket: string;
+  readonly region: string;
+  /** State key. @default "<team>/<environment>/<stack>.tfstate" */
+  readonly key?: string;
+  /** DynamoDB table for locking instead of S3's lock file. @default - S3 lock file (`use_lockfile`) */
+  readonly dynamodbTable?: string;
+}
+
+/** State in an Azure blob container (locked by blob leases), with Entra ID auth. */
+export interface AzurermBackendSettings {
+  readonly type: "azurerm";
+  readonly resourceGroupName: string;
+  readonly storageAccountName: string;
+  readonly containerName: string;
+  /** State key. @default "<team>/<environment>/<stack>.tfstate" */
+  readonly key?: string;
+}
+
+/** State in a local file: for trying things out, not for teams. */
+export interface LocalBackendSettings {
+  readonly type: "local";
+  /** @default "terraform.<stack>.tfstate" */
+  readonly path?: string;
+}
+
+/** Where a team stack keeps its state. */
+export type BackendSettings = S3BackendSettings | AzurermBackendSettings | LocalBackendSettings;
+
+/** Props of {@link TeamStack}. */
+export interface TeamStackProps {
+  /** Team that owns the stack, e.g. `vision`; tagged `team` everywhere. */
+  readonly team: string;
+  /** Cost center charged; tagged `cost-center` everywhere. */
+  readonly costCenter: string;
+  /** Environment, e.g. `dev`, `prod`; tagged `environment` everywhere. */
+  readonly environment: string;
+  /** Where the state lives. */
+  readonly backend: BackendSettings;
+  /** AWS provider: region, and aliased providers for more regions. @default - no AWS provider */
+  readonly aws?: { readonly region: string; readonly aliases?: readonly { readonly alias: string; readonly region: string }[] };
+  /** Azure provider: default location and subscription. @default - no Azure provider */
+  readonly azure?: { readonly location: string; readonly subscriptionId?: string };
+  /** More tags on everything; they win over the library's and the team's standard tags. @default - none */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Monthly budget in USD: alerts at 80 % actual and 100 % forecast spend, on each configured cloud. @default - no budget */
+  readonly monthlyBudgetUsd?: number;
+  /** Who gets the budget alerts. Required with `monthlyBudgetUsd`. @default - none */
+  readonly budgetEmails?: readonly string[];
+}
+
+const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/**
+ * A team's stack: its state backend, its AWS and Azure providers, the team's tags on every
+ * taggable resource of both clouds, and budgets with e-mail alerts. Constructs in it (clusters,
+ * tasks) may use networks of another stack (a platform stack): cdktf turns those references into
+ * remote-state lookups against the other stack's backend.
+ *
+ * Tag precedence: library defaults (`managed-by`) < team tags (`team`, `cost-center`,
+ * `environment`, then `tags`) < each resource's own tags.
+ *
+ * ```ts
+ * const platform = new TeamStack(app, "platform", { team: "platform", costCenter: "cc-100", environment: "prod",
+ *   backend: { type: "s3", bucket: "acme-tfstate", region: "us-east-1" }, aws: { region: "us-east-1" } });
+ * ```
+ */
+export class TeamStack extends TerraformStack {
+  /** The tags every resource gets (before its own). */
+  public readonly teamTags: Readonly<Record<string, string>>;
+  public readonly team: string;
+  public readonly environment: string;
+  /** The default AWS provider, when configured. */
+  public readonly awsProvider?: AwsProvider;
+  /** Aliased AWS providers, by alias. */
+  public readonly awsAliases: Readonly<Record<string, AwsProvider>>;
+  /** The Azure provider, when configured. */
+  public readonly azureProvider?: AzurermProvider;
+
+  constructor(scope: Construct, id: string, props: TeamStackProps) {
+    super(scope, id);
+    const v = new Validator(id);
+    this.team = v.matches("team", props.team, NAME, "use 2-32 lowercase letters, digits and hyphens, starting with a letter");
+    v.nonEmpty("costCenter", props.costCenter);
+    this.environment = v.matches("environment", props.environment, NAME, "use 2-32 lowercase letters, digits and hyphens, e.g. dev or prod");
+    this.teamTags = mergeTags(libraryTags(), standardTags({ team: props.team, costCenter: props.costCenter, environment: props.environment }), props.tags);
+    for (const cloud of ["aws", "azure"] as const) {
+      const problems = tagProblems(cloud, this.teamTags);
+      if (problems.length) throw new ValidationError(id, "tags", props.tags ?? {}, problems.join("; "), `for ${cloud}`);
+    }
+    configureBackend(this, id, props);
+
+    const aliases: Record<string, AwsProvider> = {};
+    if (props.aws) {
+      v.matches("aws.region", props.aws.region, /^[a-z]{2}(-gov)?-[a-z]+-\d+$/, "use an AWS region such as us-east-1");
+      this.awsProvider = new AwsProvider(this, "aws", { region: props.aws.region, defaultTags: [{ tags: { ...this.teamTags } }] });
+      for (const a of props.aws.aliases ?? []) {
+        v.matches("aws.aliases.alias", a.alias, /^[a-z][a-z0-9_]*$/, "use lowercase letters, digits and _");
+        v.check(!(a.alias in aliases), "aws.aliases.alias", a.alias, "use each alias once");
+        aliases[a.alias] = new AwsProvider(this, `aws-${a.alias}`, { alias: a.alias, region: a.region, defaultTags: [{ tags: { ...this.teamTags } }] });
+      }
+    }
+    this.awsAliases = aliases;
+    if (props.azure) {
+      v.matches("azure.location", props.azure.location, /^[a-z][a-z0-9]+$/, "use an Azure location name such as eastus");
+      this.azureProvider = new AzurermProvider(this, "azurerm", { features: [{}], ...(props.azure.subscriptionId ? { subscriptionId: props.azure.subscriptionId } : {}) });
+      Aspects.of(this).add(new AzureDefaultTags(this.teamTags));
+    }
+
+    if (props.monthlyBudgetUsd !== undefined) {
+      v.number("monthlyBudgetUsd", props.monthlyBudgetUsd, { min: 1 });
+      const emails = props.budgetEmails ?? [];
+      v.check(emails.length > 0, "budgetEmails", props.budgetEmails, "set at least one address to alert when monthlyBudgetUsd is set");
+      for (const e of emails) v.matches("budgetEmails", e, EMAIL, "use e-mail addresses");
+      v.check(props.aws !== undefined || props.azure !== undefined, "monthlyBudgetUsd", props.monthlyBudgetUsd, "configure aws or azure too: a budget watches a cloud's spend");
+      if (props.aws) {
+        new BudgetsBudget(this, "budget-aws", {
+          name: `${props.team}-${props.environment}-${id}`.slice(0, 100),
+          budgetType: "COST",
+          limitAmount: String(props.monthlyBudgetUsd),
+          limitUnit: "USD",
+          timeUnit: "MONTHLY",
+          costFilter: [{ name: "TagKeyValue", values: [`user:team$${props.team}`] }],
+          notification: [
+            { comparisonOperator: "GREATER_THAN", threshold: 80, thresholdType: "PERCENTAGE", notificationType: "ACTUAL", subscriberEmailAddresses: [...emails] },
+            { comparisonOperator: "GREATER_THAN", threshold: 100, thresholdType: "PERCENTAGE", notificationType: "FORECASTED", subscriberEmailAddresses: [...emails] },
+          ],
+        });
+      }
+      if (props.azure) {
+        const subscription = new DataAzurermSubscription(this, "subscription", props.azure.subscriptionId ? { subscriptionId: props.azure.subscriptionId } : {});
+        const now = new Date();
+        const month = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}-01T00:00:00Z`;
+        new ConsumptionBudgetSubscription(this, "budget-azure", {
+          name: `${props.team}-${props.environment}-${id}`.slice(0, 63),
+          subscriptionId: subscription.id,
+          amount: props.monthlyBudgetUsd,
+          timeGrain: "Monthly",
+          // The budget starts this month; later synths must not move it.
+          timePeriod: { startDate: month },
+          lifecycle: { ignoreChanges: ["time_period"] },
+          filter: { tag: [{ name: "team", values: [props.team] }] },
+          notification: [
+            { enabled: true, threshold: 80, operator: "GreaterThan", thresholdType: "Actual", contactEmails: [...emails] },
+            { enabled: true, threshold: 100, operator: "GreaterThan", thresholdType: "Forecasted", contactEmails: [...emails] },
+          ],
+        });
+      }
+    }
+  }
+}
+
+function configureBackend(stack: TerraformStack, id: string, props: TeamStackProps): void {
+  const b = props.backend;
+  const v = new Validator(id);
+  const key = `${props.team}/${props.environment}/${id}.tfstate`;
+  v.check(b !== undefined && ["s3", "azurerm", "local"].includes((b as { type?: string }).type ?? ""), "backend.type", (b as { type?: string } | undefined)?.type, 'use "s3", "azurerm" or "local"');
+  if (b.type === "s3") {
+    v.nonEmpty("backend.bucket", b.bucket);
+    v.matches("backend.region", b.region, /^[a-z]{2}(-gov)?-[a-z]+-\d+$/, "use the AWS region of the state bucket, e.g. us-east-1");
+    new S3Backend(stack, { bucket: b.bucket, region: b.region, key: b.key ?? key, encrypt: true, ...(b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {}) });
+    if (!b.dynamodbTable) stack.addOverride("terraform.backend.s3.use_lockfile", true);
+  } else if (b.type === "azurerm") {
+    v.nonEmpty("backend.resourceGroupName", b.resourceGroupName);
+    v.matches("backend.storageAccountName", b.storageAccountName, /^[a-z0-9]{3,24}$/, "use the state storage account's name: 3-24 lowercase letters and digits");
+    v.matches("backend.containerName", b.containerName, /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "use a container name: 3-63 lowercase letters, digits and single hyphens");
+    new AzurermBackend(stack, { resourceGroupName: b.resourceGroupName, storageAccountName: b.storageAccountName, containerName: b.containerName, key: b.key ?? key, useAzureadAuth: true });
+  } else {
+    new LocalBackend(stack, { path: b.path ?? `terraform.${id}.tfstate` });
+  }
+}
