@@ -8,5 +8,6 @@ export * from "./aws";
 export * from "./azure";
 export * from "./hybrid";
 export * from "./task";
+export * from "./team";
 export * from "./report";
 export * from "./launch";

@@ -1,0 +1,48 @@
+/**
+ * A platform team and two ML teams composing the library in their own stacks.
+ *
+ * - `platform` owns the networks on both clouds and the link between them.
+ * - `vision` runs an AWS cluster (2 x p4d.24xlarge) in the platform's VPC.
+ * - `speech` runs an Azure cluster (2 x ND96asr_v4) in the platform's VNet, and a GpuTask.
+ *
+ * Each stack has its own state (S3 here), its team's tags on every resource and, for the teams, a
+ * monthly budget. The teams' references to the platform's networks synthesize into
+ * `terraform_remote_state` lookups of the platform's state.
+ */
+import { App, TerraformVariable } from "cdktf";
+import { AwsGpuCluster, AwsNetwork, AzureGpuCluster, AzureNetwork, CrossCloudLink, GpuTask, TeamStack, type BackendSettings } from "../../lib";
+
+const STATE: BackendSettings = { type: "s3", bucket: "acme-ml-tfstate", region: "us-east-1" };
+
+/** Builds the three stacks. */
+export function buildApp(app: App = new App()): App {
+  const platform = new TeamStack(app, "platform", {
+    team: "platform", costCenter: "cc-100", environment: "prod", backend: STATE,
+    aws: { region: "us-east-1" }, azure: { location: "eastus" },
+  });
+  const awsNetwork = new AwsNetwork(platform, "aws-network", { cidr: "10.10.0.0/16", zones: ["use1-az4", "use1-az6"] });
+  const azureNetwork = new AzureNetwork(platform, "azure-network", { cidr: "10.20.0.0/16", location: "eastus" });
+  new CrossCloudLink(platform, "link", { aws: awsNetwork, azure: azureNetwork });
+
+  const vision = new TeamStack(app, "vision", {
+    team: "vision", costCenter: "cc-200", environment: "prod", backend: STATE, aws: { region: "us-east-1" },
+    monthlyBudgetUsd: 60000, budgetEmails: ["vision-leads@example.com"],
+  });
+  new AwsGpuCluster(vision, "detector-training", { network: awsNetwork, instanceType: "p4d.24xlarge", nodes: 2, zone: "use1-az4" });
+
+  const speech = new TeamStack(app, "speech", {
+    team: "speech", costCenter: "cc-300", environment: "prod", backend: STATE, azure: { location: "eastus" },
+    monthlyBudgetUsd: 40000, budgetEmails: ["speech-leads@example.com"],
+  });
+  const sshKey = new TerraformVariable(speech, "ssh_public_key", { type: "string", description: "OpenSSH public key of the speech team's admin user" });
+  new AzureGpuCluster(speech, "asr-finetune", { network: azureNetwork, vmSize: "Standard_ND96asr_v4", nodes: 2, sshPublicKey: sshKey.stringValue });
+  new GpuTask(speech, "eval", {
+    name: "asr-eval", gpus: 8, network: azureNetwork, image: "nvcr.io/nvidia/pytorch:24.05-py3", command: ["/workspace/eval.py"],
+    maxRuntime: "4h", azure: { sshPublicKey: sshKey.stringValue },
+  });
+  return app;
+}
+
+if (require.main === module) {
+  setImmediate(() => buildApp().synth());
+}

@@ -1,0 +1,2 @@
+export * from "./team-stack";
+export * from "./azure-default-tags";

@@ -1,0 +1,52 @@
+import { App, Testing } from "cdktf";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildApp as awsOnly } from "../../examples/aws-only/main";
+import { buildApp as azureOnly } from "../../examples/azure-only/main";
+import { buildApp as teamStacks } from "../../examples/team-stacks/main";
+
+function synthApp(build: (app: App) => App) {
+  const outdir = mkdtempSync(join(tmpdir(), "hgpu-example-"));
+  const app = build(new App({ outdir }));
+  for (const stack of app.node.children) Testing.synth(stack as never, true); // validations on
+  app.synth();
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  return Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), "utf8"))]));
+}
+
+describe("examples", () => {
+  it("aws-only: 2 x p5.48xlarge with 32 EFA interfaces each, FSx for Lustre from S3", () => {
+    const { "aws-only": tf } = synthApp(awsOnly);
+    const lt = Object.values(tf.resource.aws_launch_template)[0] as { instance_type: string; network_interfaces: unknown[] };
+    expect(lt.instance_type).toBe("p5.48xlarge");
+    expect(lt.network_interfaces).toHaveLength(33);
+    expect(Object.values(tf.resource.aws_fsx_data_repository_association)).toHaveLength(1);
+    expect(tf.output.fabric.value).toBe("32 EFA interfaces, 3200 Gbit/s per node");
+  });
+
+  it("azure-only: 2 x ND96isr_H100_v5 in one placement group, Managed Lustre", () => {
+    const { "azure-only": tf } = synthApp(azureOnly);
+    expect(Object.values(tf.resource.azurerm_linux_virtual_machine_scale_set)[0]).toMatchObject({ sku: "Standard_ND96isr_H100_v5", instances: 2, single_placement_group: true });
+    expect(Object.values(tf.resource.azurerm_managed_lustre_file_system)).toHaveLength(1);
+    expect(tf.output.fabric.value).toBe("8 InfiniBand links, 3200 Gbit/s per VM");
+  });
+
+  it("team-stacks: a platform stack and two team stacks with remote-state references, tags and budgets", () => {
+    const stacks = synthApp(teamStacks);
+    expect(Object.keys(stacks).sort()).toEqual(["platform", "speech", "vision"]);
+    expect(Object.values(stacks.platform.resource.aws_vpn_connection)).toHaveLength(2);
+    for (const team of ["vision", "speech"]) {
+      expect(stacks[team].data.terraform_remote_state["cross-stack-reference-input-platform"].config.key).toBe("platform/prod/platform.tfstate");
+      expect(stacks[team].terraform.backend.s3.key).toBe(`${team}/prod/${team}.tfstate`);
+    }
+    expect(stacks.vision.provider.aws[0].default_tags[0].tags.team).toBe("vision");
+    expect(Object.values(stacks.vision.resource.aws_budgets_budget)).toHaveLength(1);
+    expect(Object.values(stacks.speech.resource.azurerm_consumption_budget_subscription)).toHaveLength(1);
+    expect(Object.values(stacks.speech.resource.azurerm_linux_virtual_machine_scale_set)).toHaveLength(2);
+    expect(stacks.speech["//"].hgpu_tasks["asr-eval"].chosen).toMatch(/^1 x Standard_ND/);
+    const vmss = Object.values(stacks.speech.resource.azurerm_linux_virtual_machine_scale_set)[0] as { tags: Record<string, string> };
+    expect(vmss.tags).toMatchObject({ team: "speech", "cost-center": "cc-300", "managed-by": "cdktf-hybrid-gpu" });
+  });
+});
