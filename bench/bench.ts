@@ -4,7 +4,9 @@
  * - synth: wall time and peak RSS of a fresh process that synthesizes the main example;
  * - floor: the same for a process that only loads cdktf and the provider modules the example
  *   uses; the ratio synth/floor is what the library adds (target <= 1.5);
- * - planner: time per planPlacements query over the whole catalog (target < 5 ms).
+ * - planner: time per planPlacements query over the whole catalog (target < 5 ms);
+ * - scale: 5 to 50 team stacks, each an AWS cluster, an Azure cluster and storage: synth time and
+ *   peak RSS, and their growth (target: linear; 50 stacks under 30 s and 2 GiB).
  *
  * Each process is run RUNS times and the median is reported. Both children run under tsx, so the
  * loader's cost is in both.
@@ -88,6 +90,25 @@ console.log(`synth (examples/hybrid-training): ${synth.ms.toFixed(0)} ms, peak R
 console.log(`floor (cdktf + the ${modules.length} provider modules the example loads): ${floor.ms.toFixed(0)} ms, peak RSS ${floor.rssMiB.toFixed(0)} MiB`);
 console.log(`synth/floor: ${ratio.toFixed(2)} time, ${(synth.rssMiB / floor.rssMiB).toFixed(2)} RSS (target <= 1.5)`);
 console.log(`planner: ${plan.msPerQuery.toFixed(3)} ms per query (worst ${plan.worstMs.toFixed(2)} ms) over ${CATALOG.offerings.length} offerings, ${QUERIES.length} queries (target < 5 ms)`);
-const ok = ratio <= 1.5 && plan.msPerQuery < 5;
+// --- scale: one process per size (each run once: the sizes themselves show the trend)
+const sizes = (process.env.BENCH_SCALE ?? "5,10,25,50").split(",").map(Number);
+const scale = sizes.map((n) => {
+  const r = spawnSync(tsx, [join(__dirname, "scale-child.ts"), String(n)], { cwd: root, encoding: "utf8", maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`scale-child ${n} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { stacks: number; ms: number; maxRssKiB: number };
+});
+for (const s of scale) {
+  console.log(`scale: ${String(s.stacks).padStart(3)} team stacks: synth ${(s.ms / 1000).toFixed(1)} s, peak RSS ${(s.maxRssKiB / 1024).toFixed(0)} MiB, ${(s.ms / s.stacks).toFixed(0)} ms and ${(s.maxRssKiB / 1024 / s.stacks).toFixed(1)} MiB per stack`);
+}
+const first = scale[0]!;
+const last = scale[scale.length - 1]!;
+const marginalMs = (last.ms - first.ms) / (last.stacks - first.stacks);
+const midpoint = scale.find((s) => s.stacks > first.stacks && s.stacks < last.stacks);
+const earlyMarginal = midpoint ? (midpoint.ms - first.ms) / (midpoint.stacks - first.stacks) : marginalMs;
+const linear = marginalMs <= earlyMarginal * 1.5;
+const scaleOk = last.stacks < 50 || (last.ms < 30_000 && last.maxRssKiB < 2 * 1024 * 1024);
+console.log(`scale: ${marginalMs.toFixed(0)} ms per added stack overall, ${earlyMarginal.toFixed(0)} ms in the first half: ${linear ? "linear" : "NOT LINEAR"}; 50 stacks ${scaleOk ? "within" : "OVER"} 30 s and 2 GiB`);
+
+const ok = ratio <= 1.5 && plan.msPerQuery < 5 && linear && scaleOk;
 console.log(ok ? "targets met" : "TARGETS MISSED");
 process.exitCode = ok ? 0 : 1;
