@@ -12,6 +12,7 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { LogicAppActionCustom } from "@cdktf/provider-azurerm/lib/logic-app-action-custom";
 import { LogicAppTriggerRecurrence } from "@cdktf/provider-azurerm/lib/logic-app-trigger-recurrence";
 import { LogicAppWorkflow } from "@cdktf/provider-azurerm/lib/logic-app-workflow";
+import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
@@ -266,7 +267,7 @@ export class GpuTask extends Construct {
           taskName: name, runId: this.runId, nodes: chosen.nodes, gpusPerNode: chosen.gpusPerNode,
           ...(props.image ? { image: props.image } : {}), ...(props.command ? { command: props.command } : {}),
           env: { ...awsNcclEnv(chosen.instanceType, chosen.fabric.kind === "efa"), ...env },
-          mounts, placementJson, maxRuntimeMinutes: Math.max(1, this.maxRuntimeMinutes - 10),
+          mounts, placementJson, deadline,
           ...(ecr ? { beforePull: [`aws ecr get-login-password --region ${ecr.region} | docker login --username AWS --password-stdin ${ecr.registry}`] } : {}),
         }),
       });
@@ -275,6 +276,8 @@ export class GpuTask extends Construct {
         new IamRolePolicyAttachment(this, "ecr-read", { role: cluster.role.name, policyArn: `arn:${cluster.partition}:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly` });
       }
       const asgArn = `arn:${cluster.partition}:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/${groupName}`;
+      // Only to zero: the request must set the group's minimum and maximum to 0.
+      const toZeroOnly = { NumericEquals: { "autoscaling:MinSize": "0", "autoscaling:MaxSize": "0" } };
       // Layer 1: the nodes may stop their own group (and read what rendezvous needs), nothing more.
       new IamRolePolicy(this, "scale-to-zero", {
         role: cluster.role.id,
@@ -282,7 +285,7 @@ export class GpuTask extends Construct {
         policy: JSON.stringify({
           Version: "2012-10-17",
           Statement: [
-            { Sid: "StopOwnGroup", Effect: "Allow", Action: "autoscaling:UpdateAutoScalingGroup", Resource: asgArn },
+            { Sid: "StopOwnGroup", Effect: "Allow", Action: "autoscaling:UpdateAutoScalingGroup", Resource: asgArn, Condition: toZeroOnly },
             { Sid: "FindPeers", Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances"], Resource: "*" },
           ],
         }),
@@ -296,7 +299,7 @@ export class GpuTask extends Construct {
       new IamRolePolicy(this, "deadline-policy", {
         role: schedulerRole.id,
         name: "stop-task-group",
-        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "autoscaling:UpdateAutoScalingGroup", Resource: asgArn }] }),
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "autoscaling:UpdateAutoScalingGroup", Resource: asgArn, Condition: toZeroOnly }] }),
       });
       new SchedulerSchedule(this, "deadline", {
         name: deriveName([...this.node.path.split("/"), "deadline"], NAME_RULES.awsSchedule),
@@ -305,7 +308,7 @@ export class GpuTask extends Construct {
         scheduleExpressionTimezone: "UTC",
         flexibleTimeWindow: { mode: "OFF" },
         target: {
-          arn: "arn:aws:scheduler:::aws-sdk:autoscaling:updateAutoScalingGroup",
+          arn: `arn:${cluster.partition}:scheduler:::aws-sdk:autoscaling:updateAutoScalingGroup`,
           roleArn: schedulerRole.arn,
           input: JSON.stringify({ AutoScalingGroupName: groupName, MinSize: 0, MaxSize: 0, DesiredCapacity: 0 }),
           retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
@@ -345,6 +348,9 @@ export class GpuTask extends Construct {
         infrastructureEncryptionEnabled: true,
       });
       const container = new StorageContainer(this, "runs-container", { name: "runs", storageAccountId: account.id, containerAccessType: "private" });
+      // Whoever deploys (the launcher's identity) may read the run's status and logs.
+      const deployer = new DataAzurermClientConfig(this, "deployer");
+      new RoleAssignment(this, "deployer-reads-runs", { scope: container.resourceManagerId, principalId: deployer.objectId, roleDefinitionName: "Storage Blob Data Reader", description: `Read ${name}'s status and logs` });
       const base = `${account.primaryBlobEndpoint}runs/${this.runId}`;
       this.statusUri = `${base}/status.json`;
       this.logsUri = `${base}/logs/`;
@@ -359,7 +365,7 @@ export class GpuTask extends Construct {
           ...(props.image ? { image: props.image } : {}), ...(props.command ? { command: props.command } : {}),
           env: { ...azureNcclEnv(chosen.instanceType, chosen.fabric.kind === "infiniband"), ...env },
           mounts: this.storage ? dataMounts(this.storage.mountPath, props.dataPath) : [],
-          placementJson, maxRuntimeMinutes: Math.max(1, this.maxRuntimeMinutes - 10),
+          placementJson, deadline,
         }),
       });
       this.cluster = cluster;

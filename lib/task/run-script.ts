@@ -38,8 +38,12 @@ export interface RunScriptSpec {
   readonly mounts: readonly WorkloadMount[];
   /** JSON of the chosen placement, copied into the final status. */
   readonly placementJson: string;
-  /** The workload is stopped (SIGTERM, then SIGKILL 5 minutes later) after this many minutes. */
-  readonly maxRuntimeMinutes: number;
+  /**
+   * The task's cloud-side deadline (RFC 3339; a Terraform reference is fine). The workload is
+   * stopped (SIGTERM, then SIGKILL 5 minutes later) 10 minutes before it, so the status is written
+   * before the capacity goes.
+   */
+  readonly deadline: string;
   /** Lines run before the image is pulled (e.g. a registry login). @default - none */
   readonly beforePull?: readonly string[];
 }
@@ -63,9 +67,9 @@ export function runScript(spec: RunScriptSpec): string {
         ...(spec.beforePull ?? []),
         `docker pull ${shellQuote(spec.image)}`,
         "DEVICES=$(for d in /dev/infiniband/*; do [ -e \"$d\" ] && printf -- '--device=%s ' \"$d\"; done)",
-        `timeout --signal=TERM --kill-after=5m ${spec.maxRuntimeMinutes}m docker run --rm --name hgpu-task --gpus all --network host --ipc host --ulimit memlock=-1 --ulimit stack=67108864 $DEVICES --env-file /opt/hgpu/env.list ${spec.mounts.map((m) => `-v ${shellQuote(`${m.host}:${m.container}${m.readOnly ? ":ro" : ""}`)}`).join(" ")} ${shellQuote(spec.image)}${spec.command ? ` torchrun ${argv}` : ""}`,
+        `timeout --signal=TERM --kill-after=5m "$REMAIN"s docker run --rm --name hgpu-task --gpus all --network host --ipc host --ulimit memlock=-1 --ulimit stack=67108864 $DEVICES --env-file /opt/hgpu/env.list ${spec.mounts.map((m) => `-v ${shellQuote(`${m.host}:${m.container}${m.readOnly ? ":ro" : ""}`)}`).join(" ")} ${shellQuote(spec.image)}${spec.command ? ` torchrun ${argv}` : ""}`,
       ]
-    : [`timeout --signal=TERM --kill-after=5m ${spec.maxRuntimeMinutes}m torchrun ${argv}`];
+    : [`timeout --signal=TERM --kill-after=5m "$REMAIN"s torchrun ${argv}`];
 
   const c = spec.cloud;
   const cloudLines =
@@ -120,13 +124,24 @@ export function runScript(spec: RunScriptSpec): string {
     `NODES=${spec.nodes}`,
     `GPUS_PER_NODE=${spec.gpusPerNode}`,
     `PLACEMENT=${shellQuote(spec.placementJson)}`,
+    `DEADLINE=${shellQuote(spec.deadline)}`,
+    "HEAD_IP=''; HEAD_ID=''; COUNT=0; IS_HEAD=0",
+    "retry() { for i in 1 2 3 4 5; do \"$@\" && return 0; sleep 10; done; return 1; }",
     ...cloudLines,
     "LOG=/var/log/hgpu-task.log",
     "# every node of the group, then node 0 (the lowest instance) is the rendezvous",
     "for i in $(seq 1 180); do discover; [ \"$COUNT\" -ge \"$NODES\" ] && [ -n \"$HEAD_IP\" ] && break; sleep 10; done",
+    "STARTED=$(date -u +%FT%TZ)",
+    "report() { printf '{\"runId\":\"%s\",\"task\":%s,\"exitCode\":%d,\"startedAt\":\"%s\",\"finishedAt\":\"%s\",\"nodes\":%d,\"reportedBy\":\"%s\",\"placement\":%s}\\n' \"$RUN_ID\" " + shellQuote(JSON.stringify(spec.taskName)) + " \"$1\" \"$STARTED\" \"$(date -u +%FT%TZ)\" \"$NODES\" \"$SELF\" \"$PLACEMENT\" > /opt/hgpu/status.json; retry put_object /opt/hgpu/status.json status.json; }",
+    "if [ \"$COUNT\" -lt \"$NODES\" ] || [ -z \"$HEAD_IP\" ]; then",
+    "  # the group never filled up: report it and stop every node rather than idle until the deadline",
+    "  echo \"rendezvous failed: $COUNT of $NODES nodes\" > \"$LOG\"; retry put_object \"$LOG\" \"logs/$SELF.log\"",
+    "  report 97; scale_to_zero; exit 97",
+    "fi",
+    "# the workload stops 10 minutes before the cloud-side deadline",
+    "REMAIN=$(( $(date -d \"$DEADLINE\" +%s) - $(date +%s) - 600 )); [ \"$REMAIN\" -lt 60 ] && REMAIN=60",
     "# node 0's log has a well-known name, so the launcher can stream it",
     "LOG_KEY=\"logs/$SELF.log\"; [ \"$IS_HEAD\" = 1 ] && LOG_KEY=logs/node0.log",
-    "STARTED=$(date -u +%FT%TZ)",
     "export PET_NNODES=$NODES PET_NPROC_PER_NODE=$GPUS_PER_NODE PET_RDZV_BACKEND=c10d PET_RDZV_ENDPOINT=\"$HEAD_IP:29400\" PET_RDZV_ID=\"$RUN_ID\" PET_MAX_RESTARTS=0",
     "printf 'PET_NNODES=%s\\nPET_NPROC_PER_NODE=%s\\nPET_RDZV_BACKEND=c10d\\nPET_RDZV_ENDPOINT=%s:29400\\nPET_RDZV_ID=%s\\nPET_MAX_RESTARTS=0\\n' \"$NODES\" \"$GPUS_PER_NODE\" \"$HEAD_IP\" \"$RUN_ID\" >> /opt/hgpu/env.list",
     ". /opt/hgpu/env.sh",
@@ -137,14 +152,18 @@ export function runScript(spec: RunScriptSpec): string {
     "FINISHED=$(date -u +%FT%TZ)",
     "put_object \"$LOG\" \"$LOG_KEY\" || true",
     "printf '{\"runId\":\"%s\",\"node\":\"%s\",\"exitCode\":%d,\"startedAt\":\"%s\",\"finishedAt\":\"%s\"}\\n' \"$RUN_ID\" \"$SELF\" \"$CODE\" \"$STARTED\" \"$FINISHED\" > /opt/hgpu/node-status.json",
-    "put_object /opt/hgpu/node-status.json \"nodes/$SELF.json\" || true",
+    "retry put_object /opt/hgpu/node-status.json \"nodes/$SELF.json\" || true",
     "if [ \"$IS_HEAD\" = 1 ]; then",
     "  # wait (10 minutes at most) for every node's status, then report and stop the whole group",
     "  for i in $(seq 1 60); do [ \"$(count_objects nodes/)\" -ge \"$NODES\" ] && break; sleep 10; done",
-    `  printf '{"runId":"%s","task":%s,"exitCode":%d,"startedAt":"%s","finishedAt":"%s","nodes":%d,"placement":%s}\\n' "$RUN_ID" ${shellQuote(JSON.stringify(spec.taskName))} "$CODE" "$STARTED" "$FINISHED" "$NODES" "$PLACEMENT" > /opt/hgpu/status.json`,
-    "  put_object /opt/hgpu/status.json status.json",
-    "  scale_to_zero",
+    "  report \"$CODE\"",
+    "else",
+    "  # any node stops the group too: a dead node 0 must not leave the others idle until the deadline",
+    "  WAIT=90; [ \"$CODE\" != 0 ] && WAIT=30",
+    "  for i in $(seq 1 $WAIT); do [ \"$(count_objects status.json)\" -ge 1 ] && break; sleep 10; done",
+    "  [ \"$(count_objects status.json)\" -ge 1 ] || report \"$CODE\"",
     "fi",
+    "retry scale_to_zero",
     "exit \"$CODE\"",
     "",
   ].join("\n");

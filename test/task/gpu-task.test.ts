@@ -61,7 +61,7 @@ describe("GpuTask: the seed request on AWS", () => {
 
   it("lets the nodes scale their own group to zero, and nothing more", () => {
     const policy = JSON.parse(resources(tf, "aws_iam_role_policy").find((p) => p.name === "scale-own-group-to-zero").policy);
-    expect(policy.Statement[0]).toMatchObject({ Action: "autoscaling:UpdateAutoScalingGroup", Resource: expect.stringMatching(/:autoScalingGroupName\/s-task-cluster-nodes$/) });
+    expect(policy.Statement[0]).toMatchObject({ Action: "autoscaling:UpdateAutoScalingGroup", Resource: expect.stringMatching(/:autoScalingGroupName\/s-task-cluster-nodes$/), Condition: { NumericEquals: { "autoscaling:MinSize": "0", "autoscaling:MaxSize": "0" } } });
     expect(policy.Statement[1]).toMatchObject({ Action: ["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances"] });
     expect(resources(tf, "aws_autoscaling_group")[0].name).toBe("s-task-cluster-nodes");
     const s3 = JSON.parse(resources(tf, "aws_iam_role_policy").find((p) => p.name === "s3-access").policy);
@@ -71,10 +71,13 @@ describe("GpuTask: the seed request on AWS", () => {
   it("sets a cloud-side deadline 12 h after apply: a one-time schedule that stops the group", () => {
     const [schedule] = resources(tf, "aws_scheduler_schedule");
     expect(schedule.schedule_expression).toMatch(/^at\(\$\{formatdate\("YYYY-MM-DD'T'hh:mm:ss", timeadd\(terraform_data\.task_started_[0-9A-F]+\.output\.at, "720m"\)\)\}\)$/);
-    expect(schedule.target).toMatchObject({ arn: "arn:aws:scheduler:::aws-sdk:autoscaling:updateAutoScalingGroup", input: '{"AutoScalingGroupName":"s-task-cluster-nodes","MinSize":0,"MaxSize":0,"DesiredCapacity":0}' });
+    expect(schedule.target).toMatchObject({ arn: expect.stringMatching(/^arn:\$\{data\.aws_partition\.task_cluster_partition_[0-9A-F]+\.partition\}:scheduler:::aws-sdk:autoscaling:updateAutoScalingGroup$/), input: '{"AutoScalingGroupName":"s-task-cluster-nodes","MinSize":0,"MaxSize":0,"DesiredCapacity":0}' });
+    const deadlinePolicy = JSON.parse(resources(tf, "aws_iam_role_policy").find((p) => p.name === "stop-task-group").policy);
+    expect(deadlinePolicy.Statement[0].Condition).toEqual({ NumericEquals: { "autoscaling:MinSize": "0", "autoscaling:MaxSize": "0" } });
+    expect(boot).toMatch(/DEADLINE='\$\{timeadd\(terraform_data\.task_started_[0-9A-F]+\.output\.at, "720m"\)\}'/);
     expect(resources(tf, "terraform_data")[0]).toMatchObject({ input: { at: "${timestamp()}" }, lifecycle: { ignore_changes: ["input"] } });
     expect(task.maxRuntimeMinutes).toBe(720);
-    expect(boot).toContain("710m docker run");
+    expect(boot).toContain('"$REMAIN"s docker run');
   });
 });
 
@@ -110,6 +113,8 @@ describe("GpuTask: the seed request on Azure", () => {
     expect(resources(tf, "azurerm_storage_account")[0]).toMatchObject({ min_tls_version: "TLS1_2", https_traffic_only_enabled: true, allow_nested_items_to_be_public: false });
     expect((tf.output as Record<string, { value: string }>).neural_network_training_status_uri!.value).toMatch(/primary_blob_endpoint\}runs\/\$\{terraform_data\.task_started_[0-9A-F]+\.id\}\/status\.json$/);
     expect(resources(tf, "azurerm_role_assignment").some((a) => a.role_definition_name === "Storage Blob Data Contributor")).toBe(true);
+    const reader = resources(tf, "azurerm_role_assignment").find((a) => a.role_definition_name === "Storage Blob Data Reader");
+    expect(reader.principal_id).toMatch(/^\$\{data\.azurerm_client_config\.task_deployer_[0-9A-F]+\.object_id\}$/);
   });
 });
 
