@@ -2,8 +2,9 @@
 /**
  * hgpu: the library's command line.
  *
- *   hgpu synth [--app <cmd>] [--out <dir>]     synthesize the app (default: cdktf.json's "app") and summarize it
- *   hgpu summary [--out <dir>] [--json]        summarize an already synthesized app
+ *   hgpu synth [--app <cmd>] [--out <dir>]     synthesize the app (default: cdktf.json's "app"), summarize it with
+ *                                              cost/energy estimates and write <out>/topology.svg and topology.md
+ *   hgpu summary [--out <dir>] [--json]        summarize an already synthesized app (with estimates; --json: everything)
  *   hgpu place --gpus N [options]              rank placements from the catalog (see `hgpu place --help`)
  *   hgpu launch --stack <name> [options]       provision, run, wait, always destroy (see `hgpu launch --help`)
  */
@@ -16,11 +17,13 @@ import type { GpuCloud } from "../lib/core/types";
 import { describeRejection, planPlacements } from "../lib/planner/planner";
 import type { Interconnect, Requirements } from "../lib/planner/types";
 import { launch } from "../lib/launch/launcher";
-import { formatSummaries, summarizeOutdir } from "../lib/report/summary";
+import { formatReport, readOutdir, reportOutdir } from "../lib/report/report";
+import { writeTopologyFiles } from "../lib/report/topology";
 
 const USAGE = `usage:
-  hgpu synth [--app <cmd>] [--out <dir>]   synthesize (default app: cdktf.json "app") and print a summary
-  hgpu summary [--out <dir>] [--json]      summarize a synthesized app
+  hgpu synth [--app <cmd>] [--out <dir>]   synthesize (default app: cdktf.json "app"), print a summary with
+                                           USD/h, kW and kgCO2e per stack, write <out>/topology.svg and topology.md
+  hgpu summary [--out <dir>] [--json]      summarize a synthesized app with the estimates (--json: everything)
   hgpu place --gpus N [--accelerator A[,B]] [--gpu-memory GiB] [--memory GiB]
              [--interconnect required|preferred|none] [--clouds aws,azure] [--regions r1,r2]
              [--zones id1,id2] [--spot] [--max-usd N] [--top N] [--rejected] [--json]
@@ -62,14 +65,16 @@ function synth(args: readonly string[]): number {
     return run.status ?? 1;
   }
   console.log(`synthesized into ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(formatSummaries(summarizeOutdir(out)));
+  console.log(formatReport(reportOutdir(out)));
+  const files = writeTopologyFiles(out, readOutdir(out));
+  console.log(`topology: ${files.svg}, ${files.markdown}`);
   return 0;
 }
 
 function summary(args: readonly string[]): number {
   const opts = parseOptions(args, ["json"]);
-  const stacks = summarizeOutdir(resolve(opts.get("out") ?? "cdktf.out"));
-  console.log(opts.has("json") ? JSON.stringify(stacks, null, 2) : formatSummaries(stacks));
+  const report = reportOutdir(resolve(opts.get("out") ?? "cdktf.out"));
+  console.log(opts.has("json") ? JSON.stringify(report, null, 2) : formatReport(report));
   return 0;
 }
 
@@ -136,15 +141,30 @@ async function launchCommand(args: readonly string[]): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const seconds = (name: string) => (opts.has(name) ? Number(opts.get(name)) * 1000 : undefined);
+  // A closed terminal must not leave a half-applied cluster behind either.
+  process.on("SIGHUP", onSignal);
+  const positive = (name: string, integer: boolean): number | undefined => {
+    if (!opts.has(name)) return undefined;
+    const n = Number(opts.get(name));
+    if (!(n > 0) || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new Error(`--${name} ${JSON.stringify(opts.get(name))} is not valid: use a ${integer ? "whole " : ""}number above 0`);
+    return n;
+  };
+  const seconds = (name: string) => {
+    const n = positive(name, false);
+    return n === undefined ? undefined : n * 1000;
+  };
+  const maxPlacements = positive("max-placements", true);
+  const destroyAttempts = positive("destroy-attempts", true);
+  const terraformBinary = opts.get("terraform");
+  if (terraformBinary !== undefined && !["terraform", "tofu"].includes(terraformBinary)) throw new Error(`--terraform ${JSON.stringify(terraformBinary)} is not valid: use terraform or tofu`);
   const poll = seconds("poll-seconds");
   const backoff = seconds("destroy-backoff-seconds");
   const result = await launch({
     stack: opts.get("stack")!,
     ...(opts.has("app") ? { app: opts.get("app")! } : {}),
-    ...(opts.has("terraform") ? { terraform: opts.get("terraform")! } : {}),
-    ...(opts.has("max-placements") ? { maxPlacements: Number(opts.get("max-placements")) } : {}),
-    ...(opts.has("destroy-attempts") ? { destroyAttempts: Number(opts.get("destroy-attempts")) } : {}),
+    ...(terraformBinary ? { terraform: terraformBinary } : {}),
+    ...(maxPlacements ? { maxPlacements } : {}),
+    ...(destroyAttempts ? { destroyAttempts } : {}),
     ...(backoff !== undefined ? { destroyBackoffMs: backoff } : {}),
     ...(poll !== undefined ? { pollMs: poll } : {}),
     keepOnFailure: opts.has("keep-on-failure"),

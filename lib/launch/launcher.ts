@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join, resolve } from "node:path";
 import { capacityError } from "./capacity-errors";
 import { Progress, type ProgressSink } from "./progress";
-import { readerFor, waitForStatus, type ReaderOptions, type RunStatus } from "./status-store";
+import { readerFor, waitForStatus, type ObjectReader, type ReaderOptions, type RunStatus } from "./status-store";
 import { TerraformRunner, type TerraformResult } from "./terraform";
 
 /** Exit codes of `hgpu launch` besides the workload's own. */
@@ -31,7 +31,11 @@ export interface LaunchOptions {
   readonly terraform?: string;
   /** Placements to try before giving up on capacity. @default 3 */
   readonly maxPlacements?: number;
-  /** Keep what a failed apply or a failed workload created, for debugging (a success is always destroyed). @default false */
+  /**
+   * Keep what a failed apply or a failed workload (non-zero exit) created, for debugging. Successes,
+   * capacity errors, interruptions and the launcher's own errors are always destroyed.
+   * @default false
+   */
   readonly keepOnFailure?: boolean;
   /** Folder of the app. @default process.cwd() */
   readonly cwd?: string;
@@ -45,7 +49,7 @@ export interface LaunchOptions {
   readonly destroyBackoffMs?: number;
   /** Status/log polling interval, ms. @default 15000 */
   readonly pollMs?: number;
-  /** Longest wait for the status object, ms. @default - until the deadline output, or 14 days */
+  /** Longest wait for the status object, ms. @default - until 15 minutes after the task's deadline output, or 14 days without one */
   readonly statusTimeoutMs?: number;
   /** Readers' options (endpoints, credentials). @default - the clouds' default credential chains */
   readonly readerOptions?: ReaderOptions;
@@ -72,6 +76,8 @@ export interface LaunchResult {
   readonly status?: RunStatus;
   /** Resources still in state after the last destroy attempt (empty when all is gone). */
   readonly leftInState: readonly string[];
+  /** Resources kept on purpose (`keepOnFailure`). */
+  readonly kept: readonly string[];
 }
 
 /**
@@ -95,10 +101,14 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
   let exitCode: number = EXIT.FAILED;
   let status: RunStatus | undefined;
   let leftInState: string[] = [];
+  let kept: string[] = [];
   progress.note(`run directory ${runDir}`);
 
   for (let n = 1; n <= maxPlacements; n++) {
-    if (options.signal?.aborted) break;
+    if (options.signal?.aborted) {
+      exitCode = signalExit(options.signal);
+      break;
+    }
     const dir = join(runDir, `attempt-${n}`);
     mkdirSync(dir, { recursive: true });
     progress.phase(`synth (attempt ${n}${excluded.length ? `, excluding ${excluded.join(", ")}` : ""})`);
@@ -126,6 +136,11 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
       break;
     }
 
+    if (options.signal?.aborted) {
+      attempts.push({ placementKey, dir, outcome: "interrupted", errors: [] });
+      exitCode = signalExit(options.signal);
+      break; // nothing applied yet
+    }
     progress.phase(`apply ${placementKey}`);
     const onAbort = () => tf.interrupt();
     options.signal?.addEventListener("abort", onAbort);
@@ -145,7 +160,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
       progress.note(capacity ? `no capacity (${capacity.name}) for ${placementKey}` : `apply failed:\n  ${apply.errors.join("\n  ")}`);
       if (!capacity && options.keepOnFailure) {
         progress.note(`--keep-on-failure: leaving what was created in ${stackDir}`);
-        leftInState = await tf.stateList();
+        kept = await tf.stateList();
         exitCode = EXIT.FAILED;
         break;
       }
@@ -160,21 +175,27 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
     }
 
     // Applied: wait for the workload, whatever happens next, destroy.
+    let workloadFailed = false;
     try {
       const outputs = await tf.outputs();
       const statusUri = outputEndingWith(outputs, "_status_uri");
       const logsUri = outputEndingWith(outputs, "_logs_uri");
       if (!statusUri) throw new Error("the stack has no *_status_uri output: launch a stack with one GpuTask");
+      const placement = outputEndingWithValue(outputs, "_placement") as { region?: string } | undefined;
+      const deadline = Date.parse(String(outputEndingWith(outputs, "_deadline") ?? ""));
+      // S3 requests are signed for the bucket's region: the task puts its bucket in the placement's region.
+      const readerOptions: ReaderOptions = { ...options.readerOptions, s3: { ...(placement?.region ? { region: placement.region } : {}), ...options.readerOptions?.s3 } };
+      // Past the cloud-side deadline (and a margin for the last upload) nothing will come.
+      const timeoutMs = options.statusTimeoutMs ?? (Number.isFinite(deadline) ? Math.max(60_000, deadline + 15 * 60_000 - Date.now()) : 14 * 24 * 3600 * 1000);
       progress.phase(`running: waiting for ${statusUri}`);
-      const reader = readerFor(statusUri, options.readerOptions);
       const logs: string[] = [];
       status = await waitForStatus({
         statusUri,
-        reader,
-        ...(logsUri ? { logsUri: `${logsUri}node0.log`, logsReader: readerFor(`${logsUri}node0.log`, options.readerOptions) } : {}),
+        reader: tolerant(readerFor(statusUri, readerOptions), progress),
+        ...(logsUri ? { logsUri: `${logsUri}node0.log`, logsReader: tolerant(readerFor(`${logsUri}node0.log`, readerOptions), progress) } : {}),
         pollMs: options.pollMs ?? 15000,
         ...(options.signal ? { signal: options.signal } : {}),
-        timeoutMs: options.statusTimeoutMs ?? 14 * 24 * 3600 * 1000,
+        timeoutMs,
         onLog: (text) => {
           logs.push(text);
           sink.write(text.replace(/^/gm, "  | "));
@@ -185,30 +206,33 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
       progress.note(`workload finished with exit code ${status.exitCode}`);
       attempts.push({ placementKey, dir, outcome: "succeeded", errors: [] });
       exitCode = status.exitCode;
+      workloadFailed = status.exitCode !== 0;
     } catch (e) {
       const interrupted = options.signal?.aborted ?? false;
       attempts.push({ placementKey, dir, outcome: interrupted ? "interrupted" : "failed", errors: [(e as Error).message] });
       progress.note(interrupted ? `interrupted: ${(e as Error).message}` : `waiting failed: ${(e as Error).message}`);
       exitCode = interrupted ? signalExit(options.signal!) : EXIT.FAILED;
-      if (!interrupted && options.keepOnFailure) {
-        progress.note(`--keep-on-failure: leaving the run in ${stackDir}`);
-        leftInState = await tf.stateList();
-        break;
-      }
     } finally {
-      if (!(options.keepOnFailure && exitCode !== 0 && !options.signal?.aborted && attempts[attempts.length - 1]?.outcome === "failed")) {
+      // Kept only when asked and the workload itself failed (to look at the nodes); anything else is destroyed.
+      if (options.keepOnFailure && workloadFailed && !options.signal?.aborted) {
+        kept = await tf.stateList();
+        progress.note(`--keep-on-failure: the workload failed; leaving the run in ${stackDir}`);
+      } else {
         leftInState = await destroyWithRetries(tf, options, progress);
       }
     }
     break;
   }
 
-  if (leftInState.length > 0 && !(options.keepOnFailure && exitCode !== 0)) {
+  if (kept.length > 0) {
+    sink.write(`kept as asked (--keep-on-failure), still running and billing until you run terraform destroy in ${runDir}:\n${kept.map((r) => `  ${r}`).join("\n")}\n`);
+  }
+  if (leftInState.length > 0) {
     sink.write(loudly(leftInState, runDir));
     exitCode = EXIT.RESOURCES_LEFT;
   }
-  writeFileSync(join(runDir, "launch.json"), `${JSON.stringify({ exitCode, attempts, leftInState, status }, null, 2)}\n`);
-  return { exitCode, runDir, attempts, ...(status ? { status } : {}), leftInState };
+  writeFileSync(join(runDir, "launch.json"), `${JSON.stringify({ exitCode, attempts, leftInState, kept, status }, null, 2)}\n`);
+  return { exitCode, runDir, attempts, ...(status ? { status } : {}), leftInState, kept };
 }
 
 /** Destroys, retrying with exponential backoff; returns what is still in state (empty on success). */
@@ -280,6 +304,35 @@ function placementOf(stackFile: string): string | undefined {
   const entry = Object.entries(tf.output ?? {}).find(([k]) => k.endsWith("_placement"));
   const key = entry?.[1].value?.key;
   return typeof key === "string" ? key : undefined;
+}
+
+/**
+ * A reader that rides out passing errors (expired credentials, throttling, permissions still
+ * propagating): up to 20 failures in a row read as "nothing yet"; the 21st is thrown.
+ */
+function tolerant(reader: ObjectReader, progress: Progress): ObjectReader {
+  let failures = 0;
+  const guard = async <T>(read: () => Promise<T>, empty: T): Promise<T> => {
+    try {
+      const value = await read();
+      failures = 0;
+      return value;
+    } catch (e) {
+      failures++;
+      if (failures > 20) throw e;
+      if (failures === 1) progress.note(`reading failed, will retry: ${(e as Error).message}`);
+      return empty;
+    }
+  };
+  return {
+    read: (uri) => guard(() => reader.read(uri), undefined),
+    readFrom: (uri, offset) => guard(() => reader.readFrom(uri, offset), ""),
+  };
+}
+
+function outputEndingWithValue(outputs: Record<string, unknown>, suffix: string): unknown {
+  const hits = Object.entries(outputs).filter(([k]) => k.endsWith(suffix));
+  return hits.length === 1 ? hits[0]![1] : undefined;
 }
 
 function outputEndingWith(outputs: Record<string, unknown>, suffix: string): string | undefined {

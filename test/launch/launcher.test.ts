@@ -108,13 +108,34 @@ describe.runIf(hasTerraform)("launch, against the real terraform binary", () => 
     expect(t.out.join("")).toContain("!!! DESTROY FAILED: these resources are still in state and may be running and billing:\n!!!   terraform_data.partial");
   });
 
-  it("keeps a failed run's resources with keepOnFailure, and says so", async () => {
+  it("keeps a failed apply's resources with keepOnFailure, and says so", async () => {
     const t = setup({ placements: [P1], fail: [P1] });
     const result = await launch({ ...t.options, keepOnFailure: true });
     expect(result.exitCode).toBe(EXIT.FAILED);
-    expect(result.leftInState).toEqual(["terraform_data.node", "terraform_data.partial"]);
-    expect(t.out.join("")).toContain("--keep-on-failure: leaving what was created");
+    expect(result.kept).toEqual(["terraform_data.node", "terraform_data.partial"]);
+    expect(result.leftInState).toEqual([]);
+    expect(t.out.join("")).toContain("kept as asked (--keep-on-failure), still running and billing until you run terraform destroy in");
     expect(t.events()).toEqual([`created ${P1}`]);
+  });
+
+  it("keeps a failed workload's resources with keepOnFailure, but destroys a successful one", async () => {
+    const failed = setup({ placements: [P1], exitCode: 2 });
+    const kept = await launch({ ...failed.options, keepOnFailure: true });
+    expect(kept.exitCode).toBe(2);
+    expect(kept.kept).toEqual(["terraform_data.node", "terraform_data.partial"]);
+    const ok = setup({ placements: [P1], exitCode: 0 });
+    const gone = await launch({ ...ok.options, keepOnFailure: true });
+    expect(gone.kept).toEqual([]);
+    expect(ok.events()).toEqual([`created ${P1}`, `destroyed partial ${P1}`]);
+  });
+
+  it("an abort before apply creates nothing", async () => {
+    const t = setup({ placements: [P1] });
+    const controller = new AbortController();
+    controller.abort("SIGTERM");
+    const result = await launch({ ...t.options, signal: controller.signal });
+    expect(result.exitCode).toBe(EXIT.SIGTERM);
+    expect(t.events()).toEqual([]);
   });
 
   it("two launches never share state: each has its own run directory", async () => {
@@ -144,6 +165,18 @@ describe.runIf(hasTerraform)("launch, against the real terraform binary", () => 
     expect(exit).toBe(code);
     expect(t.events()).toEqual([`created ${P1}`, `destroyed partial ${P1}`]);
   }, 60_000);
+});
+
+describe("hgpu launch arguments", () => {
+  it.each([
+    [["--destroy-attempts", "0"], 'hgpu launch: --destroy-attempts "0" is not valid: use a whole number above 0'],
+    [["--max-placements", "1.5"], 'hgpu launch: --max-placements "1.5" is not valid: use a whole number above 0'],
+    [["--terraform", "terragrunt"], 'hgpu launch: --terraform "terragrunt" is not valid: use terraform or tofu'],
+  ])("%j", (args, message) => {
+    const r = spawnSync(join(root, "node_modules/.bin/tsx"), [join(root, "bin/hgpu.ts"), "launch", "--stack", "task", ...args], { encoding: "utf8", cwd: tmpdir() });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(message);
+  });
 });
 
 describe("capacity errors", () => {
