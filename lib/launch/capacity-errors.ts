@@ -1,6 +1,8 @@
 /**
  * Which apply failures mean "no capacity here, try the next placement" (pure). Everything else
- * fails fast: a wrong permission or a bad argument will not improve in another zone.
+ * fails fast: a wrong permission or a bad argument will not improve in another zone. Quota errors
+ * (VcpuLimitExceeded, QuotaExceeded) fail fast too: raising a quota is a request to the cloud, not
+ * something the next zone fixes.
  */
 
 /** The clouds' error codes and messages for missing capacity, as they appear in Terraform's diagnostics. */
@@ -10,11 +12,12 @@ export const CAPACITY_ERROR_PATTERNS: readonly { readonly cloud: "aws" | "azure"
   { cloud: "aws", name: "Unsupported", pattern: /\bUnsupported\b.*(instance type|availability zone|not supported in your requested)/i },
   { cloud: "aws", name: "no capacity in the zone", pattern: /(We currently do not have sufficient|There is no Spot capacity available|capacity-not-available|MaxSpotInstanceCountExceeded|InsufficientFreeAddressesInSubnet.*EFA)/i },
   { cloud: "aws", name: "not offered in the zone", pattern: /is not offered in [a-z0-9-]+: choose another zone/ },
+  { cloud: "aws", name: "configuration not supported in the zone", pattern: /The requested configuration is currently not supported/ },
   { cloud: "azure", name: "SkuNotAvailable", pattern: /SkuNotAvailable/ },
   { cloud: "azure", name: "AllocationFailed", pattern: /\bAllocationFailed\b/ },
   { cloud: "azure", name: "ZonalAllocationFailed", pattern: /ZonalAllocationFailed/ },
   { cloud: "azure", name: "OverconstrainedAllocationRequest", pattern: /OverconstrainedAllocationRequest|OverconstrainedZonalAllocationRequest/ },
-  { cloud: "azure", name: "QuotaExceeded (spot capacity)", pattern: /SpotCapacityNotAvailable|Spot.*capacity.*not available/i },
+  { cloud: "azure", name: "no Spot capacity", pattern: /SpotCapacityNotAvailable|Spot.*capacity.*not available/i },
 ];
 
 /** The capacity error a text reports, or undefined. */

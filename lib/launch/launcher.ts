@@ -1,13 +1,16 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { capacityError } from "./capacity-errors";
 import { Progress, type ProgressSink } from "./progress";
 import { readerFor, waitForStatus, type ObjectReader, type ReaderOptions, type RunStatus } from "./status-store";
 import { TerraformRunner, type TerraformResult } from "./terraform";
 
-/** Exit codes of `hgpu launch` besides the workload's own. */
+/**
+ * Exit codes of `hgpu launch` besides the workload's own. A workload that exits 1, 70 or 75 reads
+ * the same as these; launch.json in the run directory tells them apart.
+ */
 export const EXIT = {
   /** Synthesis, init or apply failed for a reason other than capacity. */
   FAILED: 1,
@@ -188,7 +191,8 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
       // Past the cloud-side deadline (and a margin for the last upload) nothing will come.
       const timeoutMs = options.statusTimeoutMs ?? (Number.isFinite(deadline) ? Math.max(60_000, deadline + 15 * 60_000 - Date.now()) : 14 * 24 * 3600 * 1000);
       progress.phase(`running: waiting for ${statusUri}`);
-      const logs: string[] = [];
+      const logFile = join(runDir, "node0.log");
+      writeFileSync(logFile, "");
       status = await waitForStatus({
         statusUri,
         reader: tolerant(readerFor(statusUri, readerOptions), progress),
@@ -197,12 +201,11 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
         ...(options.signal ? { signal: options.signal } : {}),
         timeoutMs,
         onLog: (text) => {
-          logs.push(text);
+          appendFileSync(logFile, text);
           sink.write(text.replace(/^/gm, "  | "));
         },
       });
       writeFileSync(join(runDir, "status.json"), `${JSON.stringify(status, null, 2)}\n`);
-      writeFileSync(join(runDir, "node0.log"), logs.join(""));
       progress.note(`workload finished with exit code ${status.exitCode}`);
       attempts.push({ placementKey, dir, outcome: "succeeded", errors: [] });
       exitCode = status.exitCode;

@@ -1,3 +1,4 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -268,6 +269,7 @@ export class GpuTask extends Construct {
           ...(props.image ? { image: props.image } : {}), ...(props.command ? { command: props.command } : {}),
           env: { ...awsNcclEnv(chosen.instanceType, chosen.fabric.kind === "efa"), ...env },
           mounts, placementJson, deadline,
+          efaHostLibraries: chosen.fabric.kind === "efa",
           ...(ecr ? { beforePull: [`aws ecr get-login-password --region ${ecr.region} | docker login --username AWS --password-stdin ${ecr.registry}`] } : {}),
         }),
       });
@@ -293,7 +295,11 @@ export class GpuTask extends Construct {
       // Layer 2: a one-time schedule at the deadline sets the group to zero, whoever is left.
       const schedulerRole = new IamRole(this, "deadline-role", {
         name: deriveName([...this.node.path.split("/"), "deadline", chosen.region], NAME_RULES.awsIamRole),
-        assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+        // Only schedules of this account may use the role (confused-deputy guard).
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": new DataAwsCallerIdentity(this, "account").accountId } } }],
+        }),
         tags: nameTags(this, "deadline"),
       });
       new IamRolePolicy(this, "deadline-policy", {

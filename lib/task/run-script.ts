@@ -46,6 +46,13 @@ export interface RunScriptSpec {
   readonly deadline: string;
   /** Lines run before the image is pulled (e.g. a registry login). @default - none */
   readonly beforePull?: readonly string[];
+  /**
+   * Give the container the host's EFA libraries (libfabric and the AWS OFI NCCL plugin of the Deep
+   * Learning AMI, under /opt/amazon), read-only and first on its library path, so NCCL uses EFA
+   * even in images that do not ship them.
+   * @default false
+   */
+  readonly efaHostLibraries?: boolean;
 }
 
 /** The registry of an Amazon ECR image (`<account>.dkr.ecr.<region>.amazonaws.com`), or undefined. */
@@ -67,7 +74,7 @@ export function runScript(spec: RunScriptSpec): string {
         ...(spec.beforePull ?? []),
         `docker pull ${shellQuote(spec.image)}`,
         "DEVICES=$(for d in /dev/infiniband/*; do [ -e \"$d\" ] && printf -- '--device=%s ' \"$d\"; done)",
-        `timeout --signal=TERM --kill-after=5m "$REMAIN"s docker run --rm --name hgpu-task --gpus all --network host --ipc host --ulimit memlock=-1 --ulimit stack=67108864 $DEVICES --env-file /opt/hgpu/env.list ${spec.mounts.map((m) => `-v ${shellQuote(`${m.host}:${m.container}${m.readOnly ? ":ro" : ""}`)}`).join(" ")} ${shellQuote(spec.image)}${spec.command ? ` torchrun ${argv}` : ""}`,
+        `timeout --signal=TERM --kill-after=5m "$REMAIN"s docker run --rm --name hgpu-task --gpus all --network host --ipc host --ulimit memlock=-1 --ulimit stack=67108864 $DEVICES --env-file /opt/hgpu/env.list ${[...spec.mounts, ...(spec.efaHostLibraries ? [{ host: "/opt/amazon", container: "/opt/amazon", readOnly: true }] : [])].map((m) => `-v ${shellQuote(`${m.host}:${m.container}${m.readOnly ? ":ro" : ""}`)}`).join(" ")} ${shellQuote(spec.image)}${spec.command ? `${spec.efaHostLibraries ? ` bash -c ${shellQuote('export LD_LIBRARY_PATH=/opt/amazon/ofi-nccl/lib/x86_64-linux-gnu:/opt/amazon/ofi-nccl/lib:/opt/amazon/efa/lib:$LD_LIBRARY_PATH; exec "$@"')} --` : ""} torchrun ${argv}` : ""}`,
       ]
     : [`timeout --signal=TERM --kill-after=5m "$REMAIN"s torchrun ${argv}`];
 
@@ -97,7 +104,7 @@ export function runScript(spec: RunScriptSpec): string {
           'META=$(curl -s -H Metadata:true "http://169.254.169.254/metadata/instance/compute?api-version=2021-02-01")',
           "meta() { echo \"$META\" | python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' \"$1\"; }",
           "SUB=$(meta subscriptionId); RG=$(meta resourceGroupName); GROUP=$(meta vmScaleSetName); SELF=$(meta name)",
-          "SELF_IP=$(hostname -I | awk '{print $1}')",
+          'SELF_IP=$(curl -s -H Metadata:true "http://169.254.169.254/metadata/instance/network/interface/0/ipv4/ipAddress/0/privateIpAddress?api-version=2021-02-01&format=text")',
           'token() { curl -s -H Metadata:true "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=$1" | python3 -c \'import json,sys; print(json.load(sys.stdin)["access_token"])\'; }',
           'ARM="https://management.azure.com/subscriptions/$SUB/resourceGroups/$RG/providers/Microsoft.Compute/virtualMachineScaleSets/$GROUP"',
           'put_object() { curl -sf -X PUT -H "Authorization: Bearer $(token https://storage.azure.com/)" -H "x-ms-version: 2021-08-06" -H "x-ms-blob-type: BlockBlob" --data-binary "@$1" "$BASE/$2" >/dev/null; }',
@@ -107,7 +114,8 @@ export function runScript(spec: RunScriptSpec): string {
           "rows=[]",
           'for n in json.load(sys.stdin).get("value", []):',
           '    m = re.search("/virtualMachines/([0-9]+)/", n["id"])',
-          '    rows.append((int(m.group(1)), n["properties"]["ipConfigurations"][0]["properties"]["privateIPAddress"]))',
+          "    if m:",
+          '        rows.append((int(m.group(1)), n["properties"]["ipConfigurations"][0]["properties"]["privateIPAddress"]))',
           "rows.sort()",
           "print(len(rows), rows[0][1] if rows else \"\")')",
           "  COUNT=$(echo \"$ROWS\" | awk '{print $1}'); HEAD_IP=$(echo \"$ROWS\" | awk '{print $2}')",

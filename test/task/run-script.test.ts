@@ -124,3 +124,13 @@ describe("launchLines", () => {
     expect(shellQuote("it's")).toBe("'it'\\''s'");
   });
 });
+
+describe("EFA inside the container", () => {
+  it("mounts the host's EFA libraries read-only and puts them first on the library path", () => {
+    const script = runScript({ ...aws, efaHostLibraries: true });
+    expect(script).toContain("-v '/opt/amazon:/opt/amazon:ro'");
+    expect(script).toContain(`bash -c 'export LD_LIBRARY_PATH=/opt/amazon/ofi-nccl/lib/x86_64-linux-gnu:/opt/amazon/ofi-nccl/lib:/opt/amazon/efa/lib:$LD_LIBRARY_PATH; exec "$@"' -- torchrun 'train.py'`);
+    expect(bashSyntax(script)).toBe("ok");
+    expect(runScript(aws)).not.toContain("/opt/amazon");
+  });
+});

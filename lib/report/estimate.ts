@@ -1,0 +1,341 @@
+/**
+ * Cost, capacity and energy estimates of one synthesized stack, read from its Terraform JSON and
+ * priced from the catalog and the committed rate tables (pure functions, no cdktf import).
+ */
+import { getOffering } from "../catalog/catalog";
+import type { GpuCloud } from "../core/types";
+import type { Offering, OfferingLocation } from "../catalog/types";
+import {
+  AWS_VPN_TUNNEL_GBPS, HOURS_PER_MONTH, azureVpnGatewayGbps, fsxDefaultThroughput, fsxLustrePrice, gatewayPrice, gridFactor, managedLustrePrice, nodePowerWatts,
+  type GatewayKind, type RateStatus,
+} from "./rates";
+import {
+  awsRegion, block, findResource, first, num, ownerId, refTarget, resourcesOf, str, taskMetadata, type TerraformJson, type TfResource,
+} from "./terraform-json";
+
+/** A GPU cluster of a stack (an Auto Scaling group or a scale set) with its price and power. */
+export interface ClusterEstimate {
+  /** Construct id of the cluster, e.g. `aws-training`. */
+  readonly name: string;
+  readonly cloud: GpuCloud;
+  readonly instanceType: string;
+  readonly nodes: number;
+  readonly region: string;
+  /** AWS zone ID of the cluster's subnet. @default - none (Azure, or not resolvable) */
+  readonly zone?: string;
+  readonly spot: boolean;
+  /** Accelerator name from the catalog. @default - none when the type is not in the catalog */
+  readonly accelerator?: string;
+  readonly gpusPerNode: number;
+  readonly gpus: number;
+  readonly fabricGbpsPerNode: number;
+  /** Price of one node, USD/hour. @default - none when the catalog has no price there */
+  readonly usdPerNodeHour?: number;
+  /** Price of all nodes, USD/hour (0 when unpriced). */
+  readonly usdPerHour: number;
+  /** Where the price comes from, e.g. `catalog on-demand us-east-1/use1-az1`. */
+  readonly priceBasis: string;
+  /** Power of one node (GPUs + host), W. */
+  readonly nodeWatts: number;
+  /** Power of the GPUs of one node, W. */
+  readonly gpuWattsPerNode: number;
+  /** Power of all nodes, kW. */
+  readonly powerKw: number;
+  /** Grid emission factor of the region, kgCO2e/kWh. @default - none for a region the table lacks */
+  readonly gridKgPerKwh?: number;
+  /** Emissions of all nodes, kgCO2e/hour (0 when the factor is unknown). */
+  readonly kgCo2ePerHour: number;
+}
+
+/** A Lustre file system of a stack with its capacity, throughput and price. */
+export interface StorageEstimate {
+  readonly name: string;
+  readonly cloud: GpuCloud;
+  readonly kind: "fsx-lustre" | "azure-managed-lustre";
+  /** Deployment type (FSx) or SKU (Azure). */
+  readonly tier: string;
+  readonly region: string;
+  readonly capacityTiB: number;
+  /** Throughput tier, MB/s per TiB. */
+  readonly throughputPerTiB: number;
+  /** Aggregate throughput, GB/s: capacity x tier. */
+  readonly throughputGBps: number;
+  readonly usdPerHour: number;
+  readonly priceStatus: RateStatus | "unpriced";
+}
+
+/** A VPN or NAT gateway of a stack with its hourly price. */
+export interface GatewayEstimate {
+  readonly name: string;
+  readonly cloud: GpuCloud;
+  readonly kind: GatewayKind;
+  /** @default - none (only Azure VPN gateways have a priced SKU) */
+  readonly sku?: string;
+  readonly usdPerHour: number;
+  readonly priceStatus: RateStatus | "unpriced";
+}
+
+/** VPN tunnels between two ends, with their estimated bandwidth. */
+export interface LinkEstimate {
+  /** The AWS end, e.g. `aws-network` (the construct of the VPN gateway). */
+  readonly from: string;
+  /** The other end: an Azure VPN gateway (`azure-network (VpnGw2AZ)`) or an on-prem site. */
+  readonly to: string;
+  readonly toKind: "azure" | "onprem";
+  readonly tunnels: number;
+  /** tunnels x 1.25 Gbit/s, capped by the Azure gateway SKU's aggregate when that is the other end. */
+  readonly gbps: number;
+  readonly note: string;
+}
+
+/** A GpuTask's estimate over its whole maxRuntime. */
+export interface TaskEstimate {
+  readonly name: string;
+  readonly maxRuntimeHours: number;
+  /** Where maxRuntime was read: the metadata's `maxRuntimeMinutes`, or the `deadline` text. */
+  readonly maxRuntimeFrom: "maxRuntimeMinutes" | "deadline";
+  /** USD for the whole stack over maxRuntime. */
+  readonly usd: number;
+  /** Energy of the stack's clusters over maxRuntime, kWh. */
+  readonly kwh: number;
+  readonly kgCo2e: number;
+}
+
+/** Estimated USD/hour split by kind. */
+export interface CostBreakdown {
+  readonly computeUsdPerHour: number;
+  readonly storageUsdPerHour: number;
+  readonly gatewaysUsdPerHour: number;
+  readonly totalUsdPerHour: number;
+}
+
+/** Everything the report estimates for one stack. */
+export interface StackEstimate {
+  readonly clouds: readonly GpuCloud[];
+  /** `cloud:region` pairs, sorted. */
+  readonly regions: readonly string[];
+  /** AWS zone IDs used by subnets, sorted. */
+  readonly zones: readonly string[];
+  readonly clusters: readonly ClusterEstimate[];
+  readonly storage: readonly StorageEstimate[];
+  readonly gateways: readonly GatewayEstimate[];
+  readonly links: readonly LinkEstimate[];
+  readonly cost: CostBreakdown;
+  /** Power of all clusters, kW. */
+  readonly powerKw: number;
+  readonly kgCo2ePerHour: number;
+  readonly tasks: readonly TaskEstimate[];
+  /** What could not be priced or weighed, one line each. */
+  readonly warnings: readonly string[];
+}
+
+const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+/** The location an AWS cluster is priced at: its own zone when priced there, else the cheapest zone of the region. */
+export function pickLocation(o: Offering, region: string, zone: string | undefined, spot: boolean): OfferingLocation | undefined {
+  const price = (l: OfferingLocation) => (spot ? l.spotUsdPerHour : l.usdPerHour);
+  const priced = o.locations.filter((l) => l.region === region && price(l) !== undefined);
+  const own = zone === undefined ? undefined : priced.find((l) => l.zone === zone);
+  return own ?? [...priced].sort((a, b) => price(a)! - price(b)!)[0];
+}
+
+function clusterFrom(base: { name: string; cloud: GpuCloud; instanceType: string; nodes: number; region: string; zone?: string; spot: boolean }): ClusterEstimate {
+  const o = getOffering(base.instanceType);
+  const location = o && pickLocation(o, base.region, base.cloud === "aws" ? base.zone : undefined, base.spot);
+  const usdPerNodeHour = location ? (base.spot ? location.spotUsdPerHour : location.usdPerHour) : undefined;
+  const power = o ? nodePowerWatts(o) : { totalWatts: 0, gpuWatts: 0 };
+  const grid = gridFactor(base.cloud, base.region);
+  const powerKw = round((base.nodes * power.totalWatts) / 1000);
+  const where = location ? `${location.region}${location.zone ? `/${location.zone}` : ""}` : base.region;
+  return {
+    ...base,
+    ...(o ? { accelerator: o.accelerator } : {}),
+    gpusPerNode: o?.gpusPerNode ?? 0,
+    gpus: (o?.gpusPerNode ?? 0) * base.nodes,
+    fabricGbpsPerNode: o?.fabric.gbpsPerNode ?? 0,
+    ...(usdPerNodeHour !== undefined ? { usdPerNodeHour } : {}),
+    usdPerHour: round((usdPerNodeHour ?? 0) * base.nodes),
+    priceBasis: usdPerNodeHour === undefined ? "unpriced" : `catalog ${base.spot ? "spot" : "on-demand"} ${where}`,
+    nodeWatts: round(power.totalWatts, 1),
+    gpuWattsPerNode: power.gpuWatts,
+    powerKw,
+    ...(grid ? { gridKgPerKwh: grid.value } : {}),
+    kgCo2ePerHour: round(powerKw * (grid?.value ?? 0)),
+  };
+}
+
+/** The launch template an Auto Scaling group uses (plain or in a mixed instances policy). */
+function launchTemplateOf(tf: TerraformJson, asg: TfResource): TfResource | undefined {
+  const mixed = block(asg.args, "mixed_instances_policy");
+  const spec = block(block(mixed, "launch_template"), "launch_template_specification");
+  const ref = refTarget(block(asg.args, "launch_template").id) ?? refTarget(spec.launch_template_id);
+  return ref ? findResource(tf, ref.type, ref.name) : undefined;
+}
+
+/** The subnet resource of an AWS resource's first subnet reference. */
+function awsSubnetOf(tf: TerraformJson, ids: unknown): TfResource | undefined {
+  const ref = refTarget(Array.isArray(ids) ? ids[0] : ids);
+  return ref?.type === "aws_subnet" ? findResource(tf, "aws_subnet", ref.name) : undefined;
+}
+
+/** AWS clusters: Auto Scaling groups whose launch template names an instance type. */
+export function awsClusters(tf: TerraformJson): ClusterEstimate[] {
+  return resourcesOf(tf, "aws_autoscaling_group").flatMap((asg) => {
+    const instanceType = str(launchTemplateOf(tf, asg)?.args.instance_type);
+    const region = awsRegion(tf, asg);
+    if (!instanceType || !region) return [];
+    const distribution = block(block(asg.args, "mixed_instances_policy"), "instances_distribution");
+    const spot = num(distribution.on_demand_percentage_above_base_capacity) === 0;
+    const zone = str(awsSubnetOf(tf, asg.args.vpc_zone_identifier)?.args.availability_zone_id);
+    const nodes = num(asg.args.desired_capacity) ?? num(asg.args.min_size) ?? 0;
+    return [clusterFrom({ name: ownerId(asg), cloud: "aws", instanceType, nodes, region, ...(zone ? { zone } : {}), spot })];
+  });
+}
+
+/** Azure clusters: Linux scale sets. */
+export function azureClusters(tf: TerraformJson): ClusterEstimate[] {
+  return resourcesOf(tf, "azurerm_linux_virtual_machine_scale_set").flatMap((s) => {
+    const sku = str(s.args.sku);
+    const region = str(s.args.location);
+    if (!sku || !region) return [];
+    return [clusterFrom({ name: ownerId(s), cloud: "azure", instanceType: sku, nodes: num(s.args.instances) ?? 0, region, spot: s.args.priority === "Spot" })];
+  });
+}
+
+/** FSx for Lustre file systems: capacity (GiB) x GB-month price / 730. */
+export function fsxStorage(tf: TerraformJson): StorageEstimate[] {
+  return resourcesOf(tf, "aws_fsx_lustre_file_system").map((fs) => {
+    const deployment = str(fs.args.deployment_type) ?? "SCRATCH_1";
+    const throughputPerTiB = num(fs.args.per_unit_storage_throughput) ?? fsxDefaultThroughput(deployment) ?? 0;
+    const gib = num(fs.args.storage_capacity) ?? 0;
+    const price = fsxLustrePrice(deployment, throughputPerTiB);
+    const capacityTiB = gib / 1024;
+    return {
+      name: ownerId(fs), cloud: "aws" as const, kind: "fsx-lustre" as const, tier: deployment, region: awsRegion(tf, fs) ?? "unknown",
+      capacityTiB: round(capacityTiB), throughputPerTiB, throughputGBps: round((capacityTiB * throughputPerTiB) / 1000, 3),
+      usdPerHour: price ? round((gib * price.value) / HOURS_PER_MONTH) : 0, priceStatus: price?.status ?? "unpriced",
+    };
+  });
+}
+
+/** Azure Managed Lustre file systems: capacity (TiB) x TiB-hour price of the SKU. */
+export function managedLustreStorage(tf: TerraformJson): StorageEstimate[] {
+  return resourcesOf(tf, "azurerm_managed_lustre_file_system").map((fs) => {
+    const sku = str(fs.args.sku_name) ?? "unknown";
+    const tib = num(fs.args.storage_capacity_in_tb) ?? 0;
+    const price = managedLustrePrice(sku);
+    const throughputPerTiB = price?.throughputPerTiB ?? num(/-(\d+)$/.exec(sku)?.[1]) ?? 0;
+    return {
+      name: ownerId(fs), cloud: "azure" as const, kind: "azure-managed-lustre" as const, tier: sku, region: str(fs.args.location) ?? "unknown",
+      capacityTiB: tib, throughputPerTiB, throughputGBps: round((tib * throughputPerTiB) / 1000, 3),
+      usdPerHour: price ? round(tib * price.value) : 0, priceStatus: price?.status ?? "unpriced",
+    };
+  });
+}
+
+function gateway(r: TfResource, cloud: GpuCloud, kind: GatewayKind, sku?: string): GatewayEstimate {
+  const price = gatewayPrice(kind, sku);
+  return { name: ownerId(r), cloud, kind, ...(sku ? { sku } : {}), usdPerHour: price?.value ?? 0, priceStatus: price?.status ?? "unpriced" };
+}
+
+/** VPN connections, NAT gateways and Azure VPN gateways, each with its hourly price. */
+export function gateways(tf: TerraformJson): GatewayEstimate[] {
+  return [
+    ...resourcesOf(tf, "aws_vpn_connection").map((r) => gateway(r, "aws", "aws-vpn-connection")),
+    ...resourcesOf(tf, "aws_nat_gateway").map((r) => gateway(r, "aws", "aws-nat-gateway")),
+    ...resourcesOf(tf, "azurerm_virtual_network_gateway").map((r) => gateway(r, "azure", "azure-vpn-gateway", str(r.args.sku))),
+    ...resourcesOf(tf, "azurerm_nat_gateway").map((r) => gateway(r, "azure", "azure-nat-gateway")),
+  ];
+}
+
+/** The Azure VPN gateway whose public IP an AWS customer gateway points at, if any. */
+export function azureGatewayBehind(tf: TerraformJson, customerGateway: TfResource): TfResource | undefined {
+  const ip = refTarget(customerGateway.args.ip_address);
+  if (ip?.type !== "azurerm_public_ip") return undefined;
+  return resourcesOf(tf, "azurerm_virtual_network_gateway").find((g) => {
+    const configs = Array.isArray(g.args.ip_configuration) ? g.args.ip_configuration : [g.args.ip_configuration];
+    return configs.some((c) => refTarget(first(c).public_ip_address_id)?.name === ip.name);
+  });
+}
+
+/**
+ * VPN links from AWS: 2 tunnels per `aws_vpn_connection`, 1.25 Gbit/s each, grouped by the other
+ * end. When the other end is an Azure VPN gateway, the group is capped at the SKU's aggregate.
+ */
+export function links(tf: TerraformJson): LinkEstimate[] {
+  const groups = new Map<string, { from: string; to: string; toKind: "azure" | "onprem"; tunnels: number; capGbps?: number; sku?: string }>();
+  for (const vpn of resourcesOf(tf, "aws_vpn_connection")) {
+    const cgwRef = refTarget(vpn.args.customer_gateway_id);
+    const cgw = cgwRef && findResource(tf, cgwRef.type, cgwRef.name);
+    const vgwRef = refTarget(vpn.args.vpn_gateway_id) ?? refTarget(vpn.args.transit_gateway_id);
+    const vgw = vgwRef && findResource(tf, vgwRef.type, vgwRef.name);
+    const from = vgw ? ownerId(vgw) : "aws";
+    const azure = cgw && azureGatewayBehind(tf, cgw);
+    const sku = azure ? str(azure.args.sku) : undefined;
+    const to = azure ? `${ownerId(azure)}${sku ? ` (${sku})` : ""}` : cgw ? onPremName(cgw) : "unknown";
+    const key = `${from}|${to}`;
+    const g = groups.get(key) ?? { from, to, toKind: azure ? ("azure" as const) : ("onprem" as const), tunnels: 0 };
+    g.tunnels += 2;
+    if (azure && sku) {
+      const cap = azureVpnGatewayGbps(sku, str(azure.args.generation));
+      if (cap !== undefined) g.capGbps = cap;
+      g.sku = sku;
+    }
+    groups.set(key, g);
+  }
+  return [...groups.values()].map((g) => {
+    const raw = g.tunnels * AWS_VPN_TUNNEL_GBPS;
+    const capped = g.capGbps !== undefined && g.capGbps < raw;
+    return {
+      from: g.from, to: g.to, toKind: g.toKind, tunnels: g.tunnels, gbps: round(capped ? g.capGbps! : raw, 3),
+      note: capped ? `${g.tunnels} x ${AWS_VPN_TUNNEL_GBPS} Gbit/s capped by ${g.sku}'s ${g.capGbps} Gbit/s aggregate` : `${g.tunnels} x ${AWS_VPN_TUNNEL_GBPS} Gbit/s per AWS tunnel`,
+    };
+  });
+}
+
+/** A readable name of an on-prem end: the Terraform variable or address it points at, or its construct id. */
+export function onPremName(r: TfResource): string {
+  const address = str(r.args.ip_address) ?? str(r.args.gateway_address) ?? "";
+  const variable = /\$\{var\.([^}]+)\}/.exec(address)?.[1];
+  return `${ownerId(r)} (${variable ? `var.${variable}` : address || "?"})`;
+}
+
+/** maxRuntime of a task, in minutes: `maxRuntimeMinutes` when recorded, else parsed from `deadline` ("720 minutes after apply ..."). */
+export function taskMaxRuntime(meta: Readonly<Record<string, unknown>>): { minutes: number; from: "maxRuntimeMinutes" | "deadline" } | undefined {
+  const explicit = num(meta.maxRuntimeMinutes);
+  if (explicit !== undefined) return { minutes: explicit, from: "maxRuntimeMinutes" };
+  const parsed = num(/^(\d+(?:\.\d+)?) minutes? after apply/.exec(str(meta.deadline) ?? "")?.[1]);
+  return parsed === undefined ? undefined : { minutes: parsed, from: "deadline" };
+}
+
+const sum = (xs: readonly number[]) => round(xs.reduce((a, b) => a + b, 0));
+
+/** Estimates one stack: clusters, storage, gateways, links, USD/hour, kW, kgCO2e/hour and each task over its maxRuntime. */
+export function estimateStack(tf: TerraformJson): StackEstimate {
+  const clusters = [...awsClusters(tf), ...azureClusters(tf)];
+  const storage = [...fsxStorage(tf), ...managedLustreStorage(tf)];
+  const gws = gateways(tf);
+  const cost: CostBreakdown = {
+    computeUsdPerHour: sum(clusters.map((c) => c.usdPerHour)),
+    storageUsdPerHour: sum(storage.map((s) => s.usdPerHour)),
+    gatewaysUsdPerHour: sum(gws.map((g) => g.usdPerHour)),
+    totalUsdPerHour: sum([...clusters, ...storage, ...gws].map((x) => x.usdPerHour)),
+  };
+  const powerKw = sum(clusters.map((c) => c.powerKw));
+  const kgCo2ePerHour = sum(clusters.map((c) => c.kgCo2ePerHour));
+  const warnings = [
+    ...clusters.filter((c) => c.usdPerNodeHour === undefined).map((c) => `cluster ${c.name}: no catalog price for ${c.instanceType} in ${c.region}`),
+    ...clusters.filter((c) => c.gridKgPerKwh === undefined).map((c) => `cluster ${c.name}: no grid emission factor for ${c.cloud} ${c.region}`),
+    ...[...storage, ...gws].filter((x) => x.priceStatus === "unpriced").map((x) => `${x.name}: no price in service-prices.json`),
+  ];
+  const tasks = Object.entries(taskMetadata(tf)).flatMap(([name, meta]) => {
+    const runtime = taskMaxRuntime(meta);
+    if (!runtime) return [];
+    const hours = runtime.minutes / 60;
+    return [{ name, maxRuntimeHours: round(hours), maxRuntimeFrom: runtime.from, usd: round(cost.totalUsdPerHour * hours, 2), kwh: round(powerKw * hours, 2), kgCo2e: round(kgCo2ePerHour * hours, 2) }];
+  });
+  const clouds = [...new Set<GpuCloud>([...(awsRegion(tf) || resourcesOf(tf, "aws_vpc").length ? ["aws" as const] : []), ...clusters.map((c) => c.cloud), ...storage.map((s) => s.cloud), ...gws.map((g) => g.cloud), ...(resourcesOf(tf, "azurerm_virtual_network").length ? ["azure" as const] : [])])].sort();
+  const regions = [...new Set([...clusters, ...storage].map((x) => `${x.cloud}:${x.region}`).concat(resourcesOf(tf, "azurerm_virtual_network").map((v) => `azure:${str(v.args.location)}`)).concat(resourcesOf(tf, "aws_vpc").map((v) => `aws:${awsRegion(tf, v)}`)))].sort();
+  const zones = [...new Set(resourcesOf(tf, "aws_subnet").flatMap((s) => (str(s.args.availability_zone_id) ? [str(s.args.availability_zone_id)!] : [])))].sort();
+  return { clouds, regions, zones, clusters, storage, gateways: gws, links: links(tf), cost, powerKw, kgCo2ePerHour, tasks, warnings };
+}

@@ -1,0 +1,87 @@
+/**
+ * Small readers over synthesized Terraform JSON (`cdk.tf.json`): blocks, references and the
+ * providers' regions. Pure functions, no cdktf import.
+ */
+
+/** A parsed `cdk.tf.json` (or any JSON object). */
+export type TerraformJson = Readonly<Record<string, unknown>>;
+
+/** One resource's arguments. */
+export type ResourceArgs = Readonly<Record<string, unknown>>;
+
+/** A resource of a stack: its type, logical name and arguments. */
+export interface TfResource {
+  readonly type: string;
+  readonly name: string;
+  readonly args: ResourceArgs;
+}
+
+function asObject(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/** Every resource of one type in a stack, in file order. */
+export function resourcesOf(tf: TerraformJson, type: string): TfResource[] {
+  return Object.entries(asObject(asObject(tf.resource)[type])).map(([name, args]) => ({ type, name, args: asObject(args) }));
+}
+
+/** One resource by type and name, or undefined. */
+export function findResource(tf: TerraformJson, type: string, name: string): TfResource | undefined {
+  const args = asObject(asObject(tf.resource)[type])[name];
+  return args === undefined ? undefined : { type, name, args: asObject(args) };
+}
+
+/** The first element of a list argument, or the argument itself when it is an object. */
+export function first(v: unknown): Record<string, unknown> {
+  return Array.isArray(v) ? asObject(v[0]) : asObject(v);
+}
+
+/** An argument read as an object (blocks synthesize as objects or one-element lists). */
+export function block(args: ResourceArgs, key: string): Record<string, unknown> {
+  return first(args[key]);
+}
+
+/** A number argument (numbers may synthesize as strings), or undefined. */
+export function num(v: unknown): number | undefined {
+  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : Number.NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** A string argument, or undefined. */
+export function str(v: unknown): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
+
+/** The resource a Terraform expression such as `${aws_vpc.net_vpc_1.id}` refers to (the first reference). */
+export function refTarget(v: unknown): { type: string; name: string } | undefined {
+  const m = typeof v === "string" ? /\$\{([a-z][a-z0-9_]*)\.([^.}\s]+)[.}]/.exec(v) : null;
+  return m ? { type: m[1]!, name: m[2]! } : undefined;
+}
+
+/** The construct path cdktf records in a resource's `//` metadata, e.g. `stack/aws-network/vpc`. */
+export function constructPath(r: TfResource): string | undefined {
+  return str(asObject(asObject(r.args["//"]).metadata).path);
+}
+
+/** The construct a resource belongs to: its path without the stack and the resource's own id, e.g. `aws-network`, `task/cluster`. */
+export function ownerId(r: TfResource): string {
+  const parts = (constructPath(r) ?? "").split("/").slice(1, -1);
+  return parts.length ? parts.join("/") : r.name;
+}
+
+/**
+ * The region of the AWS provider a resource uses (its `provider` alias, else the default one).
+ * @default - undefined when the stack has no AWS provider with a region
+ */
+export function awsRegion(tf: TerraformJson, r?: TfResource): string | undefined {
+  const providers = (asObject(tf.provider).aws as unknown[] | undefined) ?? [];
+  const alias = str(r?.args.provider)?.split(".")[1];
+  const p = providers.map(asObject).find((c) => (alias === undefined ? c.alias === undefined : c.alias === alias));
+  return str(p?.region);
+}
+
+/** The GpuTask metadata of a stack (`//.hgpu_tasks`). */
+export function taskMetadata(tf: TerraformJson): Record<string, Record<string, unknown>> {
+  const tasks = asObject(asObject(tf["//"]).hgpu_tasks);
+  return Object.fromEntries(Object.entries(tasks).map(([k, v]) => [k, asObject(v)]));
+}

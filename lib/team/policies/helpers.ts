@@ -1,0 +1,76 @@
+import type { ElementView, L1View, RuleViolation, StackView } from "./types";
+
+/** A plain object (not an array, not null). */
+export type PlainObject = Readonly<Record<string, unknown>>;
+
+/** A non-compliant result with its one-line detail. */
+export function nonCompliant(detail: string): RuleViolation {
+  return { status: "non-compliant", detail };
+}
+
+/** Whether `value` is a plain object. */
+export function isObject(value: unknown): value is PlainObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The blocks of a nested block attribute as a list: cdktf writes single blocks as an object and
+ * repeated ones as a list, hand-written JSON may use either.
+ */
+export function blocks(value: unknown): PlainObject[] {
+  if (Array.isArray(value)) return value.filter(isObject);
+  return isObject(value) ? [value] : [];
+}
+
+/** The first block of a nested block attribute, or undefined. */
+export function block(value: unknown): PlainObject | undefined {
+  return blocks(value)[0];
+}
+
+/** Terraform's true: `true` or `"true"`. */
+export function isTrue(value: unknown): boolean {
+  return value === true || value === "true";
+}
+
+/** Terraform's false: `false` or `"false"`. */
+export function isFalse(value: unknown): boolean {
+  return value === false || value === "false";
+}
+
+/** A list attribute's strings (a single string counts as a one-element list). */
+export function strings(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+/** A number attribute (numbers or numeric strings), or undefined. */
+export function numberOf(value: unknown): number | undefined {
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && /^\d+(\.\d+)?$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/** JSON-quotes a value for a finding detail. */
+export function show(value: unknown): string {
+  return value === undefined ? "not set" : JSON.stringify(value);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Whether `value` (a string or a list of them) holds a Terraform reference to an attribute of `target`, e.g. `${aws_s3_bucket.runs.id}`. */
+export function refersTo(value: unknown, target: ElementView): boolean {
+  const pattern = new RegExp(`(?<![\\w.-])${escapeRegExp(target.address)}(\\.|\\[)`);
+  return strings(value).some((s) => pattern.test(s));
+}
+
+/** The stack's resources of one type. */
+export function resourcesOfType(stack: StackView, type: string): L1View[] {
+  return stack.resources.filter((r) => r.type === type);
+}
+
+/** Whether `path` is `scope` or inside it. */
+export function isWithin(path: string, scope: string): boolean {
+  return path === scope || path.startsWith(`${scope}/`);
+}

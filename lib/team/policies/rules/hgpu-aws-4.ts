@@ -1,0 +1,33 @@
+import { block, blocks, isTrue, nonCompliant, refersTo, resourcesOfType } from "../helpers";
+import type { L1View, PolicyRule } from "../types";
+
+/** HGPU-AWS-4: buckets and file systems are encrypted at rest. */
+export const awsStorageEncrypted: PolicyRule = {
+  id: "HGPU-AWS-4",
+  level: "error",
+  title: "Buckets and file systems are encrypted at rest",
+  explanation:
+    "Datasets, checkpoints and logs are encrypted at rest with an explicit configuration: every aws_s3_bucket has an " +
+    "aws_s3_bucket_server_side_encryption_configuration (matched by bucket reference or name) and every aws_efs_file_system " +
+    "sets encrypted = true. FSx for Lustre always encrypts at rest, so it always complies.",
+  appliesTo: ["aws_s3_bucket", "aws_efs_file_system", "aws_fsx_lustre_file_system"],
+  check(resource) {
+    switch (resource.type) {
+      case "aws_fsx_lustre_file_system":
+        return "compliant";
+      case "aws_efs_file_system":
+        return isTrue(resource.config.encrypted) ? "compliant" : nonCompliant("encrypted is not true");
+      default:
+        if (blocks(resource.config.server_side_encryption_configuration).length > 0) return "compliant";
+        return bucketCompanions(resource, "aws_s3_bucket_server_side_encryption_configuration").some((e) => blocks(e.config.rule).some((r) => block(r.apply_server_side_encryption_by_default)))
+          ? "compliant"
+          : nonCompliant("no aws_s3_bucket_server_side_encryption_configuration refers to the bucket");
+    }
+  },
+};
+
+/** The stack's resources of `type` whose `bucket` refers to `bucket` (by reference, or by its literal name). */
+export function bucketCompanions(bucket: L1View, type: string): L1View[] {
+  const name = bucket.config.bucket;
+  return resourcesOfType(bucket.stack, type).filter((r) => refersTo(r.config.bucket, bucket) || (typeof name === "string" && r.config.bucket === name));
+}

@@ -1,0 +1,53 @@
+import { blocks, isObject, isTrue, nonCompliant, strings } from "../helpers";
+import type { L1View, PolicyRule } from "../types";
+import { bucketCompanions } from "./hgpu-aws-4";
+
+const BLOCK_SETTINGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"] as const;
+
+/** HGPU-AWS-5: buckets are private and TLS-only. */
+export const awsBucketsPrivateTls: PolicyRule = {
+  id: "HGPU-AWS-5",
+  level: "error",
+  title: "Buckets are private and TLS-only",
+  explanation:
+    "Every aws_s3_bucket has an aws_s3_bucket_public_access_block with block_public_acls, block_public_policy, " +
+    "ignore_public_acls and restrict_public_buckets all true, and a bucket policy (aws_s3_bucket_policy, literal JSON or an " +
+    "aws_iam_policy_document) with a Deny statement on aws:SecureTransport false.",
+  appliesTo: ["aws_s3_bucket"],
+  check(bucket) {
+    const problems: string[] = [];
+    const blocksOfBucket = bucketCompanions(bucket, "aws_s3_bucket_public_access_block");
+    if (blocksOfBucket.length === 0) {
+      problems.push("no aws_s3_bucket_public_access_block refers to the bucket");
+    } else {
+      const off = BLOCK_SETTINGS.filter((s) => !blocksOfBucket.some((b) => isTrue(b.config[s])));
+      if (off.length > 0) problems.push(`the public access block leaves ${off.join(", ")} off`);
+    }
+    const policies = [bucket.config.policy, ...bucketCompanions(bucket, "aws_s3_bucket_policy").map((p) => p.config.policy)];
+    if (!policies.some((p) => deniesInsecureTransport(p, bucket))) problems.push("no bucket policy denies requests with aws:SecureTransport false");
+    return problems.length === 0 ? "compliant" : nonCompliant(problems.join("; "));
+  },
+};
+
+function deniesInsecureTransport(policy: unknown, bucket: L1View): boolean {
+  if (typeof policy !== "string") return false;
+  const document = bucket.stack.dataSources.find((d) => d.type === "aws_iam_policy_document" && policy.includes(`${d.address}.json`));
+  if (document) {
+    return blocks(document.config.statement).some((s) => s.effect === "Deny" && blocks(s.condition).some((c) =>
+      c.test === "Bool" && c.variable === "aws:SecureTransport" && strings(c.values).includes("false")));
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(policy);
+  } catch {
+    // An expression (jsonencode(...), a variable): judge its text.
+    return /Deny/.test(policy) && /aws:SecureTransport"?\s*[:=]\s*\[?\s*"?false/.test(policy);
+  }
+  const statements = isObject(parsed) ? parsed.Statement : undefined;
+  return blocks(statements).some((s) => {
+    if (s.Effect !== "Deny") return false;
+    const bool = isObject(s.Condition) ? s.Condition.Bool : undefined;
+    const value = isObject(bool) ? bool["aws:SecureTransport"] : undefined;
+    return value === false || strings(value).includes("false");
+  });
+}

@@ -1,0 +1,25 @@
+import { blocks, nonCompliant } from "../helpers";
+import type { PolicyRule } from "../types";
+
+/** HGPU-AZ-1: Azure nodes get no public IP address. */
+export const azureNoPublicIp: PolicyRule = {
+  id: "HGPU-AZ-1",
+  level: "error",
+  title: "GPU nodes have no public IP",
+  explanation:
+    "A public address puts a GPU VM on the internet. No ip_configuration of a scale set's network_interface may carry a " +
+    "public_ip_address block, and no azurerm_network_interface may set public_ip_address_id; nodes reach out through the NAT gateway.",
+  appliesTo: ["azurerm_linux_virtual_machine_scale_set", "azurerm_windows_virtual_machine_scale_set", "azurerm_orchestrated_virtual_machine_scale_set", "azurerm_network_interface"],
+  check(resource) {
+    const c = resource.config;
+    if (resource.type === "azurerm_network_interface") {
+      const withIp = blocks(c.ip_configuration).map((ip, i) => ({ ip, i })).filter(({ ip }) => ip.public_ip_address_id !== undefined && ip.public_ip_address_id !== null);
+      return withIp.length === 0 ? "compliant" : nonCompliant(`ip_configuration[${withIp.map(({ i }) => i).join(", ")}] sets public_ip_address_id`);
+    }
+    const found: string[] = [];
+    blocks(c.network_interface).forEach((nic, n) => blocks(nic.ip_configuration).forEach((ip, i) => {
+      if (blocks(ip.public_ip_address).length > 0) found.push(`network_interface[${n}].ip_configuration[${i}]`);
+    }));
+    return found.length === 0 ? "compliant" : nonCompliant(`${found.join(", ")} ${found.length > 1 ? "have" : "has"} a public_ip_address`);
+  },
+};

@@ -1,0 +1,18 @@
+import { isTrue, nonCompliant } from "../helpers";
+import type { PolicyRule } from "../types";
+
+/** HGPU-AZ-4: storage accounts encrypt at rest twice (infrastructure encryption). */
+export const azureStorageEncrypted: PolicyRule = {
+  id: "HGPU-AZ-4",
+  level: "warning",
+  title: "Storage accounts use infrastructure encryption",
+  explanation:
+    "Azure Storage always encrypts at rest with service-managed keys; infrastructure_encryption_enabled = true adds a second, " +
+    "independent layer and can only be chosen when the account is created (a warning, since the first layer is always on). " +
+    "Managed Lustre always encrypts at rest, so it always complies.",
+  appliesTo: ["azurerm_storage_account", "azurerm_managed_lustre_file_system"],
+  check(resource) {
+    if (resource.type === "azurerm_managed_lustre_file_system") return "compliant";
+    return isTrue(resource.config.infrastructure_encryption_enabled) ? "compliant" : nonCompliant("infrastructure_encryption_enabled is not true");
+  },
+};

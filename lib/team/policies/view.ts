@@ -1,0 +1,70 @@
+import { TerraformResource, type TerraformStack } from "cdktf";
+import type { IConstruct } from "constructs";
+import { GpuTask } from "../../task/gpu-task";
+import { isObject } from "./helpers";
+import type { ElementView, L1View, StackView } from "./types";
+
+/** A stack's view plus the construct behind each resource address (absent for resources written with `stack.addOverride`). */
+export interface SynthesizedStack {
+  /** The plain view the rules read. */
+  readonly view: StackView;
+  /** The construct of each resource, by Terraform address. */
+  readonly constructs: ReadonlyMap<string, TerraformResource>;
+}
+
+/**
+ * Reads a stack as Terraform will: `stack.toTerraform()` (every element's `toTerraform()` with
+ * its `addOverride`s merged, plus the stack's own overrides, tokens resolved to `${...}`
+ * expressions), so hand-written resources and overrides are judged like the library's own.
+ */
+export function synthesizeStackView(stack: TerraformStack): SynthesizedStack {
+  const tf = stack.toTerraform() as Record<string, unknown>;
+  const byAddress = new Map<string, TerraformResource>();
+  for (const c of stack.node.findAll()) {
+    if (c instanceof TerraformResource) byAddress.set(`${c.terraformResourceType}.${c.friendlyUniqueId}`, c);
+  }
+  const resources: L1View[] = [];
+  const dataSources: ElementView[] = [];
+  const providers: Record<string, Readonly<Record<string, unknown>>[]> = {};
+  const view: StackView = { path: stack.node.path, resources, dataSources, providers };
+
+  for (const [name, configs] of Object.entries(isObject(tf.provider) ? tf.provider : {})) {
+    providers[name] = (Array.isArray(configs) ? configs : [configs]).filter(isObject);
+  }
+  for (const [type, byName] of Object.entries(isObject(tf.data) ? tf.data : {})) {
+    for (const [name, raw] of Object.entries(isObject(byName) ? byName : {})) {
+      dataSources.push({ type, name, address: `data.${type}.${name}`, config: withoutMetadata(raw) });
+    }
+  }
+  for (const [type, byName] of Object.entries(isObject(tf.resource) ? tf.resource : {})) {
+    for (const [name, raw] of Object.entries(isObject(byName) ? byName : {})) {
+      const address = `${type}.${name}`;
+      const construct = byAddress.get(address);
+      const config = withoutMetadata(raw);
+      const taskPath = construct ? enclosingTask(construct) : undefined;
+      resources.push({
+        type,
+        name,
+        address,
+        path: construct?.node.path ?? `${stack.node.path}/${address}`,
+        config,
+        taggable: (construct !== undefined && "tagsInput" in construct) || "tags" in config,
+        ...(taskPath !== undefined ? { taskPath } : {}),
+        stack: view,
+      });
+    }
+  }
+  // Only constructs that really synthesize a resource (not moved away) are reported against.
+  const constructs = new Map([...byAddress].filter(([address]) => resources.some((r) => r.address === address)));
+  return { view, constructs };
+}
+
+function withoutMetadata(raw: unknown): Readonly<Record<string, unknown>> {
+  if (!isObject(raw)) return {};
+  const { ["//"]: _metadata, ...config } = raw;
+  return config;
+}
+
+function enclosingTask(construct: IConstruct): string | undefined {
+  return construct.node.scopes.find((s) => s instanceof GpuTask)?.node.path;
+}

@@ -1,0 +1,209 @@
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { Aspects, TerraformStack, Testing } from "cdktf";
+import { Construct } from "constructs";
+import { describe, expect, it } from "vitest";
+import { HybridTrainingStack, TrainingTaskStack } from "../../../examples/hybrid-training/main";
+import { AwsGpuCluster } from "../../../lib/aws/gpu-cluster";
+import { AwsLustreStorage } from "../../../lib/aws/lustre-storage";
+import { AwsNetwork } from "../../../lib/aws/network";
+import { AzureGpuCluster } from "../../../lib/azure/gpu-cluster";
+import { AzureNetwork } from "../../../lib/azure/network";
+import { GpuTask } from "../../../lib/task/gpu-task";
+import { DEFAULT_REQUIRED_TAGS, GPU_POLICY_RULES, GpuPolicies, evaluateGpuPolicies } from "../../../lib/team/policies";
+import { SSH_KEY, allAnnotations, annotations, awsStack, azureStack, errorOf } from "./helpers";
+
+const PUBLIC_IP = "s/lt: HGPU-AWS-1 GPU nodes have no public IP: network_interfaces[0] set associate_public_ip_address to true";
+const IMDS_V1 = 's/lt: HGPU-AWS-2 IMDSv2 is required: metadata_options.http_tokens is "optional", use "required"';
+
+/** A launch template with two error findings (public IP, IMDSv1). */
+function badTemplate(scope: Construct): LaunchTemplate {
+  return new LaunchTemplate(scope, "lt", {
+    instanceType: "g5.xlarge",
+    metadataOptions: { httpTokens: "optional" },
+    blockDeviceMappings: [{ deviceName: "/dev/sda1", ebs: { encrypted: "true" } }],
+    networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "true" }],
+  });
+}
+
+function withPolicies(stack: TerraformStack, options: ConstructorParameters<typeof GpuPolicies>[0] = { requiredTags: [] }): TerraformStack {
+  Aspects.of(stack).add(new GpuPolicies(options));
+  return stack;
+}
+
+describe("GpuPolicies: the pack", () => {
+  it("has unique IDs, a level, a title, an explanation and resource types on every rule", () => {
+    const ids = GPU_POLICY_RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const rule of GPU_POLICY_RULES) {
+      expect(rule.id).toMatch(/^HGPU-(AWS|AZ)-\d+$/);
+      expect(["error", "warning"]).toContain(rule.level);
+      expect(rule.title.length).toBeGreaterThan(10);
+      expect(rule.explanation.length).toBeGreaterThan(80);
+      expect(rule.appliesTo.length).toBeGreaterThan(0);
+    }
+    expect(GPU_POLICY_RULES.filter((r) => r.level === "warning").map((r) => r.id)).toEqual(["HGPU-AWS-8", "HGPU-AZ-4"]);
+    expect(DEFAULT_REQUIRED_TAGS).toEqual(["team", "cost-center", "managed-by"]);
+  });
+});
+
+describe("GpuPolicies: errors fail synth", () => {
+  it("lists every error finding in the Testing.synth(stack, true) failure", () => {
+    const stack = withPolicies(awsStack());
+    badTemplate(stack);
+    const message = errorOf(() => Testing.synth(stack, true));
+    expect(message).toContain(`[s] ${PUBLIC_IP}`);
+    expect(message).toContain(`[s] ${IMDS_V1}`);
+  });
+
+  it("fails app.synth() the same way", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "s");
+    badTemplate(stack);
+    Aspects.of(app).add(new GpuPolicies({ requiredTags: [] }));
+    const message = errorOf(() => app.synth());
+    expect(message).toContain(PUBLIC_IP);
+    expect(message).toContain(IMDS_V1);
+  });
+
+  it("passes a compliant stack", () => {
+    const stack = withPolicies(awsStack());
+    new LaunchTemplate(stack, "lt", { metadataOptions: { httpTokens: "required" }, blockDeviceMappings: [{ deviceName: "/dev/sda1", ebs: { encrypted: "true" } }] });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+  });
+
+  it("judges the synthesized JSON: addOverride on an L1 and resources written with stack.addOverride", () => {
+    const stack = withPolicies(awsStack());
+    const lt = new LaunchTemplate(stack, "lt", { metadataOptions: { httpTokens: "required" }, blockDeviceMappings: [{ deviceName: "/dev/sda1", ebs: { encrypted: "true" } }] });
+    lt.addOverride("metadata_options.http_tokens", "optional");
+    stack.addOverride("resource.aws_instance.raw", { ami: "ami-1", associate_public_ip_address: true, metadata_options: { http_tokens: "required" }, root_block_device: { encrypted: true } });
+    const message = errorOf(() => Testing.synth(stack, true));
+    expect(message).toContain(IMDS_V1);
+    expect(message).toContain("s/aws_instance.raw: HGPU-AWS-1 GPU nodes have no public IP: associate_public_ip_address is true");
+  });
+
+  it("judges only the subtree the Aspect was added to", () => {
+    const stack = awsStack();
+    badTemplate(stack);
+    const team = new Construct(stack, "team");
+    new Instance(team, "vm", { ami: "ami-1", associatePublicIpAddress: true, metadataOptions: { httpTokens: "required" }, rootBlockDevice: { encrypted: true } });
+    Aspects.of(team).add(new GpuPolicies({ requiredTags: [] }));
+    const message = errorOf(() => Testing.synth(stack, true));
+    expect(message).toContain("s/team/vm: HGPU-AWS-1");
+    expect(message).not.toContain("s/lt:");
+  });
+});
+
+describe("GpuPolicies: warnings", () => {
+  it("become warning annotations on the resource and do not fail synth", () => {
+    const stack = withPolicies(awsStack());
+    const lt = new LaunchTemplate(stack, "lt", {
+      instanceType: "p5.48xlarge", metadataOptions: { httpTokens: "required" }, blockDeviceMappings: [{ deviceName: "/dev/sda1", ebs: { encrypted: "true" } }],
+      networkInterfaces: [{ networkCardIndex: 0, deviceIndex: 0, interfaceType: "efa" }],
+    });
+    const { AutoscalingGroup } = require("@cdktf/provider-aws/lib/autoscaling-group") as typeof import("@cdktf/provider-aws/lib/autoscaling-group");
+    new AutoscalingGroup(stack, "asg", { minSize: 2, maxSize: 2, availabilityZones: ["us-east-1a"], launchTemplate: { id: lt.id } });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    Testing.synth(stack, true); // a second synth adds no duplicate
+    expect(annotations(lt, "warn")).toEqual(["s/lt: HGPU-AWS-8 Multi-node GPU clusters use their full fabric: 1 of 32 network cards of p5.48xlarge carry an EFA interface, for 2 nodes"]);
+  });
+});
+
+describe("GpuPolicies: suppression", () => {
+  it("turns a suppressed error into an info annotation with the reason", () => {
+    const stack = withPolicies(awsStack());
+    const lt = badTemplate(stack);
+    GpuPolicies.suppress(lt, "HGPU-AWS-1", "bastion template, reviewed in SEC-123");
+    GpuPolicies.suppress(lt, "HGPU-AWS-2", "legacy agent needs IMDSv1 until 2025-01");
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    expect(annotations(lt, "info")).toEqual([
+      `${PUBLIC_IP} (suppressed: bastion template, reviewed in SEC-123)`,
+      `${IMDS_V1} (suppressed: legacy agent needs IMDSv1 until 2025-01)`,
+    ]);
+  });
+
+  it("applies a suppression on a construct to every resource under it, for that rule only", () => {
+    const stack = withPolicies(awsStack());
+    const group = new Construct(stack, "group");
+    badTemplate(group);
+    GpuPolicies.suppress(group, "HGPU-AWS-1", "bastion hosts, reviewed in SEC-123");
+    const message = errorOf(() => Testing.synth(stack, true));
+    expect(message).not.toContain("HGPU-AWS-1");
+    expect(message).toContain("s/group/lt: HGPU-AWS-2 IMDSv2 is required");
+  });
+
+  it("requires a reason of at least 10 characters and a known rule ID", () => {
+    const stack = awsStack();
+    const lt = badTemplate(stack);
+    expect(errorOf(() => GpuPolicies.suppress(lt, "HGPU-AWS-1", "ok"))).toBe(
+      's/lt: reason "ok" is not valid for suppressing HGPU-AWS-1: say in at least 10 characters why HGPU-AWS-1 does not apply here');
+    expect(errorOf(() => GpuPolicies.suppress(lt, "HGPU-AWS-1", undefined as unknown as string))).toBe(
+      "s/lt: reason (missing) is not valid for suppressing HGPU-AWS-1: say in at least 10 characters why HGPU-AWS-1 does not apply here");
+    expect(errorOf(() => GpuPolicies.suppress(lt, "HGPU-AWS-99", "a long enough reason"))).toMatch(
+      /^s\/lt: ruleId "HGPU-AWS-99" is not valid for a policy suppression: use a rule ID of the pack: HGPU-AWS-1, HGPU-AWS-2, /);
+  });
+});
+
+describe("GpuPolicies: options", () => {
+  it("skips excluded rules", () => {
+    const stack = withPolicies(awsStack(), { requiredTags: [], exclude: ["HGPU-AWS-1", "HGPU-AWS-2"] });
+    badTemplate(stack);
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+  });
+
+  it("rejects unknown rule IDs in exclude and empty tag keys", () => {
+    expect(errorOf(() => new GpuPolicies({ exclude: ["HGPU-AWS-42"] }))).toMatch(/^GpuPolicies: exclude "HGPU-AWS-42" is not valid: use rule IDs of the pack: HGPU-AWS-1, /);
+    expect(errorOf(() => new GpuPolicies({ requiredTags: ["team", ""] }))).toBe('GpuPolicies: requiredTags ["team",""] is not valid: use non-empty tag keys');
+  });
+
+  it("requires the default tags unless requiredTags says otherwise", () => {
+    const stack = awsStack();
+    const { Vpc } = require("@cdktf/provider-aws/lib/vpc") as typeof import("@cdktf/provider-aws/lib/vpc");
+    new Vpc(stack, "vpc", { cidrBlock: "10.0.0.0/16", tags: { team: "ml" } });
+    expect(evaluateGpuPolicies(stack).map((f) => f.message)).toEqual([
+      "s/vpc: HGPU-AWS-7 Required tags are present: missing tags cost-center, managed-by (own tags plus the provider's default_tags)",
+    ]);
+    expect(evaluateGpuPolicies(stack, { requiredTags: ["team"] })).toEqual([]);
+  });
+});
+
+describe("GpuPolicies: the library's own constructs comply", () => {
+  it("examples/hybrid-training: both stacks synthesize with no finding (requiredTags [])", () => {
+    const app = Testing.app();
+    const hybrid = new HybridTrainingStack(app, "hybrid-training");
+    const task = new TrainingTaskStack(app, "training-task");
+    Aspects.of(app).add(new GpuPolicies({ requiredTags: [] }));
+    expect(() => app.synth()).not.toThrow();
+    for (const stack of [hybrid, task]) {
+      expect(allAnnotations(stack, "warn").filter((m) => m.includes("HGPU-"))).toEqual([]);
+      expect(allAnnotations(stack, "info").filter((m) => m.includes("HGPU-"))).toEqual([]);
+    }
+  });
+
+  it("an AWS cluster with FSx, and an AWS GpuTask, pass every rule including tags when the provider carries the team tags", () => {
+    const stack = awsStack({ defaultTags: [{ tags: { team: "ml", "cost-center": "cc-1", "managed-by": "cdktf-hybrid-gpu" } }] });
+    const network = new AwsNetwork(stack, "net", { cidr: "10.10.0.0/16", zones: ["use1-az4", "use1-az6"] });
+    const storage = new AwsLustreStorage(stack, "data", { network, zone: "use1-az4", storageCapacityGiB: 4800, throughputPerTiB: 250 });
+    new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 4, zone: "use1-az4", storage });
+    new GpuTask(stack, "task", { name: "train", gpus: 16, clouds: ["aws"], command: ["train.py"], regions: ["us-east-1"] });
+    withPolicies(stack, {});
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    expect(evaluateGpuPolicies(stack)).toEqual([]);
+  });
+
+  it("an Azure cluster and an Azure GpuTask pass every rule (requiredTags [])", () => {
+    const stack = withPolicies(azureStack());
+    const network = new AzureNetwork(stack, "net", { cidr: "10.20.0.0/16", location: "eastus" });
+    new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, sshPublicKey: SSH_KEY });
+    new GpuTask(stack, "task", { name: "az-train", gpus: 16, clouds: ["azure"], command: ["train.py"], azure: { sshPublicKey: SSH_KEY } });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    expect(evaluateGpuPolicies(stack, { requiredTags: [] })).toEqual([]);
+  });
+
+  it("without team tags, the library's resources fail the default required tags (HGPU-AWS-7, HGPU-AZ-7)", () => {
+    const app = Testing.app();
+    const hybrid = new HybridTrainingStack(app, "hybrid-training");
+    const ids = new Set(evaluateGpuPolicies(hybrid).map((f) => f.ruleId));
+    expect([...ids].sort()).toEqual(["HGPU-AWS-7", "HGPU-AZ-7"]);
+  });
+});
