@@ -423,6 +423,7 @@ export class GpuTask extends Construct {
       next: this.placements.slice(rank, rank + 4).map(describePlacement),
       rejected: this.rejected.map(describeRejection),
       deadline: `${this.maxRuntimeMinutes} minutes after apply (${this.teardown.deadlineMechanism})`,
+      maxRuntimeMinutes: this.maxRuntimeMinutes,
     });
 
     new TerraformOutput(this, "run_id", { value: this.runId, description: `Run ID of ${name}` }).overrideLogicalId(`${name.replace(/-/g, "_")}_run_id`);

@@ -68,11 +68,11 @@ describe("energy and carbon", () => {
     expect(c.gridKgPerKwh).toBe(0.379069); // CCF: us-east-1 = NERC SERC 0.000379069 t/kWh
     expect(c.kgCo2ePerHour).toBeCloseTo((8 * nodeW * 0.379069) / 1000, 3);
   });
-  it("a task's estimate covers its whole maxRuntime (12 h, read from the deadline text)", () => {
+  it("a task's estimate covers its whole maxRuntime (12 h, from the task's maxRuntimeMinutes)", () => {
     const e = stack("training-task");
     expect(e.tasks).toHaveLength(1);
     const t = e.tasks[0]!;
-    expect([t.name, t.maxRuntimeHours, t.maxRuntimeFrom]).toEqual(["neural-network-training", 12, "deadline"]);
+    expect([t.name, t.maxRuntimeHours, t.maxRuntimeFrom]).toEqual(["neural-network-training", 12, "maxRuntimeMinutes"]);
     expect(t.usd).toBeCloseTo(e.cost.totalUsdPerHour * 12, 1);
     expect(t.kwh).toBeCloseTo(e.powerKw * 12, 1);
     expect(t.kgCo2e).toBeCloseTo(e.kgCo2ePerHour * 12, 1);
