@@ -9,6 +9,7 @@ import { ValidationError } from "../core/errors";
 import { libraryTags, mergeTags, standardTags, tagProblems } from "../core/tags";
 import { Validator } from "../core/validate";
 import { AzureDefaultTags } from "./azure-default-tags";
+import { GpuPolicies, type GpuPoliciesOptions } from "./policies/gpu-policies";
 
 /** State in S3, locked with S3's own lock file (Terraform 1.10+) or a DynamoDB table. */
 export interface S3BackendSettings {
@@ -61,6 +62,11 @@ export interface TeamStackProps {
   readonly monthlyBudgetUsd?: number;
   /** Who gets the budget alerts. Required with `monthlyBudgetUsd`. @default - none */
   readonly budgetEmails?: readonly string[];
+  /**
+   * The policy pack checked at synth (errors fail synth; warnings are annotations), or `false`.
+   * @default - GpuPolicies with the default required tags (team, cost-center, managed-by)
+   */
+  readonly policies?: GpuPoliciesOptions | false;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -73,7 +79,8 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
  * remote-state lookups against the other stack's backend.
  *
  * Tag precedence: library defaults (`managed-by`) < team tags (`team`, `cost-center`,
- * `environment`, then `tags`) < each resource's own tags.
+ * `environment`, then `tags`) < each resource's own tags. The `GpuPolicies` pack runs on the
+ * stack at synth unless `policies: false`.
  *
  * ```ts
  * const platform = new TeamStack(app, "platform", { team: "platform", costCenter: "cc-100", environment: "prod",
@@ -104,6 +111,7 @@ export class TeamStack extends TerraformStack {
       if (problems.length) throw new ValidationError(id, "tags", props.tags ?? {}, problems.join("; "), `for ${cloud}`);
     }
     configureBackend(this, id, props);
+    if (props.policies !== false) Aspects.of(this).add(new GpuPolicies(props.policies ?? {}));
 
     const aliases: Record<string, AwsProvider> = {};
     if (props.aws) {

@@ -17,7 +17,7 @@ const SSH = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9o
 
 describe("TeamStack tags", () => {
   it("AWS: library < team < extra tags as provider default tags; a resource's own tags win (provider semantics)", () => {
-    const stack = new TeamStack(Testing.app(), "vision", { ...base, tags: { project: "imagenet", "managed-by": "platform-team" } });
+    const stack = new TeamStack(Testing.app(), "vision", { ...base, tags: { project: "imagenet", "managed-by": "platform-team" }, policies: false });
     new LaunchTemplate(stack, "lt", { name: "x", tags: { team: "vision-research" } });
     const tf = synth(stack);
     expect(tf.provider.aws[0].default_tags).toEqual([{ tags: { "managed-by": "platform-team", team: "vision", "cost-center": "cc-200", environment: "prod", project: "imagenet" } }]);
@@ -42,6 +42,22 @@ describe("TeamStack tags", () => {
     expect(errorOf(() => new TeamStack(Testing.app(), "vision", { ...base, tags: { "aws:owner": "x" } }))).toBe(
       'vision: tags {"aws:owner":"x"} is not valid for aws: aws:owner: the aws: prefix is reserved by AWS',
     );
+  });
+});
+
+describe("TeamStack policies", () => {
+  it("checks the policy pack at synth by default: a hand-written launch template without IMDSv2 fails", () => {
+    const stack = new TeamStack(Testing.app(), "vision", base);
+    new LaunchTemplate(stack, "lt", { name: "x", blockDeviceMappings: [{ deviceName: "/dev/sda1", ebs: { encrypted: "true" } }] });
+    expect(errorOf(() => synth(stack))).toContain("vision/lt: HGPU-AWS-2 IMDSv2 is required");
+  });
+  it("passes for the library's own constructs, tags included", () => {
+    const stack = new TeamStack(Testing.app(), "vision", base);
+    const net = new AwsNetwork(stack, "net", { cidr: "10.10.0.0/16", zones: ["use1-az4"] });
+    new AwsGpuCluster(stack, "train", { network: net, instanceType: "p5.48xlarge", nodes: 2 });
+    const az = new AzureNetwork(stack, "az", { cidr: "10.20.0.0/16", location: "eastus" });
+    new AzureGpuCluster(stack, "az-train", { network: az, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, sshPublicKey: SSH });
+    expect(() => synth(stack)).not.toThrow();
   });
 });
 

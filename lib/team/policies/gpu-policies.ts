@@ -1,4 +1,4 @@
-import { Annotations, TerraformStack, type IAspect } from "cdktf";
+import { Annotations, Aspects, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { ValidationError } from "../../core/errors";
 import { GPU_POLICY_RULES, ruleAppliesTo } from "./pack";
@@ -51,8 +51,13 @@ interface Scope {
  *
  * Rules run when the stack is validated, after every Aspect (tags, overrides) has had its turn.
  *
+ * Add it to a stack (or a construct in one). cdktf 0.21 invokes Aspects from each stack down and
+ * never applies those added to the App itself: for a whole app use {@link GpuPolicies.applyTo},
+ * which adds the Aspect to every stack of the app.
+ *
  * ```ts
- * Aspects.of(app).add(new GpuPolicies({ requiredTags: ["team"], exclude: ["HGPU-AWS-8"] }));
+ * Aspects.of(stack).add(new GpuPolicies({ requiredTags: ["team"], exclude: ["HGPU-AWS-8"] }));
+ * GpuPolicies.applyTo(app, { requiredTags: [] }); // every stack the app has now
  * GpuPolicies.suppress(cluster.launchTemplate, "HGPU-AWS-3", "scratch-only AMI without data volumes");
  * ```
  */
@@ -69,6 +74,18 @@ export class GpuPolicies implements IAspect {
       throw new ValidationError(scope.node.path, "reason", reason, `say in at least ${MIN_SUPPRESSION_REASON_LENGTH} characters why ${ruleId} does not apply here`, `for suppressing ${ruleId}`);
     }
     scope.node.addMetadata(POLICY_SUPPRESSION_METADATA, { ruleId, reason: reason.trim() } satisfies PolicySuppression);
+  }
+
+  /**
+   * Adds one GpuPolicies Aspect to `scope` when it is in a stack, or to every stack under it
+   * otherwise (e.g. the App, whose own Aspects cdktf 0.21 does not apply). Stacks created later
+   * are not covered. Returns the Aspect.
+   */
+  public static applyTo(scope: IConstruct, options: GpuPoliciesOptions = {}): GpuPolicies {
+    const policies = new GpuPolicies(options);
+    const targets = stackOf(scope) ? [scope] : scope.node.findAll().filter((c) => TerraformStack.isStack(c));
+    for (const target of targets) Aspects.of(target).add(policies);
+    return policies;
   }
 
   /** The suppressions that apply to a construct: its own and its scopes' (outermost first). */

@@ -1,3 +1,6 @@
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Aspects, TerraformStack, Testing } from "cdktf";
@@ -56,14 +59,24 @@ describe("GpuPolicies: errors fail synth", () => {
     expect(message).toContain(`[s] ${IMDS_V1}`);
   });
 
-  it("fails app.synth() the same way", () => {
+  it("fails app.synth() the same way (applied to every stack of the app with applyTo)", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "s");
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
     badTemplate(stack);
-    Aspects.of(app).add(new GpuPolicies({ requiredTags: [] }));
+    GpuPolicies.applyTo(app, { requiredTags: [] });
     const message = errorOf(() => app.synth());
     expect(message).toContain(PUBLIC_IP);
     expect(message).toContain(IMDS_V1);
+  });
+
+  it("is not reached through Aspects.of(app): cdktf 0.21 invokes Aspects from each stack down", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "s");
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    badTemplate(stack);
+    Aspects.of(app).add(new GpuPolicies({ requiredTags: [] }));
+    expect(() => app.synth()).not.toThrow();
   });
 
   it("passes a compliant stack", () => {
@@ -101,7 +114,6 @@ describe("GpuPolicies: warnings", () => {
       instanceType: "p5.48xlarge", metadataOptions: { httpTokens: "required" }, blockDeviceMappings: [{ deviceName: "/dev/sda1", ebs: { encrypted: "true" } }],
       networkInterfaces: [{ networkCardIndex: 0, deviceIndex: 0, interfaceType: "efa" }],
     });
-    const { AutoscalingGroup } = require("@cdktf/provider-aws/lib/autoscaling-group") as typeof import("@cdktf/provider-aws/lib/autoscaling-group");
     new AutoscalingGroup(stack, "asg", { minSize: 2, maxSize: 2, availabilityZones: ["us-east-1a"], launchTemplate: { id: lt.id } });
     expect(() => Testing.synth(stack, true)).not.toThrow();
     Testing.synth(stack, true); // a second synth adds no duplicate
@@ -158,7 +170,6 @@ describe("GpuPolicies: options", () => {
 
   it("requires the default tags unless requiredTags says otherwise", () => {
     const stack = awsStack();
-    const { Vpc } = require("@cdktf/provider-aws/lib/vpc") as typeof import("@cdktf/provider-aws/lib/vpc");
     new Vpc(stack, "vpc", { cidrBlock: "10.0.0.0/16", tags: { team: "ml" } });
     expect(evaluateGpuPolicies(stack).map((f) => f.message)).toEqual([
       "s/vpc: HGPU-AWS-7 Required tags are present: missing tags cost-center, managed-by (own tags plus the provider's default_tags)",
@@ -172,8 +183,12 @@ describe("GpuPolicies: the library's own constructs comply", () => {
     const app = Testing.app();
     const hybrid = new HybridTrainingStack(app, "hybrid-training");
     const task = new TrainingTaskStack(app, "training-task");
-    Aspects.of(app).add(new GpuPolicies({ requiredTags: [] }));
+    const policies = GpuPolicies.applyTo(app, { requiredTags: [] });
     expect(() => app.synth()).not.toThrow();
+    expect(policies.findings(hybrid).length + policies.findings(task).length).toBe(0);
+    // The same stacks with a bad resource added do fail: the policies really ran.
+    badTemplate(task);
+    expect(errorOf(() => app.synth())).toContain("training-task/lt: HGPU-AWS-1");
     for (const stack of [hybrid, task]) {
       expect(allAnnotations(stack, "warn").filter((m) => m.includes("HGPU-"))).toEqual([]);
       expect(allAnnotations(stack, "info").filter((m) => m.includes("HGPU-"))).toEqual([]);

@@ -13,7 +13,7 @@ export const awsRequiredTags: PolicyRule = {
   appliesTo: ["aws_*"],
   check(resource, settings) {
     if (settings.requiredTags.length === 0 || !resource.taggable) return "not-applicable";
-    return missingTags(resource, settings.requiredTags, defaultTags(resource));
+    return missingTags(resource, settings.requiredTags, defaultTags(resource), " (own tags plus the provider's default_tags)");
   },
 };
 
