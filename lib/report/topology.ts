@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import * as dagre from "@dagrejs/dagre";
+import type * as Dagre from "@dagrejs/dagre";
 import { estimateStack, onPremName, azureGatewayBehind } from "./estimate";
 import { findResource, first, ownerId, refTarget, resourcesOf, str, awsRegion, taskMetadata, type TerraformJson, type TfResource } from "./terraform-json";
 
@@ -239,6 +239,9 @@ interface Box { x: number; y: number; width: number; height: number }
 
 /** Lays the topology out with dagre: leaf boxes and edge polylines (group boxes are derived from their members). */
 export function layoutTopology(t: Topology): { nodes: Map<string, Box>; edges: { edge: TopologyEdge; points: { x: number; y: number }[] }[] } {
+  // Loaded on first use: importing the library must not pay for the layout engine.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dagre = require("@dagrejs/dagre") as typeof Dagre;
   const g = new dagre.graphlib.Graph({ compound: true, multigraph: true });
   g.setGraph({ rankdir: "LR", nodesep: 40, ranksep: 90, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
