@@ -3,7 +3,8 @@
  *
  *   npm run update-catalog -- [--source DIR] [--check]
  *
- * --source DIR  folder holding aws-gpu-vms.csv and azure-gpu-vms.csv (default: ../shared/catalog/source)
+ * --source DIR  folder holding aws-gpu-vms.csv and azure-gpu-vms.csv (default: scripts/catalog/source,
+ *               the committed copy of the public extract; see its PROVENANCE.md)
  * --check       do not write; exit 1 when the committed catalog differs from what the sources give
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -15,7 +16,7 @@ const out = join(root, "lib/catalog/data/catalog.json");
 
 function main(argv: string[]): number {
   const sourceIndex = argv.indexOf("--source");
-  const source = resolve(root, sourceIndex >= 0 ? argv[sourceIndex + 1] ?? "" : "../shared/catalog/source");
+  const source = resolve(root, sourceIndex >= 0 ? argv[sourceIndex + 1] ?? "" : "scripts/catalog/source");
   const check = argv.includes("--check");
   for (const file of ["aws-gpu-vms.csv", "azure-gpu-vms.csv"]) {
     if (!existsSync(join(source, file))) {
