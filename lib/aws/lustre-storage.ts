@@ -206,7 +206,8 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
       ...(type === "PERSISTENT_2" ? { metadataConfiguration: props.metadataIops !== undefined ? { mode: "USER_PROVISIONED", iops: props.metadataIops } : { mode: "AUTOMATIC" } } : {}),
       ...(this.efaEnabled ? { efaEnabled: true } : {}),
       ...(props.kmsKeyId && type.startsWith("PERSISTENT") ? { kmsKeyId: props.kmsKeyId } : {}),
-      fileSystemTypeVersion: "2.15",
+      // Lustre 2.15 everywhere but SCRATCH_1, which runs 2.10 only.
+      ...(type === "SCRATCH_1" ? {} : { fileSystemTypeVersion: "2.15" }),
       dataCompressionType: "LZ4",
       logConfiguration: { level: "WARN_ERROR" },
       tags: nameTags(this, "lustre"),

@@ -67,6 +67,8 @@ describe("AwsLustreStorage", () => {
     expect(s2.per_unit_storage_throughput).toBeUndefined();
     expect(s2.metadata_configuration).toBeUndefined();
     expect(scratch.fs.throughputMBps).toBe(234);
+    const s1 = resources(synth(make({ deploymentType: "SCRATCH_1", storageCapacityGiB: 3600 }).stack), "aws_fsx_lustre_file_system")[0];
+    expect(s1.file_system_type_version).toBeUndefined();
     const hdd = resources(synth(make({ deploymentType: "PERSISTENT_1", storageType: "HDD", storageCapacityGiB: 6000, throughputPerTiB: 12 }).stack), "aws_fsx_lustre_file_system")[0];
     expect(hdd).toMatchObject({ storage_type: "HDD", per_unit_storage_throughput: 12, drive_cache_type: "READ" });
   });
