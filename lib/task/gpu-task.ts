@@ -325,13 +325,14 @@ export class GpuTask extends Construct {
       ensureAzureProvider(this);
       const azure = props.azure ?? {};
       const network = (this.network = props.network instanceof AzureNetwork ? props.network : new AzureNetwork(this, "network", { location: chosen.region }));
-      const zone = "1";
+      // Managed Lustre is zonal and its clients must share its zone; without it the scale set stays regional.
+      const zone = props.dataPath !== undefined && !props.storage ? "1" : props.storage instanceof AzureLustreStorage ? props.storage.zone : undefined;
       if (props.storage) {
         this.storage = props.storage;
       } else if (props.dataPath !== undefined) {
         const { container, prefix } = blobParts(v, props.dataSource!);
         this.storage = new AzureLustreStorage(this, "data", {
-          network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, zone, mountPath,
+          network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, zone: zone!, mountPath,
           blob: {
             storageAccountId: azure.dataStorageAccountId ?? variable(this, `${name}_data_storage_account_id`, "Resource ID of the storage account that holds the task's dataSource"),
             container,
@@ -361,7 +362,7 @@ export class GpuTask extends Construct {
       this.statusUri = `${base}/status.json`;
       this.logsUri = `${base}/logs/`;
       const cluster = new AzureGpuCluster(this, "cluster", {
-        network, vmSize: chosen.instanceType, nodes: chosen.nodes, zone, spot: chosen.spot,
+        network, vmSize: chosen.instanceType, nodes: chosen.nodes, ...(zone ? { zone } : {}), spot: chosen.spot,
         ...(this.storage ? { storage: this.storage } : {}),
         sshPublicKey: azure.sshPublicKey ?? variable(this, `${name}_ssh_public_key`, "OpenSSH public key of the task nodes' admin user"),
         storageAccess: [{ scope: container.resourceManagerId, write: true }],

@@ -193,3 +193,12 @@ describe("GpuTask: bad input", () => {
     expect((error as Error).message).toMatch(/^s\/task: planner: no placement meets 30 GPUs \(B300\), >= 8 GPUs per node, 256 GiB memory, interconnect required, clouds \[aws\], max \$10\/h: .*Closest feasible: without maxUsdPerHour: 4 x p6-b300\.48xlarge/);
   });
 });
+
+describe("GpuTask on Azure without data", () => {
+  it("keeps the scale set regional when no zonal storage needs it", () => {
+    const { stack } = make({ clouds: ["azure"], dataPath: undefined, dataSource: undefined });
+    const tf = synth(stack);
+    expect(resources(tf, "azurerm_linux_virtual_machine_scale_set")[0].zones).toBeUndefined();
+    expect(resources(tf, "azurerm_managed_lustre_file_system")).toEqual([]);
+  });
+});
