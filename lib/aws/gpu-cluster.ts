@@ -11,7 +11,7 @@ import { PlacementGroup } from "@cdktf/provider-aws/lib/placement-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Annotations, Fn, TerraformLocal, TerraformResource, Token } from "cdktf";
+import { Annotations, Aspects, Fn, TerraformLocal, TerraformResource, Token } from "cdktf";
 import { Construct } from "constructs";
 import { chooseOffering } from "../catalog/catalog";
 import type { Offering } from "../catalog/types";
@@ -23,6 +23,7 @@ import { Validator } from "../core/validate";
 import { AwsLustreStorage, LUSTRE_PORTS } from "./lustre-storage";
 import { awsName, nameTags, securityGroupNamePrefix } from "./names";
 import { AwsNetwork } from "./network";
+import { providerDefaultTags } from "./provider";
 
 /** The public SSM parameter that holds the latest AWS Deep Learning Base OSS NVIDIA driver AMI (Ubuntu 22.04, x86_64). */
 export const DLAMI_SSM_PARAMETER = "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id";
@@ -336,6 +337,8 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
       tag: [{ key: "Name", value: awsName(this, "node"), propagateAtLaunch: true }],
       dependsOn: [this.offeringCheck, ...mountReady],
     });
+    // Provider default tags never reach what the group launches; copy them in once every provider is configured.
+    Aspects.of(this).add({ visit: (node) => { if (node === this) this.tagLaunchedNodes(); } });
 
     this.runInfo = {
       nodes: this.nodes,
@@ -343,6 +346,27 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
       ncclEnv: awsNcclEnv(offering.instanceType, efa),
       ...(storage ? { dataMountPath: storage.mountPath } : {}),
     };
+  }
+
+  /**
+   * Merges the provider's `default_tags` (e.g. a TeamStack's team and cost-center tags) into the
+   * launch template's tag specifications and the group's propagated tags, under the tags already
+   * there: the AWS provider does not apply them to instances, volumes and ENIs an Auto Scaling
+   * group launches, so without this the nodes escape tag-filtered budgets and cost reports.
+   */
+  private tagLaunchedNodes(): void {
+    const defaults = providerDefaultTags(this.launchTemplate);
+    if (Object.keys(defaults).length === 0) return;
+    const specs = this.launchTemplate.tagSpecificationsInput;
+    if (Array.isArray(specs)) {
+      this.launchTemplate.putTagSpecifications(specs.map((spec) => ({ ...spec, tags: { ...defaults, ...(spec.tags ?? {}) } })));
+    }
+    const groupTags = this.autoScalingGroup.tagInput;
+    if (Array.isArray(groupTags)) {
+      const present = new Set(groupTags.map((t) => t.key));
+      const added = Object.entries(defaults).filter(([key]) => !present.has(key)).map(([key, value]) => ({ key, value, propagateAtLaunch: true }));
+      this.autoScalingGroup.putTag([...groupTags, ...added]);
+    }
   }
 }
 

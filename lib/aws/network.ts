@@ -22,7 +22,7 @@ import type { INetwork } from "../core/contracts";
 import { NAME_RULES } from "../core/naming";
 import { Validator } from "../core/validate";
 import { awsName, nameTags, securityGroupNamePrefix } from "./names";
-import { providerRegion } from "./region";
+import { providerRegion } from "./provider";
 
 /** How private subnets reach the internet (package mirrors, container registries). */
 export type NatGatewayMode = "perZone" | "single" | "none";

@@ -25,7 +25,7 @@ import { AwsGpuCluster, awsNcclEnv } from "../aws/gpu-cluster";
 import { AwsLustreStorage } from "../aws/lustre-storage";
 import { nameTags } from "../aws/names";
 import { AwsNetwork } from "../aws/network";
-import { providerRegion } from "../aws/region";
+import { providerRegion } from "../aws/provider";
 import { AzureGpuCluster, azureNcclEnv } from "../azure/gpu-cluster";
 import { AzureLustreStorage } from "../azure/lustre-storage";
 import { AzureNetwork } from "../azure/network";

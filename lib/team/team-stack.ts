@@ -56,9 +56,17 @@ export interface TeamStackProps {
   readonly aws?: { readonly region: string; readonly aliases?: readonly { readonly alias: string; readonly region: string }[] };
   /** Azure provider: default location and subscription. @default - no Azure provider */
   readonly azure?: { readonly location: string; readonly subscriptionId?: string };
-  /** More tags on everything; they win over the library's and the team's standard tags. @default - none */
+  /**
+   * More tags on everything; they win over the library's `managed-by`. They may not set `team`,
+   * `cost-center` or `environment`: those come from the props, and budgets filter on them. @default - none
+   */
   readonly tags?: Readonly<Record<string, string>>;
-  /** Monthly budget in USD: alerts at 80 % actual and 100 % forecast spend, on each configured cloud. @default - no budget */
+  /**
+   * Monthly budget: alerts at 80 % actual and 100 % forecast spend, on each configured cloud. It
+   * watches all spend tagged with the team (every stack and environment of the team in that AWS
+   * account or Azure subscription), so set it on one stack per team. The AWS amount is in USD;
+   * the Azure amount is in the subscription's billing currency. @default - no budget
+   */
   readonly monthlyBudgetUsd?: number;
   /** Who gets the budget alerts. Required with `monthlyBudgetUsd`. @default - none */
   readonly budgetEmails?: readonly string[];
@@ -69,6 +77,8 @@ export interface TeamStackProps {
   readonly policies?: GpuPoliciesOptions | false;
 }
 
+/** Tags the props set: budgets filter on `team`, and a `tags` override would make them disagree. */
+const RESERVED_TAGS = ["team", "cost-center", "environment"];
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -78,8 +88,8 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
  * tasks) may use networks of another stack (a platform stack): cdktf turns those references into
  * remote-state lookups against the other stack's backend.
  *
- * Tag precedence: library defaults (`managed-by`) < team tags (`team`, `cost-center`,
- * `environment`, then `tags`) < each resource's own tags. The `GpuPolicies` pack runs on the
+ * Tag precedence: library defaults (`managed-by`) < `tags` < team tags (`team`, `cost-center`,
+ * `environment`, which `tags` may not set) < each resource's own tags. The `GpuPolicies` pack runs on the
  * stack at synth unless `policies: false`.
  *
  * ```ts
@@ -98,6 +108,8 @@ export class TeamStack extends TerraformStack {
   public readonly awsAliases: Readonly<Record<string, AwsProvider>>;
   /** The Azure provider, when configured. */
   public readonly azureProvider?: AzurermProvider;
+  /** Whether this stack holds the team's budgets. */
+  public readonly hasBudget: boolean = false;
 
   constructor(scope: Construct, id: string, props: TeamStackProps) {
     super(scope, id);
@@ -105,6 +117,8 @@ export class TeamStack extends TerraformStack {
     this.team = v.matches("team", props.team, NAME, "use 2-32 lowercase letters, digits and hyphens, starting with a letter");
     v.nonEmpty("costCenter", props.costCenter);
     this.environment = v.matches("environment", props.environment, NAME, "use 2-32 lowercase letters, digits and hyphens, e.g. dev or prod");
+    const reserved = Object.keys(props.tags ?? {}).filter((key) => RESERVED_TAGS.includes(key));
+    v.check(reserved.length === 0, "tags", reserved.join(", "), `leave ${RESERVED_TAGS.join(", ")} to the team, costCenter and environment props`);
     this.teamTags = mergeTags(libraryTags(), standardTags({ team: props.team, costCenter: props.costCenter, environment: props.environment }), props.tags);
     for (const cloud of ["aws", "azure"] as const) {
       const problems = tagProblems(cloud, this.teamTags);
@@ -136,14 +150,17 @@ export class TeamStack extends TerraformStack {
       v.check(emails.length > 0, "budgetEmails", props.budgetEmails, "set at least one address to alert when monthlyBudgetUsd is set");
       for (const e of emails) v.matches("budgetEmails", e, EMAIL, "use e-mail addresses");
       v.check(props.aws !== undefined || props.azure !== undefined, "monthlyBudgetUsd", props.monthlyBudgetUsd, "configure aws or azure too: a budget watches a cloud's spend");
+      const other = scope.node.children.find((c) => c !== this && c instanceof TeamStack && c.team === this.team && c.hasBudget);
+      v.check(other === undefined, "monthlyBudgetUsd", props.monthlyBudgetUsd, `set it on one stack per team: stack ${other?.node.id} already has team ${this.team}'s budget, which watches all of the team's tagged spend`);
+      this.hasBudget = true;
       if (props.aws) {
         new BudgetsBudget(this, "budget-aws", {
-          name: `${props.team}-${props.environment}-${id}`.slice(0, 100),
+          name: `${this.team}-team`,
           budgetType: "COST",
           limitAmount: String(props.monthlyBudgetUsd),
           limitUnit: "USD",
           timeUnit: "MONTHLY",
-          costFilter: [{ name: "TagKeyValue", values: [`user:team$${props.team}`] }],
+          costFilter: [{ name: "TagKeyValue", values: [`user:team$${this.team}`] }],
           notification: [
             { comparisonOperator: "GREATER_THAN", threshold: 80, thresholdType: "PERCENTAGE", notificationType: "ACTUAL", subscriberEmailAddresses: [...emails] },
             { comparisonOperator: "GREATER_THAN", threshold: 100, thresholdType: "PERCENTAGE", notificationType: "FORECASTED", subscriberEmailAddresses: [...emails] },
@@ -155,14 +172,14 @@ export class TeamStack extends TerraformStack {
         const now = new Date();
         const month = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}-01T00:00:00Z`;
         new ConsumptionBudgetSubscription(this, "budget-azure", {
-          name: `${props.team}-${props.environment}-${id}`.slice(0, 63),
+          name: `${this.team}-team`,
           subscriptionId: subscription.id,
           amount: props.monthlyBudgetUsd,
           timeGrain: "Monthly",
           // The budget starts this month; later synths must not move it.
           timePeriod: { startDate: month },
           lifecycle: { ignoreChanges: ["time_period"] },
-          filter: { tag: [{ name: "team", values: [props.team] }] },
+          filter: { tag: [{ name: "team", values: [this.team] }] },
           notification: [
             { enabled: true, threshold: 80, operator: "GreaterThan", thresholdType: "Actual", contactEmails: [...emails] },
             { enabled: true, threshold: 100, operator: "GreaterThan", thresholdType: "Forecasted", contactEmails: [...emails] },

@@ -1,7 +1,9 @@
-import { Testing } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsGpuCluster, DLAMI_SSM_PARAMETER, networkInterfaces, type AwsGpuClusterProps } from "../../lib/aws/gpu-cluster";
 import { AwsLustreStorage } from "../../lib/aws/lustre-storage";
+import { AwsNetwork } from "../../lib/aws/network";
 import { errorOf, resources, synth, withNetwork } from "./helpers";
 
 function make(props: Partial<AwsGpuClusterProps> = {}) {
@@ -188,6 +190,45 @@ describe("AwsGpuCluster: other shapes", () => {
 
   it("the IMDS hop limit can be 1 to keep credentials on the host", () => {
     expect(resources(synth(make({ imdsHopLimit: 1 }).stack), "aws_launch_template")[0].metadata_options.http_put_response_hop_limit).toBe(1);
+  });
+});
+
+describe("AwsGpuCluster: provider default tags reach the launched nodes", () => {
+  function tagged(alias = false) {
+    const stack = new TerraformStack(Testing.app(), "s");
+    new AwsProvider(stack, "aws", { region: "us-east-1", defaultTags: [{ tags: { team: "vision", "cost-center": "cc-1" } }] });
+    const west = new AwsProvider(stack, "west", { alias: "west", region: "us-west-2", defaultTags: [{ tags: { team: "west-team" } }] });
+    const network = new AwsNetwork(stack, "net", { cidr: "10.10.0.0/16", zones: ["use1-az4", "use1-az6"] });
+    const cluster = new AwsGpuCluster(stack, "train", { network, instanceType: "p4d.24xlarge", nodes: 2 });
+    // The escape hatch: the template moved to an aliased provider.
+    if (alias) cluster.launchTemplate.provider = west;
+    const tf = synth(stack);
+    return { lt: resources(tf, "aws_launch_template")[0], asg: resources(tf, "aws_autoscaling_group")[0] };
+  }
+
+  it("merges them into the instance, volume and ENI tag specifications, under the node's Name", () => {
+    const { lt } = tagged();
+    expect(lt.tag_specifications.map((t: { resource_type: string }) => t.resource_type)).toEqual(["instance", "volume", "network-interface"]);
+    for (const spec of lt.tag_specifications) expect(spec.tags).toEqual({ team: "vision", "cost-center": "cc-1", Name: "s-train-node" });
+  });
+
+  it("adds them to the group as propagated tags, keeping its Name", () => {
+    const { asg } = tagged();
+    expect(asg.tag).toEqual([
+      { key: "Name", value: "s-train-node", propagate_at_launch: true },
+      { key: "team", value: "vision", propagate_at_launch: true },
+      { key: "cost-center", value: "cc-1", propagate_at_launch: true },
+    ]);
+  });
+
+  it("takes the tags of the provider the cluster's resources use", () => {
+    const { lt } = tagged(true);
+    expect(lt.tag_specifications[0].tags).toEqual({ team: "west-team", Name: "s-train-node" });
+  });
+
+  it("leaves the tags alone when the provider has none", () => {
+    const [lt] = resources(synth(make().stack), "aws_launch_template");
+    expect(lt.tag_specifications[0].tags).toEqual({ Name: "s-train-node" });
   });
 });
 

@@ -38,6 +38,23 @@ describe("TeamStack tags", () => {
     expect(net.location).toBe("eastus");
   });
 
+  it("rejects tags that would override team, cost-center or environment (the budgets filter on team)", () => {
+    expect(errorOf(() => new TeamStack(Testing.app(), "vision", { ...base, tags: { team: "someone-else", owner: "ana" } }))).toBe(
+      'vision: tags "team" is not valid: leave team, cost-center, environment to the team, costCenter and environment props',
+    );
+  });
+
+  it("AWS: the GPU nodes an Auto Scaling group launches carry the team's tags too", () => {
+    const stack = new TeamStack(Testing.app(), "vision", base);
+    const network = new AwsNetwork(stack, "net", { cidr: "10.10.0.0/16", zones: ["use1-az4"] });
+    new AwsGpuCluster(stack, "train", { network, instanceType: "p4d.24xlarge", nodes: 2 });
+    const tf = synth(stack);
+    const [lt] = resources(tf, "aws_launch_template");
+    for (const spec of lt.tag_specifications) expect(spec.tags).toMatchObject({ team: "vision", "cost-center": "cc-200", environment: "prod", "managed-by": "cdktf-hybrid-gpu" });
+    const [asg] = resources(tf, "aws_autoscaling_group");
+    expect(asg.tag).toContainEqual({ key: "team", value: "vision", propagate_at_launch: true });
+  });
+
   it("rejects tags a cloud would refuse", () => {
     expect(errorOf(() => new TeamStack(Testing.app(), "vision", { ...base, tags: { "aws:owner": "x" } }))).toBe(
       'vision: tags {"aws:owner":"x"} is not valid for aws: aws:owner: the aws: prefix is reserved by AWS',
@@ -102,6 +119,18 @@ describe("TeamStack budgets", () => {
     expect(az).toMatchObject({ amount: 50000, time_grain: "Monthly", filter: { tag: [{ name: "team", values: ["vision"] }] }, lifecycle: { ignore_changes: ["time_period"] } });
     expect(az.time_period.start_date).toMatch(/^\d{4}-\d{2}-01T00:00:00Z$/);
     expect(az.notification.map((n: { contact_emails: string[] }) => n.contact_emails)).toEqual([["ml-leads@example.com"], ["ml-leads@example.com"]]);
+    expect([aws.name, az.name]).toEqual(["vision-team", "vision-team"]);
+  });
+
+  it("one stack per team holds the budget: it watches all of the team's tagged spend", () => {
+    const app = Testing.app();
+    const budget = { monthlyBudgetUsd: 50000, budgetEmails: ["ml-leads@example.com"] };
+    new TeamStack(app, "vision", { ...base, ...budget });
+    new TeamStack(app, "vision-dev", { ...base, environment: "dev" });
+    new TeamStack(app, "speech", { ...base, team: "speech", ...budget });
+    expect(errorOf(() => new TeamStack(app, "vision-eval", { ...base, ...budget }))).toBe(
+      "vision-eval: monthlyBudgetUsd 50000 is not valid: set it on one stack per team: stack vision already has team vision's budget, which watches all of the team's tagged spend",
+    );
   });
 });
 

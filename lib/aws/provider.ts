@@ -1,0 +1,34 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack, Token, type TerraformResource } from "cdktf";
+import type { IConstruct } from "constructs";
+
+function awsProviders(scope: IConstruct): AwsProvider[] {
+  return TerraformStack.of(scope).node.findAll().filter((c): c is AwsProvider => c instanceof AwsProvider);
+}
+
+/** The literal region of the AWS provider in `scope`'s stack (the default one, without alias), if any. */
+export function providerRegion(scope: IConstruct): string | undefined {
+  const providers = awsProviders(scope);
+  const main = providers.find((p) => p.alias === undefined) ?? providers[0];
+  const region = main?.region;
+  return region !== undefined && !Token.isUnresolved(region) ? region : undefined;
+}
+
+/**
+ * The literal `default_tags` of the AWS provider a resource uses (its own `provider`, else the
+ * stack's provider without alias). Empty when there is none or the tags are Terraform expressions.
+ *
+ * The provider applies these to the resources it creates, but not to what an Auto Scaling group
+ * launches: launch template `tag_specifications` and group `tag` blocks must carry them themselves.
+ */
+export function providerDefaultTags(resource: TerraformResource): Record<string, string> {
+  const provider = resource.provider instanceof AwsProvider ? resource.provider : awsProviders(resource).find((p) => p.alias === undefined);
+  const blocks = provider?.defaultTags;
+  if (blocks === undefined || Token.isUnresolved(blocks) || !Array.isArray(blocks)) return {};
+  const tags: Record<string, string> = {};
+  for (const block of blocks) {
+    if (block.tags === undefined || Token.isUnresolved(block.tags)) continue;
+    for (const [key, value] of Object.entries(block.tags)) if (!Token.isUnresolved(key)) tags[key] = value;
+  }
+  return tags;
+}
