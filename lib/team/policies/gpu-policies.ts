@@ -18,7 +18,8 @@ export const MIN_SUPPRESSION_REASON_LENGTH = 10;
 export interface GpuPoliciesOptions {
   /**
    * Tag keys every taggable resource must carry (HGPU-AWS-7, HGPU-AZ-7); on AWS the provider's
-   * `default_tags` count. An empty list turns the tag rules off.
+   * `default_tags` count, except in a launch template's `tag_specifications` for `instance` and
+   * `volume`, which must carry the keys themselves. An empty list turns the tag rules off.
    * @default ["team", "cost-center", "managed-by"] (DEFAULT_REQUIRED_TAGS)
    */
   readonly requiredTags?: readonly string[];
@@ -146,10 +147,11 @@ export class GpuPolicies implements IAspect {
         const result = rule.check(resource, settings);
         if (result === "compliant" || result === "not-applicable") continue;
         const detail = result === "non-compliant" ? rule.explanation : result.detail;
+        const level = result === "non-compliant" ? rule.level : result.level ?? rule.level;
         const suppression = suppressions.find((s) => s.ruleId === rule.id);
         out.push({
           ruleId: rule.id,
-          level: rule.level,
+          level,
           title: rule.title,
           path: resource.path,
           address: resource.address,

@@ -1,11 +1,11 @@
-import type { ElementView, L1View, RuleViolation, StackView } from "./types";
+import type { ElementView, L1View, RuleLevel, RuleViolation, StackView } from "./types";
 
 /** A plain object (not an array, not null). */
 export type PlainObject = Readonly<Record<string, unknown>>;
 
-/** A non-compliant result with its one-line detail. */
-export function nonCompliant(detail: string): RuleViolation {
-  return { status: "non-compliant", detail };
+/** A non-compliant result with its one-line detail (and, when it differs from the rule's, its level). */
+export function nonCompliant(detail: string, level?: RuleLevel): RuleViolation {
+  return level === undefined ? { status: "non-compliant", detail } : { status: "non-compliant", detail, level };
 }
 
 /** Whether `value` is a plain object. */
@@ -73,4 +73,13 @@ export function resourcesOfType(stack: StackView, type: string): L1View[] {
 /** Whether `path` is `scope` or inside it. */
 export function isWithin(path: string, scope: string): boolean {
   return path === scope || path.startsWith(`${scope}/`);
+}
+
+/**
+ * The alias of the AWS provider configuration a resource uses (its `provider` is `aws.<alias>`), or
+ * undefined for the default (unaliased) configuration.
+ */
+export function awsProviderAlias(resource: ElementView): string | undefined {
+  const provider = resource.config.provider;
+  return typeof provider === "string" && provider.startsWith("aws.") ? provider.slice(4) : undefined;
 }

@@ -15,6 +15,12 @@ export interface RuleViolation {
   readonly status: "non-compliant";
   /** One line saying what is wrong with this resource, e.g. `metadata_options.http_tokens is "optional"`. */
   readonly detail: string;
+  /**
+   * The level of this finding when it differs from the rule's, e.g. HGPU-AWS-9 reports open ingress
+   * as an error on groups of GPU nodes and file systems, and as a warning on other groups.
+   * @default - the rule's level
+   */
+  readonly level?: RuleLevel;
 }
 
 /** What a rule's check returns: a verdict, or a violation with its detail. */
@@ -40,6 +46,8 @@ export interface L1View extends ElementView {
   readonly taggable: boolean;
   /** Construct path of the GpuTask the resource belongs to, when it belongs to one. */
   readonly taskPath?: string;
+  /** Construct path of the AwsGpuCluster the resource belongs to, when it belongs to one. */
+  readonly awsClusterPath?: string;
   /** The whole stack the resource is in, for rules that relate resources to each other. */
   readonly stack: StackView;
 }
@@ -66,7 +74,7 @@ export interface RuleSettings {
 export interface PolicyRule {
   /** Rule ID, e.g. `HGPU-AWS-2`. */
   readonly id: string;
-  /** `error` fails synth; `warning` is reported as a warning annotation. */
+  /** `error` fails synth; `warning` is reported as a warning annotation. A finding may carry another (RuleViolation.level). */
   readonly level: RuleLevel;
   /** Short statement of what compliant looks like, e.g. `IMDSv2 is required`. */
   readonly title: string;
@@ -82,7 +90,7 @@ export interface PolicyRule {
 export interface PolicyFinding {
   /** The rule's ID. */
   readonly ruleId: string;
-  /** The rule's level. */
+  /** The finding's level: the rule's, unless the rule set another for this finding. */
   readonly level: RuleLevel;
   /** The rule's title. */
   readonly title: string;

@@ -1,5 +1,6 @@
 import { TerraformResource, type TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
+import { AwsGpuCluster } from "../../aws/gpu-cluster";
 import { GpuTask } from "../../task/gpu-task";
 import { isObject } from "./helpers";
 import type { ElementView, L1View, StackView } from "./types";
@@ -42,6 +43,7 @@ export function synthesizeStackView(stack: TerraformStack): SynthesizedStack {
       const construct = byAddress.get(address);
       const config = withoutMetadata(raw);
       const taskPath = construct ? enclosingTask(construct) : undefined;
+      const awsClusterPath = construct?.node.scopes.find((s) => s instanceof AwsGpuCluster)?.node.path;
       resources.push({
         type,
         name,
@@ -50,6 +52,7 @@ export function synthesizeStackView(stack: TerraformStack): SynthesizedStack {
         config,
         taggable: (construct !== undefined && "tagsInput" in construct) || "tags" in config,
         ...(taskPath !== undefined ? { taskPath } : {}),
+        ...(awsClusterPath !== undefined ? { awsClusterPath } : {}),
         stack: view,
       });
     }

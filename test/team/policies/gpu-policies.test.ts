@@ -14,6 +14,7 @@ import { AzureGpuCluster } from "../../../lib/azure/gpu-cluster";
 import { AzureNetwork } from "../../../lib/azure/network";
 import { GpuTask } from "../../../lib/task/gpu-task";
 import { DEFAULT_REQUIRED_TAGS, GPU_POLICY_RULES, GpuPolicies, evaluateGpuPolicies } from "../../../lib/team/policies";
+import { TeamStack } from "../../../lib/team/team-stack";
 import { SSH_KEY, allAnnotations, annotations, awsStack, azureStack, errorOf } from "./helpers";
 
 const PUBLIC_IP = "s/lt: HGPU-AWS-1 GPU nodes have no public IP: network_interfaces[0] set associate_public_ip_address to true";
@@ -112,7 +113,7 @@ describe("GpuPolicies: warnings", () => {
     const stack = withPolicies(awsStack());
     const lt = new LaunchTemplate(stack, "lt", {
       instanceType: "p5.48xlarge", metadataOptions: { httpTokens: "required" }, blockDeviceMappings: [{ deviceName: "/dev/sda1", ebs: { encrypted: "true" } }],
-      networkInterfaces: [{ networkCardIndex: 0, deviceIndex: 0, interfaceType: "efa" }],
+      networkInterfaces: [{ networkCardIndex: 0, deviceIndex: 0, interfaceType: "efa", associatePublicIpAddress: "false" }],
     });
     new AutoscalingGroup(stack, "asg", { minSize: 2, maxSize: 2, availabilityZones: ["us-east-1a"], launchTemplate: { id: lt.id } });
     expect(() => Testing.synth(stack, true)).not.toThrow();
@@ -206,13 +207,34 @@ describe("GpuPolicies: the library's own constructs comply", () => {
     expect(evaluateGpuPolicies(stack)).toEqual([]);
   });
 
-  it("an Azure cluster and an Azure GpuTask pass every rule (requiredTags [])", () => {
+  it("an Azure cluster and an Azure GpuTask pass every error rule (requiredTags []); the task's runs account draws the HGPU-AZ-5 network warning", () => {
     const stack = withPolicies(azureStack());
     const network = new AzureNetwork(stack, "net", { cidr: "10.20.0.0/16", location: "eastus" });
     new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, sshPublicKey: SSH_KEY });
     new GpuTask(stack, "task", { name: "az-train", gpus: 16, clouds: ["azure"], command: ["train.py"], azure: { sshPublicKey: SSH_KEY } });
     expect(() => Testing.synth(stack, true)).not.toThrow();
-    expect(evaluateGpuPolicies(stack, { requiredTags: [] })).toEqual([]);
+    // The runs account is read by the launcher from outside the VNet, so GpuTask leaves its public endpoint on.
+    expect(evaluateGpuPolicies(stack, { requiredTags: [] }).map((f) => [f.level, f.ruleId, f.path])).toEqual([["warning", "HGPU-AZ-5", "s/task/runs"]]);
+  });
+
+  it("an AwsGpuCluster in a TeamStack passes HGPU-AWS-7: the team's tags reach its tag_specifications for instance and volume", () => {
+    const stack = new TeamStack(Testing.app(), "vision", { team: "vision", costCenter: "cc-200", environment: "prod", backend: { type: "local" }, aws: { region: "us-east-1" } });
+    const network = new AwsNetwork(stack, "net", { cidr: "10.10.0.0/16", zones: ["use1-az4"] });
+    const cluster = new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2 });
+    const tf = JSON.parse(Testing.synth(stack, true));
+    const specs = (Object.values(tf.resource.aws_launch_template)[0] as { tag_specifications: { resource_type: string; tags: Record<string, string> }[] }).tag_specifications;
+    for (const type of ["instance", "volume"]) {
+      expect(Object.keys(specs.find((s) => s.resource_type === type)!.tags)).toEqual(expect.arrayContaining([...DEFAULT_REQUIRED_TAGS]));
+    }
+    expect(evaluateGpuPolicies(stack).filter((f) => f.ruleId === "HGPU-AWS-7")).toEqual([]);
+    // A hand-written template in the same stack, whose volumes carry only a Name, fails.
+    new LaunchTemplate(stack, "lt", {
+      instanceType: "g5.xlarge", metadataOptions: { httpTokens: "required" }, blockDeviceMappings: [{ deviceName: "/dev/sda1", ebs: { encrypted: "true" } }],
+      networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [cluster.securityGroup.id] }],
+      tagSpecifications: [{ resourceType: "instance", tags: { ...stack.teamTags } }, { resourceType: "volume", tags: { Name: "scratch" } }],
+    });
+    expect(errorOf(() => Testing.synth(stack, true))).toContain(
+      "vision/lt: HGPU-AWS-7 Required tags are present: missing tags team, cost-center, managed-by in tag_specifications for resource_type volume (the provider's default_tags do not reach launched volumes)");
   });
 
   it("without team tags, the library's resources fail the default required tags (HGPU-AWS-7, HGPU-AZ-7)", () => {

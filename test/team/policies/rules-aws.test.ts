@@ -3,23 +3,31 @@ import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { EbsEncryptionByDefault } from "@cdktf/provider-aws/lib/ebs-encryption-by-default";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
+import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { EipAssociation } from "@cdktf/provider-aws/lib/eip-association";
+import { FsxLustreFileSystem } from "@cdktf/provider-aws/lib/fsx-lustre-file-system";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate, type LaunchTemplateConfig } from "@cdktf/provider-aws/lib/launch-template";
+import { NetworkInterface } from "@cdktf/provider-aws/lib/network-interface";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Fn, TerraformStack, Testing } from "cdktf";
+import { Aspects, Fn, TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsGpuCluster, networkInterfaces } from "../../../lib/aws/gpu-cluster";
+import { AwsNetwork } from "../../../lib/aws/network";
 import { GpuTask } from "../../../lib/task/gpu-task";
-import { awsStack, messages } from "./helpers";
+import { GPU_POLICY_RULES, GpuPolicies, evaluateGpuPolicies } from "../../../lib/team/policies";
+import { awsStack, errorOf, messages } from "./helpers";
 
 /** A launch template that passes every AWS rule; `props` replace parts of it. */
 function goodTemplate(stack: TerraformStack, props: Partial<LaunchTemplateConfig> = {}, id = "lt"): LaunchTemplate {
@@ -66,6 +74,60 @@ describe("HGPU-AWS-1 GPU nodes have no public IP", () => {
       "s/vm: HGPU-AWS-1 GPU nodes have no public IP: associate_public_ip_address is true",
     ]);
   });
+
+  it("requires an explicit false on a GPU template's only interface, or interfaces at all (the subnet must not decide)", () => {
+    const stack = awsStack();
+    goodTemplate(stack, { networkInterfaces: [{ deviceIndex: 0 }] }, "unset");
+    goodTemplate(stack, { networkInterfaces: undefined }, "none");
+    goodTemplate(stack, { instanceType: "p5.48xlarge", networkInterfaces: [{ deviceIndex: 1, associatePublicIpAddress: "false" }] }, "secondary");
+    const byGroup = goodTemplate(stack, { instanceType: undefined, networkInterfaces: undefined }, "by-group");
+    new AutoscalingGroup(stack, "asg", {
+      minSize: 1, maxSize: 1, availabilityZones: ["us-east-1a"],
+      mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateId: byGroup.id }, override: [{ instanceType: "p4d.24xlarge" }] } },
+    });
+    expect(messages(stack, "HGPU-AWS-1")).toEqual([
+      "s/unset: HGPU-AWS-1 GPU nodes have no public IP: network_interfaces[0] (device_index 0) leaves associate_public_ip_address unset, so the subnet's map_public_ip_on_launch decides: set it to false",
+      "s/none: HGPU-AWS-1 GPU nodes have no public IP: a GPU launch template without network_interfaces leaves the public IP to the subnet's map_public_ip_on_launch: add network_interfaces { device_index = 0, associate_public_ip_address = false }",
+      "s/secondary: HGPU-AWS-1 GPU nodes have no public IP: the only network interface has device_index 1: use device_index 0 with associate_public_ip_address = false",
+      "s/by-group: HGPU-AWS-1 GPU nodes have no public IP: a GPU launch template without network_interfaces leaves the public IP to the subnet's map_public_ip_on_launch: add network_interfaces { device_index = 0, associate_public_ip_address = false }",
+    ]);
+  });
+
+  it("accepts several interfaces (EC2 assigns no public IPv4 then), and does not require the explicit false of non-GPU templates", () => {
+    const stack = awsStack();
+    goodTemplate(stack, { instanceType: "p5.48xlarge", networkInterfaces: networkInterfaces(32, "sg-1") });
+    goodTemplate(stack, { instanceType: "m7i.large", networkInterfaces: undefined }, "cpu");
+    expect(messages(stack, "HGPU-AWS-1")).toEqual([]);
+  });
+
+  it("passes the library's AwsGpuCluster with one interface (explicit false) and with EFA interfaces", () => {
+    const stack = awsStack();
+    const network = new AwsNetwork(stack, "net", { cidr: "10.10.0.0/16", zones: ["use1-az4"] });
+    new AwsGpuCluster(stack, "single", { network, instanceType: "g5.xlarge", nodes: 1 });
+    new AwsGpuCluster(stack, "efa", { network, instanceType: "g5.12xlarge", nodes: 2 });
+    new AwsGpuCluster(stack, "p5", { network, instanceType: "p5.48xlarge", nodes: 2 });
+    expect(messages(stack, "HGPU-AWS-1")).toEqual([]);
+  });
+
+  it("flags Elastic IPs on GPU instances and on interfaces attached to them, not the NAT gateway's or a CPU instance's", () => {
+    const stack = awsStack();
+    const gpu = new Instance(stack, "gpu", { ami: "ami-1", instanceType: "p4d.24xlarge", associatePublicIpAddress: false });
+    const cpu = new Instance(stack, "cpu", { ami: "ami-1", instanceType: "t3.micro" });
+    const nic = new NetworkInterface(stack, "nic", { subnetId: "subnet-1", attachment: [{ instance: gpu.id, deviceIndex: 1 }] });
+    new Eip(stack, "eip-gpu", { domain: "vpc", instance: gpu.id });
+    new Eip(stack, "eip-nic", { domain: "vpc", networkInterface: nic.id });
+    const spare = new Eip(stack, "eip-spare", { domain: "vpc" });
+    new EipAssociation(stack, "assoc-gpu", { allocationId: spare.allocationId, instanceId: gpu.id });
+    new EipAssociation(stack, "assoc-nic", { allocationId: spare.allocationId, networkInterfaceId: nic.id });
+    new Eip(stack, "eip-nat", { domain: "vpc" });
+    new Eip(stack, "eip-cpu", { domain: "vpc", instance: cpu.id });
+    expect(messages(stack, "HGPU-AWS-1")).toEqual([
+      "s/eip-gpu: HGPU-AWS-1 GPU nodes have no public IP: gives GPU instance aws_instance.gpu a public (Elastic) IP",
+      "s/eip-nic: HGPU-AWS-1 GPU nodes have no public IP: gives network interface aws_network_interface.nic of a GPU instance a public (Elastic) IP",
+      "s/assoc-gpu: HGPU-AWS-1 GPU nodes have no public IP: gives GPU instance aws_instance.gpu a public (Elastic) IP",
+      "s/assoc-nic: HGPU-AWS-1 GPU nodes have no public IP: gives network interface aws_network_interface.nic of a GPU instance a public (Elastic) IP",
+    ]);
+  });
 });
 
 describe("HGPU-AWS-2 IMDSv2 is required", () => {
@@ -107,9 +169,29 @@ describe("HGPU-AWS-3 Disks are encrypted", () => {
     new EbsVolume(stack, "vol", { availabilityZone: "us-east-1a", size: 100 });
     expect(messages(stack, "HGPU-AWS-3")).toEqual([
       "s/lt: HGPU-AWS-3 Disks are encrypted: block_device_mappings[0] (/dev/sda1) not encrypted",
-      "s/lt2: HGPU-AWS-3 Disks are encrypted: no EBS block device mapping sets encrypted = true, and the stack has no aws_ebs_encryption_by_default",
+      "s/lt2: HGPU-AWS-3 Disks are encrypted: no EBS block device mapping sets encrypted = true, and the stack has no aws_ebs_encryption_by_default on the default aws provider",
       "s/vm: HGPU-AWS-3 Disks are encrypted: ebs_block_device[0] (/dev/sdf) not encrypted",
       "s/vol: HGPU-AWS-3 Disks are encrypted: encrypted is not true",
+    ]);
+  });
+
+  it("counts encryption by default only for templates and instances of the same provider configuration (region)", () => {
+    const stack = awsStack();
+    const west = new AwsProvider(stack, "west", { alias: "west", region: "us-west-2" });
+    new EbsEncryptionByDefault(stack, "ebs-default-west", { enabled: true, provider: west });
+    goodTemplate(stack, { blockDeviceMappings: [], provider: west }, "lt-west");
+    goodTemplate(stack, { blockDeviceMappings: [] }, "lt-east");
+    new Instance(stack, "vm-east", { ami: "ami-1", metadataOptions: { httpTokens: "required" } });
+    expect(messages(stack, "HGPU-AWS-3")).toEqual([
+      "s/lt-east: HGPU-AWS-3 Disks are encrypted: no EBS block device mapping sets encrypted = true, and the stack has no aws_ebs_encryption_by_default on the default aws provider",
+      "s/vm-east: HGPU-AWS-3 Disks are encrypted: root_block_device not encrypted",
+    ]);
+    const east = awsStack();
+    const eastWest = new AwsProvider(east, "west", { alias: "west", region: "us-west-2" });
+    new EbsEncryptionByDefault(east, "ebs-default", { enabled: true });
+    goodTemplate(east, { blockDeviceMappings: [], provider: eastWest }, "lt-west");
+    expect(messages(east, "HGPU-AWS-3")).toEqual([
+      "s/lt-west: HGPU-AWS-3 Disks are encrypted: no EBS block device mapping sets encrypted = true, and the stack has no aws_ebs_encryption_by_default on provider aws.west",
     ]);
   });
 });
@@ -127,6 +209,12 @@ describe("HGPU-AWS-4 Buckets and file systems are encrypted at rest", () => {
     new S3Bucket(stack, "named", { bucket: "ml-runs" });
     new S3BucketServerSideEncryptionConfigurationA(stack, "sse", { bucket: "ml-runs", rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
     expect(messages(stack, "HGPU-AWS-4")).toEqual([]);
+  });
+
+  it("says in its explanation that S3 encrypts new objects by default and that the explicit configuration is a policy choice", () => {
+    const rule = GPU_POLICY_RULES.find((r) => r.id === "HGPU-AWS-4")!;
+    expect(rule.explanation).toContain("SSE-S3 (AES256) by default since January 2023");
+    expect(rule.explanation).toContain("requiring it is a policy choice");
   });
 
   it("flags a bucket without one (another bucket's does not count), and an unencrypted EFS", () => {
@@ -156,6 +244,26 @@ describe("HGPU-AWS-5 Buckets are private and TLS-only", () => {
     });
     new S3BucketPolicy(stack, "policy", { bucket: b.id, policy: doc.json });
     expect(messages(stack, "HGPU-AWS-5")).toEqual([]);
+  });
+
+  it("reads a jsonencode(...) policy statement by statement: Deny and aws:SecureTransport false in the same statement's Bool condition", () => {
+    const policy = (statements: object[]) => {
+      const stack = awsStack();
+      const b = bucket(stack, { tlsPolicy: false });
+      new S3BucketPolicy(stack, "policy", { bucket: b.id, policy: Fn.jsonencode({ Version: "2012-10-17", Statement: statements }) });
+      return messages(stack, "HGPU-AWS-5");
+    };
+    const tlsOnly = { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } };
+    expect(policy([tlsOnly])).toEqual([]);
+    expect(policy([{ Sid: "Reads", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }, tlsOnly])).toEqual([]);
+    const failing = ["s/bucket: HGPU-AWS-5 Buckets are private and TLS-only: no bucket policy denies requests with aws:SecureTransport false"];
+    // "Deny" in one statement, SecureTransport false in another (an Allow): no TLS-only statement.
+    expect(policy([
+      { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+      { Effect: "Deny", Principal: "*", Action: "s3:DeleteBucket", Resource: "*" },
+    ])).toEqual(failing);
+    expect(policy([{ ...tlsOnly, Condition: { Bool: { "aws:SecureTransport": "true" } } }])).toEqual(failing);
+    expect(policy([{ ...tlsOnly, Condition: { StringEquals: { "aws:SecureTransport": "false" } } }])).toEqual(failing);
   });
 
   it("flags a missing block, a partial block and a missing TLS policy", () => {
@@ -195,11 +303,60 @@ describe("HGPU-AWS-6 GPU tasks have a finite deadline", () => {
     const schedule = task.node.findChild("deadline") as SchedulerSchedule;
     schedule.addOverride("schedule_expression", "rate(1 hour)");
     const group = AwsGpuCluster.autoScalingGroupName("s/task/cluster");
-    expect(messages(stack, "HGPU-AWS-6")).toEqual([`s/task/cluster/asg: HGPU-AWS-6 GPU tasks have a finite deadline: no one-time aws_scheduler_schedule in task s/task sets group ${group} to 0 at its deadline`]);
+    expect(messages(stack, "HGPU-AWS-6")).toEqual([expect.stringMatching(new RegExp(
+      `^s/task/cluster/asg: HGPU-AWS-6 GPU tasks have a finite deadline: no aws_scheduler_schedule in task s/task sets group ${group} to 0 at its deadline: ` +
+      'aws_scheduler_schedule\\.task_deadline_\\w+: schedule_expression "rate\\(1 hour\\)" is not a one-time at\\(\\.\\.\\.\\) expression$'))]);
 
     const other = awsTask();
     (other.task.node.findChild("deadline") as SchedulerSchedule).addOverride("target.input", JSON.stringify({ AutoScalingGroupName: "someone-else", MinSize: 0, MaxSize: 0, DesiredCapacity: 0 }));
-    expect(messages(other.stack, "HGPU-AWS-6")).toHaveLength(1);
+    expect(messages(other.stack, "HGPU-AWS-6")).toEqual([`s/task/cluster/asg: HGPU-AWS-6 GPU tasks have a finite deadline: no aws_scheduler_schedule in task s/task names group ${group} (AutoScalingGroupName of its target input)`]);
+  });
+
+  /** The finding on the task's group after overriding one attribute of its deadline schedule. */
+  function withSchedule(path: string, value: unknown): string[] {
+    const { stack, task } = awsTask();
+    (task.node.findChild("deadline") as SchedulerSchedule).addOverride(path, value);
+    return messages(stack, "HGPU-AWS-6");
+  }
+  const group = AwsGpuCluster.autoScalingGroupName("s/task/cluster");
+  const because = (problem: string) => [expect.stringMatching(new RegExp(
+    `^s/task/cluster/asg: HGPU-AWS-6 GPU tasks have a finite deadline: no aws_scheduler_schedule in task s/task sets group ${group} to 0 at its deadline: aws_scheduler_schedule\\.task_deadline_\\w+: ${problem}$`))];
+
+  it("flags DesiredCapacity 0 alone while the group's min_size is above 0 (AWS rejects it), and other inputs that cannot empty the group", () => {
+    const { stack } = awsTask();
+    const minSize = (stack.toTerraform() as { resource: { aws_autoscaling_group: Record<string, { min_size: number }> } }).resource.aws_autoscaling_group;
+    expect(Object.values(minSize)[0]!.min_size).toBeGreaterThan(0);
+    expect(withSchedule("target.input", JSON.stringify({ AutoScalingGroupName: group, DesiredCapacity: 0 }))).toEqual(
+      because("the input leaves MinSize at the group's min_size \\d+: set MinSize 0 \\(capacity cannot go below MinSize\\)"));
+    expect(withSchedule("target.input", JSON.stringify({ AutoScalingGroupName: group, MinSize: 1, MaxSize: 0 }))).toEqual(because("the input sets MinSize 1, use 0"));
+    expect(withSchedule("target.input", JSON.stringify({ AutoScalingGroupName: group, MinSize: 0 }))).toEqual(
+      because("the input sets neither MaxSize 0 nor DesiredCapacity 0 \\(MaxSize not set, DesiredCapacity not set\\)"));
+    expect(withSchedule("target.input", JSON.stringify({ AutoScalingGroupName: group, MinSize: 0, MaxSize: 0, DesiredCapacity: 2 }))).toEqual(
+      because("the input sets MaxSize 0 with DesiredCapacity 2, which AWS rejects"));
+  });
+
+  it("accepts MinSize 0 with MaxSize 0 (AWS lowers the desired capacity with the maximum), or with DesiredCapacity 0", () => {
+    expect(withSchedule("target.input", JSON.stringify({ AutoScalingGroupName: group, MinSize: 0, MaxSize: 0 }))).toEqual([]);
+    expect(withSchedule("target.input", JSON.stringify({ AutoScalingGroupName: group, MinSize: 0, DesiredCapacity: 0 }))).toEqual([]);
+  });
+
+  it("flags a DISABLED schedule and a target that does not call UpdateAutoScalingGroup", () => {
+    expect(withSchedule("state", "DISABLED")).toEqual(because('state is "DISABLED"'));
+    expect(withSchedule("target.arn", "arn:aws:scheduler:::aws-sdk:autoscaling:describeAutoScalingGroups")).toEqual(
+      because('target arn "arn:aws:scheduler:::aws-sdk:autoscaling:describeAutoScalingGroups" does not end in autoscaling:updateAutoScalingGroup'));
+    expect(withSchedule("state", "ENABLED")).toEqual([]);
+  });
+
+  it("flags a task group with only name_prefix: no schedule can name it (undefined no longer matches a missing AutoScalingGroupName)", () => {
+    const { stack, task } = awsTask();
+    new AutoscalingGroup(task, "extra", { namePrefix: "extra-", minSize: 0, maxSize: 1, availabilityZones: ["us-east-1a"] });
+    new SchedulerSchedule(task, "extra-deadline", {
+      scheduleExpression: "at(2030-01-01T00:00:00)", flexibleTimeWindow: { mode: "OFF" },
+      target: { arn: "arn:aws:scheduler:::aws-sdk:autoscaling:updateAutoScalingGroup", roleArn: "arn:aws:iam::1:role/r", input: JSON.stringify({ MinSize: 0, MaxSize: 0, DesiredCapacity: 0 }) },
+    });
+    expect(messages(stack, "HGPU-AWS-6")).toEqual([
+      's/task/extra: HGPU-AWS-6 GPU tasks have a finite deadline: the group has no literal name (name not set, name_prefix "extra-"), so no deadline schedule in task s/task can name it: set name',
+    ]);
   });
 });
 
@@ -227,6 +384,27 @@ describe("HGPU-AWS-7 Required tags are present", () => {
       "s/sg: HGPU-AWS-7 Required tags are present: missing tags cost-center, managed-by (own tags plus the provider's default_tags)",
     ]);
     expect(messages(stack, "HGPU-AWS-7", { requiredTags: [] })).toEqual([]);
+  });
+
+  it("requires the keys in a launch template's tag_specifications for instance and volume: default_tags do not reach launched nodes", () => {
+    const stack = awsStack({ defaultTags: [{ tags: { team: "ml", "cost-center": "cc-1", "managed-by": "x" } }] });
+    const all = { team: "ml", "cost-center": "cc-1", "managed-by": "x" };
+    goodTemplate(stack, { tagSpecifications: [{ resourceType: "instance", tags: all }, { resourceType: "volume", tags: all }, { resourceType: "network-interface", tags: { Name: "n" } }] }, "tagged");
+    goodTemplate(stack, {}, "untagged");
+    goodTemplate(stack, { tagSpecifications: [{ resourceType: "instance", tags: all }, { resourceType: "volume", tags: { Name: "n", team: "ml" } }] }, "partial");
+    expect(messages(stack, "HGPU-AWS-7", required)).toEqual([
+      "s/untagged: HGPU-AWS-7 Required tags are present: no tag_specifications for resource_type instance (the provider's default_tags do not reach launched instances): add one with team, cost-center, managed-by; " +
+        "no tag_specifications for resource_type volume (the provider's default_tags do not reach launched volumes): add one with team, cost-center, managed-by",
+      "s/partial: HGPU-AWS-7 Required tags are present: missing tags cost-center, managed-by in tag_specifications for resource_type volume (the provider's default_tags do not reach launched volumes)",
+    ]);
+  });
+
+  it("passes the library's AwsGpuCluster once synth has merged the provider's default tags into its tag_specifications", () => {
+    const stack = awsStack({ defaultTags: [{ tags: { team: "ml", "cost-center": "cc-1", "managed-by": "cdktf-hybrid-gpu" } }] });
+    const network = new AwsNetwork(stack, "net", { cidr: "10.10.0.0/16", zones: ["use1-az4"] });
+    new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2 });
+    Testing.synth(stack); // runs the Aspects, the cluster's tagging included
+    expect(messages(stack, "HGPU-AWS-7", required)).toEqual([]);
   });
 
   it("counts keys named in a tags expression", () => {
@@ -271,15 +449,69 @@ describe("HGPU-AWS-9 Security groups admit nothing from the internet", () => {
     expect(messages(stack, "HGPU-AWS-9")).toEqual([]);
   });
 
-  it("flags inline, classic and VPC ingress rules from anywhere", () => {
+  it("is an error for inline, classic and VPC ingress rules from anywhere on the group of a GPU launch template", () => {
     const stack = awsStack();
     const sg = new SecurityGroup(stack, "sg", { name: "nodes", ingress: [{ fromPort: 22, toPort: 22, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }] });
+    goodTemplate(stack, { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [sg.id] }] });
     new SecurityGroupRule(stack, "rule", { type: "ingress", securityGroupId: sg.id, fromPort: 8000, toPort: 8100, protocol: "tcp", ipv6CidrBlocks: ["::/0"] });
     new VpcSecurityGroupIngressRule(stack, "vpc-rule", { securityGroupId: sg.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "-1" });
-    expect(messages(stack, "HGPU-AWS-9")).toEqual([
-      "s/sg: HGPU-AWS-9 Security groups admit nothing from the internet: ingress[0] from 0.0.0.0/0 (tcp 22)",
-      "s/rule: HGPU-AWS-9 Security groups admit nothing from the internet: ingress from ::/0 (tcp 8000-8100)",
-      "s/vpc-rule: HGPU-AWS-9 Security groups admit nothing from the internet: ingress from 0.0.0.0/0 (all traffic)",
+    const findings = evaluateGpuPolicies(stack, { requiredTags: [] }).filter((f) => f.ruleId === "HGPU-AWS-9");
+    expect(findings.map((f) => [f.level, f.message])).toEqual([
+      ["error", "s/sg: HGPU-AWS-9 Security groups admit nothing from the internet: ingress[0] from 0.0.0.0/0 (tcp 22), on the group of GPU launch template aws_launch_template.lt"],
+      ["error", "s/rule: HGPU-AWS-9 Security groups admit nothing from the internet: ingress from ::/0 (tcp 8000-8100), on the group of GPU launch template aws_launch_template.lt"],
+      ["error", "s/vpc-rule: HGPU-AWS-9 Security groups admit nothing from the internet: ingress from 0.0.0.0/0 (all traffic), on the group of GPU launch template aws_launch_template.lt"],
     ]);
+  });
+
+  it("is an error on the groups of FSx, EFS mount targets, GPU instances and an AwsGpuCluster, and on the default group when a GPU template names none", () => {
+    const stack = awsStack();
+    const open = [{ fromPort: 988, toPort: 988, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }];
+    const fsxSg = new SecurityGroup(stack, "fsx-sg", { name: "fsx", ingress: open });
+    new FsxLustreFileSystem(stack, "fsx", { subnetIds: ["subnet-1"], storageCapacity: 1200, deploymentType: "SCRATCH_2", securityGroupIds: [fsxSg.id] });
+    const efsSg = new SecurityGroup(stack, "efs-sg", { name: "efs", ingress: open });
+    const efs = new EfsFileSystem(stack, "efs", { encrypted: true });
+    new EfsMountTarget(stack, "efs-mt", { fileSystemId: efs.id, subnetId: "subnet-1", securityGroups: [efsSg.id] });
+    const vmSg = new SecurityGroup(stack, "vm-sg", { name: "vm" });
+    new Instance(stack, "vm", { ami: "ami-1", instanceType: "p4d.24xlarge", vpcSecurityGroupIds: [vmSg.id] });
+    new VpcSecurityGroupIngressRule(stack, "vm-ssh", { securityGroupId: vmSg.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 22, toPort: 22 });
+    goodTemplate(stack, { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false" }] });
+    new DefaultSecurityGroup(stack, "default", { vpcId: "vpc-1", ingress: [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }] });
+    const network = new AwsNetwork(stack, "net", { cidr: "10.10.0.0/16", zones: ["use1-az4"] });
+    const cluster = new AwsGpuCluster(stack, "train", { network, instanceType: "g5.xlarge", nodes: 1 });
+    new VpcSecurityGroupIngressRule(stack, "cluster-ssh", { securityGroupId: cluster.securityGroup.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 22, toPort: 22 });
+    const findings = evaluateGpuPolicies(stack, { requiredTags: [] }).filter((f) => f.ruleId === "HGPU-AWS-9");
+    expect(findings.map((f) => [f.level, f.message])).toEqual([
+      ["error", "s/fsx-sg: HGPU-AWS-9 Security groups admit nothing from the internet: ingress[0] from 0.0.0.0/0 (tcp 988), on the group of file system aws_fsx_lustre_file_system.fsx"],
+      ["error", "s/efs-sg: HGPU-AWS-9 Security groups admit nothing from the internet: ingress[0] from 0.0.0.0/0 (tcp 988), on the group of EFS mount target aws_efs_mount_target.efs-mt"],
+      ["error", "s/vm-ssh: HGPU-AWS-9 Security groups admit nothing from the internet: ingress from 0.0.0.0/0 (tcp 22), on the group of GPU instance aws_instance.vm"],
+      ["error", "s/cluster-ssh: HGPU-AWS-9 Security groups admit nothing from the internet: ingress from 0.0.0.0/0 (tcp 22), on the group of AwsGpuCluster s/train"],
+      ["error", "s/default: HGPU-AWS-9 Security groups admit nothing from the internet: ingress[0] from 0.0.0.0/0 (all traffic), on the group of GPU launch template aws_launch_template.lt"],
+    ]);
+  });
+
+  it("only warns about other groups, e.g. a public load balancer's: synth does not fail", () => {
+    const stack = awsStack();
+    const alb = new SecurityGroup(stack, "alb", { name: "alb", ingress: [{ fromPort: 443, toPort: 443, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }] });
+    new VpcSecurityGroupIngressRule(stack, "alb-v6", { securityGroupId: alb.id, cidrIpv6: "::/0", ipProtocol: "tcp", fromPort: 443, toPort: 443 });
+    new SecurityGroupRule(stack, "other", { type: "ingress", securityGroupId: "sg-0123456789abcdef0", fromPort: 80, toPort: 80, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] });
+    goodTemplate(stack, { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: ["sg-nodes"] }] });
+    const findings = evaluateGpuPolicies(stack, { requiredTags: [] }).filter((f) => f.ruleId === "HGPU-AWS-9");
+    const note = " (the group is not attached to GPU nodes or shared storage of this stack, so this is a warning)";
+    expect(findings.map((f) => [f.level, f.message])).toEqual([
+      ["warning", `s/alb: HGPU-AWS-9 Security groups admit nothing from the internet: ingress[0] from 0.0.0.0/0 (tcp 443)${note}`],
+      ["warning", `s/alb-v6: HGPU-AWS-9 Security groups admit nothing from the internet: ingress from ::/0 (tcp 443)${note}`],
+      ["warning", `s/other: HGPU-AWS-9 Security groups admit nothing from the internet: ingress from 0.0.0.0/0 (tcp 80)${note}`],
+    ]);
+    Aspects.of(stack).add(new GpuPolicies({ requiredTags: [] }));
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    expect(alb.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data))).toEqual([`s/alb: HGPU-AWS-9 Security groups admit nothing from the internet: ingress[0] from 0.0.0.0/0 (tcp 443)${note}`]);
+  });
+
+  it("matches a literal group ID used by a GPU template as an error", () => {
+    const stack = awsStack();
+    goodTemplate(stack, { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: ["sg-0123456789abcdef0"] }] });
+    new SecurityGroupRule(stack, "rule", { type: "ingress", securityGroupId: "sg-0123456789abcdef0", fromPort: 22, toPort: 22, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] });
+    expect(evaluateGpuPolicies(stack, { requiredTags: [] }).filter((f) => f.ruleId === "HGPU-AWS-9").map((f) => f.level)).toEqual(["error"]);
+    expect(errorOf(() => { Aspects.of(stack).add(new GpuPolicies({ requiredTags: [] })); Testing.synth(stack, true); })).toContain("s/rule: HGPU-AWS-9");
   });
 });

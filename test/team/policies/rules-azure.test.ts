@@ -1,3 +1,5 @@
+import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
+import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
 import { LinuxVirtualMachineScaleSet, type LinuxVirtualMachineScaleSetNetworkInterface } from "@cdktf/provider-azurerm/lib/linux-virtual-machine-scale-set";
 import { LogicAppActionCustom } from "@cdktf/provider-azurerm/lib/logic-app-action-custom";
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
@@ -5,9 +7,11 @@ import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-securi
 import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { StorageAccount, type StorageAccountConfig } from "@cdktf/provider-azurerm/lib/storage-account";
+import { StorageAccountNetworkRulesA } from "@cdktf/provider-azurerm/lib/storage-account-network-rules";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { GpuTask } from "../../../lib/task/gpu-task";
+import { evaluateGpuPolicies } from "../../../lib/team/policies";
 import { SSH_KEY, azureStack, messages } from "./helpers";
 
 const where = { resourceGroupName: "rg", location: "eastus" };
@@ -22,10 +26,11 @@ function scaleSet(stack: TerraformStack, networkInterface: LinuxVirtualMachineSc
   });
 }
 
-function account(stack: TerraformStack, props: Partial<StorageAccountConfig> = {}): StorageAccount {
-  return new StorageAccount(stack, "account", {
+function account(stack: TerraformStack, props: Partial<StorageAccountConfig> = {}, id = "account"): StorageAccount {
+  return new StorageAccount(stack, id, {
     ...where, name: "mlruns", accountTier: "Standard", accountReplicationType: "LRS",
     minTlsVersion: "TLS1_2", httpsTrafficOnlyEnabled: true, allowNestedItemsToBePublic: false, infrastructureEncryptionEnabled: true,
+    publicNetworkAccessEnabled: false,
     ...props,
   });
 }
@@ -45,6 +50,21 @@ describe("HGPU-AZ-1 GPU nodes have no public IP", () => {
     expect(messages(stack, "HGPU-AZ-1")).toEqual([
       "s/vmss: HGPU-AZ-1 GPU nodes have no public IP: network_interface[0].ip_configuration[0] has a public_ip_address",
       "s/nic: HGPU-AZ-1 GPU nodes have no public IP: ip_configuration[0] sets public_ip_address_id",
+    ]);
+  });
+
+  it("flags AKS node pools (and a cluster's default pool) that give every node a public IP", () => {
+    const stack = azureStack();
+    const aks = new KubernetesCluster(stack, "aks", {
+      ...where, name: "aks", dnsPrefix: "aks", identity: { type: "SystemAssigned" },
+      defaultNodePool: { name: "system", vmSize: "Standard_D4s_v5", nodeCount: 1, nodePublicIpEnabled: true },
+    });
+    new KubernetesClusterNodePool(stack, "gpu-pool", { name: "gpu", kubernetesClusterId: aks.id, vmSize: "Standard_ND96isr_H100_v5", nodeCount: 2, nodePublicIpEnabled: true });
+    new KubernetesClusterNodePool(stack, "private-pool", { name: "private", kubernetesClusterId: aks.id, vmSize: "Standard_ND96isr_H100_v5", nodeCount: 2, nodePublicIpEnabled: false });
+    new KubernetesClusterNodePool(stack, "default-pool", { name: "plain", kubernetesClusterId: aks.id, vmSize: "Standard_ND96isr_H100_v5", nodeCount: 2 });
+    expect(messages(stack, "HGPU-AZ-1")).toEqual([
+      "s/aks: HGPU-AZ-1 GPU nodes have no public IP: default_node_pool.node_public_ip_enabled is true: every node of the pool gets a public IP",
+      "s/gpu-pool: HGPU-AZ-1 GPU nodes have no public IP: node_public_ip_enabled is true: every node of the pool gets a public IP",
     ]);
   });
 });
@@ -76,6 +96,39 @@ describe("HGPU-AZ-5 Storage accounts are private and TLS-only", () => {
     expect(messages(stack, "HGPU-AZ-5")).toEqual([
       's/account: HGPU-AZ-5 Storage accounts are private and TLS-only: allow_nested_items_to_be_public is not set, use false; min_tls_version is "TLS1_0", use "TLS1_2"; https_traffic_only_enabled is false',
     ]);
+  });
+});
+
+describe("HGPU-AZ-5 network access", () => {
+  it("passes an account without public network access, or whose network rules deny by default (inline or a separate resource)", () => {
+    const stack = azureStack();
+    account(stack);
+    account(stack, { publicNetworkAccessEnabled: undefined, networkRules: { defaultAction: "Deny", virtualNetworkSubnetIds: ["subnet-1"] } }, "inline");
+    const separate = account(stack, { publicNetworkAccessEnabled: true }, "separate");
+    new StorageAccountNetworkRulesA(stack, "rules", { storageAccountId: separate.id, defaultAction: "Deny" });
+    expect(messages(stack, "HGPU-AZ-5")).toEqual([]);
+  });
+
+  it("warns (and does not fail) when the account accepts connections from every network", () => {
+    const stack = azureStack();
+    account(stack, { publicNetworkAccessEnabled: undefined, networkRules: { defaultAction: "Allow" } });
+    const findings = evaluateGpuPolicies(stack, { requiredTags: [] }).filter((f) => f.ruleId === "HGPU-AZ-5");
+    expect(findings.map((f) => [f.level, f.message])).toEqual([[
+      "warning",
+      's/account: HGPU-AZ-5 Storage accounts are private and TLS-only: public_network_access_enabled is not set with network_rules default_action "Allow": ' +
+        'the account accepts connections from every network (set public_network_access_enabled = false, or network_rules default_action "Deny")',
+    ]]);
+  });
+
+  it("adds the network finding to the errors of an account that is also public or plain HTTP", () => {
+    const stack = azureStack();
+    account(stack, { publicNetworkAccessEnabled: true, allowNestedItemsToBePublic: true });
+    const findings = evaluateGpuPolicies(stack, { requiredTags: [] }).filter((f) => f.ruleId === "HGPU-AZ-5");
+    expect(findings.map((f) => [f.level, f.detail])).toEqual([[
+      "error",
+      "allow_nested_items_to_be_public is true, use false; public_network_access_enabled is true with no network_rules: the account accepts connections from every network " +
+        '(set public_network_access_enabled = false, or network_rules default_action "Deny")',
+    ]]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { block, blocks, isTrue, nonCompliant, resourcesOfType } from "../helpers";
+import { awsProviderAlias, block, blocks, isTrue, nonCompliant, resourcesOfType } from "../helpers";
 import type { L1View, PolicyRule } from "../types";
 
 /** HGPU-AWS-3: EBS volumes of nodes, and standalone volumes, are encrypted. */
@@ -9,7 +9,8 @@ export const awsDisksEncrypted: PolicyRule = {
   explanation:
     "Node disks hold checkpoints, datasets and credentials. Every EBS mapping of a launch template or instance, and every " +
     "aws_ebs_volume, sets encrypted = true; a template or instance that maps no volume keeps the AMI's (possibly unencrypted) " +
-    "snapshots, so it complies only when the stack turns on aws_ebs_encryption_by_default.",
+    "snapshots, so it complies only when the stack turns on aws_ebs_encryption_by_default for the template's or instance's own " +
+    "provider configuration (the setting is per account and region: one made through another provider alias does not count).",
   appliesTo: ["aws_launch_template", "aws_instance", "aws_ebs_volume"],
   check(resource) {
     const c = resource.config;
@@ -26,12 +27,18 @@ export const awsDisksEncrypted: PolicyRule = {
       volumes.push({ where: "root_block_device", encrypted: root?.encrypted });
       blocks(c.ebs_block_device).forEach((d, i) => volumes.push({ where: `ebs_block_device[${i}] (${String(d.device_name ?? "?")})`, encrypted: d.encrypted }));
     }
-    if (volumes.length === 0) return nonCompliant("no EBS block device mapping sets encrypted = true, and the stack has no aws_ebs_encryption_by_default");
+    if (volumes.length === 0) {
+      const alias = awsProviderAlias(resource);
+      return nonCompliant(`no EBS block device mapping sets encrypted = true, and the stack has no aws_ebs_encryption_by_default on ${alias === undefined ? "the default aws provider" : `provider aws.${alias}`}`);
+    }
     const plain = volumes.filter((v) => !isTrue(v.encrypted)).map((v) => v.where);
     return plain.length === 0 ? "compliant" : nonCompliant(`${plain.join(", ")} not encrypted`);
   },
 };
 
+/** Whether the stack turns on EBS encryption by default through the same provider configuration (account and region) as `resource`. */
 function encryptedByDefault(resource: L1View): boolean {
-  return resourcesOfType(resource.stack, "aws_ebs_encryption_by_default").some((r) => r.config.enabled === undefined || isTrue(r.config.enabled));
+  const alias = awsProviderAlias(resource);
+  return resourcesOfType(resource.stack, "aws_ebs_encryption_by_default").some((r) =>
+    awsProviderAlias(r) === alias && (r.config.enabled === undefined || isTrue(r.config.enabled)));
 }

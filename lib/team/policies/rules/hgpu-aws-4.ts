@@ -9,7 +9,10 @@ export const awsStorageEncrypted: PolicyRule = {
   explanation:
     "Datasets, checkpoints and logs are encrypted at rest with an explicit configuration: every aws_s3_bucket has an " +
     "aws_s3_bucket_server_side_encryption_configuration (matched by bucket reference or name) and every aws_efs_file_system " +
-    "sets encrypted = true. FSx for Lustre always encrypts at rest, so it always complies.",
+    "sets encrypted = true. FSx for Lustre always encrypts at rest, so it always complies. S3 itself has encrypted every new " +
+    "object with SSE-S3 (AES256) by default since January 2023, so a bucket without the configuration is not stored in the clear: " +
+    "requiring it is a policy choice, so that the key (SSE-S3, or SSE-KMS with a key whose policy and audit trail the team owns) " +
+    "is chosen and reviewable in code rather than left to the service default.",
   appliesTo: ["aws_s3_bucket", "aws_efs_file_system", "aws_fsx_lustre_file_system"],
   check(resource) {
     switch (resource.type) {

@@ -40,8 +40,8 @@ function deniesInsecureTransport(policy: unknown, bucket: L1View): boolean {
   try {
     parsed = JSON.parse(policy);
   } catch {
-    // An expression (jsonencode(...), a variable): judge its text.
-    return /Deny/.test(policy) && /aws:SecureTransport"?\s*[:=]\s*\[?\s*"?false/.test(policy);
+    // An expression (jsonencode({...}) in HCL, JSON with interpolations): judge its object literals.
+    return objectsOf(policy).some(deniesInsecureTransportText);
   }
   const statements = isObject(parsed) ? parsed.Statement : undefined;
   return blocks(statements).some((s) => {
@@ -50,4 +50,54 @@ function deniesInsecureTransport(policy: unknown, bucket: L1View): boolean {
     const value = isObject(bool) ? bool["aws:SecureTransport"] : undefined;
     return value === false || strings(value).includes("false");
   });
+}
+
+/** An object literal `{...}` of a policy expression's text: its own text (nested objects left out) and its nested objects by key. */
+interface ObjectText {
+  readonly own: string;
+  readonly children: readonly { readonly key: string | undefined; readonly node: ObjectText }[];
+}
+
+const EFFECT_DENY = /(^|[{,\s])"?Effect"?\s*[:=]\s*"Deny"/;
+const SECURE_TRANSPORT_FALSE = /(^|[{,\s])"aws:SecureTransport"\s*[:=]\s*(\[\s*)?("false"|false)\s*(\]\s*)?($|[,}\s])/;
+
+/**
+ * Whether one object literal of a policy's text is a statement with Effect "Deny" whose own
+ * Condition holds a Bool test of aws:SecureTransport false (the text of a JSON document or of
+ * an HCL jsonencode({...}) argument; keys with `:` or `=`).
+ */
+function deniesInsecureTransportText(statement: ObjectText): boolean {
+  if (!EFFECT_DENY.test(statement.own)) return false;
+  return statement.children.some((condition) => condition.key === "Condition" && condition.node.children.some((test) =>
+    test.key === "Bool" && SECURE_TRANSPORT_FALSE.test(test.node.own)));
+}
+
+/** Every object literal in `text` (at any depth), skipping quoted strings. */
+function objectsOf(text: string): ObjectText[] {
+  interface Open { own: string; children: { key: string | undefined; node: ObjectText }[]; key: string | undefined }
+  const all: ObjectText[] = [];
+  const stack: Open[] = [{ own: "", children: [], key: undefined }];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    const top = stack[stack.length - 1]!;
+    if (ch === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      top.own += text.slice(i, j + 1);
+      i = j;
+    } else if (ch === "{") {
+      const key = /"?([\w:.-]+)"?\s*[:=]\s*$/.exec(top.own)?.[1];
+      stack.push({ own: "", children: [], key });
+    } else if (ch === "}" && stack.length > 1) {
+      const done = stack.pop()!;
+      const node: ObjectText = { own: done.own, children: done.children };
+      all.push(node);
+      const parent = stack[stack.length - 1]!;
+      parent.children.push({ key: done.key, node });
+      parent.own += "{}";
+    } else {
+      top.own += ch;
+    }
+  }
+  return all;
 }

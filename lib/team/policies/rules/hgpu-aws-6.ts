@@ -1,5 +1,10 @@
-import { blocks, isObject, isWithin, nonCompliant, numberOf, resourcesOfType } from "../helpers";
-import type { PolicyRule } from "../types";
+import { blocks, isObject, isWithin, nonCompliant, numberOf, resourcesOfType, show } from "../helpers";
+import type { L1View, PolicyRule } from "../types";
+
+/** The EventBridge Scheduler universal target that calls UpdateAutoScalingGroup (`arn:<partition>:scheduler:::aws-sdk:autoscaling:updateAutoScalingGroup`). */
+const UPDATE_GROUP_TARGET = "autoscaling:updateAutoScalingGroup";
+/** What scheduleProblem returns for a schedule about another group. */
+const NOT_NAMED = "its target input does not name the group";
 
 /** HGPU-AWS-6: every GpuTask's Auto Scaling group has a cloud-side deadline. */
 export const awsTaskDeadline: PolicyRule = {
@@ -8,32 +13,73 @@ export const awsTaskDeadline: PolicyRule = {
   title: "GPU tasks have a finite deadline",
   explanation:
     "A task's capacity must disappear at a deadline even when the nodes and the launcher are gone. Each aws_autoscaling_group " +
-    "inside a GpuTask needs, in the same task, an aws_scheduler_schedule with a one-time at(...) expression whose target input " +
-    "names the group and sets its capacity to 0. Groups outside a GpuTask are not judged.",
+    "inside a GpuTask needs, in the same task, an aws_scheduler_schedule with a one-time at(...) expression, not DISABLED, whose " +
+    `target arn ends in ${UPDATE_GROUP_TARGET} and whose input is JSON naming the group (AutoScalingGroupName equal to the group's ` +
+    "literal name; a group with only name_prefix cannot be named) and taking its capacity to 0 in a request AWS accepts: MinSize 0 " +
+    "(or a group min_size of 0), and MaxSize 0 or DesiredCapacity 0 (DesiredCapacity 0 below a MinSize above 0 is rejected at run " +
+    "time). Groups outside a GpuTask are not judged.",
   appliesTo: ["aws_autoscaling_group"],
   check(group) {
     if (group.taskPath === undefined) return "not-applicable";
-    const name = group.config.name;
     const schedules = resourcesOfType(group.stack, "aws_scheduler_schedule").filter((s) => isWithin(s.path, group.taskPath!));
-    const stopsGroup = schedules.some((s) => {
-      const expression = s.config.schedule_expression;
-      return typeof expression === "string" && expression.startsWith("at(") && blocks(s.config.target).some((t) => setsToZero(t.input, name));
-    });
-    if (stopsGroup) return "compliant";
-    return nonCompliant(schedules.length === 0
-      ? `no aws_scheduler_schedule in task ${group.taskPath} removes the capacity at a deadline`
-      : `no one-time aws_scheduler_schedule in task ${group.taskPath} sets group ${String(name)} to 0 at its deadline`);
+    if (schedules.length === 0) return nonCompliant(`no aws_scheduler_schedule in task ${group.taskPath} removes the capacity at a deadline`);
+    const name = group.config.name;
+    if (typeof name !== "string") {
+      return nonCompliant(`the group has no literal name (name ${show(name)}${group.config.name_prefix !== undefined ? `, name_prefix ${show(group.config.name_prefix)}` : ""}), so no deadline schedule in task ${group.taskPath} can name it: set name`);
+    }
+    const naming = schedules.map((s) => ({ schedule: s, problem: scheduleProblem(s, group, name) })).filter((p) => p.problem !== NOT_NAMED);
+    if (naming.some((p) => p.problem === undefined)) return "compliant";
+    if (naming.length === 0) return nonCompliant(`no aws_scheduler_schedule in task ${group.taskPath} names group ${name} (AutoScalingGroupName of its target input)`);
+    return nonCompliant(`no aws_scheduler_schedule in task ${group.taskPath} sets group ${name} to 0 at its deadline: ${naming.map((p) => `${p.schedule.address}: ${p.problem}`).join("; ")}`);
   },
 };
 
-function setsToZero(input: unknown, groupName: unknown): boolean {
-  if (typeof input !== "string") return false;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(input);
-  } catch {
-    return false;
+/** Why `schedule` does not take `group` to zero at a deadline (NOT_NAMED when it is about another group), or undefined when it does. */
+function scheduleProblem(schedule: L1View, group: L1View, name: string): string | undefined {
+  const c = schedule.config;
+  const targets = blocks(c.target);
+  const inputs = targets.map((t) => parseInput(t.input));
+  if (!inputs.some((i) => i?.AutoScalingGroupName === name)) return NOT_NAMED;
+  const expression = c.schedule_expression;
+  if (typeof expression !== "string" || !expression.startsWith("at(")) return `schedule_expression ${show(expression)} is not a one-time at(...) expression`;
+  if (typeof c.state === "string" && c.state.toUpperCase() === "DISABLED") return 'state is "DISABLED"';
+  const problems: string[] = [];
+  for (const target of targets) {
+    const input = parseInput(target.input);
+    if (input?.AutoScalingGroupName !== name) continue;
+    const arn = target.arn;
+    if (typeof arn !== "string" || !arn.endsWith(UPDATE_GROUP_TARGET)) {
+      problems.push(`target arn ${show(arn)} does not end in ${UPDATE_GROUP_TARGET}`);
+      continue;
+    }
+    const capacity = capacityProblem(input, group);
+    if (capacity === undefined) return undefined;
+    problems.push(capacity);
   }
-  if (!isObject(parsed) || parsed.AutoScalingGroupName !== groupName) return false;
-  return numberOf(parsed.MaxSize) === 0 || numberOf(parsed.DesiredCapacity) === 0;
+  return problems.join("; ");
+}
+
+/** Why an UpdateAutoScalingGroup input does not (validly) take the group to 0, or undefined when it does. */
+function capacityProblem(input: Readonly<Record<string, unknown>>, group: L1View): string | undefined {
+  const min = input.MinSize === undefined ? numberOf(group.config.min_size) : numberOf(input.MinSize);
+  const max = input.MaxSize === undefined ? undefined : numberOf(input.MaxSize);
+  const desired = input.DesiredCapacity === undefined ? undefined : numberOf(input.DesiredCapacity);
+  if (min !== 0) {
+    return input.MinSize === undefined
+      ? `the input leaves MinSize at the group's min_size ${show(group.config.min_size)}: set MinSize 0 (capacity cannot go below MinSize)`
+      : `the input sets MinSize ${show(input.MinSize)}, use 0`;
+  }
+  if (max !== 0 && desired !== 0) return `the input sets neither MaxSize 0 nor DesiredCapacity 0 (MaxSize ${show(input.MaxSize)}, DesiredCapacity ${show(input.DesiredCapacity)})`;
+  if (max === 0 && input.DesiredCapacity !== undefined && desired !== 0) return `the input sets MaxSize 0 with DesiredCapacity ${show(input.DesiredCapacity)}, which AWS rejects`;
+  return undefined;
+}
+
+function parseInput(input: unknown): Readonly<Record<string, unknown>> | undefined {
+  if (typeof input !== "string") return undefined;
+  try {
+    const parsed: unknown = JSON.parse(input);
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }

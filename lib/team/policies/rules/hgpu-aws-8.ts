@@ -1,6 +1,7 @@
 import { getOffering } from "../../../catalog/catalog";
-import { block, blocks, nonCompliant, numberOf, refersTo, resourcesOfType } from "../helpers";
-import type { L1View, PolicyRule } from "../types";
+import { blocks, nonCompliant, numberOf } from "../helpers";
+import type { PolicyRule } from "../types";
+import { groupsUsing } from "./aws-gpu-nodes";
 
 /** HGPU-AWS-8: multi-node EFA clusters put an EFA interface on every network card. */
 export const awsFullFabric: PolicyRule = {
@@ -26,11 +27,3 @@ export const awsFullFabric: PolicyRule = {
     return nonCompliant(`${efaCards.size} of ${cards} network cards of ${String(type)} carry an EFA interface, for ${nodes} nodes`);
   },
 };
-
-function groupsUsing(template: L1View): L1View[] {
-  return resourcesOfType(template.stack, "aws_autoscaling_group").filter((g) => {
-    const direct = block(g.config.launch_template);
-    const mixed = block(block(block(g.config.mixed_instances_policy)?.launch_template)?.launch_template_specification);
-    return [direct?.id, direct?.name, mixed?.launch_template_id, mixed?.launch_template_name].some((v) => refersTo(v, template));
-  });
-}

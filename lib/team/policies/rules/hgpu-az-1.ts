@@ -1,4 +1,4 @@
-import { blocks, nonCompliant } from "../helpers";
+import { block, blocks, isTrue, nonCompliant } from "../helpers";
 import type { PolicyRule } from "../types";
 
 /** HGPU-AZ-1: Azure nodes get no public IP address. */
@@ -8,13 +8,24 @@ export const azureNoPublicIp: PolicyRule = {
   title: "GPU nodes have no public IP",
   explanation:
     "A public address puts a GPU VM on the internet. No ip_configuration of a scale set's network_interface may carry a " +
-    "public_ip_address block, and no azurerm_network_interface may set public_ip_address_id; nodes reach out through the NAT gateway.",
-  appliesTo: ["azurerm_linux_virtual_machine_scale_set", "azurerm_windows_virtual_machine_scale_set", "azurerm_orchestrated_virtual_machine_scale_set", "azurerm_network_interface"],
+    "public_ip_address block, no azurerm_network_interface may set public_ip_address_id, and no AKS node pool " +
+    "(azurerm_kubernetes_cluster_node_pool, or the default_node_pool of an azurerm_kubernetes_cluster) may set " +
+    "node_public_ip_enabled (enable_node_public_ip before azurerm 4.0); nodes reach out through the NAT gateway.",
+  appliesTo: [
+    "azurerm_linux_virtual_machine_scale_set", "azurerm_windows_virtual_machine_scale_set", "azurerm_orchestrated_virtual_machine_scale_set",
+    "azurerm_network_interface", "azurerm_kubernetes_cluster_node_pool", "azurerm_kubernetes_cluster",
+  ],
   check(resource) {
     const c = resource.config;
     if (resource.type === "azurerm_network_interface") {
       const withIp = blocks(c.ip_configuration).map((ip, i) => ({ ip, i })).filter(({ ip }) => ip.public_ip_address_id !== undefined && ip.public_ip_address_id !== null);
       return withIp.length === 0 ? "compliant" : nonCompliant(`ip_configuration[${withIp.map(({ i }) => i).join(", ")}] sets public_ip_address_id`);
+    }
+    if (resource.type === "azurerm_kubernetes_cluster_node_pool" || resource.type === "azurerm_kubernetes_cluster") {
+      const pool = resource.type === "azurerm_kubernetes_cluster" ? block(c.default_node_pool) : c;
+      const where = resource.type === "azurerm_kubernetes_cluster" ? "default_node_pool." : "";
+      const on = ["node_public_ip_enabled", "enable_node_public_ip"].filter((k) => isTrue(pool?.[k]));
+      return on.length === 0 ? "compliant" : nonCompliant(`${on.map((k) => `${where}${k}`).join(", ")} ${on.length > 1 ? "are" : "is"} true: every node of the pool gets a public IP`);
     }
     const found: string[] = [];
     blocks(c.network_interface).forEach((nic, n) => blocks(nic.ip_configuration).forEach((ip, i) => {

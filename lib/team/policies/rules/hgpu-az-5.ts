@@ -1,5 +1,5 @@
-import { isFalse, nonCompliant, show } from "../helpers";
-import type { PolicyRule } from "../types";
+import { block, isFalse, nonCompliant, refersTo, resourcesOfType, show } from "../helpers";
+import type { L1View, PolicyRule } from "../types";
 
 /** HGPU-AZ-5: storage accounts are private and TLS-only. */
 export const azureStoragePrivateTls: PolicyRule = {
@@ -8,7 +8,11 @@ export const azureStoragePrivateTls: PolicyRule = {
   title: "Storage accounts are private and TLS-only",
   explanation:
     "Every azurerm_storage_account sets allow_nested_items_to_be_public = false (the provider's default allows public " +
-    "containers), keeps min_tls_version at TLS1_2 or above (the default) and does not turn https_traffic_only_enabled off.",
+    "containers), keeps min_tls_version at TLS1_2 or above (the default) and does not turn https_traffic_only_enabled off; " +
+    "those are errors. Its endpoints should also not accept connections from every network: public_network_access_enabled = " +
+    "false (private endpoints), or a network_rules block (or an azurerm_storage_account_network_rules) with default_action " +
+    "\"Deny\" and the networks allowed listed. The provider's defaults (public network access on, default_action \"Allow\") " +
+    "leave the account reachable from the internet, with credentials still required, which is a warning.",
   appliesTo: ["azurerm_storage_account"],
   check(account) {
     const c = account.config;
@@ -16,6 +20,21 @@ export const azureStoragePrivateTls: PolicyRule = {
     if (!isFalse(c.allow_nested_items_to_be_public)) problems.push(`allow_nested_items_to_be_public is ${show(c.allow_nested_items_to_be_public)}, use false`);
     if (c.min_tls_version !== undefined && !["TLS1_2", "TLS1_3"].includes(String(c.min_tls_version))) problems.push(`min_tls_version is ${show(c.min_tls_version)}, use "TLS1_2"`);
     if (isFalse(c.https_traffic_only_enabled) || isFalse(c.enable_https_traffic_only)) problems.push("https_traffic_only_enabled is false");
-    return problems.length === 0 ? "compliant" : nonCompliant(problems.join("; "));
+    const network = networkExposure(account);
+    if (problems.length > 0) return nonCompliant([...problems, ...(network ? [network] : [])].join("; "));
+    return network ? nonCompliant(network, "warning") : "compliant";
   },
 };
+
+/** Why the account's endpoints accept connections from every network, or undefined when they do not. */
+function networkExposure(account: L1View): string | undefined {
+  const c = account.config;
+  if (isFalse(c.public_network_access_enabled)) return undefined;
+  const inline = block(c.network_rules);
+  const separate = resourcesOfType(account.stack, "azurerm_storage_account_network_rules").filter((r) => refersTo(r.config.storage_account_id, account));
+  const actions = [inline?.default_action, ...separate.map((r) => r.config.default_action)].filter((a) => a !== undefined);
+  if (actions.some((a) => String(a).toLowerCase() === "deny")) return undefined;
+  const rules = actions.length === 0 ? "no network_rules" : `network_rules default_action ${actions.map(show).join(", ")}`;
+  return `public_network_access_enabled is ${show(c.public_network_access_enabled)} with ${rules}: the account accepts connections from every network ` +
+    "(set public_network_access_enabled = false, or network_rules default_action \"Deny\")";
+}
