@@ -64,11 +64,13 @@ export interface LinkTunnel {
  * address that pairs with its AWS tunnel. Pre-shared keys are the ones AWS generates per tunnel,
  * fed to Azure by reference: no key is ever written in code. IKEv2, AES-256, SHA-256, DH 14.
  *
- * Bandwidth: each AWS tunnel carries about 1.25 Gbit/s (5 Gbit/s over four), and the Azure
- * gateway's SKU caps the aggregate (VpnGw2AZ: 1.25 Gbit/s; VpnGw5AZ: 10). For more, the documented
- * next steps are an AWS Transit Gateway with ECMP across more VPN connections (and Azure
- * gateways of a larger SKU), or a private interconnect: AWS Direct Connect and Azure ExpressRoute
- * meeting at a colocation or cloud exchange provider.
+ * Bandwidth: each AWS tunnel carries about 1.25 Gbit/s, but a virtual private gateway has no ECMP:
+ * it sends over one tunnel at a time, so the link carries at most 1.25 Gbit/s (per VGW, shared with
+ * the VGW's other links) whatever the number of tunnels; the four tunnels are for availability. The
+ * Azure gateway's SKU caps it further (VpnGw1AZ: 0.65 Gbit/s). For more, the documented next steps
+ * are an AWS Transit Gateway with ECMP across more VPN connections (and Azure gateways of a larger
+ * SKU), or a private interconnect: AWS Direct Connect and Azure ExpressRoute meeting at a
+ * colocation or cloud exchange provider.
  *
  * ```ts
  * new CrossCloudLink(stack, "link", { aws: awsNetwork, azure: azureNetwork });
@@ -85,9 +87,12 @@ export class CrossCloudLink extends Construct {
   public readonly customerGateways: readonly [CustomerGateway, CustomerGateway];
   /** AWS VPN connections to Azure instance 0 and instance 1. */
   public readonly awsConnections: readonly [VpnConnection, VpnConnection];
-  /** Bandwidth of the four AWS tunnels together, Gbit/s (4 x 1.25). */
+  /** Nominal bandwidth of the four AWS tunnels added up, Gbit/s (4 x 1.25); the VGW uses one at a time (see `aggregateGbps`). */
   public readonly awsTunnelsGbps: number;
-  /** What the link carries at most: the AWS tunnels' total, capped by the Azure gateway SKU, Gbit/s. */
+  /**
+   * What the link carries at most, Gbit/s: one AWS tunnel's 1.25 (a virtual private gateway has no
+   * ECMP), capped by the Azure gateway SKU's aggregate.
+   */
   public readonly aggregateGbps: number;
 
   constructor(scope: Construct, id: string, props: CrossCloudLinkProps) {
@@ -179,7 +184,7 @@ export class CrossCloudLink extends Construct {
     this.awsConnections = awsConnections;
     this.tunnels = tunnels;
     this.awsTunnelsGbps = tunnels.length * AWS_TUNNEL_GBPS;
-    this.aggregateGbps = Math.min(this.awsTunnelsGbps, this.azureGateway.gbps);
+    this.aggregateGbps = Math.min(AWS_TUNNEL_GBPS, this.azureGateway.gbps);
   }
 }
 

@@ -23,23 +23,36 @@ export interface ClusterEstimate {
   readonly region: string;
   /** AWS zone ID of the cluster's subnet. @default - none (Azure, or not resolvable) */
   readonly zone?: string;
+  /** Whether any node runs on spot (all of them on Azure Spot or a spot launch template; some or all in a mixed instances policy). */
   readonly spot: boolean;
+  /**
+   * Nodes priced at the spot rate: all of them for Azure Spot or a launch template with
+   * `instance_market_options.market_type = "spot"`; for a mixed instances policy,
+   * (nodes - on_demand_base_capacity) x (1 - on_demand_percentage_above_base_capacity / 100),
+   * an expected split that may be fractional.
+   */
+  readonly spotNodes: number;
+  /** A Capacity Block for ML (launch template market type `capacity-block`): paid up front at the block's own rate, so left unpriced. */
+  readonly capacityBlock: boolean;
   /** Accelerator name from the catalog. @default - none when the type is not in the catalog */
   readonly accelerator?: string;
   readonly gpusPerNode: number;
   readonly gpus: number;
   readonly fabricGbpsPerNode: number;
-  /** Price of one node, USD/hour. @default - none when the catalog has no price there */
+  /**
+   * Price of one node, USD/hour (for a mixed on-demand/spot group, the average over its nodes).
+   * @default - none when the catalog has no price there, or for a Capacity Block
+   */
   readonly usdPerNodeHour?: number;
   /** Price of all nodes, USD/hour (0 when unpriced). */
   readonly usdPerHour: number;
-  /** Where the price comes from, e.g. `catalog on-demand us-east-1/use1-az1`. */
+  /** Where the price comes from, e.g. `catalog on-demand us-east-1/use1-az1`, `unpriced (capacity block)`. */
   readonly priceBasis: string;
   /** Power of one node (GPUs + host), W. */
   readonly nodeWatts: number;
   /** Power of the GPUs of one node, W. */
   readonly gpuWattsPerNode: number;
-  /** Power of all nodes, kW. */
+  /** Power of all nodes at full load (GPUs at board power), kW: a maximum. */
   readonly powerKw: number;
   /** Grid emission factor of the region, kgCO2e/kWh. @default - none for a region the table lacks */
   readonly gridKgPerKwh?: number;
@@ -83,21 +96,36 @@ export interface LinkEstimate {
   readonly to: string;
   readonly toKind: "azure" | "onprem";
   readonly tunnels: number;
-  /** tunnels x 1.25 Gbit/s, capped by the Azure gateway SKU's aggregate when that is the other end. */
+  /**
+   * What the link carries at most, Gbit/s: 1.25 for a virtual private gateway (no ECMP: one tunnel
+   * at a time, 1.25 Gbit/s per VGW whatever the number of tunnels or connections); tunnels x 1.25
+   * for transit gateway attachments with ECMP (BGP, `vpn_ecmp_support` on). Capped by the Azure
+   * gateway SKU's aggregate when that is the other end.
+   */
   readonly gbps: number;
   readonly note: string;
 }
 
-/** A GpuTask's estimate over its whole maxRuntime. */
+/** A GpuTask's estimate over its whole maxRuntime: the clusters, storage and gateways under the task's construct path. */
 export interface TaskEstimate {
   readonly name: string;
   readonly maxRuntimeHours: number;
   /** Where maxRuntime was read: the metadata's `maxRuntimeMinutes`, or the `deadline` text. */
   readonly maxRuntimeFrom: "maxRuntimeMinutes" | "deadline";
-  /** USD for the whole stack over maxRuntime. */
+  /**
+   * What the estimate covers: `task` (what the task itself creates), or `stack` (the whole stack,
+   * for JSON from a version that did not record the task's construct path).
+   */
+  readonly scope: "task" | "stack";
+  /** Names of the task's clusters (see {@link ClusterEstimate.name}). */
+  readonly clusters: readonly string[];
+  /** USD/hour of the task's clusters, storage and gateways. */
+  readonly usdPerHour: number;
+  /** USD of the task's clusters, storage and gateways over maxRuntime. */
   readonly usd: number;
-  /** Energy of the stack's clusters over maxRuntime, kWh. */
+  /** Energy of the task's clusters over maxRuntime at full load (GPUs at board power), kWh: a maximum. */
   readonly kwh: number;
+  /** Emissions of that energy, kgCO2e: a maximum. */
   readonly kgCo2e: number;
 }
 
@@ -121,7 +149,7 @@ export interface StackEstimate {
   readonly gateways: readonly GatewayEstimate[];
   readonly links: readonly LinkEstimate[];
   readonly cost: CostBreakdown;
-  /** Power of all clusters, kW. */
+  /** Power of all clusters at full load, kW: a maximum. */
   readonly powerKw: number;
   readonly kgCo2ePerHour: number;
   readonly tasks: readonly TaskEstimate[];
@@ -139,23 +167,38 @@ export function pickLocation(o: Offering, region: string, zone: string | undefin
   return own ?? [...priced].sort((a, b) => price(a)! - price(b)!)[0];
 }
 
-function clusterFrom(base: { name: string; cloud: GpuCloud; instanceType: string; nodes: number; region: string; zone?: string; spot: boolean }): ClusterEstimate {
+/** What a cluster estimate starts from; `spotShare` is the fraction of its nodes on spot (0 to 1). */
+interface ClusterBase { name: string; cloud: GpuCloud; instanceType: string; nodes: number; region: string; zone?: string; spotShare: number; capacityBlock?: boolean }
+
+const where = (l: OfferingLocation) => `${l.region}${l.zone ? `/${l.zone}` : ""}`;
+
+function clusterFrom(base: ClusterBase): ClusterEstimate {
   const o = getOffering(base.instanceType);
-  const location = o && pickLocation(o, base.region, base.cloud === "aws" ? base.zone : undefined, base.spot);
-  const usdPerNodeHour = location ? (base.spot ? location.spotUsdPerHour : location.usdPerHour) : undefined;
+  const capacityBlock = base.capacityBlock ?? false;
+  const spotShare = Math.min(1, Math.max(0, base.spotShare));
+  const spotNodes = spotShare * base.nodes;
+  const zone = base.cloud === "aws" ? base.zone : undefined;
+  const onDemand = o && spotShare < 1 ? pickLocation(o, base.region, zone, false) : undefined;
+  const spotAt = o && spotShare > 0 ? pickLocation(o, base.region, zone, true) : undefined;
+  const priced = !capacityBlock && o !== undefined && (spotShare === 1 || onDemand !== undefined) && (spotShare === 0 || spotAt !== undefined);
+  const usdPerNodeHour = priced ? (1 - spotShare) * (onDemand?.usdPerHour ?? 0) + spotShare * (spotAt?.spotUsdPerHour ?? 0) : undefined;
+  const basis = !priced ? (capacityBlock ? "unpriced (capacity block)" : "unpriced")
+    : spotShare === 0 ? `catalog on-demand ${where(onDemand!)}`
+    : spotShare === 1 ? `catalog spot ${where(spotAt!)}`
+    : `catalog ${round(base.nodes - spotNodes, 2)} on-demand ${where(onDemand!)} + ${round(spotNodes, 2)} spot ${where(spotAt!)}`;
   const power = o ? nodePowerWatts(o) : { totalWatts: 0, gpuWatts: 0 };
   const grid = gridFactor(base.cloud, base.region);
   const powerKw = round((base.nodes * power.totalWatts) / 1000);
-  const where = location ? `${location.region}${location.zone ? `/${location.zone}` : ""}` : base.region;
   return {
-    ...base,
+    name: base.name, cloud: base.cloud, instanceType: base.instanceType, nodes: base.nodes, region: base.region, ...(base.zone ? { zone: base.zone } : {}),
+    spot: spotShare > 0, spotNodes: round(spotNodes), capacityBlock,
     ...(o ? { accelerator: o.accelerator } : {}),
     gpusPerNode: o?.gpusPerNode ?? 0,
     gpus: (o?.gpusPerNode ?? 0) * base.nodes,
     fabricGbpsPerNode: o?.fabric.gbpsPerNode ?? 0,
     ...(usdPerNodeHour !== undefined ? { usdPerNodeHour } : {}),
     usdPerHour: round((usdPerNodeHour ?? 0) * base.nodes),
-    priceBasis: usdPerNodeHour === undefined ? "unpriced" : `catalog ${base.spot ? "spot" : "on-demand"} ${where}`,
+    priceBasis: basis,
     nodeWatts: round(power.totalWatts, 1),
     gpuWattsPerNode: power.gpuWatts,
     powerKw,
@@ -178,17 +221,33 @@ function awsSubnetOf(tf: TerraformJson, ids: unknown): TfResource | undefined {
   return ref?.type === "aws_subnet" ? findResource(tf, "aws_subnet", ref.name) : undefined;
 }
 
+/**
+ * The share of an Auto Scaling group's nodes on spot (0 to 1): all of them when its launch template
+ * asks for the spot market; with a mixed instances policy, (nodes - on-demand base) x (1 - on-demand %
+ * above base / 100) of the nodes (AWS defaults: base 0, 100 % on demand); otherwise none.
+ */
+export function awsSpotShare(asg: TfResource, launchTemplate: TfResource | undefined, nodes: number): number {
+  if (launchTemplate && str(block(launchTemplate.args, "instance_market_options").market_type) === "spot") return 1;
+  if (asg.args.mixed_instances_policy === undefined) return 0;
+  const distribution = block(block(asg.args, "mixed_instances_policy"), "instances_distribution");
+  const base = num(distribution.on_demand_base_capacity) ?? 0;
+  const spotAboveBase = 1 - (num(distribution.on_demand_percentage_above_base_capacity) ?? 100) / 100;
+  // An empty group: the share its first node would have.
+  if (nodes <= 0) return base > 0 ? 0 : spotAboveBase;
+  return (Math.max(0, nodes - base) * spotAboveBase) / nodes;
+}
+
 /** AWS clusters: Auto Scaling groups whose launch template names an instance type. */
 export function awsClusters(tf: TerraformJson): ClusterEstimate[] {
   return resourcesOf(tf, "aws_autoscaling_group").flatMap((asg) => {
-    const instanceType = str(launchTemplateOf(tf, asg)?.args.instance_type);
+    const lt = launchTemplateOf(tf, asg);
+    const instanceType = str(lt?.args.instance_type);
     const region = awsRegion(tf, asg);
     if (!instanceType || !region) return [];
-    const distribution = block(block(asg.args, "mixed_instances_policy"), "instances_distribution");
-    const spot = num(distribution.on_demand_percentage_above_base_capacity) === 0;
     const zone = str(awsSubnetOf(tf, asg.args.vpc_zone_identifier)?.args.availability_zone_id);
     const nodes = num(asg.args.desired_capacity) ?? num(asg.args.min_size) ?? 0;
-    return [clusterFrom({ name: ownerId(asg), cloud: "aws", instanceType, nodes, region, ...(zone ? { zone } : {}), spot })];
+    const capacityBlock = str(block(lt!.args, "instance_market_options").market_type) === "capacity-block";
+    return [clusterFrom({ name: ownerId(asg), cloud: "aws", instanceType, nodes, region, ...(zone ? { zone } : {}), spotShare: awsSpotShare(asg, lt, nodes), capacityBlock })];
   });
 }
 
@@ -198,7 +257,7 @@ export function azureClusters(tf: TerraformJson): ClusterEstimate[] {
     const sku = str(s.args.sku);
     const region = str(s.args.location);
     if (!sku || !region) return [];
-    return [clusterFrom({ name: ownerId(s), cloud: "azure", instanceType: sku, nodes: num(s.args.instances) ?? 0, region, spot: s.args.priority === "Spot" })];
+    return [clusterFrom({ name: ownerId(s), cloud: "azure", instanceType: sku, nodes: num(s.args.instances) ?? 0, region, spotShare: s.args.priority === "Spot" ? 1 : 0 })];
   });
 }
 
@@ -259,11 +318,26 @@ export function azureGatewayBehind(tf: TerraformJson, customerGateway: TfResourc
 }
 
 /**
- * VPN links from AWS: 2 tunnels per `aws_vpn_connection`, 1.25 Gbit/s each, grouped by the other
- * end. When the other end is an Azure VPN gateway, the group is capped at the SKU's aggregate.
+ * Whether an AWS VPN connection spreads traffic over its tunnels (ECMP): only a transit gateway
+ * attachment with BGP (not `static_routes_only`) on a transit gateway whose `vpn_ecmp_support` is
+ * not disabled. A virtual private gateway has no ECMP: it sends over one tunnel at a time.
+ */
+export function vpnEcmp(tf: TerraformJson, vpn: TfResource): boolean {
+  if (vpn.args.transit_gateway_id === undefined || vpn.args.static_routes_only === true || vpn.args.static_routes_only === "true") return false;
+  const ref = refTarget(vpn.args.transit_gateway_id);
+  const tgw = ref && findResource(tf, ref.type, ref.name);
+  return str(tgw?.args.vpn_ecmp_support) !== "disable";
+}
+
+/**
+ * VPN links from AWS, grouped by the two ends, 2 tunnels per `aws_vpn_connection`. A virtual
+ * private gateway carries 1.25 Gbit/s whatever its tunnels and connections (no ECMP: one tunnel at
+ * a time, and 1.25 Gbit/s per VGW, shared by all its links); transit gateway attachments with ECMP
+ * carry tunnels x 1.25 Gbit/s. When the other end is an Azure VPN gateway, the figure is capped at
+ * the SKU's aggregate.
  */
 export function links(tf: TerraformJson): LinkEstimate[] {
-  const groups = new Map<string, { from: string; to: string; toKind: "azure" | "onprem"; tunnels: number; capGbps?: number; sku?: string }>();
+  const groups = new Map<string, { from: string; to: string; toKind: "azure" | "onprem"; tunnels: number; ecmp: boolean; transit: boolean; capGbps?: number; sku?: string }>();
   for (const vpn of resourcesOf(tf, "aws_vpn_connection")) {
     const cgwRef = refTarget(vpn.args.customer_gateway_id);
     const cgw = cgwRef && findResource(tf, cgwRef.type, cgwRef.name);
@@ -274,8 +348,11 @@ export function links(tf: TerraformJson): LinkEstimate[] {
     const sku = azure ? str(azure.args.sku) : undefined;
     const to = azure ? `${ownerId(azure)}${sku ? ` (${sku})` : ""}` : cgw ? onPremName(cgw) : "unknown";
     const key = `${from}|${to}`;
-    const g = groups.get(key) ?? { from, to, toKind: azure ? ("azure" as const) : ("onprem" as const), tunnels: 0 };
+    const transit = vpn.args.transit_gateway_id !== undefined;
+    const g = groups.get(key) ?? { from, to, toKind: azure ? ("azure" as const) : ("onprem" as const), tunnels: 0, ecmp: true, transit };
     g.tunnels += 2;
+    g.ecmp &&= vpnEcmp(tf, vpn);
+    g.transit &&= transit;
     if (azure && sku) {
       const cap = azureVpnGatewayGbps(sku, str(azure.args.generation));
       if (cap !== undefined) g.capGbps = cap;
@@ -283,12 +360,19 @@ export function links(tf: TerraformJson): LinkEstimate[] {
     }
     groups.set(key, g);
   }
+  const linksPerGateway = (from: string) => [...groups.values()].filter((g) => g.from === from).length;
   return [...groups.values()].map((g) => {
-    const raw = g.tunnels * AWS_VPN_TUNNEL_GBPS;
+    const raw = g.ecmp ? g.tunnels * AWS_VPN_TUNNEL_GBPS : AWS_VPN_TUNNEL_GBPS;
+    const shared = !g.transit && linksPerGateway(g.from) > 1 ? `, shared by the VGW's ${linksPerGateway(g.from)} links` : "";
+    const basis = g.ecmp
+      ? `${g.tunnels} x ${AWS_VPN_TUNNEL_GBPS} Gbit/s per tunnel with ECMP (transit gateway)`
+      : g.transit
+        ? `one tunnel at a time, ${AWS_VPN_TUNNEL_GBPS} Gbit/s: no ECMP (static routes or vpn_ecmp_support disabled)`
+        : `one tunnel at a time: a VGW has no ECMP, ${AWS_VPN_TUNNEL_GBPS} Gbit/s per VGW${shared}`;
     const capped = g.capGbps !== undefined && g.capGbps < raw;
     return {
       from: g.from, to: g.to, toKind: g.toKind, tunnels: g.tunnels, gbps: round(capped ? g.capGbps! : raw, 3),
-      note: capped ? `${g.tunnels} x ${AWS_VPN_TUNNEL_GBPS} Gbit/s capped by ${g.sku}'s ${g.capGbps} Gbit/s aggregate` : `${g.tunnels} x ${AWS_VPN_TUNNEL_GBPS} Gbit/s per AWS tunnel`,
+      note: capped ? `${basis}; capped by ${g.sku}'s ${g.capGbps} Gbit/s aggregate` : basis,
     };
   });
 }
@@ -324,15 +408,25 @@ export function estimateStack(tf: TerraformJson): StackEstimate {
   const powerKw = sum(clusters.map((c) => c.powerKw));
   const kgCo2ePerHour = sum(clusters.map((c) => c.kgCo2ePerHour));
   const warnings = [
-    ...clusters.filter((c) => c.usdPerNodeHour === undefined).map((c) => `cluster ${c.name}: no catalog price for ${c.instanceType} in ${c.region}`),
+    ...clusters.filter((c) => c.capacityBlock).map((c) => `cluster ${c.name}: a Capacity Block for ML, paid up front at the block's own rate: unpriced (power and carbon are counted)`),
+    ...clusters.filter((c) => c.usdPerNodeHour === undefined && !c.capacityBlock).map((c) => `cluster ${c.name}: no catalog price for ${c.instanceType} in ${c.region}`),
     ...clusters.filter((c) => c.gridKgPerKwh === undefined).map((c) => `cluster ${c.name}: no grid emission factor for ${c.cloud} ${c.region}`),
     ...[...storage, ...gws].filter((x) => x.priceStatus === "unpriced").map((x) => `${x.name}: no price in service-prices.json`),
   ];
-  const tasks = Object.entries(taskMetadata(tf)).flatMap(([name, meta]) => {
+  const tasks = Object.entries(taskMetadata(tf)).flatMap(([name, meta]): TaskEstimate[] => {
     const runtime = taskMaxRuntime(meta);
     if (!runtime) return [];
     const hours = runtime.minutes / 60;
-    return [{ name, maxRuntimeHours: round(hours), maxRuntimeFrom: runtime.from, usd: round(cost.totalUsdPerHour * hours, 2), kwh: round(powerKw * hours, 2), kgCo2e: round(kgCo2ePerHour * hours, 2) }];
+    // What lies under the task's construct path; JSON without the path gets the whole stack, as before.
+    const path = str(meta.path);
+    if (path === undefined) warnings.push(`task ${name}: no construct path in its metadata (synthesized by an older version): its estimate is the whole stack's`);
+    const mine = <T extends { name: string }>(xs: readonly T[]) => (path === undefined ? [...xs] : xs.filter((x) => x.name === path || x.name.startsWith(`${path}/`)));
+    const own = mine(clusters);
+    const usdPerHour = sum([...own, ...mine(storage), ...mine(gws)].map((x) => x.usdPerHour));
+    return [{
+      name, maxRuntimeHours: round(hours), maxRuntimeFrom: runtime.from, scope: path === undefined ? "stack" : "task", clusters: own.map((c) => c.name), usdPerHour,
+      usd: round(usdPerHour * hours, 2), kwh: round(sum(own.map((c) => c.powerKw)) * hours, 2), kgCo2e: round(sum(own.map((c) => c.kgCo2ePerHour)) * hours, 2),
+    }];
   });
   const clouds = [...new Set<GpuCloud>([...(awsRegion(tf) || resourcesOf(tf, "aws_vpc").length ? ["aws" as const] : []), ...clusters.map((c) => c.cloud), ...storage.map((s) => s.cloud), ...gws.map((g) => g.cloud), ...(resourcesOf(tf, "azurerm_virtual_network").length ? ["azure" as const] : [])])].sort();
   const regions = [...new Set([...clusters, ...storage].map((x) => `${x.cloud}:${x.region}`).concat(resourcesOf(tf, "azurerm_virtual_network").map((v) => `azure:${str(v.args.location)}`)).concat(resourcesOf(tf, "aws_vpc").map((v) => `aws:${awsRegion(tf, v)}`)))].sort();

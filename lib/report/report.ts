@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { catalogDate } from "../catalog/catalog";
-import { estimateStack, type StackEstimate } from "./estimate";
+import { estimateStack, type ClusterEstimate, type StackEstimate } from "./estimate";
 import { GRID_EMISSIONS, HOST_POWER, SERVICE_PRICES } from "./rates";
 import { formatSummaries, summarizeStack, type StackSummary } from "./summary";
 import type { TerraformJson } from "./terraform-json";
@@ -68,6 +68,8 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
 }
 
 const usd = (v: number) => `$${v.toFixed(2)}`;
+/** How a cluster's nodes are bought, as a suffix: ` (spot)`, ` (1.5 spot)`, ` (capacity block)` or nothing (on demand). */
+const market = (c: ClusterEstimate) => (c.capacityBlock ? " (capacity block)" : !c.spot ? "" : c.spotNodes === c.nodes || c.nodes === 0 ? " (spot)" : ` (${c.spotNodes} spot)`);
 const indent = (lines: readonly string[], by = "    ") => lines.map((l) => by + l);
 
 /** The estimate of one stack as text lines (empty when the stack has nothing to estimate). */
@@ -77,8 +79,8 @@ export function formatEstimate(e: StackEstimate): string[] {
   if (e.clusters.length) {
     lines.push("  clusters:");
     lines.push(...indent(textTable(["name", "type x nodes", "gpus", "fabric/node", "usd/h", "kW", "kgCO2e/h"], e.clusters.map((c) => [
-      c.name, `${c.instanceType} x ${c.nodes}${c.spot ? " (spot)" : ""}`, `${c.gpus} x ${c.accelerator ?? "?"}`, `${c.fabricGbpsPerNode} Gbps`,
-      c.usdPerNodeHour === undefined ? "unpriced" : usd(c.usdPerHour), c.powerKw.toFixed(1), c.kgCo2ePerHour.toFixed(2),
+      c.name, `${c.instanceType} x ${c.nodes}${market(c)}`, `${c.gpus} x ${c.accelerator ?? "?"}`, `${c.fabricGbpsPerNode} Gbps`,
+      c.usdPerNodeHour === undefined ? c.priceBasis : usd(c.usdPerHour), c.powerKw.toFixed(1), c.kgCo2ePerHour.toFixed(2),
     ]))));
   }
   if (e.storage.length) {
@@ -92,9 +94,12 @@ export function formatEstimate(e: StackEstimate): string[] {
     lines.push(...indent(textTable(["from", "to", "tunnels", "Gbps", "basis"], e.links.map((l) => [l.from, l.to, String(l.tunnels), l.gbps.toFixed(2), l.note]))));
   }
   const c = e.cost;
-  lines.push(`  cost: ${usd(c.totalUsdPerHour)}/h = compute ${usd(c.computeUsdPerHour)} + storage ${usd(c.storageUsdPerHour)} + gateways ${usd(c.gatewaysUsdPerHour)} (${e.gateways.length} gateways/VPN connections)`);
-  lines.push(`  energy: ${e.powerKw.toFixed(1)} kW of GPU nodes, ${e.kgCo2ePerHour.toFixed(2)} kgCO2e/h`);
-  for (const t of e.tasks) lines.push(`  task ${t.name} over its ${t.maxRuntimeHours} h maxRuntime: ${usd(t.usd)}, ${t.kwh.toFixed(1)} kWh, ${t.kgCo2e.toFixed(1)} kgCO2e`);
+  lines.push(`  cost (whole stack): ${usd(c.totalUsdPerHour)}/h = compute ${usd(c.computeUsdPerHour)} + storage ${usd(c.storageUsdPerHour)} + gateways ${usd(c.gatewaysUsdPerHour)} (${e.gateways.length} gateways/VPN connections)`);
+  lines.push(`  energy (whole stack, max: GPUs at full board power): ${e.powerKw.toFixed(1)} kW of GPU nodes, ${e.kgCo2ePerHour.toFixed(2)} kgCO2e/h`);
+  for (const t of e.tasks) {
+    const what = t.scope === "task" ? `own resources: cluster ${t.clusters.join(", ") || "none"}` : "whole stack";
+    lines.push(`  task ${t.name} over its ${t.maxRuntimeHours} h maxRuntime (${what}): ${usd(t.usd)}, max ${t.kwh.toFixed(1)} kWh, max ${t.kgCo2e.toFixed(1)} kgCO2e`);
+  }
   for (const w of e.warnings) lines.push(`  warning: ${w}`);
   return lines;
 }
@@ -104,7 +109,7 @@ export function formatSources(s: ReportSources): string {
   const catalog = s.catalog.sources.map((x) => `${x.cloud} ${x.pricesAsOf ?? "date unknown"}`).join(", ");
   return [
     `prices: catalog built ${s.catalog.builtAt} (instance prices as of ${catalog}); service prices ${s.servicePricesAsOf} (lib/catalog/data/service-prices.json; "unverified" figures are marked)`,
-    `energy: GPUs at board power + host (${s.hostPower.cpuWattsPerVcpu} W/vCPU, ${s.hostPower.memoryWattsPerGiB} W/GiB, +${s.hostPower.auxiliaryFraction * 100}% NICs/fans/conversion); grid factors ${s.gridEmissions.asOf}, ${s.gridEmissions.license}; PUE not included`,
+    `energy (a maximum): GPUs at full board power + host (${s.hostPower.cpuWattsPerVcpu} W/vCPU, ${s.hostPower.memoryWattsPerGiB} W/GiB, +${s.hostPower.auxiliaryFraction * 100}% NICs/fans/conversion); grid factors ${s.gridEmissions.asOf}, ${s.gridEmissions.license}; PUE not included`,
   ].join("\n");
 }
 

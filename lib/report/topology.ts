@@ -59,12 +59,36 @@ function vpcOfSubnet(tf: TerraformJson, subnetRef: unknown): string | undefined 
   return parent?.name;
 }
 
+/** Finds the network group of a stack output (`cross-stack-output-...`) another stack reads through remote state. */
+export type RemoteNetworkResolver = (outputName: string) => string | undefined;
+
+/** The name of the stack output a `data.terraform_remote_state` reference reads, e.g. `cross-stack-output-aws_subnet...id`. */
+function remoteOutput(subnetRef: unknown): string | undefined {
+  const v = Array.isArray(subnetRef) ? subnetRef[0] : subnetRef;
+  return typeof v === "string" ? /\$\{data\.terraform_remote_state\.[^.}\s]+\.outputs\.([^.}\s]+)/.exec(v)?.[1] : undefined;
+}
+
+/** A resolver over every stack of an app: the VPC/VNet group of the subnet a stack output exports. */
+function remoteNetworks(stacks: readonly { name: string; tf: TerraformJson }[]): RemoteNetworkResolver {
+  return (outputName) => {
+    for (const s of stacks) {
+      const output = (s.tf.output as Record<string, { value?: unknown } | undefined> | undefined)?.[outputName];
+      const net = output ? vpcOfSubnet(s.tf, output.value) : undefined;
+      if (net) return id(s.name, net);
+    }
+    return undefined;
+  };
+}
+
 function onlyOne(list: TfResource[]): string | undefined {
   return list.length === 1 ? list[0]!.name : undefined;
 }
 
-/** The topology of one stack, with ids prefixed by the stack name. */
-export function stackTopology(stack: string, tf: TerraformJson): Topology {
+/**
+ * The topology of one stack, with ids prefixed by the stack name. `remote` places clusters and
+ * storage whose subnet comes from another stack (remote state) in that stack's network.
+ */
+export function stackTopology(stack: string, tf: TerraformJson, remote?: RemoteNetworkResolver): Topology {
   const groups: TopologyGroup[] = [];
   const nodes: TopologyNode[] = [];
   const edges: TopologyEdge[] = [];
@@ -76,30 +100,38 @@ export function stackTopology(stack: string, tf: TerraformJson): Topology {
     const cidrs = Array.isArray(v.args.address_space) ? (v.args.address_space as string[]).join(", ") : "?";
     groups.push({ id: id(stack, v.name), title: `VNet ${cidrs}  ${stack}/${ownerId(v)} (${str(v.args.location) ?? "?"})`, place: "azure", parent: "azure" });
   }
-  const inAws = (net: string | undefined) => (net ?? onlyOne(vpcs)) ? id(stack, (net ?? onlyOne(vpcs))!) : "aws";
-  const inAzure = (net: string | undefined) => (net ?? onlyOne(vnets)) ? id(stack, (net ?? onlyOne(vnets))!) : "azure";
-  const clusterIds: string[] = [];
+  // The group of a subnet reference: the VPC/VNet of this stack, or of the stack that exports it.
+  const networkOf = (subnetRef: unknown) => {
+    const output = remoteOutput(subnetRef);
+    if (output) return remote?.(output);
+    const net = vpcOfSubnet(tf, subnetRef);
+    return net ? id(stack, net) : undefined;
+  };
+  const inAws = (group: string | undefined) => group ?? (onlyOne(vpcs) ? id(stack, onlyOne(vpcs)!) : "aws");
+  const inAzure = (group: string | undefined) => group ?? (onlyOne(vnets) ? id(stack, onlyOne(vnets)!) : "azure");
+  // Topology node of each cluster, by its estimate name.
+  const clusterNodes = new Map<string, string>();
   for (const asg of resourcesOf(tf, "aws_autoscaling_group")) {
     const c = est.clusters.find((x) => x.cloud === "aws" && x.name === ownerId(asg));
     if (!c) continue;
     const nid = id(stack, asg.name);
-    clusterIds.push(nid);
-    nodes.push({ id: nid, kind: "cluster", parent: inAws(vpcOfSubnet(tf, asg.args.vpc_zone_identifier)), lines: [`${c.name}`, `${c.instanceType} x ${c.nodes}`, `${c.gpus} x ${c.accelerator ?? "?"}, ${c.fabricGbpsPerNode} Gbps/node`, `${c.zone ?? c.region}`] });
+    clusterNodes.set(c.name, nid);
+    nodes.push({ id: nid, kind: "cluster", parent: inAws(networkOf(asg.args.vpc_zone_identifier)), lines: [`${c.name}`, `${c.instanceType} x ${c.nodes}`, `${c.gpus} x ${c.accelerator ?? "?"}, ${c.fabricGbpsPerNode} Gbps/node`, `${c.zone ?? c.region}`] });
   }
   for (const s of resourcesOf(tf, "azurerm_linux_virtual_machine_scale_set")) {
     const c = est.clusters.find((x) => x.cloud === "azure" && x.name === ownerId(s));
     if (!c) continue;
     const nid = id(stack, s.name);
-    clusterIds.push(nid);
+    clusterNodes.set(c.name, nid);
     const subnet = first(first(s.args.network_interface).ip_configuration).subnet_id;
-    nodes.push({ id: nid, kind: "cluster", parent: inAzure(vpcOfSubnet(tf, subnet)), lines: [`${c.name}`, `${c.instanceType} x ${c.nodes}`, `${c.gpus} x ${c.accelerator ?? "?"}, ${c.fabricGbpsPerNode} Gbps/node`, c.region] });
+    nodes.push({ id: nid, kind: "cluster", parent: inAzure(networkOf(subnet)), lines: [`${c.name}`, `${c.instanceType} x ${c.nodes}`, `${c.gpus} x ${c.accelerator ?? "?"}, ${c.fabricGbpsPerNode} Gbps/node`, c.region] });
   }
   const storageNodes: { nid: string; parent: string }[] = [];
   for (const fs of [...resourcesOf(tf, "aws_fsx_lustre_file_system"), ...resourcesOf(tf, "azurerm_managed_lustre_file_system")]) {
     const s = est.storage.find((x) => x.name === ownerId(fs) && (x.kind === "fsx-lustre") === (fs.type === "aws_fsx_lustre_file_system"));
     if (!s) continue;
     const aws = fs.type === "aws_fsx_lustre_file_system";
-    const parent = aws ? inAws(vpcOfSubnet(tf, fs.args.subnet_ids)) : inAzure(vpcOfSubnet(tf, fs.args.subnet_id));
+    const parent = aws ? inAws(networkOf(fs.args.subnet_ids)) : inAzure(networkOf(fs.args.subnet_id));
     const nid = id(stack, fs.name);
     storageNodes.push({ nid, parent });
     nodes.push({ id: nid, kind: "storage", parent, lines: [s.name, aws ? `FSx for Lustre ${s.tier}` : `Managed Lustre ${s.tier.replace(/^AMLFS-/, "")}`, `${s.capacityTiB.toFixed(1)} TiB, ${s.throughputGBps.toFixed(2)} GB/s`] });
@@ -112,11 +144,11 @@ export function stackTopology(stack: string, tf: TerraformJson): Topology {
     const vpcRef = refTarget(g.args.vpc_id);
     const attachment = resourcesOf(tf, "aws_vpn_gateway_attachment").find((a) => refTarget(a.args.vpn_gateway_id)?.name === g.name);
     const vpc = vpcRef?.name ?? refTarget(attachment?.args.vpc_id)?.name;
-    nodes.push({ id: id(stack, g.name), kind: "gateway", parent: inAws(vpc), lines: ["VPN gateway (VGW)", `ASN ${str(g.args.amazon_side_asn) ?? "?"}`] });
+    nodes.push({ id: id(stack, g.name), kind: "gateway", parent: inAws(vpc ? id(stack, vpc) : undefined), lines: ["VPN gateway (VGW)", `ASN ${str(g.args.amazon_side_asn) ?? "?"}`] });
   }
   for (const g of resourcesOf(tf, "azurerm_virtual_network_gateway")) {
     const subnet = first(g.args.ip_configuration).subnet_id;
-    nodes.push({ id: id(stack, g.name), kind: "gateway", parent: inAzure(vpcOfSubnet(tf, subnet)), lines: ["VPN gateway", `${str(g.args.sku) ?? "?"}${g.args.active_active ? ", active-active" : ""}`] });
+    nodes.push({ id: id(stack, g.name), kind: "gateway", parent: inAzure(networkOf(subnet)), lines: ["VPN gateway", `${str(g.args.sku) ?? "?"}${g.args.active_active ? ", active-active" : ""}`] });
   }
   // On-prem sites: customer / local network gateways that are not the other cloud's gateway, merged by address.
   const sites = new Map<string, { lines: string[]; cidrs: Set<string> }>();
@@ -158,10 +190,14 @@ export function stackTopology(stack: string, tf: TerraformJson): Topology {
   for (const [name, meta] of Object.entries(taskMetadata(tf))) {
     const tid = id(stack, "task", name);
     const t = est.tasks.find((x) => x.name === name);
-    const cloud = nodes.find((n) => n.id === clusterIds[0])?.parent;
-    const place = groups.find((g) => g.id === cloud)?.place ?? "aws";
-    nodes.push({ id: tid, kind: "task", parent: place, lines: [`task ${name}`, `stack ${stack}`, ...(t ? [`max ${t.maxRuntimeHours} h, ~$${t.usd.toFixed(0)}, ${t.kgCo2e.toFixed(0)} kgCO2e`] : []), ...(str(meta.chosen) ? [] : [])] });
-    for (const c of clusterIds) edges.push({ from: tid, to: c, kind: "runs-on", label: "runs on" });
+    const own = t?.clusters ?? [];
+    // The task sits in the cloud of its clusters (else of its chosen placement, "... in azure eastus ...").
+    const place = est.clusters.find((c) => c.name === own[0])?.cloud ?? (/ in azure /.test(str(meta.chosen) ?? "") ? "azure" : "aws");
+    nodes.push({ id: tid, kind: "task", parent: place, lines: [`task ${name}`, `stack ${stack}`, ...(t ? [`max ${t.maxRuntimeHours} h, ~$${t.usd.toFixed(0)}, ${t.kgCo2e.toFixed(0)} kgCO2e`] : [])] });
+    for (const c of own) {
+      const nid = clusterNodes.get(c);
+      if (nid) edges.push({ from: tid, to: nid, kind: "runs-on", label: "runs on" });
+    }
   }
   return { groups, nodes, edges };
 }
@@ -170,7 +206,8 @@ const CLOUD_TITLES: Record<TopologyPlace, string> = { aws: "AWS", azure: "Azure"
 
 /** The topology of every stack of an app, with one group per cloud that has something in it. */
 export function appTopology(stacks: readonly { name: string; tf: TerraformJson }[]): Topology {
-  const parts = stacks.map((s) => stackTopology(s.name, s.tf));
+  const remote = remoteNetworks(stacks);
+  const parts = stacks.map((s) => stackTopology(s.name, s.tf, remote));
   const groups = parts.flatMap((p) => p.groups);
   const nodes = parts.flatMap((p) => p.nodes).filter((n, i, all) => all.findIndex((m) => m.id === n.id) === i);
   const places = new Set<TopologyPlace>([...groups.map((g) => g.place), ...nodes.map((n) => (groups.find((g) => g.id === n.parent)?.place ?? n.parent) as TopologyPlace)]);
@@ -304,7 +341,9 @@ export function toSvg(t: Topology, title = "Topology"): string {
   const groups = groupBoxes(t, nodes);
   const all = [...nodes.values(), ...groups.values()];
   const minX = Math.min(0, ...all.map((b) => b.x)) - 20, minY = Math.min(0, ...all.map((b) => b.y)) - 50;
-  const maxX = Math.max(...all.map((b) => b.x + b.width)) + 20, maxY = Math.max(...all.map((b) => b.y + b.height)) + 20;
+  // Nothing to draw (an app of budgets and IAM only): a small box for the title and a note.
+  const maxX = all.length ? Math.max(...all.map((b) => b.x + b.width)) + 20 : minX + 300;
+  const maxY = all.length ? Math.max(...all.map((b) => b.y + b.height)) + 20 : minY + 60;
   const leg = legend(minX + 20, maxY + 10);
   const width = Math.max(maxX - minX, leg.width + 40), height = maxY - minY + leg.height + 30;
   const out: string[] = [
@@ -312,6 +351,7 @@ export function toSvg(t: Topology, title = "Topology"): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width.toFixed(0)}" height="${height.toFixed(0)}" viewBox="${minX.toFixed(0)} ${minY.toFixed(0)} ${width.toFixed(0)} ${height.toFixed(0)}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="${SVG_FONT_PX}">`,
     `<rect x="${minX}" y="${minY}" width="${width}" height="${height}" fill="#ffffff"/>`,
     text(minX + 20, minY + 30, title, 'font-size="18" font-weight="bold"'),
+    ...(all.length ? [] : [text(minX + 20, minY + 52, "nothing to draw", 'fill="#4b5563"')]),
   ];
   const depth = (gid: string) => (t.groups.find((g) => g.id === gid)?.parent ? 1 : 0);
   for (const grp of [...t.groups].sort((a, b) => depth(a.id) - depth(b.id))) {

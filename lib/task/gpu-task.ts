@@ -418,8 +418,11 @@ export class GpuTask extends Construct {
     }
 
     // For reviewers and `hgpu summary`: the choice and every rejected candidate, in the JSON itself
-    // (Terraform ignores "//" keys).
+    // (Terraform ignores "//" keys). `path` is the task's construct path without the stack's id,
+    // as the report names constructs (e.g. `eval`, whose cluster is `eval/cluster`): the report
+    // charges the task only for what lies under it, not for the stack's other constructs.
     TerraformStack.of(this).addOverride(`//.hgpu_tasks.${name}`, {
+      path: this.node.path.split("/").slice(1).join("/"),
       chosen: describePlacement(chosen),
       next: this.placements.slice(rank, rank + 4).map(describePlacement),
       rejected: this.rejected.map(describeRejection),

@@ -58,6 +58,14 @@ describe("CrossCloudLink", () => {
     expect(small.aggregateGbps).toBe(0.65);
   });
 
+  it("carries one tunnel's 1.25 Gbit/s even behind a 10 Gbit/s gateway: a virtual private gateway has no ECMP", () => {
+    const h = hybridStack();
+    const big = new CrossCloudLink(h.stack, "link", { aws: h.aws, azure: h.azure, azureGatewaySku: "VpnGw5AZ" });
+    expect(big.azureGateway.gbps).toBe(10);
+    expect(big.awsTunnelsGbps).toBe(5);
+    expect(big.aggregateGbps).toBe(1.25);
+  });
+
   it("pairs BGP peers on both sides: each local network gateway points at its AWS tunnel, each connection at its APIPA address", () => {
     const lngs = resources(tf, "azurerm_local_network_gateway");
     const vpn0 = (attr: string) => ref("aws_vpn_connection", "vpn-azure-0", attr);

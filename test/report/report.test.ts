@@ -6,9 +6,9 @@ import { App } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../examples/hybrid-training/main";
 import { getOffering } from "../../lib/catalog/catalog";
-import { estimateStack, taskMaxRuntime } from "../../lib/report/estimate";
+import { estimateStack, pickLocation, taskMaxRuntime } from "../../lib/report/estimate";
 import { nodePowerWatts } from "../../lib/report/rates";
-import { formatReport, readOutdir, reportOutdir, type AppReport } from "../../lib/report/report";
+import { formatEstimate, formatReport, readOutdir, reportOutdir, type AppReport } from "../../lib/report/report";
 import { appTopology, toMermaid, toSvg, writeTopologyFiles } from "../../lib/report/topology";
 
 const root = join(__dirname, "../..");
@@ -50,11 +50,13 @@ describe("cost of the hybrid example, by hand from the catalog and service-price
     expect(e.clouds).toEqual(["aws", "azure"]);
     expect(e.regions).toEqual(["aws:us-east-1", "azure:eastus"]);
     expect(e.clusters.map((c) => [c.gpus, c.accelerator, c.fabricGbpsPerNode])).toEqual([[32, "A10G", 40], [32, "V100-32GB", 100]]);
-    // 2 VPN connections to the Azure gateway = 4 tunnels x 1.25 = 5 Gbit/s, capped at VpnGw2AZ (Generation2) 1.25; 1 to the data centre = 2 tunnels
+    // Both links end on the one VGW, which has no ECMP: one tunnel at a time, 1.25 Gbit/s per VGW
+    // (4 tunnels to the Azure gateway, 2 to the data centre, for availability only)
     expect(e.links.map((l) => [l.to, l.tunnels, l.gbps])).toEqual([
       ["azure-network/vpn-gateway (VpnGw2AZ)", 4, 1.25],
-      ["datacentre (var.datacentre_vpn_public_ip)", 2, 2.5],
+      ["datacentre (var.datacentre_vpn_public_ip)", 2, 1.25],
     ]);
+    expect(e.links[1]!.note).toBe("one tunnel at a time: a VGW has no ECMP, 1.25 Gbit/s per VGW, shared by the VGW's 2 links");
   });
 });
 
@@ -72,7 +74,9 @@ describe("energy and carbon", () => {
     const e = stack("training-task");
     expect(e.tasks).toHaveLength(1);
     const t = e.tasks[0]!;
-    expect([t.name, t.maxRuntimeHours, t.maxRuntimeFrom]).toEqual(["neural-network-training", 12, "maxRuntimeMinutes"]);
+    expect([t.name, t.maxRuntimeHours, t.maxRuntimeFrom, t.scope, t.clusters]).toEqual(["neural-network-training", 12, "maxRuntimeMinutes", "task", ["task/cluster"]]);
+    // The stack holds only the task, so the task's own parts are the whole stack.
+    expect(t.usdPerHour).toBeCloseTo(e.cost.totalUsdPerHour, 4);
     expect(t.usd).toBeCloseTo(e.cost.totalUsdPerHour * 12, 1);
     expect(t.kwh).toBeCloseTo(e.powerKw * 12, 1);
     expect(t.kgCo2e).toBeCloseTo(e.kgCo2ePerHour * 12, 1);
@@ -93,6 +97,108 @@ describe("energy and carbon", () => {
     const spot = Math.min(...getOffering("p4d.24xlarge")!.locations.filter((l) => l.region === "us-east-1" && l.spotUsdPerHour !== undefined).map((l) => l.spotUsdPerHour!));
     expect(c.spot).toBe(true);
     expect(c.usdPerHour).toBeCloseTo(2 * spot, 4);
+  });
+  it("without the task's construct path (older JSON), a task gets the whole stack, with a warning", () => {
+    const e = estimateStack({ ...p4d({ desired_capacity: 2 }), "//": { hgpu_tasks: { old: { maxRuntimeMinutes: 60 } } } });
+    expect(e.tasks[0]).toMatchObject({ scope: "stack", clusters: ["asg"], usdPerHour: e.cost.totalUsdPerHour });
+    expect(e.warnings).toContain("task old: no construct path in its metadata (synthesized by an older version): its estimate is the whole stack's");
+  });
+});
+
+/** A stack with one p4d Auto Scaling group in us-east-1 (no subnet, so priced at the region's cheapest zone). */
+function p4d(asg: Record<string, unknown>, lt: Record<string, unknown> = {}) {
+  return {
+    provider: { aws: [{ region: "us-east-1" }] },
+    resource: {
+      aws_launch_template: { lt: { instance_type: "p4d.24xlarge", ...lt } },
+      aws_autoscaling_group: { asg: { launch_template: { id: "${aws_launch_template.lt.id}" }, ...asg } },
+    },
+  };
+}
+const mixed = (distribution: Record<string, unknown>) => ({
+  mixed_instances_policy: { instances_distribution: distribution, launch_template: { launch_template_specification: { launch_template_id: "${aws_launch_template.lt.id}" } } },
+});
+
+describe("spot and Capacity Block pricing", () => {
+  const o = getOffering("p4d.24xlarge")!;
+  const onDemand = pickLocation(o, "us-east-1", undefined, false)!.usdPerHour!;
+  const spot = pickLocation(o, "us-east-1", undefined, true)!.spotUsdPerHour!;
+
+  it("prices the on-demand base at the on-demand rate and only the nodes above it at spot", () => {
+    const c = estimateStack(p4d({ desired_capacity: 4, ...mixed({ on_demand_base_capacity: 2, on_demand_percentage_above_base_capacity: 0 }) })).clusters[0]!;
+    expect([c.spot, c.spotNodes]).toEqual([true, 2]);
+    expect(c.usdPerHour).toBeCloseTo(2 * onDemand + 2 * spot, 4);
+    expect(c.priceBasis).toMatch(/^catalog 2 on-demand us-east-1\/use1-az\d \+ 2 spot us-east-1\/use1-az\d$/);
+  });
+  it("splits the nodes above the base by the on-demand percentage", () => {
+    const c = estimateStack(p4d({ desired_capacity: 4, ...mixed({ on_demand_percentage_above_base_capacity: 50 }) })).clusters[0]!;
+    expect(c.spotNodes).toBe(2);
+    expect(c.usdPerHour).toBeCloseTo(2 * onDemand + 2 * spot, 4);
+    expect(formatEstimate(estimateStack(p4d({ desired_capacity: 4, ...mixed({ on_demand_percentage_above_base_capacity: 50 }) }))).join("\n")).toMatch(/asg\s+p4d\.24xlarge x 4 \(2 spot\)/);
+  });
+  it("a base as large as the group is all on demand", () => {
+    const c = estimateStack(p4d({ desired_capacity: 2, ...mixed({ on_demand_base_capacity: 2, on_demand_percentage_above_base_capacity: 0 }) })).clusters[0]!;
+    expect([c.spot, c.spotNodes]).toEqual([false, 0]);
+    expect(c.usdPerHour).toBeCloseTo(2 * onDemand, 4);
+  });
+  it("a launch template asking for the spot market prices every node at spot", () => {
+    const c = estimateStack(p4d({ desired_capacity: 3 }, { instance_market_options: { market_type: "spot" } })).clusters[0]!;
+    expect([c.spot, c.spotNodes]).toEqual([true, 3]);
+    expect(c.usdPerHour).toBeCloseTo(3 * spot, 4);
+  });
+  it("a type the catalog lacks stays unpriced, on demand or mixed", () => {
+    for (const asg of [{ desired_capacity: 2 }, { desired_capacity: 2, ...mixed({ on_demand_percentage_above_base_capacity: 50 }) }]) {
+      const e = estimateStack(p4d(asg, { instance_type: "x9.mega" }));
+      expect([e.clusters[0]!.priceBasis, e.clusters[0]!.usdPerHour]).toEqual(["unpriced", 0]);
+      expect(e.warnings).toContain("cluster asg: no catalog price for x9.mega in us-east-1");
+    }
+  });
+  it("a Capacity Block is left unpriced with a warning, its power still counted", () => {
+    const e = estimateStack(p4d({ desired_capacity: 2 }, { instance_market_options: { market_type: "capacity-block" } }));
+    const c = e.clusters[0]!;
+    expect([c.capacityBlock, c.usdPerNodeHour, c.usdPerHour, c.priceBasis]).toEqual([true, undefined, 0, "unpriced (capacity block)"]);
+    expect(c.powerKw).toBeCloseTo((2 * nodePowerWatts(o).totalWatts) / 1000, 3);
+    expect(e.cost.computeUsdPerHour).toBe(0);
+    expect(e.warnings).toEqual(["cluster asg: a Capacity Block for ML, paid up front at the block's own rate: unpriced (power and carbon are counted)"]);
+    expect(formatEstimate(e).join("\n")).toMatch(/asg\s+p4d\.24xlarge x 2 \(capacity block\)\s+16 x A100\s+400 Gbps\s+unpriced \(capacity block\)/);
+  });
+});
+
+/** AWS VPN connections (2 tunnels each) from a gateway resource to one customer gateway. */
+function vpns(gateway: Record<string, Record<string, unknown>>, connections: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
+  const [type, name] = Object.keys(gateway)[0]!.split(".") as [string, string];
+  const arg = type === "aws_vpn_gateway" ? "vpn_gateway_id" : "transit_gateway_id";
+  return {
+    provider: { aws: [{ region: "us-east-1" }] },
+    resource: {
+      [type]: { [name]: Object.values(gateway)[0] },
+      aws_customer_gateway: { dc: { ip_address: "${var.dc_ip}", bgp_asn: "65100" } },
+      aws_vpn_connection: Object.fromEntries(connections.map((c, i) => [`vpn${i}`, { [arg]: `\${${type}.${name}.id}`, customer_gateway_id: "${aws_customer_gateway.dc.id}", ...c }])),
+      ...extra,
+    },
+  };
+}
+
+describe("VPN bandwidth", () => {
+  it("a virtual private gateway carries 1.25 Gbit/s whatever its tunnels: it has no ECMP", () => {
+    const [l] = estimateStack(vpns({ "aws_vpn_gateway.vgw": {} }, [{}, {}])).links;
+    expect([l!.tunnels, l!.gbps, l!.note]).toEqual([4, 1.25, "one tunnel at a time: a VGW has no ECMP, 1.25 Gbit/s per VGW"]);
+  });
+  it("a VGW to a VpnGw5AZ gateway (10 Gbit/s) still carries 1.25", () => {
+    const tf = vpns({ "aws_vpn_gateway.vgw": {} }, [{ customer_gateway_id: "${aws_customer_gateway.az0.id}" }, { customer_gateway_id: "${aws_customer_gateway.az1.id}" }], {
+      aws_customer_gateway: { az0: { ip_address: "${azurerm_public_ip.ip0.ip_address}" }, az1: { ip_address: "${azurerm_public_ip.ip1.ip_address}" } },
+      azurerm_public_ip: { ip0: {}, ip1: {} },
+      azurerm_virtual_network_gateway: { gw: { sku: "VpnGw5AZ", generation: "Generation2", ip_configuration: [{ public_ip_address_id: "${azurerm_public_ip.ip0.id}" }, { public_ip_address_id: "${azurerm_public_ip.ip1.id}" }] } },
+    });
+    expect(estimateStack(tf).links.map((l) => [l.to, l.tunnels, l.gbps])).toEqual([["gw (VpnGw5AZ)", 4, 1.25]]);
+  });
+  it("transit gateway attachments with BGP add up their tunnels with ECMP", () => {
+    const [l] = estimateStack(vpns({ "aws_ec2_transit_gateway.tgw": {} }, [{}, {}])).links;
+    expect([l!.tunnels, l!.gbps, l!.note]).toEqual([4, 5, "4 x 1.25 Gbit/s per tunnel with ECMP (transit gateway)"]);
+  });
+  it("a transit gateway without ECMP (static routes, or vpn_ecmp_support disabled) carries one tunnel's 1.25", () => {
+    expect(estimateStack(vpns({ "aws_ec2_transit_gateway.tgw": {} }, [{ static_routes_only: true }, {}])).links[0]!.gbps).toBe(1.25);
+    expect(estimateStack(vpns({ "aws_ec2_transit_gateway.tgw": { vpn_ecmp_support: "disable" } }, [{}, {}])).links[0]!.gbps).toBe(1.25);
   });
 });
 
@@ -119,6 +225,15 @@ describe("topology", () => {
     expect(md).toMatch(/<-\.->\|"4 tunnels, 1\.25 Gbps"\|/);
     expect(md).toContain("g5.12xlarge x 8");
   });
+  it("an empty app gives a small, valid SVG", () => {
+    const svg = toSvg(appTopology([{ name: "empty", tf: { resource: {} } }]));
+    expect(svg).not.toMatch(/Infinity|NaN/);
+    const [, w, h] = /<svg [^>]*width="(\d+)" height="(\d+)"/.exec(svg)!;
+    // 300 x 60 for the title and the note, then the legend (36 + 8 rows x 22) and 30 of margin
+    expect([Number(w), Number(h)]).toEqual([300, 60 + 36 + 8 * 22 + 30]);
+    expect(svg).toMatch(/viewBox="-20 -50 300 \d+"/);
+    expect(svg).toContain(">nothing to draw</text>");
+  });
   it("groups nodes per cloud", () => {
     const t = appTopology(readOutdir(out));
     expect(t.groups.filter((g) => !g.parent).map((g) => g.id)).toEqual(["aws", "onprem", "azure"]);
@@ -132,8 +247,12 @@ describe("text and --json", () => {
     const text = formatReport(report);
     expect(text).toContain("  clusters:");
     expect(text).toMatch(/aws-training\s+g5\.12xlarge x 8\s+32 x A10G\s+40 Gbps\s+\$45\.38/);
-    expect(text).toMatch(/cost: \$\d+\.\d\d\/h = compute \$133\.50 \+ storage \$7\.94 \+ gateways \$0\.85/);
-    expect(text).toContain("task neural-network-training over its 12 h maxRuntime");
+    expect(text).toMatch(/cost \(whole stack\): \$\d+\.\d\d\/h = compute \$133\.50 \+ storage \$7\.94 \+ gateways \$0\.85/);
+    expect(text).toContain("task neural-network-training over its 12 h maxRuntime (own resources: cluster task/cluster): $");
+    // Energy is an upper bound: GPUs at full board power for the whole time.
+    expect(text).toContain("energy (whole stack, max: GPUs at full board power): 25.0 kW of GPU nodes");
+    expect(text).toMatch(/task neural-network-training .*: \$\d+\.\d\d, max \d+\.\d kWh, max \d+\.\d kgCO2e/);
+    expect(text).toContain("energy (a maximum): GPUs at full board power + host");
     expect(text).toMatch(/prices: catalog built \d{4}-\d{2}-\d{2}/);
   });
   it("hgpu summary --json gives the whole report", () => {

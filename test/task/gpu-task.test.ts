@@ -1,5 +1,6 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
+import { Construct } from "constructs";
 import { afterEach, describe, expect, it } from "vitest";
 import { NoPlacementError, placementKey, planPlacements } from "../../lib/planner/planner";
 import { EXCLUDE_PLACEMENTS_CONTEXT, GpuTask, PLACEMENT_CONTEXT, type GpuTaskProps } from "../../lib/task/gpu-task";
@@ -78,6 +79,22 @@ describe("GpuTask: the seed request on AWS", () => {
     expect(resources(tf, "terraform_data")[0]).toMatchObject({ input: { at: "${timestamp()}" }, lifecycle: { ignore_changes: ["input"] } });
     expect(task.maxRuntimeMinutes).toBe(720);
     expect(boot).toContain('"$REMAIN"s docker run');
+  });
+
+  it("records its construct path below the stack, so the report charges it only for what lies under it", () => {
+    // Testing.synth strips "//" metadata: read the stack's own JSON.
+    const full = stack.toTerraform();
+    expect(full["//"].hgpu_tasks["neural-network-training"]).toMatchObject({ path: "task", maxRuntimeMinutes: 720 });
+    // The resources under it carry that path (the report's owner ids: task/cluster, task/data).
+    expect(resources(full, "aws_autoscaling_group")[0]["//"].metadata.path).toBe("s/task/cluster/asg");
+    expect(resources(full, "aws_fsx_lustre_file_system")[0]["//"].metadata.path).toMatch(/^s\/task\/data\//);
+  });
+
+  it("records a nested task's path in full", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    const task = new GpuTask(new Construct(stack, "team"), "eval", { ...seed, name: "eval" });
+    expect(task.node.path).toBe("s/team/eval");
+    expect(stack.toTerraform()["//"].hgpu_tasks.eval.path).toBe("team/eval");
   });
 });
 
