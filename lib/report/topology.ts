@@ -49,7 +49,14 @@ export interface Topology {
   readonly edges: readonly TopologyEdge[];
 }
 
-const id = (...parts: string[]) => parts.join("__").replace(/[^A-Za-z0-9_]/g, "_");
+const ESCAPES: Readonly<Record<string, string>> = { "-": "_h", ".": "_d", "/": "_s", _: "_u" };
+/**
+ * A Mermaid/SVG-safe node ID from name parts, one-to-one: parts are joined by `__`, and every other
+ * character than a letter or digit becomes `_` + a letter (`-` `_h`, `.` `_d`, `/` `_s`, `_` `_u`)
+ * or `_x<hex>_`, so `team-a` and `team_a` never share an ID.
+ */
+export const id = (...parts: string[]) =>
+  parts.map((p) => p.replace(/[^A-Za-z0-9]/gu, (c) => ESCAPES[c] ?? `_x${c.codePointAt(0)!.toString(16)}_`)).join("__");
 
 function vpcOfSubnet(tf: TerraformJson, subnetRef: unknown): string | undefined {
   const ref = refTarget(Array.isArray(subnetRef) ? subnetRef[0] : subnetRef);
@@ -217,7 +224,8 @@ export function appTopology(stacks: readonly { name: string; tf: TerraformJson }
 
 // ---------------------------------------------------------------- Mermaid
 
-const mermaidText = (s: string) => s.replace(/"/g, "'");
+/** Label text for Mermaid: `#` would start an entity code, `"` would end the label. */
+const mermaidText = (s: string) => s.replace(/#/g, "#35;").replace(/"/g, "#quot;");
 
 /** The topology as a Mermaid flowchart (a Markdown file with one fenced block). */
 export function toMermaid(t: Topology): string {
@@ -263,9 +271,9 @@ const EDGE_STYLE: Record<TopologyEdge["kind"], string> = {
   mount: 'stroke="#15803d" stroke-width="2"',
 };
 
-/** Escapes text for XML. */
+/** Escapes text for XML, dropping the characters XML 1.0 does not allow. */
 export function xmlEscape(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return s.replace(/[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 function nodeSize(n: TopologyNode): { width: number; height: number } {

@@ -3,13 +3,14 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../examples/hybrid-training/main";
 import { getOffering } from "../../lib/catalog/catalog";
 import { estimateStack, pickLocation, taskMaxRuntime } from "../../lib/report/estimate";
 import { nodePowerWatts } from "../../lib/report/rates";
 import { formatEstimate, formatReport, readOutdir, reportOutdir, type AppReport } from "../../lib/report/report";
-import { appTopology, toMermaid, toSvg, writeTopologyFiles } from "../../lib/report/topology";
+import { appTopology, id, toMermaid, toSvg, writeTopologyFiles, xmlEscape } from "../../lib/report/topology";
 
 const root = join(__dirname, "../..");
 let out: string;
@@ -221,9 +222,21 @@ describe("topology", () => {
     const md = readFileSync(files.markdown, "utf8");
     expect(md).toContain("```mermaid\nflowchart LR");
     expect(md).toMatch(/subgraph aws\["AWS"\]/);
-    expect(md).toMatch(/subgraph hybrid_training__aws_network_vpc_\w+\["VPC 10\.10\.0\.0\/16/);
+    expect(md).toMatch(/subgraph hybrid_htraining__aws_hnetwork_uvpc_u\w+\["VPC 10\.10\.0\.0\/16/);
     expect(md).toMatch(/<-\.->\|"4 tunnels, 1\.25 Gbps"\|/);
     expect(md).toContain("g5.12xlarge x 8");
+  });
+  it("node IDs are one-to-one: names differing only in - _ . / never share one", () => {
+    expect(new Set([id("team-a"), id("team_a"), id("team.a"), id("team/a"), id("team", "a"), id("team__a")]).size).toBe(6);
+    fc.assert(fc.property(fc.array(fc.string(), { minLength: 1, maxLength: 3 }), fc.array(fc.string(), { minLength: 1, maxLength: 3 }), (a, b) => {
+      expect(id(...a) === id(...b)).toBe(a.length === b.length && a.every((p, i) => p === b[i]));
+      expect(id(...a)).toMatch(/^[A-Za-z0-9_]*$/);
+    }));
+  });
+  it("label text cannot break out of XML or Mermaid", () => {
+    expect(xmlEscape('a\u0007<b> & "c"')).toBe("a&lt;b&gt; &amp; &quot;c&quot;");
+    const t = { groups: [{ id: "aws", title: "AWS", place: "aws" as const }], nodes: [{ id: "n", kind: "cluster" as const, lines: ['say "hi" #1'], parent: "aws" }], edges: [] };
+    expect(toMermaid(t)).toContain('n["say #quot;hi#quot; #35;1"]');
   });
   it("an empty app gives a small, valid SVG", () => {
     const svg = toSvg(appTopology([{ name: "empty", tf: { resource: {} } }]));
