@@ -74,6 +74,9 @@ export class GpuPolicies implements IAspect {
     if (typeof reason !== "string" || reason.trim().length < MIN_SUPPRESSION_REASON_LENGTH) {
       throw new ValidationError(scope.node.path, "reason", reason, `say in at least ${MIN_SUPPRESSION_REASON_LENGTH} characters why ${ruleId} does not apply here`, `for suppressing ${ruleId}`);
     }
+    if (!stackOf(scope)) {
+      throw new ValidationError(scope.node.path || "App", "scope", scope.node.path || "(the app)", "suppress on a stack or a construct in one: a suppression on the app would silence the rule in every stack", `for suppressing ${ruleId}`);
+    }
     scope.node.addMetadata(POLICY_SUPPRESSION_METADATA, { ruleId, reason: reason.trim() } satisfies PolicySuppression);
   }
 
@@ -168,6 +171,10 @@ export class GpuPolicies implements IAspect {
     const findings = this.findings(stack);
     const constructs = new Map(stack.node.findAll().map((c) => [c.node.path, c]));
     const errors: string[] = [];
+    // Rules turned off for the whole stack stay visible in the synth output.
+    const excluded = GPU_POLICY_RULES.filter((r) => !this.rules.includes(r)).map((r) => r.id);
+    if (excluded.length) annotateOnce(stack, "info", `GpuPolicies: rules excluded for this stack: ${excluded.join(", ")}`);
+    if (this.requiredTags.length === 0) annotateOnce(stack, "info", "GpuPolicies: requiredTags is empty, so HGPU-AWS-7 and HGPU-AZ-7 check no tags");
     for (const f of findings) {
       const target = constructs.get(f.path) ?? stack;
       if (f.suppressedBecause !== undefined) {

@@ -145,6 +145,12 @@ describe("GpuPolicies: suppression", () => {
     expect(message).toContain("s/group/lt: HGPU-AWS-2 IMDSv2 is required");
   });
 
+  it("refuses a suppression on the app: it would silence the rule in every stack", () => {
+    const stack = awsStack();
+    expect(errorOf(() => GpuPolicies.suppress(stack.node.scope!, "HGPU-AWS-1", "a long enough reason"))).toBe(
+      'App: scope "(the app)" is not valid for suppressing HGPU-AWS-1: suppress on a stack or a construct in one: a suppression on the app would silence the rule in every stack');
+  });
+
   it("requires a reason of at least 10 characters and a known rule ID", () => {
     const stack = awsStack();
     const lt = badTemplate(stack);
@@ -158,10 +164,14 @@ describe("GpuPolicies: suppression", () => {
 });
 
 describe("GpuPolicies: options", () => {
-  it("skips excluded rules", () => {
+  it("skips excluded rules, and says so on the stack", () => {
     const stack = withPolicies(awsStack(), { requiredTags: [], exclude: ["HGPU-AWS-1", "HGPU-AWS-2"] });
     badTemplate(stack);
     expect(() => Testing.synth(stack, true)).not.toThrow();
+    expect(annotations(stack, "info")).toEqual([
+      "GpuPolicies: rules excluded for this stack: HGPU-AWS-1, HGPU-AWS-2",
+      "GpuPolicies: requiredTags is empty, so HGPU-AWS-7 and HGPU-AZ-7 check no tags",
+    ]);
   });
 
   it("rejects unknown rule IDs in exclude and empty tag keys", () => {
@@ -190,9 +200,12 @@ describe("GpuPolicies: the library's own constructs comply", () => {
     // The same stacks with a bad resource added do fail: the policies really ran.
     badTemplate(task);
     expect(errorOf(() => app.synth())).toContain("training-task/lt: HGPU-AWS-1");
+    // Findings ("<path>: HGPU-... <title>: ..."), not the stack's note that requiredTags is empty.
+    const finding = /: HGPU-(AWS|AZ)-\d+ /;
     for (const stack of [hybrid, task]) {
-      expect(allAnnotations(stack, "warn").filter((m) => m.includes("HGPU-"))).toEqual([]);
-      expect(allAnnotations(stack, "info").filter((m) => m.includes("HGPU-"))).toEqual([]);
+      expect(allAnnotations(stack, "warn").filter((m) => finding.test(m))).toEqual([]);
+      expect(allAnnotations(stack, "info").filter((m) => finding.test(m))).toEqual([]);
+      expect(allAnnotations(stack, "info")).toContain("GpuPolicies: requiredTags is empty, so HGPU-AWS-7 and HGPU-AZ-7 check no tags");
     }
   });
 
