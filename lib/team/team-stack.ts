@@ -3,7 +3,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ConsumptionBudgetSubscription } from "@cdktf/provider-azurerm/lib/consumption-budget-subscription";
 import { DataAzurermSubscription } from "@cdktf/provider-azurerm/lib/data-azurerm-subscription";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { Aspects, AzurermBackend, LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Annotations, Aspects, AzurermBackend, LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { ValidationError } from "../core/errors";
 import { libraryTags, mergeTags, standardTags, tagProblems } from "../core/tags";
@@ -70,6 +70,12 @@ export interface TeamStackProps {
   readonly monthlyBudgetUsd?: number;
   /** Who gets the budget alerts. Required with `monthlyBudgetUsd`. @default - none */
   readonly budgetEmails?: readonly string[];
+  /**
+   * First month of the Azure budget, `YYYY-MM`. Azure refuses a new budget that starts before the
+   * current month, so pin it when synthesized JSON may be applied later. Later changes are ignored
+   * (`lifecycle.ignore_changes`). @default - the month of synthesis (UTC)
+   */
+  readonly budgetStartMonth?: string;
   /**
    * The policy pack checked at synth (errors fail synth; warnings are annotations), or `false`.
    * @default - GpuPolicies with the default required tags (team, cost-center, managed-by)
@@ -149,12 +155,13 @@ export class TeamStack extends TerraformStack {
       const emails = props.budgetEmails ?? [];
       v.check(emails.length > 0, "budgetEmails", props.budgetEmails, "set at least one address to alert when monthlyBudgetUsd is set");
       for (const e of emails) v.matches("budgetEmails", e, EMAIL, "use e-mail addresses");
+      if (props.budgetStartMonth !== undefined) v.matches("budgetStartMonth", props.budgetStartMonth, /^20\d\d-(0[1-9]|1[0-2])$/, "use a month as YYYY-MM, e.g. 2027-01");
       v.check(props.aws !== undefined || props.azure !== undefined, "monthlyBudgetUsd", props.monthlyBudgetUsd, "configure aws or azure too: a budget watches a cloud's spend");
       const other = scope.node.children.find((c) => c !== this && c instanceof TeamStack && c.team === this.team && c.hasBudget);
       v.check(other === undefined, "monthlyBudgetUsd", props.monthlyBudgetUsd, `set it on one stack per team: stack ${other?.node.id} already has team ${this.team}'s budget, which watches all of the team's tagged spend`);
       this.hasBudget = true;
       if (props.aws) {
-        new BudgetsBudget(this, "budget-aws", {
+        const budget = new BudgetsBudget(this, "budget-aws", {
           name: `${this.team}-team`,
           budgetType: "COST",
           limitAmount: String(props.monthlyBudgetUsd),
@@ -166,11 +173,13 @@ export class TeamStack extends TerraformStack {
             { comparisonOperator: "GREATER_THAN", threshold: 100, thresholdType: "PERCENTAGE", notificationType: "FORECASTED", subscriberEmailAddresses: [...emails] },
           ],
         });
+        Annotations.of(budget).addInfo(`the AWS budget sees spend only once "team" is activated as a cost allocation tag in the payer account's Billing console`);
       }
       if (props.azure) {
         const subscription = new DataAzurermSubscription(this, "subscription", props.azure.subscriptionId ? { subscriptionId: props.azure.subscriptionId } : {});
         const now = new Date();
-        const month = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}-01T00:00:00Z`;
+        const start = props.budgetStartMonth ?? `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}`;
+        const month = `${start}-01T00:00:00Z`;
         new ConsumptionBudgetSubscription(this, "budget-azure", {
           name: `${this.team}-team`,
           subscriptionId: subscription.id,

@@ -122,6 +122,16 @@ describe("TeamStack budgets", () => {
     expect([aws.name, az.name]).toEqual(["vision-team", "vision-team"]);
   });
 
+  it("the Azure budget can start in a pinned month; the AWS budget notes the cost allocation tag it needs", () => {
+    const stack = new TeamStack(Testing.app(), "vision", { ...base, monthlyBudgetUsd: 50000, budgetEmails: ["ml-leads@example.com"], budgetStartMonth: "2027-01" });
+    const tf = synth(stack);
+    expect(resources(tf, "azurerm_consumption_budget_subscription")[0].time_period).toEqual({ start_date: "2027-01-01T00:00:00Z" });
+    const budget = stack.node.findChild("budget-aws");
+    expect(budget.node.metadata.map((m) => m.data)).toContain('the AWS budget sees spend only once "team" is activated as a cost allocation tag in the payer account\'s Billing console');
+    expect(errorOf(() => new TeamStack(Testing.app(), "vision", { ...base, azure: undefined, monthlyBudgetUsd: 1, budgetEmails: ["a@b.io"], budgetStartMonth: "2027-1" }))).toBe(
+      'vision: budgetStartMonth "2027-1" is not valid: use a month as YYYY-MM, e.g. 2027-01');
+  });
+
   it("one stack per team holds the budget: it watches all of the team's tagged spend", () => {
     const app = Testing.app();
     const budget = { monthlyBudgetUsd: 50000, budgetEmails: ["ml-leads@example.com"] };
