@@ -85,6 +85,8 @@ export interface TeamStackProps {
 
 /** Tags the props set: budgets filter on `team`, and a `tags` override would make them disagree. */
 const RESERVED_TAGS = ["team", "cost-center", "environment"];
+/** Construct IDs of the AWS and Azure budgets. */
+const BUDGET_IDS = ["budget-aws", "budget-azure"] as const;
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -114,8 +116,6 @@ export class TeamStack extends TerraformStack {
   public readonly awsAliases: Readonly<Record<string, AwsProvider>>;
   /** The Azure provider, when configured. */
   public readonly azureProvider?: AzurermProvider;
-  /** Whether this stack holds the team's budgets. */
-  public readonly hasBudget: boolean = false;
 
   constructor(scope: Construct, id: string, props: TeamStackProps) {
     super(scope, id);
@@ -157,11 +157,10 @@ export class TeamStack extends TerraformStack {
       for (const e of emails) v.matches("budgetEmails", e, EMAIL, "use e-mail addresses");
       if (props.budgetStartMonth !== undefined) v.matches("budgetStartMonth", props.budgetStartMonth, /^20\d\d-(0[1-9]|1[0-2])$/, "use a month as YYYY-MM, e.g. 2027-01");
       v.check(props.aws !== undefined || props.azure !== undefined, "monthlyBudgetUsd", props.monthlyBudgetUsd, "configure aws or azure too: a budget watches a cloud's spend");
-      const other = scope.node.children.find((c) => c !== this && c instanceof TeamStack && c.team === this.team && c.hasBudget);
+      const other = scope.node.children.find((c) => c !== this && c instanceof TeamStack && c.team === this.team && BUDGET_IDS.some((b) => c.node.tryFindChild(b)));
       v.check(other === undefined, "monthlyBudgetUsd", props.monthlyBudgetUsd, `set it on one stack per team: stack ${other?.node.id} already has team ${this.team}'s budget, which watches all of the team's tagged spend`);
-      this.hasBudget = true;
       if (props.aws) {
-        const budget = new BudgetsBudget(this, "budget-aws", {
+        const budget = new BudgetsBudget(this, BUDGET_IDS[0], {
           name: `${this.team}-team`,
           budgetType: "COST",
           limitAmount: String(props.monthlyBudgetUsd),
@@ -180,7 +179,7 @@ export class TeamStack extends TerraformStack {
         const now = new Date();
         const start = props.budgetStartMonth ?? `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}`;
         const month = `${start}-01T00:00:00Z`;
-        new ConsumptionBudgetSubscription(this, "budget-azure", {
+        new ConsumptionBudgetSubscription(this, BUDGET_IDS[1], {
           name: `${this.team}-team`,
           subscriptionId: subscription.id,
           amount: props.monthlyBudgetUsd,
