@@ -17,7 +17,7 @@ import type { GpuCloud } from "../lib/core/types";
 import { describeRejection, planPlacements } from "../lib/planner/planner";
 import type { Interconnect, Requirements } from "../lib/planner/types";
 import { launch } from "../lib/launch/launcher";
-import { formatReport, readOutdir, reportOutdir } from "../lib/report/report";
+import { formatReport, readOutdir, reportOutdir, reportStacks } from "../lib/report/report";
 import { writeTopologyFiles } from "../lib/report/topology";
 
 const USAGE = `usage:
@@ -65,8 +65,9 @@ function synth(args: readonly string[]): number {
     return run.status ?? 1;
   }
   console.log(`synthesized into ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(formatReport(reportOutdir(out)));
-  const files = writeTopologyFiles(out, readOutdir(out));
+  const stacks = readOutdir(out);
+  console.log(formatReport(reportStacks(stacks)));
+  const files = writeTopologyFiles(out, stacks);
   console.log(`topology: ${files.svg}, ${files.markdown}`);
   return 0;
 }

@@ -56,9 +56,14 @@ export function readOutdir(outdir: string): { name: string; file: string; tf: Te
   return Object.entries(manifest.stacks).map(([name, s]) => ({ name, file: s.synthesizedStackPath, tf: JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), "utf8")) as TerraformJson }));
 }
 
+/** Reports stacks already read (see {@link readOutdir}). */
+export function reportStacks(stacks: readonly { name: string; file: string; tf: TerraformJson }[]): AppReport {
+  return { stacks: stacks.map((s) => reportStack(s.name, s.file, s.tf)), sources: reportSources() };
+}
+
 /** Reports every stack of a cdktf output folder. */
 export function reportOutdir(outdir: string): AppReport {
-  return { stacks: readOutdir(outdir).map((s) => reportStack(s.name, s.file, s.tf)), sources: reportSources() };
+  return reportStacks(readOutdir(outdir));
 }
 
 /** Aligns rows under a header (two spaces between columns). */

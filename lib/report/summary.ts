@@ -1,9 +1,7 @@
 /**
- * Summaries of a synthesized app, read from `cdktf.out` (pure functions over Terraform JSON;
+ * Summaries of a synthesized stack (pure functions over Terraform JSON;
  * no cdktf import, so the CLI can report on any synthesized app).
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 
 /** What one synthesized stack declares. */
 export interface StackSummary {
@@ -60,16 +58,6 @@ export function summarizeStack(name: string, file: string, tf: Json): StackSumma
   const taskMeta = ((tf["//"] as Json | undefined)?.hgpu_tasks as Record<string, Omit<TaskSummary, "name">> | undefined) ?? {};
   const tasks = Object.entries(taskMeta).map(([taskName, t]) => ({ name: taskName, chosen: t.chosen, next: t.next ?? [], rejected: t.rejected ?? [], deadline: t.deadline }));
   return { name, file, backend, providers, resources: count(tf.resource), dataSources: count(tf.data), outputs, tasks };
-}
-
-/** Reads `manifest.json` in a cdktf output folder and summarizes every stack in it. */
-export function summarizeOutdir(outdir: string): StackSummary[] {
-  const manifestPath = join(outdir, "manifest.json");
-  if (!existsSync(manifestPath)) throw new Error(`${manifestPath} not found: synthesize the app first`);
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
-  return Object.entries(manifest.stacks).map(([name, s]) =>
-    summarizeStack(name, s.synthesizedStackPath, JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), "utf8")) as Json),
-  );
 }
 
 /** Renders summaries as short plain-text lines for a terminal or a CI log. */

@@ -2,7 +2,8 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatSummaries, summarizeOutdir, summarizeStack } from "../../lib/report/summary";
+import { readOutdir } from "../../lib/report/report";
+import { formatSummaries, summarizeStack } from "../../lib/report/summary";
 
 const tf = {
   terraform: { backend: { s3: { bucket: "state" } } },
@@ -56,16 +57,16 @@ describe("task summaries", () => {
   });
 });
 
-describe("summarizeOutdir", () => {
+describe("readOutdir", () => {
   it("reads every stack the manifest lists", () => {
     const dir = mkdtempSync(join(tmpdir(), "hgpu-summary-"));
     mkdirSync(join(dir, "stacks/s"), { recursive: true });
     writeFileSync(join(dir, "stacks/s/cdk.tf.json"), JSON.stringify(tf));
     writeFileSync(join(dir, "manifest.json"), JSON.stringify({ stacks: { s: { synthesizedStackPath: "stacks/s/cdk.tf.json" } } }));
-    expect(summarizeOutdir(dir).map((s) => s.name)).toEqual(["s"]);
+    expect(readOutdir(dir).map((s) => summarizeStack(s.name, s.file, s.tf as Record<string, unknown>).name)).toEqual(["s"]);
   });
   it("says when there is nothing to summarize", () => {
     const dir = mkdtempSync(join(tmpdir(), "hgpu-summary-"));
-    expect(() => summarizeOutdir(dir)).toThrow(`${join(dir, "manifest.json")} not found: synthesize the app first`);
+    expect(() => readOutdir(dir)).toThrow(`${join(dir, "manifest.json")} not found: synthesize the app first`);
   });
 });
