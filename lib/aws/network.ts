@@ -76,7 +76,6 @@ export interface AwsNetworkProps {
 
 const ZONE_ID = /^[a-z]+\d+(-[a-z]+\d+[a-z]?)?-az\d+$/;
 const ZONE_NAME = /^([a-z]{2}(?:-gov)?-[a-z]+-\d+)[a-z](-[a-z]+-\d+[a-z]?)?$/;
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d+$/;
 
 /**
  * A VPC for GPU clusters: private subnets per zone (by zone ID), NAT for outbound traffic, an S3
@@ -113,7 +112,7 @@ export class AwsNetwork extends Construct implements INetwork {
     const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
     this.cidr = v.cidr("cidr", props.cidr ?? AddressPlan.of(this).allocate(this), { min: 16, max: 20 });
     const region = props.region ?? providerRegion(this) ?? v.fail("region", undefined, "set region, or give the stack's AWS provider a literal region");
-    this.region = v.matches("region", region, REGION, "use an AWS region such as us-east-1");
+    this.region = v.awsRegion("region", region);
     this.zones = props.zones ?? defaultZones(this.region, v);
     v.check(this.zones.length >= 1 && this.zones.length <= 15, "zones", this.zones, "use 1 to 15 zones");
     for (const zone of this.zones) checkZone(v, zone, this.region);

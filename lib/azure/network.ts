@@ -12,7 +12,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { formatCidr, lastAddress, overlaps, parseCidr, split } from "../core/cidr";
 import { AddressPlan, registerAddresses } from "../core/address-plan";
-import type { INetwork } from "../core/contracts";
+import { AZURE_LOCATION_CONTEXT, type INetwork } from "../core/contracts";
 import { NAME_RULES, nameFromPath, type NameRule } from "../core/naming";
 import { Validator } from "../core/validate";
 
@@ -26,8 +26,11 @@ export interface AzureNetworkProps {
    * @default - the next free block of the app's AddressPlan (a /16 of 10.0.0.0/8 unless configured)
    */
   readonly cidr?: string;
-  /** Azure location (region), e.g. `eastus`. */
-  readonly location: string;
+  /**
+   * Azure location (region), e.g. `eastus`.
+   * @default - the stack's default Azure location (a TeamStack's `azure.location`; an error when there is none)
+   */
+  readonly location?: string;
   /**
    * An existing resource group to put the network in.
    * @default - a new resource group named after the construct path
@@ -87,7 +90,8 @@ export class AzureNetwork extends Construct implements INetwork {
     const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
     this.cidr = v.cidr("cidr", props.cidr ?? AddressPlan.of(this).allocate(this), { min: 16, max: 22 });
     v.check(!overlaps(this.cidr, AZURE_RDMA_RESERVED_CIDR), "cidr", this.cidr, `use a block outside ${AZURE_RDMA_RESERVED_CIDR}, which InfiniBand VMs reserve for RDMA`);
-    this.location = this.region = v.matches("location", props.location, /^[a-z][a-z0-9]+$/, "use an Azure location name such as eastus");
+    const location = props.location ?? this.node.tryGetContext(AZURE_LOCATION_CONTEXT) ?? v.fail("location", undefined, "set location, or build the network in a TeamStack with azure.location");
+    this.location = this.region = v.azureLocation("location", location);
     const prefix = parseCidr(this.cidr).prefix;
     const storagePrefix = v.integer("storageSubnetPrefix", props.storageSubnetPrefix ?? 24, { min: prefix + 1, max: 24 });
 

@@ -1,6 +1,9 @@
 import type { IConstruct } from "constructs";
 import type { Cloud, Fabric, GpuCloud } from "./types";
 
+/** Context key under which a stack (TeamStack) sets the default location of its Azure networks. */
+export const AZURE_LOCATION_CONTEXT = "hgpu:azure-location";
+
 /**
  * A private network that GPU clusters, storage and hybrid links attach to: an AWS VPC, an Azure
  * VNet, or an on-prem site's address space. Implemented by `AwsNetwork`, `AzureNetwork` and

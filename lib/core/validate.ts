@@ -1,6 +1,11 @@
 import { cidrProblem } from "./cidr";
 import { ValidationError } from "./errors";
 
+/** AWS region names: `us-east-1`, `us-gov-west-1`, `ap-southeast-4`. */
+export const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d+$/;
+/** Azure location names: `eastus`, `westeurope`, `southcentralus2`. */
+export const AZURE_LOCATION = /^[a-z][a-z0-9]+$/;
+
 /** Options of a {@link Validator}. */
 export interface ValidatorOptions {
   /**
@@ -67,6 +72,16 @@ export class Validator {
   matches(field: string, value: string, pattern: RegExp, description: string): string {
     this.check(typeof value === "string" && pattern.test(value), field, value, description);
     return value;
+  }
+
+  /** An AWS region name, e.g. `us-east-1`; `description` may say more about which one. */
+  awsRegion(field: string, value: string, description = "use an AWS region such as us-east-1"): string {
+    return this.matches(field, value, AWS_REGION, description);
+  }
+
+  /** An Azure location name, e.g. `eastus`. */
+  azureLocation(field: string, value: string): string {
+    return this.matches(field, value, AZURE_LOCATION, "use an Azure location name such as eastus");
   }
 
   /** A non-empty string. */

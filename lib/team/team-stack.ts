@@ -3,8 +3,9 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ConsumptionBudgetSubscription } from "@cdktf/provider-azurerm/lib/consumption-budget-subscription";
 import { DataAzurermSubscription } from "@cdktf/provider-azurerm/lib/data-azurerm-subscription";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { Annotations, Aspects, AzurermBackend, LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Annotations, Aspects, AzurermBackend, LocalBackend, S3Backend, TerraformStack, Token } from "cdktf";
 import type { Construct } from "constructs";
+import { AZURE_LOCATION_CONTEXT } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { libraryTags, mergeTags, standardTags, tagProblems } from "../core/tags";
 import { Validator } from "../core/validate";
@@ -55,7 +56,12 @@ export interface TeamStackProps {
   /** AWS provider: region, and aliased providers for more regions. @default - no AWS provider */
   readonly aws?: { readonly region: string; readonly aliases?: readonly { readonly alias: string; readonly region: string }[] };
   /** Azure provider: default location and subscription. @default - no Azure provider */
-  readonly azure?: { readonly location: string; readonly subscriptionId?: string };
+  readonly azure?: {
+    /** Default location of the stack's Azure networks (`AzureNetwork` without `location`), e.g. `eastus`. */
+    readonly location: string;
+    /** Subscription to deploy into. @default - the Azure CLI's or the environment's (ARM_SUBSCRIPTION_ID) */
+    readonly subscriptionId?: string;
+  };
   /**
    * More tags on everything; they win over the library's `managed-by`. They may not set `team`,
    * `cost-center` or `environment`: those come from the props, and budgets filter on them. @default - none
@@ -119,7 +125,7 @@ export class TeamStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: TeamStackProps) {
     super(scope, id);
-    const v = new Validator(id);
+    const v = new Validator(id, { isUnresolved: Token.isUnresolved });
     this.team = v.matches("team", props.team, NAME, "use 2-32 lowercase letters, digits and hyphens, starting with a letter");
     v.nonEmpty("costCenter", props.costCenter);
     this.environment = v.matches("environment", props.environment, NAME, "use 2-32 lowercase letters, digits and hyphens, e.g. dev or prod");
@@ -130,22 +136,24 @@ export class TeamStack extends TerraformStack {
       const problems = tagProblems(cloud, this.teamTags);
       if (problems.length) throw new ValidationError(id, "tags", props.tags ?? {}, problems.join("; "), `for ${cloud}`);
     }
+    // Context must be set before the first child: the stack's Azure networks default to this location.
+    if (props.azure) this.node.setContext(AZURE_LOCATION_CONTEXT, v.azureLocation("azure.location", props.azure.location));
     configureBackend(this, id, props);
     if (props.policies !== false) Aspects.of(this).add(new GpuPolicies(props.policies ?? {}));
 
     const aliases: Record<string, AwsProvider> = {};
     if (props.aws) {
-      v.matches("aws.region", props.aws.region, /^[a-z]{2}(-gov)?-[a-z]+-\d+$/, "use an AWS region such as us-east-1");
+      v.awsRegion("aws.region", props.aws.region);
       this.awsProvider = new AwsProvider(this, "aws", { region: props.aws.region, defaultTags: [{ tags: { ...this.teamTags } }] });
       for (const a of props.aws.aliases ?? []) {
         v.matches("aws.aliases.alias", a.alias, /^[a-z][a-z0-9_]*$/, "use lowercase letters, digits and _");
         v.check(!(a.alias in aliases), "aws.aliases.alias", a.alias, "use each alias once");
+        v.awsRegion("aws.aliases.region", a.region);
         aliases[a.alias] = new AwsProvider(this, `aws-${a.alias}`, { alias: a.alias, region: a.region, defaultTags: [{ tags: { ...this.teamTags } }] });
       }
     }
     this.awsAliases = aliases;
     if (props.azure) {
-      v.matches("azure.location", props.azure.location, /^[a-z][a-z0-9]+$/, "use an Azure location name such as eastus");
       this.azureProvider = new AzurermProvider(this, "azurerm", { features: [{}], ...(props.azure.subscriptionId ? { subscriptionId: props.azure.subscriptionId } : {}) });
       Aspects.of(this).add(new AzureDefaultTags(this.teamTags));
     }
@@ -163,7 +171,7 @@ export class TeamStack extends TerraformStack {
         const budget = new BudgetsBudget(this, BUDGET_IDS[0], {
           name: `${this.team}-team`,
           budgetType: "COST",
-          limitAmount: String(props.monthlyBudgetUsd),
+          limitAmount: Token.isUnresolved(props.monthlyBudgetUsd) ? Token.asString(props.monthlyBudgetUsd) : String(props.monthlyBudgetUsd),
           limitUnit: "USD",
           timeUnit: "MONTHLY",
           costFilter: [{ name: "TagKeyValue", values: [`user:team$${this.team}`] }],
@@ -200,12 +208,12 @@ export class TeamStack extends TerraformStack {
 
 function configureBackend(stack: TerraformStack, id: string, props: TeamStackProps): void {
   const b = props.backend;
-  const v = new Validator(id);
+  const v = new Validator(id, { isUnresolved: Token.isUnresolved });
   const key = `${props.team}/${props.environment}/${id}.tfstate`;
   v.check(b !== undefined && ["s3", "azurerm", "local"].includes((b as { type?: string }).type ?? ""), "backend.type", (b as { type?: string } | undefined)?.type, 'use "s3", "azurerm" or "local"');
   if (b.type === "s3") {
     v.nonEmpty("backend.bucket", b.bucket);
-    v.matches("backend.region", b.region, /^[a-z]{2}(-gov)?-[a-z]+-\d+$/, "use the AWS region of the state bucket, e.g. us-east-1");
+    v.awsRegion("backend.region", b.region, "use the AWS region of the state bucket, e.g. us-east-1");
     new S3Backend(stack, { bucket: b.bucket, region: b.region, key: b.key ?? key, encrypt: true, ...(b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {}) });
     if (!b.dynamodbTable) stack.addOverride("terraform.backend.s3.use_lockfile", true);
   } else if (b.type === "azurerm") {

@@ -61,6 +61,7 @@ describe("AzureNetwork", () => {
       [{ storageSubnetPrefix: 25 }, "s/net: storageSubnetPrefix 25 is not valid: use a whole number from 17 to 24"],
       [{ storageSubnetPrefix: 17 }, "s/net: storageSubnetPrefix 17 is not valid: use a smaller storage subnet: a /17 leaves no room for the /27 GatewaySubnet in 10.20.128.0/17"],
       [{ resourceGroupName: "" }, 's/net: resourceGroupName "" is not valid: use a non-empty string'],
+      [{ location: undefined }, "s/net: location (missing) is not valid: set location, or build the network in a TeamStack with azure.location"],
     ])("%j", (props, message) => {
       expect(errorOf(make(props))).toBe(message);
     });

@@ -1,6 +1,6 @@
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
-import { App, Testing } from "cdktf";
+import { App, Testing, Token } from "cdktf";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -78,6 +78,32 @@ describe("TeamStack policies", () => {
   });
 });
 
+describe("TeamStack providers", () => {
+  it("AWS aliases: one provider per alias and region, each with the team's default tags", () => {
+    const stack = new TeamStack(Testing.app(), "vision", { ...base, aws: { region: "us-east-1", aliases: [{ alias: "west", region: "us-west-2" }] } });
+    expect(stack.awsAliases.west!.region).toBe("us-west-2");
+    const aws = synth(stack).provider.aws;
+    expect(aws.map((p: { alias?: string; region: string }) => [p.alias, p.region])).toEqual([[undefined, "us-east-1"], ["west", "us-west-2"]]);
+    expect(aws[1].default_tags[0].tags.team).toBe("vision");
+  });
+
+  it("Azure networks in the stack default to azure.location", () => {
+    const stack = new TeamStack(Testing.app(), "vision", { ...base, azure: { location: "westus3" } });
+    expect(new AzureNetwork(stack, "net", { cidr: "10.20.0.0/16" }).location).toBe("westus3");
+    expect(new AzureNetwork(stack, "other", { cidr: "10.21.0.0/16", location: "eastus" }).location).toBe("eastus");
+  });
+
+  it.each<[Partial<TeamStackProps>, string]>([
+    [{ aws: { region: "us-east-1", aliases: [{ alias: "west", region: "nowhere" }] } }, 'vision: aws.aliases.region "nowhere" is not valid: use an AWS region such as us-east-1'],
+    [{ aws: { region: "us-east-1", aliases: [{ alias: "west", region: "us-west-2" }, { alias: "west", region: "us-west-1" }] } }, 'vision: aws.aliases.alias "west" is not valid: use each alias once'],
+    [{ aws: { region: "us-east-1", aliases: [{ alias: "West", region: "us-west-2" }] } }, 'vision: aws.aliases.alias "West" is not valid: use lowercase letters, digits and _'],
+    [{ aws: { region: "US East" } }, 'vision: aws.region "US East" is not valid: use an AWS region such as us-east-1'],
+    [{ azure: { location: "East US" } }, 'vision: azure.location "East US" is not valid: use an Azure location name such as eastus'],
+  ])("%j", (props, message) => {
+    expect(errorOf(() => new TeamStack(Testing.app(), "vision", { ...base, ...props }))).toBe(message);
+  });
+});
+
 describe("TeamStack backends", () => {
   it("S3 with the S3 lock file, encrypted, keyed by team/environment/stack", () => {
     const tf = synth(new TeamStack(Testing.app(), "vision", { ...base, backend: { type: "s3", bucket: "acme-tfstate", region: "us-east-1" } }));
@@ -130,6 +156,11 @@ describe("TeamStack budgets", () => {
     expect(budget.node.metadata.map((m) => m.data)).toContain('the AWS budget sees spend only once "team" is activated as a cost allocation tag in the payer account\'s Billing console');
     expect(errorOf(() => new TeamStack(Testing.app(), "vision", { ...base, azure: undefined, monthlyBudgetUsd: 1, budgetEmails: ["a@b.io"], budgetStartMonth: "2027-1" }))).toBe(
       'vision: budgetStartMonth "2027-1" is not valid: use a month as YYYY-MM, e.g. 2027-01');
+  });
+
+  it("takes the amount from a Terraform variable", () => {
+    const s = new TeamStack(Testing.app(), "speech", { ...base, team: "speech", azure: undefined, budgetEmails: ["ml-leads@example.com"], monthlyBudgetUsd: Token.asNumber("${var.speech_budget}") });
+    expect(resources(synth(s), "aws_budgets_budget")[0].limit_amount).toBe("${var.speech_budget}");
   });
 
   it("one stack per team holds the budget: it watches all of the team's tagged spend", () => {
