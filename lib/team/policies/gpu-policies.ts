@@ -83,12 +83,14 @@ export class GpuPolicies implements IAspect {
   /**
    * Adds one GpuPolicies Aspect to `scope` when it is in a stack, or to every stack under it
    * otherwise (e.g. the App, whose own Aspects cdktf 0.21 does not apply). Stacks created later
-   * are not covered. Returns the Aspect.
+   * are not covered, and a stack that already has the pack (a TeamStack: configure it with its
+   * `policies` prop) keeps its own, so no finding is reported twice. Returns the Aspect.
    */
   public static applyTo(scope: IConstruct, options: GpuPoliciesOptions = {}): GpuPolicies {
     const policies = new GpuPolicies(options);
     const targets = stackOf(scope) ? [scope] : scope.node.findAll().filter((c) => TerraformStack.isStack(c));
-    for (const target of targets) Aspects.of(target).add(policies);
+    const hasPack = (c: IConstruct) => c.node.scopes.some((s) => Aspects.of(s).all.some((a) => a instanceof GpuPolicies));
+    for (const target of targets.filter((t) => !hasPack(t))) Aspects.of(target).add(policies);
     return policies;
   }
 

@@ -71,6 +71,19 @@ describe("GpuPolicies: errors fail synth", () => {
     expect(message).toContain(IMDS_V1);
   });
 
+  it("applyTo leaves a stack that already has the pack (a TeamStack) alone: each finding is reported once", () => {
+    const app = Testing.app();
+    const team = new TeamStack(app, "team", { team: "ml", costCenter: "cc-1", environment: "dev", backend: { type: "local" }, aws: { region: "us-east-1" } });
+    badTemplate(team);
+    const plain = new TerraformStack(app, "plain");
+    new AwsProvider(plain, "aws", { region: "us-east-1" });
+    GpuPolicies.applyTo(app, { requiredTags: [] });
+    expect(Aspects.of(team).all.filter((a) => a instanceof GpuPolicies)).toHaveLength(1);
+    expect(Aspects.of(plain).all.filter((a) => a instanceof GpuPolicies)).toHaveLength(1);
+    const message = errorOf(() => app.synth());
+    expect(message.split(IMDS_V1.replace("s/lt", "team/lt")).length - 1).toBe(1);
+  });
+
   it("is not reached through Aspects.of(app): cdktf 0.21 invokes Aspects from each stack down", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "s");
