@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { MAX_RUNTIME_MINUTES } from "../task/duration";
 import { capacityError } from "./capacity-errors";
 import { Progress, type ProgressSink } from "./progress";
 import { readerFor, waitForStatus, type ObjectReader, type ReaderOptions, type RunStatus } from "./status-store";
@@ -128,7 +129,8 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
       const stacks = existsSync(join(outdir, "stacks")) ? readdirSync(join(outdir, "stacks")) : [];
       throw new Error(`hgpu launch: stack ${JSON.stringify(options.stack)} was not synthesized; the app has: ${stacks.join(", ") || "no stacks"}`);
     }
-    const placementKey = placementOf(join(stackDir, "cdk.tf.json")) ?? `attempt-${n}`;
+    // Before anything is applied: a stack without one GpuTask has nothing to wait for.
+    const placementKey = taskPlacementOf(join(stackDir, "cdk.tf.json"), options.stack);
     const tf = new TerraformRunner(stackDir, options.terraform ?? "terraform", env);
 
     const init = await tf.init();
@@ -189,7 +191,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
       // S3 requests are signed for the bucket's region: the task puts its bucket in the placement's region.
       const readerOptions: ReaderOptions = { ...options.readerOptions, s3: { ...(placement?.region ? { region: placement.region } : {}), ...options.readerOptions?.s3 } };
       // Past the cloud-side deadline (and a margin for the last upload) nothing will come.
-      const timeoutMs = options.statusTimeoutMs ?? (Number.isFinite(deadline) ? Math.max(60_000, deadline + 15 * 60_000 - Date.now()) : 14 * 24 * 3600 * 1000);
+      const timeoutMs = options.statusTimeoutMs ?? (Number.isFinite(deadline) ? Math.max(60_000, deadline + 15 * 60_000 - Date.now()) : MAX_RUNTIME_MINUTES * 60_000);
       progress.phase(`running: waiting for ${statusUri}`);
       const logFile = join(runDir, "node0.log");
       writeFileSync(logFile, "");
@@ -301,12 +303,20 @@ function runApp(app: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ cod
   });
 }
 
-/** The placement key a synthesized GpuTask recorded in its `*_placement` output. */
-function placementOf(stackFile: string): string | undefined {
+/**
+ * The placement key the stack's one GpuTask recorded in its `*_placement` output; throws when the
+ * stack has no GpuTask, or more than one (read from the synthesized JSON, before `init`).
+ */
+function taskPlacementOf(stackFile: string, stack: string): string {
   const tf = JSON.parse(readFileSync(stackFile, "utf8")) as { output?: Record<string, { value?: { key?: unknown } }> };
-  const entry = Object.entries(tf.output ?? {}).find(([k]) => k.endsWith("_placement"));
-  const key = entry?.[1].value?.key;
-  return typeof key === "string" ? key : undefined;
+  const outputs = Object.entries(tf.output ?? {});
+  const tasks = outputs.filter(([k]) => k.endsWith("_status_uri")).length;
+  const key = outputs.find(([k]) => k.endsWith("_placement"))?.[1].value?.key;
+  if (tasks === 0 || typeof key !== "string") {
+    throw new Error(`hgpu launch: stack ${JSON.stringify(stack)} has no GpuTask (no *_status_uri and *_placement outputs): launch a stack with exactly one GpuTask`);
+  }
+  if (tasks > 1) throw new Error(`hgpu launch: stack ${JSON.stringify(stack)} has ${tasks} GpuTasks: launch a stack with exactly one GpuTask`);
+  return key;
 }
 
 /**

@@ -2,7 +2,7 @@
 // cdktf.out with one stack "task" of built-in terraform_data resources whose local-exec
 // provisioners act out a scenario (HGPU_TEST_SCENARIO, JSON): capacity errors with the clouds'
 // real messages, other failures, a workload that succeeds, fails or never finishes, and destroys
-// that fail a given number of times. It honours HGPU_EXCLUDE_PLACEMENTS like a GpuTask.
+// that fail a given number of times, or a stack with no task (noTask). It honours HGPU_EXCLUDE_PLACEMENTS like a GpuTask.
 const { mkdirSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
 
@@ -50,7 +50,8 @@ const stack = {
       node: { depends_on: ["terraform_data.partial"], input: key, provisioner: [{ "local-exec": { command: `echo "created ${key}" >> ${events}; ${create}` } }] },
     },
   },
-  output: {
+  // noTask: a stack without a GpuTask's outputs, which the launcher must refuse before applying.
+  output: s.noTask ? {} : {
     task_placement: { value: { key } },
     task_status_uri: { value: `file://${run}/status.json` },
     task_logs_uri: { value: `file://${run}/logs/` },

@@ -20,6 +20,7 @@ interface Scenario {
   workload?: "success" | "hang";
   exitCode?: number;
   destroyFailures?: number;
+  noTask?: boolean;
 }
 
 const P1 = "aws/us-east-1/use1-az4/p5.48xlarge";
@@ -127,6 +128,12 @@ describe.runIf(hasTerraform)("launch, against the real terraform binary", () => 
     const gone = await launch({ ...ok.options, keepOnFailure: true });
     expect(gone.kept).toEqual([]);
     expect(ok.events()).toEqual([`created ${P1}`, `destroyed partial ${P1}`]);
+  });
+
+  it("refuses a stack without exactly one GpuTask before init: nothing is applied", async () => {
+    const t = setup({ placements: [P1], noTask: true });
+    await expect(launch(t.options)).rejects.toThrow('hgpu launch: stack "task" has no GpuTask (no *_status_uri and *_placement outputs): launch a stack with exactly one GpuTask');
+    expect(t.events()).toEqual([]);
   });
 
   it("an abort before apply creates nothing", async () => {
