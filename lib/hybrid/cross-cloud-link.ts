@@ -6,9 +6,9 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { nameTags } from "../aws/names";
 import { AwsNetwork } from "../aws/network";
-import { AwsVpnGateway } from "../aws/vpn-gateway";
+import { AwsVpnGateway, isPrivateAsn } from "../aws/vpn-gateway";
 import { AzureNetwork } from "../azure/network";
-import { AzureVpnGateway, type AzureVpnGatewaySku, type GatewayInstance } from "../azure/vpn-gateway";
+import { AZURE_RESERVED_ASNS, AzureVpnGateway, type AzureVpnGatewaySku, type GatewayInstance } from "../azure/vpn-gateway";
 import { AddressPlan, registerAddresses } from "../core/address-plan";
 import { contains, formatIpv4, overlaps, parseCidr, tryParseCidr } from "../core/cidr";
 import { NAME_RULES, nameFromPath } from "../core/naming";
@@ -102,6 +102,10 @@ export class CrossCloudLink extends Construct {
     v.check(props.azure instanceof AzureNetwork, "azure", props.azure?.node?.path ?? props.azure, "use an AzureNetwork");
     const awsAsn = props.awsAsn ?? 64512;
     const azureAsn = props.azureAsn ?? 65000;
+    // Each ASN is also the other cloud's peer ASN, so both clouds' rules apply to both.
+    checkAsn(v, "awsAsn", awsAsn);
+    v.check(isPrivateAsn(awsAsn), "awsAsn", awsAsn, "use a private ASN: 64512-65534 or 4200000000-4294967294");
+    checkAsn(v, "azureAsn", azureAsn);
     v.check(awsAsn !== azureAsn, "azureAsn", azureAsn, `use an ASN other than awsAsn ${awsAsn}: the two gateways speak eBGP`);
 
     this.awsGateway = AwsVpnGateway.of(props.aws, { asn: awsAsn });
@@ -186,6 +190,17 @@ export class CrossCloudLink extends Construct {
     this.awsTunnelsGbps = tunnels.length * AWS_TUNNEL_GBPS;
     this.aggregateGbps = Math.min(AWS_TUNNEL_GBPS, this.azureGateway.gbps);
   }
+}
+
+/** ASNs AWS reserves, which a customer gateway may not use. */
+export const AWS_RESERVED_ASNS: readonly number[] = [7224, 9059, 10124, 17943];
+
+/** An ASN both clouds accept for a BGP peer: not reserved by AWS or Azure, not documentation or reserved ranges. */
+export function checkAsn(v: Validator, field: string, asn: number): number {
+  v.integer(field, asn, { min: 1, max: 4294967294 });
+  const reserved = [...AWS_RESERVED_ASNS, ...AZURE_RESERVED_ASNS];
+  v.check(!reserved.includes(asn) && !(asn >= 64496 && asn <= 64511) && !(asn >= 65535 && asn <= 65551), field, asn, `use an ASN that AWS and Azure accept: not ${reserved.join(", ")}, 64496-64511 (documentation) or 65535-65551 (reserved)`);
+  return asn;
 }
 
 /** An AWS customer gateway's ASN argument: `bgp_asn` up to 2147483647, `bgp_asn_extended` above. */

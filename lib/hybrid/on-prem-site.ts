@@ -8,17 +8,15 @@ import { nameTags } from "../aws/names";
 import { AwsNetwork } from "../aws/network";
 import { AwsVpnGateway } from "../aws/vpn-gateway";
 import { AzureNetwork } from "../azure/network";
-import { AZURE_RESERVED_ASNS, AzureVpnGateway } from "../azure/vpn-gateway";
+import { AzureVpnGateway } from "../azure/vpn-gateway";
 import { registerAddresses } from "../core/address-plan";
 import { cidrProblem, containsAddress, isPublicIpv4, parseIpv4 } from "../core/cidr";
 import type { INetwork } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import { Validator } from "../core/validate";
-import { asnArg } from "./cross-cloud-link";
+import { asnArg, checkAsn } from "./cross-cloud-link";
 import { TUNNEL_CRYPTO, awsTunnelOptions } from "./tunnel-crypto";
 
-/** ASNs AWS reserves, which a customer gateway may not use. */
-export const AWS_RESERVED_ASNS: readonly number[] = [7224, 9059, 10124, 17943];
 
 /** Props of {@link OnPremSite}. */
 export interface OnPremSiteProps {
@@ -174,11 +172,4 @@ export class OnPremSite extends Construct implements INetwork {
     this.aws = awsSides;
     this.azure = azureSides;
   }
-}
-
-function checkAsn(v: Validator, field: string, asn: number): number {
-  v.integer(field, asn, { min: 1, max: 4294967294 });
-  const reserved = [...AWS_RESERVED_ASNS, ...AZURE_RESERVED_ASNS];
-  v.check(!reserved.includes(asn) && !(asn >= 64496 && asn <= 64511) && !(asn >= 65535 && asn <= 65551), field, asn, `use an ASN that AWS and Azure accept: not ${reserved.join(", ")}, 64496-64511 (documentation) or 65535-65551 (reserved)`);
-  return asn;
 }

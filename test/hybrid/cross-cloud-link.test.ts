@@ -135,8 +135,12 @@ describe("CrossCloudLink", () => {
   describe("validation", () => {
     it.each<[Partial<CrossCloudLinkProps>, string]>([
       [{ azureAsn: 64512 }, "s/link: azureAsn 64512 is not valid: use an ASN other than awsAsn 64512: the two gateways speak eBGP"],
-      [{ awsAsn: 100 }, "s/aws-net/vpn-gateway: awsAsn 100 is not valid: use a private ASN: 64512-65534 or 4200000000-4294967294"],
-      [{ azureAsn: 65515 }, "s/azure-net/vpn-gateway: azureAsn 65515 is not valid: use an ASN from 1 to 4294967294 other than Azure's reserved 8074, 8075, 12076, 23456, 65515, 65517, 65518, 65519, 65520"],
+      // The errors name the link, where the ASNs are set; each ASN is also the other cloud's peer ASN.
+      [{ awsAsn: 100 }, "s/link: awsAsn 100 is not valid: use a private ASN: 64512-65534 or 4200000000-4294967294"],
+      [{ azureAsn: 65515 }, "s/link: azureAsn 65515 is not valid: use an ASN that AWS and Azure accept: not 7224, 9059, 10124, 17943, 8074, 8075, 12076, 23456, 65515, 65517, 65518, 65519, 65520, 64496-64511 (documentation) or 65535-65551 (reserved)"],
+      [{ awsAsn: 65515 }, "s/link: awsAsn 65515 is not valid: use an ASN that AWS and Azure accept: not 7224, 9059, 10124, 17943, 8074, 8075, 12076, 23456, 65515, 65517, 65518, 65519, 65520, 64496-64511 (documentation) or 65535-65551 (reserved)"],
+      [{ azureAsn: 7224 }, "s/link: azureAsn 7224 is not valid: use an ASN that AWS and Azure accept: not 7224, 9059, 10124, 17943, 8074, 8075, 12076, 23456, 65515, 65517, 65518, 65519, 65520, 64496-64511 (documentation) or 65535-65551 (reserved)"],
+      [{ azureAsn: 64500 }, "s/link: azureAsn 64500 is not valid: use an ASN that AWS and Azure accept: not 7224, 9059, 10124, 17943, 8074, 8075, 12076, 23456, 65515, 65517, 65518, 65519, 65520, 64496-64511 (documentation) or 65535-65551 (reserved)"],
       [{ azureGatewaySku: "Basic" as never }, 's/azure-net/vpn-gateway: azureGatewaySku "Basic" is not valid: use one of "VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ"'],
       [{ tunnelInsideCidrs: ["169.254.21.0/30", "169.254.22.0/30", "169.254.23.0/30", "169.254.22.4/30"] }, 's/link: tunnelInsideCidrs[2] "169.254.23.0/30" is not valid: use a /30 inside 169.254.21.0-169.254.22.255, the APIPA range Azure accepts, e.g. 169.254.21.0/30'],
       [{ tunnelInsideCidrs: ["169.254.21.0/29", "169.254.22.0/30", "169.254.21.4/30", "169.254.22.4/30"] }, 's/link: tunnelInsideCidrs[0] "169.254.21.0/29" is not valid: use a /30 inside 169.254.21.0-169.254.22.255, the APIPA range Azure accepts, e.g. 169.254.21.0/30'],
