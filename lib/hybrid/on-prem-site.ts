@@ -2,7 +2,7 @@ import { CustomerGateway } from "@cdktf/provider-aws/lib/customer-gateway";
 import { VpnConnection } from "@cdktf/provider-aws/lib/vpn-connection";
 import { LocalNetworkGateway } from "@cdktf/provider-azurerm/lib/local-network-gateway";
 import { VirtualNetworkGatewayConnection } from "@cdktf/provider-azurerm/lib/virtual-network-gateway-connection";
-import { TerraformVariable, Token } from "cdktf";
+import { TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { nameTags } from "../aws/names";
 import { AwsNetwork } from "../aws/network";
@@ -66,7 +66,8 @@ export interface OnPremAzureSide {
  * network fails synth.
  *
  * ```ts
- * new OnPremSite(stack, "dc", { name: "fra-dc1", publicIp: "203.0.113.10", cidrs: ["192.168.0.0/16"], bgpAsn: 65100, connectTo: [awsNet, azureNet] });
+ * const dcAddress = new TerraformVariable(stack, "dc-address", { type: "string" });
+ * new OnPremSite(stack, "dc", { name: "fra-dc1", publicIp: dcAddress.stringValue, cidrs: ["192.168.0.0/16"], bgpAsn: 65100, connectTo: [awsNet, azureNet] });
  * ```
  */
 export class OnPremSite extends Construct implements INetwork {
@@ -90,9 +91,11 @@ export class OnPremSite extends Construct implements INetwork {
     super(scope, id);
     const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
     this.region = v.matches("name", props.name, /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, "use 2-32 lowercase letters, digits and hyphens, starting with a letter");
+    const twin = TerraformStack.of(this).node.findAll().find((c): c is OnPremSite => c !== this && c instanceof OnPremSite && c.region === props.name);
+    v.check(twin === undefined, "name", props.name, `use a name no other OnPremSite of the stack has (${twin?.node.path} has it): the site's VPN key variable is named after it`);
     this.publicIp = props.publicIp;
     const ipOk = parseIpv4(props.publicIp) !== undefined;
-    v.check(ipOk, "publicIp", props.publicIp, "use the IPv4 address of the site's VPN device, e.g. 203.0.113.10");
+    v.check(ipOk, "publicIp", props.publicIp, "use the IPv4 address of the site's VPN device, e.g. 20.30.40.50");
     v.check(isPublicIpv4(props.publicIp), "publicIp", props.publicIp, "use a public address: the clouds reach the device over the internet (private, shared, loopback, link-local, documentation and multicast ranges are refused)");
     v.nonEmptyList("cidrs", props.cidrs);
     props.cidrs.forEach((c, i) => {

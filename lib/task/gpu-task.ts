@@ -97,8 +97,9 @@ export interface GpuTaskProps {
    */
   readonly maxRuntime?: string | number;
   /**
-   * Use the N-th ranked placement (1 = best). The launcher sets it through context or the
-   * `HGPU_PLACEMENT` variable when failing over.
+   * Use the N-th ranked placement (1 = best), e.g. to pin a placement by hand. The
+   * `hgpu:placement` context or the `HGPU_PLACEMENT` variable set it without a code change. (The
+   * launcher fails over differently: it excludes placements through `HGPU_EXCLUDE_PLACEMENTS`.)
    * @default 1
    */
   readonly placement?: number;
@@ -145,6 +146,8 @@ export interface TaskTeardown {
 export class GpuTask extends Construct {
   /** The placement the task runs on. */
   public readonly chosen: Placement;
+  /** The task's name, unique in its stack (its outputs are `<name>_status_uri` etc.). */
+  public readonly name: string;
   /** Every ranked placement (the failover order). */
   public readonly placements: readonly Placement[];
   /** Every candidate the planner ruled out, with its reason. */
@@ -171,7 +174,9 @@ export class GpuTask extends Construct {
   constructor(scope: Construct, id: string, props: GpuTaskProps) {
     super(scope, id);
     const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
-    const name = v.matches("name", props.name, /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, "use 2-40 lowercase letters, digits and hyphens, starting with a letter");
+    const name = (this.name = v.matches("name", props.name, /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, "use 2-40 lowercase letters, digits and hyphens, starting with a letter"));
+    const twin = TerraformStack.of(this).node.findAll().find((c): c is GpuTask => c !== this && c instanceof GpuTask && c.name === name);
+    v.check(twin === undefined, "name", name, `use a name no other GpuTask of the stack has (${twin?.node.path} has it): the task's outputs and report entry are keyed by name`);
     v.integer("gpus", props.gpus, { min: 1 });
     const minutes = durationMinutes(props.maxRuntime ?? "12h");
     v.check(minutes !== undefined && minutes <= MAX_RUNTIME_MINUTES, "maxRuntime", props.maxRuntime, `use a finite duration from 1m to 14d, e.g. "12h", "90m" or 6 (hours)`);

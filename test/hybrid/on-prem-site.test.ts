@@ -62,7 +62,7 @@ describe("OnPremSite validation", () => {
   it.each<[Partial<OnPremSiteProps>, string]>([
     [{ publicIp: "10.1.2.3" }, 's/dc: publicIp "10.1.2.3" is not valid: use a public address: the clouds reach the device over the internet (private, shared, loopback, link-local, documentation and multicast ranges are refused)'],
     [{ publicIp: "203.0.113.10" }, 's/dc: publicIp "203.0.113.10" is not valid: use a public address: the clouds reach the device over the internet (private, shared, loopback, link-local, documentation and multicast ranges are refused)'],
-    [{ publicIp: "300.1.2.3" }, 's/dc: publicIp "300.1.2.3" is not valid: use the IPv4 address of the site\'s VPN device, e.g. 203.0.113.10'],
+    [{ publicIp: "300.1.2.3" }, 's/dc: publicIp "300.1.2.3" is not valid: use the IPv4 address of the site\'s VPN device, e.g. 20.30.40.50'],
     [{ cidrs: ["192.168.0.0/33"] }, 's/dc: cidrs[0] "192.168.0.0/33" is not valid: expected an IPv4 CIDR such as 10.0.0.0/16'],
     [{ cidrs: ["192.168.1.1/16"] }, 's/dc: cidrs[0] "192.168.1.1/16" is not valid: host bits are set: use 192.168.0.0/16'],
     [{ cidrs: [] }, "s/dc: cidrs [] is not valid: use a list with at least one entry"],
@@ -79,10 +79,16 @@ describe("OnPremSite validation", () => {
     expect(errorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure], ...props }))).toBe(message);
   });
 
+  it("rejects a second site of the same name in the stack: the VPN key variable is named after it", () => {
+    const { stack, aws } = hybridStack();
+    new OnPremSite(stack, "dc", { ...base, connectTo: [aws] });
+    expect(errorOf(() => new OnPremSite(stack, "dc2", { ...base, cidrs: ["192.169.0.0/16"], connectTo: [aws] }))).toBe(
+      `s/dc2: name "${base.name}" is not valid: use a name no other OnPremSite of the stack has (s/dc has it): the site's VPN key variable is named after it`);
+  });
+
   it("rejects an empty or foreign connectTo", () => {
-    const { stack } = hybridStack();
-    expect(errorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [] }))).toBe("s/dc: connectTo [] is not valid: use a list with at least one entry");
-    expect(errorOf(() => new OnPremSite(stack, "dc2", { ...base, connectTo: [{} as never] }))).toBe("s/dc2: connectTo[0] {} is not valid: use an AwsNetwork or an AzureNetwork");
+    expect(errorOf(() => new OnPremSite(hybridStack().stack, "dc", { ...base, connectTo: [] }))).toBe("s/dc: connectTo [] is not valid: use a list with at least one entry");
+    expect(errorOf(() => new OnPremSite(hybridStack().stack, "dc2", { ...base, connectTo: [{} as never] }))).toBe("s/dc2: connectTo[0] {} is not valid: use an AwsNetwork or an AzureNetwork");
   });
 });
 

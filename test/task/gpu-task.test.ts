@@ -199,6 +199,12 @@ describe("GpuTask: bad input", () => {
     expect(errorOf(() => make(props))).toEqual(message);
   });
 
+  it("two tasks of one name in a stack: an error naming the first, since outputs are keyed by name", () => {
+    const { stack } = make();
+    expect(errorOf(() => new GpuTask(stack, "again", seed))).toBe(
+      's/again: name "neural-network-training" is not valid: use a name no other GpuTask of the stack has (s/task has it): the task\'s outputs and report entry are keyed by name');
+  });
+
   it("no feasible placement: the planner's explanation, with the task's path", () => {
     let error: unknown;
     try {
