@@ -2,7 +2,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Token, type TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
 
-function awsProviders(scope: IConstruct): AwsProvider[] {
+/** The AWS providers of `scope`'s stack. */
+export function awsProviders(scope: IConstruct): AwsProvider[] {
   return TerraformStack.of(scope).node.findAll().filter((c): c is AwsProvider => c instanceof AwsProvider);
 }
 

@@ -25,12 +25,12 @@ import { AwsGpuCluster, awsNcclEnv } from "../aws/gpu-cluster";
 import { AwsLustreStorage } from "../aws/lustre-storage";
 import { nameTags } from "../aws/names";
 import { AwsNetwork } from "../aws/network";
-import { providerRegion } from "../aws/provider";
+import { awsProviders, providerRegion } from "../aws/provider";
 import { AzureGpuCluster, azureNcclEnv } from "../azure/gpu-cluster";
 import { AzureLustreStorage } from "../azure/lustre-storage";
 import { AzureNetwork } from "../azure/network";
 import type { IGpuCluster, ISharedStorage } from "../core/contracts";
-import { NAME_RULES, deriveName, nameFromPath } from "../core/naming";
+import { NAME_RULES, nameFromPath } from "../core/naming";
 import type { GpuCloud } from "../core/types";
 import { Validator } from "../core/validate";
 import { describePlacement, describeRejection, placementKey, planPlacements } from "../planner/planner";
@@ -299,7 +299,7 @@ export class GpuTask extends Construct {
       });
       // Layer 2: a one-time schedule at the deadline sets the group to zero, whoever is left.
       const schedulerRole = new IamRole(this, "deadline-role", {
-        name: deriveName([...this.node.path.split("/"), "deadline", chosen.region], NAME_RULES.awsIamRole),
+        name: nameFromPath(`${this.node.path}/deadline`, NAME_RULES.awsIamRole, chosen.region),
         // Only schedules of this account may use the role (confused-deputy guard).
         assumeRolePolicy: JSON.stringify({
           Version: "2012-10-17",
@@ -313,7 +313,7 @@ export class GpuTask extends Construct {
         policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "autoscaling:UpdateAutoScalingGroup", Resource: asgArn, Condition: toZeroOnly }] }),
       });
       new SchedulerSchedule(this, "deadline", {
-        name: deriveName([...this.node.path.split("/"), "deadline"], NAME_RULES.awsSchedule),
+        name: nameFromPath(this.node.path, NAME_RULES.awsSchedule, "deadline"),
         description: `Deadline of ${name}: stop every node ${this.maxRuntimeMinutes} minutes after apply`,
         scheduleExpression: `at(${Fn.formatdate("YYYY-MM-DD'T'hh:mm:ss", deadline)})`,
         scheduleExpressionTimezone: "UTC",
@@ -349,7 +349,7 @@ export class GpuTask extends Construct {
       // Account and custom role names are global (tenant-wide): the run ID makes them unique.
       const runSuffix = Fn.substr(Fn.replace(this.runId, "-", ""), 0, 8);
       const account = new StorageAccount(this, "runs", {
-        name: `${deriveName([...this.node.path.split("/"), "runs"], { ...NAME_RULES.azureStorageAccount, maxLength: 16 })}${runSuffix}`,
+        name: `${nameFromPath(this.node.path, { ...NAME_RULES.azureStorageAccount, maxLength: 16 }, "runs")}${runSuffix}`,
         resourceGroupName: network.resourceGroupName,
         location: network.location,
         accountTier: "Standard",
@@ -491,7 +491,7 @@ function variable(scope: Construct, name: string, description: string): string {
 function runsBucket(task: Construct, name: string): S3Bucket {
   const bucket = new S3Bucket(task, "runs", {
     // Bucket names are global: AWS appends a unique suffix to the path-derived prefix.
-    bucketPrefix: `${deriveName([...task.node.path.split("/"), "runs"], { ...NAME_RULES.awsS3Bucket, maxLength: 36, globallyUnique: false })}-`,
+    bucketPrefix: `${nameFromPath(task.node.path, { ...NAME_RULES.awsS3Bucket, maxLength: 36, globallyUnique: false }, "runs")}-`,
     // The launcher copies status and logs before it destroys; a kept bucket would fail the destroy.
     forceDestroy: true,
     tags: nameTags(task, `${name}-runs`),
@@ -511,9 +511,8 @@ function runsBucket(task: Construct, name: string): S3Bucket {
 }
 
 function ensureAwsProvider(scope: Construct, region: string): void {
-  const stack = TerraformStack.of(scope);
-  if (stack.node.findAll().some((c) => c instanceof AwsProvider)) return;
-  new AwsProvider(stack, "aws", { region });
+  if (awsProviders(scope).length > 0) return;
+  new AwsProvider(TerraformStack.of(scope), "aws", { region });
 }
 
 function ensureAzureProvider(scope: Construct): void {
