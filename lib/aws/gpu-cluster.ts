@@ -60,9 +60,14 @@ export interface AwsGpuClusterProps {
    * @default - the network's first zone that the catalog says offers the type
    */
   readonly zone?: string;
-  /** Run on spot capacity (mixed instances policy, capacity-optimized, capacity rebalancing). @default false */
+  /**
+   * Run on spot capacity: a mixed instances policy, all spot, `price-capacity-optimized`
+   * allocation, and no capacity rebalancing (replacing an at-risk node mid-job would break a
+   * tightly coupled job just the same).
+   * @default false
+   */
   readonly spot?: boolean;
-  /** Shared storage every node mounts at boot. @default - none */
+  /** Shared storage every node mounts at boot: on AWS and in the cluster's network. @default - none */
   readonly storage?: ISharedStorage;
   /**
    * Attach one EFA interface per network card (full fabric bandwidth).
@@ -202,6 +207,12 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
       }
     }
     const storage = props.storage;
+    if (storage !== undefined) {
+      v.check(storage.cloud === "aws", "storage", storage.node.path, `use storage on AWS, such as an AwsLustreStorage: this one is on ${storage.cloud}; a cluster mounts storage of its own cloud only`);
+      if (storage instanceof AwsLustreStorage) {
+        v.check(storage.network === network, "storage", storage.node.path, `use storage in the cluster's network ${network.node.path}: this one is in ${storage.network.node.path}`);
+      }
+    }
     if (storage instanceof AwsLustreStorage && efa && this.nodes > 1) {
       v.check(storage.zone === zone, "storage", storage.node.path, `use storage in the cluster's zone ${zone}: an EFA cluster reads its file system in ${storage.zone} across zones`);
     }

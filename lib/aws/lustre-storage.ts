@@ -79,7 +79,11 @@ export interface AwsLustreStorageProps {
    * @default - AUTOMATIC metadata mode (scaled with capacity)
    */
   readonly metadataIops?: number;
-  /** KMS key for encryption at rest (PERSISTENT types). @default - the AWS-managed FSx key (always encrypted) */
+  /**
+   * KMS key for encryption at rest (PERSISTENT types only: SCRATCH types are always encrypted
+   * with an AWS-owned key).
+   * @default - the AWS-managed FSx key (always encrypted)
+   */
   readonly kmsKeyId?: string;
 }
 
@@ -111,6 +115,8 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
   public readonly capacityGiB: number;
   public readonly throughputMBps: number;
   public readonly mountCommand: string;
+  /** The network the file system lives in. */
+  public readonly network: AwsNetwork;
   /** Zone of the file system. */
   public readonly zone: string;
   /** Deployment type. */
@@ -132,7 +138,7 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
   constructor(scope: Construct, id: string, props: AwsLustreStorageProps) {
     super(scope, id);
     const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
-    const network = props.network;
+    const network = (this.network = props.network);
     this.zone = props.zone ?? network.zones[0]!;
     v.check(network.hasZone(this.zone), "zone", this.zone, `use a zone of the network: ${network.zones.join(", ")}`);
     const type = (this.deploymentType = v.oneOf("deploymentType", props.deploymentType ?? "PERSISTENT_2", ["PERSISTENT_2", "PERSISTENT_1", "SCRATCH_2", "SCRATCH_1"] as const));
@@ -175,6 +181,10 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
       const iops = props.metadataIops;
       const ok = [1500, 3000, 6000, 12000].includes(iops) || (Number.isInteger(iops) && iops % 12000 === 0 && iops > 0 && iops <= 192000);
       v.check(ok, "metadataIops", iops, "use 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000");
+    }
+    // Checked even for a token: the deployment type, not the key, is what is wrong.
+    if (props.kmsKeyId !== undefined && !type.startsWith("PERSISTENT")) {
+      v.fail("kmsKeyId", props.kmsKeyId, "leave it out: SCRATCH file systems are encrypted with an AWS-owned key", `for ${type}`);
     }
     this.mountPath = v.mountPath("mountPath", props.mountPath ?? "/fsx");
     const repo = props.dataRepository;

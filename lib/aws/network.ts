@@ -30,7 +30,8 @@ export type NatGatewayMode = "perZone" | "single" | "none";
 /** Props of {@link AwsNetwork}. */
 export interface AwsNetworkProps {
   /**
-   * The VPC's IPv4 block, a prefix from /16 to /20. It is cut into 16 equal blocks: block i is the
+   * The VPC's IPv4 block, a literal prefix from /16 to /20 (not a Terraform token: the subnets
+   * are computed at synth). It is cut into 16 equal blocks: block i is the
    * private subnet of the i-th zone, the last block holds the small public subnets NAT needs.
    * Append new zones at the end of `zones`: reordering them moves subnets.
    * @default - the next free block of the app's AddressPlan (a /16 of 10.0.0.0/8 unless configured)
@@ -110,6 +111,8 @@ export class AwsNetwork extends Construct implements INetwork {
   constructor(scope: Construct, id: string, props: AwsNetworkProps) {
     super(scope, id);
     const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
+    // The subnets are cut from the block at synth, so it cannot wait for apply.
+    if (props.cidr !== undefined && Token.isUnresolved(props.cidr)) v.fail("cidr", props.cidr, "use a literal CIDR such as 10.10.0.0/16 (the subnets are computed from it at synth), not a Terraform reference or variable");
     this.cidr = v.cidr("cidr", props.cidr ?? AddressPlan.of(this).allocate(this), { min: 16, max: 20 });
     const region = props.region ?? providerRegion(this) ?? v.fail("region", undefined, "set region, or give the stack's AWS provider a literal region");
     this.region = v.awsRegion("region", region);

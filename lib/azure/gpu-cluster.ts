@@ -55,7 +55,7 @@ export interface AzureGpuClusterProps {
   readonly spot?: boolean;
   /** Highest spot price per VM, USD/hour; -1 pays up to the on-demand price. @default -1 */
   readonly maxSpotUsdPerHour?: number;
-  /** Shared storage every node mounts at boot. @default - none */
+  /** Shared storage every node mounts at boot: on Azure and in the cluster's network. @default - none */
   readonly storage?: ISharedStorage;
   /** Marketplace image. @default UBUNTU_HPC_IMAGE (microsoft-dsvm / ubuntu-hpc / 2204) */
   readonly image?: AzureImageReference;
@@ -137,6 +137,13 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
     const osDiskGiB = v.integer("osDiskGiB", props.osDiskGiB ?? 256, { min: 64, max: 4095 });
     const hooks = checkBootHooks(v, "customData", props.customData ?? []);
     const image = props.image ?? UBUNTU_HPC_IMAGE;
+    if (props.storage !== undefined) {
+      const storage = props.storage;
+      v.check(storage.cloud === "azure", "storage", storage.node.path, `use storage on Azure, such as an AzureLustreStorage: this one is on ${storage.cloud}; a cluster mounts storage of its own cloud only`);
+      if (storage instanceof AzureLustreStorage) {
+        v.check(storage.network === network, "storage", storage.node.path, `use storage in the cluster's network ${network.node.path}: this one is in ${storage.network.node.path}`);
+      }
+    }
     if (props.storage instanceof AzureLustreStorage) {
       const storageZone = props.storage.zone;
       v.check(props.zone === storageZone, "zone", props.zone, `use zone ${storageZone}, the zone of ${props.storage.node.path}: Managed Lustre clients must be in the file system's zone`);

@@ -101,6 +101,8 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
   public readonly capacityGiB: number;
   public readonly throughputMBps: number;
   public readonly mountCommand: string;
+  /** The network whose storage subnet the file system takes. */
+  public readonly network: AzureNetwork;
   /** Capacity, TiB. */
   public readonly capacityTiB: number;
   /** Availability zone. */
@@ -115,7 +117,7 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
   constructor(scope: Construct, id: string, props: AzureLustreStorageProps) {
     super(scope, id);
     const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
-    const network = props.network;
+    const network = (this.network = props.network);
     const sku = v.oneOf("sku", props.sku, Object.keys(AMLFS_SKUS) as AmlfsSku[]);
     const rule = AMLFS_SKUS[sku];
     const tib = props.capacityTiB;
@@ -132,7 +134,6 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
     v.check(subnetPrefix <= needed, "network", network.storageSubnetCidr, `use a storage subnet of /${needed} or larger for ${tib} TiB (set storageSubnetPrefix on the network)`, "as the storage subnet");
     const holder = claimed.get(network);
     v.check(holder === undefined, "network", network.node.path, `use another network: its storage subnet already holds ${holder}, and each Managed Lustre file system needs a subnet of its own`);
-    claimed.set(network, this.node.path);
 
     this.mountPath = v.mountPath("mountPath", props.mountPath ?? "/lustre");
     const window = props.maintenanceWindow ?? { dayOfWeek: "Sunday", timeOfDayUtc: "02:00" };
@@ -176,6 +177,8 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
       this.providerRoleAssignments = dependsOn;
       hsm = { containerId: containerId(blob.container), loggingContainerId, ...(blob.importPrefix !== undefined ? { importPrefix: blob.importPrefix } : {}) };
     }
+    // Claimed only once every check passed, so a failed attempt does not block a corrected one.
+    claimed.set(network, this.node.path);
 
     this.fileSystem = new ManagedLustreFileSystem(this, "amlfs", {
       name: nameFromPath(this.node.path, NAME_RULES.azureManagedLustre),

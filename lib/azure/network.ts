@@ -19,7 +19,8 @@ import { Validator } from "../core/validate";
 /** Props of {@link AzureNetwork}. */
 export interface AzureNetworkProps {
   /**
-   * The VNet's IPv4 block, a prefix from /16 to /22. Its first half is the compute subnet; the
+   * The VNet's IPv4 block, a literal prefix from /16 to /22 (not a Terraform token: the subnets
+   * are computed at synth). Its first half is the compute subnet; the
    * second half starts with the storage subnet (Managed Lustre) and ends with a /27
    * `GatewaySubnet` reserved for the hybrid VPN gateway. It may not overlap 172.16.0.0/16,
    * which InfiniBand-enabled VMs use for their RDMA network.
@@ -88,6 +89,8 @@ export class AzureNetwork extends Construct implements INetwork {
   constructor(scope: Construct, id: string, props: AzureNetworkProps) {
     super(scope, id);
     const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
+    // The subnets are cut from the block at synth, so it cannot wait for apply.
+    if (props.cidr !== undefined && Token.isUnresolved(props.cidr)) v.fail("cidr", props.cidr, "use a literal CIDR such as 10.20.0.0/16 (the subnets are computed from it at synth), not a Terraform reference or variable");
     this.cidr = v.cidr("cidr", props.cidr ?? AddressPlan.of(this).allocate(this), { min: 16, max: 22 });
     v.check(!overlaps(this.cidr, AZURE_RDMA_RESERVED_CIDR), "cidr", this.cidr, `use a block outside ${AZURE_RDMA_RESERVED_CIDR}, which InfiniBand VMs reserve for RDMA`);
     const location = props.location ?? this.node.tryGetContext(AZURE_LOCATION_CONTEXT) ?? v.fail("location", undefined, "set location, or build the network in a TeamStack with azure.location");

@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { AwsGpuCluster, DLAMI_SSM_PARAMETER, networkInterfaces, type AwsGpuClusterProps } from "../../lib/aws/gpu-cluster";
 import { AwsLustreStorage } from "../../lib/aws/lustre-storage";
 import { AwsNetwork } from "../../lib/aws/network";
+import { AzureLustreStorage } from "../../lib/azure/lustre-storage";
+import { AzureNetwork } from "../../lib/azure/network";
 import { errorOf, resources, synth, withNetwork } from "./helpers";
 
 function make(props: Partial<AwsGpuClusterProps> = {}) {
@@ -318,6 +320,24 @@ describe("AwsGpuCluster validation", () => {
     const fs = new AwsLustreStorage(stack, "fs", { network, zone: "use1-az6", storageCapacityGiB: 1200 });
     expect(errorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, zone: "use1-az4", storage: fs }))).toBe(
       's/train: storage "s/fs" is not valid: use storage in the cluster\'s zone use1-az4: an EFA cluster reads its file system in use1-az6 across zones',
+    );
+  });
+
+  it("rejects storage on another cloud", () => {
+    const { stack, network } = withNetwork();
+    const azureNetwork = new AzureNetwork(stack, "vnet", { cidr: "10.20.0.0/16", location: "eastus" });
+    const fs = new AzureLustreStorage(stack, "fs", { network: azureNetwork, sku: "AMLFS-Durable-Premium-500", capacityTiB: 4, zone: "1" });
+    expect(errorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, storage: fs }))).toBe(
+      's/train: storage "s/fs" is not valid: use storage on AWS, such as an AwsLustreStorage: this one is on azure; a cluster mounts storage of its own cloud only',
+    );
+  });
+
+  it("rejects storage in another network", () => {
+    const { stack, network } = withNetwork();
+    const other = new AwsNetwork(stack, "other", { cidr: "10.11.0.0/16", zones: ["use1-az4", "use1-az6"] });
+    const fs = new AwsLustreStorage(stack, "fs", { network: other, zone: "use1-az4", storageCapacityGiB: 1200 });
+    expect(errorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, zone: "use1-az4", storage: fs }))).toBe(
+      's/train: storage "s/fs" is not valid: use storage in the cluster\'s network s/net: this one is in s/other',
     );
   });
 

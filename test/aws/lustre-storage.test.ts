@@ -1,3 +1,4 @@
+import { TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsLustreStorage, fsxMountScript, type AwsLustreStorageProps } from "../../lib/aws/lustre-storage";
 import { errorOf, resources, synth, withNetwork } from "./helpers";
@@ -111,8 +112,18 @@ describe("AwsLustreStorage", () => {
       [{ dataRepository: { bucket: "data", fileSystemPath: "dataset/" } }, 's/fs: dataRepository.fileSystemPath "dataset/" is not valid: use an absolute path such as /dataset, without a trailing slash'],
       [{ mountPath: "/etc" }, 's/fs: mountPath "/etc" is not valid: use an absolute path such as /fsx, not a system folder'],
       [{ zone: "use1-az1" }, 's/fs: zone "use1-az1" is not valid: use a zone of the network: use1-az4, use1-az6'],
+      [{ deploymentType: "SCRATCH_2", storageCapacityGiB: 1200, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/abc" }, 's/fs: kmsKeyId "arn:aws:kms:us-east-1:111122223333:key/abc" is not valid for SCRATCH_2: leave it out: SCRATCH file systems are encrypted with an AWS-owned key'],
+      [{ deploymentType: "SCRATCH_1", storageCapacityGiB: 1200, kmsKeyId: "alias/fsx" }, 's/fs: kmsKeyId "alias/fsx" is not valid for SCRATCH_1: leave it out: SCRATCH file systems are encrypted with an AWS-owned key'],
     ])("%j", (props, message) => {
       expect(errorOf(() => make(props))).toBe(message);
+    });
+
+    it("rejects a KMS key on a SCRATCH file system even when the key is a reference", () => {
+      const { stack, network } = withNetwork();
+      const key = new TerraformVariable(stack, "key", { type: "string" }).stringValue;
+      expect(errorOf(() => new AwsLustreStorage(stack, "fs", { network, deploymentType: "SCRATCH_2", storageCapacityGiB: 1200, kmsKeyId: key }))).toMatch(
+        /^s\/fs: kmsKeyId "\$\{TfToken\[TOKEN\.\d+\]\}" is not valid for SCRATCH_2: leave it out: SCRATCH file systems are encrypted with an AWS-owned key$/,
+      );
     });
   });
 });

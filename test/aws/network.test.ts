@@ -1,4 +1,4 @@
-import { TerraformStack, Testing } from "cdktf";
+import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsNetwork } from "../../lib/aws/network";
 import { awsStack, errorOf, resources, synth, withNetwork } from "./helpers";
@@ -77,6 +77,14 @@ describe("AwsNetwork", () => {
   });
 
   describe("validation", () => {
+    it("needs a literal cidr, since the subnets are computed at synth", () => {
+      const stack = awsStack();
+      const cidr = new TerraformVariable(stack, "cidr", { type: "string" }).stringValue;
+      expect(errorOf(() => new AwsNetwork(stack, "net", { cidr, zones: ["use1-az4"] }))).toMatch(
+        /^s\/net: cidr "\$\{TfToken\[TOKEN\.\d+\]\}" is not valid: use a literal CIDR such as 10\.10\.0\.0\/16 \(the subnets are computed from it at synth\), not a Terraform reference or variable$/,
+      );
+    });
+
     const make = (props: Partial<ConstructorParameters<typeof AwsNetwork>[2]>, stack: TerraformStack = awsStack()) => () =>
       new AwsNetwork(stack, "net", { cidr: "10.10.0.0/16", zones: ["use1-az4"], ...props });
 

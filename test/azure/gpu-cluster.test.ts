@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { AzureGpuCluster, UBUNTU_HPC_IMAGE, type AzureGpuClusterProps } from "../../lib/azure/gpu-cluster";
+import { AwsLustreStorage } from "../../lib/aws/lustre-storage";
+import { AwsNetwork } from "../../lib/aws/network";
 import { AzureLustreStorage } from "../../lib/azure/lustre-storage";
+import { AzureNetwork } from "../../lib/azure/network";
 import { SSH_KEY, errorOf, resources, synth, withNetwork } from "./helpers";
 
 function make(props: Partial<AzureGpuClusterProps> = {}) {
@@ -116,6 +119,24 @@ describe("AzureGpuCluster validation", () => {
     [{ image: { publisher: "", offer: "x", sku: "y" } }, 's/train: image.publisher "" is not valid: use a non-empty string'],
   ])("%j", (props, message) => {
     expect(errorOf(() => make(props))).toBe(message);
+  });
+
+  it("rejects storage on another cloud", () => {
+    const { stack, network } = withNetwork();
+    const awsNetwork = new AwsNetwork(stack, "vpc", { cidr: "10.10.0.0/16", region: "us-east-1", zones: ["use1-az4"] });
+    const fs = new AwsLustreStorage(stack, "fs", { network: awsNetwork, storageCapacityGiB: 1200 });
+    expect(errorOf(() => new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, storage: fs, sshPublicKey: SSH_KEY }))).toBe(
+      's/train: storage "s/fs" is not valid: use storage on Azure, such as an AzureLustreStorage: this one is on aws; a cluster mounts storage of its own cloud only',
+    );
+  });
+
+  it("rejects storage in another network", () => {
+    const { stack, network } = withNetwork();
+    const other = new AzureNetwork(stack, "other", { cidr: "10.21.0.0/16", location: "eastus" });
+    const fs = new AzureLustreStorage(stack, "fs", { network: other, sku: "AMLFS-Durable-Premium-500", capacityTiB: 4, zone: "1" });
+    expect(errorOf(() => new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, zone: "1", storage: fs, sshPublicKey: SSH_KEY }))).toBe(
+      's/train: storage "s/fs" is not valid: use storage in the cluster\'s network s/net: this one is in s/other',
+    );
   });
 
   it("rejects a zone other than its Managed Lustre file system's", () => {

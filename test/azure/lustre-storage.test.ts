@@ -101,6 +101,18 @@ describe("AzureLustreStorage", () => {
       );
     });
 
+    it("claims the storage subnet only when every check passed, so a corrected retry succeeds", () => {
+      const { stack, network } = withNetwork();
+      expect(errorOf(() => new AzureLustreStorage(stack, "bad", { network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, zone: "1", mountPath: "/usr" }))).toBe(
+        's/bad: mountPath "/usr" is not valid: use an absolute path such as /fsx, not a system folder',
+      );
+      expect(errorOf(() => new AzureLustreStorage(stack, "bad-blob", { network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, zone: "1", blob: { ...blob, importPrefix: "dataset" } }))).toBe(
+        's/bad-blob: blob.importPrefix "dataset" is not valid: use a prefix starting with /, e.g. /dataset',
+      );
+      const fs = new AzureLustreStorage(stack, "fs", { network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, zone: "1" });
+      expect(fs.network).toBe(network);
+    });
+
     it("rejects a second file system in the same storage subnet", () => {
       const { stack, network } = make();
       expect(errorOf(() => new AzureLustreStorage(stack, "fs2", { network, sku: "AMLFS-Durable-Premium-500", capacityTiB: 4, zone: "1" }))).toBe(

@@ -1,3 +1,4 @@
+import { TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AzureNetwork } from "../../lib/azure/network";
 import { azureStack, errorOf, resources, synth, withNetwork } from "./helpers";
@@ -52,6 +53,14 @@ describe("AzureNetwork", () => {
   });
 
   describe("validation", () => {
+    it("needs a literal cidr, since the subnets are computed at synth", () => {
+      const stack = azureStack();
+      const cidr = new TerraformVariable(stack, "cidr", { type: "string" }).stringValue;
+      expect(errorOf(() => new AzureNetwork(stack, "net", { cidr, location: "eastus" }))).toMatch(
+        /^s\/net: cidr "\$\{TfToken\[TOKEN\.\d+\]\}" is not valid: use a literal CIDR such as 10\.20\.0\.0\/16 \(the subnets are computed from it at synth\), not a Terraform reference or variable$/,
+      );
+    });
+
     const make = (props: Partial<ConstructorParameters<typeof AzureNetwork>[2]>) => () => new AzureNetwork(azureStack(), "net", { cidr: "10.20.0.0/16", location: "eastus", ...props });
     it.each([
       [{ cidr: "10.20.0.0/24" }, 's/net: cidr "10.20.0.0/24" is not valid: use a prefix length from 16 to 22'],
