@@ -15,7 +15,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { CATALOG } from "../catalog/catalog";
+import { CATALOG, catalogZonesOfRegion } from "../catalog/catalog";
 import { split } from "../core/cidr";
 import { AddressPlan, registerAddresses } from "../core/address-plan";
 import type { INetwork } from "../core/contracts";
@@ -258,12 +258,6 @@ export class AwsNetwork extends Construct implements INetwork {
 
 function zoneArg(zone: string): { availabilityZoneId: string } | { availabilityZone: string } {
   return ZONE_ID.test(zone) ? { availabilityZoneId: zone } : { availabilityZone: zone };
-}
-
-/** Zone IDs of a region that the catalog knows (Availability Zones only), sorted. */
-export function catalogZonesOfRegion(region: string): string[] {
-  const zones = CATALOG.offerings.flatMap((o) => o.locations.filter((l) => l.region === region && l.zone && !l.localZone).map((l) => l.zone!));
-  return [...new Set(zones)].sort();
 }
 
 function defaultZones(region: string, v: Validator): string[] {

@@ -102,6 +102,12 @@ export function catalogZones(catalog: CatalogData = CATALOG): string[] {
   return [...new Set(zones)].sort();
 }
 
+/** Zone IDs of a region that the catalog knows (Availability Zones only, no Local Zones), sorted. */
+export function catalogZonesOfRegion(region: string, catalog: CatalogData = CATALOG): string[] {
+  const zones = catalog.offerings.flatMap((o) => o.locations.filter((l) => l.region === region && l.zone && !l.localZone).map((l) => l.zone!));
+  return [...new Set(zones)].sort();
+}
+
 /** When the catalog was built and how old its prices are, per source. */
 export function catalogDate(catalog: CatalogData = CATALOG): { builtAt: string; sources: readonly CatalogSource[] } {
   return { builtAt: catalog.builtAt, sources: catalog.sources };

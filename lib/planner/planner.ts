@@ -1,4 +1,4 @@
-import { CATALOG, catalogRegions, catalogZones, offeredAccelerators } from "../catalog/catalog";
+import { CATALOG, catalogRegions, catalogZones, catalogZonesOfRegion, offeredAccelerators } from "../catalog/catalog";
 import type { CatalogData, Offering, OfferingLocation } from "../catalog/types";
 import { ValidationError } from "../core/errors";
 import type { GpuCloud } from "../core/types";
@@ -94,18 +94,13 @@ function validateRequirements(r: Requirements, catalog: CatalogData): void {
     for (const zone of r.zones) {
       if (known.includes(zone)) continue;
       const region = /^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$/.exec(zone)?.[1];
-      const idsThere = region ? zonesOfRegion(region, catalog) : [];
+      const idsThere = region ? catalogZonesOfRegion(region, catalog) : [];
       if (idsThere.length > 0) {
         v.fail("zones", zone, `use AWS zone IDs, not zone names (a name maps to a different zone in each account); ${region} has ${idsThere.join(", ")}`);
       }
       v.fail("zones", zone, `use an AWS zone ID the catalog knows, e.g. use1-az4 (closest: ${closest(zone, known).join(", ")})`);
     }
   }
-}
-
-function zonesOfRegion(region: string, catalog: CatalogData): string[] {
-  const zones = catalog.offerings.flatMap((o) => o.locations.filter((l) => l.region === region && l.zone && !l.localZone).map((l) => l.zone!));
-  return [...new Set(zones)].sort();
 }
 
 /** The ranking without validation or errors: used for the plan and for its relaxations. */
