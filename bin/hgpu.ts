@@ -30,27 +30,73 @@ const USAGE = `usage:
   hgpu launch --stack <name> [--app <cmd>] [--terraform terraform|tofu] [--max-placements N]
              [--keep-on-failure] [--poll-seconds N] [--destroy-attempts N] [--destroy-backoff-seconds N]`;
 
-/** Parses `--name value` and `--flag` options. */
-export function parseOptions(args: readonly string[], flags: readonly string[]): Map<string, string> {
+/** The options one subcommand takes: `values` are `--name value`, `flags` are `--flag`. `--help` and `-h` always work. */
+export interface OptionSpec {
+  readonly values: readonly string[];
+  readonly flags: readonly string[];
+}
+
+/** Each subcommand's options; USAGE and the README list the same ones. */
+export const COMMAND_OPTIONS = {
+  synth: { values: ["app", "out"], flags: [] },
+  summary: { values: ["out"], flags: ["json"] },
+  place: {
+    values: ["gpus", "accelerator", "gpu-memory", "memory", "interconnect", "clouds", "regions", "zones", "max-usd", "top"],
+    flags: ["spot", "rejected", "json"],
+  },
+  launch: {
+    values: ["stack", "app", "terraform", "max-placements", "poll-seconds", "destroy-attempts", "destroy-backoff-seconds"],
+    flags: ["keep-on-failure"],
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+/** A mistake in the command line itself (unknown option, missing value, stray argument): exit code 2. */
+export class UsageError extends Error {}
+
+/**
+ * Parses `--name value` and `--flag` options against `spec`. `--help` or `-h` sets `help`.
+ * Throws a {@link UsageError} for an option the spec does not list, a value option without a value
+ * and an argument that is not an option.
+ */
+export function parseOptions(args: readonly string[], spec: OptionSpec): Map<string, string> {
   const out = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (!a.startsWith("--")) throw new Error(`unexpected argument ${JSON.stringify(a)}\n${USAGE}`);
+    if (a === "-h" || a === "--help") {
+      out.set("help", "true");
+      continue;
+    }
+    if (!a.startsWith("--")) throw new UsageError(`unexpected argument ${JSON.stringify(a)}\n${USAGE}`);
     const name = a.slice(2);
-    if (flags.includes(name)) {
+    if (spec.flags.includes(name)) {
       out.set(name, "true");
-    } else {
+    } else if (spec.values.includes(name)) {
       const value = args[i + 1];
-      if (value === undefined || value.startsWith("--")) throw new Error(`--${name} needs a value\n${USAGE}`);
+      if (value === undefined || value.startsWith("--")) throw new UsageError(`--${name} needs a value\n${USAGE}`);
       out.set(name, value);
       i++;
+    } else {
+      const allowed = [...spec.values.map((v) => `--${v} <value>`), ...spec.flags.map((f) => `--${f}`), "--help"];
+      throw new UsageError(`unknown option ${a}: use ${allowed.join(", ")}`);
     }
   }
   return out;
 }
 
+/** The value of option `name` as a number above 0 (a whole number if `integer`), or undefined when it is absent. */
+export function positive(opts: ReadonlyMap<string, string>, name: string, integer: boolean): number | undefined {
+  if (!opts.has(name)) return undefined;
+  const n = Number(opts.get(name));
+  if (!(n > 0) || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new Error(`--${name} ${JSON.stringify(opts.get(name))} is not valid: use a ${integer ? "whole " : ""}number above 0`);
+  return n;
+}
+
 function synth(args: readonly string[]): number {
-  const opts = parseOptions(args, []);
+  const opts = parseOptions(args, COMMAND_OPTIONS.synth);
+  if (opts.has("help")) {
+    console.log(USAGE);
+    return 0;
+  }
   const out = resolve(opts.get("out") ?? "cdktf.out");
   let app = opts.get("app");
   if (!app) {
@@ -73,7 +119,11 @@ function synth(args: readonly string[]): number {
 }
 
 function summary(args: readonly string[]): number {
-  const opts = parseOptions(args, ["json"]);
+  const opts = parseOptions(args, COMMAND_OPTIONS.summary);
+  if (opts.has("help")) {
+    console.log(USAGE);
+    return 0;
+  }
   const report = reportOutdir(resolve(opts.get("out") ?? "cdktf.out"));
   console.log(opts.has("json") ? JSON.stringify(report, null, 2) : formatReport(report));
   return 0;
@@ -83,13 +133,13 @@ const list = (v: string | undefined) => (v === undefined ? undefined : v.split("
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 
 function place(args: readonly string[]): number {
-  const opts = parseOptions(args, ["spot", "json", "rejected", "help"]);
+  const opts = parseOptions(args, COMMAND_OPTIONS.place);
   if (opts.has("help") || !opts.has("gpus")) {
     console.log(USAGE);
     return opts.has("help") ? 0 : 2;
   }
   const req: Requirements = {
-    gpus: Number(opts.get("gpus")),
+    gpus: positive(opts, "gpus", true)!,
     ...(opts.has("accelerator") ? { accelerator: list(opts.get("accelerator"))! } : {}),
     ...(opts.has("gpu-memory") ? { minGpuMemoryGiB: num(opts.get("gpu-memory"))! } : {}),
     ...(opts.has("memory") ? { memoryGiB: num(opts.get("memory"))! } : {}),
@@ -100,8 +150,8 @@ function place(args: readonly string[]): number {
     ...(opts.has("spot") ? { spot: true } : {}),
     ...(opts.has("max-usd") ? { maxUsdPerHour: num(opts.get("max-usd"))! } : {}),
   };
+  const top = positive(opts, "top", true) ?? 10;
   const plan = planPlacements(req);
-  const top = Number(opts.get("top") ?? 10);
   if (opts.has("json")) {
     console.log(JSON.stringify({ placements: plan.placements.slice(0, top), rejected: plan.rejected }, null, 2));
     return 0;
@@ -124,11 +174,21 @@ function table(header: string[], rows: string[][]): string {
 }
 
 async function launchCommand(args: readonly string[]): Promise<number> {
-  const opts = parseOptions(args, ["keep-on-failure", "help"]);
+  const opts = parseOptions(args, COMMAND_OPTIONS.launch);
   if (opts.has("help") || !opts.has("stack")) {
     console.log(USAGE);
     return opts.has("help") ? 0 : 2;
   }
+  const seconds = (name: string) => {
+    const n = positive(opts, name, false);
+    return n === undefined ? undefined : n * 1000;
+  };
+  const maxPlacements = positive(opts, "max-placements", true);
+  const destroyAttempts = positive(opts, "destroy-attempts", true);
+  const terraformBinary = opts.get("terraform");
+  if (terraformBinary !== undefined && !["terraform", "tofu"].includes(terraformBinary)) throw new Error(`--terraform ${JSON.stringify(terraformBinary)} is not valid: use terraform or tofu`);
+  const poll = seconds("poll-seconds");
+  const backoff = seconds("destroy-backoff-seconds");
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -144,22 +204,6 @@ async function launchCommand(args: readonly string[]): Promise<number> {
   process.on("SIGTERM", onSignal);
   // A closed terminal must not leave a half-applied cluster behind either.
   process.on("SIGHUP", onSignal);
-  const positive = (name: string, integer: boolean): number | undefined => {
-    if (!opts.has(name)) return undefined;
-    const n = Number(opts.get(name));
-    if (!(n > 0) || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new Error(`--${name} ${JSON.stringify(opts.get(name))} is not valid: use a ${integer ? "whole " : ""}number above 0`);
-    return n;
-  };
-  const seconds = (name: string) => {
-    const n = positive(name, false);
-    return n === undefined ? undefined : n * 1000;
-  };
-  const maxPlacements = positive("max-placements", true);
-  const destroyAttempts = positive("destroy-attempts", true);
-  const terraformBinary = opts.get("terraform");
-  if (terraformBinary !== undefined && !["terraform", "tofu"].includes(terraformBinary)) throw new Error(`--terraform ${JSON.stringify(terraformBinary)} is not valid: use terraform or tofu`);
-  const poll = seconds("poll-seconds");
-  const backoff = seconds("destroy-backoff-seconds");
   const result = await launch({
     stack: opts.get("stack")!,
     ...(opts.has("app") ? { app: opts.get("app")! } : {}),
@@ -182,7 +226,7 @@ export function main(argv: readonly string[]): number | Promise<number> {
       case "launch":
         return launchCommand(rest).catch((e: unknown) => {
           console.error(`hgpu launch: ${(e as Error).message}`);
-          return 1;
+          return e instanceof UsageError ? 2 : 1;
         });
       case "synth":
         return synth(rest);
@@ -201,7 +245,7 @@ export function main(argv: readonly string[]): number | Promise<number> {
     }
   } catch (e) {
     console.error(e instanceof ValidationError ? `hgpu ${command}: ${e.message}` : `hgpu ${command}: ${(e as Error).message}`);
-    return 1;
+    return e instanceof UsageError ? 2 : 1;
   }
 }
 

@@ -3,19 +3,48 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseOptions } from "../../bin/hgpu";
+import { COMMAND_OPTIONS, parseOptions, positive, UsageError } from "../../bin/hgpu";
 
 const root = join(__dirname, "../..");
 const tsx = join(root, "node_modules/.bin/tsx");
 const hgpu = (...args: string[]) => spawnSync(tsx, [join(root, "bin/hgpu.ts"), ...args], { cwd: root, encoding: "utf8" });
 
 describe("parseOptions", () => {
+  const spec = { values: ["gpus", "clouds"], flags: ["spot"] };
   it("reads --name value pairs and flags", () => {
-    expect([...parseOptions(["--gpus", "8", "--spot", "--clouds", "aws"], ["spot"])]).toEqual([["gpus", "8"], ["spot", "true"], ["clouds", "aws"]]);
+    expect([...parseOptions(["--gpus", "8", "--spot", "--clouds", "aws"], spec)]).toEqual([["gpus", "8"], ["spot", "true"], ["clouds", "aws"]]);
   });
-  it("rejects a missing value and a stray argument", () => {
-    expect(() => parseOptions(["--gpus"], [])).toThrow("--gpus needs a value");
-    expect(() => parseOptions(["8"], [])).toThrow('unexpected argument "8"');
+  it("takes --help and -h whatever the spec", () => {
+    expect([...parseOptions(["--help"], { values: [], flags: [] })]).toEqual([["help", "true"]]);
+    expect([...parseOptions(["-h"], { values: [], flags: [] })]).toEqual([["help", "true"]]);
+  });
+  it("rejects a missing value and a stray argument as usage errors", () => {
+    expect(() => parseOptions(["--gpus"], spec)).toThrow("--gpus needs a value");
+    expect(() => parseOptions(["--gpus", "--spot"], spec)).toThrow("--gpus needs a value");
+    expect(() => parseOptions(["8"], spec)).toThrow('unexpected argument "8"');
+    expect(() => parseOptions(["8"], spec)).toThrow(UsageError);
+  });
+  it("rejects an option the spec does not declare, naming it and the allowed ones", () => {
+    expect(() => parseOptions(["--gpus", "8", "--max-usd-per-hour", "1"], spec)).toThrow(
+      new UsageError("unknown option --max-usd-per-hour: use --gpus <value>, --clouds <value>, --spot, --help"),
+    );
+    // a flag is not a value option and the other way round
+    expect(() => parseOptions(["--json"], spec)).toThrow("unknown option --json");
+  });
+});
+
+describe("positive", () => {
+  const opts = (v: string) => new Map([["n", v]]);
+  it("reads numbers above 0 and leaves an absent option undefined", () => {
+    expect(positive(opts("3"), "n", true)).toBe(3);
+    expect(positive(opts("0.5"), "n", false)).toBe(0.5);
+    expect(positive(new Map(), "n", true)).toBeUndefined();
+  });
+  it.each(["x", "", "0", "-1", "Infinity", "NaN"])("rejects %j", (v) => {
+    expect(() => positive(opts(v), "n", false)).toThrow(`--n ${JSON.stringify(v)} is not valid: use a number above 0`);
+  });
+  it("rejects a fraction where a whole number is needed", () => {
+    expect(() => positive(opts("1.5"), "n", true)).toThrow('--n "1.5" is not valid: use a whole number above 0');
   });
 });
 
@@ -29,9 +58,9 @@ describe("hgpu", () => {
     expect(r.stdout).toMatch(/catalog built \d{4}-\d{2}-\d{2}; prices as of aws 2026-01-22/);
   });
   it("place reports a bad request as the validation message, exit 1", () => {
-    const r = hgpu("place", "--gpus", "0");
+    const r = hgpu("place", "--gpus", "20000");
     expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe("hgpu place: planner: gpus 0 is not valid: use a whole number from 1 to 10000");
+    expect(r.stderr.trim()).toBe("hgpu place: planner: gpus 20000 is not valid: use a whole number from 1 to 10000");
   });
   it("synth runs an app, writes cdktf.out and prints the summary", () => {
     const out = mkdtempSync(join(tmpdir(), "hgpu-synth-"));
@@ -49,6 +78,64 @@ describe("hgpu", () => {
     expect(r.status).toBe(3);
     expect(r.stderr).toContain("hgpu synth: the app (node -e 'process.exit(3)') exited with 3");
     expect(existsSync(join(out, "manifest.json"))).toBe(false);
+  });
+  it.each([
+    [["place", "--gpus", "8", "--max-usd-per-hour", "1"], "hgpu place: unknown option --max-usd-per-hour: use --gpus <value>, --accelerator <value>, --gpu-memory <value>, --memory <value>, --interconnect <value>, --clouds <value>, --regions <value>, --zones <value>, --max-usd <value>, --top <value>, --spot, --rejected, --json, --help"],
+    [["summary", "--jsno"], "hgpu summary: unknown option --jsno: use --out <value>, --json, --help"],
+    [["synth", "--json"], "hgpu synth: unknown option --json: use --app <value>, --out <value>, --help"],
+    [["launch", "--stack", "task", "--poll", "1"], "hgpu launch: unknown option --poll: use --stack <value>, --app <value>, --terraform <value>, --max-placements <value>, --poll-seconds <value>, --destroy-attempts <value>, --destroy-backoff-seconds <value>, --keep-on-failure, --help"],
+  ])("an unknown option is a usage error, exit 2: %j", (args, message) => {
+    const r = hgpu(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(message);
+    expect(r.stdout).toBe("");
+  });
+  it.each([
+    [["place", "--gpus"], "hgpu place: --gpus needs a value"],
+    [["summary", "--out", "--json"], "hgpu summary: --out needs a value"],
+    [["place", "--gpus", "8", "16"], 'hgpu place: unexpected argument "16"'],
+    [["launch", "--stack"], "hgpu launch: --stack needs a value"],
+  ])("a missing value or a stray argument is a usage error, exit 2: %j", (args, message) => {
+    const r = hgpu(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr.split("\n")[0]).toBe(message);
+    expect(r.stderr).toContain("usage:");
+  });
+  it.each([
+    [["place", "--gpus", "8", "--top", "x"], 'hgpu place: --top "x" is not valid: use a whole number above 0'],
+    [["place", "--gpus", "8", "--top", "0"], 'hgpu place: --top "0" is not valid: use a whole number above 0'],
+    [["place", "--gpus", "8", "--top", "2.5", "--json"], 'hgpu place: --top "2.5" is not valid: use a whole number above 0'],
+    [["place", "--gpus", "x"], 'hgpu place: --gpus "x" is not valid: use a whole number above 0'],
+    [["place", "--gpus", "0"], 'hgpu place: --gpus "0" is not valid: use a whole number above 0'],
+    [["place", "--gpus", "1.5"], 'hgpu place: --gpus "1.5" is not valid: use a whole number above 0'],
+    [["launch", "--stack", "task", "--poll-seconds", "x"], 'hgpu launch: --poll-seconds "x" is not valid: use a number above 0'],
+    [["launch", "--stack", "task", "--destroy-backoff-seconds", "-1"], 'hgpu launch: --destroy-backoff-seconds "-1" is not valid: use a number above 0'],
+    [["launch", "--stack", "task", "--destroy-attempts", "two"], 'hgpu launch: --destroy-attempts "two" is not valid: use a whole number above 0'],
+    [["launch", "--stack", "task", "--max-placements", "0"], 'hgpu launch: --max-placements "0" is not valid: use a whole number above 0'],
+  ])("a number that is not valid is an error, exit 1: %j", (args, message) => {
+    const r = hgpu(...args);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(message);
+    expect(r.stdout).toBe("");
+  });
+  it.each([["synth"], ["summary"], ["place"], ["launch"]])("%s --help and -h print the usage, exit 0", (command) => {
+    for (const help of ["--help", "-h"]) {
+      const r = hgpu(command, help);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toMatch(/^usage:\n/);
+    }
+  });
+  it("the usage and the README list every option of every subcommand", () => {
+    // "usage:\n  hgpu synth ...\n  hgpu summary ...\n  hgpu place ...\n             ...": one entry per subcommand
+    const entries = hgpu("help").stdout.split(/\n {2}(?=hgpu )/).slice(1);
+    for (const [command, spec] of Object.entries(COMMAND_OPTIONS)) {
+      const entry = entries.find((e) => e.startsWith(`hgpu ${command} `));
+      for (const option of [...spec.values, ...spec.flags]) expect(entry, `usage of ${command}: --${option}`).toContain(`--${option}`);
+    }
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const launchEntry = /- \*\*`hgpu launch (.*?)`\*\*/s.exec(readme)?.[1];
+    for (const option of [...COMMAND_OPTIONS.launch.values, ...COMMAND_OPTIONS.launch.flags]) expect(launchEntry, `README: launch --${option}`).toContain(`--${option}`);
   });
   it("an unknown command prints the usage, exit 2", () => {
     const r = hgpu("deploy");
