@@ -9,14 +9,14 @@
  *   hgpu launch --stack <name> [options]       provision, run, wait, always destroy (see `hgpu launch --help`)
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { catalogDate } from "../lib/catalog/catalog";
 import { ValidationError } from "../lib/core/errors";
 import type { GpuCloud } from "../lib/core/types";
 import { describeRejection, planPlacements } from "../lib/planner/planner";
 import type { Interconnect, Requirements } from "../lib/planner/types";
-import { launch } from "../lib/launch/launcher";
+import { appFromCdktfJson, launch } from "../lib/launch/launcher";
 import { formatReport, readOutdir, reportOutdir, reportStacks } from "../lib/report/report";
 import { writeTopologyFiles } from "../lib/report/topology";
 
@@ -98,11 +98,7 @@ function synth(args: readonly string[]): number {
     return 0;
   }
   const out = resolve(opts.get("out") ?? "cdktf.out");
-  let app = opts.get("app");
-  if (!app) {
-    if (!existsSync("cdktf.json")) throw new Error("no --app given and no cdktf.json here");
-    app = (JSON.parse(readFileSync("cdktf.json", "utf8")) as { app: string }).app;
-  }
+  const app = opts.get("app") ?? appFromCdktfJson(process.cwd());
   rmSync(join(out, "stacks"), { recursive: true, force: true });
   const started = Date.now();
   const run = spawnSync(app, { shell: true, stdio: "inherit", env: { ...process.env, CDKTF_OUTDIR: out, CHECKPOINT_DISABLE: "1" } });

@@ -285,9 +285,10 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-function appFromCdktfJson(cwd: string): string {
+/** The `app` command of `cdktf.json` in `cwd` (what `hgpu synth` and `hgpu launch` run without `--app`). */
+export function appFromCdktfJson(cwd: string): string {
   const file = join(cwd, "cdktf.json");
-  if (!existsSync(file)) throw new Error(`hgpu launch: no --app given and no cdktf.json in ${cwd}`);
+  if (!existsSync(file)) throw new Error(`hgpu: no --app given and no cdktf.json in ${cwd}`);
   return (JSON.parse(readFileSync(file, "utf8")) as { app: string }).app;
 }
 
