@@ -16,17 +16,20 @@ export interface StandardTagValues {
   readonly environment?: string;
 }
 
+/** The keys of the library's and the teams' standard tags. */
+export const TAG_KEYS = { managedBy: "managed-by", team: "team", costCenter: "cost-center", environment: "environment" } as const;
+
 /** The library's own default tags (lowest precedence). */
 export function libraryTags(): Tags {
-  return { "managed-by": MANAGED_BY };
+  return { [TAG_KEYS.managedBy]: MANAGED_BY };
 }
 
 /** Tags from a team's standard values: `team`, `cost-center`, `environment` (only those set). */
 export function standardTags(values: StandardTagValues): Tags {
   const out: Record<string, string> = {};
-  if (values.team !== undefined) out.team = values.team;
-  if (values.costCenter !== undefined) out["cost-center"] = values.costCenter;
-  if (values.environment !== undefined) out.environment = values.environment;
+  for (const field of ["team", "costCenter", "environment"] as const) {
+    if (values[field] !== undefined) out[TAG_KEYS[field]] = values[field];
+  }
   return out;
 }
 

@@ -7,7 +7,7 @@ import { Annotations, Aspects, AzurermBackend, LocalBackend, S3Backend, Terrafor
 import type { Construct } from "constructs";
 import { AZURE_LOCATION_CONTEXT } from "../core/contracts";
 import { ValidationError } from "../core/errors";
-import { libraryTags, mergeTags, standardTags, tagProblems } from "../core/tags";
+import { TAG_KEYS, libraryTags, mergeTags, standardTags, tagProblems } from "../core/tags";
 import { Validator } from "../core/validate";
 import { AzureDefaultTags } from "./azure-default-tags";
 import { GpuPolicies, type GpuPoliciesOptions } from "./policies/gpu-policies";
@@ -90,7 +90,7 @@ export interface TeamStackProps {
 }
 
 /** Tags the props set: budgets filter on `team`, and a `tags` override would make them disagree. */
-const RESERVED_TAGS = ["team", "cost-center", "environment"];
+const RESERVED_TAGS: readonly string[] = [TAG_KEYS.team, TAG_KEYS.costCenter, TAG_KEYS.environment];
 /** Construct IDs of the AWS and Azure budgets. */
 const BUDGET_IDS = ["budget-aws", "budget-azure"] as const;
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -174,7 +174,7 @@ export class TeamStack extends TerraformStack {
           limitAmount: Token.isUnresolved(props.monthlyBudgetUsd) ? Token.asString(props.monthlyBudgetUsd) : String(props.monthlyBudgetUsd),
           limitUnit: "USD",
           timeUnit: "MONTHLY",
-          costFilter: [{ name: "TagKeyValue", values: [`user:team$${this.team}`] }],
+          costFilter: [{ name: "TagKeyValue", values: [`user:${TAG_KEYS.team}$${this.team}`] }],
           notification: [
             { comparisonOperator: "GREATER_THAN", threshold: 80, thresholdType: "PERCENTAGE", notificationType: "ACTUAL", subscriberEmailAddresses: [...emails] },
             { comparisonOperator: "GREATER_THAN", threshold: 100, thresholdType: "PERCENTAGE", notificationType: "FORECASTED", subscriberEmailAddresses: [...emails] },
@@ -195,7 +195,7 @@ export class TeamStack extends TerraformStack {
           // The budget starts this month; later synths must not move it.
           timePeriod: { startDate: month },
           lifecycle: { ignoreChanges: ["time_period"] },
-          filter: { tag: [{ name: "team", values: [this.team] }] },
+          filter: { tag: [{ name: TAG_KEYS.team, values: [this.team] }] },
           notification: [
             { enabled: true, threshold: 80, operator: "GreaterThan", thresholdType: "Actual", contactEmails: [...emails] },
             { enabled: true, threshold: 100, operator: "GreaterThan", thresholdType: "Forecasted", contactEmails: [...emails] },

@@ -1,12 +1,13 @@
 import { Annotations, Aspects, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { ValidationError } from "../../core/errors";
+import { TAG_KEYS } from "../../core/tags";
 import { GPU_POLICY_RULES, ruleAppliesTo } from "./pack";
 import type { PolicyFinding, PolicyRule, RuleSettings } from "./types";
 import { synthesizeStackView } from "./view";
 
 /** The tag keys {@link GpuPolicies} requires by default. */
-export const DEFAULT_REQUIRED_TAGS: readonly string[] = ["team", "cost-center", "managed-by"];
+export const DEFAULT_REQUIRED_TAGS: readonly string[] = [TAG_KEYS.team, TAG_KEYS.costCenter, TAG_KEYS.managedBy];
 
 /** The construct metadata type under which {@link GpuPolicies.suppress} records a suppression. */
 export const POLICY_SUPPRESSION_METADATA = "hgpu:policy-suppression";
