@@ -7,16 +7,19 @@
  *   hgpu summary [--out <dir>] [--json]        summarize an already synthesized app (with estimates; --json: everything)
  *   hgpu place --gpus N [options]              rank placements from the catalog (see `hgpu place --help`)
  *   hgpu launch --stack <name> [options]       provision, run, wait, always destroy (see `hgpu launch --help`)
+ *   hgpu runs [--json] [--all] [--prune]       the project's runs; leftover ones loudly
+ *   hgpu destroy <run id> [--attempt N]        destroy what a run left
  */
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { catalogDate } from "../lib/catalog/catalog";
-import { ValidationError } from "../lib/core/errors";
 import type { GpuCloud } from "../lib/core/types";
 import { describeRejection, planPlacements } from "../lib/planner/planner";
 import type { Interconnect, Requirements } from "../lib/planner/types";
-import { appFromCdktfJson, launch } from "../lib/launch/launcher";
+import { appFromCdktfJson, EXIT, launch } from "../lib/launch/launcher";
+import { destroyRun, findProject, findRun, formatRuns, listRuns, pruneRuns, RUNS_DIR } from "../lib/launch/runs";
+import { safeStdio, type SafeSink } from "../lib/launch/safe-output";
 import { formatReport, readOutdir, reportOutdir, reportStacks } from "../lib/report/report";
 import { writeTopologyFiles } from "../lib/report/topology";
 
@@ -28,7 +31,11 @@ const USAGE = `usage:
              [--interconnect required|preferred|none] [--clouds aws,azure] [--regions r1,r2]
              [--zones id1,id2] [--spot] [--max-usd N] [--top N] [--rejected] [--json]
   hgpu launch --stack <name> [--app <cmd>] [--terraform terraform|tofu] [--max-placements N]
-             [--keep-on-failure] [--poll-seconds N] [--destroy-attempts N] [--destroy-backoff-seconds N]`;
+             [--keep-on-failure] [--concurrent] [--poll-seconds N] [--stop-on-read-errors N]
+             [--destroy-attempts N] [--destroy-backoff-seconds N]
+  hgpu runs [--json] [--all] [--prune] [--remote]   the project's runs, newest first; LEFTOVER ones hold resources
+  hgpu destroy <run id> [--attempt N] [--terraform terraform|tofu] [--destroy-attempts N] [--destroy-backoff-seconds N]
+                                           destroy what a run left (exit 0 only when nothing is left)`;
 
 /** The options one subcommand takes: `values` are `--name value`, `flags` are `--flag`. `--help` and `-h` always work. */
 export interface OptionSpec {
@@ -45,9 +52,11 @@ export const COMMAND_OPTIONS = {
     flags: ["spot", "rejected", "json"],
   },
   launch: {
-    values: ["stack", "app", "terraform", "max-placements", "poll-seconds", "destroy-attempts", "destroy-backoff-seconds"],
-    flags: ["keep-on-failure"],
+    values: ["stack", "app", "terraform", "max-placements", "poll-seconds", "stop-on-read-errors", "destroy-attempts", "destroy-backoff-seconds"],
+    flags: ["keep-on-failure", "concurrent"],
   },
+  runs: { values: [], flags: ["json", "all", "prune", "remote"] },
+  destroy: { values: ["attempt", "terraform", "destroy-attempts", "destroy-backoff-seconds"], flags: [] },
 } as const satisfies Record<string, OptionSpec>;
 
 /** A mistake in the command line itself (unknown option, missing value, stray argument): exit code 2. */
@@ -58,12 +67,16 @@ export class UsageError extends Error {}
  * Throws a {@link UsageError} for an option the spec does not list, a value option without a value
  * and an argument that is not an option.
  */
-export function parseOptions(args: readonly string[], spec: OptionSpec): Map<string, string> {
+export function parseOptions(args: readonly string[], spec: OptionSpec, positionals?: string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "-h" || a === "--help") {
       out.set("help", "true");
+      continue;
+    }
+    if (!a.startsWith("--") && positionals) {
+      positionals.push(a);
       continue;
     }
     if (!a.startsWith("--")) throw new UsageError(`unexpected argument ${JSON.stringify(a)}\n${USAGE}`);
@@ -169,6 +182,25 @@ function table(header: string[], rows: string[][]): string {
   return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
 }
 
+/** Ctrl-C, SIGTERM and a closed terminal (SIGHUP) abort `controller` once; later signals only say the destroy goes on. */
+function abortOnSignals(controller: AbortController, err: SafeSink, what: string): () => void {
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      err.write(`\nhgpu: ${signal}: ${what} (a second signal will not skip the destroy)\n`);
+      controller.abort(signal);
+    } else {
+      err.write(`\nhgpu: ${signal} again: still destroying, please wait\n`);
+    }
+  };
+  const handled = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  for (const s of handled) process.on(s, onSignal);
+  return () => {
+    for (const s of handled) process.off(s, onSignal);
+  };
+}
+
 async function launchCommand(args: readonly string[]): Promise<number> {
   const opts = parseOptions(args, COMMAND_OPTIONS.launch);
   if (opts.has("help") || !opts.has("stack")) {
@@ -181,38 +213,107 @@ async function launchCommand(args: readonly string[]): Promise<number> {
   };
   const maxPlacements = positive(opts, "max-placements", true);
   const destroyAttempts = positive(opts, "destroy-attempts", true);
-  const terraformBinary = opts.get("terraform");
-  if (terraformBinary !== undefined && !["terraform", "tofu"].includes(terraformBinary)) throw new Error(`--terraform ${JSON.stringify(terraformBinary)} is not valid: use terraform or tofu`);
+  const stopOnReadErrors = positive(opts, "stop-on-read-errors", true);
+  const terraformBinary = terraformOption(opts);
   const poll = seconds("poll-seconds");
   const backoff = seconds("destroy-backoff-seconds");
+  const { stderr } = safeStdio();
   const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
-      process.stderr.write(`\nhgpu launch: ${signal}: stopping the run and destroying what it created (a second signal will not skip the destroy)\n`);
-      controller.abort(signal);
-    } else {
-      process.stderr.write(`\nhgpu launch: ${signal} again: still destroying, please wait\n`);
+  const stopListening = abortOnSignals(controller, stderr, "stopping the run and destroying what it created");
+  try {
+    const result = await launch({
+      stack: opts.get("stack")!,
+      ...(opts.has("app") ? { app: opts.get("app")! } : {}),
+      ...(terraformBinary ? { terraform: terraformBinary } : {}),
+      ...(maxPlacements ? { maxPlacements } : {}),
+      ...(destroyAttempts ? { destroyAttempts } : {}),
+      ...(backoff !== undefined ? { destroyBackoffMs: backoff } : {}),
+      ...(poll !== undefined ? { pollMs: poll } : {}),
+      ...(stopOnReadErrors !== undefined ? { stopOnReadErrors } : {}),
+      keepOnFailure: opts.has("keep-on-failure"),
+      concurrent: opts.has("concurrent"),
+      signal: controller.signal,
+      sink: stderr,
+    });
+    stderr.write(`hgpu launch: exit ${result.exitCode} (run ${result.runId}, directory ${result.runDir})\n`);
+    return result.exitCode;
+  } catch (e) {
+    // Refused before anything was created; a signal meanwhile still has its own code.
+    if (controller.signal.aborted) {
+      stderr.write(`hgpu launch: ${(e as Error).message}\n`);
+      return signalCode(controller.signal);
     }
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  // A closed terminal must not leave a half-applied cluster behind either.
-  process.on("SIGHUP", onSignal);
-  const result = await launch({
-    stack: opts.get("stack")!,
-    ...(opts.has("app") ? { app: opts.get("app")! } : {}),
-    ...(terraformBinary ? { terraform: terraformBinary } : {}),
-    ...(maxPlacements ? { maxPlacements } : {}),
-    ...(destroyAttempts ? { destroyAttempts } : {}),
-    ...(backoff !== undefined ? { destroyBackoffMs: backoff } : {}),
-    ...(poll !== undefined ? { pollMs: poll } : {}),
-    keepOnFailure: opts.has("keep-on-failure"),
-    signal: controller.signal,
-  });
-  process.stderr.write(`hgpu launch: exit ${result.exitCode} (run directory ${result.runDir})\n`);
-  return result.exitCode;
+    throw e;
+  } finally {
+    stopListening();
+  }
+}
+
+function signalCode(signal: AbortSignal): number {
+  const r = String(signal.reason);
+  return r === "SIGTERM" ? EXIT.SIGTERM : r === "SIGHUP" ? EXIT.SIGHUP : EXIT.SIGINT;
+}
+
+function terraformOption(opts: ReadonlyMap<string, string>): string | undefined {
+  const binary = opts.get("terraform");
+  if (binary !== undefined && !["terraform", "tofu"].includes(binary)) throw new Error(`--terraform ${JSON.stringify(binary)} is not valid: use terraform or tofu`);
+  return binary;
+}
+
+async function runsCommand(args: readonly string[]): Promise<number> {
+  const opts = parseOptions(args, COMMAND_OPTIONS.runs);
+  if (opts.has("help")) {
+    console.log(USAGE);
+    return 0;
+  }
+  const runsDir = join(findProject(process.cwd()), RUNS_DIR);
+  const options = { remote: opts.has("remote") };
+  if (opts.has("prune")) {
+    const pruned = await pruneRuns(runsDir, options);
+    console.log(pruned.length ? `removed ${pruned.length} ended run(s) with nothing left: ${pruned.join(", ")}` : "nothing to prune");
+  }
+  const all = await listRuns(runsDir, options);
+  // Without --all: every live or leftover run, and the 20 newest.
+  const shown = opts.has("all") ? all : all.filter((v, i) => i < 20 || v.state !== "ended");
+  if (opts.has("json")) {
+    console.log(JSON.stringify(shown.map((v) => ({ ...v.record, state: v.state, inState: v.left.map((l) => ({ attempt: l.attempt.n, resources: l.resources })), usdPerHour: v.usdPerHour })), null, 2));
+  } else {
+    console.log(formatRuns(shown));
+    if (shown.length < all.length) console.log(`(${all.length - shown.length} older ended run(s) not shown: --all lists them)`);
+  }
+  return 0;
+}
+
+async function destroyCommand(args: readonly string[]): Promise<number> {
+  const ids: string[] = [];
+  const opts = parseOptions(args, COMMAND_OPTIONS.destroy, ids);
+  if (opts.has("help")) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (ids.length !== 1) throw new UsageError(`hgpu destroy takes one run id (hgpu runs lists them)${ids.length ? `, not ${ids.length}: ${ids.join(" ")}` : ""}`);
+  const attempt = positive(opts, "attempt", true);
+  const attempts = positive(opts, "destroy-attempts", true);
+  const backoff = positive(opts, "destroy-backoff-seconds", false);
+  const terraform = terraformOption(opts);
+  const record = findRun(join(findProject(process.cwd()), RUNS_DIR), ids[0]!);
+  const { stderr } = safeStdio();
+  // Signals do not stop a destroy half-way: they are noted and the destroy goes on.
+  const stopListening = abortOnSignals(new AbortController(), stderr, "the destroy goes on until it ends");
+  try {
+    const { left, report } = await destroyRun(record, {
+      sink: stderr,
+      ...(attempt !== undefined ? { attempt } : {}),
+      ...(attempts !== undefined ? { attempts } : {}),
+      ...(backoff !== undefined ? { backoffMs: backoff * 1000 } : {}),
+      ...(terraform ? { terraform } : {}),
+    });
+    if (report) stderr.write(report);
+    stderr.write(left.length ? `hgpu destroy: resources are left (exit ${EXIT.RESOURCES_LEFT})\n` : `hgpu destroy: nothing of run ${record.runId} is left in state\n`);
+    return left.length ? EXIT.RESOURCES_LEFT : 0;
+  } finally {
+    stopListening();
+  }
 }
 
 export function main(argv: readonly string[]): number | Promise<number> {
@@ -220,8 +321,10 @@ export function main(argv: readonly string[]): number | Promise<number> {
   try {
     switch (command) {
       case "launch":
-        return launchCommand(rest).catch((e: unknown) => {
-          console.error(`hgpu launch: ${(e as Error).message}`);
+      case "runs":
+      case "destroy":
+        return (command === "launch" ? launchCommand(rest) : command === "runs" ? runsCommand(rest) : destroyCommand(rest)).catch((e: unknown) => {
+          console.error(prefixed(command, (e as Error).message));
           return e instanceof UsageError ? 2 : 1;
         });
       case "synth":
@@ -240,9 +343,14 @@ export function main(argv: readonly string[]): number | Promise<number> {
         return 2;
     }
   } catch (e) {
-    console.error(e instanceof ValidationError ? `hgpu ${command}: ${e.message}` : `hgpu ${command}: ${(e as Error).message}`);
+    console.error(prefixed(command, (e as Error).message));
     return e instanceof UsageError ? 2 : 1;
   }
+}
+
+/** `hgpu <command>: message`, without saying `hgpu` twice. */
+function prefixed(command: string, message: string): string {
+  return message.startsWith("hgpu") ? message : `hgpu ${command}: ${message}`;
 }
 
 if (require.main === module) {

@@ -1,186 +1,254 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { MAX_RUNTIME_MINUTES } from "../task/duration";
 import { capacityError } from "./capacity-errors";
+import { checkLaunchStack, LaunchRefusedError } from "./launch-stack";
+import { patientReader } from "./patient-reader";
+import { identify } from "./process-identity";
+import { EXIT, type Attempt, type LaunchOptions, type LaunchResult } from "./launch-options";
 import { Progress, type ProgressSink } from "./progress";
-import { readerFor, waitForStatus, type ObjectReader, type ReaderOptions, type RunStatus } from "./status-store";
-import { TerraformRunner, type TerraformResult } from "./terraform";
+import { makePrivateDir } from "./run-files";
+import { lockStack } from "./run-lock";
+import { RunRecorder, type AttemptOutcome, type AttemptRecord, type RunOutcome } from "./run-record";
+import { listRuns } from "./runs";
+import { isolateState, StateIsolationError } from "./state-location";
+import { readerFor, waitForStatus, type ReaderOptions, type RunStatus } from "./status-store";
+import { destroyWithRetries, leftReport, resourcesInState } from "./teardown";
+import { TerraformRunner } from "./terraform";
 
-/**
- * Exit codes of `hgpu launch` besides the workload's own. A workload that exits 1, 70 or 75 reads
- * the same as these; launch.json in the run directory tells them apart.
- */
-export const EXIT = {
-  /** Synthesis, init or apply failed for a reason other than capacity. */
-  FAILED: 1,
-  /** Every placement tried failed for lack of capacity. */
-  NO_CAPACITY: 75,
-  /** Destroy failed: resources are left running (listed loudly). Wins over every other code. */
-  RESOURCES_LEFT: 70,
-  /** Stopped by SIGINT (after destroying). */
-  SIGINT: 130,
-  /** Stopped by SIGTERM (after destroying). */
-  SIGTERM: 143,
-} as const;
-
-/** Options of {@link launch}. */
-export interface LaunchOptions {
-  /** The stack to launch (a stack with one GpuTask). */
-  readonly stack: string;
-  /** Command that synthesizes the app. @default - the `app` of cdktf.json in `cwd` */
-  readonly app?: string;
-  /** `terraform` or `tofu`. @default "terraform" */
-  readonly terraform?: string;
-  /** Placements to try before giving up on capacity. @default 3 */
-  readonly maxPlacements?: number;
-  /**
-   * Keep what a failed apply or a failed workload (non-zero exit) created, for debugging. Successes,
-   * capacity errors, interruptions and the launcher's own errors are always destroyed.
-   * @default false
-   */
-  readonly keepOnFailure?: boolean;
-  /** Folder of the app. @default process.cwd() */
-  readonly cwd?: string;
-  /** Where runs keep their working directories and state. @default "<cwd>/.hgpu/runs" */
-  readonly runsDir?: string;
-  /** Progress and logs. @default process.stderr */
-  readonly sink?: ProgressSink;
-  /** Destroy attempts before giving up. @default 4 */
-  readonly destroyAttempts?: number;
-  /** Wait before the first destroy retry, doubled each time, ms. @default 15000 */
-  readonly destroyBackoffMs?: number;
-  /** Status/log polling interval, ms. @default 15000 */
-  readonly pollMs?: number;
-  /** Longest wait for the status object, ms. @default - until 15 minutes after the task's deadline output, or 14 days without one */
-  readonly statusTimeoutMs?: number;
-  /** Readers' options (endpoints, credentials). @default - the clouds' default credential chains */
-  readonly readerOptions?: ReaderOptions;
-  /** Aborting it (Ctrl-C, SIGTERM) stops the run; the stack is destroyed all the same. The reason names the signal. */
-  readonly signal?: AbortSignal;
-  /** Environment of the app and Terraform. @default process.env */
-  readonly env?: NodeJS.ProcessEnv;
-}
-
-/** One placement tried. */
-export interface Attempt {
-  readonly placementKey: string;
-  readonly dir: string;
-  readonly outcome: "succeeded" | "capacity" | "failed" | "interrupted";
-  readonly errors: readonly string[];
-}
-
-/** What a launch did. */
-export interface LaunchResult {
-  readonly exitCode: number;
-  /** The run's own working directory (state, saved status and logs). */
-  readonly runDir: string;
-  readonly attempts: readonly Attempt[];
-  readonly status?: RunStatus;
-  /** Resources still in state after the last destroy attempt (empty when all is gone). */
-  readonly leftInState: readonly string[];
-  /** Resources kept on purpose (`keepOnFailure`). */
-  readonly kept: readonly string[];
-}
+export { EXIT, type Attempt, type LaunchOptions, type LaunchResult } from "./launch-options";
 
 /**
  * Synthesizes, applies, waits for the run's status while streaming its logs, and always destroys:
- * on success, on a failed workload, on a failed apply, on Ctrl-C or SIGTERM. On a capacity error it
- * destroys what was created, excludes that placement and tries the next one (the app reads the
- * exclusions from `HGPU_EXCLUDE_PLACEMENTS`); other errors fail fast. Each launch works in its
- * own directory with its own state.
+ * on success, on a failed workload, on a failed apply, on Ctrl-C, SIGTERM or SIGHUP. On a capacity
+ * error it destroys what was created, excludes that placement and tries the next one (the app reads
+ * the exclusions from `HGPU_EXCLUDE_PLACEMENTS`); other errors fail fast. Every attempt has its own
+ * state in the run's private directory; the run record (`launch.json`) lets `hgpu runs` and
+ * `hgpu destroy` find whatever a dead launcher left.
+ * @throws LaunchRefusedError (and others) before anything is created: no app, a live run of the
+ * stack, a stack that is not one GpuTask alone, a backend that cannot be isolated.
  */
 export async function launch(options: LaunchOptions): Promise<LaunchResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const sink = options.sink ?? process.stderr;
   const progress = new Progress(sink);
-  const env = options.env ?? process.env;
-  const runDir = join(resolve(cwd, options.runsDir ?? ".hgpu/runs"), `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`);
-  mkdirSync(runDir, { recursive: true });
   const app = options.app ?? appFromCdktfJson(cwd);
-  const maxPlacements = options.maxPlacements ?? 3;
-  const attempts: Attempt[] = [];
-  const excluded: string[] = [];
-  let exitCode: number = EXIT.FAILED;
-  let status: RunStatus | undefined;
-  let leftInState: string[] = [];
-  let kept: string[] = [];
-  progress.note(`run directory ${runDir}`);
+  const runsDir = resolve(cwd, options.runsDir ?? join(".hgpu", "runs"));
+  const runId = `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "")}-${randomBytes(3).toString("hex")}`;
+  const warn = (m: string) => progress.note(m);
+  await warnOfLeftovers(runsDir, warn);
+  const lock = options.concurrent ? undefined : lockStack(runsDir, options.stack, runId, warn);
+  // The run's files (state, outputs, logs) are private, and so is what Terraform and the app write.
+  const umask = process.umask(0o077);
+  const runDir = join(runsDir, runId);
+  try {
+    makePrivateDir(runDir);
+    const recorder = new RunRecorder(
+      { version: 1, runId, stack: options.stack, app, project: cwd, runDir, startedAt: new Date().toISOString(), updatedAt: new Date().toISOString(), launcher: identify(process.pid), phase: "synth", attempts: [], leftInState: [], kept: [] },
+      warn,
+    );
+    progress.note(`run ${runId} (directory ${runDir})`);
+    return await new Run(options, { cwd, app, runId, runDir, sink, progress, recorder }).go();
+  } catch (e) {
+    // A refusal before anything was created leaves nothing worth finding.
+    if (e instanceof LaunchRefusedError || e instanceof StateIsolationError) rmSync(runDir, { recursive: true, force: true });
+    throw e;
+  } finally {
+    process.umask(umask);
+    lock?.release();
+  }
+}
 
-  for (let n = 1; n <= maxPlacements; n++) {
-    if (options.signal?.aborted) {
-      exitCode = signalExit(options.signal);
-      break;
+async function warnOfLeftovers(runsDir: string, warn: (m: string) => void): Promise<void> {
+  const leftover = (await listRuns(runsDir)).filter((v) => v.state === "leftover");
+  if (leftover.length === 0) return;
+  const list = leftover.map((v) => `${v.record.runId} (${v.record.stack}${v.usdPerHour !== undefined ? `, up to $${v.usdPerHour.toFixed(2)}/h` : ""})`);
+  warn(`WARNING: ${leftover.length} earlier run(s) left resources that may be billing: ${list.join(", ")}. See hgpu runs; remove them with hgpu destroy <run id>`);
+}
+
+interface RunContext {
+  readonly cwd: string;
+  readonly app: string;
+  readonly runId: string;
+  readonly runDir: string;
+  readonly sink: ProgressSink;
+  readonly progress: Progress;
+  readonly recorder: RunRecorder;
+}
+
+/** One launch: its attempts, in order, and the truth about what they left. */
+class Run {
+  private readonly attempts: Attempt[] = [];
+  private readonly excluded: string[] = [];
+  private exitCode: number = EXIT.FAILED;
+  private status?: RunStatus;
+  private kept: string[] = [];
+  private outcome: RunOutcome = "failed";
+
+  constructor(private readonly options: LaunchOptions, private readonly ctx: RunContext) {}
+
+  public async go(): Promise<LaunchResult> {
+    const max = this.options.maxPlacements ?? 3;
+    for (let n = 1; n <= max; n++) {
+      const next = await this.attempt(n, n === max);
+      if (next !== "failover") break;
     }
+    // The truth about what is left comes from the states themselves, not from what destroy said.
+    const left: { attempt: AttemptRecord; resources: string[] }[] = [];
+    for (const a of this.ctx.recorder.record.attempts) {
+      if (this.kept.length > 0 && a === this.ctx.recorder.record.attempts.at(-1)) continue; // kept on purpose, reported below
+      const resources = await resourcesInState(a, a.stackDir ? this.terraform(a) : undefined);
+      if (resources.length > 0) left.push({ attempt: a, resources });
+    }
+    const { sink, recorder } = this.ctx;
+    if (this.kept.length > 0) {
+      const a = recorder.record.attempts.at(-1)!;
+      sink.write(`kept as asked (--keep-on-failure), still running and billing until you run hgpu destroy ${this.ctx.runId} (or ${this.options.terraform ?? "terraform"} -chdir=${a.stackDir} destroy):\n${this.kept.map((r) => `  ${r}`).join("\n")}\n`);
+      this.outcome = "kept";
+    }
+    const leftInState = left.flatMap((l) => l.resources);
+    if (left.length > 0) {
+      sink.write(leftReport(this.ctx.runId, left, this.ctx.cwd, this.options.terraform));
+      this.exitCode = EXIT.RESOURCES_LEFT;
+      this.outcome = "resources-left";
+    }
+    recorder.update({ phase: "ended", outcome: this.outcome, exitCode: this.exitCode, finishedAt: new Date().toISOString(), leftInState, kept: this.kept, ...(this.status ? { status: this.status } : {}) });
+    return { exitCode: this.exitCode, runId: this.ctx.runId, runDir: this.ctx.runDir, attempts: this.attempts, ...(this.status ? { status: this.status } : {}), leftInState, kept: this.kept };
+  }
+
+  private terraform(a: AttemptRecord): TerraformRunner {
+    return new TerraformRunner(a.stackDir!, this.options.terraform ?? "terraform", this.options.env ?? process.env, {
+      logDir: join(a.dir, "terraform-logs"),
+      onStart: (p) => this.ctx.recorder.attempt(a.n, { terraform: { ...identify(p.pid), command: p.command } }),
+    });
+  }
+
+  private stopped(): boolean {
+    if (!this.options.signal?.aborted) return false;
+    this.exitCode = signalExit(this.options.signal);
+    this.outcome = "interrupted";
+    return true;
+  }
+
+  private finish(n: number, placementKey: string, outcome: AttemptOutcome, errors: readonly string[]): void {
+    const a = this.ctx.recorder.record.attempts.find((x) => x.n === n)!;
+    this.attempts.push({ placementKey, dir: a.dir, outcome, errors });
+    this.ctx.recorder.attempt(n, { outcome, errors });
+  }
+
+  /** One placement: synth, isolate, init, apply, wait, destroy. Returns whether to try the next. */
+  private async attempt(n: number, last: boolean): Promise<"failover" | "stop"> {
+    const { progress, recorder, runDir } = this.ctx;
+    const env = this.options.env ?? process.env;
+    if (this.stopped()) return "stop";
     const dir = join(runDir, `attempt-${n}`);
-    mkdirSync(dir, { recursive: true });
-    progress.phase(`synth (attempt ${n}${excluded.length ? `, excluding ${excluded.join(", ")}` : ""})`);
+    makePrivateDir(dir);
+    recorder.attempt(n, { dir });
+    recorder.update({ phase: "synth" });
+    progress.phase(`synth (attempt ${n}${this.excluded.length ? `, excluding ${this.excluded.join(", ")}` : ""})`);
     const outdir = join(dir, "cdktf.out");
-    const synth = await runApp(app, cwd, { ...env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", HGPU_EXCLUDE_PLACEMENTS: JSON.stringify(excluded) });
-    if (synth.code !== 0) {
-      progress.note(`synth failed (exit ${synth.code}):\n${synth.output.trim()}`);
-      attempts.push({ placementKey: "?", dir, outcome: "failed", errors: [synth.output.trim()] });
-      exitCode = EXIT.FAILED;
-      break;
+    const synth = await runApp(this.ctx.app, this.ctx.cwd, { ...env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", HGPU_EXCLUDE_PLACEMENTS: JSON.stringify(this.excluded) }, this.options.signal);
+    if (this.stopped()) {
+      this.finish(n, "?", "interrupted", []);
+      return "stop";
     }
-    const stackDir = join(outdir, "stacks", options.stack);
+    if (synth.code !== 0) {
+      const afterCapacity = this.attempts.some((a) => a.outcome === "capacity");
+      progress.note(afterCapacity ? `no placement left after capacity errors (synth exit ${synth.code}):\n${synth.output.trim()}` : `synth failed (exit ${synth.code}):\n${synth.output.trim()}`);
+      this.finish(n, "?", afterCapacity ? "capacity" : "failed", [synth.output.trim()]);
+      this.exitCode = afterCapacity ? EXIT.NO_CAPACITY : EXIT.FAILED;
+      this.outcome = afterCapacity ? "no-capacity" : "failed";
+      return "stop";
+    }
+    const stackDir = join(outdir, "stacks", this.options.stack);
     if (!existsSync(join(stackDir, "cdk.tf.json"))) {
       const stacks = existsSync(join(outdir, "stacks")) ? readdirSync(join(outdir, "stacks")) : [];
-      throw new Error(`hgpu launch: stack ${JSON.stringify(options.stack)} was not synthesized; the app has: ${stacks.join(", ") || "no stacks"}`);
+      throw new LaunchRefusedError(`hgpu launch: stack ${JSON.stringify(this.options.stack)} was not synthesized; the app has: ${stacks.join(", ") || "no stacks"}`);
     }
-    // Before anything is applied: a stack without one GpuTask has nothing to wait for.
-    const placementKey = taskPlacementOf(join(stackDir, "cdk.tf.json"), options.stack);
-    const tf = new TerraformRunner(stackDir, options.terraform ?? "terraform", env);
+    // Before anything is applied: one GpuTask and nothing else, and a state of the attempt's own.
+    const task = checkLaunchStack(join(stackDir, "cdk.tf.json"), this.options.stack);
+    const state = isolateState(stackDir, dir, this.ctx.runId, n, this.options.stack);
+    const placementKey = task.placementKey;
+    recorder.attempt(n, { stackDir, placementKey, state, ...(task.usdPerHour !== undefined ? { usdPerHour: task.usdPerHour } : {}) });
+    const record = () => recorder.record.attempts.find((x) => x.n === n)!;
+    const tf = this.terraform(record());
 
+    recorder.update({ phase: "init" });
     const init = await tf.init();
     if (init.code !== 0) {
       progress.note(`init failed:\n${(init.errors.join("\n") || init.stdout).trim()}`);
-      attempts.push({ placementKey, dir, outcome: "failed", errors: init.errors });
-      exitCode = EXIT.FAILED;
-      break;
+      this.finish(n, placementKey, "failed", init.errors);
+      return "stop";
+    }
+    if (this.stopped()) {
+      this.finish(n, placementKey, "interrupted", []);
+      return "stop"; // nothing applied yet
     }
 
-    if (options.signal?.aborted) {
-      attempts.push({ placementKey, dir, outcome: "interrupted", errors: [] });
-      exitCode = signalExit(options.signal);
-      break; // nothing applied yet
-    }
+    recorder.update({ phase: "apply" });
     progress.phase(`apply ${placementKey}`);
     const onAbort = () => tf.interrupt();
-    options.signal?.addEventListener("abort", onAbort);
-    const apply = await tf.apply((e) => progress.event(e));
-    options.signal?.removeEventListener("abort", onAbort);
-    progress.note(`apply ${apply.code === 0 ? "complete" : "failed"}: ${progress.counts.done}/${progress.counts.total} resources`);
-
-    if (options.signal?.aborted) {
-      attempts.push({ placementKey, dir, outcome: "interrupted", errors: apply.errors });
-      leftInState = await destroyWithRetries(tf, options, progress);
-      exitCode = signalExit(options.signal);
-      break;
-    }
-    if (apply.code !== 0) {
-      const capacity = capacityError(apply.errors.join("\n"));
-      attempts.push({ placementKey, dir, outcome: capacity ? "capacity" : "failed", errors: apply.errors });
-      progress.note(capacity ? `no capacity (${capacity.name}) for ${placementKey}` : `apply failed:\n  ${apply.errors.join("\n  ")}`);
-      if (!capacity && options.keepOnFailure) {
-        progress.note(`--keep-on-failure: leaving what was created in ${stackDir}`);
-        kept = await tf.stateList();
-        exitCode = EXIT.FAILED;
-        break;
+    this.options.signal?.addEventListener("abort", onAbort);
+    let destroyed = false;
+    const destroy = async () => {
+      destroyed = true;
+      recorder.update({ phase: "destroy" });
+      return destroyWithRetries(record(), tf, progress, { ...(this.options.destroyAttempts ? { attempts: this.options.destroyAttempts } : {}), ...(this.options.destroyBackoffMs !== undefined ? { backoffMs: this.options.destroyBackoffMs } : {}) });
+    };
+    try {
+      const apply = await tf.apply((e) => progress.event(e));
+      this.options.signal?.removeEventListener("abort", onAbort);
+      progress.note(`apply ${apply.code === 0 ? "complete" : "failed"}: ${progress.counts.done}/${progress.counts.total} resources`);
+      if (this.stopped()) {
+        this.finish(n, placementKey, "interrupted", apply.errors);
+        await destroy();
+        return "stop";
       }
-      leftInState = await destroyWithRetries(tf, options, progress);
-      if (leftInState.length > 0) break;
-      if (capacity && n < maxPlacements) {
-        excluded.push(placementKey);
-        continue;
+      if (apply.code !== 0) {
+        const capacity = capacityError(apply.errors.join("\n"));
+        this.finish(n, placementKey, capacity ? "capacity" : "failed", apply.errors);
+        progress.note(capacity ? `no capacity (${capacity.name}) for ${placementKey}` : `apply failed:\n  ${apply.errors.join("\n  ")}`);
+        if (!capacity && this.options.keepOnFailure) {
+          destroyed = true;
+          this.kept = await resourcesInState(record(), tf);
+          return "stop";
+        }
+        const left = await destroy();
+        // Never move on while this attempt still holds resources.
+        if (left.length > 0 || !capacity) return "stop";
+        if (last) {
+          this.exitCode = EXIT.NO_CAPACITY;
+          this.outcome = "no-capacity";
+          return "stop";
+        }
+        this.excluded.push(placementKey);
+        return "failover";
       }
-      exitCode = capacity ? EXIT.NO_CAPACITY : EXIT.FAILED;
-      break;
+      await this.wait(n, placementKey, tf);
+      if (this.options.keepOnFailure && this.outcome === "workload-failed" && !this.options.signal?.aborted) {
+        destroyed = true;
+        this.kept = await resourcesInState(record(), tf);
+        progress.note(`--keep-on-failure: the workload failed; leaving the run in ${stackDir}`);
+      }
+      return "stop";
+    } catch (e) {
+      this.finish(n, placementKey, "failed", [(e as Error).message]);
+      progress.note(`launcher error: ${(e as Error).message}`);
+      this.exitCode = EXIT.FAILED;
+      this.outcome = "failed";
+      return "stop";
+    } finally {
+      this.options.signal?.removeEventListener("abort", onAbort);
+      if (!destroyed) await destroy();
     }
+  }
 
-    // Applied: wait for the workload, whatever happens next, destroy.
-    let workloadFailed = false;
+  /** Applied: waits for the workload's status while streaming its log. */
+  private async wait(n: number, placementKey: string, tf: TerraformRunner): Promise<void> {
+    const { progress, recorder, runDir, sink } = this.ctx;
+    recorder.update({ phase: "running" });
     try {
       const outputs = await tf.outputs();
       const statusUri = outputEndingWith(outputs, "_status_uri");
@@ -189,159 +257,89 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
       const placement = outputEndingWithValue(outputs, "_placement") as { region?: string } | undefined;
       const deadline = Date.parse(String(outputEndingWith(outputs, "_deadline") ?? ""));
       // S3 requests are signed for the bucket's region: the task puts its bucket in the placement's region.
-      const readerOptions: ReaderOptions = { ...options.readerOptions, s3: { ...(placement?.region ? { region: placement.region } : {}), ...options.readerOptions?.s3 } };
+      const readerOptions: ReaderOptions = { ...this.options.readerOptions, s3: { ...(placement?.region ? { region: placement.region } : {}), ...this.options.readerOptions?.s3 } };
       // Past the cloud-side deadline (and a margin for the last upload) nothing will come.
-      const timeoutMs = options.statusTimeoutMs ?? (Number.isFinite(deadline) ? Math.max(60_000, deadline + 15 * 60_000 - Date.now()) : MAX_RUNTIME_MINUTES * 60_000);
+      const timeoutMs = this.options.statusTimeoutMs ?? (Number.isFinite(deadline) ? Math.max(60_000, deadline + 15 * 60_000 - Date.now()) : MAX_RUNTIME_MINUTES * 60_000);
       progress.phase(`running: waiting for ${statusUri}`);
+      const patience = { warn: (m: string) => progress.note(m), ...(this.options.stopOnReadErrors !== undefined ? { stopAfterFailures: this.options.stopOnReadErrors } : {}) };
       const logFile = join(runDir, "node0.log");
-      writeFileSync(logFile, "");
-      status = await waitForStatus({
+      let copying = true;
+      const copy = (text: string) => {
+        if (!copying) return;
+        try {
+          appendFileSync(logFile, text, { mode: 0o600 });
+        } catch (e) {
+          copying = false; // a full local disk stops the copy, not the run
+          progress.note(`warning: stopped copying the log to ${logFile}: ${(e as Error).message} (the run goes on)`);
+        }
+      };
+      this.status = await waitForStatus({
         statusUri,
-        reader: tolerant(readerFor(statusUri, readerOptions), progress),
-        ...(logsUri ? { logsUri: `${logsUri}node0.log`, logsReader: tolerant(readerFor(`${logsUri}node0.log`, readerOptions), progress) } : {}),
-        pollMs: options.pollMs ?? 15000,
-        ...(options.signal ? { signal: options.signal } : {}),
+        reader: patientReader(readerFor(statusUri, readerOptions), patience),
+        ...(logsUri ? { logsUri: `${logsUri}node0.log`, logsReader: patientReader(readerFor(`${logsUri}node0.log`, readerOptions), patience) } : {}),
+        pollMs: this.options.pollMs ?? 15000,
+        ...(this.options.signal ? { signal: this.options.signal } : {}),
         timeoutMs,
         onLog: (text) => {
-          appendFileSync(logFile, text);
+          copy(text);
           sink.write(text.replace(/^/gm, "  | "));
         },
       });
-      writeFileSync(join(runDir, "status.json"), `${JSON.stringify(status, null, 2)}\n`);
-      progress.note(`workload finished with exit code ${status.exitCode}`);
-      attempts.push({ placementKey, dir, outcome: "succeeded", errors: [] });
-      exitCode = status.exitCode;
-      workloadFailed = status.exitCode !== 0;
+      try {
+        writeFileSync(join(runDir, "status.json"), `${JSON.stringify(this.status, null, 2)}\n`, { mode: 0o600 });
+      } catch (e) {
+        progress.note(`warning: cannot save status.json: ${(e as Error).message}`);
+      }
+      progress.note(`workload finished with exit code ${this.status.exitCode}`);
+      this.finish(n, placementKey, "succeeded", []);
+      this.exitCode = this.status.exitCode;
+      this.outcome = this.status.exitCode === 0 ? "succeeded" : "workload-failed";
     } catch (e) {
-      const interrupted = options.signal?.aborted ?? false;
-      attempts.push({ placementKey, dir, outcome: interrupted ? "interrupted" : "failed", errors: [(e as Error).message] });
+      const interrupted = this.options.signal?.aborted ?? false;
+      this.finish(n, placementKey, interrupted ? "interrupted" : "failed", [(e as Error).message]);
       progress.note(interrupted ? `interrupted: ${(e as Error).message}` : `waiting failed: ${(e as Error).message}`);
-      exitCode = interrupted ? signalExit(options.signal!) : EXIT.FAILED;
-    } finally {
-      // Kept only when asked and the workload itself failed (to look at the nodes); anything else is destroyed.
-      if (options.keepOnFailure && workloadFailed && !options.signal?.aborted) {
-        kept = await tf.stateList();
-        progress.note(`--keep-on-failure: the workload failed; leaving the run in ${stackDir}`);
-      } else {
-        leftInState = await destroyWithRetries(tf, options, progress);
+      if (!this.stopped()) {
+        this.exitCode = EXIT.FAILED;
+        this.outcome = "failed";
       }
     }
-    break;
   }
-
-  if (kept.length > 0) {
-    sink.write(`kept as asked (--keep-on-failure), still running and billing until you run terraform destroy in ${runDir}:\n${kept.map((r) => `  ${r}`).join("\n")}\n`);
-  }
-  if (leftInState.length > 0) {
-    sink.write(loudly(leftInState, runDir));
-    exitCode = EXIT.RESOURCES_LEFT;
-  }
-  writeFileSync(join(runDir, "launch.json"), `${JSON.stringify({ exitCode, attempts, leftInState, kept, status }, null, 2)}\n`);
-  return { exitCode, runDir, attempts, ...(status ? { status } : {}), leftInState, kept };
 }
 
-/** Destroys, retrying with exponential backoff; returns what is still in state (empty on success). */
-async function destroyWithRetries(tf: TerraformRunner, options: LaunchOptions, progress: Progress): Promise<string[]> {
-  const attempts = options.destroyAttempts ?? 4;
-  let backoff = options.destroyBackoffMs ?? 15000;
-  let last: TerraformResult | undefined;
-  for (let i = 1; i <= attempts; i++) {
-    progress.phase(`destroy${i > 1 ? ` (attempt ${i} of ${attempts})` : ""}`);
-    last = await tf.destroy((e) => progress.event(e));
-    if (last.code === 0) {
-      const left = await tf.stateList();
-      if (left.length === 0) {
-        progress.note("destroyed: nothing left in state");
-        return [];
-      }
-    }
-    progress.note(`destroy failed: ${last.errors.join("; ") || `exit ${last.code}`}`);
-    if (i < attempts) {
-      await sleep(backoff);
-      backoff *= 2;
-    }
-  }
-  return tf.stateList();
-}
-
-function loudly(left: readonly string[], runDir: string): string {
-  const bar = "!".repeat(78);
-  return [
-    "",
-    bar,
-    "!!! DESTROY FAILED: these resources are still in state and may be running and billing:",
-    ...left.map((r) => `!!!   ${r}`),
-    `!!! State and configuration: ${runDir} (run terraform destroy there once the cause is fixed)`,
-    bar,
-    "",
-  ].join("\n");
-}
-
-function signalExit(signal: AbortSignal): number {
-  return String(signal.reason).includes("SIGTERM") ? EXIT.SIGTERM : EXIT.SIGINT;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** The exit code for the signal that aborted the run. */
+export function signalExit(signal: AbortSignal): number {
+  const reason = String(signal.reason);
+  return reason.includes("SIGTERM") ? EXIT.SIGTERM : reason.includes("SIGHUP") ? EXIT.SIGHUP : EXIT.SIGINT;
 }
 
 /** The `app` command of `cdktf.json` in `cwd` (what `hgpu synth` and `hgpu launch` run without `--app`). */
 export function appFromCdktfJson(cwd: string): string {
   const file = join(cwd, "cdktf.json");
-  if (!existsSync(file)) throw new Error(`hgpu: no --app given and no cdktf.json in ${cwd}`);
+  if (!existsSync(file)) throw new Error(`no --app given and no cdktf.json in ${cwd}`);
   return (JSON.parse(readFileSync(file, "utf8")) as { app: string }).app;
 }
 
-/** Runs the app, collecting its output (shown when it fails). */
-function runApp(app: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+/** Runs the app in its own process group, collecting its output (shown when it fails); an abort stops it. */
+function runApp(app: string, cwd: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<{ code: number; output: string }> {
   return new Promise((resolvePromise) => {
-    const child = spawn(app, { cwd, env, shell: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(app, { cwd, env, shell: true, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let output = "";
+    const stop = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    };
+    signal?.addEventListener("abort", stop, { once: true });
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    child.on("close", (code) => resolvePromise({ code: code ?? 1, output }));
+    child.on("close", (code) => {
+      signal?.removeEventListener("abort", stop);
+      resolvePromise({ code: code ?? 1, output });
+    });
     child.on("error", (e) => resolvePromise({ code: 1, output: e.message }));
   });
-}
-
-/**
- * The placement key the stack's one GpuTask recorded in its `*_placement` output; throws when the
- * stack has no GpuTask, or more than one (read from the synthesized JSON, before `init`).
- */
-function taskPlacementOf(stackFile: string, stack: string): string {
-  const tf = JSON.parse(readFileSync(stackFile, "utf8")) as { output?: Record<string, { value?: { key?: unknown } }> };
-  const outputs = Object.entries(tf.output ?? {});
-  const tasks = outputs.filter(([k]) => k.endsWith("_status_uri")).length;
-  const key = outputs.find(([k]) => k.endsWith("_placement"))?.[1].value?.key;
-  if (tasks === 0 || typeof key !== "string") {
-    throw new Error(`hgpu launch: stack ${JSON.stringify(stack)} has no GpuTask (no *_status_uri and *_placement outputs): launch a stack with exactly one GpuTask`);
-  }
-  if (tasks > 1) throw new Error(`hgpu launch: stack ${JSON.stringify(stack)} has ${tasks} GpuTasks: launch a stack with exactly one GpuTask`);
-  return key;
-}
-
-/**
- * A reader that rides out passing errors (expired credentials, throttling, permissions still
- * propagating): up to 20 failures in a row read as "nothing yet"; the 21st is thrown.
- */
-function tolerant(reader: ObjectReader, progress: Progress): ObjectReader {
-  let failures = 0;
-  const guard = async <T>(read: () => Promise<T>, empty: T): Promise<T> => {
-    try {
-      const value = await read();
-      failures = 0;
-      return value;
-    } catch (e) {
-      failures++;
-      if (failures > 20) throw e;
-      if (failures === 1) progress.note(`reading failed, will retry: ${(e as Error).message}`);
-      return empty;
-    }
-  };
-  return {
-    read: (uri) => guard(() => reader.read(uri), undefined),
-    readFrom: (uri, offset) => guard(() => reader.readFrom(uri, offset), ""),
-  };
 }
 
 function outputEndingWithValue(outputs: Record<string, unknown>, suffix: string): unknown {

@@ -25,6 +25,11 @@ export function resourcesOf(tf: TerraformJson, type: string): TfResource[] {
   return Object.entries(asObject(asObject(tf.resource)[type])).map(([name, args]) => ({ type, name, args: asObject(args) }));
 }
 
+/** Every resource of a stack, of every type, in file order. */
+export function allResources(tf: TerraformJson): TfResource[] {
+  return Object.keys(asObject(tf.resource)).flatMap((type) => resourcesOf(tf, type));
+}
+
 /** One resource by type and name, or undefined. */
 export function findResource(tf: TerraformJson, type: string, name: string): TfResource | undefined {
   const args = asObject(asObject(tf.resource)[type])[name];

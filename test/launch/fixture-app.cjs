@@ -1,8 +1,19 @@
 // A stand-in for a cdktf app, for launcher tests against the real terraform binary. It writes a
-// cdktf.out with one stack "task" of built-in terraform_data resources whose local-exec
-// provisioners act out a scenario (HGPU_TEST_SCENARIO, JSON): capacity errors with the clouds'
-// real messages, other failures, a workload that succeeds, fails or never finishes, and destroys
-// that fail a given number of times, or a stack with no task (noTask). It honours HGPU_EXCLUDE_PLACEMENTS like a GpuTask.
+// cdktf.out with one stack "task" shaped like a synthesized GpuTask stack (cdktf's real default
+// backend: an absolute <project>/terraform.task.tfstate shared by every launch; resources under
+// the task's construct path; //.hgpu_tasks; the task's outputs) made of built-in terraform_data
+// resources whose local-exec provisioners act out a scenario (HGPU_TEST_SCENARIO, JSON).
+//
+// The "cloud" is a directory, <dir>/cloud: each created object is a file there, named after its
+// resource and the run's ID, and removed by its destroy provisioner; what is left there after a
+// test is what would still be billing. events.log records creates and destroys in order.
+//
+// Scenario fields: placements (keys, in order; HGPU_EXCLUDE_PLACEMENTS removes some, like a
+// GpuTask), capacity/fail (keys whose apply fails with a capacity / other error), workload
+// ("success" | "hang" | "flaky": the status path is unreadable for flakySeconds before the status
+// appears), exitCode, applySeconds (the node's creation takes this long, after its cloud object
+// exists), destroyFailures (the first N destroys fail), destroy fault file <dir>/destroy-fault
+// (destroys fail while it exists), noTask, foreign (a resource outside the task).
 const { mkdirSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
 
@@ -14,45 +25,78 @@ if (!key) {
   process.exit(1);
 }
 const out = process.env.CDKTF_OUTDIR;
-const run = join(s.dir, "run");
+const cloud = join(s.dir, "cloud");
 const events = join(s.dir, "events.log");
+mkdirSync(cloud, { recursive: true });
 
 const CAPACITY = {
   aws: "Error: waiting for Auto Scaling Group (s-task-cluster-nodes) capacity satisfied: scaling activity: Failed: We currently do not have sufficient p5.48xlarge capacity in the Availability Zone you requested (use1-az4). Our system will be working on provisioning additional capacity. (InsufficientInstanceCapacity)",
   azure: "Code=\"ZonalAllocationFailed\" Message=\"Allocation failed. We do not have sufficient capacity for the requested VM size in this zone.\"",
 };
 
+// The run's folder in the "object store", per run like a GpuTask's run ID.
+const run = `${s.dir}/runs/\${terraform_data.partial.id}`;
+const failing = (s.capacity && s.capacity.includes(key)) || (s.fail && s.fail.includes(key));
 let create;
 if (s.capacity && s.capacity.includes(key)) {
   create = `echo '${CAPACITY[key.startsWith("azure") ? "azure" : "aws"]}' >&2; exit 1`;
 } else if (s.fail && s.fail.includes(key)) {
   create = "echo 'Error: creating IAM Role: AccessDenied: not authorized to perform iam:CreateRole' >&2; exit 1";
 } else {
-  const status = `{"runId":"run-1","exitCode":${s.exitCode ?? 0},"startedAt":"2026-11-28T10:00:00Z","finishedAt":"2026-11-28T11:00:00Z"}`;
-  create = [
-    `mkdir -p ${run}/logs`,
-    `printf 'epoch 1 loss 2.3\\nepoch 2 loss 1.1\\n' > ${run}/logs/node0.log`,
-    s.workload === "hang" ? "true" : `printf '%s\\n' '${status}' > ${run}/status.json`,
-  ].join(" && ");
+  const status = `{"runId":"\${terraform_data.partial.id}","exitCode":${s.exitCode ?? 0},"startedAt":"2026-11-28T10:00:00Z","finishedAt":"2026-11-28T11:00:00Z"}`;
+  const steps = [`mkdir -p ${run}/logs`, `printf 'epoch 1 loss 2.3\\nepoch 2 loss 1.1\\n' > ${run}/logs/node0.log`];
+  if (s.workload === "flaky") {
+    // A directory where the status object will be: every read fails until it is replaced.
+    steps.push(`mkdir -p ${run}/status.json`, `printf '%s\\n' '${status}' > ${run}/status.tmp`);
+    steps.push(`(setsid sh -c 'sleep ${s.flakySeconds ?? 3}; rmdir ${run}/status.json; mv ${run}/status.tmp ${run}/status.json' >/dev/null 2>&1 &)`);
+  } else if (s.workload !== "hang") {
+    steps.push(`printf '%s\\n' '${status}' > ${run}/status.json`);
+  }
+  create = steps.join(" && ");
 }
+const object = (name) => `${cloud}/${name}-\${self.id}`;
 const destroyCounter = join(s.dir, "destroy-count");
-const destroy = [
+const destroyOf = (name) => [
   `n=$(cat ${destroyCounter} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${destroyCounter}`,
-  `if [ $n -le ${s.destroyFailures ?? 0} ]; then echo 'Error: deleting EC2 VPC: DependencyViolation: the vpc has dependencies' >&2; exit 1; fi`,
-  `echo "destroyed partial ${key}" >> ${events}`,
+  `if [ $n -le ${s.destroyFailures ?? 0} ] || [ -e ${s.dir}/destroy-fault ]; then echo 'Error: deleting EC2 VPC: DependencyViolation: the vpc has dependencies' >&2; exit 1; fi`,
+  `rm -f ${object(name)}`,
+  `echo "destroyed ${name} ${key}" >> ${events}`,
 ].join("; ");
+const meta = (path) => ({ metadata: { path: `task/${path}`, uniqueId: path.replace(/\W/g, "_") } });
+
+const resources = {
+  partial: {
+    "//": meta("task/network/vpc"),
+    input: key,
+    provisioner: [
+      { "local-exec": { command: `touch ${object("partial")}` } },
+      { "local-exec": { when: "destroy", command: destroyOf("partial") } },
+    ],
+  },
+  node: {
+    "//": meta("task/cluster/asg"),
+    depends_on: ["terraform_data.partial"],
+    input: key,
+    provisioner: [
+      // The object appears when the creation call succeeds, after applySeconds: an interrupted or
+      // failed creation leaves nothing billing (Terraform keeps such a resource as tainted and runs
+      // no destroy provisioner for it). Between the object's creation and Terraform saving the
+      // resource in state, Terraform prints a line: a Terraform killed by SIGPIPE there (its
+      // launcher died with the pipe) leaves the object outside any state.
+      { "local-exec": { command: `echo "created ${key}" >> ${events}; sleep ${s.applySeconds ?? 0}; ${failing ? create : `touch ${object("node")} && ${create}`}` } },
+      { "local-exec": { when: "destroy", command: destroyOf("node") } },
+    ],
+  },
+};
+if (s.foreign) resources.team_cluster = { "//": meta("team-cluster/asg"), input: "long-lived" };
 
 const stack = {
-  terraform: { backend: { local: { path: "terraform.tfstate" } } },
-  resource: {
-    terraform_data: {
-      partial: { input: key, provisioner: [{ "local-exec": { when: "destroy", command: destroy } }] },
-      node: { depends_on: ["terraform_data.partial"], input: key, provisioner: [{ "local-exec": { command: `echo "created ${key}" >> ${events}; ${create}` } }] },
-    },
-  },
+  "//": { hgpu_tasks: { task: { path: "task", chosen: key } } },
+  terraform: { backend: { local: { path: join(s.dir, "terraform.task.tfstate") } } },
+  resource: { terraform_data: resources },
   // noTask: a stack without a GpuTask's outputs, which the launcher must refuse before applying.
   output: s.noTask ? {} : {
-    task_placement: { value: { key } },
+    task_placement: { value: { key, usdPerHour: 98.32 } },
     task_status_uri: { value: `file://${run}/status.json` },
     task_logs_uri: { value: `file://${run}/logs/` },
   },

@@ -1,0 +1,33 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+
+/**
+ * A run's files are private: its state may hold secrets (directories 0700, files 0600).
+ * These helpers create them so, whatever the process umask.
+ */
+
+/** Creates `dir` (and missing parents) readable by its owner only. */
+export function makePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
+/**
+ * Writes `text` to `file` atomically: a private temp file beside it, flushed, then renamed over
+ * `file`, so a reader sees the old or the new content and never half of one, even after a crash
+ * or a full disk (the old content stays).
+ */
+export function writeFileAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    const fd = openSync(tmp, "w", 0o600);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}

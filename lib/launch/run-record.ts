@@ -1,0 +1,131 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ProcessIdentity } from "./process-identity";
+import { writeFileAtomic } from "./run-files";
+import type { StateLocation } from "./state-location";
+import type { RunStatus } from "./status-store";
+
+/**
+ * The run record, `launch.json` in the run's directory: what `hgpu runs` and `hgpu destroy` read
+ * to find a run and what it left, whether its launcher ended, crashed or was killed. It is written
+ * when the run starts and after every phase, atomically, and a failed write (a full disk) never
+ * stops the run.
+ */
+
+/** Where a run is. */
+export type RunPhase = "synth" | "init" | "apply" | "running" | "destroy" | "ended";
+
+/** How a run ended. */
+export type RunOutcome = "succeeded" | "workload-failed" | "failed" | "no-capacity" | "interrupted" | "resources-left" | "kept";
+
+/** How one attempt (one placement) went. */
+export type AttemptOutcome = "succeeded" | "capacity" | "failed" | "interrupted";
+
+/** One attempt in the record. */
+export interface AttemptRecord {
+  /** 1, 2, ... */
+  readonly n: number;
+  /** The attempt's directory. */
+  readonly dir: string;
+  /** The synthesized stack Terraform works in. @default - not synthesized yet */
+  readonly stackDir?: string;
+  readonly placementKey?: string;
+  /** Catalog price of the placement, USD/hour. @default - unknown */
+  readonly usdPerHour?: number;
+  /** The attempt's own state. @default - not isolated yet (nothing was applied) */
+  readonly state?: StateLocation;
+  /** The Terraform process running now (or last), and its command. */
+  readonly terraform?: ProcessIdentity & { readonly command: string };
+  readonly outcome?: AttemptOutcome;
+  readonly errors?: readonly string[];
+}
+
+/** The whole record. */
+export interface RunRecord {
+  readonly version: 1;
+  readonly runId: string;
+  readonly stack: string;
+  readonly app: string;
+  /** The project folder the launch ran in. */
+  readonly project: string;
+  readonly runDir: string;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  /** The launcher process. */
+  readonly launcher: ProcessIdentity;
+  readonly phase: RunPhase;
+  readonly attempts: readonly AttemptRecord[];
+  readonly outcome?: RunOutcome;
+  readonly exitCode?: number;
+  readonly finishedAt?: string;
+  /** What was still in state after the last destroy (empty when all is gone). */
+  readonly leftInState: readonly string[];
+  /** What `--keep-on-failure` kept. */
+  readonly kept: readonly string[];
+  readonly status?: RunStatus;
+  /** Later `hgpu destroy` runs, newest last. */
+  readonly destroys?: readonly { readonly at: string; readonly left: readonly string[] }[];
+}
+
+/** The record's file name in a run directory. */
+export const RUN_RECORD_FILE = "launch.json";
+
+/** Keeps a run's record and writes it after each change; write errors are reported once, never thrown. */
+export class RunRecorder {
+  private current: RunRecord;
+  private warned = false;
+
+  constructor(initial: RunRecord, private readonly warn: (message: string) => void) {
+    this.current = initial;
+    this.flush();
+  }
+
+  /** The record as last updated. */
+  public get record(): RunRecord {
+    return this.current;
+  }
+
+  /** Changes top-level fields and writes the record. */
+  public update(patch: Partial<Omit<RunRecord, "version" | "runId">>): void {
+    this.current = { ...this.current, ...patch, updatedAt: new Date().toISOString() };
+    this.flush();
+  }
+
+  /** Changes attempt `n` (adding it when new) and writes the record. */
+  public attempt(n: number, patch: Partial<AttemptRecord> & { readonly dir?: string }): void {
+    const attempts = [...this.current.attempts];
+    const i = attempts.findIndex((a) => a.n === n);
+    if (i < 0) attempts.push({ n, dir: patch.dir ?? "", ...patch });
+    else attempts[i] = { ...attempts[i]!, ...patch };
+    this.update({ attempts });
+  }
+
+  private flush(): void {
+    try {
+      writeFileAtomic(join(this.current.runDir, RUN_RECORD_FILE), `${JSON.stringify(this.current, null, 2)}\n`);
+    } catch (e) {
+      if (!this.warned) this.warn(`warning: cannot write the run record ${join(this.current.runDir, RUN_RECORD_FILE)}: ${(e as Error).message} (the run goes on; the record may be out of date)`);
+      this.warned = true;
+    }
+  }
+}
+
+/** The record of the run in `runDir`, or undefined when there is none or it cannot be read. */
+export function readRunRecord(runDir: string): RunRecord | undefined {
+  try {
+    const r = JSON.parse(readFileSync(join(runDir, RUN_RECORD_FILE), "utf8")) as RunRecord;
+    return r.version === 1 && typeof r.runId === "string" ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every readable run record under `runsDir`, newest first. */
+export function readRunRecords(runsDir: string): RunRecord[] {
+  if (!existsSync(runsDir)) return [];
+  return readdirSync(runsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith("."))
+    .map((d) => readRunRecord(join(runsDir, d.name)))
+    .filter((r): r is RunRecord => r !== undefined)
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.runId.localeCompare(a.runId));
+}

@@ -1,0 +1,154 @@
+import { existsSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { elapsed, Progress, type ProgressSink } from "./progress";
+import { isRunning, signalIfRunning } from "./process-identity";
+import { readRunRecords, RunRecorder, type AttemptRecord, type RunRecord } from "./run-record";
+import { destroyWithRetries, leftReport, resourcesInState, type DestroyOptions } from "./teardown";
+import { TerraformRunner } from "./terraform";
+
+/**
+ * Finding runs and removing what they left: `hgpu runs` and `hgpu destroy <run id>`. A run is
+ * `live` while its launcher runs, `leftover` when its launcher is gone and a state still holds
+ * resources (a killed launcher, a failed destroy, `--keep-on-failure`), else `ended`.
+ */
+
+/** The runs folder of a project. */
+export const RUNS_DIR = join(".hgpu", "runs");
+
+/** A run as `hgpu runs` shows it. */
+export interface RunView {
+  readonly record: RunRecord;
+  readonly state: "live" | "leftover" | "ended";
+  /** Resources in each attempt's state now. */
+  readonly left: readonly { readonly attempt: AttemptRecord; readonly resources: readonly string[] }[];
+  /** What the run's placements cost while resources are left, USD/hour (the last attempt's price). */
+  readonly usdPerHour?: number;
+}
+
+/**
+ * The project folder at or above `from`: the nearest folder with a `.hgpu/runs` or a `cdktf.json`.
+ * @default - `from` itself when there is none
+ */
+export function findProject(from: string): string {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, RUNS_DIR)) || existsSync(join(dir, "cdktf.json"))) return dir;
+    if (dirname(dir) === dir) return resolve(from);
+  }
+}
+
+/** Looks at one run: is its launcher alive, and what do its states hold now (remote states through Terraform when `remote`). */
+export async function viewRun(record: RunRecord, options: { readonly remote?: boolean; readonly terraform?: string; readonly env?: NodeJS.ProcessEnv } = {}): Promise<RunView> {
+  const left: { attempt: AttemptRecord; resources: string[] }[] = [];
+  for (const attempt of record.attempts) {
+    if (!attempt.state) continue;
+    const tf = options.remote && attempt.stackDir ? new TerraformRunner(attempt.stackDir, options.terraform, options.env, { logDir: join(attempt.dir, "terraform-logs") }) : undefined;
+    const resources = attempt.state.backend === "local" || tf ? await resourcesInState(attempt, tf) : [...(record.leftInState.length || record.kept.length ? [`(remote state ${attempt.state.description}: run hgpu runs --remote to read it)`] : [])];
+    if (resources.length > 0) left.push({ attempt, resources });
+  }
+  const live = isRunning(record.launcher);
+  const last = [...record.attempts].reverse().find((a) => a.usdPerHour !== undefined);
+  return { record, state: live ? "live" : left.length > 0 ? "leftover" : "ended", left, ...(last?.usdPerHour !== undefined ? { usdPerHour: last.usdPerHour } : {}) };
+}
+
+/** The runs of the project, newest first. */
+export async function listRuns(runsDir: string, options: Parameters<typeof viewRun>[1] = {}): Promise<RunView[]> {
+  return Promise.all(readRunRecords(runsDir).map((r) => viewRun(r, options)));
+}
+
+/** The runs table (newest first). Leftover runs are shouted, with the command that removes them. */
+export function formatRuns(views: readonly RunView[], now = Date.now()): string {
+  if (views.length === 0) return "no runs";
+  const header = ["run", "stack", "started", "state", "phase", "outcome", "placement", "usd/h", "in state"];
+  const rows = views.map((v) => {
+    const r = v.record;
+    const placement = [...r.attempts].reverse().find((a) => a.placementKey)?.placementKey ?? "-";
+    const inState = v.left.reduce((n, l) => n + l.resources.length, 0);
+    return [
+      r.runId, r.stack, `${r.startedAt.slice(0, 19).replace("T", " ")} (${elapsed(now - Date.parse(r.startedAt))} ago)`,
+      v.state === "leftover" ? "LEFTOVER" : v.state, r.phase, r.outcome ?? "-", placement,
+      v.usdPerHour !== undefined ? `$${v.usdPerHour.toFixed(2)}` : "-", String(inState),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const lines = [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd());
+  for (const v of views.filter((x) => x.state === "leftover")) {
+    lines.push("", `!!! run ${v.record.runId} left resources that may be running and billing${v.usdPerHour !== undefined ? ` (up to $${v.usdPerHour.toFixed(2)}/h)` : ""}:`);
+    for (const l of v.left) lines.push(...l.resources.map((x) => `!!!   attempt ${l.attempt.n}: ${x}`));
+    lines.push(`!!! remove them with: hgpu destroy ${v.record.runId}`);
+  }
+  return lines.join("\n");
+}
+
+/** Removes the folders of runs that ended with nothing left in state; returns their IDs. */
+export async function pruneRuns(runsDir: string, options: Parameters<typeof viewRun>[1] = {}): Promise<string[]> {
+  const pruned: string[] = [];
+  for (const v of await listRuns(runsDir, options)) {
+    if (v.state !== "ended" || v.record.phase !== "ended") continue;
+    rmSync(v.record.runDir, { recursive: true, force: true });
+    pruned.push(v.record.runId);
+  }
+  return pruned;
+}
+
+/** Finds a run by its ID or a unique prefix of it. */
+export function findRun(runsDir: string, id: string): RunRecord {
+  const records = readRunRecords(runsDir);
+  const exact = records.find((r) => r.runId === id);
+  const hits = exact ? [exact] : records.filter((r) => r.runId.startsWith(id));
+  if (hits.length === 1) return hits[0]!;
+  if (hits.length > 1) throw new Error(`run ${JSON.stringify(id)} is ambiguous: ${hits.map((r) => r.runId).join(", ")}`);
+  throw new Error(`no run ${JSON.stringify(id)} in ${runsDir}${records.length ? `: hgpu runs lists ${records.length} run(s)` : " (no runs)"}`);
+}
+
+/** Options of {@link destroyRun}. */
+export interface DestroyRunOptions extends DestroyOptions {
+  /** Only this attempt. @default - every attempt with resources in state */
+  readonly attempt?: number;
+  readonly terraform?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly sink: ProgressSink;
+  /** Longest wait for a Terraform the dead launcher left running, ms. @default 1800000 */
+  readonly terraformWaitMs?: number;
+}
+
+/**
+ * `hgpu destroy <run id>`: destroys what a run left, attempt by attempt, with the launcher's
+ * retries; refuses a live run (its own launcher destroys it). A Terraform still running from a
+ * killed launcher is asked to stop (SIGINT, as Ctrl-C) and waited for, so that what it was
+ * creating is in state before the destroy. Returns what is left (empty: all gone).
+ */
+export async function destroyRun(record: RunRecord, options: DestroyRunOptions): Promise<{ left: RunView["left"]; report?: string }> {
+  if (isRunning(record.launcher)) {
+    throw new Error(`run ${record.runId} is live (launcher PID ${record.launcher.pid}): stop it with Ctrl-C in its terminal or kill -TERM ${record.launcher.pid}; it destroys what it created`);
+  }
+  const progress = new Progress(options.sink);
+  const attempts = record.attempts.filter((a) => options.attempt === undefined || a.n === options.attempt);
+  if (options.attempt !== undefined && attempts.length === 0) throw new Error(`run ${record.runId} has no attempt ${options.attempt}: it has ${record.attempts.map((a) => a.n).join(", ") || "none"}`);
+  const recorder = new RunRecorder(record, (m) => progress.note(m));
+  const left: { attempt: AttemptRecord; resources: string[] }[] = [];
+  for (const attempt of attempts) {
+    if (!attempt.state || !attempt.stackDir) continue;
+    await stopLeftoverTerraform(attempt, progress, options.terraformWaitMs ?? 1_800_000);
+    const tf = new TerraformRunner(attempt.stackDir, options.terraform, options.env, { logDir: join(attempt.dir, "terraform-logs") });
+    const before = await resourcesInState(attempt, tf);
+    if (before.length === 0) {
+      progress.note(`attempt ${attempt.n}: nothing in state`);
+      continue;
+    }
+    progress.note(`attempt ${attempt.n}: destroying ${before.length} resource(s) of ${attempt.placementKey ?? "?"}`);
+    const rest = await destroyWithRetries(attempt, tf, progress, options);
+    if (rest.length > 0) left.push({ attempt, resources: rest });
+  }
+  const leftNames = left.flatMap((l) => l.resources);
+  recorder.update({ leftInState: leftNames, kept: [], destroys: [...(record.destroys ?? []), { at: new Date().toISOString(), left: leftNames }] });
+  return left.length ? { left, report: leftReport(record.runId, left, record.project, options.terraform) } : { left };
+}
+
+async function stopLeftoverTerraform(attempt: AttemptRecord, progress: Progress, waitMs: number): Promise<void> {
+  if (!attempt.terraform || !isRunning(attempt.terraform)) return;
+  progress.note(`attempt ${attempt.n}: terraform ${attempt.terraform.command} (PID ${attempt.terraform.pid}) left by the launcher is still running: asking it to stop and waiting for it to save its state`);
+  signalIfRunning(attempt.terraform, "SIGINT");
+  const until = Date.now() + waitMs;
+  while (isRunning(attempt.terraform) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+  if (isRunning(attempt.terraform)) progress.note(`attempt ${attempt.n}: terraform PID ${attempt.terraform.pid} is still running after ${Math.round(waitMs / 1000)} s; destroying all the same (the state lock may refuse)`);
+}

@@ -1,0 +1,105 @@
+/**
+ * The launcher's test harness: a project folder per test with the fixture app (fixture-app.cjs),
+ * its "cloud" (a file per billing object) and helpers to run `hgpu` as a real process. Every
+ * folder is removed when its test ends.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { TestContext } from "vitest";
+import type { LaunchOptions } from "../../lib/launch/launcher";
+import { readRunRecords, type RunRecord } from "../../lib/launch/run-record";
+
+export const root = join(__dirname, "../..");
+export const fixture = join(__dirname, "fixture-app.cjs");
+export const hasTerraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
+
+export const P1 = "aws/us-east-1/use1-az4/p5.48xlarge";
+export const P2 = "aws/us-east-1/use1-az6/p5.48xlarge";
+export const P3 = "azure/eastus//Standard_ND96isr_H100_v5";
+
+/** What the fixture app acts out (see fixture-app.cjs). */
+export interface Scenario {
+  placements: string[];
+  capacity?: string[];
+  fail?: string[];
+  workload?: "success" | "hang" | "flaky";
+  flakySeconds?: number;
+  exitCode?: number;
+  applySeconds?: number;
+  destroyFailures?: number;
+  noTask?: boolean;
+  foreign?: boolean;
+}
+
+/** A project folder acting out `scenario`; removed when the test (`ctx`, which may run concurrently with others) ends. */
+export function project(ctx: Pick<TestContext, "onTestFinished">, scenario: Scenario) {
+  const dir = mkdtempSync(join(tmpdir(), "hgpu-launch-"));
+  ctx.onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const env = { ...process.env, HGPU_TEST_SCENARIO: JSON.stringify({ dir, ...scenario }) };
+  const out: string[] = [];
+  const options: LaunchOptions = {
+    stack: "task",
+    app: `node ${fixture}`,
+    cwd: dir,
+    env,
+    pollMs: 100,
+    destroyBackoffMs: 50,
+    sink: { isTTY: false, write: (t) => void out.push(t) },
+  };
+  const lines = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean) : []);
+  return {
+    dir,
+    env,
+    options,
+    out,
+    /** What was printed so far. */
+    printed: () => out.join(""),
+    /** Creates and destroys, in order. */
+    events: () => lines(join(dir, "events.log")),
+    /** Objects in the "cloud" now: what would still be billing. */
+    cloud: () => (existsSync(join(dir, "cloud")) ? readdirSync(join(dir, "cloud")).sort() : []),
+    /** The runs' records, newest first. */
+    records: (): RunRecord[] => readRunRecords(join(dir, ".hgpu", "runs")),
+  };
+}
+
+const tsx = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
+
+/** `hgpu <args>` as its own process (node with tsx loaded in-process, so signals reach hgpu itself). */
+export function hgpu(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): ChildProcess & { output: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ["--import", tsx, join(root, "bin/hgpu.ts"), ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  const exit = new Promise<number | null>((r) => child.on("close", (c) => r(c)));
+  return Object.assign(child, { output: () => output, exit });
+}
+
+/** `hgpu <args>` run to its end: exit code and everything printed. */
+export async function hgpuRun(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  const child = hgpu(args, cwd, env);
+  const code = await child.exit;
+  return { code, output: child.output() };
+}
+
+/** Resolves once `check()` holds, polling every 50 ms; rejects after `ms`. */
+export async function until(check: () => boolean, ms = 20_000, what = "condition"): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Whether process `pid` still runs. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
