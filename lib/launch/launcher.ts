@@ -258,8 +258,7 @@ class Run {
       const deadline = Date.parse(String(outputEndingWith(outputs, "_deadline") ?? ""));
       // S3 requests are signed for the bucket's region: the task puts its bucket in the placement's region.
       const readerOptions: ReaderOptions = { ...this.options.readerOptions, s3: { ...(placement?.region ? { region: placement.region } : {}), ...this.options.readerOptions?.s3 } };
-      // Past the cloud-side deadline (and a margin for the last upload) nothing will come.
-      const timeoutMs = this.options.statusTimeoutMs ?? (Number.isFinite(deadline) ? Math.max(60_000, deadline + 15 * 60_000 - Date.now()) : MAX_RUNTIME_MINUTES * 60_000);
+      const timeoutMs = this.options.statusTimeoutMs ?? statusTimeoutMs(deadline, Date.now());
       progress.phase(`running: waiting for ${statusUri}`);
       const patience = { warn: (m: string) => progress.note(m), ...(this.options.stopOnReadErrors !== undefined ? { stopAfterFailures: this.options.stopOnReadErrors } : {}) };
       const logFile = join(runDir, "node0.log");
@@ -304,6 +303,14 @@ class Run {
       }
     }
   }
+}
+
+/**
+ * How long to wait for the status (pure): past the cloud-side deadline, plus 15 minutes for the
+ * last upload, nothing will come; at least a minute; 14 days when the stack has no deadline output.
+ */
+export function statusTimeoutMs(deadlineMs: number, nowMs: number): number {
+  return Number.isFinite(deadlineMs) ? Math.max(60_000, deadlineMs + 15 * 60_000 - nowMs) : MAX_RUNTIME_MINUTES * 60_000;
 }
 
 /** The exit code for the signal that aborted the run. */

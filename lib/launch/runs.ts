@@ -45,9 +45,14 @@ export async function viewRun(record: RunRecord, options: { readonly remote?: bo
     const resources = attempt.state.backend === "local" || tf ? await resourcesInState(attempt, tf) : [...(record.leftInState.length || record.kept.length ? [`(remote state ${attempt.state.description}: run hgpu runs --remote to read it)`] : [])];
     if (resources.length > 0) left.push({ attempt, resources });
   }
-  const live = isRunning(record.launcher);
+  const live = isLive(record);
   const last = [...record.attempts].reverse().find((a) => a.usdPerHour !== undefined);
   return { record, state: live ? "live" : left.length > 0 ? "leftover" : "ended", left, ...(last?.usdPerHour !== undefined ? { usdPerHour: last.usdPerHour } : {}) };
+}
+
+/** A run is live while it has not ended and its launcher still runs. */
+export function isLive(record: RunRecord): boolean {
+  return record.phase !== "ended" && isRunning(record.launcher);
 }
 
 /** The runs of the project, newest first. */
@@ -118,7 +123,7 @@ export interface DestroyRunOptions extends DestroyOptions {
  * creating is in state before the destroy. Returns what is left (empty: all gone).
  */
 export async function destroyRun(record: RunRecord, options: DestroyRunOptions): Promise<{ left: RunView["left"]; report?: string }> {
-  if (isRunning(record.launcher)) {
+  if (isLive(record)) {
     throw new Error(`run ${record.runId} is live (launcher PID ${record.launcher.pid}): stop it with Ctrl-C in its terminal or kill -TERM ${record.launcher.pid}; it destroys what it created`);
   }
   const progress = new Progress(options.sink);

@@ -45,7 +45,7 @@ export async function destroyWithRetries(attempt: AttemptRecord, tf: TerraformRu
       progress.note(result.code === 0 ? "destroyed: nothing left in state" : `destroy exited ${result.code}, but nothing is left in state`);
       return [];
     }
-    progress.note(`destroy failed: ${result.errors.join("; ") || `exit ${result.code}, ${left.length} resource(s) still in state`}`);
+    progress.note(`destroy left ${left.length} resource(s) in state (exit ${result.code})${result.errors.length ? `: ${result.errors.join("; ")}` : ""}`);
     if (i < tries) {
       await sleep(backoff);
       backoff *= 2;

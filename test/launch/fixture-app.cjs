@@ -13,7 +13,8 @@
 // ("success" | "hang" | "flaky": the status path is unreadable for flakySeconds before the status
 // appears), exitCode, applySeconds (the node's creation takes this long, after its cloud object
 // exists), destroyFailures (the first N destroys fail), destroy fault file <dir>/destroy-fault
-// (destroys fail while it exists), noTask, foreign (a resource outside the task).
+// (destroys fail while it exists), noTask, foreign (a resource outside the task), removeAtApply (a
+// file the node's creation deletes: the terraform binary, to make it vanish before the destroy).
 const { mkdirSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
 
@@ -83,7 +84,7 @@ const resources = {
       // no destroy provisioner for it). Between the object's creation and Terraform saving the
       // resource in state, Terraform prints a line: a Terraform killed by SIGPIPE there (its
       // launcher died with the pipe) leaves the object outside any state.
-      { "local-exec": { command: `echo "created ${key}" >> ${events}; sleep ${s.applySeconds ?? 0}; ${failing ? create : `touch ${object("node")} && ${create}`}` } },
+      { "local-exec": { command: `echo "created ${key}" >> ${events}; ${s.removeAtApply ? `rm -f ${s.removeAtApply}; ` : ""}sleep ${s.applySeconds ?? 0}; ${failing ? create : `touch ${object("node")} && ${create}`}` } },
       { "local-exec": { when: "destroy", command: destroyOf("node") } },
     ],
   },

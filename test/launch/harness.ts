@@ -32,6 +32,7 @@ export interface Scenario {
   destroyFailures?: number;
   noTask?: boolean;
   foreign?: boolean;
+  removeAtApply?: string;
 }
 
 /** A project folder acting out `scenario`; removed when the test (`ctx`, which may run concurrently with others) ends. */

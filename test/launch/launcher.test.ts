@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { capacityError } from "../../lib/launch/capacity-errors";
-import { EXIT, launch } from "../../lib/launch/launcher";
+import { EXIT, launch, statusTimeoutMs } from "../../lib/launch/launcher";
 import { localStateResources } from "../../lib/launch/state-location";
 import { hasTerraform, P1, P2, P3, project, root } from "./harness";
 
@@ -145,6 +145,16 @@ describe.runIf(hasTerraform).concurrent("launch, against the real terraform bina
     expect(result.attempts.map((a) => a.outcome)).toEqual(["interrupted"]);
     expect(t.cloud()).toEqual([]);
     expect(localStateResources(t.records()[0]!.attempts[0]!.state!.backend === "local" ? (t.records()[0]!.attempts[0]!.state as { path: string }).path : "")).toEqual([]);
+  });
+});
+
+describe("statusTimeoutMs", () => {
+  it("waits until 15 minutes past the cloud-side deadline, at least a minute, 14 days without a deadline", () => {
+    const now = Date.parse("2026-11-30T10:00:00Z");
+    expect(statusTimeoutMs(Date.parse("2026-11-30T22:00:00Z"), now)).toBe(12 * 3_600_000 + 15 * 60_000);
+    expect(statusTimeoutMs(Date.parse("2026-11-30T09:46:00Z"), now)).toBe(60_000);
+    expect(statusTimeoutMs(Date.parse("2026-11-30T09:46:01Z"), now)).toBe(61_000);
+    expect(statusTimeoutMs(Number.NaN, now)).toBe(14 * 24 * 3_600_000);
   });
 });
 

@@ -1,0 +1,104 @@
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { EXIT, launch } from "../../lib/launch/launcher";
+import { hasTerraform, P1, P2, project, until } from "./harness";
+
+const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
+
+describe.runIf(hasTerraform).concurrent("one run, one state (real terraform, cdktf's default local backend)", () => {
+  it("two launches in a row each create and destroy their own objects; the stack's shared state file is never used", async (ctx) => {
+    const t = project(ctx, { placements: [P1] });
+    const first = await launch(t.options);
+    const second = await launch(t.options);
+    expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
+    // The second run applied its own 2 resources instead of adopting the first's.
+    expect(t.events()).toEqual([`created ${P1}`, `destroyed node ${P1}`, `destroyed partial ${P1}`, `created ${P1}`, `destroyed node ${P1}`, `destroyed partial ${P1}`]);
+    expect(first.status!.runId).not.toBe(second.status!.runId);
+    expect(existsSync(join(t.dir, "terraform.task.tfstate"))).toBe(false);
+    const states = t.records().map((r) => r.attempts[0]!.state);
+    expect(states).toEqual([
+      { backend: "local", path: join(second.runDir, "attempt-1", "terraform.tfstate") },
+      { backend: "local", path: join(first.runDir, "attempt-1", "terraform.tfstate") },
+    ]);
+  });
+
+  it("a second launch of a live stack is refused with the live run's id; --concurrent runs beside it, each with its own objects and exit code", async (ctx) => {
+    const t = project(ctx, { placements: [P1], workload: "hang" });
+    const controller = new AbortController();
+    const a = launch({ ...t.options, signal: controller.signal });
+    await until(() => t.printed().includes("running: waiting for"), 30_000, "run A to be running");
+    const running = t.cloud();
+    expect(running).toHaveLength(2);
+    const runA = t.records()[0]!;
+
+    await expect(launch({ ...t.options, sink: { write: () => undefined } })).rejects.toThrow(
+      `hgpu launch: stack "task" has a live run: ${runA.runId}, started ${runA.startedAt.slice(0, 19)}`,
+    );
+    await expect(launch({ ...t.options, sink: { write: () => undefined } })).rejects.toThrow("See it with `hgpu runs`; stop it with Ctrl-C in its terminal or `kill -TERM");
+
+    const okEnv = { ...t.env, HGPU_TEST_SCENARIO: JSON.stringify({ ...JSON.parse(t.env.HGPU_TEST_SCENARIO!), workload: "success", exitCode: 4 }) };
+    const b = await launch({ ...t.options, env: okEnv, concurrent: true, sink: { write: () => undefined } });
+    expect(b.exitCode).toBe(4);
+    // B created and destroyed its own; A's objects are untouched and A still runs.
+    expect(t.cloud()).toEqual(running);
+
+    controller.abort("SIGINT");
+    expect((await a).exitCode).toBe(EXIT.SIGINT);
+    expect(t.cloud()).toEqual([]);
+  });
+
+  it("refuses, before init, a stack with a resource outside its GpuTask: nothing is created, no run is recorded", async (ctx) => {
+    const t = project(ctx, { placements: [P1], foreign: true });
+    await expect(launch(t.options)).rejects.toThrow(
+      'hgpu launch: stack "task" holds resources outside its GpuTask "task": terraform_data.team_cluster (task/team-cluster/asg). ' +
+        'A launch destroys its whole stack when the run ends: put the task in a stack of its own (e.g. new TeamStack(app, "vision-task", ...) holding only the GpuTask, with the platform\'s network passed by reference)',
+    );
+    expect(t.events()).toEqual([]);
+    expect(t.cloud()).toEqual([]);
+    expect(t.records()).toEqual([]);
+  });
+
+  it("takes over the lock of a launcher that is gone, with a warning", async (ctx) => {
+    const t = project(ctx, { placements: [P1] });
+    const locks = join(t.dir, ".hgpu", "runs", ".locks");
+    mkdirSync(locks, { recursive: true });
+    // PID 2^22 + 1 is above Linux's pid_max: no process has it.
+    writeFileSync(join(locks, "task.json"), JSON.stringify({ runId: "20261129T101010-dead00", startedAt: "2026-11-29T10:10:10.000Z", process: { pid: 4194305 } }));
+    const result = await launch(t.options);
+    expect(result.exitCode).toBe(0);
+    expect(t.printed()).toContain('warning: taking over the lock of stack "task" from run 20261129T101010-dead00: its launcher (PID 4194305) is gone');
+    expect(existsSync(join(locks, "task.json"))).toBe(false);
+  });
+
+  it("keeps a run's directory and files private", async (ctx) => {
+    const t = project(ctx, { placements: [P1], workload: "hang" });
+    const controller = new AbortController();
+    const run = launch({ ...t.options, signal: controller.signal });
+    await until(() => t.printed().includes("running: waiting for"), 30_000, "the run to be running");
+    const record = t.records()[0]!;
+    const state = (record.attempts[0]!.state as { path: string }).path;
+    const modes = {
+      runDir: mode(record.runDir),
+      record: mode(join(record.runDir, "launch.json")),
+      attempt: mode(record.attempts[0]!.dir),
+      state: mode(state),
+      override: mode(join(record.attempts[0]!.stackDir!, "hgpu_run_override.tf.json")),
+    };
+    controller.abort("SIGTERM");
+    await run;
+    expect(modes).toEqual({ runDir: "700", record: "600", attempt: "700", state: "600", override: "600" });
+    expect(JSON.parse(readFileSync(join(record.attempts[0]!.stackDir!, "hgpu_run_override.tf.json"), "utf8"))).toEqual({ terraform: { backend: { local: { path: state } } } });
+  });
+});
+
+describe.runIf(hasTerraform)("failover attempts", () => {
+  it("never move on while the previous attempt's destroy left resources", async (ctx) => {
+    const t = project(ctx, { placements: [P1, P2], capacity: [P1] });
+    writeFileSync(join(t.dir, "destroy-fault"), "");
+    const result = await launch({ ...t.options, destroyAttempts: 2 });
+    expect(result.exitCode).toBe(EXIT.RESOURCES_LEFT);
+    expect(result.attempts.map((a) => [a.placementKey, a.outcome])).toEqual([[P1, "capacity"]]);
+    expect(t.events()).toEqual([`created ${P1}`]);
+  });
+});

@@ -1,0 +1,44 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, type TestContext } from "vitest";
+import { identify } from "../../lib/launch/process-identity";
+import { lockStack } from "../../lib/launch/run-lock";
+
+function runsDir(ctx: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), "hgpu-lock-"));
+  ctx.onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe("lockStack", () => {
+  it("one live holder per stack: a second is refused with the holder's run, start and PID; other stacks are free; release frees it", (ctx) => {
+    const dir = runsDir(ctx);
+    const lock = lockStack(dir, "task", "run-a", () => undefined);
+    const owner = JSON.parse(readFileSync(join(dir, ".locks", "task.json"), "utf8"));
+    expect(owner).toMatchObject({ runId: "run-a", process: identify(process.pid) });
+    expect(() => lockStack(dir, "task", "run-b", () => undefined)).toThrow(
+      `hgpu launch: stack "task" has a live run: run-a, started ${owner.startedAt} (launcher PID ${process.pid}). See it with \`hgpu runs\`; stop it with Ctrl-C in its terminal or \`kill -TERM ${process.pid}\` (it destroys what it created). Use --concurrent to launch a second, separate run of the same stack on purpose.`,
+    );
+    lockStack(dir, "other", "run-c", () => undefined).release();
+    lock.release();
+    expect(existsSync(join(dir, ".locks", "task.json"))).toBe(false);
+    lockStack(dir, "task", "run-b", () => undefined).release();
+  });
+
+  it("takes over a lock whose process is gone, or that cannot be read, with a warning; release leaves a lock that is not its own", (ctx) => {
+    const dir = runsDir(ctx);
+    mkdirSync(join(dir, ".locks"));
+    writeFileSync(join(dir, ".locks", "task.json"), JSON.stringify({ runId: "old", startedAt: "x", process: { pid: process.pid, procStart: "1" } }));
+    const warnings: string[] = [];
+    const lock = lockStack(dir, "task", "new", (m) => warnings.push(m));
+    expect(warnings).toEqual([`warning: taking over the lock of stack "task" from run old: its launcher (PID ${process.pid}) is gone`]);
+    // Someone else's lock now (e.g. taken over after this process was thought dead): not removed.
+    writeFileSync(join(dir, ".locks", "task.json"), JSON.stringify({ runId: "other", startedAt: "x", process: identify(process.pid) }));
+    lock.release();
+    expect(existsSync(join(dir, ".locks", "task.json"))).toBe(true);
+    writeFileSync(join(dir, ".locks", "task.json"), "{");
+    lockStack(dir, "task", "third", (m) => warnings.push(m));
+    expect(warnings[1]).toBe('warning: taking over the lock of stack "task" from run (unreadable lock): its launcher (PID ?) is gone');
+  });
+});
