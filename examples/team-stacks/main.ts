@@ -3,7 +3,10 @@
  *
  * - `platform` owns the networks on both clouds and the link between them.
  * - `vision` runs an AWS cluster (2 x p4d.24xlarge) in the platform's VPC.
- * - `speech` runs an Azure cluster (2 x ND96asr_v4) in the platform's VNet, and a GpuTask.
+ * - `speech` runs an Azure cluster (2 x ND96asr_v4) in the platform's VNet.
+ * - `speech-eval` holds the speech team's GpuTask alone, in the same VNet: `hgpu launch --stack
+ *   speech-eval` destroys its whole stack when the run ends, so a task never shares a stack with
+ *   resources that must outlive it (the launcher refuses such a stack).
  *
  * Each stack has its own state (S3 here), its team's tags on every resource and, for the teams, a
  * monthly budget. The teams' references to the platform's networks synthesize into
@@ -14,7 +17,7 @@ import { AwsGpuCluster, AwsNetwork, AzureGpuCluster, AzureNetwork, CrossCloudLin
 
 const STATE: BackendSettings = { type: "s3", bucket: "acme-ml-tfstate", region: "us-east-1" };
 
-/** Builds the three stacks. */
+/** Builds the four stacks. */
 export function buildApp(app: App = new App()): App {
   const platform = new TeamStack(app, "platform", {
     team: "platform", costCenter: "cc-100", environment: "prod", backend: STATE,
@@ -36,9 +39,13 @@ export function buildApp(app: App = new App()): App {
   });
   const sshKey = new TerraformVariable(speech, "ssh_public_key", { type: "string", description: "OpenSSH public key of the speech team's admin user" });
   new AzureGpuCluster(speech, "asr-finetune", { network: azureNetwork, vmSize: "Standard_ND96asr_v4", nodes: 2, sshPublicKey: sshKey.stringValue });
-  new GpuTask(speech, "eval", {
+
+  // The task in a stack of its own (same team, tags and backend; its runs get their own state under its key).
+  const speechEval = new TeamStack(app, "speech-eval", { team: "speech", costCenter: "cc-300", environment: "prod", backend: STATE, azure: { location: "eastus" } });
+  const evalKey = new TerraformVariable(speechEval, "ssh_public_key", { type: "string", description: "OpenSSH public key of the evaluation nodes' admin user" });
+  new GpuTask(speechEval, "eval", {
     name: "asr-eval", gpus: 8, network: azureNetwork, image: "nvcr.io/nvidia/pytorch:24.05-py3", command: ["/workspace/eval.py"],
-    maxRuntime: "4h", azure: { sshPublicKey: sshKey.stringValue },
+    maxRuntime: "4h", azure: { sshPublicKey: evalKey.stringValue },
   });
   return app;
 }

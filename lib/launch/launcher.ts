@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { MAX_RUNTIME_MINUTES } from "../task/duration";
 import { capacityError } from "./capacity-errors";
@@ -119,7 +119,11 @@ class Run {
   }
 
   private terraform(a: AttemptRecord): TerraformRunner {
-    return new TerraformRunner(a.stackDir!, this.options.terraform ?? "terraform", this.options.env ?? process.env, {
+    const env = this.options.env ?? process.env;
+    // Providers are shared through one plugin cache per project, not copied into every attempt.
+    const cache = env.TF_PLUGIN_CACHE_DIR ?? join(this.ctx.runDir, "..", ".plugin-cache");
+    makePrivateDir(cache);
+    return new TerraformRunner(a.stackDir!, this.options.terraform ?? "terraform", { ...env, TF_PLUGIN_CACHE_DIR: cache }, {
       logDir: join(a.dir, "terraform-logs"),
       onStart: (p) => this.ctx.recorder.attempt(a.n, { terraform: { ...identify(p.pid), command: p.command } }),
     });
@@ -173,6 +177,9 @@ class Run {
     const placementKey = task.placementKey;
     recorder.attempt(n, { stackDir, placementKey, state, ...(task.usdPerHour !== undefined ? { usdPerHour: task.usdPerHour } : {}) });
     const record = () => recorder.record.attempts.find((x) => x.n === n)!;
+    // The previous attempt's provider selections let init take the providers from the cache.
+    const previousLock = n > 1 ? join(recorder.record.attempts.find((x) => x.n === n - 1)?.stackDir ?? "", ".terraform.lock.hcl") : "";
+    if (previousLock && existsSync(previousLock)) copyFileSync(previousLock, join(stackDir, ".terraform.lock.hcl"));
     const tf = this.terraform(record());
 
     recorder.update({ phase: "init" });

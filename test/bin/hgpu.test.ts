@@ -83,7 +83,7 @@ describe("hgpu", () => {
     [["place", "--gpus", "8", "--max-usd-per-hour", "1"], "hgpu place: unknown option --max-usd-per-hour: use --gpus <value>, --accelerator <value>, --gpu-memory <value>, --memory <value>, --interconnect <value>, --clouds <value>, --regions <value>, --zones <value>, --max-usd <value>, --top <value>, --spot, --rejected, --json, --help"],
     [["summary", "--jsno"], "hgpu summary: unknown option --jsno: use --out <value>, --json, --help"],
     [["synth", "--json"], "hgpu synth: unknown option --json: use --app <value>, --out <value>, --help"],
-    [["launch", "--stack", "task", "--poll", "1"], "hgpu launch: unknown option --poll: use --stack <value>, --app <value>, --terraform <value>, --max-placements <value>, --poll-seconds <value>, --destroy-attempts <value>, --destroy-backoff-seconds <value>, --keep-on-failure, --help"],
+    [["launch", "--stack", "task", "--poll", "1"], "hgpu launch: unknown option --poll: use --stack <value>, --app <value>, --terraform <value>, --max-placements <value>, --poll-seconds <value>, --stop-on-read-errors <value>, --destroy-attempts <value>, --destroy-backoff-seconds <value>, --keep-on-failure, --concurrent, --help"],
   ])("an unknown option is a usage error, exit 2: %j", (args, message) => {
     const r = hgpu(...args);
     expect(r.status).toBe(2);
@@ -136,6 +136,10 @@ describe("hgpu", () => {
     const readme = readFileSync(join(root, "README.md"), "utf8");
     const launchEntry = /- \*\*`hgpu launch (.*?)`\*\*/s.exec(readme)?.[1];
     for (const option of [...COMMAND_OPTIONS.launch.values, ...COMMAND_OPTIONS.launch.flags]) expect(launchEntry, `README: launch --${option}`).toContain(`--${option}`);
+    for (const command of ["runs", "destroy"] as const) {
+      const entry = new RegExp(`- \\*\\*\`hgpu ${command} (.*?)\`\\*\\*`, "s").exec(readme)?.[1];
+      for (const option of [...COMMAND_OPTIONS[command].values, ...COMMAND_OPTIONS[command].flags]) expect(entry, `README: ${command} --${option}`).toContain(`--${option}`);
+    }
   });
   it("an unknown command prints the usage, exit 2", () => {
     const r = hgpu("deploy");

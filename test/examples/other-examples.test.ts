@@ -1,19 +1,24 @@
 import { App, Testing } from "cdktf";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildApp as awsOnly } from "../../examples/aws-only/main";
 import { buildApp as azureOnly } from "../../examples/azure-only/main";
 import { buildApp as teamStacks } from "../../examples/team-stacks/main";
+import { checkLaunchStack } from "../../lib/launch/launch-stack";
 
 function synthApp(build: (app: App) => App) {
   const outdir = mkdtempSync(join(tmpdir(), "hgpu-example-"));
   const app = build(new App({ outdir }));
   for (const stack of app.node.children) Testing.synth(stack as never, true); // validations on
   app.synth();
-  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
-  return Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), "utf8"))]));
+  try {
+    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
+    return Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), "utf8"))]));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 describe("examples", () => {
@@ -33,9 +38,9 @@ describe("examples", () => {
     expect(tf.output.fabric.value).toBe("8 InfiniBand links, 3200 Gbit/s per VM");
   });
 
-  it("team-stacks: a platform stack and two team stacks with remote-state references, tags and budgets", () => {
+  it("team-stacks: a platform stack, two team stacks and a task stack, with remote-state references, tags and budgets", () => {
     const stacks = synthApp(teamStacks);
-    expect(Object.keys(stacks).sort()).toEqual(["platform", "speech", "vision"]);
+    expect(Object.keys(stacks).sort()).toEqual(["platform", "speech", "speech-eval", "vision"]);
     expect(Object.values(stacks.platform.resource.aws_vpn_connection)).toHaveLength(2);
     for (const team of ["vision", "speech"]) {
       expect(stacks[team].data.terraform_remote_state["cross-stack-reference-input-platform"].config.key).toBe("platform/prod/platform.tfstate");
@@ -44,9 +49,21 @@ describe("examples", () => {
     expect(stacks.vision.provider.aws[0].default_tags[0].tags.team).toBe("vision");
     expect(Object.values(stacks.vision.resource.aws_budgets_budget)).toHaveLength(1);
     expect(Object.values(stacks.speech.resource.azurerm_consumption_budget_subscription)).toHaveLength(1);
-    expect(Object.values(stacks.speech.resource.azurerm_linux_virtual_machine_scale_set)).toHaveLength(2);
-    expect(stacks.speech["//"].hgpu_tasks["asr-eval"].chosen).toMatch(/^1 x Standard_ND/);
+    expect(Object.values(stacks.speech.resource.azurerm_linux_virtual_machine_scale_set)).toHaveLength(1);
     const vmss = Object.values(stacks.speech.resource.azurerm_linux_virtual_machine_scale_set)[0] as { tags: Record<string, string> };
     expect(vmss.tags).toMatchObject({ team: "speech", "cost-center": "cc-300", "managed-by": "cdktf-hybrid-gpu" });
+    // The task's stack holds the task alone, so hgpu launch accepts it.
+    const task = stacks["speech-eval"];
+    expect(task["//"].hgpu_tasks["asr-eval"].chosen).toMatch(/^1 x Standard_ND/);
+    expect(task.terraform.backend.s3.key).toBe("speech/prod/speech-eval.tfstate");
+    const dir = mkdtempSync(join(tmpdir(), "hgpu-example-"));
+    try {
+      writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(task));
+      expect(checkLaunchStack(join(dir, "cdk.tf.json"), "speech-eval")).toMatchObject({ taskName: "asr_eval" });
+      writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify({ ...stacks.speech, "//": task["//"], output: task.output }));
+      expect(() => checkLaunchStack(join(dir, "cdk.tf.json"), "speech")).toThrow('hgpu launch: stack "speech" holds resources outside its GpuTask "eval"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -70,7 +70,7 @@ const resources = {
     "//": meta("task/network/vpc"),
     input: key,
     provisioner: [
-      { "local-exec": { command: `touch ${object("partial")}` } },
+      { "local-exec": { command: `touch ${object("partial")}; echo "$TF_PLUGIN_CACHE_DIR" > ${s.dir}/plugin-cache-dir` } },
       { "local-exec": { when: "destroy", command: destroyOf("partial") } },
     ],
   },

@@ -26,6 +26,8 @@ describe.runIf(hasTerraform).concurrent("launch, against the real terraform bina
     expect(t.printed()).toMatch(/apply complete: 2\/2 resources/);
     expect(JSON.parse(readFileSync(join(result.runDir, "status.json"), "utf8")).exitCode).toBe(0);
     expect(readFileSync(join(result.runDir, "node0.log"), "utf8")).toContain("epoch 1");
+    // Providers come through one cache per project, not a copy per attempt.
+    expect(readFileSync(join(t.dir, "plugin-cache-dir"), "utf8").trim()).toBe(join(t.dir, ".hgpu", "runs", ".plugin-cache"));
     // The record says how it ended.
     expect(t.records()[0]).toMatchObject({ runId: result.runId, phase: "ended", outcome: "succeeded", exitCode: 0, leftInState: [] });
   });
