@@ -14,11 +14,14 @@
 // appears), exitCode, applySeconds (the node's creation takes this long, after its cloud object
 // exists), destroyFailures (the first N destroys fail), destroy fault file <dir>/destroy-fault
 // (destroys fail while it exists), noTask, foreign (a resource outside the task), removeAtApply (a
-// file the node's creation deletes: the terraform binary, to make it vanish before the destroy).
+// file the node's creation deletes: the terraform binary, to make it vanish before the destroy),
+// synthSeconds (a slow synthesis), logCopyFails (the launcher's local log copy cannot be written).
 const { mkdirSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
 
 const s = JSON.parse(process.env.HGPU_TEST_SCENARIO);
+// A slow synthesis (to interrupt it).
+if (s.synthSeconds) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, s.synthSeconds * 1000);
 const excluded = JSON.parse(process.env.HGPU_EXCLUDE_PLACEMENTS || "[]");
 const key = s.placements.find((p) => !excluded.includes(p));
 if (!key) {
@@ -46,6 +49,9 @@ if (s.capacity && s.capacity.includes(key)) {
 } else {
   const status = `{"runId":"\${terraform_data.partial.id}","exitCode":${s.exitCode ?? 0},"startedAt":"2026-11-28T10:00:00Z","finishedAt":"2026-11-28T11:00:00Z"}`;
   const steps = [`mkdir -p ${run}/logs`, `printf 'epoch 1 loss 2.3\\nepoch 2 loss 1.1\\n' > ${run}/logs/node0.log`];
+  // The launcher's local copy of the log cannot be written: a directory stands where it goes
+  // (<run dir>/node0.log; Terraform works in <run dir>/attempt-1/cdktf.out/stacks/task).
+  if (s.logCopyFails) steps.push("mkdir -p ../../../../node0.log");
   if (s.workload === "flaky") {
     // A directory where the status object will be: every read fails until it is replaced.
     steps.push(`mkdir -p ${run}/status.json`, `printf '%s\\n' '${status}' > ${run}/status.tmp`);

@@ -33,6 +33,8 @@ export interface Scenario {
   noTask?: boolean;
   foreign?: boolean;
   removeAtApply?: string;
+  synthSeconds?: number;
+  logCopyFails?: boolean;
 }
 
 /** A project folder acting out `scenario`; removed when the test (`ctx`, which may run concurrently with others) ends. */

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -133,6 +133,29 @@ describe.runIf(hasTerraform).concurrent("launch, against the real terraform bina
     expect(t.events()).toEqual([]);
   });
 
+  it("an abort during synth stops the app and exits 130: nothing is created", async (ctx) => {
+    const t = project(ctx, { placements: [P1], synthSeconds: 30 });
+    const controller = new AbortController();
+    const started = Date.now();
+    const running = launch({ ...t.options, signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 500));
+    controller.abort("SIGINT");
+    const result = await running;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.exitCode).toBe(EXIT.SIGINT);
+    expect(result.attempts.map((a) => a.outcome)).toEqual(["interrupted"]);
+    expect(t.events()).toEqual([]);
+  });
+
+  it("a local copy of the log that cannot be written stops the copy, not the run", async (ctx) => {
+    const t = project(ctx, { placements: [P1], logCopyFails: true });
+    const result = await launch(t.options);
+    expect(result.exitCode).toBe(0);
+    expect(t.printed()).toMatch(/warning: stopped copying the log to \S+node0\.log: EISDIR.* \(the run goes on\)/);
+    expect(t.printed()).toContain("  | epoch 2 loss 1.1");
+    expect(t.cloud()).toEqual([]);
+  });
+
   it("an abort during apply interrupts Terraform (SIGINT) and destroys what it had created", async (ctx) => {
     const t = project(ctx, { placements: [P1], applySeconds: 30 });
     const controller = new AbortController();
@@ -157,6 +180,17 @@ describe("statusTimeoutMs", () => {
     expect(statusTimeoutMs(Date.parse("2026-11-30T09:46:00Z"), now)).toBe(60_000);
     expect(statusTimeoutMs(Date.parse("2026-11-30T09:46:01Z"), now)).toBe(61_000);
     expect(statusTimeoutMs(Number.NaN, now)).toBe(14 * 24 * 3_600_000);
+  });
+});
+
+describe("hgpu launch outside a project", () => {
+  it("says there is no app and leaves nothing behind", (ctx) => {
+    const dir = mkdtempSync(join(tmpdir(), "hgpu-empty-"));
+    ctx.onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const r = spawnSync(join(root, "node_modules/.bin/tsx"), [join(root, "bin/hgpu.ts"), "launch", "--stack", "task"], { encoding: "utf8", cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(`hgpu launch: no --app given and no cdktf.json in ${dir}`);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 

@@ -1,0 +1,86 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { EXIT, launch } from "../../lib/launch/launcher";
+import { findProject, formatRuns, type RunView } from "../../lib/launch/runs";
+import type { RunRecord } from "../../lib/launch/run-record";
+import { hasTerraform, hgpuRun, P1, P2, project } from "./harness";
+
+describe.runIf(hasTerraform).concurrent("hgpu runs and hgpu destroy", () => {
+  it("runs --json and --prune: prune removes ended runs with nothing left and keeps leftover ones", async (ctx) => {
+    const t = project(ctx, { placements: [P1] });
+    const ok = await launch(t.options);
+    writeFileSync(join(t.dir, "destroy-fault"), "");
+    const left = await launch({ ...t.options, destroyAttempts: 1 });
+    expect([ok.exitCode, left.exitCode]).toEqual([0, EXIT.RESOURCES_LEFT]);
+
+    const json = await hgpuRun(["runs", "--json"], t.dir, t.env);
+    expect(json.code).toBe(0);
+    const listed = JSON.parse(json.output) as { runId: string; state: string; inState: { attempt: number; resources: string[] }[]; usdPerHour: number }[];
+    expect(listed.map((r) => [r.runId, r.state, r.inState, r.usdPerHour])).toEqual([
+      [left.runId, "leftover", [{ attempt: 1, resources: ["terraform_data.node", "terraform_data.partial"] }], 98.32],
+      [ok.runId, "ended", [], 98.32],
+    ]);
+
+    const pruned = await hgpuRun(["runs", "--prune"], t.dir, t.env);
+    expect(pruned.output).toContain(`removed 1 ended run(s) with nothing left: ${ok.runId}`);
+    expect(existsSync(ok.runDir)).toBe(false);
+    expect(existsSync(left.runDir)).toBe(true);
+    expect(pruned.output).toContain(`!!! run ${left.runId} left resources that may be running and billing (up to $98.32/h):`);
+  });
+
+  it("destroy --attempt N destroys that attempt only; an unknown run or attempt is an error", async (ctx) => {
+    const t = project(ctx, { placements: [P1, P2], capacity: [P1] });
+    writeFileSync(join(t.dir, "destroy-fault"), "");
+    const result = await launch({ ...t.options, destroyAttempts: 1 });
+    expect(result.exitCode).toBe(EXIT.RESOURCES_LEFT);
+    expect(result.attempts.map((a) => a.outcome)).toEqual(["capacity"]);
+
+    const unknown = await hgpuRun(["destroy", "nope"], t.dir, t.env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.output.trim()).toBe(`hgpu destroy: no run "nope" in ${join(t.dir, ".hgpu", "runs")}: hgpu runs lists 1 run(s)`);
+    const noAttempt = await hgpuRun(["destroy", result.runId, "--attempt", "2"], t.dir, t.env);
+    expect(noAttempt.output.trim()).toBe(`hgpu destroy: run ${result.runId} has no attempt 2: it has 1`);
+
+    rmSync(join(t.dir, "destroy-fault"));
+    const done = await hgpuRun(["destroy", result.runId, "--attempt", "1"], t.dir, t.env);
+    expect(done.code).toBe(0);
+    expect(done.output).toContain(`attempt 1: destroying 1 resource(s) of ${P1}`);
+    expect(t.cloud()).toEqual([]);
+    const twice = await hgpuRun(["destroy", result.runId], t.dir, t.env);
+    expect(twice.code).toBe(0);
+    expect(twice.output).toContain("attempt 1: nothing in state");
+  });
+});
+
+describe("findProject and formatRuns", () => {
+  it("finds the project from a folder inside it", (ctx) => {
+    const t = project(ctx, { placements: [P1] });
+    mkdirSync(join(t.dir, "src", "deep"), { recursive: true });
+    writeFileSync(join(t.dir, "cdktf.json"), "{}");
+    expect(findProject(join(t.dir, "src", "deep"))).toBe(t.dir);
+  });
+
+  it("prints a table, newest first, and shouts leftover runs with the command that removes them", () => {
+    const record = (runId: string, startedAt: string, over: Partial<RunRecord> = {}): RunRecord => ({
+      version: 1, runId, stack: "task", app: "a", project: "/p", runDir: `/p/.hgpu/runs/${runId}`, startedAt, updatedAt: startedAt,
+      launcher: { pid: 1 }, phase: "ended", outcome: "succeeded", attempts: [{ n: 1, dir: "d", placementKey: P1, usdPerHour: 98.32 }], leftInState: [], kept: [], ...over,
+    });
+    const views: RunView[] = [
+      { record: record("20261130T110000-bbbbbb", "2026-11-30T11:00:00.000Z", { phase: "running", outcome: undefined }), state: "leftover", left: [{ attempt: { n: 1, dir: "d" }, resources: ["aws_autoscaling_group.nodes"] }], usdPerHour: 98.32 },
+      { record: record("20261130T100000-aaaaaa", "2026-11-30T10:00:00.000Z"), state: "ended", left: [] },
+    ];
+    expect(formatRuns(views, Date.parse("2026-11-30T12:00:00Z"))).toBe(
+      [
+        "run                     stack  started                            state     phase    outcome    placement                           usd/h   in state",
+        "20261130T110000-bbbbbb  task   2026-11-30 11:00:00 (1:00:00 ago)  LEFTOVER  running  -          aws/us-east-1/use1-az4/p5.48xlarge  $98.32  1",
+        "20261130T100000-aaaaaa  task   2026-11-30 10:00:00 (2:00:00 ago)  ended     ended    succeeded  aws/us-east-1/use1-az4/p5.48xlarge  -       0",
+        "",
+        "!!! run 20261130T110000-bbbbbb left resources that may be running and billing (up to $98.32/h):",
+        "!!!   attempt 1: aws_autoscaling_group.nodes",
+        "!!! remove them with: hgpu destroy 20261130T110000-bbbbbb",
+      ].join("\n"),
+    );
+    expect(formatRuns([])).toBe("no runs");
+  });
+});
