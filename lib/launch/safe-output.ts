@@ -49,5 +49,8 @@ export class SafeSink implements ProgressSink {
  * (console.log and console.error keep working, writing nothing). Returns sinks over both.
  */
 export function safeStdio(): { stdout: SafeSink; stderr: SafeSink } {
-  return { stdout: new SafeSink(process.stdout), stderr: new SafeSink(process.stderr) };
+  stdio ??= { stdout: new SafeSink(process.stdout), stderr: new SafeSink(process.stderr) };
+  return stdio;
 }
+
+let stdio: { stdout: SafeSink; stderr: SafeSink } | undefined;

@@ -2,7 +2,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it, vi } from "vitest";
+import { main } from "../../bin/hgpu";
 import { capacityError } from "../../lib/launch/capacity-errors";
 import { EXIT, launch, statusTimeoutMs } from "../../lib/launch/launcher";
 import { localStateResources } from "../../lib/launch/state-location";
@@ -187,7 +189,7 @@ describe("hgpu launch outside a project", () => {
   it("says there is no app and leaves nothing behind", (ctx) => {
     const dir = mkdtempSync(join(tmpdir(), "hgpu-empty-"));
     ctx.onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const r = spawnSync(join(root, "node_modules/.bin/tsx"), [join(root, "bin/hgpu.ts"), "launch", "--stack", "task"], { encoding: "utf8", cwd: dir });
+    const r = spawnSync(process.execPath, ["--import", pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href, join(root, "bin/hgpu.ts"), "launch", "--stack", "task"], { encoding: "utf8", cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe(`hgpu launch: no --app given and no cdktf.json in ${dir}`);
     expect(readdirSync(dir)).toEqual([]);
@@ -200,10 +202,14 @@ describe("hgpu launch arguments", () => {
     [["--max-placements", "1.5"], 'hgpu launch: --max-placements "1.5" is not valid: use a whole number above 0'],
     [["--stop-on-read-errors", "-1"], 'hgpu launch: --stop-on-read-errors "-1" is not valid: use a whole number above 0'],
     [["--terraform", "terragrunt"], 'hgpu launch: --terraform "terragrunt" is not valid: use terraform or tofu'],
-  ])("%j", (args, message) => {
-    const r = spawnSync(join(root, "node_modules/.bin/tsx"), [join(root, "bin/hgpu.ts"), "launch", "--stack", "task", ...args], { encoding: "utf8", cwd: tmpdir() });
-    expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe(message);
+  ])("%j", async (args, message) => {
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      expect(await main(["launch", "--stack", "task", ...args])).toBe(1);
+      expect(error.mock.calls).toEqual([[message]]);
+    } finally {
+      error.mockRestore();
+    }
     expect(existsSync(join(tmpdir(), ".hgpu"))).toBe(false);
   });
 });
