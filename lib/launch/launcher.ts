@@ -9,7 +9,7 @@ import { patientReader } from "./patient-reader";
 import { identify } from "./process-identity";
 import { EXIT, type Attempt, type LaunchOptions, type LaunchResult } from "./launch-options";
 import { Progress, type ProgressSink } from "./progress";
-import { makePrivateDir } from "./run-files";
+import { makePrivateDir, withPrivateUmask } from "./run-files";
 import { lockStack } from "./run-lock";
 import { RunRecorder, type AttemptOutcome, type AttemptRecord, type RunOutcome } from "./run-record";
 import { listRuns } from "./runs";
@@ -40,23 +40,23 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
   const warn = (m: string) => progress.note(m);
   await warnOfLeftovers(runsDir, warn);
   const lock = options.concurrent ? undefined : lockStack(runsDir, options.stack, runId, warn);
-  // The run's files (state, outputs, logs) are private, and so is what Terraform and the app write.
-  const umask = process.umask(0o077);
   const runDir = join(runsDir, runId);
   try {
-    makePrivateDir(runDir);
-    const recorder = new RunRecorder(
-      { version: 1, runId, stack: options.stack, app, project: cwd, runDir, startedAt: new Date().toISOString(), updatedAt: new Date().toISOString(), launcher: identify(process.pid), phase: "synth", attempts: [], leftInState: [], kept: [] },
-      warn,
-    );
-    progress.note(`run ${runId} (directory ${runDir})`);
-    return await new Run(options, { cwd, app, runId, runDir, sink, progress, recorder }).go();
+    // The run's files (state, outputs, logs) are private, and so is what Terraform and the app write.
+    return await withPrivateUmask(() => {
+      makePrivateDir(runDir);
+      const recorder = new RunRecorder(
+        { version: 1, runId, stack: options.stack, app, project: cwd, runDir, startedAt: new Date().toISOString(), updatedAt: new Date().toISOString(), launcher: identify(process.pid), phase: "synth", attempts: [], leftInState: [], kept: [] },
+        warn,
+      );
+      progress.note(`run ${runId} (directory ${runDir})`);
+      return new Run(options, { cwd, app, runId, runDir, sink, progress, recorder }).go();
+    });
   } catch (e) {
     // A refusal before anything was created leaves nothing worth finding.
     if (e instanceof LaunchRefusedError || e instanceof StateIsolationError) rmSync(runDir, { recursive: true, force: true });
     throw e;
   } finally {
-    process.umask(umask);
     lock?.release();
   }
 }

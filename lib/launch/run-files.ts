@@ -31,3 +31,20 @@ export function writeFileAtomic(file: string, text: string): void {
     throw e;
   }
 }
+
+let privateUsers = 0;
+let savedUmask = 0;
+
+/**
+ * Runs `work` with the process umask at 077, so that whatever the launcher's children (the app,
+ * Terraform) write is private too. Launches may overlap in one process: the umask is restored when
+ * the last one ends.
+ */
+export async function withPrivateUmask<T>(work: () => Promise<T>): Promise<T> {
+  if (privateUsers++ === 0) savedUmask = process.umask(0o077);
+  try {
+    return await work();
+  } finally {
+    if (--privateUsers === 0) process.umask(savedUmask);
+  }
+}
