@@ -1,42 +1,16 @@
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
-import { LogicAppActionCustom } from "@cdktf/provider-azurerm/lib/logic-app-action-custom";
-import { LogicAppTriggerRecurrence } from "@cdktf/provider-azurerm/lib/logic-app-trigger-recurrence";
-import { LogicAppWorkflow } from "@cdktf/provider-azurerm/lib/logic-app-workflow";
-import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
-import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
-import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
-import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
-import { DataResource, Fn, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
+import { DataResource, Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
-import { AwsGpuCluster, awsNcclEnv } from "../aws/gpu-cluster";
-import { AwsLustreStorage } from "../aws/lustre-storage";
-import { nameTags } from "../aws/names";
-import { AwsNetwork } from "../aws/network";
-import { awsProviders, providerRegion } from "../aws/provider";
-import { AzureGpuCluster, azureNcclEnv } from "../azure/gpu-cluster";
-import { AzureLustreStorage } from "../azure/lustre-storage";
-import { AzureNetwork } from "../azure/network";
+import type { AwsNetwork } from "../aws/network";
+import { providerRegion } from "../aws/provider";
+import type { AzureNetwork } from "../azure/network";
 import type { IGpuCluster, ISharedStorage } from "../core/contracts";
-import { NAME_RULES, nameFromPath } from "../core/naming";
 import type { GpuCloud } from "../core/types";
 import { Validator } from "../core/validate";
 import { describePlacement, describeRejection, placementKey, planPlacements } from "../planner/planner";
 import type { Placement, PlacementPlan, RejectedCandidate, Requirements } from "../planner/types";
+import { buildAwsTask } from "./aws-task";
+import { buildAzureTask } from "./azure-task";
 import { MAX_RUNTIME_MINUTES, durationMinutes, terraformDuration } from "./duration";
-import { ecrRegistry, launchLines } from "./run-script";
 
 /** The context key (or environment variable `HGPU_EXCLUDE_PLACEMENTS`, a JSON list) of placement keys to skip. */
 export const EXCLUDE_PLACEMENTS_CONTEXT = "hgpu:excludePlacements";
@@ -245,182 +219,15 @@ export class GpuTask extends Construct {
     const env: Record<string, string> = { ...(props.env ?? {}) };
     if (props.dataPath !== undefined) env.DATA_PATH = props.dataPath;
 
-    if (chosen.cloud === "aws") {
-      ensureAwsProvider(this, chosen.region);
-      const network = (this.network = props.network instanceof AwsNetwork ? props.network : new AwsNetwork(this, "network", { region: chosen.region, ...(chosen.zone ? { zones: [chosen.zone] } : {}) }));
-      const zone = chosen.zone && network.hasZone(chosen.zone) ? chosen.zone : network.zones[0]!;
-      if (props.storage) {
-        this.storage = props.storage;
-      } else if (props.dataPath !== undefined) {
-        this.storage = new AwsLustreStorage(this, "data", {
-          network, zone, storageCapacityGiB: 2400, throughputPerTiB: 250, mountPath,
-          dataRepository: { bucket: props.dataSource!, fileSystemPath: props.dataPath, autoExport: false },
-        });
-      }
-      const bucket = runsBucket(this, name);
-      const prefix = `runs/${this.runId}`;
-      this.statusUri = `s3://${bucket.bucket}/${prefix}/status.json`;
-      this.logsUri = `s3://${bucket.bucket}/${prefix}/logs/`;
-      const groupName = AwsGpuCluster.autoScalingGroupName(`${this.node.path}/cluster`);
-      const mounts = this.storage ? dataMounts(this.storage.mountPath, props.dataPath) : [];
-      const ecr = props.image ? ecrRegistry(props.image) : undefined;
-      const cluster = new AwsGpuCluster(this, "cluster", {
-        network, instanceType: chosen.instanceType, nodes: chosen.nodes, zone, spot: chosen.spot,
-        ...(this.storage ? { storage: this.storage } : {}),
-        s3Access: [{ bucket: bucket.bucket, prefix: `${prefix}/`, write: true }],
-        userData: launchLines({
-          cloud: { kind: "aws", bucket: bucket.bucket, prefix, groupName },
-          taskName: name, runId: this.runId, nodes: chosen.nodes, gpusPerNode: chosen.gpusPerNode,
-          ...(props.image ? { image: props.image } : {}), ...(props.command ? { command: props.command } : {}),
-          env: { ...awsNcclEnv(chosen.instanceType, chosen.fabric.kind === "efa"), ...env },
-          mounts, placementJson, deadline,
-          efaHostLibraries: chosen.fabric.kind === "efa",
-          ...(ecr ? { beforePull: [`aws ecr get-login-password --region ${ecr.region} | docker login --username AWS --password-stdin ${ecr.registry}`] } : {}),
-        }),
-      });
-      this.cluster = cluster;
-      if (ecr) {
-        new IamRolePolicyAttachment(this, "ecr-read", { role: cluster.role.name, policyArn: `arn:${cluster.partition}:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly` });
-      }
-      const asgArn = `arn:${cluster.partition}:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/${groupName}`;
-      // Only to zero: the request must set the group's minimum and maximum to 0.
-      const toZeroOnly = { NumericEquals: { "autoscaling:MinSize": "0", "autoscaling:MaxSize": "0" } };
-      // Layer 1: the nodes may stop their own group (and read what rendezvous needs), nothing more.
-      new IamRolePolicy(this, "scale-to-zero", {
-        role: cluster.role.id,
-        name: "scale-own-group-to-zero",
-        policy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            { Sid: "StopOwnGroup", Effect: "Allow", Action: "autoscaling:UpdateAutoScalingGroup", Resource: asgArn, Condition: toZeroOnly },
-            { Sid: "FindPeers", Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances"], Resource: "*" },
-          ],
-        }),
-      });
-      // Layer 2: a one-time schedule at the deadline sets the group to zero, whoever is left.
-      const schedulerRole = new IamRole(this, "deadline-role", {
-        name: nameFromPath(`${this.node.path}/deadline`, NAME_RULES.awsIamRole, chosen.region),
-        // Only schedules of this account may use the role (confused-deputy guard).
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": new DataAwsCallerIdentity(this, "account").accountId } } }],
-        }),
-        tags: nameTags(this, "deadline"),
-      });
-      new IamRolePolicy(this, "deadline-policy", {
-        role: schedulerRole.id,
-        name: "stop-task-group",
-        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "autoscaling:UpdateAutoScalingGroup", Resource: asgArn, Condition: toZeroOnly }] }),
-      });
-      new SchedulerSchedule(this, "deadline", {
-        name: nameFromPath(this.node.path, NAME_RULES.awsSchedule, "deadline"),
-        description: `Deadline of ${name}: stop every node ${this.maxRuntimeMinutes} minutes after apply`,
-        scheduleExpression: `at(${Fn.formatdate("YYYY-MM-DD'T'hh:mm:ss", deadline)})`,
-        scheduleExpressionTimezone: "UTC",
-        flexibleTimeWindow: { mode: "OFF" },
-        target: {
-          arn: `arn:${cluster.partition}:scheduler:::aws-sdk:autoscaling:updateAutoScalingGroup`,
-          roleArn: schedulerRole.arn,
-          input: JSON.stringify({ AutoScalingGroupName: groupName, MinSize: 0, MaxSize: 0, DesiredCapacity: 0 }),
-          retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
-        },
-      });
-      this.teardown = { selfScaleToZero: `node 0 sets Auto Scaling group ${groupName} to 0`, deadline, deadlineMechanism: "EventBridge Scheduler one-time schedule calling autoscaling:UpdateAutoScalingGroup" };
-    } else {
-      ensureAzureProvider(this);
-      const azure = props.azure ?? {};
-      const network = (this.network = props.network instanceof AzureNetwork ? props.network : new AzureNetwork(this, "network", { location: chosen.region }));
-      // Managed Lustre is zonal and its clients must share its zone; without it the scale set stays regional.
-      const zone = props.dataPath !== undefined && !props.storage ? "1" : props.storage instanceof AzureLustreStorage ? props.storage.zone : undefined;
-      if (props.storage) {
-        this.storage = props.storage;
-      } else if (props.dataPath !== undefined) {
-        const { container, prefix } = blobParts(v, props.dataSource!);
-        this.storage = new AzureLustreStorage(this, "data", {
-          network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, zone: zone!, mountPath,
-          blob: {
-            storageAccountId: azure.dataStorageAccountId ?? variable(this, `${name}_data_storage_account_id`, "Resource ID of the storage account that holds the task's dataSource"),
-            container,
-            importPrefix: prefix,
-            hpcCacheResourceProviderPrincipalId: azure.hpcCacheResourceProviderPrincipalId ?? variable(this, `${name}_hpc_cache_rp_object_id`, "Object ID of the HPC Cache Resource Provider: az ad sp show --id 4392ab71-2ce2-4b0d-8770-b352745c73f5 --query id -o tsv"),
-          },
-        });
-      }
-      // Account and custom role names are global (tenant-wide): the run ID makes them unique.
-      const runSuffix = Fn.substr(Fn.replace(this.runId, "-", ""), 0, 8);
-      const account = new StorageAccount(this, "runs", {
-        name: `${nameFromPath(this.node.path, { ...NAME_RULES.azureStorageAccount, maxLength: 16 }, "runs")}${runSuffix}`,
-        resourceGroupName: network.resourceGroupName,
-        location: network.location,
-        accountTier: "Standard",
-        accountReplicationType: "LRS",
-        minTlsVersion: "TLS1_2",
-        httpsTrafficOnlyEnabled: true,
-        allowNestedItemsToBePublic: false,
-        infrastructureEncryptionEnabled: true,
-      });
-      const container = new StorageContainer(this, "runs-container", { name: "runs", storageAccountId: account.id, containerAccessType: "private" });
-      // Whoever deploys (the launcher's identity) may read the run's status and logs.
-      const deployer = new DataAzurermClientConfig(this, "deployer");
-      new RoleAssignment(this, "deployer-reads-runs", { scope: container.resourceManagerId, principalId: deployer.objectId, roleDefinitionName: "Storage Blob Data Reader", description: `Read ${name}'s status and logs` });
-      const base = `${account.primaryBlobEndpoint}runs/${this.runId}`;
-      this.statusUri = `${base}/status.json`;
-      this.logsUri = `${base}/logs/`;
-      const cluster = new AzureGpuCluster(this, "cluster", {
-        network, vmSize: chosen.instanceType, nodes: chosen.nodes, ...(zone ? { zone } : {}), spot: chosen.spot,
-        ...(this.storage ? { storage: this.storage } : {}),
-        sshPublicKey: azure.sshPublicKey ?? variable(this, `${name}_ssh_public_key`, "OpenSSH public key of the task nodes' admin user"),
-        storageAccess: [{ scope: container.resourceManagerId, write: true }],
-        customData: launchLines({
-          cloud: { kind: "azure", blobBaseUrl: base },
-          taskName: name, runId: this.runId, nodes: chosen.nodes, gpusPerNode: chosen.gpusPerNode,
-          ...(props.image ? { image: props.image } : {}), ...(props.command ? { command: props.command } : {}),
-          env: { ...azureNcclEnv(chosen.instanceType, chosen.fabric.kind === "infiniband"), ...env },
-          mounts: this.storage ? dataMounts(this.storage.mountPath, props.dataPath) : [],
-          placementJson, deadline,
-        }),
-      });
-      this.cluster = cluster;
-      // Layers 1 and 2 share one narrow role: read the scale set and its NICs, and write it (to set its capacity).
-      const role = new RoleDefinition(this, "scale-to-zero-role", {
-        name: `${nameFromPath(this.node.path, NAME_RULES.azureGeneric, "scale-to-zero")}-${runSuffix}`,
-        scope: network.resourceGroupId,
-        description: "Read a GPU scale set and its NICs, and set its capacity (hgpu task teardown)",
-        permissions: [{ actions: ["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write", "Microsoft.Compute/virtualMachineScaleSets/networkInterfaces/read", "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read"] }],
-        assignableScopes: [network.resourceGroupId],
-      });
-      new RoleAssignment(this, "nodes-scale-to-zero", { scope: cluster.scaleSet.id, principalId: cluster.identity, principalType: "ServicePrincipal", roleDefinitionId: role.roleDefinitionResourceId });
-      const workflow = new LogicAppWorkflow(this, "deadline", {
-        name: nameFromPath(this.node.path, NAME_RULES.azureGeneric, "deadline"),
-        resourceGroupName: network.resourceGroupName,
-        location: network.location,
-        identity: { type: "SystemAssigned" },
-      });
-      new RoleAssignment(this, "deadline-scale-to-zero", { scope: cluster.scaleSet.id, principalId: workflow.identity.principalId, principalType: "ServicePrincipal", roleDefinitionId: role.roleDefinitionResourceId });
-      // Hourly from the deadline on (idempotent): set the scale set's capacity to 0.
-      new LogicAppTriggerRecurrence(this, "deadline-trigger", {
-        name: "at-deadline",
-        logicAppId: workflow.id,
-        frequency: "Hour",
-        interval: 1,
-        startTime: Fn.formatdate("YYYY-MM-DD'T'hh:mm:ss'Z'", deadline),
-      });
-      new LogicAppActionCustom(this, "deadline-action", {
-        name: "scale-to-zero",
-        logicAppId: workflow.id,
-        body: Fn.jsonencode({
-          type: "Http",
-          inputs: {
-            method: "PATCH",
-            uri: `https://management.azure.com${cluster.scaleSet.id}?api-version=2023-09-01`,
-            body: { sku: { capacity: 0 } },
-            authentication: { type: "ManagedServiceIdentity", audience: "https://management.azure.com/" },
-          },
-          runAfter: {},
-        }),
-      });
-      this.teardown = { selfScaleToZero: "node 0 sets the scale set's capacity to 0", deadline, deadlineMechanism: "Logic App (managed identity) setting the scale set's capacity to 0, hourly from the deadline" };
-    }
+    const backend = (chosen.cloud === "aws" ? buildAwsTask : buildAzureTask)({
+      task: this, props, v, name, chosen, runId: this.runId, deadline, maxRuntimeMinutes: this.maxRuntimeMinutes, placementJson, mountPath, env,
+    });
+    this.network = backend.network;
+    if (backend.storage) this.storage = backend.storage;
+    this.cluster = backend.cluster;
+    this.statusUri = backend.statusUri;
+    this.logsUri = backend.logsUri;
+    this.teardown = backend.teardown;
 
     // For reviewers and `hgpu summary`: the choice and every rejected candidate, in the JSON itself
     // (Terraform ignores "//" keys). `path` is the task's construct path without the stack's id,
@@ -454,15 +261,6 @@ function sourceCloud(v: Validator, uri: string): GpuCloud {
   return v.fail("dataSource", uri, "use s3://bucket/prefix/ or https://<account>.blob.core.windows.net/<container>/<prefix>");
 }
 
-function blobParts(v: Validator, uri: string): { container: string; prefix: string } {
-  const m = /^https:\/\/[^/]+\/([^/]+)(\/.*)?$/.exec(uri);
-  if (!m) return v.fail("dataSource", uri, "use https://<account>.blob.core.windows.net/<container>/<prefix>");
-  return { container: m[1]!, prefix: (m[2] ?? "/").replace(/\/+$/, "") || "/" };
-}
-
-function dataMounts(mountPath: string, dataPath: string | undefined): { host: string; container: string; readOnly?: boolean }[] {
-  return [{ host: mountPath, container: mountPath }, ...(dataPath ? [{ host: `${mountPath}${dataPath}`, container: dataPath, readOnly: true }] : [])];
-}
 
 function readExcluded(scope: Construct): string[] {
   const fromContext = scope.node.tryGetContext(EXCLUDE_PLACEMENTS_CONTEXT) as unknown;
@@ -480,43 +278,5 @@ function readRank(scope: Construct): number | undefined {
   return raw === undefined || raw === "" ? undefined : Number(raw);
 }
 
-function variable(scope: Construct, name: string, description: string): string {
-  const stack = TerraformStack.of(scope);
-  const existing = stack.node.tryFindChild(`var-${name}`) as TerraformVariable | undefined;
-  const v = existing ?? new TerraformVariable(stack, `var-${name}`, { type: "string", description });
-  if (!existing) v.overrideLogicalId(name);
-  return v.stringValue;
-}
 
-function runsBucket(task: Construct, name: string): S3Bucket {
-  const bucket = new S3Bucket(task, "runs", {
-    // Bucket names are global: AWS appends a unique suffix to the path-derived prefix.
-    bucketPrefix: `${nameFromPath(task.node.path, { ...NAME_RULES.awsS3Bucket, maxLength: 36, globallyUnique: false }, "runs")}-`,
-    // The launcher copies status and logs before it destroys; a kept bucket would fail the destroy.
-    forceDestroy: true,
-    tags: nameTags(task, `${name}-runs`),
-  });
-  new S3BucketPublicAccessBlock(task, "runs-public-access", { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
-  new S3BucketOwnershipControls(task, "runs-ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-  new S3BucketServerSideEncryptionConfigurationA(task, "runs-encryption", { bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] });
-  new S3BucketPolicy(task, "runs-tls-only", {
-    bucket: bucket.id,
-    policy: JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [{ Sid: "TlsOnly", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.arn, `${bucket.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
-    }),
-  });
-  new S3BucketLifecycleConfiguration(task, "runs-expiry", { bucket: bucket.id, rule: [{ id: "expire-runs", status: "Enabled", filter: [{ prefix: "runs/" }], expiration: [{ days: 90 }] }] });
-  return bucket;
-}
 
-function ensureAwsProvider(scope: Construct, region: string): void {
-  if (awsProviders(scope).length > 0) return;
-  new AwsProvider(TerraformStack.of(scope), "aws", { region });
-}
-
-function ensureAzureProvider(scope: Construct): void {
-  const stack = TerraformStack.of(scope);
-  if (stack.node.findAll().some((c) => c instanceof AzurermProvider)) return;
-  new AzurermProvider(stack, "azurerm", { features: [{}] });
-}

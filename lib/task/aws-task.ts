@@ -1,0 +1,142 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import { Fn, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { AwsGpuCluster, awsNcclEnv } from "../aws/gpu-cluster";
+import { AwsLustreStorage } from "../aws/lustre-storage";
+import { nameTags } from "../aws/names";
+import { AwsNetwork } from "../aws/network";
+import { awsProviders } from "../aws/provider";
+import type { ISharedStorage } from "../core/contracts";
+import { NAME_RULES, nameFromPath } from "../core/naming";
+import type { TaskTeardown } from "./gpu-task";
+import { ecrRegistry, launchLines } from "./run-script";
+import { dataMounts, type TaskBackend, type TaskBackendInput } from "./task-backend";
+
+/**
+ * GpuTask's AWS backend: the network (unless given), FSx for Lustre loaded from `dataSource`, a
+ * private run bucket, the Auto Scaling group of GPU nodes running the run script, and the
+ * teardown: the nodes may set their own group to zero, and an EventBridge Scheduler one-time
+ * schedule sets it to zero at the deadline.
+ */
+export function buildAwsTask(input: TaskBackendInput): TaskBackend {
+  const { task, props, name, chosen, runId, deadline, maxRuntimeMinutes, placementJson, mountPath, env } = input;
+  let storage: ISharedStorage | undefined;
+  ensureAwsProvider(task, chosen.region);
+  const network = (props.network instanceof AwsNetwork ? props.network : new AwsNetwork(task, "network", { region: chosen.region, ...(chosen.zone ? { zones: [chosen.zone] } : {}) }));
+  const zone = chosen.zone && network.hasZone(chosen.zone) ? chosen.zone : network.zones[0]!;
+  if (props.storage) {
+    storage = props.storage;
+  } else if (props.dataPath !== undefined) {
+    storage = new AwsLustreStorage(task, "data", {
+      network, zone, storageCapacityGiB: 2400, throughputPerTiB: 250, mountPath,
+      dataRepository: { bucket: props.dataSource!, fileSystemPath: props.dataPath, autoExport: false },
+    });
+  }
+  const bucket = runsBucket(task, name);
+  const prefix = `runs/${runId}`;
+  const statusUri = `s3://${bucket.bucket}/${prefix}/status.json`;
+  const logsUri = `s3://${bucket.bucket}/${prefix}/logs/`;
+  const groupName = AwsGpuCluster.autoScalingGroupName(`${task.node.path}/cluster`);
+  const mounts = storage ? dataMounts(storage.mountPath, props.dataPath) : [];
+  const ecr = props.image ? ecrRegistry(props.image) : undefined;
+  const cluster = new AwsGpuCluster(task, "cluster", {
+    network, instanceType: chosen.instanceType, nodes: chosen.nodes, zone, spot: chosen.spot,
+    ...(storage ? { storage: storage } : {}),
+    s3Access: [{ bucket: bucket.bucket, prefix: `${prefix}/`, write: true }],
+    userData: launchLines({
+      cloud: { kind: "aws", bucket: bucket.bucket, prefix, groupName },
+      taskName: name, runId: runId, nodes: chosen.nodes, gpusPerNode: chosen.gpusPerNode,
+      ...(props.image ? { image: props.image } : {}), ...(props.command ? { command: props.command } : {}),
+      env: { ...awsNcclEnv(chosen.instanceType, chosen.fabric.kind === "efa"), ...env },
+      mounts, placementJson, deadline,
+      efaHostLibraries: chosen.fabric.kind === "efa",
+      ...(ecr ? { beforePull: [`aws ecr get-login-password --region ${ecr.region} | docker login --username AWS --password-stdin ${ecr.registry}`] } : {}),
+    }),
+  });
+  if (ecr) {
+    new IamRolePolicyAttachment(task, "ecr-read", { role: cluster.role.name, policyArn: `arn:${cluster.partition}:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly` });
+  }
+  const asgArn = `arn:${cluster.partition}:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/${groupName}`;
+  // Only to zero: the request must set the group's minimum and maximum to 0.
+  const toZeroOnly = { NumericEquals: { "autoscaling:MinSize": "0", "autoscaling:MaxSize": "0" } };
+  // Layer 1: the nodes may stop their own group (and read what rendezvous needs), nothing more.
+  new IamRolePolicy(task, "scale-to-zero", {
+    role: cluster.role.id,
+    name: "scale-own-group-to-zero",
+    policy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "StopOwnGroup", Effect: "Allow", Action: "autoscaling:UpdateAutoScalingGroup", Resource: asgArn, Condition: toZeroOnly },
+        { Sid: "FindPeers", Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances"], Resource: "*" },
+      ],
+    }),
+  });
+  // Layer 2: a one-time schedule at the deadline sets the group to zero, whoever is left.
+  const schedulerRole = new IamRole(task, "deadline-role", {
+    name: nameFromPath(`${task.node.path}/deadline`, NAME_RULES.awsIamRole, chosen.region),
+    // Only schedules of this account may use the role (confused-deputy guard).
+    assumeRolePolicy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": new DataAwsCallerIdentity(task, "account").accountId } } }],
+    }),
+    tags: nameTags(task, "deadline"),
+  });
+  new IamRolePolicy(task, "deadline-policy", {
+    role: schedulerRole.id,
+    name: "stop-task-group",
+    policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "autoscaling:UpdateAutoScalingGroup", Resource: asgArn, Condition: toZeroOnly }] }),
+  });
+  new SchedulerSchedule(task, "deadline", {
+    name: nameFromPath(task.node.path, NAME_RULES.awsSchedule, "deadline"),
+    description: `Deadline of ${name}: stop every node ${maxRuntimeMinutes} minutes after apply`,
+    scheduleExpression: `at(${Fn.formatdate("YYYY-MM-DD'T'hh:mm:ss", deadline)})`,
+    scheduleExpressionTimezone: "UTC",
+    flexibleTimeWindow: { mode: "OFF" },
+    target: {
+      arn: `arn:${cluster.partition}:scheduler:::aws-sdk:autoscaling:updateAutoScalingGroup`,
+      roleArn: schedulerRole.arn,
+      input: JSON.stringify({ AutoScalingGroupName: groupName, MinSize: 0, MaxSize: 0, DesiredCapacity: 0 }),
+      retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
+    },
+  });
+  const teardown: TaskTeardown = { selfScaleToZero: `node 0 sets Auto Scaling group ${groupName} to 0`, deadline, deadlineMechanism: "EventBridge Scheduler one-time schedule calling autoscaling:UpdateAutoScalingGroup" };
+  return { network, ...(storage ? { storage } : {}), cluster, statusUri, logsUri, teardown };
+}
+
+function runsBucket(task: Construct, name: string): S3Bucket {
+  const bucket = new S3Bucket(task, "runs", {
+    // Bucket names are global: AWS appends a unique suffix to the path-derived prefix.
+    bucketPrefix: `${nameFromPath(task.node.path, { ...NAME_RULES.awsS3Bucket, maxLength: 36, globallyUnique: false }, "runs")}-`,
+    // The launcher copies status and logs before it destroys; a kept bucket would fail the destroy.
+    forceDestroy: true,
+    tags: nameTags(task, `${name}-runs`),
+  });
+  new S3BucketPublicAccessBlock(task, "runs-public-access", { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+  new S3BucketOwnershipControls(task, "runs-ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+  new S3BucketServerSideEncryptionConfigurationA(task, "runs-encryption", { bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] });
+  new S3BucketPolicy(task, "runs-tls-only", {
+    bucket: bucket.id,
+    policy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "TlsOnly", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.arn, `${bucket.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+    }),
+  });
+  new S3BucketLifecycleConfiguration(task, "runs-expiry", { bucket: bucket.id, rule: [{ id: "expire-runs", status: "Enabled", filter: [{ prefix: "runs/" }], expiration: [{ days: 90 }] }] });
+  return bucket;
+}
+
+function ensureAwsProvider(scope: Construct, region: string): void {
+  if (awsProviders(scope).length > 0) return;
+  new AwsProvider(TerraformStack.of(scope), "aws", { region });
+}

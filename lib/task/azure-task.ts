@@ -1,0 +1,144 @@
+import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
+import { LogicAppActionCustom } from "@cdktf/provider-azurerm/lib/logic-app-action-custom";
+import { LogicAppTriggerRecurrence } from "@cdktf/provider-azurerm/lib/logic-app-trigger-recurrence";
+import { LogicAppWorkflow } from "@cdktf/provider-azurerm/lib/logic-app-workflow";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
+import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
+import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
+import { Fn, TerraformStack, TerraformVariable } from "cdktf";
+import type { Construct } from "constructs";
+import { AzureGpuCluster, azureNcclEnv } from "../azure/gpu-cluster";
+import { AzureLustreStorage } from "../azure/lustre-storage";
+import { AzureNetwork } from "../azure/network";
+import type { ISharedStorage } from "../core/contracts";
+import { NAME_RULES, nameFromPath } from "../core/naming";
+import type { Validator } from "../core/validate";
+import type { TaskTeardown } from "./gpu-task";
+import { launchLines } from "./run-script";
+import { dataMounts, type TaskBackend, type TaskBackendInput } from "./task-backend";
+
+/**
+ * GpuTask's Azure backend: the network (unless given), Azure Managed Lustre loaded from
+ * `dataSource`, a private run storage account, the scale set of GPU nodes running the run script,
+ * and the teardown: the nodes may set their scale set's capacity to zero, and a Logic App with a
+ * managed identity does so from the deadline on.
+ */
+export function buildAzureTask(input: TaskBackendInput): TaskBackend {
+  const { task, props, v, name, chosen, runId, deadline, placementJson, mountPath, env } = input;
+  let storage: ISharedStorage | undefined;
+  ensureAzureProvider(task);
+  const azure = props.azure ?? {};
+  const network = (props.network instanceof AzureNetwork ? props.network : new AzureNetwork(task, "network", { location: chosen.region }));
+  // Managed Lustre is zonal and its clients must share its zone; without it the scale set stays regional.
+  const zone = props.dataPath !== undefined && !props.storage ? "1" : props.storage instanceof AzureLustreStorage ? props.storage.zone : undefined;
+  if (props.storage) {
+    storage = props.storage;
+  } else if (props.dataPath !== undefined) {
+    const { container, prefix } = blobParts(v, props.dataSource!);
+    storage = new AzureLustreStorage(task, "data", {
+      network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, zone: zone!, mountPath,
+      blob: {
+        storageAccountId: azure.dataStorageAccountId ?? variable(task, `${name}_data_storage_account_id`, "Resource ID of the storage account that holds the task's dataSource"),
+        container,
+        importPrefix: prefix,
+        hpcCacheResourceProviderPrincipalId: azure.hpcCacheResourceProviderPrincipalId ?? variable(task, `${name}_hpc_cache_rp_object_id`, "Object ID of the HPC Cache Resource Provider: az ad sp show --id 4392ab71-2ce2-4b0d-8770-b352745c73f5 --query id -o tsv"),
+      },
+    });
+  }
+  // Account and custom role names are global (tenant-wide): the run ID makes them unique.
+  const runSuffix = Fn.substr(Fn.replace(runId, "-", ""), 0, 8);
+  const account = new StorageAccount(task, "runs", {
+    name: `${nameFromPath(task.node.path, { ...NAME_RULES.azureStorageAccount, maxLength: 16 }, "runs")}${runSuffix}`,
+    resourceGroupName: network.resourceGroupName,
+    location: network.location,
+    accountTier: "Standard",
+    accountReplicationType: "LRS",
+    minTlsVersion: "TLS1_2",
+    httpsTrafficOnlyEnabled: true,
+    allowNestedItemsToBePublic: false,
+    infrastructureEncryptionEnabled: true,
+  });
+  const container = new StorageContainer(task, "runs-container", { name: "runs", storageAccountId: account.id, containerAccessType: "private" });
+  // Whoever deploys (the launcher's identity) may read the run's status and logs.
+  const deployer = new DataAzurermClientConfig(task, "deployer");
+  new RoleAssignment(task, "deployer-reads-runs", { scope: container.resourceManagerId, principalId: deployer.objectId, roleDefinitionName: "Storage Blob Data Reader", description: `Read ${name}'s status and logs` });
+  const base = `${account.primaryBlobEndpoint}runs/${runId}`;
+  const statusUri = `${base}/status.json`;
+  const logsUri = `${base}/logs/`;
+  const cluster = new AzureGpuCluster(task, "cluster", {
+    network, vmSize: chosen.instanceType, nodes: chosen.nodes, ...(zone ? { zone } : {}), spot: chosen.spot,
+    ...(storage ? { storage: storage } : {}),
+    sshPublicKey: azure.sshPublicKey ?? variable(task, `${name}_ssh_public_key`, "OpenSSH public key of the task nodes' admin user"),
+    storageAccess: [{ scope: container.resourceManagerId, write: true }],
+    customData: launchLines({
+      cloud: { kind: "azure", blobBaseUrl: base },
+      taskName: name, runId: runId, nodes: chosen.nodes, gpusPerNode: chosen.gpusPerNode,
+      ...(props.image ? { image: props.image } : {}), ...(props.command ? { command: props.command } : {}),
+      env: { ...azureNcclEnv(chosen.instanceType, chosen.fabric.kind === "infiniband"), ...env },
+      mounts: storage ? dataMounts(storage.mountPath, props.dataPath) : [],
+      placementJson, deadline,
+    }),
+  });
+  // Layers 1 and 2 share one narrow role: read the scale set and its NICs, and write it (to set its capacity).
+  const role = new RoleDefinition(task, "scale-to-zero-role", {
+    name: `${nameFromPath(task.node.path, NAME_RULES.azureGeneric, "scale-to-zero")}-${runSuffix}`,
+    scope: network.resourceGroupId,
+    description: "Read a GPU scale set and its NICs, and set its capacity (hgpu task teardown)",
+    permissions: [{ actions: ["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write", "Microsoft.Compute/virtualMachineScaleSets/networkInterfaces/read", "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read"] }],
+    assignableScopes: [network.resourceGroupId],
+  });
+  new RoleAssignment(task, "nodes-scale-to-zero", { scope: cluster.scaleSet.id, principalId: cluster.identity, principalType: "ServicePrincipal", roleDefinitionId: role.roleDefinitionResourceId });
+  const workflow = new LogicAppWorkflow(task, "deadline", {
+    name: nameFromPath(task.node.path, NAME_RULES.azureGeneric, "deadline"),
+    resourceGroupName: network.resourceGroupName,
+    location: network.location,
+    identity: { type: "SystemAssigned" },
+  });
+  new RoleAssignment(task, "deadline-scale-to-zero", { scope: cluster.scaleSet.id, principalId: workflow.identity.principalId, principalType: "ServicePrincipal", roleDefinitionId: role.roleDefinitionResourceId });
+  // Hourly from the deadline on (idempotent): set the scale set's capacity to 0.
+  new LogicAppTriggerRecurrence(task, "deadline-trigger", {
+    name: "at-deadline",
+    logicAppId: workflow.id,
+    frequency: "Hour",
+    interval: 1,
+    startTime: Fn.formatdate("YYYY-MM-DD'T'hh:mm:ss'Z'", deadline),
+  });
+  new LogicAppActionCustom(task, "deadline-action", {
+    name: "scale-to-zero",
+    logicAppId: workflow.id,
+    body: Fn.jsonencode({
+      type: "Http",
+      inputs: {
+        method: "PATCH",
+        uri: `https://management.azure.com${cluster.scaleSet.id}?api-version=2023-09-01`,
+        body: { sku: { capacity: 0 } },
+        authentication: { type: "ManagedServiceIdentity", audience: "https://management.azure.com/" },
+      },
+      runAfter: {},
+    }),
+  });
+  const teardown: TaskTeardown = { selfScaleToZero: "node 0 sets the scale set's capacity to 0", deadline, deadlineMechanism: "Logic App (managed identity) setting the scale set's capacity to 0, hourly from the deadline" };
+  return { network, ...(storage ? { storage } : {}), cluster, statusUri, logsUri, teardown };
+}
+
+function blobParts(v: Validator, uri: string): { container: string; prefix: string } {
+  const m = /^https:\/\/[^/]+\/([^/]+)(\/.*)?$/.exec(uri);
+  if (!m) return v.fail("dataSource", uri, "use https://<account>.blob.core.windows.net/<container>/<prefix>");
+  return { container: m[1]!, prefix: (m[2] ?? "/").replace(/\/+$/, "") || "/" };
+}
+
+function variable(scope: Construct, name: string, description: string): string {
+  const stack = TerraformStack.of(scope);
+  const existing = stack.node.tryFindChild(`var-${name}`) as TerraformVariable | undefined;
+  const v = existing ?? new TerraformVariable(stack, `var-${name}`, { type: "string", description });
+  if (!existing) v.overrideLogicalId(name);
+  return v.stringValue;
+}
+
+function ensureAzureProvider(scope: Construct): void {
+  const stack = TerraformStack.of(scope);
+  if (stack.node.findAll().some((c) => c instanceof AzurermProvider)) return;
+  new AzurermProvider(stack, "azurerm", { features: [{}] });
+}
