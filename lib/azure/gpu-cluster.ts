@@ -1,6 +1,7 @@
 import { LinuxVirtualMachineScaleSet } from "@cdktf/provider-azurerm/lib/linux-virtual-machine-scale-set";
 import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { chooseOffering } from "../catalog/catalog";
@@ -75,6 +76,13 @@ export interface AzureGpuClusterProps {
   readonly customData?: readonly string[];
   /** Blob storage the nodes' managed identity may read (or write). @default - none */
   readonly storageAccess?: readonly AzureStorageAccess[];
+  /**
+   * Resource group of the scale set, its identity and its security group (it may differ from the
+   * network's: a task keeps its compute in a group of its own, so roles scoped to that group reach
+   * only its own scale set).
+   * @default - the network's resource group
+   */
+  readonly resourceGroupName?: string;
 }
 
 const SSH_KEY = /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+=*( .*)?$/;
@@ -89,7 +97,8 @@ const TOPOLOGY_FILES: Readonly<Record<string, string>> = {
 /**
  * A cluster of identical GPU VMs in one Linux scale set with a single placement group, so every
  * VM shares one InfiniBand fabric (8 x 400 Gb/s NDR on ND H100 v5). No public IPs, SSH keys only,
- * accelerated networking, a system-assigned identity with only the storage roles it is given,
+ * accelerated networking, a user-assigned identity with only the storage roles it is given (the
+ * identity and its roles exist before the scale set, so the nodes have them from their first boot),
  * boot diagnostics to a managed account, and shared storage mounted at boot.
  *
  * ```ts
@@ -98,6 +107,14 @@ const TOPOLOGY_FILES: Readonly<Record<string, string>> = {
  * ```
  */
 export class AzureGpuCluster extends Construct implements IGpuCluster {
+  /**
+   * The scale set name a cluster at `clusterPath` gets: known before the scale set exists, so its
+   * resource ID can be built from the resource group's (e.g. to grant a role or target a deadline).
+   */
+  public static scaleSetName(clusterPath: string): string {
+    return nameFromPath(clusterPath, NAME_RULES.azureScaleSet);
+  }
+
   public readonly network: AzureNetwork;
   public readonly placement: ClusterPlacement;
   public readonly nodes: number;
@@ -110,8 +127,14 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
   public readonly offering: Offering;
   /** The scale set. */
   public readonly scaleSet: LinuxVirtualMachineScaleSet;
-  /** Principal ID of the scale set's system-assigned identity (known after apply). */
+  /** Principal ID of the nodes' user-assigned identity (known once the identity exists, before the scale set). */
   public readonly identity: string;
+  /** Client ID of the nodes' identity (for token requests on the nodes). */
+  public readonly identityClientId: string;
+  /** The nodes' user-assigned identity. */
+  public readonly userAssignedIdentity: UserAssignedIdentity;
+  /** Resource group of the scale set. */
+  public readonly resourceGroupName: string;
   /** The NSG on the nodes' network interfaces. */
   public readonly networkSecurityGroup: NetworkSecurityGroup;
 
@@ -156,9 +179,10 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
     this.placement = { cloud: "azure", region: network.location, ...(props.zone ? { zone: props.zone } : {}), instanceType: offering.instanceType };
     this.fabric = { kind: offering.fabric.kind, interfaces: offering.fabric.interfaces, gbpsPerNode: offering.fabric.gbpsPerNode };
 
+    const resourceGroupName = (this.resourceGroupName = props.resourceGroupName ?? network.resourceGroupName);
     this.networkSecurityGroup = new NetworkSecurityGroup(this, "nsg", {
       name: nameFromPath(this.node.path, NAME_RULES.azureNetworkSecurityGroup, "nodes"),
-      resourceGroupName: network.resourceGroupName,
+      resourceGroupName,
       location: network.location,
       securityRule: [{
         name: "deny-internet-inbound", priority: 4000, direction: "Inbound", access: "Deny", protocol: "*",
@@ -167,11 +191,26 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
       }],
     });
 
+    // The nodes' identity and its roles come first: a node that boots can use them at once.
+    this.userAssignedIdentity = new UserAssignedIdentity(this, "identity", { name: nameFromPath(this.node.path, NAME_RULES.azureGeneric, "nodes"), resourceGroupName, location: network.location });
+    this.identity = this.userAssignedIdentity.principalId;
+    this.identityClientId = this.userAssignedIdentity.clientId;
+    const roles = (props.storageAccess ?? []).map((access, i) => {
+      v.nonEmpty(`storageAccess[${i}].scope`, access.scope);
+      return new RoleAssignment(this, `storage-access-${i}`, {
+        scope: access.scope,
+        principalId: this.identity,
+        principalType: "ServicePrincipal",
+        roleDefinitionName: access.write ? "Storage Blob Data Contributor" : "Storage Blob Data Reader",
+        description: `${this.node.path}: ${access.write ? "read and write" : "read"} blobs`,
+      });
+    });
+
     const script = new TerraformLocal(this, "boot-script", bootScript(props.storage?.mountCommand, hooks));
     this.scaleSet = new LinuxVirtualMachineScaleSet(this, "vmss", {
-      name: nameFromPath(this.node.path, NAME_RULES.azureScaleSet),
+      name: AzureGpuCluster.scaleSetName(this.node.path),
       computerNamePrefix: nameFromPath(this.node.path, NAME_RULES.azureComputerNamePrefix),
-      resourceGroupName: network.resourceGroupName,
+      resourceGroupName,
       location: network.location,
       sku: offering.instanceType,
       instances: this.nodes,
@@ -193,25 +232,13 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
         networkSecurityGroupId: this.networkSecurityGroup.id,
         ipConfiguration: [{ name: "internal", primary: true, subnetId: network.computeSubnet.id }],
       }],
-      identity: { type: "SystemAssigned" },
+      identity: { type: "UserAssigned", identityIds: [this.userAssignedIdentity.id] },
       encryptionAtHostEnabled: props.encryptionAtHost ?? false,
       bootDiagnostics: {},
       ...(spot ? { priority: "Spot", evictionPolicy: "Delete", maxBidPrice: maxBid } : { priority: "Regular" }),
       customData: Fn.base64encode(script.asString),
+      dependsOn: roles,
     });
-    this.identity = this.scaleSet.identity.principalId;
-
-    for (const [i, access] of (props.storageAccess ?? []).entries()) {
-      v.nonEmpty(`storageAccess[${i}].scope`, access.scope);
-      new RoleAssignment(this, `storage-access-${i}`, {
-        scope: access.scope,
-        principalId: this.identity,
-        principalType: "ServicePrincipal",
-        roleDefinitionName: access.write ? "Storage Blob Data Contributor" : "Storage Blob Data Reader",
-        description: `${this.node.path}: ${access.write ? "read and write" : "read"} blobs`,
-      });
-    }
-
     this.runInfo = {
       nodes: this.nodes,
       gpusPerNode: this.gpusPerNode,

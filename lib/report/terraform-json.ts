@@ -90,3 +90,63 @@ export function taskMetadata(tf: TerraformJson): Record<string, Record<string, u
   const tasks = asObject(asObject(tf["//"]).hgpu_tasks);
   return Object.fromEntries(Object.entries(tasks).map(([k, v]) => [k, asObject(v)]));
 }
+
+/** The `${...}` expressions in a value (nested braces inside an expression are kept whole). */
+function expressions(v: unknown): string[] {
+  const text = typeof v === "string" ? v : JSON.stringify(v ?? null);
+  const found: string[] = [];
+  for (let i = text.indexOf("${"); i >= 0; i = text.indexOf("${", i + 2)) {
+    let depth = 0;
+    for (let j = i + 1; j < text.length; j++) {
+      if (text[j] === "{") depth++;
+      else if (text[j] === "}" && --depth === 0) {
+        found.push(text.slice(i + 2, j));
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+/** A block's address: `aws_vpc.net` or `data.aws_partition.p`. */
+export type Address = string;
+
+/**
+ * What a resource (or data source) directly depends on: the resources and data sources its
+ * arguments refer to, and its `depends_on`. Only blocks that exist in the stack are returned.
+ */
+export function directDependencies(tf: TerraformJson, address: Address): Address[] {
+  const [kind, type, name] = address.startsWith("data.") ? ["data", ...address.slice(5).split(".")] : ["resource", ...address.split(".")];
+  const args = asObject(asObject(asObject(tf[kind!])[type!])[name!]);
+  const exists = (a: string) => {
+    const d = a.startsWith("data.");
+    const [t, n] = (d ? a.slice(5) : a).split(".");
+    return asObject(asObject(tf[d ? "data" : "resource"])[t!])[n!] !== undefined;
+  };
+  const refs = new Set<Address>();
+  const { depends_on: dependsOn, ...rest } = args;
+  for (const e of expressions(rest)) {
+    for (const m of e.matchAll(/(?<![\w.])(data\.)?([a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z_][\w-]*)/g)) {
+      const a = `${m[1] ?? ""}${m[2]}.${m[3]}`;
+      if (exists(a)) refs.add(a);
+    }
+  }
+  for (const d of Array.isArray(dependsOn) ? dependsOn : []) if (typeof d === "string" && exists(d)) refs.add(d);
+  refs.delete(address);
+  return [...refs];
+}
+
+/** Everything a resource depends on, directly or not: what Terraform must create before it. */
+export function dependencyClosure(tf: TerraformJson, address: Address): Set<Address> {
+  const seen = new Set<Address>();
+  const todo = [address];
+  while (todo.length) {
+    for (const d of directDependencies(tf, todo.pop()!)) {
+      if (!seen.has(d)) {
+        seen.add(d);
+        todo.push(d);
+      }
+    }
+  }
+  return seen;
+}

@@ -10,7 +10,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
-import { Fn, TerraformStack } from "cdktf";
+import { dependable, Fn, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsGpuCluster, awsNcclEnv } from "../aws/gpu-cluster";
 import { AwsLustreStorage } from "../aws/lustre-storage";
@@ -64,14 +64,15 @@ export function buildAwsTask(input: TaskBackendInput): TaskBackend {
       ...(ecr ? { beforePull: [`aws ecr get-login-password --region ${ecr.region} | docker login --username AWS --password-stdin ${ecr.registry}`] } : {}),
     }),
   });
+  const nodesNeed: IamRolePolicyAttachment[] = [];
   if (ecr) {
-    new IamRolePolicyAttachment(task, "ecr-read", { role: cluster.role.name, policyArn: `arn:${cluster.partition}:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly` });
+    nodesNeed.push(new IamRolePolicyAttachment(task, "ecr-read", { role: cluster.role.name, policyArn: `arn:${cluster.partition}:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly` }));
   }
   const asgArn = `arn:${cluster.partition}:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/${groupName}`;
   // Only to zero: the request must set the group's minimum and maximum to 0.
   const toZeroOnly = { NumericEquals: { "autoscaling:MinSize": "0", "autoscaling:MaxSize": "0" } };
   // Layer 1: the nodes may stop their own group (and read what rendezvous needs), nothing more.
-  new IamRolePolicy(task, "scale-to-zero", {
+  const selfStop = new IamRolePolicy(task, "scale-to-zero", {
     role: cluster.role.id,
     name: "scale-own-group-to-zero",
     policy: JSON.stringify({
@@ -92,12 +93,12 @@ export function buildAwsTask(input: TaskBackendInput): TaskBackend {
     }),
     tags: nameTags(task, "deadline"),
   });
-  new IamRolePolicy(task, "deadline-policy", {
+  const deadlinePolicy = new IamRolePolicy(task, "deadline-policy", {
     role: schedulerRole.id,
     name: "stop-task-group",
     policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "autoscaling:UpdateAutoScalingGroup", Resource: asgArn, Condition: toZeroOnly }] }),
   });
-  new SchedulerSchedule(task, "deadline", {
+  const schedule = new SchedulerSchedule(task, "deadline", {
     name: nameFromPath(task.node.path, NAME_RULES.awsSchedule, "deadline"),
     description: `Deadline of ${name}: stop every node ${maxRuntimeMinutes} minutes after apply`,
     scheduleExpression: `at(${Fn.formatdate("YYYY-MM-DD'T'hh:mm:ss", deadline)})`,
@@ -110,6 +111,10 @@ export function buildAwsTask(input: TaskBackendInput): TaskBackend {
       retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
     },
   });
+  // Teardown before capacity: the group (and so every GPU) is created only once its deadline and
+  // the nodes' permission to stop it exist, so no launcher death can leave GPUs without them.
+  const group = cluster.autoScalingGroup;
+  group.dependsOn = [...(group.dependsOn ?? []), ...[...nodesNeed, selfStop, deadlinePolicy, schedule].map((r) => dependable(r))];
   const teardown: TaskTeardown = { selfScaleToZero: `node 0 sets Auto Scaling group ${groupName} to 0`, deadline, deadlineMechanism: "EventBridge Scheduler one-time schedule calling autoscaling:UpdateAutoScalingGroup" };
   return { network, ...(storage ? { storage } : {}), cluster, statusUri, logsUri, teardown };
 }

@@ -3,11 +3,12 @@ import { LogicAppActionCustom } from "@cdktf/provider-azurerm/lib/logic-app-acti
 import { LogicAppTriggerRecurrence } from "@cdktf/provider-azurerm/lib/logic-app-trigger-recurrence";
 import { LogicAppWorkflow } from "@cdktf/provider-azurerm/lib/logic-app-workflow";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
-import { Fn, TerraformStack, TerraformVariable } from "cdktf";
+import { dependable, Fn, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { AzureGpuCluster, azureNcclEnv } from "../azure/gpu-cluster";
 import { AzureLustreStorage } from "../azure/lustre-storage";
@@ -67,8 +68,57 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
   const base = `${account.primaryBlobEndpoint}runs/${runId}`;
   const statusUri = `${base}/status.json`;
   const logsUri = `${base}/logs/`;
+  // The task's compute (scale set, its identity, the deadline) lives in a resource group of its own,
+  // created before the GPUs: roles scoped to it reach this task's scale set and nothing else, and
+  // they can be granted before the scale set exists.
+  const computeGroup = new ResourceGroup(task, "compute", {
+    name: `${nameFromPath(task.node.path, { ...NAME_RULES.azureResourceGroup, maxLength: 80 }, "compute")}-${runSuffix}`,
+    location: network.location,
+  });
+  const scaleSetName = AzureGpuCluster.scaleSetName(`${task.node.path}/cluster`);
+  const scaleSetId = `${computeGroup.id}/providers/Microsoft.Compute/virtualMachineScaleSets/${scaleSetName}`;
+
+  // Layer 2, the deadline: a Logic App with an identity and a role of its own (set the scale set's
+  // capacity, nothing more), hourly from the deadline on (idempotent).
+  const deadlineRole = new RoleDefinition(task, "deadline-role", {
+    name: `${nameFromPath(task.node.path, NAME_RULES.azureGeneric, "deadline")}-${runSuffix}`,
+    scope: computeGroup.id,
+    description: "Set a GPU scale set's capacity to 0 at a task's deadline (hgpu task teardown)",
+    permissions: [{ actions: ["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write"] }],
+    assignableScopes: [computeGroup.id],
+  });
+  const workflow = new LogicAppWorkflow(task, "deadline", {
+    name: nameFromPath(task.node.path, NAME_RULES.azureGeneric, "deadline"),
+    resourceGroupName: computeGroup.name,
+    location: network.location,
+    identity: { type: "SystemAssigned" },
+  });
+  const deadlineGrant = new RoleAssignment(task, "deadline-scale-to-zero", { scope: computeGroup.id, principalId: workflow.identity.principalId, principalType: "ServicePrincipal", roleDefinitionId: deadlineRole.roleDefinitionResourceId });
+  const trigger = new LogicAppTriggerRecurrence(task, "deadline-trigger", {
+    name: "at-deadline",
+    logicAppId: workflow.id,
+    frequency: "Hour",
+    interval: 1,
+    startTime: Fn.formatdate("YYYY-MM-DD'T'hh:mm:ss'Z'", deadline),
+  });
+  const action = new LogicAppActionCustom(task, "deadline-action", {
+    name: "scale-to-zero",
+    logicAppId: workflow.id,
+    body: Fn.jsonencode({
+      type: "Http",
+      inputs: {
+        method: "PATCH",
+        uri: `https://management.azure.com${scaleSetId}?api-version=2023-09-01`,
+        body: { sku: { capacity: 0 } },
+        authentication: { type: "ManagedServiceIdentity", audience: "https://management.azure.com/" },
+      },
+      runAfter: {},
+    }),
+  });
+
   const cluster = new AzureGpuCluster(task, "cluster", {
     network, vmSize: chosen.instanceType, nodes: chosen.nodes, ...(zone ? { zone } : {}), spot: chosen.spot,
+    resourceGroupName: computeGroup.name,
     ...(storage ? { storage: storage } : {}),
     sshPublicKey: azure.sshPublicKey ?? variable(task, `${name}_ssh_public_key`, "OpenSSH public key of the task nodes' admin user"),
     storageAccess: [{ scope: container.resourceManagerId, write: true }],
@@ -81,45 +131,20 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
       placementJson, deadline,
     }),
   });
-  // Layers 1 and 2 share one narrow role: read the scale set and its NICs, and write it (to set its capacity).
-  const role = new RoleDefinition(task, "scale-to-zero-role", {
+  // Layer 1, the nodes: read their scale set and its NICs (rendezvous), and set its capacity.
+  const nodesRole = new RoleDefinition(task, "scale-to-zero-role", {
     name: `${nameFromPath(task.node.path, NAME_RULES.azureGeneric, "scale-to-zero")}-${runSuffix}`,
-    scope: network.resourceGroupId,
-    description: "Read a GPU scale set and its NICs, and set its capacity (hgpu task teardown)",
+    scope: computeGroup.id,
+    description: "Read a GPU scale set and its NICs, and set its capacity (hgpu task nodes)",
     permissions: [{ actions: ["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write", "Microsoft.Compute/virtualMachineScaleSets/networkInterfaces/read", "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read"] }],
-    assignableScopes: [network.resourceGroupId],
+    assignableScopes: [computeGroup.id],
   });
-  new RoleAssignment(task, "nodes-scale-to-zero", { scope: cluster.scaleSet.id, principalId: cluster.identity, principalType: "ServicePrincipal", roleDefinitionId: role.roleDefinitionResourceId });
-  const workflow = new LogicAppWorkflow(task, "deadline", {
-    name: nameFromPath(task.node.path, NAME_RULES.azureGeneric, "deadline"),
-    resourceGroupName: network.resourceGroupName,
-    location: network.location,
-    identity: { type: "SystemAssigned" },
-  });
-  new RoleAssignment(task, "deadline-scale-to-zero", { scope: cluster.scaleSet.id, principalId: workflow.identity.principalId, principalType: "ServicePrincipal", roleDefinitionId: role.roleDefinitionResourceId });
-  // Hourly from the deadline on (idempotent): set the scale set's capacity to 0.
-  new LogicAppTriggerRecurrence(task, "deadline-trigger", {
-    name: "at-deadline",
-    logicAppId: workflow.id,
-    frequency: "Hour",
-    interval: 1,
-    startTime: Fn.formatdate("YYYY-MM-DD'T'hh:mm:ss'Z'", deadline),
-  });
-  new LogicAppActionCustom(task, "deadline-action", {
-    name: "scale-to-zero",
-    logicAppId: workflow.id,
-    body: Fn.jsonencode({
-      type: "Http",
-      inputs: {
-        method: "PATCH",
-        uri: `https://management.azure.com${cluster.scaleSet.id}?api-version=2023-09-01`,
-        body: { sku: { capacity: 0 } },
-        authentication: { type: "ManagedServiceIdentity", audience: "https://management.azure.com/" },
-      },
-      runAfter: {},
-    }),
-  });
-  const teardown: TaskTeardown = { selfScaleToZero: "node 0 sets the scale set's capacity to 0", deadline, deadlineMechanism: "Logic App (managed identity) setting the scale set's capacity to 0, hourly from the deadline" };
+  const nodesGrant = new RoleAssignment(task, "nodes-scale-to-zero", { scope: computeGroup.id, principalId: cluster.identity, principalType: "ServicePrincipal", roleDefinitionId: nodesRole.roleDefinitionResourceId });
+  // Teardown before capacity: the scale set (every GPU) is created only once its deadline and the
+  // nodes' permission to stop it exist.
+  const scaleSet = cluster.scaleSet;
+  scaleSet.dependsOn = [...(scaleSet.dependsOn ?? []), ...[deadlineGrant, trigger, action, nodesGrant].map((r) => dependable(r))];
+  const teardown: TaskTeardown = { selfScaleToZero: "node 0 sets the scale set's capacity to 0", deadline, deadlineMechanism: "Logic App (own managed identity and role) setting the scale set's capacity to 0, hourly from the deadline" };
   return { network, ...(storage ? { storage } : {}), cluster, statusUri, logsUri, teardown };
 }
 

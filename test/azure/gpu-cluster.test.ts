@@ -50,8 +50,9 @@ describe("AzureGpuCluster: a 2-node ND96isr_H100_v5 cluster", () => {
     expect(vmss[0].admin_password).toBeUndefined();
   });
 
-  it("has a system-assigned identity, managed boot diagnostics and a Premium SSD OS disk", () => {
-    expect(vmss[0].identity).toEqual({ type: "SystemAssigned" });
+  it("has a user-assigned identity in its resource group, managed boot diagnostics and a Premium SSD OS disk", () => {
+    expect(vmss[0].identity).toEqual({ type: "UserAssigned", identity_ids: ["${azurerm_user_assigned_identity.train_identity_852D3211.id}"] });
+    expect(resources(tf, "azurerm_user_assigned_identity")[0]).toMatchObject({ resource_group_name: vmss[0].resource_group_name, location: vmss[0].location });
     expect(vmss[0].boot_diagnostics).toEqual({});
     expect(vmss[0].os_disk).toEqual({ caching: "ReadWrite", storage_account_type: "Premium_LRS", disk_size_gb: 256 });
     expect(cluster.identity).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
@@ -91,7 +92,16 @@ describe("AzureGpuCluster: other shapes", () => {
       ["Storage Blob Data Reader", "ServicePrincipal"],
       ["Storage Blob Data Contributor", "ServicePrincipal"],
     ]);
-    expect(resources(tf, "azurerm_role_assignment")[0].principal_id).toBe("${azurerm_linux_virtual_machine_scale_set.train_vmss_AF1356BA.identity[0].principal_id}");
+    expect(resources(tf, "azurerm_role_assignment")[0].principal_id).toBe("${azurerm_user_assigned_identity.train_identity_852D3211.principal_id}");
+    // The roles exist before any node boots.
+    expect(resources(tf, "azurerm_linux_virtual_machine_scale_set")[0].depends_on).toEqual(["azurerm_role_assignment.train_storage-access-0_93DB5B88", "azurerm_role_assignment.train_storage-access-1_1A039E96"]);
+  });
+
+  it("puts its scale set, identity and security group in the resource group it is given", () => {
+    const tf = synth(make({ resourceGroupName: "task-compute" }).stack);
+    for (const type of ["azurerm_linux_virtual_machine_scale_set", "azurerm_user_assigned_identity", "azurerm_network_security_group"]) {
+      expect(resources(tf, type).filter((r) => r.resource_group_name === "task-compute"), type).toHaveLength(1);
+    }
   });
 
   it("appends boot hooks to the custom data, base64-encoded", () => {

@@ -109,21 +109,31 @@ describe("GpuTask: the seed request on Azure", () => {
     expect(resources(tf, "azurerm_managed_lustre_file_system")[0].hsm_setting).toMatchObject({ container_id: "${var.neural-network-training_data_storage_account_id}/blobServices/default/containers/datasets", import_prefix: "/imagenet" });
   });
 
-  it("lets the nodes and the deadline's Logic App set the scale set's capacity, through one narrow role", () => {
-    const [role] = resources(tf, "azurerm_role_definition");
-    expect(role.permissions[0].actions).toContain("Microsoft.Compute/virtualMachineScaleSets/write");
-    const narrow = resources(tf, "azurerm_role_assignment").filter((a) => /^\$\{azurerm_role_definition\.task_scale-to-zero-role_[0-9A-F]+\.role_definition_resource_id\}$/.test(a.role_definition_id ?? ""));
-    expect(narrow.map((a) => a.principal_id).sort()).toEqual([
-      expect.stringMatching(/linux_virtual_machine_scale_set\.task_cluster_vmss_[0-9A-F]+\.identity\[0\]\.principal_id/),
-      expect.stringMatching(/logic_app_workflow\.task_deadline_[0-9A-F]+\.identity\[0\]\.principal_id/),
+  it("keeps its compute in a resource group of its own, where the nodes and the deadline each have a role of their own", () => {
+    const [group] = resources(tf, "azurerm_resource_group").filter((g) => /compute/.test(g.name));
+    expect(group.name).toMatch(/^s-task-compute-\$\{substr\(replace\(terraform_data\.task_started_[0-9A-F]+\.id, "-", ""\), 0, 8\)\}$/);
+    const groupId = expect.stringMatching(/^\$\{azurerm_resource_group\.task_compute_[0-9A-F]+\.id\}$/);
+    const vmss = resources(tf, "azurerm_linux_virtual_machine_scale_set")[0];
+    expect(vmss.resource_group_name).toMatch(/^\$\{azurerm_resource_group\.task_compute_[0-9A-F]+\.name\}$/);
+    expect(resources(tf, "azurerm_role_definition").map((r) => [r.permissions[0].actions, r.scope, r.assignable_scopes])).toEqual([
+      [["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write"], groupId, [groupId]],
+      [["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write", "Microsoft.Compute/virtualMachineScaleSets/networkInterfaces/read", "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read"], groupId, [groupId]],
+    ]);
+    const grants = resources(tf, "azurerm_role_assignment").filter((a) => /azurerm_role_definition/.test(a.role_definition_id ?? ""));
+    expect(grants.map((a) => [a.scope, a.principal_id, a.role_definition_id])).toEqual([
+      [groupId, expect.stringMatching(/logic_app_workflow\.task_deadline_[0-9A-F]+\.identity\[0\]\.principal_id/), expect.stringMatching(/task_deadline-role_/)],
+      [groupId, expect.stringMatching(/user_assigned_identity\.task_cluster_identity_[0-9A-F]+\.principal_id/), expect.stringMatching(/task_scale-to-zero-role_/)],
     ]);
     const [trigger] = resources(tf, "azurerm_logic_app_trigger_recurrence");
     expect(trigger).toMatchObject({ frequency: "Hour", interval: 1 });
-    expect(trigger.start_time).toContain('timeadd(terraform_data.task_started_');
+    expect(trigger.start_time).toContain("timeadd(terraform_data.task_started_");
     const [action] = resources(tf, "azurerm_logic_app_action_custom");
+    // The target is built from the group's ID and the scale set's name: it exists before the scale set.
+    expect(action.body).toMatch(/"uri" = "https:\/\/management\.azure\.com\$\{azurerm_resource_group\.task_compute_[0-9A-F]+\.id\}\/providers\/Microsoft\.Compute\/virtualMachineScaleSets\/s-task-cluster\?api-version=2023-09-01"/);
+    expect(vmss.name).toBe("s-task-cluster");
     expect(action.body).toContain('"body" = {"sku" = {"capacity" = 0}}');
     expect(action.body).toContain("ManagedServiceIdentity");
-    expect(resources(tf, "azurerm_logic_app_workflow")[0].identity).toEqual({ type: "SystemAssigned" });
+    expect(resources(tf, "azurerm_logic_app_workflow")[0]).toMatchObject({ identity: { type: "SystemAssigned" }, resource_group_name: vmss.resource_group_name });
   });
 
   it("writes status to a private runs container the identity may write to", () => {

@@ -65,6 +65,19 @@ export function refersTo(value: unknown, target: ElementView): boolean {
   return strings(value).some((s) => pattern.test(s));
 }
 
+/**
+ * Whether `value` names an Azure resource by its ID built from parts, as one does before the
+ * resource exists: `<its resource group's ID>/providers/<provider>/<kind>/<its literal name>`, the
+ * group being the one (a reference to the same `azurerm_resource_group`) the resource is in.
+ */
+export function namesAzureResource(value: unknown, target: ElementView, providerKind: string): boolean {
+  const name = target.config.name;
+  const group = /\$\{azurerm_resource_group\.([\w-]+)\.name\}/.exec(String(target.config.resource_group_name ?? ""))?.[1];
+  if (typeof name !== "string" || group === undefined) return false;
+  const id = `\${azurerm_resource_group.${group}.id}/providers/${providerKind}/${name}`;
+  return strings(value).some((s) => s.includes(`${id}?`) || s.includes(`${id}"`) || s.endsWith(id));
+}
+
 /** The stack's resources of one type. */
 export function resourcesOfType(stack: StackView, type: string): L1View[] {
   return stack.resources.filter((r) => r.type === type);
