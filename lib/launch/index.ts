@@ -13,3 +13,4 @@ export * from "./runs";
 export * from "./safe-output";
 export * from "./state-location";
 export * from "./teardown";
+export * from "./synth-app";

@@ -1,24 +1,25 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { appendFileSync, copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { MAX_RUNTIME_MINUTES } from "../task/duration";
 import { capacityError } from "./capacity-errors";
-import { checkLaunchStack, LaunchRefusedError } from "./launch-stack";
+import { checkLaunchStack, LaunchRefusedError, type LaunchStack } from "./launch-stack";
 import { patientReader } from "./patient-reader";
 import { identify } from "./process-identity";
 import { EXIT, type Attempt, type LaunchOptions, type LaunchResult } from "./launch-options";
 import { Progress, type ProgressSink } from "./progress";
 import { makePrivateDir, withPrivateUmask } from "./run-files";
-import { lockStack } from "./run-lock";
-import { RunRecorder, type AttemptOutcome, type AttemptRecord, type RunOutcome } from "./run-record";
-import { listRuns } from "./runs";
-import { isolateState, StateIsolationError } from "./state-location";
+import { lockStack, StackLockedError, waitForLock } from "./run-lock";
+import { readRunRecords, RunRecorder, type AttemptOutcome, type AttemptRecord, type RunOutcome } from "./run-record";
+import { findProject, isLive, listRuns, RUNS_DIR } from "./runs";
+import { isolateState, StateIsolationError, type StateLocation } from "./state-location";
 import { readerFor, waitForStatus, type ReaderOptions, type RunStatus } from "./status-store";
 import { destroyWithRetries, leftReport, resourcesInState } from "./teardown";
-import { TerraformRunner } from "./terraform";
+import { appFromCdktfJson, runApp } from "./synth-app";
+import { TerraformRunner, type TerraformResult } from "./terraform";
 
 export { EXIT, type Attempt, type LaunchOptions, type LaunchResult } from "./launch-options";
+export { appFromCdktfJson } from "./synth-app";
 
 /**
  * Synthesizes, applies, waits for the run's status while streaming its logs, and always destroys:
@@ -34,23 +35,35 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const sink = options.sink ?? process.stderr;
   const progress = new Progress(sink);
-  const app = options.app ?? appFromCdktfJson(cwd);
-  const runsDir = resolve(cwd, options.runsDir ?? join(".hgpu", "runs"));
+  // The project (the nearest folder up with .hgpu/runs or cdktf.json) keeps the runs, wherever in it
+  // the launch starts; cdktf.json's app runs there, an --app in the current folder.
+  const project = findProject(cwd);
+  const app = options.app ?? appFromCdktfJson(project);
+  const appCwd = options.app ? cwd : project;
+  const runsDir = resolve(cwd, options.runsDir ?? join(project, RUNS_DIR));
   const runId = `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "")}-${randomBytes(3).toString("hex")}`;
   const warn = (m: string) => progress.note(m);
   await warnOfLeftovers(runsDir, warn);
   const lock = options.concurrent ? undefined : lockStack(runsDir, options.stack, runId, warn);
+  if (!options.concurrent) {
+    // A live --concurrent run holds no lock, but it is live all the same.
+    const live = readRunRecords(runsDir).find((r) => r.stack === options.stack && isLive(r));
+    if (live) {
+      lock?.release();
+      throw new StackLockedError({ runId: live.runId, startedAt: live.startedAt, process: live.launcher }, options.stack);
+    }
+  }
   const runDir = join(runsDir, runId);
   try {
     // The run's files (state, outputs, logs) are private, and so is what Terraform and the app write.
     return await withPrivateUmask(() => {
       makePrivateDir(runDir);
       const recorder = new RunRecorder(
-        { version: 1, runId, stack: options.stack, app, project: cwd, runDir, startedAt: new Date().toISOString(), updatedAt: new Date().toISOString(), launcher: identify(process.pid), phase: "synth", attempts: [], leftInState: [], kept: [] },
+        { version: 1, runId, stack: options.stack, app, terraform: options.terraform ?? "terraform", project, runDir, startedAt: new Date().toISOString(), updatedAt: new Date().toISOString(), launcher: identify(process.pid), phase: "synth", attempts: [], leftInState: [], kept: [] },
         warn,
       );
       progress.note(`run ${runId} (directory ${runDir})`);
-      return new Run(options, { cwd, app, runId, runDir, sink, progress, recorder }).go();
+      return new Run(options, { cwd: appCwd, project, app, runId, runDir, sink, progress, recorder }).go();
     });
   } catch (e) {
     // A refusal before anything was created leaves nothing worth finding.
@@ -69,7 +82,10 @@ async function warnOfLeftovers(runsDir: string, warn: (m: string) => void): Prom
 }
 
 interface RunContext {
+  /** Where the app runs. */
   readonly cwd: string;
+  /** The project folder. */
+  readonly project: string;
   readonly app: string;
   readonly runId: string;
   readonly runDir: string;
@@ -110,7 +126,7 @@ class Run {
     }
     const leftInState = left.flatMap((l) => l.resources);
     if (left.length > 0) {
-      sink.write(leftReport(this.ctx.runId, left, this.ctx.cwd, this.options.terraform));
+      sink.write(leftReport(this.ctx.runId, left, this.ctx.project, this.options.terraform));
       this.exitCode = EXIT.RESOURCES_LEFT;
       this.outcome = "resources-left";
     }
@@ -167,13 +183,26 @@ class Run {
       return "stop";
     }
     const stackDir = join(outdir, "stacks", this.options.stack);
-    if (!existsSync(join(stackDir, "cdk.tf.json"))) {
-      const stacks = existsSync(join(outdir, "stacks")) ? readdirSync(join(outdir, "stacks")) : [];
-      throw new LaunchRefusedError(`hgpu launch: stack ${JSON.stringify(this.options.stack)} was not synthesized; the app has: ${stacks.join(", ") || "no stacks"}`);
+    let task: LaunchStack;
+    let state: StateLocation;
+    try {
+      if (!existsSync(join(stackDir, "cdk.tf.json"))) {
+        const stacks = existsSync(join(outdir, "stacks")) ? readdirSync(join(outdir, "stacks")) : [];
+        throw new LaunchRefusedError(`hgpu launch: stack ${JSON.stringify(this.options.stack)} was not synthesized; the app has: ${stacks.join(", ") || "no stacks"}`);
+      }
+      // Before anything is applied: one GpuTask and nothing else, and a state of the attempt's own.
+      task = checkLaunchStack(join(stackDir, "cdk.tf.json"), this.options.stack);
+      state = isolateState(stackDir, dir, this.ctx.runId, n, this.options.stack);
+    } catch (e) {
+      if (n === 1) throw e; // nothing was created: refused
+      // A later placement refused: the earlier attempts' record stays, and so does their outcome.
+      const afterCapacity = this.attempts.some((a) => a.outcome === "capacity");
+      progress.note((e as Error).message);
+      this.finish(n, "?", "failed", [(e as Error).message]);
+      this.exitCode = afterCapacity ? EXIT.NO_CAPACITY : EXIT.FAILED;
+      this.outcome = afterCapacity ? "no-capacity" : "failed";
+      return "stop";
     }
-    // Before anything is applied: one GpuTask and nothing else, and a state of the attempt's own.
-    const task = checkLaunchStack(join(stackDir, "cdk.tf.json"), this.options.stack);
-    const state = isolateState(stackDir, dir, this.ctx.runId, n, this.options.stack);
     const placementKey = task.placementKey;
     recorder.attempt(n, { stackDir, placementKey, state, ...(task.usdPerHour !== undefined ? { usdPerHour: task.usdPerHour } : {}) });
     const record = () => recorder.record.attempts.find((x) => x.n === n)!;
@@ -183,10 +212,23 @@ class Run {
     const tf = this.terraform(record());
 
     recorder.update({ phase: "init" });
-    const init = await tf.init();
+    // The plugin cache is shared and Terraform does not promise it is safe for concurrent inits.
+    const initLock = await waitForLock(dirname(runDir), ".terraform-init", this.ctx.runId, this.options.signal);
+    if (!initLock) {
+      this.finish(n, placementKey, "interrupted", []);
+      this.stopped();
+      return "stop";
+    }
+    let init: TerraformResult;
+    try {
+      init = await tf.init();
+    } finally {
+      initLock.release();
+    }
     if (init.code !== 0) {
       progress.note(`init failed:\n${(init.errors.join("\n") || init.stdout).trim()}`);
-      this.finish(n, placementKey, "failed", init.errors);
+      this.finish(n, placementKey, this.options.signal?.aborted ? "interrupted" : "failed", init.errors);
+      this.stopped();
       return "stop";
     }
     if (this.stopped()) {
@@ -195,6 +237,7 @@ class Run {
     }
 
     recorder.update({ phase: "apply" });
+    recorder.attempt(n, { applyStarted: true });
     progress.phase(`apply ${placementKey}`);
     const onAbort = () => tf.interrupt();
     this.options.signal?.addEventListener("abort", onAbort);
@@ -324,36 +367,6 @@ export function statusTimeoutMs(deadlineMs: number, nowMs: number): number {
 export function signalExit(signal: AbortSignal): number {
   const reason = String(signal.reason);
   return reason.includes("SIGTERM") ? EXIT.SIGTERM : reason.includes("SIGHUP") ? EXIT.SIGHUP : EXIT.SIGINT;
-}
-
-/** The `app` command of `cdktf.json` in `cwd` (what `hgpu synth` and `hgpu launch` run without `--app`). */
-export function appFromCdktfJson(cwd: string): string {
-  const file = join(cwd, "cdktf.json");
-  if (!existsSync(file)) throw new Error(`no --app given and no cdktf.json in ${cwd}`);
-  return (JSON.parse(readFileSync(file, "utf8")) as { app: string }).app;
-}
-
-/** Runs the app in its own process group, collecting its output (shown when it fails); an abort stops it. */
-function runApp(app: string, cwd: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<{ code: number; output: string }> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(app, { cwd, env, shell: true, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let output = "";
-    const stop = () => {
-      try {
-        if (child.pid) process.kill(-child.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    };
-    signal?.addEventListener("abort", stop, { once: true });
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    child.on("close", (code) => {
-      signal?.removeEventListener("abort", stop);
-      resolvePromise({ code: code ?? 1, output });
-    });
-    child.on("error", (e) => resolvePromise({ code: 1, output: e.message }));
-  });
 }
 
 function outputEndingWithValue(outputs: Record<string, unknown>, suffix: string): unknown {

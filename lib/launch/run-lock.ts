@@ -1,4 +1,4 @@
-import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { identify, isRunning, type ProcessIdentity } from "./process-identity";
 import { makePrivateDir } from "./run-files";
@@ -50,7 +50,8 @@ export function lockStack(runsDir: string, stack: string, runId: string, warn: (
 }
 
 function takeLock(file: string, mine: string, stack: string, runId: string, warn: (message: string) => void): StackLock {
-  for (let tries = 0; tries < 5; tries++) {
+  const mutex = `${file}.takeover`;
+  for (let tries = 0; tries < 200; tries++) {
     try {
       linkSync(mine, file);
       return {
@@ -61,19 +62,51 @@ function takeLock(file: string, mine: string, stack: string, runId: string, warn
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
+    const seen = readText(file);
     const owner = readOwner(file);
     if (owner && isRunning(owner.process)) throw new StackLockedError(owner, stack);
-    // Stale (or unreadable: a writer that died mid-write). Move it aside atomically, so that of two
-    // launchers taking it over at once only one succeeds, then try again.
+    // Stale (its launcher is gone) or unreadable. Launchers take a stale lock over one at a time,
+    // holding the takeover mutex, and remove the lock only if it is still the one judged stale: a
+    // lock another launcher has just taken is never removed.
     try {
-      renameSync(file, `${file}.stale-${process.pid}`);
-      rmSync(`${file}.stale-${process.pid}`, { force: true });
-      warn(`warning: taking over the lock of stack ${JSON.stringify(stack)} from run ${owner?.runId ?? "(unreadable lock)"}: its launcher (PID ${owner?.process.pid ?? "?"}) is gone`);
-    } catch {
-      // another launcher moved it first
+      mkdirSync(mutex, { mode: 0o700 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      if (Date.now() - mtimeMs(mutex) > 10_000) rmSync(mutex, { recursive: true, force: true }); // its holder died
+      pause(20);
+      continue;
+    }
+    try {
+      if (seen !== undefined && readText(file) === seen) {
+        rmSync(file, { force: true });
+        warn(`warning: taking over the lock of stack ${JSON.stringify(stack)} from run ${owner?.runId ?? "(unreadable lock)"}: its launcher (PID ${owner?.process.pid ?? "?"}) is gone`);
+      }
+    } finally {
+      rmSync(mutex, { recursive: true, force: true });
     }
   }
   throw new Error(`hgpu launch: cannot take the lock ${file}`);
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+function mtimeMs(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return Date.now();
+  }
+}
+
+/** Blocks for `ms` (the lock is taken synchronously, before the run starts). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function readOwner(file: string): LockOwner | undefined {
@@ -82,5 +115,21 @@ function readOwner(file: string): LockOwner | undefined {
     return typeof o.runId === "string" && typeof o.process?.pid === "number" ? o : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Waits for the lock `name` (polling), e.g. to keep Terraform inits of concurrent runs from sharing
+ * the plugin cache at once. Undefined when `signal` aborts first.
+ */
+export async function waitForLock(runsDir: string, name: string, runId: string, signal?: AbortSignal): Promise<StackLock | undefined> {
+  for (;;) {
+    try {
+      return lockStack(runsDir, name, runId, () => undefined);
+    } catch (e) {
+      if (!(e instanceof StackLockedError)) throw e;
+    }
+    if (signal?.aborted) return undefined;
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

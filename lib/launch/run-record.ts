@@ -15,8 +15,8 @@ import type { RunStatus } from "./status-store";
 /** Where a run is. */
 export type RunPhase = "synth" | "init" | "apply" | "running" | "destroy" | "ended";
 
-/** How a run ended. */
-export type RunOutcome = "succeeded" | "workload-failed" | "failed" | "no-capacity" | "interrupted" | "resources-left" | "kept";
+/** How a run ended (`abandoned`: its launcher died, and `hgpu destroy` removed what it left). */
+export type RunOutcome = "succeeded" | "workload-failed" | "failed" | "no-capacity" | "interrupted" | "resources-left" | "kept" | "abandoned";
 
 /** How one attempt (one placement) went. */
 export type AttemptOutcome = "succeeded" | "capacity" | "failed" | "interrupted";
@@ -34,6 +34,8 @@ export interface AttemptRecord {
   readonly usdPerHour?: number;
   /** The attempt's own state. @default - not isolated yet (nothing was applied) */
   readonly state?: StateLocation;
+  /** Set just before `apply` starts: until then the attempt has created nothing. @default false */
+  readonly applyStarted?: boolean;
   /** The Terraform process running now (or last), and its command. */
   readonly terraform?: ProcessIdentity & { readonly command: string };
   readonly outcome?: AttemptOutcome;
@@ -46,6 +48,8 @@ export interface RunRecord {
   readonly runId: string;
   readonly stack: string;
   readonly app: string;
+  /** The Terraform binary the run used (`terraform` or `tofu`): its destroy must use the same. */
+  readonly terraform: string;
   /** The project folder the launch ran in. */
   readonly project: string;
   readonly runDir: string;

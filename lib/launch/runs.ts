@@ -41,8 +41,16 @@ export async function viewRun(record: RunRecord, options: { readonly remote?: bo
   const left: { attempt: AttemptRecord; resources: string[] }[] = [];
   for (const attempt of record.attempts) {
     if (!attempt.state) continue;
-    const tf = options.remote && attempt.stackDir ? new TerraformRunner(attempt.stackDir, options.terraform, options.env, { logDir: join(attempt.dir, "terraform-logs") }) : undefined;
-    const resources = attempt.state.backend === "local" || tf ? await resourcesInState(attempt, tf) : [...(record.leftInState.length || record.kept.length ? [`(remote state ${attempt.state.description}: run hgpu runs --remote to read it)`] : [])];
+    const tf = options.remote && attempt.stackDir ? new TerraformRunner(attempt.stackDir, options.terraform ?? record.terraform, options.env, { logDir: join(attempt.dir, "terraform-logs") }) : undefined;
+    // A remote state is read only with --remote; without it, a run that did not end cleanly (its
+    // launcher died, or it reported resources left) counts as holding what it may hold.
+    const unsure = record.phase !== "ended" || record.leftInState.length > 0 || record.kept.length > 0;
+    const resources =
+      attempt.state.backend === "local" || tf
+        ? await resourcesInState(attempt, tf)
+        : attempt.applyStarted && unsure
+          ? [`(remote state ${attempt.state.description}: hgpu runs --remote reads it)`]
+          : [];
     if (resources.length > 0) left.push({ attempt, resources });
   }
   const live = isLive(record);
@@ -127,6 +135,7 @@ export async function destroyRun(record: RunRecord, options: DestroyRunOptions):
     throw new Error(`run ${record.runId} is live (launcher PID ${record.launcher.pid}): stop it with Ctrl-C in its terminal or kill -TERM ${record.launcher.pid}; it destroys what it created`);
   }
   const progress = new Progress(options.sink);
+  const binary = options.terraform ?? record.terraform;
   const attempts = record.attempts.filter((a) => options.attempt === undefined || a.n === options.attempt);
   if (options.attempt !== undefined && attempts.length === 0) throw new Error(`run ${record.runId} has no attempt ${options.attempt}: it has ${record.attempts.map((a) => a.n).join(", ") || "none"}`);
   const recorder = new RunRecorder(record, (m) => progress.note(m));
@@ -134,7 +143,12 @@ export async function destroyRun(record: RunRecord, options: DestroyRunOptions):
   for (const attempt of attempts) {
     if (!attempt.state || !attempt.stackDir) continue;
     await stopLeftoverTerraform(attempt, progress, options.terraformWaitMs ?? 1_800_000);
-    const tf = new TerraformRunner(attempt.stackDir, options.terraform, options.env, { logDir: join(attempt.dir, "terraform-logs") });
+    const tf = new TerraformRunner(attempt.stackDir, binary, options.env, { logDir: join(attempt.dir, "terraform-logs") });
+    // A run that died before (or during) init has no working directory to read a remote state with.
+    if (!existsSync(join(attempt.stackDir, ".terraform"))) {
+      const init = await tf.init();
+      if (init.code !== 0) progress.note(`attempt ${attempt.n}: init failed: ${(init.errors.join("; ") || init.stderr).trim()}`);
+    }
     const before = await resourcesInState(attempt, tf);
     if (before.length === 0) {
       progress.note(`attempt ${attempt.n}: nothing in state`);
@@ -144,9 +158,18 @@ export async function destroyRun(record: RunRecord, options: DestroyRunOptions):
     const rest = await destroyWithRetries(attempt, tf, progress, options);
     if (rest.length > 0) left.push({ attempt, resources: rest });
   }
+  // Attempts not destroyed now (another --attempt) still count.
+  for (const attempt of record.attempts.filter((a) => !attempts.includes(a))) {
+    const rest = await resourcesInState(attempt, attempt.stackDir ? new TerraformRunner(attempt.stackDir, binary, options.env, { logDir: join(attempt.dir, "terraform-logs") }) : undefined);
+    if (rest.length > 0) left.push({ attempt, resources: rest });
+  }
   const leftNames = left.flatMap((l) => l.resources);
-  recorder.update({ leftInState: leftNames, kept: [], destroys: [...(record.destroys ?? []), { at: new Date().toISOString(), left: leftNames }] });
-  return left.length ? { left, report: leftReport(record.runId, left, record.project, options.terraform) } : { left };
+  const destroys = [...(record.destroys ?? []), { at: new Date().toISOString(), left: leftNames }];
+  // A run whose launcher died never recorded its end: with nothing left, it has ended, "abandoned".
+  // (A run that ended keeps its outcome; `destroys` says what was removed later.)
+  const ended = left.length === 0 && record.phase !== "ended" ? { phase: "ended" as const, outcome: "abandoned" as const, finishedAt: new Date().toISOString() } : {};
+  recorder.update({ leftInState: leftNames, kept: [], destroys, ...ended });
+  return left.length ? { left, report: leftReport(record.runId, left, record.project, binary) } : { left };
 }
 
 async function stopLeftoverTerraform(attempt: AttemptRecord, progress: Progress, waitMs: number): Promise<void> {

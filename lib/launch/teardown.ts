@@ -25,7 +25,8 @@ export interface DestroyOptions {
  * the state cannot be read (so it never reads as empty).
  */
 export async function resourcesInState(attempt: AttemptRecord, tf?: TerraformRunner): Promise<string[]> {
-  if (!attempt.state) return [];
+  // Before apply, nothing exists: a failed init (a remote state that cannot be reached) leaves nothing.
+  if (!attempt.state || !attempt.applyStarted) return [];
   if (attempt.state.backend === "local") {
     return localStateResources(attempt.state.path) ?? [`(state ${attempt.state.path} cannot be read: treat everything as left)`];
   }

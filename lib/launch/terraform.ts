@@ -112,7 +112,7 @@ export class TerraformRunner {
       try {
         child = spawn(this.binary, args, {
           cwd: this.dir,
-          env: { ...this.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
+          env: terraformEnv(this.env),
           stdio: ["ignore", out, err],
           // Its own session: a closed terminal or a Ctrl-C reaches the launcher, which decides.
           detached: true,
@@ -160,6 +160,16 @@ export class TerraformRunner {
       child.on("close", (code, signal) => finish(code ?? (signal ? 128 : 1)));
     });
   }
+}
+
+/**
+ * The environment Terraform runs with: the caller's, without what would move the state or the
+ * working data away from the attempt's own (`TF_WORKSPACE` puts a local state under
+ * `terraform.tfstate.d/<workspace>/`, `TF_DATA_DIR` shares one `.terraform` between runs).
+ */
+export function terraformEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { TF_WORKSPACE: _workspace, TF_DATA_DIR: _dataDir, ...rest } = env;
+  return { ...rest, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
 }
 
 /** Reads a file as it grows, a line at a time. */

@@ -67,6 +67,22 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
     expect(stateOf(t)).toEqual([]);
   });
 
+  it.runIf(hasScript)("a launch started with setsid -f keeps running when its terminal closes, and SIGTERM still destroys it", async (ctx) => {
+    const t = project(ctx, { placements: [P1], workload: "hang" });
+    const command = ["setsid", "-f", process.execPath, "--import", `file://${root}/node_modules/tsx/dist/loader.mjs`, join(root, "bin/hgpu.ts"), ...launchArgs].map((a) => `'${a}'`).join(" ");
+    const terminal = spawn("script", ["-qfec", `${command} > ${t.dir}/launch.log 2>&1; sleep 60`, "/dev/null"], { cwd: t.dir, env: t.env, stdio: ["pipe", "pipe", "pipe"] });
+    await until(() => t.records()[0]?.phase === "running", 30_000, "the run to be running");
+    terminal.kill("SIGKILL");
+    await new Promise((r) => setTimeout(r, 1500));
+    const launcher = t.records()[0]!.launcher.pid;
+    expect(alive(launcher)).toBe(true);
+    expect(t.records()[0]!.phase).toBe("running");
+    process.kill(launcher, "SIGTERM");
+    await until(() => !alive(launcher), 30_000, "the launcher to finish");
+    expect(t.records()[0]).toMatchObject({ phase: "ended", outcome: "interrupted", exitCode: EXIT.SIGTERM });
+    expect(t.cloud()).toEqual([]);
+  });
+
   it("SIGKILL of the launcher during apply: Terraform finishes and records what it created; hgpu runs shows the run leftover; hgpu destroy removes it all", async (ctx) => {
     const t = project(ctx, { placements: [P1], workload: "hang", applySeconds: 2 });
     const child = hgpu(launchArgs, t.dir, t.env);

@@ -1,6 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it, type TestContext } from "vitest";
 import { identify } from "../../lib/launch/process-identity";
 import { lockStack } from "../../lib/launch/run-lock";
@@ -41,4 +43,25 @@ describe("lockStack", () => {
     lockStack(dir, "task", "third", (m) => warnings.push(m));
     expect(warnings[1]).toBe('warning: taking over the lock of stack "task" from run (unreadable lock): its launcher (PID ?) is gone');
   });
+});
+
+describe("lockStack under contention", () => {
+  it("of launchers taking over one stale lock at the same instant, exactly one holds it", async (ctx) => {
+    const loader = pathToFileURL(join(__dirname, "../../node_modules/tsx/dist/loader.mjs")).href;
+    for (let round = 0; round < 2; round++) {
+      const dir = runsDir(ctx);
+      mkdirSync(join(dir, ".locks"));
+      writeFileSync(join(dir, ".locks", "task.json"), JSON.stringify({ runId: "dead", startedAt: "x", process: { pid: 4194305 } }));
+      const contenders = [0, 1, 2, 3].map((i) => {
+        const child = spawn(process.execPath, ["--import", loader, join(__dirname, "lock-contender.ts"), dir, `run-${i}`], { stdio: ["ignore", "pipe", "inherit"] });
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+        return new Promise<string>((r) => child.on("close", () => r(out.trim())));
+      });
+      while (readdirSync(dir).filter((f) => f.startsWith("ready-")).length < 4) await new Promise((r) => setTimeout(r, 20));
+      writeFileSync(join(dir, "go"), "");
+      const said = await Promise.all(contenders);
+      expect(said.sort(), `round ${round}`).toEqual(["held", "refused", "refused", "refused"]);
+    }
+  }, 60_000);
 });

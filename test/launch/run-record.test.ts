@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readRunRecords, RunRecorder, type RunRecord } from "../../lib/launch/run-record";
 
 const base = (runDir: string, runId: string, startedAt: string): RunRecord => ({
-  version: 1, runId, stack: "task", app: "node app.js", project: "/p", runDir, startedAt, updatedAt: startedAt,
+  version: 1, runId, stack: "task", app: "node app.js", terraform: "terraform", project: "/p", runDir, startedAt, updatedAt: startedAt,
   launcher: { pid: 1 }, phase: "synth", attempts: [], leftInState: [], kept: [],
 });
 

@@ -63,7 +63,7 @@ describe("findProject and formatRuns", () => {
 
   it("prints a table, newest first, and shouts leftover runs with the command that removes them", () => {
     const record = (runId: string, startedAt: string, over: Partial<RunRecord> = {}): RunRecord => ({
-      version: 1, runId, stack: "task", app: "a", project: "/p", runDir: `/p/.hgpu/runs/${runId}`, startedAt, updatedAt: startedAt,
+      version: 1, runId, stack: "task", app: "a", terraform: "terraform", project: "/p", runDir: `/p/.hgpu/runs/${runId}`, startedAt, updatedAt: startedAt,
       launcher: { pid: 1 }, phase: "ended", outcome: "succeeded", attempts: [{ n: 1, dir: "d", placementKey: P1, usdPerHour: 98.32 }], leftInState: [], kept: [], ...over,
     });
     const views: RunView[] = [
