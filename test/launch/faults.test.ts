@@ -5,7 +5,7 @@
  * asserts the exit code, what was printed, the objects left in the "cloud" and what is left in state.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXIT, launch } from "../../lib/launch/launcher";
@@ -102,11 +102,16 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
     expect(runs.output).toMatch(new RegExp(`${id}\\s+task\\s+.*LEFTOVER\\s+apply\\s+-\\s+${P1.replace(/[/.]/g, "\\$&")}\\s+\\$98\\.32\\s+2`));
     expect(runs.output).toContain(`!!! remove them with: hgpu destroy ${id}`);
 
-    const destroyed = await hgpuRun(["destroy", id], t.dir, t.env);
+    mkdirSync(join(t.dir, "src", "deeper"), { recursive: true });
+    const destroyed = await hgpuRun(["destroy", id], join(t.dir, ".hgpu", "runs"), t.env);
     expect(destroyed.output).toContain(`hgpu destroy: nothing of run ${id} is left in state`);
     expect(destroyed.code).toBe(0);
     expect(t.cloud()).toEqual([]);
+    // The run whose launcher died has ended now, and prune removes it.
+    expect(t.records()[0]).toMatchObject({ phase: "ended", outcome: "abandoned", leftInState: [] });
     expect((await listRuns(join(t.dir, ".hgpu", "runs")))[0]!.state).toBe("ended");
+    const pruned = await hgpuRun(["runs", "--prune"], t.dir, t.env);
+    expect(pruned.output).toContain(`removed 1 ended run(s) with nothing left: ${id}`);
   });
 
   it("hgpu destroy of a run whose dead launcher left Terraform applying stops that Terraform (as Ctrl-C would), then destroys", async (ctx) => {
@@ -207,9 +212,24 @@ describe.runIf(hasTerraform).concurrent("destroy faults", () => {
     expect(t.cloud()).toHaveLength(2);
 
     install();
-    const { left } = await destroyRun(t.records()[0]!, { sink: { write: () => undefined }, terraform });
+    // The run recorded its binary: hgpu destroy uses it without being told.
+    expect(t.records()[0]!.terraform).toBe(terraform);
+    const { left } = await destroyRun(t.records()[0]!, { sink: { write: () => undefined } });
     expect(left).toEqual([]);
     expect(t.cloud()).toEqual([]);
+  });
+});
+
+describe.runIf(hasTerraform).concurrent("a remote backend", () => {
+  it("that cannot be reached fails init: exit 1, nothing reported left, and the run counts as ended", async (ctx) => {
+    const t = project(ctx, { placements: [P1], s3Backend: true });
+    const result = await launch(t.options);
+    expect(result.exitCode).toBe(EXIT.FAILED);
+    expect(result.leftInState).toEqual([]);
+    expect(t.printed()).toContain("init failed:");
+    expect(t.printed()).not.toContain("DESTROY FAILED");
+    expect(t.records()[0]!.attempts[0]!.state).toMatchObject({ backend: "s3", key: `task/terraform.tfstate/runs/${result.runId}/attempt-1` });
+    expect((await listRuns(join(t.dir, ".hgpu", "runs")))[0]!.state).toBe("ended");
   });
 });
 

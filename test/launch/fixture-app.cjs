@@ -15,7 +15,8 @@
 // exists), destroyFailures (the first N destroys fail), destroy fault file <dir>/destroy-fault
 // (destroys fail while it exists), noTask, foreign (a resource outside the task), removeAtApply (a
 // file the node's creation deletes: the terraform binary, to make it vanish before the destroy),
-// synthSeconds (a slow synthesis), logCopyFails (the launcher's local log copy cannot be written).
+// synthSeconds (a slow synthesis), logCopyFails (the launcher's local log copy cannot be written),
+// s3Backend (an S3 backend nobody answers). foreign may also name one placement key.
 const { mkdirSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
 
@@ -95,11 +96,16 @@ const resources = {
     ],
   },
 };
-if (s.foreign) resources.team_cluster = { "//": meta("team-cluster/asg"), input: "long-lived" };
+if (s.foreign === true || s.foreign === key) resources.team_cluster = { "//": meta("team-cluster/asg"), input: "long-lived" };
 
 const stack = {
   "//": { hgpu_tasks: { task: { path: "task", chosen: key } } },
-  terraform: { backend: { local: { path: join(s.dir, "terraform.task.tfstate") } } },
+  // s3Backend: a remote backend that cannot be reached (nothing listens on its endpoint).
+  terraform: {
+    backend: s.s3Backend
+      ? { s3: { bucket: "team-state", key: "task/terraform.tfstate", region: "us-east-1", endpoints: { s3: "http://127.0.0.1:9" }, use_path_style: true, access_key: "x", secret_key: "x", skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true, max_retries: 1 } }
+      : { local: { path: join(s.dir, "terraform.task.tfstate") } },
+  },
   resource: { terraform_data: resources },
   // noTask: a stack without a GpuTask's outputs, which the launcher must refuse before applying.
   output: s.noTask ? {} : {

@@ -31,7 +31,8 @@ export interface Scenario {
   applySeconds?: number;
   destroyFailures?: number;
   noTask?: boolean;
-  foreign?: boolean;
+  foreign?: boolean | string;
+  s3Backend?: boolean;
   removeAtApply?: string;
   synthSeconds?: number;
   logCopyFails?: boolean;

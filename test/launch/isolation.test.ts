@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXIT, launch } from "../../lib/launch/launcher";
-import { hasTerraform, P1, P2, project, until } from "./harness";
+import { fixture, hasTerraform, P1, P2, project, until } from "./harness";
 
 const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
 
@@ -46,6 +46,39 @@ describe.runIf(hasTerraform).concurrent("one run, one state (real terraform, cdk
     controller.abort("SIGINT");
     expect((await a).exitCode).toBe(EXIT.SIGINT);
     expect(t.cloud()).toEqual([]);
+  });
+
+  it("a live --concurrent run blocks a plain launch too", async (ctx) => {
+    const t = project(ctx, { placements: [P1], workload: "hang" });
+    const controller = new AbortController();
+    const a = launch({ ...t.options, concurrent: true, signal: controller.signal });
+    await until(() => t.printed().includes("running: waiting for"), 30_000, "run A to be running");
+    const runA = t.records()[0]!;
+    await expect(launch({ ...t.options, sink: { write: () => undefined } })).rejects.toThrow(`hgpu launch: stack "task" has a live run: ${runA.runId}`);
+    controller.abort("SIGINT");
+    expect((await a).exitCode).toBe(EXIT.SIGINT);
+    expect(t.cloud()).toEqual([]);
+  });
+
+  it("ignores TF_WORKSPACE and TF_DATA_DIR: each attempt's state stays its own and a failed destroy is seen", async (ctx) => {
+    const t = project(ctx, { placements: [P1], destroyFailures: 10 });
+    const env = { ...t.env, TF_WORKSPACE: "ci", TF_DATA_DIR: join(t.dir, "shared-terraform-dir") };
+    const result = await launch({ ...t.options, env, destroyAttempts: 1 });
+    expect(result.exitCode).toBe(EXIT.RESOURCES_LEFT);
+    expect(result.leftInState).toEqual(["terraform_data.node", "terraform_data.partial"]);
+    expect(existsSync(join(t.dir, "shared-terraform-dir"))).toBe(false);
+    expect(existsSync(join(result.runDir, "attempt-1", "terraform.tfstate"))).toBe(true);
+  });
+
+  it("keeps its runs in the project folder when launched from a folder inside it", async (ctx) => {
+    const t = project(ctx, { placements: [P1] });
+    writeFileSync(join(t.dir, "cdktf.json"), JSON.stringify({ app: `node ${fixture}` }));
+    mkdirSync(join(t.dir, "src", "jobs"), { recursive: true });
+    const { app: _app, ...fromCdktfJson } = t.options;
+    const result = await launch({ ...fromCdktfJson, cwd: join(t.dir, "src", "jobs") });
+    expect(result.exitCode).toBe(0);
+    expect(result.runDir.startsWith(join(t.dir, ".hgpu", "runs"))).toBe(true);
+    expect(existsSync(join(t.dir, "src", "jobs", ".hgpu"))).toBe(false);
   });
 
   it("refuses, before init, a stack with a resource outside its GpuTask: nothing is created, no run is recorded", async (ctx) => {
@@ -93,6 +126,16 @@ describe.runIf(hasTerraform).concurrent("one run, one state (real terraform, cdk
 });
 
 describe.runIf(hasTerraform)("failover attempts", () => {
+  it("a stack refused after a capacity failover ends the run with 75 and keeps its record", async (ctx) => {
+    const t = project(ctx, { placements: [P1, P2], capacity: [P1], foreign: P2 });
+    const result = await launch(t.options);
+    expect(result.exitCode).toBe(EXIT.NO_CAPACITY);
+    expect(result.attempts.map((a) => [a.placementKey, a.outcome])).toEqual([[P1, "capacity"], ["?", "failed"]]);
+    expect(result.attempts[1]!.errors[0]).toContain("holds resources outside its GpuTask");
+    expect(t.records()[0]).toMatchObject({ phase: "ended", outcome: "no-capacity", exitCode: EXIT.NO_CAPACITY });
+    expect(t.cloud()).toEqual([]);
+  });
+
   it("never move on while the previous attempt's destroy left resources", async (ctx) => {
     const t = project(ctx, { placements: [P1, P2], capacity: [P1] });
     writeFileSync(join(t.dir, "destroy-fault"), "");

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXIT, launch } from "../../lib/launch/launcher";
-import { findProject, formatRuns, type RunView } from "../../lib/launch/runs";
+import { findProject, formatRuns, viewRun, type RunView } from "../../lib/launch/runs";
 import type { RunRecord } from "../../lib/launch/run-record";
 import { hasTerraform, hgpuRun, P1, P2, project } from "./harness";
 
@@ -50,6 +50,24 @@ describe.runIf(hasTerraform).concurrent("hgpu runs and hgpu destroy", () => {
     const twice = await hgpuRun(["destroy", result.runId], t.dir, t.env);
     expect(twice.code).toBe(0);
     expect(twice.output).toContain("attempt 1: nothing in state");
+  });
+});
+
+describe("viewRun of a remote state, without reading it", () => {
+  const record = (over: Partial<RunRecord>): RunRecord => ({
+    version: 1, runId: "r", stack: "task", app: "a", terraform: "terraform", project: "/p", runDir: "/p/.hgpu/runs/r", startedAt: "2026-11-30T10:00:00.000Z", updatedAt: "2026-11-30T10:00:00.000Z",
+    launcher: { pid: 4194305 }, phase: "ended", outcome: "succeeded", leftInState: [], kept: [],
+    attempts: [{ n: 1, dir: "/p/.hgpu/runs/r/attempt-1", applyStarted: true, state: { backend: "s3", key: "k/runs/r/attempt-1", description: "s3://b/k/runs/r/attempt-1" } }],
+    ...over,
+  });
+  it("counts a run whose launcher died mid-run as leftover, and one that ended cleanly as ended", async () => {
+    const dead = await viewRun(record({ phase: "running", outcome: undefined }));
+    expect(dead.state).toBe("leftover");
+    expect(dead.left[0]!.resources).toEqual(["(remote state s3://b/k/runs/r/attempt-1: hgpu runs --remote reads it)"]);
+    expect((await viewRun(record({}))).state).toBe("ended");
+    expect((await viewRun(record({ leftInState: ["aws_vpc.v"], outcome: "resources-left" }))).state).toBe("leftover");
+    // Before apply started, nothing was created, whatever the phase.
+    expect((await viewRun(record({ phase: "init", attempts: [{ ...record({}).attempts[0]!, applyStarted: false }] }))).state).toBe("ended");
   });
 });
 
