@@ -30,7 +30,7 @@ import { dataMounts, type TaskBackend, type TaskBackendInput } from "./task-back
  * schedule sets it to zero at the deadline.
  */
 export function buildAwsTask(input: TaskBackendInput): TaskBackend {
-  const { task, props, name, chosen, runId, deadline, maxRuntimeMinutes, placementJson, mountPath, env } = input;
+  const { task, props, name, chosen, runId, deadline, maxRuntimeMinutes, placementJson, mountPath, env, watchdogs } = input;
   let storage: ISharedStorage | undefined;
   ensureAwsProvider(task, chosen.region);
   const network = (props.network instanceof AwsNetwork ? props.network : new AwsNetwork(task, "network", { region: chosen.region, ...(chosen.zone ? { zones: [chosen.zone] } : {}) }));
@@ -59,7 +59,7 @@ export function buildAwsTask(input: TaskBackendInput): TaskBackend {
       taskName: name, runId: runId, nodes: chosen.nodes, gpusPerNode: chosen.gpusPerNode,
       ...(props.image ? { image: props.image } : {}), ...(props.command ? { command: props.command } : {}),
       env: { ...awsNcclEnv(chosen.instanceType, chosen.fabric.kind === "efa"), ...env },
-      mounts, placementJson, deadline,
+      mounts, placementJson, deadline, ...watchdogs,
       efaHostLibraries: chosen.fabric.kind === "efa",
       ...(ecr ? { beforePull: [`aws ecr get-login-password --region ${ecr.region} | docker login --username AWS --password-stdin ${ecr.registry}`] } : {}),
     }),

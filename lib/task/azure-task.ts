@@ -27,7 +27,7 @@ import { dataMounts, type TaskBackend, type TaskBackendInput } from "./task-back
  * managed identity does so from the deadline on.
  */
 export function buildAzureTask(input: TaskBackendInput): TaskBackend {
-  const { task, props, v, name, chosen, runId, deadline, placementJson, mountPath, env } = input;
+  const { task, props, v, name, chosen, runId, deadline, placementJson, mountPath, env, watchdogs } = input;
   let storage: ISharedStorage | undefined;
   ensureAzureProvider(task);
   const azure = props.azure ?? {};
@@ -128,7 +128,7 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
       ...(props.image ? { image: props.image } : {}), ...(props.command ? { command: props.command } : {}),
       env: { ...azureNcclEnv(chosen.instanceType, chosen.fabric.kind === "infiniband"), ...env },
       mounts: storage ? dataMounts(storage.mountPath, props.dataPath) : [],
-      placementJson, deadline,
+      placementJson, deadline, ...watchdogs,
     }),
   });
   // Layer 1, the nodes: read their scale set and its NICs (rendezvous), and set its capacity.

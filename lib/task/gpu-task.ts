@@ -71,6 +71,20 @@ export interface GpuTaskProps {
    */
   readonly maxRuntime?: string | number;
   /**
+   * Longest the registry login and the image pull may take on a node, per try (each node tries 3
+   * times). A pull that never finishes then ends the run with status `pull-timeout` (exit 98)
+   * instead of holding the GPUs until the deadline; the rendezvous waits this long (x3, +10 min)
+   * for the slowest node. Same forms as `maxRuntime`.
+   * @default "20m"
+   */
+  readonly pullTimeout?: string | number;
+  /**
+   * Stop the job when its log has not grown for this long: status `hung`, exit 124, the group
+   * scaled to zero. `false` turns the watchdog off (for jobs that are silent for long).
+   * @default "30m"
+   */
+  readonly idleTimeout?: string | number | false;
+  /**
    * Use the N-th ranked placement (1 = best), e.g. to pin a placement by hand. The
    * `hgpu:placement` context or the `HGPU_PLACEMENT` variable set it without a code change. (The
    * launcher fails over differently: it excludes placements through `HGPU_EXCLUDE_PLACEMENTS`.)
@@ -155,6 +169,10 @@ export class GpuTask extends Construct {
     const minutes = durationMinutes(props.maxRuntime ?? "12h");
     v.check(minutes !== undefined && minutes <= MAX_RUNTIME_MINUTES, "maxRuntime", props.maxRuntime, `use a finite duration from 1m to 14d, e.g. "12h", "90m" or 6 (hours)`);
     this.maxRuntimeMinutes = minutes!;
+    const pullMinutes = durationMinutes(props.pullTimeout ?? "20m");
+    v.check(pullMinutes !== undefined && pullMinutes * 3 < this.maxRuntimeMinutes, "pullTimeout", props.pullTimeout, `use a duration whose 3 tries fit in maxRuntime (${this.maxRuntimeMinutes} minutes), e.g. "20m"`);
+    const idleMinutes = props.idleTimeout === false ? 0 : durationMinutes(props.idleTimeout ?? "30m");
+    v.check(idleMinutes !== undefined && (idleMinutes === 0 || idleMinutes >= 5), "idleTimeout", props.idleTimeout, `use a duration of at least 5m, e.g. "30m", or false to turn the watchdog off`);
     v.check(props.image !== undefined || (props.command !== undefined && props.command.length > 0), "command", props.command, "set image, command or both: the task needs something to run");
     for (const [i, arg] of (props.command ?? []).entries()) checkText(v, `command[${i}]`, arg);
     if (props.image !== undefined) checkText(v, "image", props.image);
@@ -221,6 +239,7 @@ export class GpuTask extends Construct {
 
     const backend = (chosen.cloud === "aws" ? buildAwsTask : buildAzureTask)({
       task: this, props, v, name, chosen, runId: this.runId, deadline, maxRuntimeMinutes: this.maxRuntimeMinutes, placementJson, mountPath, env,
+      watchdogs: { pullTimeoutMinutes: pullMinutes!, idleTimeoutMinutes: idleMinutes! },
     });
     this.network = backend.network;
     if (backend.storage) this.storage = backend.storage;

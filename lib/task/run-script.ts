@@ -44,8 +44,12 @@ export interface RunScriptSpec {
    * before the capacity goes.
    */
   readonly deadline: string;
-  /** Lines run before the image is pulled (e.g. a registry login). @default - none */
+  /** Lines run before the image is pulled (e.g. a registry login); each runs under the pull timeout. @default - none */
   readonly beforePull?: readonly string[];
+  /** Longest the registry login and the image pull may take, per try (3 tries), minutes. @default 20 */
+  readonly pullTimeoutMinutes?: number;
+  /** Stop a job whose log has not grown for this long (status `hung`, exit 124), minutes. @default 30; 0 turns the watchdog off */
+  readonly idleTimeoutMinutes?: number;
   /**
    * Give the container the host's EFA libraries (libfabric and the AWS OFI NCCL plugin of the Deep
    * Learning AMI, under /opt/amazon), read-only and first on its library path, so NCCL uses EFA
@@ -69,10 +73,23 @@ export function shellQuote(text: string): string {
 /** The run script's text. */
 export function runScript(spec: RunScriptSpec): string {
   const argv = (spec.command ?? []).map(shellQuote).join(" ");
+  const pullMinutes = spec.pullTimeoutMinutes ?? 20;
+  const idleMinutes = spec.idleTimeoutMinutes ?? 30;
+  // The image is pulled (and the registry logged in to) before the workload starts, each step under
+  // a timeout, three tries: a registry that hangs cannot hold the GPUs until the deadline.
+  const pull = spec.image
+    ? [
+        "pull_image() {",
+        "  for i in 1 2 3; do",
+        ...[...(spec.beforePull ?? []), `docker pull ${shellQuote(spec.image)}`].map((line, i, all) => `    timeout ${pullMinutes}m bash -c ${shellQuote(line)}${i < all.length - 1 ? " &&" : " && return 0"}`),
+        "    sleep 30",
+        "  done",
+        "  return 1",
+        "}",
+      ]
+    : ["pull_image() { return 0; }"];
   const workload = spec.image
     ? [
-        ...(spec.beforePull ?? []),
-        `docker pull ${shellQuote(spec.image)}`,
         "DEVICES=$(for d in /dev/infiniband/*; do [ -e \"$d\" ] && printf -- '--device=%s ' \"$d\"; done)",
         `timeout --signal=TERM --kill-after=5m "$REMAIN"s docker run --rm --name hgpu-task --gpus all --network host --ipc host --ulimit memlock=-1 --ulimit stack=67108864 $DEVICES --env-file /opt/hgpu/env.list ${[...spec.mounts, ...(spec.efaHostLibraries ? [{ host: "/opt/amazon", container: "/opt/amazon", readOnly: true }] : [])].map((m) => `-v ${shellQuote(`${m.host}:${m.container}${m.readOnly ? ":ro" : ""}`)}`).join(" ")} ${shellQuote(spec.image)}${spec.command ? `${spec.efaHostLibraries ? ` bash -c ${shellQuote('export LD_LIBRARY_PATH=/opt/amazon/ofi-nccl/lib/x86_64-linux-gnu:/opt/amazon/ofi-nccl/lib:/opt/amazon/efa/lib:$LD_LIBRARY_PATH; exec "$@"')} --` : ""} torchrun ${argv}` : ""}`,
       ]
@@ -98,6 +115,7 @@ export function runScript(spec: RunScriptSpec): string {
           "  IS_HEAD=0; [ \"$SELF\" = \"$HEAD_ID\" ] && IS_HEAD=1",
           "}",
           "scale_to_zero() { aws autoscaling update-auto-scaling-group --auto-scaling-group-name \"$GROUP\" --min-size 0 --max-size 0 --desired-capacity 0; }",
+          "head_alive() { [ \"$(aws ec2 describe-instances --instance-ids \"$HEAD_ID\" --query 'Reservations[0].Instances[0].State.Name' --output text 2>/dev/null)\" = running ]; }",
         ]
       : [
           `BASE=${shellQuote(c.blobBaseUrl)}`,
@@ -122,6 +140,8 @@ export function runScript(spec: RunScriptSpec): string {
           "  IS_HEAD=0; [ \"$SELF_IP\" = \"$HEAD_IP\" ] && IS_HEAD=1",
           "}",
           "scale_to_zero() { curl -sf -X PATCH -H \"Authorization: Bearer $(token https://management.azure.com/)\" -H 'Content-Type: application/json' -d '{\"sku\":{\"capacity\":0}}' \"$ARM?api-version=2023-09-01\" >/dev/null; }",
+          // node 0 is the VM with the lowest instance number: alive while it still is
+          "head_alive() { local was=$HEAD_IP head=$IS_HEAD; discover; local now=$HEAD_IP; HEAD_IP=$was; IS_HEAD=$head; [ -n \"$now\" ] && [ \"$now\" = \"$was\" ]; }",
         ];
 
   return [
@@ -134,44 +154,72 @@ export function runScript(spec: RunScriptSpec): string {
     `PLACEMENT=${shellQuote(spec.placementJson)}`,
     `DEADLINE=${shellQuote(spec.deadline)}`,
     "HEAD_IP=''; HEAD_ID=''; COUNT=0; IS_HEAD=0",
-    "retry() { for i in 1 2 3 4 5; do \"$@\" && return 0; sleep 10; done; return 1; }",
+    // every write and every scale-to-zero retries with backoff (throttling, a role still propagating)
+    "retry() { local wait=5; for i in 1 2 3 4 5 6 7 8; do \"$@\" && return 0; sleep $wait; wait=$((wait * 2)); [ $wait -gt 300 ] && wait=300; done; return 1; }",
     ...cloudLines,
+    ...pull,
     "LOG=/var/log/hgpu-task.log",
     "# every node of the group, then node 0 (the lowest instance) is the rendezvous",
     "for i in $(seq 1 180); do discover; [ \"$COUNT\" -ge \"$NODES\" ] && [ -n \"$HEAD_IP\" ] && break; sleep 10; done",
     "STARTED=$(date -u +%FT%TZ)",
-    "report() { printf '{\"runId\":\"%s\",\"task\":%s,\"exitCode\":%d,\"startedAt\":\"%s\",\"finishedAt\":\"%s\",\"nodes\":%d,\"reportedBy\":\"%s\",\"placement\":%s}\\n' \"$RUN_ID\" " + shellQuote(JSON.stringify(spec.taskName)) + " \"$1\" \"$STARTED\" \"$(date -u +%FT%TZ)\" \"$NODES\" \"$SELF\" \"$PLACEMENT\" > /opt/hgpu/status.json; retry put_object /opt/hgpu/status.json status.json; }",
+    "report() { printf '{\"runId\":\"%s\",\"task\":%s,\"exitCode\":%d,\"reason\":\"%s\",\"startedAt\":\"%s\",\"finishedAt\":\"%s\",\"nodes\":%d,\"reportedBy\":\"%s\",\"placement\":%s}\\n' \"$RUN_ID\" " + shellQuote(JSON.stringify(spec.taskName)) + " \"$1\" \"$2\" \"$STARTED\" \"$(date -u +%FT%TZ)\" \"$NODES\" \"$SELF\" \"$PLACEMENT\" > /opt/hgpu/status.json; retry put_object /opt/hgpu/status.json status.json; }",
+    "node_report() { printf '{\"runId\":\"%s\",\"node\":\"%s\",\"exitCode\":%d,\"reason\":\"%s\",\"startedAt\":\"%s\",\"finishedAt\":\"%s\"}\\n' \"$RUN_ID\" \"$SELF\" \"$1\" \"$2\" \"$STARTED\" \"$(date -u +%FT%TZ)\" > /opt/hgpu/node-status.json; retry put_object /opt/hgpu/node-status.json \"nodes/$SELF.json\" || true; }",
     "if [ \"$COUNT\" -lt \"$NODES\" ] || [ -z \"$HEAD_IP\" ]; then",
     "  # the group never filled up: report it and stop every node rather than idle until the deadline",
     "  echo \"rendezvous failed: $COUNT of $NODES nodes\" > \"$LOG\"; retry put_object \"$LOG\" \"logs/$SELF.log\"",
-    "  report 97; scale_to_zero; exit 97",
+    "  report 97 group-incomplete; retry scale_to_zero; exit 97",
+    "fi",
+    "# node 0's log has a well-known name, so the launcher can stream it",
+    "LOG_KEY=\"logs/$SELF.log\"; [ \"$IS_HEAD\" = 1 ] && LOG_KEY=logs/node0.log",
+    "if ! pull_image > \"$LOG\" 2>&1; then",
+    "  # the registry did not answer in time: node 0 stops the run; a worker says so and leaves it to node 0",
+    "  retry put_object \"$LOG\" \"$LOG_KEY\" || true",
+    "  if [ \"$IS_HEAD\" = 1 ]; then report 98 pull-timeout; retry scale_to_zero; else node_report 98 pull-timeout; fi",
+    "  exit 98",
     "fi",
     "# the workload stops 10 minutes before the cloud-side deadline",
     "REMAIN=$(( $(date -d \"$DEADLINE\" +%s) - $(date +%s) - 600 )); [ \"$REMAIN\" -lt 60 ] && REMAIN=60",
-    "# node 0's log has a well-known name, so the launcher can stream it",
-    "LOG_KEY=\"logs/$SELF.log\"; [ \"$IS_HEAD\" = 1 ] && LOG_KEY=logs/node0.log",
-    "export PET_NNODES=$NODES PET_NPROC_PER_NODE=$GPUS_PER_NODE PET_RDZV_BACKEND=c10d PET_RDZV_ENDPOINT=\"$HEAD_IP:29400\" PET_RDZV_ID=\"$RUN_ID\" PET_MAX_RESTARTS=0",
-    "printf 'PET_NNODES=%s\\nPET_NPROC_PER_NODE=%s\\nPET_RDZV_BACKEND=c10d\\nPET_RDZV_ENDPOINT=%s:29400\\nPET_RDZV_ID=%s\\nPET_MAX_RESTARTS=0\\n' \"$NODES\" \"$GPUS_PER_NODE\" \"$HEAD_IP\" \"$RUN_ID\" >> /opt/hgpu/env.list",
+    // rendezvous waits for the slowest node's pull, not torchrun's default
+    `RDZV_CONF="join_timeout=${(pullMinutes * 3 + 10) * 60},read_timeout=600"`,
+    "export PET_NNODES=$NODES PET_NPROC_PER_NODE=$GPUS_PER_NODE PET_RDZV_BACKEND=c10d PET_RDZV_ENDPOINT=\"$HEAD_IP:29400\" PET_RDZV_ID=\"$RUN_ID\" PET_RDZV_CONF=\"$RDZV_CONF\" PET_MAX_RESTARTS=0",
+    "printf 'PET_NNODES=%s\\nPET_NPROC_PER_NODE=%s\\nPET_RDZV_BACKEND=c10d\\nPET_RDZV_ENDPOINT=%s:29400\\nPET_RDZV_ID=%s\\nPET_RDZV_CONF=%s\\nPET_MAX_RESTARTS=0\\n' \"$NODES\" \"$GPUS_PER_NODE\" \"$HEAD_IP\" \"$RUN_ID\" \"$RDZV_CONF\" >> /opt/hgpu/env.list",
     ". /opt/hgpu/env.sh",
-    "( " + workload.join("\n  ") + " ) >\"$LOG\" 2>&1 &",
+    "( " + workload.join("\n  ") + " ) >>\"$LOG\" 2>&1 &",
     "WORKLOAD=$!",
-    "while kill -0 \"$WORKLOAD\" 2>/dev/null; do put_object \"$LOG\" \"$LOG_KEY\" || true; sleep 60; done",
+    // the progress watchdog: a log that has not grown for the idle timeout means a hung job
+    `IDLE_LIMIT=${idleMinutes}; IDLE=0; HUNG=0; SIZE=-1`,
+    "while kill -0 \"$WORKLOAD\" 2>/dev/null; do",
+    "  put_object \"$LOG\" \"$LOG_KEY\" || true",
+    "  NOW_SIZE=$(stat -c %s \"$LOG\" 2>/dev/null || echo 0)",
+    "  if [ \"$NOW_SIZE\" != \"$SIZE\" ]; then SIZE=$NOW_SIZE; IDLE=0; else IDLE=$((IDLE + 1)); fi",
+    "  if [ \"$IDLE_LIMIT\" -gt 0 ] && [ \"$IDLE\" -ge \"$IDLE_LIMIT\" ]; then",
+    "    echo \"hgpu: no output for $IDLE_LIMIT minutes: stopping the job as hung\" >> \"$LOG\"; HUNG=1",
+    "    docker stop -t 60 hgpu-task >/dev/null 2>&1; pkill -TERM -P \"$WORKLOAD\" 2>/dev/null; kill -TERM \"$WORKLOAD\" 2>/dev/null; break",
+    "  fi",
+    "  sleep 60",
+    "done",
     "wait \"$WORKLOAD\"; CODE=$?",
-    "FINISHED=$(date -u +%FT%TZ)",
+    "REASON=completed",
+    "[ \"$HUNG\" = 1 ] && CODE=124 && REASON=hung",
+    "[ \"$CODE\" = 124 ] && [ \"$HUNG\" = 0 ] && REASON=deadline",
     "put_object \"$LOG\" \"$LOG_KEY\" || true",
-    "printf '{\"runId\":\"%s\",\"node\":\"%s\",\"exitCode\":%d,\"startedAt\":\"%s\",\"finishedAt\":\"%s\"}\\n' \"$RUN_ID\" \"$SELF\" \"$CODE\" \"$STARTED\" \"$FINISHED\" > /opt/hgpu/node-status.json",
-    "retry put_object /opt/hgpu/node-status.json \"nodes/$SELF.json\" || true",
+    "node_report \"$CODE\" \"$REASON\"",
     "if [ \"$IS_HEAD\" = 1 ]; then",
-    "  # wait (10 minutes at most) for every node's status, then report and stop the whole group",
+    "  # node 0 decides: wait (10 minutes at most) for every node's status, report its own result, stop the group",
     "  for i in $(seq 1 60); do [ \"$(count_objects nodes/)\" -ge \"$NODES\" ] && break; sleep 10; done",
-    "  report \"$CODE\"",
+    "  report \"$CODE\" \"$REASON\"",
+    "  retry scale_to_zero",
     "else",
-    "  # any node stops the group too: a dead node 0 must not leave the others idle until the deadline",
-    "  WAIT=90; [ \"$CODE\" != 0 ] && WAIT=30",
-    "  for i in $(seq 1 $WAIT); do [ \"$(count_objects status.json)\" -ge 1 ] && break; sleep 10; done",
-    "  [ \"$(count_objects status.json)\" -ge 1 ] || report \"$CODE\"",
+    "  # a worker never stops the group while node 0 lives (it may still be saving); only when node 0 is",
+    "  # gone without a status does a worker report node0-lost and stop the group",
+    "  while [ \"$(count_objects status.json)\" -lt 1 ]; do",
+    "    if ! head_alive; then",
+    "      [ \"$(count_objects status.json)\" -ge 1 ] && break",
+    "      report \"$CODE\" node0-lost; retry scale_to_zero; break",
+    "    fi",
+    "    sleep 30",
+    "  done",
     "fi",
-    "retry scale_to_zero",
     "exit \"$CODE\"",
     "",
   ].join("\n");

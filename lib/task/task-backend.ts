@@ -32,6 +32,8 @@ export interface TaskBackendInput {
   readonly mountPath: string;
   /** The workload's environment (the user's variables and DATA_PATH). */
   readonly env: Readonly<Record<string, string>>;
+  /** The run script's watchdogs (minutes; an idle timeout of 0 is off). */
+  readonly watchdogs: { readonly pullTimeoutMinutes: number; readonly idleTimeoutMinutes: number };
 }
 
 /** What a backend built. */

@@ -204,9 +204,24 @@ describe("GpuTask: bad input", () => {
     [{ command: ["train.py", "--out=${HOME}"] }, 's/task: command[1] "--out=${HOME}" is not valid: use text without ${, %{ (Terraform template syntax) or line breaks'],
     [{ env: { "BAD-NAME": "x" } }, 's/task: env "BAD-NAME" is not valid: use variable names of letters, digits and _ (not starting with a digit)'],
     [{ name: "Neural Network Training" }, 's/task: name "Neural Network Training" is not valid: use 2-40 lowercase letters, digits and hyphens, starting with a letter'],
+    [{ idleTimeout: "4m" }, 's/task: idleTimeout "4m" is not valid: use a duration of at least 5m, e.g. "30m", or false to turn the watchdog off'],
+    [{ idleTimeout: "soon" }, 's/task: idleTimeout "soon" is not valid: use a duration of at least 5m, e.g. "30m", or false to turn the watchdog off'],
+    [{ pullTimeout: "4h", maxRuntime: "12h" }, 's/task: pullTimeout "4h" is not valid: use a duration whose 3 tries fit in maxRuntime (720 minutes), e.g. "20m"'],
+    [{ pullTimeout: "0m" }, 's/task: pullTimeout "0m" is not valid: use a duration whose 3 tries fit in maxRuntime (720 minutes), e.g. "20m"'],
     [{ placement: 9999 }, expect.stringMatching(/^s\/task: placement 9999 is not valid: use a rank from 1 to \d+ \(the feasible placements\)$/) as never],
   ])("%j", (props, message) => {
     expect(errorOf(() => make(props))).toEqual(message);
+  });
+
+  it("accepts the watchdogs' boundaries: a 5-minute idle timeout, no idle watchdog, a pull timeout whose 3 tries just fit", () => {
+    const boot = (props: Partial<GpuTaskProps>) => Object.values(synth(make(props).stack).locals as Record<string, string>)[0]!;
+    expect(boot({ idleTimeout: "5m" })).toContain("IDLE_LIMIT=5;");
+    expect(boot({ idleTimeout: false })).toContain("IDLE_LIMIT=0;");
+    const fits = boot({ maxRuntime: "61m", pullTimeout: "20m" });
+    expect(fits).toContain(`timeout 20m bash -c 'docker pull '\\''nvcr.io/nvidia/pytorch:24.05-py3'\\''' && return 0`);
+    expect(fits).toContain('RDZV_CONF="join_timeout=4200,read_timeout=600"');
+    expect(errorOf(() => make({ maxRuntime: "60m", pullTimeout: "20m" }))).toBe('s/task: pullTimeout "20m" is not valid: use a duration whose 3 tries fit in maxRuntime (60 minutes), e.g. "20m"');
+    expect(boot({})).toContain("IDLE_LIMIT=30;");
   });
 
   it("two tasks of one name in a stack: an error naming the first, since outputs are keyed by name", () => {

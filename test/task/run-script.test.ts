@@ -1,5 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, type TestContext } from "vitest";
 import { launchLines, runScript, shellQuote, type RunScriptSpec } from "../../lib/task/run-script";
 
 const aws: RunScriptSpec = {
@@ -26,7 +29,7 @@ describe("runScript", () => {
 
   it("runs torchrun with c10d rendezvous on node 0 through the PET_* variables", () => {
     const script = runScript(aws);
-    expect(script).toContain('export PET_NNODES=$NODES PET_NPROC_PER_NODE=$GPUS_PER_NODE PET_RDZV_BACKEND=c10d PET_RDZV_ENDPOINT="$HEAD_IP:29400" PET_RDZV_ID="$RUN_ID" PET_MAX_RESTARTS=0');
+    expect(script).toContain('export PET_NNODES=$NODES PET_NPROC_PER_NODE=$GPUS_PER_NODE PET_RDZV_BACKEND=c10d PET_RDZV_ENDPOINT="$HEAD_IP:29400" PET_RDZV_ID="$RUN_ID" PET_RDZV_CONF="$RDZV_CONF" PET_MAX_RESTARTS=0');
     expect(script).toContain("NODES=4\nGPUS_PER_NODE=8");
     expect(script).toContain("'nvcr.io/nvidia/pytorch:24.05-py3' torchrun 'train.py' '--name' 'it'\\''s here'");
     expect(script).toContain("--gpus all --network host --ipc host");
@@ -56,58 +59,129 @@ describe("runScript", () => {
   });
 });
 
-describe("runScript behaviour, run in bash with stubbed cloud commands", () => {
-  // The AWS script with aws, curl, docker, date... stubbed: prints what it uploads and whether it scales to zero.
-  function run(spec: RunScriptSpec, stubs: Record<string, string>, head: boolean) {
-    const dir = require("node:fs").mkdtempSync(require("node:path").join(require("node:os").tmpdir(), "hgpu-run-"));
-    const fs = require("node:fs");
+describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS", () => {
+  /**
+   * One node of a 2-node AWS group runs the script with aws, curl, docker, timeout, seq and sleep
+   * stubbed (time is stubbed: every sleep returns at once). `calls` lists, in order, what it
+   * uploaded and its scale-to-zero requests; `status` is the run's status it wrote, if any.
+   */
+  interface NodeRun {
+    /** This node is node 0 (the lowest instance). */
+    head: boolean;
+    /** Nodes the group has. @default 2 */
+    inService?: number;
+    /** The workload: an exit code, or "hang" (runs, prints nothing). @default 0 */
+    workload?: number | "hang";
+    /** The registry login or pull fails (times out). */
+    pullFails?: boolean;
+    /** The first N scale-to-zero requests fail. */
+    scaleFails?: number;
+    /** (a worker) node 0 writes the run's status after this many of the worker's sleeps. */
+    node0ReportsAfter?: number;
+    /** (a worker) node 0's instance is gone. */
+    node0Gone?: boolean;
+  }
+  function run(spec: RunScriptSpec, node: NodeRun, ctx: TestContext) {
+    const dir = mkdtempSync(join(tmpdir(), "hgpu-run-"));
+    ctx.onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const bin = `${dir}/bin`;
-    fs.mkdirSync(bin);
-    const stub = (name: string, body: string) => fs.writeFileSync(`${bin}/${name}`, `#!/bin/bash\n${body}\n`, { mode: 0o755 });
+    mkdirSync(bin);
+    const stub = (name: string, body: string) => writeFileSync(`${bin}/${name}`, `#!/bin/bash\n${body}\n`, { mode: 0o755 });
+    const ids = node.head ? ["token", "z-2", "z-3"] : ["a-0", "token", "z-3"];
     stub("curl", "echo token");
     stub("aws", [
       'case "$1 $2" in',
-      // the stubbed IMDS answers "token" for this node's ID: list it first (node 0) or after "a-0"
-      `  "autoscaling describe-auto-scaling-groups") ${head ? "printf 'token\\tz-2\\n'" : "printf 'a-0\\ttoken\\n'"} ;;`,
-      '  "ec2 describe-instances") echo 10.0.0.5 ;;',
-      `  "s3 cp") echo "upload $5" >> ${dir}/calls; [ "$5" != "\${5%status.json}" ] && touch ${dir}/status-written ;;`,
+      // the stubbed IMDS answers "token" for this node's ID
+      `  "autoscaling describe-auto-scaling-groups") printf '${ids.slice(0, node.inService ?? 2).join("\\t")}\\n' ;;`,
+      `  "ec2 describe-instances") case "$*" in *State.Name*) [ -e ${dir}/node0-gone ] && echo terminated || echo running ;; *) echo 10.0.0.5 ;; esac ;;`,
+      `  "s3 cp") echo "upload $5" >> ${dir}/calls; case "$5" in *status.json) cp "$4" ${dir}/status; touch ${dir}/status-written ;; esac ;;`,
       `  "s3 ls") case "$3" in *status.json) [ -e ${dir}/status-written ] && echo status.json ;; *) echo n1.json; echo n2.json ;; esac ;;`,
-      `  "autoscaling update-auto-scaling-group") echo "scale-to-zero" >> ${dir}/calls ;;`,
+      `  "autoscaling update-auto-scaling-group") n=$(cat ${dir}/scale-tries 2>/dev/null || echo 0); echo $((n+1)) > ${dir}/scale-tries; if [ $n -lt ${node.scaleFails ?? 0} ]; then echo "scale-to-zero failed" >> ${dir}/calls; exit 1; fi; echo scale-to-zero >> ${dir}/calls ;;`,
       "esac",
     ].join("\n"));
-    stub("timeout", stubs.workload ?? "exit 0");
+    const workload = node.workload === "hang" ? "exec /bin/sleep 30" : `exit ${node.workload ?? 0}`;
+    // timeout runs the pull steps (bash -c ...) and the workload
+    stub("timeout", `case "$*" in *"bash -c"*) ${node.pullFails ? "exit 124" : "exit 0"} ;; *) ${workload} ;; esac`);
     stub("docker", "exit 0");
-    stub("sleep", "exit 0");
-    stub("systemd-run", "exit 0");
-    const script = runScript(spec).replace(/\/opt\/hgpu/g, `${dir}/opt`).replace("/var/log/hgpu-task.log", `${dir}/task.log`).replace(/put_object \/opt/g, "put_object /opt");
-    fs.mkdirSync(`${dir}/opt`);
-    fs.writeFileSync(`${dir}/opt/env.sh`, "");
-    fs.writeFileSync(`${dir}/opt/env.list`, "");
-    fs.writeFileSync(`${dir}/run.sh`, script);
-    const r = spawnSync("bash", [`${dir}/run.sh`], { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: dir }, encoding: "utf8", timeout: 20000 });
-    const calls = fs.existsSync(`${dir}/calls`) ? fs.readFileSync(`${dir}/calls`, "utf8") : "";
-    return { code: r.status, calls, stderr: r.stderr };
+    stub("seq", "echo 1; echo 2; echo 3");
+    stub("sleep", `n=$(cat ${dir}/sleeps 2>/dev/null || echo 0); echo $((n+1)) > ${dir}/sleeps; ${node.node0ReportsAfter ? `[ $((n+1)) -ge ${node.node0ReportsAfter} ] && touch ${dir}/status-written` : ""}; exit 0`);
+    if (node.node0Gone) writeFileSync(`${dir}/node0-gone`, "");
+    const script = runScript(spec).replace(/\/opt\/hgpu/g, `${dir}/opt`).replace("/var/log/hgpu-task.log", `${dir}/task.log`);
+    mkdirSync(`${dir}/opt`);
+    writeFileSync(`${dir}/opt/env.sh`, "");
+    writeFileSync(`${dir}/opt/env.list`, "");
+    writeFileSync(`${dir}/run.sh`, script);
+    const r = spawnSync("bash", [`${dir}/run.sh`], { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: dir }, encoding: "utf8", timeout: 30000 });
+    const read = (f: string) => (existsSync(`${dir}/${f}`) ? readFileSync(`${dir}/${f}`, "utf8") : "");
+    const status = read("status") ? (JSON.parse(read("status")) as { exitCode: number; reason: string }) : undefined;
+    return { code: r.status, calls: read("calls").trim().split("\n").filter(Boolean), status, log: read("task.log"), env: read("opt/env.list") };
   }
-  const spec: RunScriptSpec = { ...aws, nodes: 2, image: undefined as never, deadline: "2099-01-01T00:00:00Z" };
+  const spec: RunScriptSpec = { ...aws, nodes: 2, deadline: "2099-01-01T00:00:00Z" };
+  const uploads = (calls: string[], what: string) => calls.filter((c) => c.endsWith(what)).length;
 
-  it("node 0: runs, reports status, and stops the group", () => {
-    const r = run(spec, {}, true);
+  it("node 0: pulls, runs, reports status 'completed', and stops the group", (ctx) => {
+    const r = run(spec, { head: true }, ctx);
     expect(r.code).toBe(0);
-    expect(r.calls).toContain("upload s3://runs-bucket/runs/r-1/status.json");
-    expect(r.calls.trim().split("\n").pop()).toBe("scale-to-zero");
+    expect(r.status).toMatchObject({ exitCode: 0, reason: "completed" });
+    expect(r.calls.at(-1)).toBe("scale-to-zero");
+    // the rendezvous waits for the slowest node's pull (3 tries of 20 minutes, plus 10)
+    expect(r.env).toContain("PET_RDZV_CONF=join_timeout=4200,read_timeout=600");
   });
-  it("another node whose workload fails: reports if node 0 did not, and stops the group too", () => {
-    const r = run(spec, { workload: "exit 3" }, false);
+
+  it("node 0's result is the run's: a failed workload reports its code", (ctx) => {
+    const r = run(spec, { head: true, workload: 3 }, ctx);
     expect(r.code).toBe(3);
-    expect(r.calls).toContain("upload s3://runs-bucket/runs/r-1/nodes/");
-    expect(r.calls).toContain("status.json");
-    expect(r.calls).toContain("scale-to-zero");
+    expect(r.status).toMatchObject({ exitCode: 3, reason: "completed" });
+    expect(r.calls.at(-1)).toBe("scale-to-zero");
   });
-  it("a group that never fills up: reports exit 97 and stops the group instead of idling", () => {
-    const r = run({ ...spec, nodes: 4 }, {}, true);
+
+  it("a pull that times out (3 tries): node 0 reports pull-timeout (98) and stops the group", (ctx) => {
+    const r = run(spec, { head: true, pullFails: true }, ctx);
+    expect(r.code).toBe(98);
+    expect(r.status).toMatchObject({ exitCode: 98, reason: "pull-timeout" });
+    expect(r.calls.at(-1)).toBe("scale-to-zero");
+  });
+
+  it("a pull that times out on a worker: it says so for itself and leaves the decision to node 0", (ctx) => {
+    const r = run(spec, { head: false, pullFails: true }, ctx);
+    expect(r.code).toBe(98);
+    expect(r.status).toBeUndefined();
+    expect(uploads(r.calls, "nodes/token.json")).toBe(1);
+    expect(r.calls).not.toContain("scale-to-zero");
+  });
+
+  it("a job that prints nothing for idleTimeout is stopped as hung (124) and the group stopped", (ctx) => {
+    const r = run({ ...spec, idleTimeoutMinutes: 5 }, { head: true, workload: "hang" }, ctx);
+    expect(r.code).toBe(124);
+    expect(r.status).toMatchObject({ exitCode: 124, reason: "hung" });
+    expect(r.log).toContain("hgpu: no output for 5 minutes: stopping the job as hung");
+    expect(r.calls.at(-1)).toBe("scale-to-zero");
+  });
+
+  it("a worker done while node 0 still runs never stops the group, and does not report for the run", (ctx) => {
+    const r = run(spec, { head: false, node0ReportsAfter: 5 }, ctx);
+    expect(r.code).toBe(0);
+    expect(r.status).toBeUndefined();
+    expect(r.calls).not.toContain("scale-to-zero");
+    expect(uploads(r.calls, "nodes/token.json")).toBe(1);
+  });
+
+  it("a worker whose node 0 is gone without a status reports node0-lost and stops the group", (ctx) => {
+    const r = run(spec, { head: false, node0Gone: true, workload: 1 }, ctx);
+    expect(r.status).toMatchObject({ exitCode: 1, reason: "node0-lost" });
+    expect(r.calls.at(-1)).toBe("scale-to-zero");
+  });
+
+  it("scale-to-zero failing 3 times is retried until it succeeds", (ctx) => {
+    const r = run(spec, { head: true, scaleFails: 3 }, ctx);
+    expect(r.calls.slice(-4)).toEqual(["scale-to-zero failed", "scale-to-zero failed", "scale-to-zero failed", "scale-to-zero"]);
+  });
+
+  it("a group that never fills up: reports group-incomplete (97) and stops the group, retrying", (ctx) => {
+    const r = run({ ...spec, nodes: 4 }, { head: true, scaleFails: 2 }, ctx);
     expect(r.code).toBe(97);
-    expect(r.calls).toContain("status.json");
-    expect(r.calls).toContain("scale-to-zero");
+    expect(r.status).toMatchObject({ exitCode: 97, reason: "group-incomplete" });
+    expect(r.calls.slice(-3)).toEqual(["scale-to-zero failed", "scale-to-zero failed", "scale-to-zero"]);
   });
 });
 
