@@ -103,6 +103,10 @@ export class AwsNetwork extends Construct implements INetwork {
   public readonly publicSubnets: Readonly<Record<string, Subnet>>;
   /** NAT gateways, keyed by zone. */
   public readonly natGateways: Readonly<Record<string, NatGateway>>;
+  /** The NAT gateways' Elastic IPs, keyed by zone. */
+  public readonly natAddresses: Readonly<Record<string, Eip>>;
+  /** Interface endpoints (they bill by the hour), keyed by service. */
+  public readonly interfaceEndpoints: Readonly<Record<string, VpcEndpoint>>;
   /** Security group of the interface endpoints (HTTPS from the VPC). */
   public readonly endpointSecurityGroup?: SecurityGroup;
   /** The VPC flow log, unless turned off. */
@@ -133,6 +137,8 @@ export class AwsNetwork extends Construct implements INetwork {
     const privateRouteTables: Record<string, RouteTable> = {};
     const publicSubnets: Record<string, Subnet> = {};
     const natGateways: Record<string, NatGateway> = {};
+    const natAddresses: Record<string, Eip> = {};
+    const interfaceEndpoints: Record<string, VpcEndpoint> = {};
 
     const natZones = nat === "none" ? [] : nat === "single" ? [this.zones[0]!] : [...this.zones];
     if (natZones.length > 0) {
@@ -150,6 +156,7 @@ export class AwsNetwork extends Construct implements INetwork {
         });
         new RouteTableAssociation(this, `public-${zone}-rta`, { subnetId: subnet.id, routeTableId: publicRt.id });
         const eip = new Eip(this, `nat-${zone}-eip`, { domain: "vpc", tags: nameTags(this, `nat-${zone}`, { Zone: zone }), dependsOn: [igw] });
+        natAddresses[zone] = eip;
         publicSubnets[zone] = subnet;
         natGateways[zone] = new NatGateway(this, `nat-${zone}`, { allocationId: eip.allocationId, subnetId: subnet.id, tags: nameTags(this, `nat-${zone}`, { Zone: zone }) });
       });
@@ -191,7 +198,7 @@ export class AwsNetwork extends Construct implements INetwork {
         tags: nameTags(this, "endpoints"),
       });
       for (const service of ["ssm", "ssmmessages", "ec2messages"]) {
-        new VpcEndpoint(this, `${service}-endpoint`, {
+        interfaceEndpoints[service] = new VpcEndpoint(this, `${service}-endpoint`, {
           vpcId: this.vpc.id,
           serviceName: `com.amazonaws.${this.region}.${service}`,
           vpcEndpointType: "Interface",
@@ -238,6 +245,8 @@ export class AwsNetwork extends Construct implements INetwork {
     this.privateRouteTables = privateRouteTables;
     this.publicSubnets = publicSubnets;
     this.natGateways = natGateways;
+    this.natAddresses = natAddresses;
+    this.interfaceEndpoints = interfaceEndpoints;
   }
 
   /** True when `zone` is a zone ID (`use1-az4`) rather than a zone name (`us-east-1a`). */

@@ -5,6 +5,8 @@ import { ValidationError } from "./errors";
 export const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d+$/;
 /** Azure location names: `eastus`, `westeurope`, `southcentralus2`. */
 export const AZURE_LOCATION = /^[a-z][a-z0-9]+$/;
+/** An e-mail address, as alerts and budgets take it. */
+export const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** Options of a {@link Validator}. */
 export interface ValidatorOptions {

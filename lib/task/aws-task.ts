@@ -1,5 +1,3 @@
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -9,8 +7,7 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
-import { dependable, Fn, TerraformStack } from "cdktf";
+import { dependable, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsGpuCluster, awsNcclEnv } from "../aws/gpu-cluster";
 import { AwsLustreStorage } from "../aws/lustre-storage";
@@ -20,20 +17,22 @@ import { awsProviders } from "../aws/provider";
 import type { ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import type { TaskTeardown } from "./gpu-task";
+import { awsDeadline } from "./aws-deadline";
 import { ecrRegistry, launchLines } from "./run-script";
 import { dataMounts, type TaskBackend, type TaskBackendInput } from "./task-backend";
 
 /**
  * GpuTask's AWS backend: the network (unless given), FSx for Lustre loaded from `dataSource`, a
  * private run bucket, the Auto Scaling group of GPU nodes running the run script, and the
- * teardown: the nodes may set their own group to zero, and an EventBridge Scheduler one-time
- * schedule sets it to zero at the deadline.
+ * teardown: the nodes may set their own group to zero, and the cloud-side deadline
+ * (`aws-deadline.ts`) sets it to zero, then deletes what else the task created that bills.
  */
 export function buildAwsTask(input: TaskBackendInput): TaskBackend {
   const { task, props, name, chosen, runId, deadline, maxRuntimeMinutes, placementJson, mountPath, env, watchdogs } = input;
   let storage: ISharedStorage | undefined;
   ensureAwsProvider(task, chosen.region);
-  const network = (props.network instanceof AwsNetwork ? props.network : new AwsNetwork(task, "network", { region: chosen.region, ...(chosen.zone ? { zones: [chosen.zone] } : {}) }));
+  const ownNetwork = !(props.network instanceof AwsNetwork);
+  const network = props.network instanceof AwsNetwork ? props.network : new AwsNetwork(task, "network", { region: chosen.region, ...(chosen.zone ? { zones: [chosen.zone] } : {}) });
   const zone = chosen.zone && network.hasZone(chosen.zone) ? chosen.zone : network.zones[0]!;
   if (props.storage) {
     storage = props.storage;
@@ -83,39 +82,22 @@ export function buildAwsTask(input: TaskBackendInput): TaskBackend {
       ],
     }),
   });
-  // Layer 2: a one-time schedule at the deadline sets the group to zero, whoever is left.
-  const schedulerRole = new IamRole(task, "deadline-role", {
-    name: nameFromPath(`${task.node.path}/deadline`, NAME_RULES.awsIamRole, chosen.region),
-    // Only schedules of this account may use the role (confused-deputy guard).
-    assumeRolePolicy: JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": new DataAwsCallerIdentity(task, "account").accountId } } }],
-    }),
-    tags: nameTags(task, "deadline"),
-  });
-  const deadlinePolicy = new IamRolePolicy(task, "deadline-policy", {
-    role: schedulerRole.id,
-    name: "stop-task-group",
-    policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "autoscaling:UpdateAutoScalingGroup", Resource: asgArn, Condition: toZeroOnly }] }),
-  });
-  const schedule = new SchedulerSchedule(task, "deadline", {
-    name: nameFromPath(task.node.path, NAME_RULES.awsSchedule, "deadline"),
-    description: `Deadline of ${name}: stop every node ${maxRuntimeMinutes} minutes after apply`,
-    scheduleExpression: `at(${Fn.formatdate("YYYY-MM-DD'T'hh:mm:ss", deadline)})`,
-    scheduleExpressionTimezone: "UTC",
-    flexibleTimeWindow: { mode: "OFF" },
-    target: {
-      arn: `arn:${cluster.partition}:scheduler:::aws-sdk:autoscaling:updateAutoScalingGroup`,
-      roleArn: schedulerRole.arn,
-      input: JSON.stringify({ AutoScalingGroupName: groupName, MinSize: 0, MaxSize: 0, DesiredCapacity: 0 }),
-      retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
-    },
+  // Layer 2: the cloud-side deadline (the group to zero), then, after the grace, the rest that bills.
+  const late = awsDeadline({
+    task, name, region: chosen.region, partition: cluster.partition, groupName, deadline, maxRuntimeMinutes,
+    graceMinutes: input.teardownGrace.graceMinutes, ...(input.teardownGrace.notify ? { notify: input.teardownGrace.notify } : {}),
+    ...(ownNetwork ? { network } : {}), ...(storage instanceof AwsLustreStorage && !props.storage ? { fileSystem: storage.fileSystem } : {}),
   });
   // Teardown before capacity: the group (and so every GPU) is created only once its deadline and
   // the nodes' permission to stop it exist, so no launcher death can leave GPUs without them.
   const group = cluster.autoScalingGroup;
-  group.dependsOn = [...(group.dependsOn ?? []), ...[...nodesNeed, selfStop, deadlinePolicy, schedule].map((r) => dependable(r))];
-  const teardown: TaskTeardown = { selfScaleToZero: `node 0 sets Auto Scaling group ${groupName} to 0`, deadline, deadlineMechanism: "EventBridge Scheduler one-time schedule calling autoscaling:UpdateAutoScalingGroup" };
+  group.dependsOn = [...(group.dependsOn ?? []), ...[...nodesNeed, selfStop, ...late.before].map((r) => dependable(r))];
+  const teardown: TaskTeardown = {
+    selfScaleToZero: `node 0 sets Auto Scaling group ${groupName} to 0`,
+    deadline,
+    deadlineMechanism: "EventBridge Scheduler one-time schedule calling autoscaling:UpdateAutoScalingGroup",
+    afterGrace: late.removes,
+  };
   return { network, ...(storage ? { storage } : {}), cluster, statusUri, logsUri, teardown };
 }
 

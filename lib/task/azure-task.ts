@@ -1,7 +1,4 @@
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
-import { LogicAppActionCustom } from "@cdktf/provider-azurerm/lib/logic-app-action-custom";
-import { LogicAppTriggerRecurrence } from "@cdktf/provider-azurerm/lib/logic-app-trigger-recurrence";
-import { LogicAppWorkflow } from "@cdktf/provider-azurerm/lib/logic-app-workflow";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
@@ -17,6 +14,7 @@ import type { ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import type { Validator } from "../core/validate";
 import type { TaskTeardown } from "./gpu-task";
+import { azureDeadline } from "./azure-deadline";
 import { launchLines } from "./run-script";
 import { dataMounts, type TaskBackend, type TaskBackendInput } from "./task-backend";
 
@@ -78,42 +76,12 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
   const scaleSetName = AzureGpuCluster.scaleSetName(`${task.node.path}/cluster`);
   const scaleSetId = `${computeGroup.id}/providers/Microsoft.Compute/virtualMachineScaleSets/${scaleSetName}`;
 
-  // Layer 2, the deadline: a Logic App with an identity and a role of its own (set the scale set's
-  // capacity, nothing more), hourly from the deadline on (idempotent).
-  const deadlineRole = new RoleDefinition(task, "deadline-role", {
-    name: `${nameFromPath(task.node.path, NAME_RULES.azureGeneric, "deadline")}-${runSuffix}`,
-    scope: computeGroup.id,
-    description: "Set a GPU scale set's capacity to 0 at a task's deadline (hgpu task teardown)",
-    permissions: [{ actions: ["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write"] }],
-    assignableScopes: [computeGroup.id],
-  });
-  const workflow = new LogicAppWorkflow(task, "deadline", {
-    name: nameFromPath(task.node.path, NAME_RULES.azureGeneric, "deadline"),
-    resourceGroupName: computeGroup.name,
-    location: network.location,
-    identity: { type: "SystemAssigned" },
-  });
-  const deadlineGrant = new RoleAssignment(task, "deadline-scale-to-zero", { scope: computeGroup.id, principalId: workflow.identity.principalId, principalType: "ServicePrincipal", roleDefinitionId: deadlineRole.roleDefinitionResourceId });
-  const trigger = new LogicAppTriggerRecurrence(task, "deadline-trigger", {
-    name: "at-deadline",
-    logicAppId: workflow.id,
-    frequency: "Hour",
-    interval: 1,
-    startTime: Fn.formatdate("YYYY-MM-DD'T'hh:mm:ss'Z'", deadline),
-  });
-  const action = new LogicAppActionCustom(task, "deadline-action", {
-    name: "scale-to-zero",
-    logicAppId: workflow.id,
-    body: Fn.jsonencode({
-      type: "Http",
-      inputs: {
-        method: "PATCH",
-        uri: `https://management.azure.com${scaleSetId}?api-version=2023-09-01`,
-        body: { sku: { capacity: 0 } },
-        authentication: { type: "ManagedServiceIdentity", audience: "https://management.azure.com/" },
-      },
-      runAfter: {},
-    }),
+  if (input.teardownGrace.notify?.startsWith("arn:")) v.fail("notify", input.teardownGrace.notify, "use an e-mail address on Azure (an SNS topic ARN is for tasks on AWS)");
+  // Layer 2, the deadline (the scale set to zero), then, after the grace, the storage the task created.
+  const late = azureDeadline({
+    task, name, computeGroup, scaleSetId, runSuffix, location: network.location, deadline,
+    graceMinutes: input.teardownGrace.graceMinutes, ...(input.teardownGrace.notify ? { notify: input.teardownGrace.notify } : {}),
+    ...(storage instanceof AzureLustreStorage && !props.storage ? { fileSystem: storage.fileSystem } : {}),
   });
 
   const cluster = new AzureGpuCluster(task, "cluster", {
@@ -143,8 +111,13 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
   // Teardown before capacity: the scale set (every GPU) is created only once its deadline and the
   // nodes' permission to stop it exist.
   const scaleSet = cluster.scaleSet;
-  scaleSet.dependsOn = [...(scaleSet.dependsOn ?? []), ...[deadlineGrant, trigger, action, nodesGrant].map((r) => dependable(r))];
-  const teardown: TaskTeardown = { selfScaleToZero: "node 0 sets the scale set's capacity to 0", deadline, deadlineMechanism: "Logic App (own managed identity and role) setting the scale set's capacity to 0, hourly from the deadline" };
+  scaleSet.dependsOn = [...(scaleSet.dependsOn ?? []), ...[...late.before, nodesGrant].map((r) => dependable(r))];
+  const teardown: TaskTeardown = {
+    selfScaleToZero: "node 0 sets the scale set's capacity to 0",
+    deadline,
+    deadlineMechanism: "Logic App (own managed identity and role) setting the scale set's capacity to 0, hourly from the deadline",
+    afterGrace: late.removes,
+  };
   return { network, ...(storage ? { storage } : {}), cluster, statusUri, logsUri, teardown };
 }
 

@@ -1,16 +1,18 @@
-import { DataResource, Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
+import { Annotations, DataResource, Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { AwsNetwork } from "../aws/network";
 import { providerRegion } from "../aws/provider";
 import type { AzureNetwork } from "../azure/network";
 import type { IGpuCluster, ISharedStorage } from "../core/contracts";
 import type { GpuCloud } from "../core/types";
-import { Validator } from "../core/validate";
+import { EMAIL_ADDRESS, Validator } from "../core/validate";
 import { describePlacement, describeRejection, placementKey, planPlacements } from "../planner/planner";
 import type { Placement, PlacementPlan, RejectedCandidate, Requirements } from "../planner/types";
 import { buildAwsTask } from "./aws-task";
 import { buildAzureTask } from "./azure-task";
 import { MAX_RUNTIME_MINUTES, durationMinutes, terraformDuration } from "./duration";
+
+const SNS_TOPIC = /^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /** The context key (or environment variable `HGPU_EXCLUDE_PLACEMENTS`, a JSON list) of placement keys to skip. */
 export const EXCLUDE_PLACEMENTS_CONTEXT = "hgpu:excludePlacements";
@@ -71,6 +73,20 @@ export interface GpuTaskProps {
    */
   readonly maxRuntime?: string | number;
   /**
+   * How long after the deadline the cloud deletes what else the task created that bills by the
+   * hour (its Lustre file system, NAT gateways, interface endpoints), so that a launcher that died
+   * leaves nothing billing. At most 24 h. Same forms as `maxRuntime`.
+   * @default "1h"
+   */
+  readonly teardownGrace?: string | number;
+  /**
+   * Who hears of a deadline step that failed: an e-mail address, or (AWS) an SNS topic ARN. A
+   * failed step is retried for a day and then lands in a dead-letter queue (AWS) or a failed Logic
+   * App run (Azure), which raises the alert.
+   * @default - nobody is told (a warning at synth says so)
+   */
+  readonly notify?: string;
+  /**
    * Longest the registry login and the image pull may take on a node, per try (each node tries 3
    * times). A pull that never finishes then ends the run with status `pull-timeout` (exit 98)
    * instead of holding the GPUs until the deadline; the rendezvous waits this long (x3, +10 min)
@@ -105,6 +121,8 @@ export interface TaskTeardown {
   readonly deadline: string;
   /** What removes the capacity at the deadline. */
   readonly deadlineMechanism: string;
+  /** What the cloud deletes `teardownGrace` after the deadline (hourly-billed resources the task created). */
+  readonly afterGrace: readonly string[];
 }
 
 /**
@@ -169,6 +187,13 @@ export class GpuTask extends Construct {
     const minutes = durationMinutes(props.maxRuntime ?? "12h");
     v.check(minutes !== undefined && minutes <= MAX_RUNTIME_MINUTES, "maxRuntime", props.maxRuntime, `use a finite duration from 1m to 14d, e.g. "12h", "90m" or 6 (hours)`);
     this.maxRuntimeMinutes = minutes!;
+    const graceMinutes = durationMinutes(props.teardownGrace ?? "1h");
+    v.check(graceMinutes !== undefined && graceMinutes <= 1440, "teardownGrace", props.teardownGrace, `use a duration from 1m to 24h, e.g. "1h"`);
+    if (props.notify !== undefined) {
+      v.check(EMAIL_ADDRESS.test(props.notify) || SNS_TOPIC.test(props.notify), "notify", props.notify, "use an e-mail address or an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)");
+    } else {
+      Annotations.of(this).addWarning(`${this.node.path}: no notify: nobody is told when a deadline step fails (set notify to an e-mail address or an SNS topic ARN)`);
+    }
     const pullMinutes = durationMinutes(props.pullTimeout ?? "20m");
     v.check(pullMinutes !== undefined && pullMinutes * 3 < this.maxRuntimeMinutes, "pullTimeout", props.pullTimeout, `use a duration whose 3 tries fit in maxRuntime (${this.maxRuntimeMinutes} minutes), e.g. "20m"`);
     const idleMinutes = props.idleTimeout === false ? 0 : durationMinutes(props.idleTimeout ?? "30m");
@@ -240,6 +265,7 @@ export class GpuTask extends Construct {
     const backend = (chosen.cloud === "aws" ? buildAwsTask : buildAzureTask)({
       task: this, props, v, name, chosen, runId: this.runId, deadline, maxRuntimeMinutes: this.maxRuntimeMinutes, placementJson, mountPath, env,
       watchdogs: { pullTimeoutMinutes: pullMinutes!, idleTimeoutMinutes: idleMinutes! },
+      teardownGrace: { graceMinutes: graceMinutes!, ...(props.notify ? { notify: props.notify } : {}) },
     });
     this.network = backend.network;
     if (backend.storage) this.storage = backend.storage;

@@ -32,6 +32,8 @@ export interface TaskBackendInput {
   readonly mountPath: string;
   /** The workload's environment (the user's variables and DATA_PATH). */
   readonly env: Readonly<Record<string, string>>;
+  /** The deadline's second step and who hears of failed deadline steps. */
+  readonly teardownGrace: { readonly graceMinutes: number; readonly notify?: string };
   /** The run script's watchdogs (minutes; an idle timeout of 0 is off). */
   readonly watchdogs: { readonly pullTimeoutMinutes: number; readonly idleTimeoutMinutes: number };
 }

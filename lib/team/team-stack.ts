@@ -8,7 +8,7 @@ import type { Construct } from "constructs";
 import { AZURE_LOCATION_CONTEXT } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { TAG_KEYS, libraryTags, mergeTags, standardTags, tagProblems } from "../core/tags";
-import { Validator } from "../core/validate";
+import { EMAIL_ADDRESS, Validator } from "../core/validate";
 import { AzureDefaultTags } from "./azure-default-tags";
 import { GpuPolicies, type GpuPoliciesOptions } from "./policies/gpu-policies";
 
@@ -94,7 +94,6 @@ const RESERVED_TAGS: readonly string[] = [TAG_KEYS.team, TAG_KEYS.costCenter, TA
 /** Construct IDs of the AWS and Azure budgets. */
 const BUDGET_IDS = ["budget-aws", "budget-azure"] as const;
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /**
  * A team's stack: its state backend, its AWS and Azure providers, the team's tags on every
@@ -162,7 +161,7 @@ export class TeamStack extends TerraformStack {
       v.number("monthlyBudgetUsd", props.monthlyBudgetUsd, { min: 1 });
       const emails = props.budgetEmails ?? [];
       v.check(emails.length > 0, "budgetEmails", props.budgetEmails, "set at least one address to alert when monthlyBudgetUsd is set");
-      for (const e of emails) v.matches("budgetEmails", e, EMAIL, "use e-mail addresses");
+      for (const e of emails) v.matches("budgetEmails", e, EMAIL_ADDRESS, "use e-mail addresses");
       if (props.budgetStartMonth !== undefined) v.matches("budgetStartMonth", props.budgetStartMonth, /^20\d\d-(0[1-9]|1[0-2])$/, "use a month as YYYY-MM, e.g. 2027-01");
       v.check(props.aws !== undefined || props.azure !== undefined, "monthlyBudgetUsd", props.monthlyBudgetUsd, "configure aws or azure too: a budget watches a cloud's spend");
       const other = scope.node.children.find((c) => c !== this && c instanceof TeamStack && c.team === this.team && BUDGET_IDS.some((b) => c.node.tryFindChild(b)));

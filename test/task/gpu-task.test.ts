@@ -115,19 +115,19 @@ describe("GpuTask: the seed request on Azure", () => {
     const groupId = expect.stringMatching(/^\$\{azurerm_resource_group\.task_compute_[0-9A-F]+\.id\}$/);
     const vmss = resources(tf, "azurerm_linux_virtual_machine_scale_set")[0];
     expect(vmss.resource_group_name).toMatch(/^\$\{azurerm_resource_group\.task_compute_[0-9A-F]+\.name\}$/);
-    expect(resources(tf, "azurerm_role_definition").map((r) => [r.permissions[0].actions, r.scope, r.assignable_scopes])).toEqual([
+    expect(resources(tf, "azurerm_role_definition").filter((r) => /scale set/.test(r.description)).map((r) => [r.permissions[0].actions, r.scope, r.assignable_scopes])).toEqual([
       [["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write"], groupId, [groupId]],
       [["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write", "Microsoft.Compute/virtualMachineScaleSets/networkInterfaces/read", "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read"], groupId, [groupId]],
     ]);
-    const grants = resources(tf, "azurerm_role_assignment").filter((a) => /azurerm_role_definition/.test(a.role_definition_id ?? ""));
+    const grants = resources(tf, "azurerm_role_assignment").filter((a) => /azurerm_role_definition\.task_(deadline|scale-to-zero)-role/.test(a.role_definition_id ?? ""));
     expect(grants.map((a) => [a.scope, a.principal_id, a.role_definition_id])).toEqual([
       [groupId, expect.stringMatching(/logic_app_workflow\.task_deadline_[0-9A-F]+\.identity\[0\]\.principal_id/), expect.stringMatching(/task_deadline-role_/)],
       [groupId, expect.stringMatching(/user_assigned_identity\.task_cluster_identity_[0-9A-F]+\.principal_id/), expect.stringMatching(/task_scale-to-zero-role_/)],
     ]);
-    const [trigger] = resources(tf, "azurerm_logic_app_trigger_recurrence");
+    const [trigger] = resources(tf, "azurerm_logic_app_trigger_recurrence").filter((t) => t.name === "at-deadline");
     expect(trigger).toMatchObject({ frequency: "Hour", interval: 1 });
     expect(trigger.start_time).toContain("timeadd(terraform_data.task_started_");
-    const [action] = resources(tf, "azurerm_logic_app_action_custom");
+    const [action] = resources(tf, "azurerm_logic_app_action_custom").filter((a) => a.name === "scale-to-zero");
     // The target is built from the group's ID and the scale set's name: it exists before the scale set.
     expect(action.body).toMatch(/"uri" = "https:\/\/management\.azure\.com\$\{azurerm_resource_group\.task_compute_[0-9A-F]+\.id\}\/providers\/Microsoft\.Compute\/virtualMachineScaleSets\/s-task-cluster\?api-version=2023-09-01"/);
     expect(vmss.name).toBe("s-task-cluster");
