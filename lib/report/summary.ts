@@ -29,6 +29,8 @@ export interface TaskSummary {
   readonly next: readonly string[];
   readonly rejected: readonly string[];
   readonly deadline: string;
+  /** What the cloud deletes `teardownGrace` after the deadline, and when. @default - nothing (older stacks) */
+  readonly afterGrace?: { readonly minutes: number; readonly removes: readonly string[]; readonly remains: string };
 }
 
 type Json = Record<string, unknown>;
@@ -56,7 +58,7 @@ export function summarizeStack(name: string, file: string, tf: Json): StackSumma
     return description === undefined ? { name: n } : { name: n, description };
   });
   const taskMeta = ((tf["//"] as Json | undefined)?.hgpu_tasks as Record<string, Omit<TaskSummary, "name">> | undefined) ?? {};
-  const tasks = Object.entries(taskMeta).map(([taskName, t]) => ({ name: taskName, chosen: t.chosen, next: t.next ?? [], rejected: t.rejected ?? [], deadline: t.deadline }));
+  const tasks = Object.entries(taskMeta).map(([taskName, t]) => ({ name: taskName, chosen: t.chosen, next: t.next ?? [], rejected: t.rejected ?? [], deadline: t.deadline, ...(t.afterGrace ? { afterGrace: t.afterGrace } : {}) }));
   return { name, file, backend, providers, resources: count(tf.resource), dataSources: count(tf.data), outputs, tasks };
 }
 
@@ -73,6 +75,9 @@ export function formatSummaries(stacks: readonly StackSummary[]): string {
     for (const t of s.tasks) {
       lines.push(`  task ${t.name}: ${t.chosen}`);
       lines.push(`    deadline: ${t.deadline}`);
+      if (t.afterGrace) {
+        lines.push(`    ${t.afterGrace.minutes} minutes later the cloud deletes: ${t.afterGrace.removes.join(", ") || "nothing else (the task was given its network and storage)"}; until a destroy there remain ${t.afterGrace.remains}`);
+      }
       if (t.next.length) lines.push(`    next on capacity errors: ${t.next.join("; ")}`);
       lines.push(`    ${t.rejected.length} candidates rejected${t.rejected.length ? `, e.g. ${t.rejected.slice(0, 2).join("; ")} (hgpu summary --json lists all)` : ""}`);
     }

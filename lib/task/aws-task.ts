@@ -97,6 +97,7 @@ export function buildAwsTask(input: TaskBackendInput): TaskBackend {
     deadline,
     deadlineMechanism: "EventBridge Scheduler one-time schedule calling autoscaling:UpdateAutoScalingGroup",
     afterGrace: late.removes,
+    remains: "the VPC, subnets, security groups, roles, flow logs and the run bucket (free, or cents a month)",
   };
   return { network, ...(storage ? { storage } : {}), cluster, statusUri, logsUri, teardown };
 }

@@ -123,6 +123,8 @@ export interface TaskTeardown {
   readonly deadlineMechanism: string;
   /** What the cloud deletes `teardownGrace` after the deadline (hourly-billed resources the task created). */
   readonly afterGrace: readonly string[];
+  /** What stays until a destroy, in words (free or near-free, or named with its price). */
+  readonly remains: string;
 }
 
 /**
@@ -285,6 +287,7 @@ export class GpuTask extends Construct {
       rejected: this.rejected.map(describeRejection),
       deadline: `${this.maxRuntimeMinutes} minutes after apply (${this.teardown.deadlineMechanism})`,
       maxRuntimeMinutes: this.maxRuntimeMinutes,
+      afterGrace: { minutes: graceMinutes!, removes: this.teardown.afterGrace, remains: this.teardown.remains },
     });
 
     new TerraformOutput(this, "run_id", { value: this.runId, description: `Run ID of ${name}` }).overrideLogicalId(`${name.replace(/-/g, "_")}_run_id`);

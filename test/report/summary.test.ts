@@ -55,6 +55,13 @@ describe("task summaries", () => {
     expect(text).toContain("  task nnt: 4 x g5.48xlarge (32 x A10G) in aws us-east-1 at $65.152/h\n    deadline: 720 minutes after apply (x)\n    next on capacity errors: 4 x p4d.24xlarge");
     expect(text).toContain("    3 candidates rejected, e.g. aws g5.xlarge: a; aws g5.2xlarge: b (hgpu summary --json lists all)");
   });
+  it("says what the cloud deletes after the grace and what remains until a destroy", () => {
+    const meta = { ...withTask["//"].hgpu_tasks.nnt, afterGrace: { minutes: 60, removes: ["the FSx for Lustre file system", "3 interface endpoints"], remains: "the VPC and the run bucket" } };
+    const text = formatSummaries([summarizeStack("s", "f", { ...tf, "//": { hgpu_tasks: { nnt: meta } } })]);
+    expect(text).toContain("    deadline: 720 minutes after apply (x)\n    60 minutes later the cloud deletes: the FSx for Lustre file system, 3 interface endpoints; until a destroy there remain the VPC and the run bucket\n");
+    const given = { ...meta, afterGrace: { ...meta.afterGrace, removes: [] } };
+    expect(formatSummaries([summarizeStack("s", "f", { ...tf, "//": { hgpu_tasks: { nnt: given } } })])).toContain("60 minutes later the cloud deletes: nothing else (the task was given its network and storage);");
+  });
 });
 
 describe("readOutdir", () => {

@@ -12,7 +12,8 @@ function make(props: Partial<GpuTaskProps> = {}, build?: (stack: TerraformStack)
   const task = new GpuTask(stack, "task", { ...base, ...props, ...(build ? build(stack) : {}) });
   return { stack, task, tf: synth(stack) };
 }
-const schedules = (tf: unknown) => Object.fromEntries(resources(tf, "aws_scheduler_schedule").map((s) => [s.name, s]));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const schedules = (tf: unknown): Record<string, any> => Object.fromEntries(resources(tf, "aws_scheduler_schedule").map((s) => [s.name, s]));
 const policy = (tf: unknown, name: string) => JSON.parse(resources(tf, "aws_iam_role_policy").find((p) => p.name === name).policy);
 
 describe("AWS deadline: everything that bills goes", () => {
@@ -20,7 +21,7 @@ describe("AWS deadline: everything that bills goes", () => {
   const all = schedules(tf);
 
   it("at maxRuntime the group goes to zero; teardownGrace (1 h) later the file system, the NAT gateway and the interface endpoints; 30 min after that the NAT's address", () => {
-    const zones = task.network.zones;
+    const zones = (task.network as AwsNetwork).zones;
     expect(zones.length).toBe(2); // a NAT gateway per zone
     expect(Object.keys(all).sort()).toEqual(["s-task-deadline", "s-task-grace-endpoints", "s-task-grace-fsx", ...zones.flatMap((z) => [`s-task-grace-nat-${z}`, `s-task-grace-eip-${z}`])].sort());
     const at = (s: { schedule_expression: string }) => /timeadd\(terraform_data\.task_started_[0-9A-F]+\.output\.at, "360m"\)(, "(\d+)m")?/.exec(s.schedule_expression);
