@@ -208,3 +208,57 @@ describe("EFA inside the container", () => {
     expect(runScript(aws)).not.toContain("/opt/amazon");
   });
 });
+
+describe("runScript behaviour on Azure, in bash with curl (IMDS, ARM, Blob) stubbed", () => {
+  /** A 2-VM scale set: VM 0 at 10.0.0.5, VM 1 at 10.0.0.6; this node is `self`. */
+  function runAzure(self: "10.0.0.5" | "10.0.0.6", opts: { node0Gone?: boolean; workload?: number }, ctx: TestContext) {
+    const dir = mkdtempSync(join(tmpdir(), "hgpu-run-az-"));
+    ctx.onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const bin = `${dir}/bin`;
+    mkdirSync(bin);
+    const stub = (name: string, body: string) => writeFileSync(`${bin}/${name}`, `#!/bin/bash\n${body}\n`, { mode: 0o755 });
+    const nic = (n: number, ip: string) => `{"id":"/x/virtualMachines/${n}/networkInterfaces/nic","properties":{"ipConfigurations":[{"properties":{"privateIPAddress":"${ip}"}}]}}`;
+    stub("curl", [
+      'url="${@: -1}"; data=""; method=GET',
+      'for ((i=1; i<=$#; i++)); do a="${!i}"; case "$a" in --data-binary) j=$((i+1)); data="${!j#@}" ;; -X) j=$((i+1)); method="${!j}" ;; esac; done',
+      'case "$url" in',
+      '  *metadata/instance/compute*) echo \'{"subscriptionId":"sub","resourceGroupName":"rg","vmScaleSetName":"vmss","name":"vm"}\' ;;',
+      `  *privateIpAddress*) echo ${self} ;;`,
+      '  *identity/oauth2/token*) echo \'{"access_token":"t"}\' ;;',
+      `  *networkInterfaces*) if [ -e ${dir}/node0-gone ]; then echo '{"value":[${nic(1, "10.0.0.6")}]}'; else echo '{"value":[${nic(0, "10.0.0.5")},${nic(1, "10.0.0.6")}]}'; fi ;;`,
+      `  *comp=list*) case "$url" in *status.json) [ -e ${dir}/status ] && echo "<Name>status.json</Name>" ;; *) echo "<Name>a</Name><Name>b</Name>" ;; esac ;;`,
+      `  *virtualMachineScaleSets/vmss\\?api-version*) [ "$method" = PATCH ] && echo scale-to-zero >> ${dir}/calls ;;`,
+      `  *) [ "$method" = PUT ] && echo "upload $url" >> ${dir}/calls; case "$url" in *status.json) [ -n "$data" ] && cp "$data" ${dir}/status ;; esac ;;`,
+      "esac",
+    ].join("\n"));
+    stub("timeout", `exit ${opts.workload ?? 0}`);
+    stub("docker", "exit 0");
+    stub("seq", "echo 1; echo 2; echo 3");
+    stub("sleep", "exit 0");
+    if (opts.node0Gone) writeFileSync(`${dir}/node0-gone-later`, "");
+    // node 0 disappears once this node's workload has ended (the script then checks on it)
+    const script = runScript({ ...azure, nodes: 2, image: undefined as never, deadline: "2099-01-01T00:00:00Z" })
+      .replace(/\/opt\/hgpu/g, `${dir}/opt`).replace("/var/log/hgpu-task.log", `${dir}/task.log`)
+      .replace('node_report "$CODE" "$REASON"', `node_report "$CODE" "$REASON"; [ -e ${dir}/node0-gone-later ] && touch ${dir}/node0-gone`);
+    mkdirSync(`${dir}/opt`);
+    writeFileSync(`${dir}/opt/env.sh`, "");
+    writeFileSync(`${dir}/opt/env.list`, "");
+    writeFileSync(`${dir}/run.sh`, script);
+    const r = spawnSync("bash", [`${dir}/run.sh`], { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: dir }, encoding: "utf8", timeout: 30000 });
+    const read = (f: string) => (existsSync(`${dir}/${f}`) ? readFileSync(`${dir}/${f}`, "utf8") : "");
+    return { code: r.status, calls: read("calls").trim().split("\n").filter(Boolean), status: read("status") ? (JSON.parse(read("status")) as { exitCode: number; reason: string }) : undefined, stderr: r.stderr };
+  }
+
+  it("node 0 (the lowest VM) reports the run and sets the scale set's capacity to 0", (ctx) => {
+    const r = runAzure("10.0.0.5", {}, ctx);
+    expect(r.code).toBe(0);
+    expect(r.status).toMatchObject({ exitCode: 0, reason: "completed" });
+    expect(r.calls.at(-1)).toBe("scale-to-zero");
+  });
+
+  it("a worker whose node 0 disappeared without a status reports node0-lost and sets the capacity to 0", (ctx) => {
+    const r = runAzure("10.0.0.6", { node0Gone: true, workload: 2 }, ctx);
+    expect(r.status).toMatchObject({ exitCode: 2, reason: "node0-lost" });
+    expect(r.calls.at(-1)).toBe("scale-to-zero");
+  });
+});
