@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../examples/hybrid-training/main";
 import { getOffering } from "../../lib/catalog/catalog";
 import { estimateStack, pickLocation, taskMaxRuntime } from "../../lib/report/estimate";
@@ -21,6 +21,7 @@ beforeAll(() => {
   buildApp(new App({ outdir: out })).synth();
   report = reportOutdir(out);
 });
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const stack = (name: string) => report.stacks.find((s) => s.name === name)!.estimate;
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -65,15 +65,17 @@ describe("task summaries", () => {
 });
 
 describe("readOutdir", () => {
-  it("reads every stack the manifest lists", () => {
+  it("reads every stack the manifest lists", (ctx) => {
     const dir = mkdtempSync(join(tmpdir(), "hgpu-summary-"));
+    ctx.onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(join(dir, "stacks/s"), { recursive: true });
     writeFileSync(join(dir, "stacks/s/cdk.tf.json"), JSON.stringify(tf));
     writeFileSync(join(dir, "manifest.json"), JSON.stringify({ stacks: { s: { synthesizedStackPath: "stacks/s/cdk.tf.json" } } }));
     expect(readOutdir(dir).map((s) => summarizeStack(s.name, s.file, s.tf as Record<string, unknown>).name)).toEqual(["s"]);
   });
-  it("says when there is nothing to summarize", () => {
+  it("says when there is nothing to summarize", (ctx) => {
     const dir = mkdtempSync(join(tmpdir(), "hgpu-summary-"));
+    ctx.onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     expect(() => readOutdir(dir)).toThrow(`${join(dir, "manifest.json")} not found: synthesize the app first`);
   });
 });

@@ -1,10 +1,10 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { App, TerraformStack, TerraformVariable } from "cdktf";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AzureGpuCluster } from "../../lib/azure/gpu-cluster";
 import { AzureNetwork } from "../../lib/azure/network";
 import { formatEstimate, readOutdir, reportOutdir, type StackReport } from "../../lib/report/report";
@@ -17,8 +17,11 @@ import { GpuTask } from "../../lib/task/gpu-task";
 let stacks: StackReport[];
 let topology: Topology;
 
+let out: string;
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
 beforeAll(() => {
-  const out = mkdtempSync(join(tmpdir(), "hgpu-task-scope-"));
+  out = mkdtempSync(join(tmpdir(), "hgpu-task-scope-"));
   const app = new App({ outdir: out });
   const platform = new TerraformStack(app, "platform");
   new AzurermProvider(platform, "azurerm", { features: [{}] });

@@ -1,7 +1,7 @@
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { App, Testing, Token } from "cdktf";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -176,8 +176,9 @@ describe("TeamStack budgets", () => {
 });
 
 describe("a platform stack and team stacks", () => {
-  it("turn references to the platform's networks into remote-state lookups against its backend", () => {
+  it("turn references to the platform's networks into remote-state lookups against its backend", (ctx) => {
     const app = new App({ outdir: mkdtempSync(join(tmpdir(), "hgpu-team-")) });
+    ctx.onTestFinished(() => rmSync(app.outdir, { recursive: true, force: true }));
     const s3 = { type: "s3" as const, bucket: "acme-tfstate", region: "us-east-1" };
     const platform = new TeamStack(app, "platform", { ...base, team: "platform", backend: s3 });
     const awsNet = new AwsNetwork(platform, "aws-net", { cidr: "10.10.0.0/16", zones: ["use1-az4"] });
