@@ -16,8 +16,10 @@ import { NAME_RULES, nameFromPath } from "../core/naming";
  * the task's compute group, each with an identity and a role of its own. From `maxRuntime` on,
  * hourly, one sets the scale set's capacity to 0 (its target is the scale set's ID built from its
  * name, so it exists before the scale set); from `maxRuntime + teardownGrace` on, another deletes
- * the Managed Lustre file system the task created. With `notify`, a failed run of either raises
- * an alert that e-mails it.
+ * what else the task created that bills: the scale set and then its own network's resource group
+ * (NAT gateway, public IP, Managed Lustre...) when the task created the network, else the Managed
+ * Lustre file system it created. With `notify`, a failed run of either raises an alert that
+ * e-mails it.
  */
 
 /** What the deadline needs to know. */
@@ -35,6 +37,8 @@ export interface AzureDeadlineProps {
   readonly graceMinutes: number;
   /** The file system, when the task created it (it goes at grace). */
   readonly fileSystem?: ManagedLustreFileSystem;
+  /** The network's resource group, when the task created the network (the whole group goes at grace). */
+  readonly networkGroupId?: string;
   /** An e-mail address told of failed runs. */
   readonly notify?: string;
 }
@@ -47,62 +51,94 @@ export interface AzureDeadline {
   readonly removes: readonly string[];
 }
 
-/** One Logic App: from `start` on, hourly, call ARM (`method` on `uri`) with its own identity and a role of `actions` at `scope`. */
-function armStep(p: AzureDeadlineProps, id: string, roleId: string, grantId: string, triggerId: string, actionId: string, step: { start: string; method: string; uri: string; body?: unknown; scope: string; actions: string[]; description: string }) {
+/** One ARM call of a Logic App, run after the previous one whatever its outcome. */
+interface ArmCall {
+  readonly actionId: string;
+  readonly name: string;
+  readonly method: string;
+  readonly uri: string;
+  readonly body?: unknown;
+}
+
+/** A role the Logic App's identity gets: `actions` at `scope`. */
+interface ArmGrant {
+  readonly roleId: string;
+  readonly grantId: string;
+  readonly scope: string;
+  readonly actions: string[];
+  readonly description: string;
+}
+
+/** One Logic App: from `start` on, hourly, make `calls` with its own identity and roles. */
+function armStep(p: AzureDeadlineProps, id: string, triggerId: string, start: string, grants: readonly ArmGrant[], calls: readonly ArmCall[]) {
   const { task } = p;
-  const role = new RoleDefinition(task, roleId, {
-    name: `${nameFromPath(task.node.path, NAME_RULES.azureGeneric, id)}-${p.runSuffix}`,
-    scope: step.scope,
-    description: step.description,
-    permissions: [{ actions: step.actions }],
-    assignableScopes: [step.scope],
-  });
   const workflow = new LogicAppWorkflow(task, id, {
     name: nameFromPath(task.node.path, NAME_RULES.azureGeneric, id),
     resourceGroupName: p.computeGroup.name,
     location: p.location,
     identity: { type: "SystemAssigned" },
   });
-  const grant = new RoleAssignment(task, grantId, { scope: step.scope, principalId: workflow.identity.principalId, principalType: "ServicePrincipal", roleDefinitionId: role.roleDefinitionResourceId });
-  const trigger = new LogicAppTriggerRecurrence(task, triggerId, { name: `at-${id}`, logicAppId: workflow.id, frequency: "Hour", interval: 1, startTime: Fn.formatdate("YYYY-MM-DD'T'hh:mm:ss'Z'", step.start) });
-  const action = new LogicAppActionCustom(task, actionId, {
-    name: id === "deadline" ? "scale-to-zero" : "delete",
-    logicAppId: workflow.id,
-    body: Fn.jsonencode({
-      type: "Http",
-      inputs: { method: step.method, uri: step.uri, ...(step.body ? { body: step.body } : {}), authentication: { type: "ManagedServiceIdentity", audience: "https://management.azure.com/" } },
-      runAfter: {},
-    }),
+  const before: ITerraformDependable[] = grants.map((g) => {
+    const role = new RoleDefinition(task, g.roleId, {
+      name: `${nameFromPath(task.node.path, NAME_RULES.azureGeneric, g.roleId.replace(/-role$/, ""))}-${p.runSuffix}`,
+      scope: g.scope,
+      description: g.description,
+      permissions: [{ actions: g.actions }],
+      assignableScopes: [g.scope],
+    });
+    return new RoleAssignment(task, g.grantId, { scope: g.scope, principalId: workflow.identity.principalId, principalType: "ServicePrincipal", roleDefinitionId: role.roleDefinitionResourceId });
   });
-  return { workflow, before: [grant, trigger, action] };
+  before.push(new LogicAppTriggerRecurrence(task, triggerId, { name: `at-${id}`, logicAppId: workflow.id, frequency: "Hour", interval: 1, startTime: Fn.formatdate("YYYY-MM-DD'T'hh:mm:ss'Z'", start) }));
+  calls.forEach((c, i) => {
+    before.push(
+      new LogicAppActionCustom(task, c.actionId, {
+        name: c.name,
+        logicAppId: workflow.id,
+        body: Fn.jsonencode({
+          type: "Http",
+          inputs: { method: c.method, uri: c.uri, ...(c.body ? { body: c.body } : {}), authentication: { type: "ManagedServiceIdentity", audience: "https://management.azure.com/" } },
+          runAfter: i === 0 ? {} : { [calls[i - 1]!.name]: ["Succeeded", "Failed", "TimedOut"] },
+        }),
+      }),
+    );
+  });
+  return { workflow, before };
 }
 
 /** Builds the deadline's Logic Apps, roles and alert under `task`. */
 export function azureDeadline(p: AzureDeadlineProps): AzureDeadline {
-  const stop = armStep(p, "deadline", "deadline-role", "deadline-scale-to-zero", "deadline-trigger", "deadline-action", {
-    start: p.deadline,
-    method: "PATCH",
-    uri: `https://management.azure.com${p.scaleSetId}?api-version=2023-09-01`,
-    body: { sku: { capacity: 0 } },
-    scope: p.computeGroup.id,
-    actions: ["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write"],
-    description: "Set a GPU scale set's capacity to 0 at a task's deadline (hgpu task teardown)",
-  });
+  const stop = armStep(p, "deadline", "deadline-trigger", p.deadline,
+    [{ roleId: "deadline-role", grantId: "deadline-scale-to-zero", scope: p.computeGroup.id, actions: ["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write"], description: "Set a GPU scale set's capacity to 0 at a task's deadline (hgpu task teardown)" }],
+    [{ actionId: "deadline-action", name: "scale-to-zero", method: "PATCH", uri: `https://management.azure.com${p.scaleSetId}?api-version=2023-09-01`, body: { sku: { capacity: 0 } } }],
+  );
   const before: ITerraformDependable[] = [...stop.before];
   const workflows = [stop.workflow];
-  const removes: string[] = [];
-  if (p.fileSystem) {
-    const grace = armStep(p, "grace", "grace-role", "grace-delete", "grace-trigger", "grace-action", {
-      start: Fn.timeadd(p.deadline, `${p.graceMinutes}m`),
-      method: "DELETE",
-      uri: `https://management.azure.com${p.fileSystem.id}?api-version=2024-03-01`,
-      scope: p.fileSystem.id,
-      actions: ["Microsoft.StorageCache/amlFilesystems/read", "Microsoft.StorageCache/amlFilesystems/delete"],
-      description: "Delete a task's Managed Lustre file system after its deadline (hgpu task teardown)",
-    });
+  const graceStart = Fn.timeadd(p.deadline, `${p.graceMinutes}m`);
+  let removes: string[] = [];
+  if (p.networkGroupId) {
+    // The task's own network group holds everything else that bills (NAT gateway, public IP,
+    // Managed Lustre, the run account): the scale set goes first (its model holds the subnet), then the group.
+    const grace = armStep(p, "grace", "grace-trigger", graceStart,
+      [
+        { roleId: "grace-role", grantId: "grace-delete", scope: p.computeGroup.id, actions: ["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/delete"], description: "Delete a task's GPU scale set after its deadline (hgpu task teardown)" },
+        { roleId: "grace-network-role", grantId: "grace-network-delete", scope: p.networkGroupId, actions: ["*/read", "*/delete"], description: "Delete a task's own network resource group after its deadline (hgpu task teardown)" },
+      ],
+      [
+        { actionId: "grace-action", name: "delete-scale-set", method: "DELETE", uri: `https://management.azure.com${p.scaleSetId}?api-version=2023-09-01` },
+        { actionId: "grace-network-action", name: "delete-network-group", method: "DELETE", uri: `https://management.azure.com${p.networkGroupId}?api-version=2021-04-01` },
+      ],
+    );
     before.push(...grace.before);
     workflows.push(grace.workflow);
-    removes.push("the Managed Lustre file system");
+    removes = ["the scale set", "the network's resource group (NAT gateway, public IP, VNet, Managed Lustre, run account)"];
+  } else if (p.fileSystem) {
+    const grace = armStep(p, "grace", "grace-trigger", graceStart,
+      [{ roleId: "grace-role", grantId: "grace-delete", scope: p.fileSystem.id, actions: ["Microsoft.StorageCache/amlFilesystems/read", "Microsoft.StorageCache/amlFilesystems/delete"], description: "Delete a task's Managed Lustre file system after its deadline (hgpu task teardown)" }],
+      [{ actionId: "grace-action", name: "delete", method: "DELETE", uri: `https://management.azure.com${p.fileSystem.id}?api-version=2024-03-01` }],
+    );
+    before.push(...grace.before);
+    workflows.push(grace.workflow);
+    removes = ["the Managed Lustre file system"];
   }
   if (p.notify) {
     const group = new MonitorActionGroup(p.task, "deadline-alerts", {

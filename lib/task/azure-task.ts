@@ -78,14 +78,14 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
 
   if (input.teardownGrace.notify?.startsWith("arn:")) v.fail("notify", input.teardownGrace.notify, "use an e-mail address on Azure (an SNS topic ARN is for tasks on AWS)");
   // Layer 2, the deadline (the scale set to zero), then, after the grace, the storage the task created.
-  // The VNet's NAT gateway (and its public IP) cannot be deleted while subnets use it: it stays.
   const ownNetworkNote = props.network instanceof AzureNetwork
-    ? "the resource groups, roles, the Logic Apps and the run storage account (free, or cents a month)"
-    : "the VNet's NAT gateway and its public IP (about $0.05/h together, until destroyed), the VNet, the resource groups, roles, the Logic Apps and the run storage account";
+    ? "the compute resource group, roles, the Logic Apps and the run storage account (free, or cents a month)"
+    : "the compute resource group, its node identity, roles and the Logic Apps (free, or cents a month)";
   const late = azureDeadline({
     task, name, computeGroup, scaleSetId, runSuffix, location: network.location, deadline,
     graceMinutes: input.teardownGrace.graceMinutes, ...(input.teardownGrace.notify ? { notify: input.teardownGrace.notify } : {}),
     ...(storage instanceof AzureLustreStorage && !props.storage ? { fileSystem: storage.fileSystem } : {}),
+    ...(props.network instanceof AzureNetwork ? {} : { networkGroupId: network.resourceGroupId }),
   });
 
   const cluster = new AzureGpuCluster(task, "cluster", {

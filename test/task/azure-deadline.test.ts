@@ -1,32 +1,42 @@
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { AzureNetwork } from "../../lib/azure/network";
 import { GpuTask, type GpuTaskProps } from "../../lib/task/gpu-task";
 import { errorOf, resources, synth } from "../helpers";
 
 const base: GpuTaskProps = { name: "train", gpus: 16, clouds: ["azure"], command: ["train.py"], dataPath: "/data", dataSource: "https://mldata.blob.core.windows.net/sets/imagenet", maxRuntime: "6h" };
 
-function make(props: Partial<GpuTaskProps> = {}) {
+function make(props: Partial<GpuTaskProps> = {}, givenNetwork = false) {
   const stack = new TerraformStack(Testing.app(), "s");
-  const task = new GpuTask(stack, "task", { ...base, ...props });
+  const network = givenNetwork ? { network: new AzureNetwork(stack, "net", { location: "eastus", cidr: "10.50.0.0/16" }) } : {};
+  const task = new GpuTask(stack, "task", { ...base, ...network, ...props });
   return { task, tf: synth(stack) };
 }
+const byName = (tf: unknown, type: string, name: string) => resources(tf, type).find((r) => r.name === name);
 
-describe("Azure deadline", () => {
+describe("Azure deadline: a task with its own network", () => {
   const { task, tf } = make({ notify: "ml-oncall@example.com" });
-  const workflows = Object.fromEntries(resources(tf, "azurerm_logic_app_workflow").map((w) => [w.name, w]));
 
-  it("teardownGrace after the deadline, a second Logic App deletes the Managed Lustre file system the task created, with a role on that file system alone", () => {
-    expect(Object.keys(workflows).sort()).toEqual(["s-task-deadline", "s-task-grace"]);
-    const trigger = resources(tf, "azurerm_logic_app_trigger_recurrence").find((t) => t.name === "at-grace");
-    expect(trigger.start_time).toMatch(/^\$\{formatdate\("YYYY-MM-DD'T'hh:mm:ss'Z'", timeadd\(timeadd\(terraform_data\.task_started_[0-9A-F]+\.output\.at, "360m"\), "60m"\)\)\}$/);
-    const action = resources(tf, "azurerm_logic_app_action_custom").find((a) => a.name === "delete");
-    expect(action.body).toMatch(/"method" = "DELETE"/);
-    expect(action.body).toMatch(/"uri" = "https:\/\/management\.azure\.com\$\{azurerm_managed_lustre_file_system\.task_data_amlfs_[0-9A-F]+\.id\}\?api-version=2024-03-01"/);
-    const role = resources(tf, "azurerm_role_definition").find((r) => /Managed Lustre/.test(r.description));
-    expect(role.permissions[0].actions).toEqual(["Microsoft.StorageCache/amlFilesystems/read", "Microsoft.StorageCache/amlFilesystems/delete"]);
-    expect(role.scope).toMatch(/^\$\{azurerm_managed_lustre_file_system\.task_data_amlfs_[0-9A-F]+\.id\}$/);
-    expect(resources(tf, "azurerm_role_assignment").find((a) => /task_grace-role_/.test(a.role_definition_id ?? ""))).toMatchObject({ scope: role.scope, principal_id: expect.stringMatching(/logic_app_workflow\.task_grace_[0-9A-F]+\.identity\[0\]\.principal_id/) });
-    expect(task.teardown.afterGrace).toEqual(["the Managed Lustre file system"]);
+  it("teardownGrace after the deadline, a second Logic App deletes the scale set, then the network's whole resource group", () => {
+    expect(resources(tf, "azurerm_logic_app_workflow").map((w) => w.name).sort()).toEqual(["s-task-deadline", "s-task-grace"]);
+    expect(byName(tf, "azurerm_logic_app_trigger_recurrence", "at-grace").start_time).toMatch(/^\$\{formatdate\("YYYY-MM-DD'T'hh:mm:ss'Z'", timeadd\(timeadd\(terraform_data\.task_started_[0-9A-F]+\.output\.at, "360m"\), "60m"\)\)\}$/);
+    const first = byName(tf, "azurerm_logic_app_action_custom", "delete-scale-set").body as string;
+    const second = byName(tf, "azurerm_logic_app_action_custom", "delete-network-group").body as string;
+    expect(first).toMatch(/"method" = "DELETE", "uri" = "https:\/\/management\.azure\.com\$\{azurerm_resource_group\.task_compute_[0-9A-F]+\.id\}\/providers\/Microsoft\.Compute\/virtualMachineScaleSets\/s-task-cluster\?api-version=2023-09-01"/);
+    expect(second).toMatch(/"method" = "DELETE", "uri" = "https:\/\/management\.azure\.com\$\{azurerm_resource_group\.task_network_rg_[0-9A-F]+\.id\}\?api-version=2021-04-01"/);
+    // the group goes after the scale set, whether that succeeded or not
+    expect(second).toContain('"runAfter" = {"delete-scale-set" = ["Succeeded", "Failed", "TimedOut"]}');
+    expect(task.teardown.afterGrace).toEqual(["the scale set", "the network's resource group (NAT gateway, public IP, VNet, Managed Lustre, run account)"]);
+  });
+
+  it("its roles: delete the scale set in the compute group; delete within the task's own network group, nothing else", () => {
+    const roles = resources(tf, "azurerm_role_definition").filter((r) => /after its deadline/.test(r.description)).sort((a, b) => a.description.localeCompare(b.description));
+    expect(roles.map((r) => [r.permissions[0].actions, r.scope])).toEqual([
+      [["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/delete"], expect.stringMatching(/azurerm_resource_group\.task_compute_/)],
+      [["*/read", "*/delete"], expect.stringMatching(/^\$\{azurerm_resource_group\.task_network_rg_[0-9A-F]+\.id\}$/)],
+    ]);
+    const grants = resources(tf, "azurerm_role_assignment").filter((a) => /task_grace(-network)?-role_/.test(a.role_definition_id ?? ""));
+    expect(grants.map((a) => a.principal_id)).toEqual([expect.stringMatching(/logic_app_workflow\.task_grace_/), expect.stringMatching(/logic_app_workflow\.task_grace_/)]);
   });
 
   it("with notify: a failed run of either Logic App raises an alert that e-mails it", () => {
@@ -36,12 +46,25 @@ describe("Azure deadline", () => {
     expect(alert.scopes).toHaveLength(2);
     expect(alert.criteria).toEqual([{ metric_namespace: "Microsoft.Logic/workflows", metric_name: "RunsFailed", aggregation: "Total", operator: "GreaterThan", threshold: 0 }]);
   });
+});
 
-  it("without storage of its own: only the scale set goes, and nobody is alerted without notify", () => {
-    const { tf: bare, task: t } = make({ dataPath: undefined, dataSource: undefined });
-    expect(resources(bare, "azurerm_logic_app_workflow").map((w) => w.name)).toEqual(["s-task-deadline"]);
-    expect(resources(bare, "azurerm_monitor_metric_alert")).toEqual([]);
-    expect(t.teardown.afterGrace).toEqual([]);
+describe("Azure deadline: a task in a given network", () => {
+  it("with Managed Lustre of its own: the grace deletes that file system alone, under a role on it", () => {
+    const { task, tf } = make({}, true);
+    const action = byName(tf, "azurerm_logic_app_action_custom", "delete");
+    expect(action.body).toMatch(/"uri" = "https:\/\/management\.azure\.com\$\{azurerm_managed_lustre_file_system\.task_data_amlfs_[0-9A-F]+\.id\}\?api-version=2024-03-01"/);
+    const role = resources(tf, "azurerm_role_definition").find((r) => /Managed Lustre/.test(r.description));
+    expect(role.permissions[0].actions).toEqual(["Microsoft.StorageCache/amlFilesystems/read", "Microsoft.StorageCache/amlFilesystems/delete"]);
+    expect(role.scope).toMatch(/^\$\{azurerm_managed_lustre_file_system\.task_data_amlfs_[0-9A-F]+\.id\}$/);
+    expect(task.teardown.afterGrace).toEqual(["the Managed Lustre file system"]);
+    expect(resources(tf, "azurerm_role_definition").some((r) => r.permissions[0].actions.includes("*/delete"))).toBe(false);
+  });
+
+  it("without storage: only the scale set goes, at the deadline; nobody is alerted without notify", () => {
+    const { tf, task } = make({ dataPath: undefined, dataSource: undefined }, true);
+    expect(resources(tf, "azurerm_logic_app_workflow").map((w) => w.name)).toEqual(["s-task-deadline"]);
+    expect(resources(tf, "azurerm_monitor_metric_alert")).toEqual([]);
+    expect(task.teardown.afterGrace).toEqual([]);
   });
 
   it("refuses an SNS topic as notify on Azure", () => {

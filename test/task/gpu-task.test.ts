@@ -115,7 +115,7 @@ describe("GpuTask: the seed request on Azure", () => {
     const groupId = expect.stringMatching(/^\$\{azurerm_resource_group\.task_compute_[0-9A-F]+\.id\}$/);
     const vmss = resources(tf, "azurerm_linux_virtual_machine_scale_set")[0];
     expect(vmss.resource_group_name).toMatch(/^\$\{azurerm_resource_group\.task_compute_[0-9A-F]+\.name\}$/);
-    expect(resources(tf, "azurerm_role_definition").filter((r) => /scale set/.test(r.description)).map((r) => [r.permissions[0].actions, r.scope, r.assignable_scopes])).toEqual([
+    expect(resources(tf, "azurerm_role_definition").filter((r) => /capacity/.test(r.description)).map((r) => [r.permissions[0].actions, r.scope, r.assignable_scopes])).toEqual([
       [["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write"], groupId, [groupId]],
       [["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write", "Microsoft.Compute/virtualMachineScaleSets/networkInterfaces/read", "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read"], groupId, [groupId]],
     ]);

@@ -10,6 +10,7 @@ import { StorageAccount, type StorageAccountConfig } from "@cdktf/provider-azure
 import { StorageAccountNetworkRulesA } from "@cdktf/provider-azurerm/lib/storage-account-network-rules";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { AzureNetwork } from "../../../lib/azure/network";
 import { GpuTask } from "../../../lib/task/gpu-task";
 import { evaluateGpuPolicies } from "../../../lib/team/policies";
 import { SSH_KEY, azureStack, messages } from "./helpers";
@@ -133,9 +134,12 @@ describe("HGPU-AZ-5 network access", () => {
 });
 
 describe("HGPU-AZ-6 GPU tasks have a finite deadline", () => {
+  // In a given network, so that the deadline's Logic App is the only one that touches the scale set
+  // (a task with its own network also deletes it, with the network, after the grace).
   function azureTask(): { stack: TerraformStack; task: GpuTask } {
     const stack = new TerraformStack(Testing.app(), "s");
-    const task = new GpuTask(stack, "task", { name: "train", gpus: 16, clouds: ["azure"], command: ["train.py"], azure: { sshPublicKey: SSH_KEY } });
+    const network = new AzureNetwork(stack, "net", { location: "eastus", cidr: "10.50.0.0/16" });
+    const task = new GpuTask(stack, "task", { name: "train", gpus: 16, clouds: ["azure"], network, command: ["train.py"], azure: { sshPublicKey: SSH_KEY } });
     return { stack, task };
   }
 
