@@ -149,6 +149,21 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
     expect(t.cloud()).toEqual([]);
   });
 
+  it("hgpu destroy after the cloud-side deadline has deleted the run's objects: exit 0, nothing left in state (a missing object counts as gone, as a provider's refresh takes it)", async (ctx) => {
+    const t = project(ctx, { placements: [P1], workload: "hang" });
+    const child = hgpu(launchArgs, t.dir, t.env);
+    await until(() => child.output().includes("running: waiting for"), 30_000, "running");
+    child.kill("SIGKILL");
+    await child.exit;
+    // The deadline and its grace step: the cloud deletes the objects, the state still lists them.
+    for (const object of t.cloud()) rmSync(join(t.dir, "cloud", object));
+    expect(stateOf(t)).toEqual(["terraform_data.node", "terraform_data.partial"]);
+    const r = await hgpuRun(["destroy", t.records()[0]!.runId], t.dir, t.env);
+    expect(r.code).toBe(0);
+    expect(stateOf(t)).toEqual([]);
+    expect(t.cloud()).toEqual([]);
+  });
+
   it("hgpu destroy refuses a live run", async (ctx) => {
     const t = project(ctx, { placements: [P1], workload: "hang" });
     const child = hgpu(launchArgs, t.dir, t.env);
