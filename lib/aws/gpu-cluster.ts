@@ -6,14 +6,16 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { LaunchTemplate, type LaunchTemplateNetworkInterfaces } from "@cdktf/provider-aws/lib/launch-template";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { PlacementGroup } from "@cdktf/provider-aws/lib/placement-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Annotations, Aspects, Fn, TerraformLocal, TerraformResource, Token } from "cdktf";
 import { Construct } from "constructs";
-import { chooseOffering } from "../catalog/catalog";
+import { chooseOffering, efaCardsOf } from "../catalog/catalog";
+import { s3Policy, type S3Access } from "./s3-access";
+import { awsNcclEnv, EFA_LUSTRE_CONNECTION_LIMIT, efaLustreConnections, networkInterfaces } from "./efa";
 import type { Offering } from "../catalog/types";
 import { bootScript, checkBootHooks } from "../core/boot-script";
 import type { ClusterPlacement, ClusterRunInfo, IGpuCluster, ISharedStorage } from "../core/contracts";
@@ -26,19 +28,10 @@ import { AwsNetwork } from "./network";
 import { providerDefaultTags } from "./provider";
 
 /** The public SSM parameter that holds the latest AWS Deep Learning Base OSS NVIDIA driver AMI (Ubuntu 22.04, x86_64). */
-export const DLAMI_SSM_PARAMETER = "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id";
+export type { S3Access } from "./s3-access";
+export { awsNcclEnv, EFA_LUSTRE_CONNECTION_LIMIT, efaLustreConnections, networkInterfaces } from "./efa";
 
-/** Access a cluster's nodes get to one S3 location. */
-export interface S3Access {
-  /** Bucket name. */
-  readonly bucket: string;
-  /** Key prefix the access is limited to, ending in `/`, e.g. `runs/`. @default - the whole bucket */
-  readonly prefix?: string;
-  /** Also allow writing (PutObject, multipart upload) under the prefix. @default false */
-  readonly write?: boolean;
-  /** Also allow deleting under the prefix (e.g. checkpoint rotation). @default false */
-  readonly delete?: boolean;
-}
+export const DLAMI_SSM_PARAMETER = "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id";
 
 /** Props of {@link AwsGpuCluster}. */
 export interface AwsGpuClusterProps {
@@ -74,8 +67,15 @@ export interface AwsGpuClusterProps {
    * @default - true where the type supports EFA
    */
   readonly efa?: boolean;
-  /** Launch the nodes into a cluster placement group. @default - true for more than one node, false for a Capacity Block */
+  /**
+   * Launch the nodes into a new cluster placement group.
+   * @default - true for more than one node, except with a capacity reservation (an existing
+   * reservation cannot be in a new group: give `placementGroupName` if it is in one) or a Capacity
+   * Block (AWS co-locates its instances itself)
+   */
   readonly placementGroup?: boolean;
+  /** An existing cluster placement group to launch into, e.g. the one a capacity reservation was made in. @default - none */
+  readonly placementGroupName?: string;
   /**
    * AMI id.
    * @default - the AWS Deep Learning Base OSS NVIDIA driver AMI (Ubuntu 22.04), read from its public SSM parameter at the first apply and then kept (later releases do not roll into a running cluster; pass imageId to move)
@@ -84,9 +84,9 @@ export interface AwsGpuClusterProps {
   /** Root device name of the AMI. @default "/dev/sda1" (Ubuntu AMIs) */
   readonly rootDeviceName?: string;
   /**
-   * On-demand capacity reservation or Capacity Block to launch into. Not with spot. An ODCR for a
-   * multi-node cluster must have been created in the cluster's placement group (or pass
-   * `placementGroup: false`).
+   * On-demand capacity reservation or Capacity Block to launch into. Not with spot. No new
+   * placement group is created for it; an ODCR made in a cluster placement group needs that group
+   * as `placementGroupName`.
    * @default - none
    */
   readonly capacityReservationId?: string;
@@ -108,25 +108,6 @@ export interface AwsGpuClusterProps {
   readonly userData?: readonly string[];
   /** S3 locations the nodes may read (and optionally write). @default - none */
   readonly s3Access?: readonly S3Access[];
-}
-
-/** Most EFA connections one FSx for Lustre file system accepts, across all its clients. */
-export const EFA_LUSTRE_CONNECTION_LIMIT = 1024;
-
-/** EFA interfaces AWS's FSx client setup binds per instance (FSx guide, "Configuring EFA clients"). */
-export function efaLustreConnections(offering: Offering): number {
-  if (offering.instanceType.startsWith("p6-b300")) return 16;
-  if (/^(p5|p5e|p5en|p6-b200|p6e-gb200)\./.test(offering.instanceType)) return 8;
-  return (offering.fabric.networkCards ?? 1) > 1 ? 2 : 1;
-}
-
-/** Instance families whose EFA supports GPUDirect RDMA. */
-const RDMA_FAMILIES = /^(p4d|p4de|p5|p5e|p5en|p6-[a-z0-9]+)\./;
-
-/** The environment that points NCCL at EFA (through the AWS OFI NCCL plugin), or off the fabric. */
-export function awsNcclEnv(instanceType: string, efa: boolean): Record<string, string> {
-  if (!efa) return { NCCL_IB_DISABLE: "1" };
-  return { FI_PROVIDER: "efa", ...(RDMA_FAMILIES.test(instanceType) ? { FI_EFA_USE_DEVICE_RDMA: "1" } : {}) };
 }
 
 /**
@@ -220,15 +201,25 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
       const perNode = efaLustreConnections(offering);
       v.check(this.nodes * perNode <= EFA_LUSTRE_CONNECTION_LIMIT, "nodes", this.nodes, `use at most ${Math.floor(EFA_LUSTRE_CONNECTION_LIMIT / perNode)}: an EFA file system takes ${EFA_LUSTRE_CONNECTION_LIMIT} EFA connections and each ${offering.instanceType} uses ${perNode}`);
     }
-    const usePlacementGroup = props.placementGroup ?? (this.nodes > 1 && !capacityBlock);
+    // Some types are sold only as spot, reservations or Capacity Blocks (p5e): no on-demand launch.
+    if (!spot && props.capacityReservationId === undefined) {
+      const onDemand = offering.locations.some((l) => l.region === network.region && l.usdPerHour !== undefined);
+      v.check(onDemand, "instanceType", offering.instanceType, `AWS sells no on-demand ${offering.instanceType} in ${network.region}: set spot: true, capacityReservationId (an On-Demand Capacity Reservation), or capacityBlock: true with the Capacity Block's reservation ID`);
+    }
+    const usePlacementGroup = props.placementGroup ?? (this.nodes > 1 && !capacityBlock && props.capacityReservationId === undefined && props.placementGroupName === undefined);
     if (capacityBlock) v.check(!usePlacementGroup, "placementGroup", true, "leave it out or false with a Capacity Block");
+    if (capacityBlock) v.check(props.placementGroupName === undefined, "placementGroupName", props.placementGroupName, "leave it out with a Capacity Block: AWS co-locates its instances itself");
+    if (props.placementGroupName !== undefined) {
+      v.check(!usePlacementGroup, "placementGroupName", props.placementGroupName, "leave placementGroup out (or false) when launching into an existing group");
+      v.check(Token.isUnresolved(props.placementGroupName) || /^[\x20-\x7e]{1,255}$/.test(props.placementGroupName), "placementGroupName", props.placementGroupName, "use a placement group name (1-255 ASCII characters)");
+    }
 
     this.accelerator = offering.accelerator;
     this.gpusPerNode = offering.gpusPerNode;
     this.gpus = this.nodes * offering.gpusPerNode;
     this.placement = { cloud: "aws", region: network.region, zone, instanceType: offering.instanceType };
-    const interfaces = efa ? (offering.fabric.networkCards ?? offering.fabric.interfaces) : 0;
-    this.fabric = efa ? { kind: "efa", interfaces, gbpsPerNode: offering.fabric.gbpsPerNode } : { kind: "none", interfaces: 0, gbpsPerNode: 0 };
+    const efaCards = efa ? efaCardsOf(offering.fabric) : [];
+    this.fabric = efa ? { kind: "efa", interfaces: efaCards.length, gbpsPerNode: offering.fabric.gbpsPerNode } : { kind: "none", interfaces: 0, gbpsPerNode: 0 };
 
     // --- security group: EFA needs all traffic to and from the group itself; egress for NAT and endpoints
     this.securityGroup = new SecurityGroup(this, "sg", {
@@ -314,7 +305,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
         deviceName: props.rootDeviceName ?? "/dev/sda1",
         ebs: { volumeSize: rootVolumeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
       }],
-      networkInterfaces: networkInterfaces(interfaces, sg),
+      networkInterfaces: networkInterfaces(efaCards, sg),
       ...(props.capacityReservationId !== undefined ? { capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: props.capacityReservationId } } } : {}),
       ...(capacityBlock ? { instanceMarketOptions: { marketType: "capacity-block" } } : {}),
       userData: Fn.base64encode(script.asString),
@@ -331,7 +322,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
       maxSize: this.nodes,
       desiredCapacity: this.nodes,
       vpcZoneIdentifier: [network.subnetFor(zone)!.id],
-      ...(this.placementGroup ? { placementGroup: this.placementGroup.id } : {}),
+      ...(this.placementGroup ? { placementGroup: this.placementGroup.id } : props.placementGroupName !== undefined ? { placementGroup: props.placementGroupName } : {}),
       ...(spot
         ? {
             // No capacity rebalancing: replacing an at-risk node mid-job breaks a tightly coupled job just the same.
@@ -381,49 +372,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
   }
 }
 
-/**
- * The launch template's interfaces, as the current EC2 user guide lays them out for EFA on
- * instances with several network cards ("Maximize network bandwidth on Amazon EC2 instances with
- * multiple network cards"): the primary interface is ENA (card 0, device index 0; an EFA-only
- * interface cannot be primary); card 0 also gets an `efa-only` interface at device index 1; every
- * other card gets an `efa-only` interface at device index 0. So every card carries one EFA
- * interface. Without EFA: the ENA interface alone. Security groups go on each interface (a
- * template with interfaces cannot set them elsewhere); EC2 assigns no public IP when several
- * interfaces are requested, and a single one is told so.
- */
-export function networkInterfaces(efaCards: number, securityGroupId: string): LaunchTemplateNetworkInterfaces[] {
-  const common = { securityGroups: [securityGroupId], deleteOnTermination: "true" };
-  const primary: LaunchTemplateNetworkInterfaces = { networkCardIndex: 0, deviceIndex: 0, interfaceType: "interface", ...common };
-  if (efaCards === 0) return [{ ...primary, associatePublicIpAddress: "false" }];
-  return [
-    primary,
-    ...Array.from({ length: efaCards }, (_, card) => ({ networkCardIndex: card, deviceIndex: card === 0 ? 1 : 0, interfaceType: "efa-only", ...common })),
-  ];
-}
-
 function defaultZone(network: AwsNetwork, offering: Offering): string {
   const offered = new Set(offering.locations.filter((l) => l.region === network.region && l.zone).map((l) => l.zone!));
   return network.zones.find((z) => offered.has(z)) ?? network.zones[0]!;
-}
-
-function s3Policy(grants: readonly S3Access[], partition: string): object {
-  const statements: object[] = [];
-  grants.forEach((g, i) => {
-    const prefix = g.prefix ?? "";
-    const bucketArn = `arn:${partition}:s3:::${g.bucket}`;
-    statements.push({
-      Sid: `List${i}`,
-      Effect: "Allow",
-      Action: "s3:ListBucket",
-      Resource: bucketArn,
-      ...(prefix ? { Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } } : {}),
-    });
-    statements.push({
-      Sid: `Objects${i}`,
-      Effect: "Allow",
-      Action: ["s3:GetObject", ...(g.write ? ["s3:PutObject", "s3:AbortMultipartUpload"] : []), ...(g.delete ? ["s3:DeleteObject"] : [])],
-      Resource: `${bucketArn}/${prefix}*`,
-    });
-  });
-  return { Version: "2012-10-17", Statement: statements };
 }

@@ -1,7 +1,7 @@
 import type { FabricKind, GpuCloud } from "../core/types";
 import type { Validator } from "../core/validate";
 import data from "./data/catalog.json";
-import type { CatalogData, CatalogSource, Offering, OfferingLocation } from "./types";
+import type { CatalogData, CatalogSource, Offering, OfferingFabric, OfferingLocation } from "./types";
 
 /** The committed catalog (see `scripts/update-catalog.ts`). */
 export const CATALOG: CatalogData = data as CatalogData;
@@ -78,6 +78,12 @@ export function findOfferings(query: OfferingQuery = {}, catalog: CatalogData = 
     }
   }
   return out;
+}
+
+/** The network cards of an AWS type that carry EFA, in order (every card unless the catalog says otherwise). */
+export function efaCardsOf(fabric: OfferingFabric): number[] {
+  if (fabric.kind !== "efa") return [];
+  return fabric.efaCards ? [...fabric.efaCards] : Array.from({ length: fabric.networkCards ?? fabric.interfaces }, (_, i) => i);
 }
 
 /** The offering of an instance type or VM size (case-insensitive), or undefined. */

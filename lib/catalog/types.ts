@@ -35,8 +35,14 @@ export interface OfferingLocation {
 
 /** The fabric of an offering, with the AWS network-card count the EFA layout needs. */
 export interface OfferingFabric extends Fabric {
-  /** AWS: maximum network cards of the instance type (one EFA interface each for full bandwidth). */
+  /** AWS: maximum network cards of the instance type. */
   readonly networkCards?: number;
+  /**
+   * AWS: the network cards that carry EFA (one EFA interface each gives the full bandwidth), when
+   * not every card does (p6-b300: card 0 is ENA-only, EFA on cards 1-16).
+   * @default - every card, 0 to networkCards - 1
+   */
+  readonly efaCards?: readonly number[];
 }
 
 /** One GPU instance type (AWS) or VM size (Azure) and where it is sold. */

@@ -33,8 +33,8 @@ const EC2_EFA = "EC2 user guide, EFA supported instance types and 'Maximize netw
 const EC2_CARDS = "network-card counts as EC2 DescribeInstanceTypes reports them (MaximumNetworkCards)";
 const AZ_IB = "Azure docs, GPU size series pages and 'Set up InfiniBand'";
 
-function efa(interfaces: number, gbpsPerNode: number, networkCards = interfaces): OfferingFabric {
-  return { kind: "efa", interfaces, gbpsPerNode, networkCards };
+function efa(interfaces: number, gbpsPerNode: number, networkCards = interfaces, efaCards?: readonly number[]): OfferingFabric {
+  return { kind: "efa", interfaces, gbpsPerNode, networkCards, ...(efaCards ? { efaCards } : {}) };
 }
 
 function ib(interfaces: number, gbpsPerNode: number): OfferingFabric {
@@ -55,14 +55,20 @@ export const INSTANCE_FACTS: Readonly<Record<string, InstanceFacts>> = {
   "p5en.48xlarge": { fabric: efa(16, 3200), notes: [`EFAv3 16 cards, 3,200 Gbps: ${EC2_EFA}; ${EC2_CARDS}`] },
   "p6-b200.48xlarge": { fabric: efa(8, 3200), notes: [`EFAv4 8 cards, 3,200 Gbps: ${EC2_EFA}; ${EC2_CARDS}`] },
   "p6-b300.48xlarge": {
-    fabric: efa(16, 6400),
-    notes: ["EFAv4 16 interfaces, 6,400 Gbps: AWS P6-B300 announcement; card count not yet confirmed against DescribeInstanceTypes"],
+    // 17 network cards: card 0 is ENA-only, EFA on cards 1-16.
+    fabric: efa(16, 6400, 17, Array.from({ length: 16 }, (_, i) => i + 1)),
+    notes: [
+      "EFAv4 16 interfaces, 6,400 Gbps: AWS P6-B300 announcement",
+      `17 network cards, card 0 ENA-only and EFA on cards 1-16 (so no efa-only interface on card 0): ${EC2_EFA} ('if the network card index 0 supports EFA'); the per-card layout is from an expert review, not yet confirmed against DescribeInstanceTypes here`,
+    ],
   },
   "g5.8xlarge": { fabric: efa(1, 25), notes: [`EFA 1 x 25 Gbps: ${EC2_EFA}`] },
   "g5.12xlarge": { fabric: efa(1, 40), notes: [`EFA 1 x 40 Gbps: ${EC2_EFA}`] },
   "g5.16xlarge": { fabric: efa(1, 25), notes: [`EFA 1 x 25 Gbps: ${EC2_EFA}`] },
   "g5.24xlarge": { fabric: efa(1, 50), notes: [`EFA 1 x 50 Gbps: ${EC2_EFA}`] },
   "g5.48xlarge": { fabric: efa(1, 100), notes: [`EFA 1 x 100 Gbps: ${EC2_EFA}`] },
+  "g6e.8xlarge": { fabric: efa(1, 25), notes: [`EFA 1 card, 25 Gbps: ${EC2_EFA}`] },
+  "g6e.16xlarge": { fabric: efa(1, 35), notes: [`EFA 1 card, 35 Gbps: ${EC2_EFA}`] },
   "g6e.12xlarge": { fabric: efa(1, 100), notes: [`EFA 1 card, 100 Gbps: ${EC2_EFA}; ${EC2_CARDS}`] },
   "g6e.24xlarge": { fabric: efa(2, 200), notes: [`EFA 2 cards, 200 Gbps: ${EC2_EFA}; ${EC2_CARDS}`] },
   "g6e.48xlarge": { fabric: efa(4, 400), notes: [`EFA 4 cards, 400 Gbps ('G6e support up to four network cards'): ${EC2_EFA}`] },

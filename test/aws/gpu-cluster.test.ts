@@ -173,12 +173,12 @@ describe("AwsGpuCluster: other shapes", () => {
   });
 
   it("networkInterfaces lays out one EFA interface per card after the ENA primary", () => {
-    expect(networkInterfaces(2, "sg")).toEqual([
+    expect(networkInterfaces([0, 1], "sg")).toEqual([
       { networkCardIndex: 0, deviceIndex: 0, interfaceType: "interface", securityGroups: ["sg"], deleteOnTermination: "true" },
       { networkCardIndex: 0, deviceIndex: 1, interfaceType: "efa-only", securityGroups: ["sg"], deleteOnTermination: "true" },
       { networkCardIndex: 1, deviceIndex: 0, interfaceType: "efa-only", securityGroups: ["sg"], deleteOnTermination: "true" },
     ]);
-    expect(networkInterfaces(0, "sg")).toEqual([{ networkCardIndex: 0, deviceIndex: 0, interfaceType: "interface", securityGroups: ["sg"], deleteOnTermination: "true", associatePublicIpAddress: "false" }]);
+    expect(networkInterfaces([], "sg")).toEqual([{ networkCardIndex: 0, deviceIndex: 0, interfaceType: "interface", securityGroups: ["sg"], deleteOnTermination: "true", associatePublicIpAddress: "false" }]);
   });
 
   it("a Capacity Block: capacity-block market type, the reservation, and no placement group", () => {
@@ -347,5 +347,52 @@ describe("AwsGpuCluster validation", () => {
     expect(errorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 129, zone: "use1-az4", storage: fs }))).toBe(
       "s/train: nodes 129 is not valid: use at most 128: an EFA file system takes 1024 EFA connections and each p5.48xlarge uses 8",
     );
+  });
+});
+
+describe("AwsGpuCluster: capacity that is not on demand", () => {
+  function inRegion(region: string, zones: string[], props: Partial<AwsGpuClusterProps>) {
+    const stack = new TerraformStack(Testing.app(), "s");
+    new AwsProvider(stack, "aws", { region });
+    const network = new AwsNetwork(stack, "net", { cidr: "10.70.0.0/16", zones });
+    return { stack, cluster: () => new AwsGpuCluster(stack, "train", { network, instanceType: "p5e.48xlarge", nodes: 2, zone: zones[0]!, ...props }) };
+  }
+
+  it("refuses p5e without spot, a reservation or a Capacity Block, naming the three ways", () => {
+    const { cluster } = inRegion("us-east-2", ["use2-az1"], {});
+    expect(errorOf(cluster)).toBe(
+      's/train: instanceType "p5e.48xlarge" is not valid: AWS sells no on-demand p5e.48xlarge in us-east-2: set spot: true, capacityReservationId (an On-Demand Capacity Reservation), or capacityBlock: true with the Capacity Block\'s reservation ID',
+    );
+  });
+
+  it.each([
+    ["spot", { spot: true }],
+    ["an On-Demand Capacity Reservation", { capacityReservationId: "cr-0123456789abcdef0" }],
+    ["a Capacity Block", { capacityReservationId: "cr-0123456789abcdef0", capacityBlock: true }],
+  ] as const)("accepts p5e with %s", (_what, props) => {
+    const { stack, cluster } = inRegion("us-east-2", ["use2-az1"], props);
+    cluster();
+    expect(resources(synth(stack), "aws_autoscaling_group")).toHaveLength(1);
+  });
+
+  it("creates no placement group for a capacity reservation; launches into the reservation's group when named", () => {
+    const reserved = make({ capacityReservationId: "cr-0123456789abcdef0" });
+    const tf = synth(reserved.stack);
+    expect(resources(tf, "aws_placement_group")).toEqual([]);
+    expect(resources(tf, "aws_autoscaling_group")[0].placement_group).toBeUndefined();
+    const named = make({ capacityReservationId: "cr-0123456789abcdef0", placementGroupName: "odcr-pg" });
+    const tf2 = synth(named.stack);
+    expect(resources(tf2, "aws_placement_group")).toEqual([]);
+    expect(resources(tf2, "aws_autoscaling_group")[0].placement_group).toBe("odcr-pg");
+    // placementGroup: true still makes a new group on purpose
+    expect(resources(synth(make({ capacityReservationId: "cr-0123456789abcdef0", placementGroup: true }).stack), "aws_placement_group")).toHaveLength(1);
+  });
+
+  it.each<[Partial<AwsGpuClusterProps>, string]>([
+    [{ placementGroupName: "pg", placementGroup: true }, 's/train: placementGroupName "pg" is not valid: leave placementGroup out (or false) when launching into an existing group'],
+    [{ placementGroupName: "" }, 's/train: placementGroupName "" is not valid: use a placement group name (1-255 ASCII characters)'],
+    [{ capacityReservationId: "cr-0123456789abcdef0", capacityBlock: true, placementGroupName: "pg" }, 's/train: placementGroupName "pg" is not valid: leave it out with a Capacity Block: AWS co-locates its instances itself'],
+  ])("%j", (props, message) => {
+    expect(errorOf(() => make(props))).toBe(message);
   });
 });

@@ -95,7 +95,7 @@ describe("HGPU-AWS-1 GPU nodes have no public IP", () => {
 
   it("accepts several interfaces (EC2 assigns no public IPv4 then), and does not require the explicit false of non-GPU templates", () => {
     const stack = awsStack();
-    goodTemplate(stack, { instanceType: "p5.48xlarge", networkInterfaces: networkInterfaces(32, "sg-1") });
+    goodTemplate(stack, { instanceType: "p5.48xlarge", networkInterfaces: networkInterfaces(Array.from({ length: 32 }, (_, i) => i), "sg-1") });
     goodTemplate(stack, { instanceType: "m7i.large", networkInterfaces: undefined }, "cpu");
     expect(messages(stack, "HGPU-AWS-1")).toEqual([]);
   });
@@ -423,7 +423,7 @@ describe("HGPU-AWS-8 Multi-node GPU clusters use their full fabric", () => {
   }
 
   it("passes an EFA interface on each of p5.48xlarge's 32 network cards", () => {
-    expect(messages(cluster(networkInterfaces(32, "sg-1"), 4), "HGPU-AWS-8")).toEqual([]);
+    expect(messages(cluster(networkInterfaces(Array.from({ length: 32 }, (_, i) => i), "sg-1"), 4), "HGPU-AWS-8")).toEqual([]);
   });
 
   it("does not judge a single node, or a template no group uses", () => {
