@@ -115,7 +115,8 @@ export function runScript(spec: RunScriptSpec): string {
           "  IS_HEAD=0; [ \"$SELF\" = \"$HEAD_ID\" ] && IS_HEAD=1",
           "}",
           "scale_to_zero() { aws autoscaling update-auto-scaling-group --auto-scaling-group-name \"$GROUP\" --min-size 0 --max-size 0 --desired-capacity 0; }",
-          "head_alive() { [ \"$(aws ec2 describe-instances --instance-ids \"$HEAD_ID\" --query 'Reservations[0].Instances[0].State.Name' --output text 2>/dev/null)\" = running ]; }",
+          // 0: node 0 runs; 1: it is gone (terminated, stopping or unknown to EC2); 2: no answer (throttling, credentials)
+          "head_alive() { local out; out=$(aws ec2 describe-instances --instance-ids \"$HEAD_ID\" --query 'Reservations[0].Instances[0].State.Name' --output text 2>&1) || { case \"$out\" in *InvalidInstanceID.NotFound*) return 1 ;; *) return 2 ;; esac; }; case \"$out\" in running|pending) return 0 ;; shutting-down|terminated|stopping|stopped) return 1 ;; *) return 2 ;; esac; }",
         ]
       : [
           `BASE=${shellQuote(c.blobBaseUrl)}`,
@@ -141,7 +142,7 @@ export function runScript(spec: RunScriptSpec): string {
           "}",
           "scale_to_zero() { curl -sf -X PATCH -H \"Authorization: Bearer $(token https://management.azure.com/)\" -H 'Content-Type: application/json' -d '{\"sku\":{\"capacity\":0}}' \"$ARM?api-version=2023-09-01\" >/dev/null; }",
           // node 0 is the VM with the lowest instance number: alive while it still is
-          "head_alive() { local was=$HEAD_IP head=$IS_HEAD; discover; local now=$HEAD_IP; HEAD_IP=$was; IS_HEAD=$head; [ -n \"$now\" ] && [ \"$now\" = \"$was\" ]; }",
+          "head_alive() { local nics; nics=$(curl -sf -H \"Authorization: Bearer $(token https://management.azure.com/)\" \"$ARM/networkInterfaces?api-version=2018-10-01\") || return 2; case \"$nics\" in *\\\"$HEAD_IP\\\"*) return 0 ;; *\\\"value\\\"*) return 1 ;; *) return 2 ;; esac; }",
         ];
 
   return [
@@ -178,7 +179,7 @@ export function runScript(spec: RunScriptSpec): string {
     "  exit 98",
     "fi",
     "# the workload stops 10 minutes before the cloud-side deadline",
-    "REMAIN=$(( $(date -d \"$DEADLINE\" +%s) - $(date +%s) - 600 )); [ \"$REMAIN\" -lt 60 ] && REMAIN=60",
+    "REMAIN=$(( $(date -d \"$DEADLINE\" +%s) - $(date +%s) - 600 )); [ \"$REMAIN\" -lt 60 ] && REMAIN=60; STOP_AT=$(( $(date +%s) + REMAIN ))",
     // rendezvous waits for the slowest node's pull, not torchrun's default
     `RDZV_CONF="join_timeout=${(pullMinutes * 3 + 10) * 60},read_timeout=600"`,
     "export PET_NNODES=$NODES PET_NPROC_PER_NODE=$GPUS_PER_NODE PET_RDZV_BACKEND=c10d PET_RDZV_ENDPOINT=\"$HEAD_IP:29400\" PET_RDZV_ID=\"$RUN_ID\" PET_RDZV_CONF=\"$RDZV_CONF\" PET_MAX_RESTARTS=0",
@@ -187,21 +188,27 @@ export function runScript(spec: RunScriptSpec): string {
     "( " + workload.join("\n  ") + " ) >>\"$LOG\" 2>&1 &",
     "WORKLOAD=$!",
     // the progress watchdog: a log that has not grown for the idle timeout means a hung job
-    `IDLE_LIMIT=${idleMinutes}; IDLE=0; HUNG=0; SIZE=-1`,
+    // on node 0 only (other ranks are often silent by design); until the job's first output it also
+    // allows the rendezvous its full join timeout, since torchrun prints nothing while it waits
+    `IDLE_LIMIT=${idleMinutes}; JOIN_MINUTES=${pullMinutes * 3 + 10}; IDLE=0; HUNG=0; STARTED_SIZE=$(stat -c %s "$LOG" 2>/dev/null || echo 0); SIZE=$STARTED_SIZE; SPOKE=0`,
+    "[ \"$IS_HEAD\" = 1 ] || IDLE_LIMIT=0",
     "while kill -0 \"$WORKLOAD\" 2>/dev/null; do",
     "  put_object \"$LOG\" \"$LOG_KEY\" || true",
     "  NOW_SIZE=$(stat -c %s \"$LOG\" 2>/dev/null || echo 0)",
-    "  if [ \"$NOW_SIZE\" != \"$SIZE\" ]; then SIZE=$NOW_SIZE; IDLE=0; else IDLE=$((IDLE + 1)); fi",
-    "  if [ \"$IDLE_LIMIT\" -gt 0 ] && [ \"$IDLE\" -ge \"$IDLE_LIMIT\" ]; then",
-    "    echo \"hgpu: no output for $IDLE_LIMIT minutes: stopping the job as hung\" >> \"$LOG\"; HUNG=1",
+    "  if [ \"$NOW_SIZE\" != \"$SIZE\" ]; then SIZE=$NOW_SIZE; IDLE=0; SPOKE=1; else IDLE=$((IDLE + 1)); fi",
+    "  LIMIT=$IDLE_LIMIT; [ \"$SPOKE\" = 0 ] && LIMIT=$((IDLE_LIMIT + JOIN_MINUTES))",
+    "  if [ \"$IDLE_LIMIT\" -gt 0 ] && [ \"$IDLE\" -ge \"$LIMIT\" ]; then",
+    "    echo \"hgpu: no output for $LIMIT minutes: stopping the job as hung\" >> \"$LOG\"; HUNG=1",
     "    docker stop -t 60 hgpu-task >/dev/null 2>&1; pkill -TERM -P \"$WORKLOAD\" 2>/dev/null; kill -TERM \"$WORKLOAD\" 2>/dev/null; break",
     "  fi",
     "  sleep 60",
     "done",
     "wait \"$WORKLOAD\"; CODE=$?",
-    "REASON=completed",
-    "[ \"$HUNG\" = 1 ] && CODE=124 && REASON=hung",
-    "[ \"$CODE\" = 124 ] && [ \"$HUNG\" = 0 ] && REASON=deadline",
+    "REASON=completed; [ \"$CODE\" != 0 ] && REASON=workload-failed",
+    // timeout returns 124 after SIGTERM, 137 when it had to SIGKILL: past the stop time it was the deadline
+    "if [ \"$HUNG\" = 1 ]; then CODE=124; REASON=hung; elif [ \"$(date +%s)\" -ge \"$STOP_AT\" ] && { [ \"$CODE\" = 124 ] || [ \"$CODE\" = 137 ]; }; then CODE=124; REASON=deadline; fi",
+    // a killed docker client leaves its container: stop it
+    "[ \"$REASON\" = hung ] || [ \"$REASON\" = deadline ] && docker stop -t 30 hgpu-task >/dev/null 2>&1",
     "put_object \"$LOG\" \"$LOG_KEY\" || true",
     "node_report \"$CODE\" \"$REASON\"",
     "if [ \"$IS_HEAD\" = 1 ]; then",
@@ -212,10 +219,13 @@ export function runScript(spec: RunScriptSpec): string {
     "else",
     "  # a worker never stops the group while node 0 lives (it may still be saving); only when node 0 is",
     "  # gone without a status does a worker report node0-lost and stop the group",
+    // gone is 3 answers in a row that it is gone (no answer is not an answer); the run's result is unknown: 99
+    "  GONE=0",
     "  while [ \"$(count_objects status.json)\" -lt 1 ]; do",
-    "    if ! head_alive; then",
+    "    head_alive; case $? in 0) GONE=0 ;; 1) GONE=$((GONE + 1)) ;; esac",
+    "    if [ \"$GONE\" -ge 3 ]; then",
     "      [ \"$(count_objects status.json)\" -ge 1 ] && break",
-    "      report \"$CODE\" node0-lost; retry scale_to_zero; break",
+    "      report 99 node0-lost; retry scale_to_zero; break",
     "    fi",
     "    sleep 30",
     "  done",

@@ -70,8 +70,8 @@ describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS"
     head: boolean;
     /** Nodes the group has. @default 2 */
     inService?: number;
-    /** The workload: an exit code, or "hang" (runs, prints nothing). @default 0 */
-    workload?: number | "hang";
+    /** The workload: an exit code; "hang" (prints nothing, never ends); "speaks-then-hangs"; "quiet" (prints nothing for 2 s, then ends). @default 0 */
+    workload?: number | "hang" | "speaks-then-hangs" | "quiet";
     /** The registry login or pull fails (times out). */
     pullFails?: boolean;
     /** The first N scale-to-zero requests fail. */
@@ -80,6 +80,8 @@ describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS"
     node0ReportsAfter?: number;
     /** (a worker) node 0's instance is gone. */
     node0Gone?: boolean;
+    /** (a worker) EC2 does not answer about node 0 (throttling). */
+    ec2Throttled?: boolean;
   }
   function run(spec: RunScriptSpec, node: NodeRun, ctx: TestContext) {
     const dir = mkdtempSync(join(tmpdir(), "hgpu-run-"));
@@ -93,13 +95,13 @@ describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS"
       'case "$1 $2" in',
       // the stubbed IMDS answers "token" for this node's ID
       `  "autoscaling describe-auto-scaling-groups") printf '${ids.slice(0, node.inService ?? 2).join("\\t")}\\n' ;;`,
-      `  "ec2 describe-instances") case "$*" in *State.Name*) [ -e ${dir}/node0-gone ] && echo terminated || echo running ;; *) echo 10.0.0.5 ;; esac ;;`,
+      `  "ec2 describe-instances") case "$*" in *State.Name*) ${node.ec2Throttled ? 'echo "An error occurred (RequestLimitExceeded): Request limit exceeded." >&2; exit 254' : `[ -e ${dir}/node0-gone ] && echo terminated || echo running`} ;; *) echo 10.0.0.5 ;; esac ;;`,
       `  "s3 cp") echo "upload $5" >> ${dir}/calls; case "$5" in *status.json) cp "$4" ${dir}/status; touch ${dir}/status-written ;; esac ;;`,
       `  "s3 ls") case "$3" in *status.json) [ -e ${dir}/status-written ] && echo status.json ;; *) echo n1.json; echo n2.json ;; esac ;;`,
       `  "autoscaling update-auto-scaling-group") n=$(cat ${dir}/scale-tries 2>/dev/null || echo 0); echo $((n+1)) > ${dir}/scale-tries; if [ $n -lt ${node.scaleFails ?? 0} ]; then echo "scale-to-zero failed" >> ${dir}/calls; exit 1; fi; echo scale-to-zero >> ${dir}/calls ;;`,
       "esac",
     ].join("\n"));
-    const workload = node.workload === "hang" ? "exec /bin/sleep 30" : `exit ${node.workload ?? 0}`;
+    const workload = { hang: "exec /bin/sleep 30", "speaks-then-hangs": "echo 'epoch 1'; exec /bin/sleep 30", quiet: "/bin/sleep 2; exit 0" }[node.workload as string] ?? `exit ${node.workload ?? 0}`;
     // timeout runs the pull steps (bash -c ...) and the workload
     stub("timeout", `case "$*" in *"bash -c"*) ${node.pullFails ? "exit 124" : "exit 0"} ;; *) ${workload} ;; esac`);
     stub("docker", "exit 0");
@@ -131,7 +133,7 @@ describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS"
   it("node 0's result is the run's: a failed workload reports its code", (ctx) => {
     const r = run(spec, { head: true, workload: 3 }, ctx);
     expect(r.code).toBe(3);
-    expect(r.status).toMatchObject({ exitCode: 3, reason: "completed" });
+    expect(r.status).toMatchObject({ exitCode: 3, reason: "workload-failed" });
     expect(r.calls.at(-1)).toBe("scale-to-zero");
   });
 
@@ -150,12 +152,24 @@ describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS"
     expect(r.calls).not.toContain("scale-to-zero");
   });
 
-  it("a job that prints nothing for idleTimeout is stopped as hung (124) and the group stopped", (ctx) => {
-    const r = run({ ...spec, idleTimeoutMinutes: 5 }, { head: true, workload: "hang" }, ctx);
+  it("on node 0, a job that printed and then nothing for idleTimeout is stopped as hung (124) and the group stopped", (ctx) => {
+    const r = run({ ...spec, idleTimeoutMinutes: 5 }, { head: true, workload: "speaks-then-hangs" }, ctx);
     expect(r.code).toBe(124);
     expect(r.status).toMatchObject({ exitCode: 124, reason: "hung" });
     expect(r.log).toContain("hgpu: no output for 5 minutes: stopping the job as hung");
     expect(r.calls.at(-1)).toBe("scale-to-zero");
+  });
+
+  it("before its first output, a job also gets the rendezvous' join timeout (3 pulls + 10 min)", (ctx) => {
+    const r = run({ ...spec, idleTimeoutMinutes: 5, pullTimeoutMinutes: 20 }, { head: true, workload: "hang" }, ctx);
+    expect(r.status).toMatchObject({ exitCode: 124, reason: "hung" });
+    expect(r.log).toContain("hgpu: no output for 75 minutes: stopping the job as hung");
+  });
+
+  it("a quiet worker is never stopped as hung (other ranks often print nothing)", (ctx) => {
+    const r = run({ ...spec, idleTimeoutMinutes: 5, pullTimeoutMinutes: 1 }, { head: false, workload: "quiet", node0ReportsAfter: 400 }, ctx);
+    expect(r.code).toBe(0);
+    expect(r.log).not.toContain("stopping the job as hung");
   });
 
   it("a worker done while node 0 still runs never stops the group, and does not report for the run", (ctx) => {
@@ -166,10 +180,16 @@ describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS"
     expect(uploads(r.calls, "nodes/token.json")).toBe(1);
   });
 
-  it("a worker whose node 0 is gone without a status reports node0-lost and stops the group", (ctx) => {
-    const r = run(spec, { head: false, node0Gone: true, workload: 1 }, ctx);
-    expect(r.status).toMatchObject({ exitCode: 1, reason: "node0-lost" });
+  it("a worker whose node 0 is gone without a status reports node0-lost (99: the run's result is unknown) and stops the group", (ctx) => {
+    const r = run(spec, { head: false, node0Gone: true, workload: 0 }, ctx);
+    expect(r.status).toMatchObject({ exitCode: 99, reason: "node0-lost" });
     expect(r.calls.at(-1)).toBe("scale-to-zero");
+  });
+
+  it("a worker that gets no answer about node 0 keeps waiting: no answer is not 'gone'", (ctx) => {
+    const r = run(spec, { head: false, ec2Throttled: true, node0ReportsAfter: 20 }, ctx);
+    expect(r.status).toBeUndefined();
+    expect(r.calls).not.toContain("scale-to-zero");
   });
 
   it("scale-to-zero failing 3 times is retried until it succeeds", (ctx) => {
@@ -258,7 +278,7 @@ describe("runScript behaviour on Azure, in bash with curl (IMDS, ARM, Blob) stub
 
   it("a worker whose node 0 disappeared without a status reports node0-lost and sets the capacity to 0", (ctx) => {
     const r = runAzure("10.0.0.6", { node0Gone: true, workload: 2 }, ctx);
-    expect(r.status).toMatchObject({ exitCode: 2, reason: "node0-lost" });
+    expect(r.status).toMatchObject({ exitCode: 99, reason: "node0-lost" });
     expect(r.calls.at(-1)).toBe("scale-to-zero");
   });
 });
