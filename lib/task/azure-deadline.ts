@@ -37,14 +37,30 @@ export interface AzureDeadlineProps {
   readonly graceMinutes: number;
   /** The file system, when the task created it (it goes at grace). */
   readonly fileSystem?: ManagedLustreFileSystem;
+  /** The file system's resource group ID (where its role is defined). Required with `fileSystem`. */
+  readonly fileSystemGroupId?: string;
   /** The network's resource group, when the task created the network (the whole group goes at grace). */
   readonly networkGroupId?: string;
   /** An e-mail address told of failed runs. */
   readonly notify?: string;
 }
 
+/**
+ * What writing a scale set takes: the write itself, and the linked permissions Azure re-checks on
+ * every write of its model (its NSG and its user-assigned identity, in the same compute group; the
+ * subnet is granted separately, at its own scope).
+ */
+export const SCALE_SET_WRITE = [
+  "Microsoft.Compute/virtualMachineScaleSets/read",
+  "Microsoft.Compute/virtualMachineScaleSets/write",
+  "Microsoft.Network/networkSecurityGroups/join/action",
+  "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action",
+] as const;
+
 /** What the deadline created. */
 export interface AzureDeadline {
+  /** The deadline Logic App's identity (it also needs to join the scale set's subnet). */
+  readonly principalId: string;
   /** Everything the scale set must wait for. */
   readonly before: readonly ITerraformDependable[];
   /** What the grace step deletes, in words. */
@@ -65,6 +81,8 @@ interface ArmGrant {
   readonly roleId: string;
   readonly grantId: string;
   readonly scope: string;
+  /** Where the role is defined and assignable: a resource group (a custom role cannot be assignable at a single resource). @default - scope */
+  readonly definitionScope?: string;
   readonly actions: string[];
   readonly description: string;
 }
@@ -81,14 +99,30 @@ function armStep(p: AzureDeadlineProps, id: string, triggerId: string, start: st
   const before: ITerraformDependable[] = grants.map((g) => {
     const role = new RoleDefinition(task, g.roleId, {
       name: `${nameFromPath(task.node.path, NAME_RULES.azureGeneric, g.roleId.replace(/-role$/, ""))}-${p.runSuffix}`,
-      scope: g.scope,
+      scope: g.definitionScope ?? g.scope,
       description: g.description,
       permissions: [{ actions: g.actions }],
-      assignableScopes: [g.scope],
+      assignableScopes: [g.definitionScope ?? g.scope],
     });
     return new RoleAssignment(task, g.grantId, { scope: g.scope, principalId: workflow.identity.principalId, principalType: "ServicePrincipal", roleDefinitionId: role.roleDefinitionResourceId });
   });
   before.push(new LogicAppTriggerRecurrence(task, triggerId, { name: `at-${id}`, logicAppId: workflow.id, frequency: "Hour", interval: 1, startTime: Fn.formatdate("YYYY-MM-DD'T'hh:mm:ss'Z'", start) }));
+  // A call answered 404 finds its target already gone (a later hourly run, or after the grace step):
+  // that is success. Any other failure fails the run, which is what the alert watches.
+  const last = calls.at(-1)!;
+  before.push(
+    new LogicAppActionCustom(task, `${id}-check`, {
+      name: "fail-unless-gone",
+      logicAppId: workflow.id,
+      body: Fn.jsonencode({
+        type: "If",
+        expression: { and: [{ not: { equals: [`@outputs('${last.name}')?['statusCode']`, 404] } }] },
+        actions: { "report-failure": { type: "Terminate", inputs: { runStatus: "Failed", runError: { code: "DeadlineStepFailed", message: `${last.name} failed: the task's resources may still be running` } }, runAfter: {} } },
+        else: { actions: {} },
+        runAfter: { [last.name]: ["Failed", "TimedOut"] },
+      }),
+    }),
+  );
   calls.forEach((c, i) => {
     before.push(
       new LogicAppActionCustom(task, c.actionId, {
@@ -108,7 +142,7 @@ function armStep(p: AzureDeadlineProps, id: string, triggerId: string, start: st
 /** Builds the deadline's Logic Apps, roles and alert under `task`. */
 export function azureDeadline(p: AzureDeadlineProps): AzureDeadline {
   const stop = armStep(p, "deadline", "deadline-trigger", p.deadline,
-    [{ roleId: "deadline-role", grantId: "deadline-scale-to-zero", scope: p.computeGroup.id, actions: ["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write"], description: "Set a GPU scale set's capacity to 0 at a task's deadline (hgpu task teardown)" }],
+    [{ roleId: "deadline-role", grantId: "deadline-scale-to-zero", scope: p.computeGroup.id, actions: [...SCALE_SET_WRITE], description: "Set a GPU scale set's capacity to 0 at a task's deadline (hgpu task teardown)" }],
     [{ actionId: "deadline-action", name: "scale-to-zero", method: "PATCH", uri: `https://management.azure.com${p.scaleSetId}?api-version=2023-09-01`, body: { sku: { capacity: 0 } } }],
   );
   const before: ITerraformDependable[] = [...stop.before];
@@ -133,7 +167,7 @@ export function azureDeadline(p: AzureDeadlineProps): AzureDeadline {
     removes = ["the scale set", "the network's resource group (NAT gateway, public IP, VNet, Managed Lustre, run account)"];
   } else if (p.fileSystem) {
     const grace = armStep(p, "grace", "grace-trigger", graceStart,
-      [{ roleId: "grace-role", grantId: "grace-delete", scope: p.fileSystem.id, actions: ["Microsoft.StorageCache/amlFilesystems/read", "Microsoft.StorageCache/amlFilesystems/delete"], description: "Delete a task's Managed Lustre file system after its deadline (hgpu task teardown)" }],
+      [{ roleId: "grace-role", grantId: "grace-delete", scope: p.fileSystem.id, definitionScope: p.fileSystemGroupId, actions: ["Microsoft.StorageCache/amlFilesystems/read", "Microsoft.StorageCache/amlFilesystems/delete"], description: "Delete a task's Managed Lustre file system after its deadline (hgpu task teardown)" }],
       [{ actionId: "grace-action", name: "delete", method: "DELETE", uri: `https://management.azure.com${p.fileSystem.id}?api-version=2024-03-01` }],
     );
     before.push(...grace.before);
@@ -147,20 +181,23 @@ export function azureDeadline(p: AzureDeadlineProps): AzureDeadline {
       shortName: "hgpu-dl",
       emailReceiver: [{ name: "notify", emailAddress: p.notify, useCommonAlertSchema: true }],
     });
-    const alert = new MonitorMetricAlert(p.task, "deadline-alert", {
-      name: nameFromPath(p.task.node.path, NAME_RULES.azureGeneric, "deadline-failed"),
-      resourceGroupName: p.computeGroup.name,
-      scopes: workflows.map((w) => w.id),
-      description: `A deadline step of ${p.name} failed: its GPUs or storage may still be running`,
-      severity: 1,
-      frequency: "PT5M",
-      windowSize: "PT1H",
-      targetResourceType: "Microsoft.Logic/workflows",
-      targetResourceLocation: p.location,
-      criteria: [{ metricNamespace: "Microsoft.Logic/workflows", metricName: "RunsFailed", aggregation: "Total", operator: "GreaterThan", threshold: 0 }],
-      action: [{ actionGroupId: group.id }],
-    });
-    before.push(alert);
+    // One alert per Logic App (multi-resource metric alerts are not offered for every resource type).
+    for (const workflow of workflows) {
+      const step = workflow.node.id;
+      before.push(
+        new MonitorMetricAlert(p.task, `${step}-alert`, {
+          name: nameFromPath(p.task.node.path, NAME_RULES.azureGeneric, `${step}-failed`),
+          resourceGroupName: p.computeGroup.name,
+          scopes: [workflow.id],
+          description: `The ${step} step of ${p.name} failed: its GPUs or storage may still be running`,
+          severity: 1,
+          frequency: "PT5M",
+          windowSize: "PT1H",
+          criteria: [{ metricNamespace: "Microsoft.Logic/workflows", metricName: "RunsFailed", aggregation: "Total", operator: "GreaterThan", threshold: 0 }],
+          action: [{ actionGroupId: group.id }],
+        }),
+      );
+    }
   }
-  return { before, removes };
+  return { before, removes, principalId: stop.workflow.identity.principalId };
 }

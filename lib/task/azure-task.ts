@@ -14,7 +14,7 @@ import type { ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import type { Validator } from "../core/validate";
 import type { TaskTeardown } from "./gpu-task";
-import { azureDeadline } from "./azure-deadline";
+import { azureDeadline, SCALE_SET_WRITE } from "./azure-deadline";
 import { launchLines } from "./run-script";
 import { dataMounts, type TaskBackend, type TaskBackendInput } from "./task-backend";
 
@@ -84,7 +84,7 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
   const late = azureDeadline({
     task, name, computeGroup, scaleSetId, runSuffix, location: network.location, deadline,
     graceMinutes: input.teardownGrace.graceMinutes, ...(input.teardownGrace.notify ? { notify: input.teardownGrace.notify } : {}),
-    ...(storage instanceof AzureLustreStorage && !props.storage ? { fileSystem: storage.fileSystem } : {}),
+    ...(storage instanceof AzureLustreStorage && !props.storage ? { fileSystem: storage.fileSystem, fileSystemGroupId: network.resourceGroupId } : {}),
     ...(props.network instanceof AzureNetwork ? {} : { networkGroupId: network.resourceGroupId }),
   });
 
@@ -108,14 +108,24 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
     name: `${nameFromPath(task.node.path, NAME_RULES.azureGeneric, "scale-to-zero")}-${runSuffix}`,
     scope: computeGroup.id,
     description: "Read a GPU scale set and its NICs, and set its capacity (hgpu task nodes)",
-    permissions: [{ actions: ["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write", "Microsoft.Compute/virtualMachineScaleSets/networkInterfaces/read", "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read"] }],
+    permissions: [{ actions: [...SCALE_SET_WRITE, "Microsoft.Compute/virtualMachineScaleSets/networkInterfaces/read", "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read"] }],
     assignableScopes: [computeGroup.id],
   });
   const nodesGrant = new RoleAssignment(task, "nodes-scale-to-zero", { scope: computeGroup.id, principalId: cluster.identity, principalType: "ServicePrincipal", roleDefinitionId: nodesRole.roleDefinitionResourceId });
+  // Writing the scale set (capacity 0) also re-checks that the writer may join its subnet: granted on that subnet alone.
+  const joinRole = new RoleDefinition(task, "subnet-join-role", {
+    name: `${nameFromPath(task.node.path, NAME_RULES.azureGeneric, "subnet-join")}-${runSuffix}`,
+    scope: network.resourceGroupId,
+    description: "Join a GPU scale set's subnet when its capacity is set (hgpu task teardown)",
+    permissions: [{ actions: ["Microsoft.Network/virtualNetworks/subnets/read", "Microsoft.Network/virtualNetworks/subnets/join/action"] }],
+    assignableScopes: [network.resourceGroupId],
+  });
+  const joins = [["nodes-subnet-join", cluster.identity], ["deadline-subnet-join", late.principalId]].map(([id, principalId]) =>
+    new RoleAssignment(task, id!, { scope: network.computeSubnet.id, principalId: principalId!, principalType: "ServicePrincipal", roleDefinitionId: joinRole.roleDefinitionResourceId }));
   // Teardown before capacity: the scale set (every GPU) is created only once its deadline and the
   // nodes' permission to stop it exist.
   const scaleSet = cluster.scaleSet;
-  scaleSet.dependsOn = [...(scaleSet.dependsOn ?? []), ...[...late.before, nodesGrant].map((r) => dependable(r))];
+  scaleSet.dependsOn = [...(scaleSet.dependsOn ?? []), ...[...late.before, nodesGrant, ...joins].map((r) => dependable(r))];
   const teardown: TaskTeardown = {
     selfScaleToZero: "node 0 sets the scale set's capacity to 0",
     deadline,

@@ -220,6 +220,14 @@ export class GpuTask extends Construct {
 
     // --- place
     const stackAwsRegion = providerRegion(this);
+    let regions = props.regions ?? (props.network ? [props.network.region] : undefined);
+    // A CloudWatch alarm publishes only to a topic in its own region: a topic keeps the task there.
+    const topicRegion = props.notify !== undefined && SNS_TOPIC.test(props.notify) ? props.notify.split(":")[3]! : undefined;
+    if (topicRegion !== undefined) {
+      v.check(props.clouds === undefined || props.clouds.includes("aws"), "notify", props.notify, "use an e-mail address: an SNS topic ARN is for tasks on AWS");
+      v.check(regions === undefined || regions.includes(topicRegion), "notify", props.notify, `use an SNS topic in one of the task's regions (${(regions ?? []).join(", ")}): an alarm publishes only to a topic in its own region`);
+      regions = [topicRegion];
+    }
     const requirements: Requirements = {
       gpus: props.gpus,
       ...(props.memoryGiB !== undefined ? { memoryGiB: props.memoryGiB } : {}),
@@ -228,7 +236,7 @@ export class GpuTask extends Construct {
       minGpusPerNode: props.minGpusPerNode ?? Math.min(8, props.gpus),
       interconnect: "required",
       ...(props.clouds ?? dataCloud ?? props.network ? { clouds: props.clouds ?? [dataCloud ?? props.network!.cloud as GpuCloud] } : {}),
-      ...(props.regions ?? (props.network ? [props.network.region] : undefined) ? { regions: props.regions ?? [props.network!.region] } : {}),
+      ...(regions ? { regions } : {}),
       ...(props.spot !== undefined ? { spot: props.spot } : {}),
       ...(props.maxUsdPerHour !== undefined ? { maxUsdPerHour: props.maxUsdPerHour } : {}),
       excludePlacements: readExcluded(this),

@@ -42,9 +42,18 @@ describe("Azure deadline: a task with its own network", () => {
   it("with notify: a failed run of either Logic App raises an alert that e-mails it", () => {
     const [group] = resources(tf, "azurerm_monitor_action_group");
     expect(group.email_receiver).toEqual([{ name: "notify", email_address: "ml-oncall@example.com", use_common_alert_schema: true }]);
-    const [alert] = resources(tf, "azurerm_monitor_metric_alert");
-    expect(alert.scopes).toHaveLength(2);
-    expect(alert.criteria).toEqual([{ metric_namespace: "Microsoft.Logic/workflows", metric_name: "RunsFailed", aggregation: "Total", operator: "GreaterThan", threshold: 0 }]);
+    const alerts = resources(tf, "azurerm_monitor_metric_alert");
+    expect(alerts.map((a) => a.scopes)).toEqual([[expect.stringMatching(/logic_app_workflow\.task_deadline_/)], [expect.stringMatching(/logic_app_workflow\.task_grace_/)]]);
+    for (const alert of alerts) expect(alert.criteria).toEqual([{ metric_namespace: "Microsoft.Logic/workflows", metric_name: "RunsFailed", aggregation: "Total", operator: "GreaterThan", threshold: 0 }]);
+  });
+
+  it("a step whose target is already gone (404) succeeds; any other failure fails the run, which the alert watches", () => {
+    for (const [step, last] of [["deadline", "scale-to-zero"], ["grace", "delete-network-group"]]) {
+      const check = resources(tf, "azurerm_logic_app_action_custom").find((a) => a.name === "fail-unless-gone" && a.logic_app_id.includes(`task_${step}_`));
+      expect(check.body).toContain(`"expression" = {"and" = [{"not" = {"equals" = ["@outputs('${last}')?['statusCode']", 404]}}]}`);
+      expect(check.body).toContain('"type" = "Terminate", "inputs" = {"runStatus" = "Failed"');
+      expect(check.body).toContain(`"runAfter" = {"${last}" = ["Failed", "TimedOut"]}`);
+    }
   });
 });
 
@@ -55,7 +64,10 @@ describe("Azure deadline: a task in a given network", () => {
     expect(action.body).toMatch(/"uri" = "https:\/\/management\.azure\.com\$\{azurerm_managed_lustre_file_system\.task_data_amlfs_[0-9A-F]+\.id\}\?api-version=2024-03-01"/);
     const role = resources(tf, "azurerm_role_definition").find((r) => /Managed Lustre/.test(r.description));
     expect(role.permissions[0].actions).toEqual(["Microsoft.StorageCache/amlFilesystems/read", "Microsoft.StorageCache/amlFilesystems/delete"]);
-    expect(role.scope).toMatch(/^\$\{azurerm_managed_lustre_file_system\.task_data_amlfs_[0-9A-F]+\.id\}$/);
+    // a custom role is defined at a resource group (never assignable at a single resource) and assigned on the file system
+    expect(role.scope).toMatch(/^\$\{azurerm_resource_group\.net_rg_[0-9A-F]+\.id\}$/);
+    expect(role.assignable_scopes).toEqual([role.scope]);
+    expect(resources(tf, "azurerm_role_assignment").find((a) => /task_grace-role_/.test(a.role_definition_id ?? "")).scope).toMatch(/^\$\{azurerm_managed_lustre_file_system\.task_data_amlfs_[0-9A-F]+\.id\}$/);
     expect(task.teardown.afterGrace).toEqual(["the Managed Lustre file system"]);
     expect(resources(tf, "azurerm_role_definition").some((r) => r.permissions[0].actions.includes("*/delete"))).toBe(false);
   });
@@ -68,6 +80,6 @@ describe("Azure deadline: a task in a given network", () => {
   });
 
   it("refuses an SNS topic as notify on Azure", () => {
-    expect(errorOf(() => make({ notify: "arn:aws:sns:us-east-1:123456789012:ml-oncall" }))).toBe('s/task: notify "arn:aws:sns:us-east-1:123456789012:ml-oncall" is not valid: use an e-mail address on Azure (an SNS topic ARN is for tasks on AWS)');
+    expect(errorOf(() => make({ notify: "arn:aws:sns:us-east-1:123456789012:ml-oncall" }))).toBe('s/task: notify "arn:aws:sns:us-east-1:123456789012:ml-oncall" is not valid: use an e-mail address: an SNS topic ARN is for tasks on AWS');
   });
 });

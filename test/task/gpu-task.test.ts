@@ -110,14 +110,16 @@ describe("GpuTask: the seed request on Azure", () => {
   });
 
   it("keeps its compute in a resource group of its own, where the nodes and the deadline each have a role of their own", () => {
+    // writing a scale set re-checks the linked NSG, identity and subnet
+    const WRITE = ["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write", "Microsoft.Network/networkSecurityGroups/join/action", "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"];
     const [group] = resources(tf, "azurerm_resource_group").filter((g) => /compute/.test(g.name));
     expect(group.name).toMatch(/^s-task-compute-\$\{substr\(replace\(terraform_data\.task_started_[0-9A-F]+\.id, "-", ""\), 0, 8\)\}$/);
     const groupId = expect.stringMatching(/^\$\{azurerm_resource_group\.task_compute_[0-9A-F]+\.id\}$/);
     const vmss = resources(tf, "azurerm_linux_virtual_machine_scale_set")[0];
     expect(vmss.resource_group_name).toMatch(/^\$\{azurerm_resource_group\.task_compute_[0-9A-F]+\.name\}$/);
-    expect(resources(tf, "azurerm_role_definition").filter((r) => /capacity/.test(r.description)).map((r) => [r.permissions[0].actions, r.scope, r.assignable_scopes])).toEqual([
-      [["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write"], groupId, [groupId]],
-      [["Microsoft.Compute/virtualMachineScaleSets/read", "Microsoft.Compute/virtualMachineScaleSets/write", "Microsoft.Compute/virtualMachineScaleSets/networkInterfaces/read", "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read"], groupId, [groupId]],
+    expect(resources(tf, "azurerm_role_definition").filter((r) => /capacity/.test(r.description) && !/^Join/.test(r.description)).map((r) => [r.permissions[0].actions, r.scope, r.assignable_scopes])).toEqual([
+      [[...WRITE], groupId, [groupId]],
+      [[...WRITE, "Microsoft.Compute/virtualMachineScaleSets/networkInterfaces/read", "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read"], groupId, [groupId]],
     ]);
     const grants = resources(tf, "azurerm_role_assignment").filter((a) => /azurerm_role_definition\.task_(deadline|scale-to-zero)-role/.test(a.role_definition_id ?? ""));
     expect(grants.map((a) => [a.scope, a.principal_id, a.role_definition_id])).toEqual([
@@ -127,6 +129,12 @@ describe("GpuTask: the seed request on Azure", () => {
     const [trigger] = resources(tf, "azurerm_logic_app_trigger_recurrence").filter((t) => t.name === "at-deadline");
     expect(trigger).toMatchObject({ frequency: "Hour", interval: 1 });
     expect(trigger.start_time).toContain("timeadd(terraform_data.task_started_");
+    const joins = resources(tf, "azurerm_role_assignment").filter((a) => /task_subnet-join-role_/.test(a.role_definition_id ?? ""));
+    expect(joins.map((a) => [a.scope, a.principal_id])).toEqual([
+      [expect.stringMatching(/azurerm_subnet\.task_network_compute-subnet_[0-9A-F]+\.id/), expect.stringMatching(/logic_app_workflow\.task_deadline_/)],
+      [expect.stringMatching(/azurerm_subnet\.task_network_compute-subnet_[0-9A-F]+\.id/), expect.stringMatching(/user_assigned_identity\.task_cluster_identity_/)],
+    ]);
+    expect(resources(tf, "azurerm_role_definition").find((r) => /Join a GPU/.test(r.description)).permissions[0].actions).toEqual(["Microsoft.Network/virtualNetworks/subnets/read", "Microsoft.Network/virtualNetworks/subnets/join/action"]);
     const [action] = resources(tf, "azurerm_logic_app_action_custom").filter((a) => a.name === "scale-to-zero");
     // The target is built from the group's ID and the scale set's name: it exists before the scale set.
     expect(action.body).toMatch(/"uri" = "https:\/\/management\.azure\.com\$\{azurerm_resource_group\.task_compute_[0-9A-F]+\.id\}\/providers\/Microsoft\.Compute\/virtualMachineScaleSets\/s-task-cluster\?api-version=2023-09-01"/);
