@@ -89,7 +89,7 @@ function main(): number {
   try {
     const cli = join(work, "cli.tfrc");
     writeFileSync(cli, `provider_installation {\n  filesystem_mirror {\n    path    = "${mirror.dir}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`);
-    const env = { ...process.env, TF_CLI_CONFIG_FILE: cli, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+    const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: cli, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
     delete env.TF_PLUGIN_CACHE_DIR;
     const dir = join(work, "stack");
     // one working directory, initialised once with the mirror's provider; each stack is validated in it in turn

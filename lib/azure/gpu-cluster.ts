@@ -9,6 +9,7 @@ import type { Offering } from "../catalog/types";
 import { bootScript, checkBootHooks } from "../core/boot-script";
 import type { ClusterPlacement, ClusterRunInfo, IGpuCluster, ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
+import { readSshKey } from "../core/ssh-key";
 import type { Fabric } from "../core/types";
 import { Validator } from "../core/validate";
 import { AZURE_MAX_NODES_PER_CLUSTER } from "../planner/planner";
@@ -85,9 +86,12 @@ export interface AzureGpuClusterProps {
   readonly resourceGroupName?: string;
 }
 
-const SSH_KEY = /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+=*( .*)?$/;
 const ADMIN_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
-const RESERVED_USERS = ["admin", "administrator", "root", "guest", "user", "test", "azure", "sys"];
+// Azure's disallowed administrator names for Linux VMs, and "azure".
+const RESERVED_USERS = [
+  "1", "123", "a", "actuser", "adm", "admin", "admin1", "admin2", "administrator", "aspnet", "azure", "backup", "console", "david", "guest", "john",
+  "owner", "root", "server", "sql", "support", "support_388945a0", "sys", "test", "test1", "test2", "test3", "user", "user1", "user2", "user3", "user4", "user5",
+];
 const TOPOLOGY_FILES: Readonly<Record<string, string>> = {
   Standard_ND96isr_H100_v5: "/opt/microsoft/ndv5-topo.xml",
   Standard_ND96asr_v4: "/opt/microsoft/ndv4-topo.xml",
@@ -153,9 +157,12 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
       v.check(maxBid === -1 || maxBid > 0, "maxSpotUsdPerHour", maxBid, "use -1 (up to the on-demand price) or a price above 0");
     }
     const adminUsername = props.adminUsername ?? "azureuser";
-    v.check(ADMIN_USER.test(adminUsername) && !RESERVED_USERS.includes(adminUsername), "adminUsername", adminUsername, `use 1-32 lowercase letters, digits, _ or -, not ${RESERVED_USERS.join(", ")}`);
+    v.check(ADMIN_USER.test(adminUsername) && !RESERVED_USERS.includes(adminUsername), "adminUsername", adminUsername, "use 1-32 lowercase letters, digits, _ or -, and not a name Azure reserves (admin, administrator, root, user, test, guest, ...)");
     if (!Token.isUnresolved(props.sshPublicKey)) {
-      v.check(typeof props.sshPublicKey === "string" && SSH_KEY.test(props.sshPublicKey.trim()), "sshPublicKey", abbreviate(props.sshPublicKey), "use an OpenSSH public key (ssh-rsa, ssh-ed25519 or ecdsa-sha2-nistp*), e.g. the contents of ~/.ssh/id_ed25519.pub");
+      // Azure takes RSA keys of 2048 bits or more and ED25519 keys; it refuses ECDSA.
+      const key = typeof props.sshPublicKey === "string" ? readSshKey(props.sshPublicKey) : undefined;
+      const accepted = key !== undefined && (key.type === "ssh-ed25519" || (key.type === "ssh-rsa" && (key.rsaBits ?? 0) >= 2048));
+      v.check(accepted, "sshPublicKey", abbreviate(props.sshPublicKey), `use an OpenSSH ED25519 or RSA (2048 bits or more) public key, e.g. the contents of ~/.ssh/id_ed25519.pub${key?.type.startsWith("ecdsa") ? ": Azure refuses ECDSA keys" : key?.rsaBits !== undefined ? `: this RSA key has ${key.rsaBits} bits` : ""}`);
     }
     const osDiskGiB = v.integer("osDiskGiB", props.osDiskGiB ?? 256, { min: 64, max: 4095 });
     const hooks = checkBootHooks(v, "customData", props.customData ?? []);

@@ -5,6 +5,11 @@ import { ValidationError } from "./errors";
 export const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d+$/;
 /** Azure location names: `eastus`, `westeurope`, `southcentralus2`. */
 export const AZURE_LOCATION = /^[a-z][a-z0-9]+$/;
+/** Folders a mount may not replace (a path below them is fine). /mnt is Azure's temporary disk. */
+const SYSTEM_FOLDERS = ["/", "/home", "/root", "/tmp", "/opt", "/mnt", "/srv", "/media"];
+/** Folders nothing may be mounted in or below: the OS, the images' own software, the run script's. */
+const SYSTEM_TREES = ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/run", "/sbin", "/snap", "/sys", "/usr", "/var", "/opt/dlami", "/opt/aws", "/opt/amazon", "/opt/nvidia", "/opt/microsoft", "/opt/hgpu"];
+
 /** An e-mail address, as alerts and budgets take it. */
 export const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -100,9 +105,14 @@ export class Validator {
 
   /** A Linux mount point: absolute, no spaces or `..`, not a system folder. */
   mountPath(field: string, value: string): string {
-    const reserved = ["/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/proc", "/root", "/run", "/sbin", "/sys", "/tmp", "/usr", "/var"];
-    const ok = typeof value === "string" && /^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/.test(value) && !reserved.includes(value) && !value.split("/").includes("..");
-    this.check(ok, field, value, "use an absolute path such as /fsx, not a system folder");
+    const ok =
+      typeof value === "string" &&
+      /^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/.test(value) &&
+      !value.split("/").includes("..") &&
+      !value.includes("//") &&
+      !SYSTEM_FOLDERS.includes(value) &&
+      !SYSTEM_TREES.some((t) => value === t || value.startsWith(`${t}/`));
+    this.check(ok, field, value, "use an absolute path such as /fsx, not a system folder or a path inside one (/usr, /var, /etc, /opt/dlami, ...)");
     return value;
   }
 

@@ -110,7 +110,7 @@ describe("AwsLustreStorage", () => {
       [{ driveCacheType: "READ" }, 's/fs: driveCacheType "READ" is not valid: leave it out: a drive cache is for HDD storage only'],
       [{ dataRepository: { bucket: "My_Bucket" } }, 's/fs: dataRepository.bucket "My_Bucket" is not valid: use a bucket name (3-63 lowercase letters, digits, dots, hyphens) or an S3 URI such as s3://bucket/prefix/'],
       [{ dataRepository: { bucket: "data", fileSystemPath: "dataset/" } }, 's/fs: dataRepository.fileSystemPath "dataset/" is not valid: use an absolute path such as /dataset, without a trailing slash'],
-      [{ mountPath: "/etc" }, 's/fs: mountPath "/etc" is not valid: use an absolute path such as /fsx, not a system folder'],
+      [{ mountPath: "/etc" }, 's/fs: mountPath "/etc" is not valid: use an absolute path such as /fsx, not a system folder or a path inside one (/usr, /var, /etc, /opt/dlami, ...)'],
       [{ zone: "use1-az1" }, 's/fs: zone "use1-az1" is not valid: use a zone of the network: use1-az4, use1-az6'],
       [{ deploymentType: "SCRATCH_2", storageCapacityGiB: 1200, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/abc" }, 's/fs: kmsKeyId "arn:aws:kms:us-east-1:111122223333:key/abc" is not valid for SCRATCH_2: leave it out: SCRATCH file systems are encrypted with an AWS-owned key'],
       [{ deploymentType: "SCRATCH_1", storageCapacityGiB: 1200, kmsKeyId: "alias/fsx" }, 's/fs: kmsKeyId "alias/fsx" is not valid for SCRATCH_1: leave it out: SCRATCH file systems are encrypted with an AWS-owned key'],

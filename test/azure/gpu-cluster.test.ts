@@ -6,6 +6,11 @@ import { AzureLustreStorage } from "../../lib/azure/lustre-storage";
 import { AzureNetwork } from "../../lib/azure/network";
 import { SSH_KEY, errorOf, resources, synth, withNetwork } from "./helpers";
 
+// Real keys, made with ssh-keygen for these tests.
+const RSA_2048 = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCjY1mIZKB0DLJeiFUQP0+jpwF9I3G5xX+p8zTh/Y2S1+arNKJ3tHbvckJfzfNXAgyg+cPBse9aQo1z2DskEGTljzQXpKagyTz7sh5SHfuLdd26FrXrHU2sFYCaBVdcrJdUQzl7UTuQqJyV+wyXRh9q0owEbI0lPmi66GrlHFYH0SoQUV37J9W0bcCxrtqRLsrXfGlC24N2GFroLyU7qvhP8qP7uSppti48byXnB6hqr5zs60rVnVIP1/489A7pFXjczx5AjE/3O8yqds0iUNSQOlF7+/5kKevQ7hqqD8niF0ufp5GSwxcMlTdkHqDYfYJwJjhOIwZ8N5Sru5HAOvCF ml@example";
+const RSA_1024 = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDOb3RPdnTI3QjWkgpLXYOmkfBBxtGbr2PYBQOQQmUxecvnfMssiGahSbcwoBXh+73+jic3FpJymtWyi8cRQJdUiGo9Tur/2DTVRTPOfhWjyy9GuqwOR2pVPCslO6jPnLGo98QzOhtEHmd+D1Fb7ZJtQa9VhmQv9ruVq6YTJl5lcQ== ml@example";
+const ECDSA_KEY = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBDeGBiTMJ6V1Ic0PpdqtNZFttGFlP/6xWvScj4rJnI3Copbr1E3F2NJURR7CT2MOAZwXa1sl9V3uZXa2SZnHQxg= ml@example";
+
 function make(props: Partial<AzureGpuClusterProps> = {}) {
   const { stack, network } = withNetwork();
   const cluster = new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, sshPublicKey: SSH_KEY, ...props });
@@ -66,6 +71,13 @@ describe("AzureGpuCluster: a 2-node ND96isr_H100_v5 cluster", () => {
   });
 });
 
+describe("AzureGpuCluster: SSH keys Azure accepts", () => {
+  it("takes ED25519 and RSA of 2048 bits", () => {
+    expect(() => make({ sshPublicKey: SSH_KEY })).not.toThrow();
+    expect(resources(synth(make({ sshPublicKey: RSA_2048 }).stack), "azurerm_linux_virtual_machine_scale_set")[0].admin_ssh_key[0].public_key).toBe(RSA_2048);
+  });
+});
+
 describe("AzureGpuCluster: other shapes", () => {
   it.each([
     ["Standard_ND96asr_v4", { kind: "infiniband", interfaces: 8, gbpsPerNode: 1600 }],
@@ -122,8 +134,14 @@ describe("AzureGpuCluster validation", () => {
     [{ zone: "4" }, 's/train: zone "4" is not valid: use one of "1", "2", "3"'],
     [{ maxSpotUsdPerHour: 10 }, "s/train: maxSpotUsdPerHour 10 is not valid: leave it out unless spot is true"],
     [{ spot: true, maxSpotUsdPerHour: 0 }, "s/train: maxSpotUsdPerHour 0 is not valid: use -1 (up to the on-demand price) or a price above 0"],
-    [{ adminUsername: "root" }, 's/train: adminUsername "root" is not valid: use 1-32 lowercase letters, digits, _ or -, not admin, administrator, root, guest, user, test, azure, sys'],
-    [{ sshPublicKey: "hunter2" }, 's/train: sshPublicKey "hunter2" is not valid: use an OpenSSH public key (ssh-rsa, ssh-ed25519 or ecdsa-sha2-nistp*), e.g. the contents of ~/.ssh/id_ed25519.pub'],
+    [{ adminUsername: "root" }, 's/train: adminUsername "root" is not valid: use 1-32 lowercase letters, digits, _ or -, and not a name Azure reserves (admin, administrator, root, user, test, guest, ...)'],
+    [{ adminUsername: "user3" }, 's/train: adminUsername "user3" is not valid: use 1-32 lowercase letters, digits, _ or -, and not a name Azure reserves (admin, administrator, root, user, test, guest, ...)'],
+    [{ adminUsername: "support_388945a0" }, 's/train: adminUsername "support_388945a0" is not valid: use 1-32 lowercase letters, digits, _ or -, and not a name Azure reserves (admin, administrator, root, user, test, guest, ...)'],
+    [{ sshPublicKey: "hunter2" }, 's/train: sshPublicKey "hunter2" is not valid: use an OpenSSH ED25519 or RSA (2048 bits or more) public key, e.g. the contents of ~/.ssh/id_ed25519.pub'],
+    [{ sshPublicKey: ECDSA_KEY }, `s/train: sshPublicKey "${ECDSA_KEY.slice(0, 37)}..." is not valid: use an OpenSSH ED25519 or RSA (2048 bits or more) public key, e.g. the contents of ~/.ssh/id_ed25519.pub: Azure refuses ECDSA keys`],
+    [{ sshPublicKey: RSA_1024 }, `s/train: sshPublicKey "${RSA_1024.slice(0, 37)}..." is not valid: use an OpenSSH ED25519 or RSA (2048 bits or more) public key, e.g. the contents of ~/.ssh/id_ed25519.pub: this RSA key has 1024 bits`],
+    // a key line whose blob names another type
+    [{ sshPublicKey: SSH_KEY.replace("ssh-ed25519", "ssh-rsa") }, `s/train: sshPublicKey "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIOMqq..." is not valid: use an OpenSSH ED25519 or RSA (2048 bits or more) public key, e.g. the contents of ~/.ssh/id_ed25519.pub`],
     [{ osDiskGiB: 32 }, "s/train: osDiskGiB 32 is not valid: use a whole number from 64 to 4095"],
     [{ customData: ["echo ${USER}"] }, 's/train: customData "echo ${USER}" is not valid: write $VAR instead of ${VAR} (Terraform reads ${ and %{ as template syntax), or escape them as $${ and %%{'],
     [{ image: { publisher: "", offer: "x", sku: "y" } }, 's/train: image.publisher "" is not valid: use a non-empty string'],

@@ -88,7 +88,7 @@ describe("AzureLustreStorage", () => {
       [{ blob: { ...blob, storageAccountId: "mldata" } }, 's/fs: blob.storageAccountId "mldata" is not valid: use a storage account resource ID (/subscriptions/.../providers/Microsoft.Storage/storageAccounts/<name>)'],
       [{ blob: { ...blob, importPrefix: "dataset" } }, 's/fs: blob.importPrefix "dataset" is not valid: use a prefix starting with /, e.g. /dataset'],
       [{ blob: { ...blob, hpcCacheResourceProviderPrincipalId: "" } }, 's/fs: blob.hpcCacheResourceProviderPrincipalId "" is not valid: use a non-empty string'],
-      [{ mountPath: "/usr" }, 's/fs: mountPath "/usr" is not valid: use an absolute path such as /fsx, not a system folder'],
+      [{ mountPath: "/usr" }, 's/fs: mountPath "/usr" is not valid: use an absolute path such as /fsx, not a system folder or a path inside one (/usr, /var, /etc, /opt/dlami, ...)'],
       [{ maintenanceWindow: { dayOfWeek: "Sun", timeOfDayUtc: "02:00" } }, 's/fs: maintenanceWindow.dayOfWeek "Sun" is not valid: use one of "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"'],
       [{ maintenanceWindow: { dayOfWeek: "Sunday", timeOfDayUtc: "2am" } }, 's/fs: maintenanceWindow.timeOfDayUtc "2am" is not valid: use HH:MM in UTC, e.g. 02:00'],
     ])("%j", (props, message) => {
@@ -104,7 +104,7 @@ describe("AzureLustreStorage", () => {
     it("claims the storage subnet only when every check passed, so a corrected retry succeeds", () => {
       const { stack, network } = withNetwork();
       expect(errorOf(() => new AzureLustreStorage(stack, "bad", { network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, zone: "1", mountPath: "/usr" }))).toBe(
-        's/bad: mountPath "/usr" is not valid: use an absolute path such as /fsx, not a system folder',
+        's/bad: mountPath "/usr" is not valid: use an absolute path such as /fsx, not a system folder or a path inside one (/usr, /var, /etc, /opt/dlami, ...)',
       );
       expect(errorOf(() => new AzureLustreStorage(stack, "bad-blob", { network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, zone: "1", blob: { ...blob, importPrefix: "dataset" } }))).toBe(
         's/bad-blob: blob.importPrefix "dataset" is not valid: use a prefix starting with /, e.g. /dataset',

@@ -72,10 +72,10 @@ describe("Validator", () => {
 });
 
 describe("Validator.mountPath", () => {
-  it.each(["/fsx", "/lustre", "/mnt/data-1"])("accepts %s", (p) => {
+  it.each(["/fsx", "/lustre", "/mnt/data-1", "/opt/data", "/home/shared", "/usrdata", "/optics", "/data/var"])("accepts %s", (p) => {
     expect(v.mountPath("mountPath", p)).toBe(p);
   });
-  it.each(["fsx", "/", "/etc", "/data/../etc", "/my data", "/fsx/"])("rejects %j", (p) => {
-    expect(message(() => v.mountPath("mountPath", p))).toBe(`stack/cluster: mountPath ${JSON.stringify(p)} is not valid: use an absolute path such as /fsx, not a system folder`);
+  it.each(["fsx", "/", "/etc", "/data/../etc", "/my data", "/fsx/", "/usr/local/data", "/var/lib/data", "/opt/dlami/nvme", "/opt/hgpu", "/opt/hgpu/x", "/opt", "/mnt", "/tmp", "/proc/x", "/data//x"])("rejects %j", (p) => {
+    expect(message(() => v.mountPath("mountPath", p))).toBe(`stack/cluster: mountPath ${JSON.stringify(p)} is not valid: use an absolute path such as /fsx, not a system folder or a path inside one (/usr, /var, /etc, /opt/dlami, ...)`);
   });
 });

@@ -167,7 +167,7 @@ describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS"
   });
 
   it("a quiet worker is never stopped as hung (other ranks often print nothing)", (ctx) => {
-    const r = run({ ...spec, idleTimeoutMinutes: 5, pullTimeoutMinutes: 1 }, { head: false, workload: "quiet", node0ReportsAfter: 400 }, ctx);
+    const r = run({ ...spec, idleTimeoutMinutes: 5, pullTimeoutMinutes: 1 }, { head: false, workload: "quiet", node0ReportsAfter: 50 }, ctx);
     expect(r.code).toBe(0);
     expect(r.log).not.toContain("stopping the job as hung");
   });

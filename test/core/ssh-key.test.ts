@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { readSshKey } from "../../lib/core/ssh-key";
+
+// Real keys, made with ssh-keygen for these tests.
+const KEYS = {
+  ed25519: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ml@example",
+  rsa2048: "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCjY1mIZKB0DLJeiFUQP0+jpwF9I3G5xX+p8zTh/Y2S1+arNKJ3tHbvckJfzfNXAgyg+cPBse9aQo1z2DskEGTljzQXpKagyTz7sh5SHfuLdd26FrXrHU2sFYCaBVdcrJdUQzl7UTuQqJyV+wyXRh9q0owEbI0lPmi66GrlHFYH0SoQUV37J9W0bcCxrtqRLsrXfGlC24N2GFroLyU7qvhP8qP7uSppti48byXnB6hqr5zs60rVnVIP1/489A7pFXjczx5AjE/3O8yqds0iUNSQOlF7+/5kKevQ7hqqD8niF0ufp5GSwxcMlTdkHqDYfYJwJjhOIwZ8N5Sru5HAOvCF ml@example",
+  rsa1024: "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDOb3RPdnTI3QjWkgpLXYOmkfBBxtGbr2PYBQOQQmUxecvnfMssiGahSbcwoBXh+73+jic3FpJymtWyi8cRQJdUiGo9Tur/2DTVRTPOfhWjyy9GuqwOR2pVPCslO6jPnLGo98QzOhtEHmd+D1Fb7ZJtQa9VhmQv9ruVq6YTJl5lcQ== ml@example",
+  ecdsa: "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBDeGBiTMJ6V1Ic0PpdqtNZFttGFlP/6xWvScj4rJnI3Copbr1E3F2NJURR7CT2MOAZwXa1sl9V3uZXa2SZnHQxg= ml@example",
+};
+
+describe("readSshKey", () => {
+  it("reads the type from the key's own blob, and an RSA key's modulus size", () => {
+    expect(readSshKey(KEYS.ed25519)).toEqual({ type: "ssh-ed25519" });
+    expect(readSshKey(KEYS.rsa2048)).toEqual({ type: "ssh-rsa", rsaBits: 2048 });
+    expect(readSshKey(KEYS.rsa1024)).toEqual({ type: "ssh-rsa", rsaBits: 1024 });
+    expect(readSshKey(KEYS.ecdsa)).toEqual({ type: "ecdsa-sha2-nistp256" });
+    expect(readSshKey(`  ${KEYS.ed25519}\n`)).toEqual({ type: "ssh-ed25519" });
+  });
+  it("is undefined for what is not a key: no blob, a blob of another type, a cut blob", () => {
+    expect(readSshKey("hunter2")).toBeUndefined();
+    expect(readSshKey(KEYS.ed25519.replace("ssh-ed25519", "ssh-rsa"))).toBeUndefined();
+    expect(readSshKey(KEYS.rsa2048.slice(0, 60))).toBeUndefined();
+  });
+});
