@@ -13,10 +13,10 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { Token } from "cdktf";
+import { Annotations, Token } from "cdktf";
 import { Construct } from "constructs";
 import { CATALOG, catalogZonesOfRegion } from "../catalog/catalog";
-import { split } from "../core/cidr";
+import { contains, DOCKER_BRIDGE, overlaps, split, VPC_PRIVATE_RANGES } from "../core/cidr";
 import { AddressPlan, registerAddresses } from "../core/address-plan";
 import type { INetwork } from "../core/contracts";
 import { NAME_RULES } from "../core/naming";
@@ -118,6 +118,8 @@ export class AwsNetwork extends Construct implements INetwork {
     // The subnets are cut from the block at synth, so it cannot wait for apply.
     if (props.cidr !== undefined && Token.isUnresolved(props.cidr)) v.fail("cidr", props.cidr, "use a literal CIDR such as 10.10.0.0/16 (the subnets are computed from it at synth), not a Terraform reference or variable");
     this.cidr = v.cidr("cidr", props.cidr ?? AddressPlan.of(this).allocate(this), { min: 16, max: 20 });
+    v.check(Token.isUnresolved(this.cidr) || VPC_PRIVATE_RANGES.some((r) => contains(r, this.cidr)), "cidr", this.cidr, "use a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or 100.64.0.0/10): a public range hides those addresses on the internet from the nodes");
+    if (overlaps(this.cidr, DOCKER_BRIDGE)) Annotations.of(this).addWarning(`${this.node.path}: cidr ${this.cidr} overlaps ${DOCKER_BRIDGE}, Docker's default bridge on the GPU images: containers cannot reach addresses there`);
     const region = props.region ?? providerRegion(this) ?? v.fail("region", undefined, "set region, or give the stack's AWS provider a literal region");
     this.region = v.awsRegion("region", region);
     this.zones = props.zones ?? defaultZones(this.region, v);

@@ -180,3 +180,12 @@ export function isPublicIpv4(address: string): boolean {
 export function isPrivateCidr(block: Cidr | string): boolean {
   return ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].some((range) => contains(range, block));
 }
+
+/** RFC 1918 private ranges and the shared (carrier-grade NAT) range, which AWS also allows for a VPC. */
+export const VPC_PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"] as const;
+
+/** Ranges an Azure virtual network may not overlap (Azure refuses them). */
+export const AZURE_REFUSED_RANGES = ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.255.255.255/32", "168.63.129.16/32"] as const;
+
+/** Docker's default bridge on the Deep Learning AMI and most GPU images: a network overlapping it cannot reach those addresses from the nodes. */
+export const DOCKER_BRIDGE = "172.17.0.0/16";

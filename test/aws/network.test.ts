@@ -99,8 +99,20 @@ describe("AwsNetwork", () => {
       [{ zones: ["use1-az4", "use1-az4"] }, 's/net: zones ["use1-az4","use1-az4"] is not valid: list each zone once'],
       [{ natGateways: "two" as never }, 's/net: natGateways "two" is not valid: use one of "perZone", "single", "none"'],
       [{ flowLogs: "ACCEPT" as never }, 's/net: flowLogs "ACCEPT" is not valid: use one of "REJECT", "ALL", "none"'],
+      [{ cidr: "52.94.0.0/16" }, 's/net: cidr "52.94.0.0/16" is not valid: use a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or 100.64.0.0/10): a public range hides those addresses on the internet from the nodes'],
+      [{ cidr: "172.32.0.0/16" }, 's/net: cidr "172.32.0.0/16" is not valid: use a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or 100.64.0.0/10): a public range hides those addresses on the internet from the nodes'],
     ])("%j", (props, message) => {
       expect(errorOf(make(props))).toBe(message);
+    });
+
+    it.each(["10.0.0.0/16", "172.31.0.0/16", "192.168.0.0/16", "100.64.0.0/16", "100.127.0.0/16"])("accepts the private range %s", (cidr) => {
+      expect(make({ cidr })()).toBeInstanceOf(AwsNetwork);
+    });
+
+    it("warns when the block overlaps Docker's default bridge, and not when it does not", () => {
+      const warnings = (n: AwsNetwork) => n.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data);
+      expect(warnings(make({ cidr: "172.17.0.0/16" })())).toEqual(["s/net: cidr 172.17.0.0/16 overlaps 172.17.0.0/16, Docker's default bridge on the GPU images: containers cannot reach addresses there"]);
+      expect(warnings(make({ cidr: "172.18.0.0/16" })())).toEqual([]);
     });
 
     it("needs a region when the provider has none", () => {

@@ -71,8 +71,17 @@ describe("AzureNetwork", () => {
       [{ storageSubnetPrefix: 17 }, "s/net: storageSubnetPrefix 17 is not valid: use a smaller storage subnet: a /17 leaves no room for the /27 GatewaySubnet in 10.20.128.0/17"],
       [{ resourceGroupName: "" }, 's/net: resourceGroupName "" is not valid: use a non-empty string'],
       [{ location: undefined }, "s/net: location (missing) is not valid: set location, or build the network in a TeamStack with azure.location"],
+      [{ cidr: "169.254.0.0/16" }, 's/net: cidr "169.254.0.0/16" is not valid: use a block outside 169.254.0.0/16, which Azure refuses in a virtual network'],
+      [{ cidr: "127.0.0.0/16" }, 's/net: cidr "127.0.0.0/16" is not valid: use a block outside 127.0.0.0/8, which Azure refuses in a virtual network'],
+      [{ cidr: "224.0.0.0/16" }, 's/net: cidr "224.0.0.0/16" is not valid: use a block outside 224.0.0.0/4, which Azure refuses in a virtual network'],
+      [{ cidr: "168.63.0.0/16" }, 's/net: cidr "168.63.0.0/16" is not valid: use a block outside 168.63.129.16/32, which Azure refuses in a virtual network'],
+      [{ cidr: "0.0.0.0/16" }, 's/net: cidr "0.0.0.0/16" is not valid: use a block outside 0.0.0.0/8, which Azure refuses in a virtual network'],
     ])("%j", (props, message) => {
       expect(errorOf(make(props))).toBe(message);
+    });
+
+    it("accepts the blocks right next to the refused ones", () => {
+      for (const cidr of ["168.62.0.0/16", "126.0.0.0/16", "1.0.0.0/16", "10.20.0.0/16"]) expect(make({ cidr })()).toBeInstanceOf(AzureNetwork);
     });
   });
 });
