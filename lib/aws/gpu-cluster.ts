@@ -21,7 +21,7 @@ import { bootScript, checkBootHooks } from "../core/boot-script";
 import type { ClusterPlacement, ClusterRunInfo, IGpuCluster, ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import type { Fabric } from "../core/types";
-import { Validator } from "../core/validate";
+import { isS3BucketName, S3_BUCKET_RULE, Validator } from "../core/validate";
 import { AwsLustreStorage, LUSTRE_PORTS } from "./lustre-storage";
 import { awsName, nameTags, securityGroupNamePrefix } from "./names";
 import { AwsNetwork } from "./network";
@@ -182,7 +182,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
     const rootVolumeGiB = v.integer("rootVolumeGiB", props.rootVolumeGiB ?? 200, { min: 100, max: 16384 });
     const hooks = checkBootHooks(v, "userData", props.userData ?? []);
     for (const [i, a] of (props.s3Access ?? []).entries()) {
-      v.check(Token.isUnresolved(a.bucket) || /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(a.bucket), `s3Access[${i}].bucket`, a.bucket, "use an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)");
+      v.check(Token.isUnresolved(a.bucket) || isS3BucketName(a.bucket), `s3Access[${i}].bucket`, a.bucket, `use an S3 bucket name (${S3_BUCKET_RULE})`);
       if (a.prefix !== undefined) {
         v.check(/^[^*?$]*\/$/.test(a.prefix) && !a.prefix.startsWith("/"), `s3Access[${i}].prefix`, a.prefix, "use a key prefix ending in / (without a leading /, *, ? or $), e.g. runs/");
       }

@@ -7,7 +7,7 @@ import { TerraformResource, Token } from "cdktf";
 import { Construct } from "constructs";
 import { APT_GET, lustreMountScript } from "../core/boot-script";
 import type { ISharedStorage } from "../core/contracts";
-import { Validator } from "../core/validate";
+import { isS3BucketName, S3_BUCKET_RULE, Validator } from "../core/validate";
 import { nameTags, securityGroupNamePrefix } from "./names";
 import type { AwsNetwork } from "./network";
 
@@ -265,13 +265,11 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
   }
 }
 
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
 function s3Path(v: Validator, bucket: string): string {
   if (Token.isUnresolved(bucket)) return bucket.startsWith("s3://") ? bucket : `s3://${bucket}/`;
   const m = /^(?:s3:\/\/)?([^/]+)(\/.*)?$/.exec(bucket);
   const name = m?.[1] ?? "";
-  v.check(BUCKET.test(name) && !name.includes(".."), "dataRepository.bucket", bucket, "use a bucket name (3-63 lowercase letters, digits, dots, hyphens) or an S3 URI such as s3://bucket/prefix/");
+  v.check(isS3BucketName(name), "dataRepository.bucket", bucket, `use a bucket name (${S3_BUCKET_RULE}) or an S3 URI such as s3://bucket/prefix/`);
   const prefix = (m?.[2] ?? "/").replace(/\/*$/, "/");
   return `s3://${name}${prefix}`;
 }

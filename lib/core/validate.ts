@@ -10,6 +10,24 @@ const SYSTEM_FOLDERS = ["/", "/home", "/root", "/tmp", "/opt", "/mnt", "/srv", "
 /** Folders nothing may be mounted in or below: the OS, the images' own software, the run script's. */
 const SYSTEM_TREES = ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/run", "/sbin", "/snap", "/sys", "/usr", "/var", "/opt/dlami", "/opt/aws", "/opt/amazon", "/opt/nvidia", "/opt/microsoft", "/opt/hgpu"];
 
+/**
+ * An S3 general purpose bucket name, as AWS's naming rules have it: 3-63 lowercase letters, digits,
+ * dots and hyphens, starting and ending with a letter or digit, no two adjacent dots, not shaped
+ * like an IP address, none of AWS's reserved prefixes or suffixes.
+ */
+export function isS3BucketName(name: string): boolean {
+  return (
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
+    !name.includes("..") &&
+    !/^\d{1,3}(\.\d{1,3}){3}$/.test(name) &&
+    !/^(xn--|sthree-|amzn-s3-demo-)/.test(name) &&
+    !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)
+  );
+}
+
+/** What an S3 bucket name must be, for error messages. */
+export const S3_BUCKET_RULE = "3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, no '..', not an IP address, not starting with xn-- or ending with -s3alias";
+
 /** An e-mail address, as alerts and budgets take it. */
 export const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 

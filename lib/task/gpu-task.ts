@@ -5,7 +5,7 @@ import { providerRegion } from "../aws/provider";
 import type { AzureNetwork } from "../azure/network";
 import type { IGpuCluster, ISharedStorage } from "../core/contracts";
 import type { GpuCloud } from "../core/types";
-import { EMAIL_ADDRESS, Validator } from "../core/validate";
+import { EMAIL_ADDRESS, isS3BucketName, Validator } from "../core/validate";
 import { describePlacement, describeRejection, placementKey, planPlacements } from "../planner/planner";
 import type { Placement, PlacementPlan, RejectedCandidate, Requirements } from "../planner/types";
 import { buildAwsTask } from "./aws-task";
@@ -312,7 +312,8 @@ function checkText(v: Validator, field: string, text: string): void {
 }
 
 function sourceCloud(v: Validator, uri: string): GpuCloud {
-  if (/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(uri)) return "aws";
+  const s3 = /^s3:\/\/([^/]+)(\/.*)?$/.exec(uri);
+  if (s3 && isS3BucketName(s3[1]!)) return "aws";
   if (/^https:\/\/[a-z0-9]{3,24}\.blob\.core\.windows\.net\/[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9](\/.*)?$/.test(uri)) return "azure";
   return v.fail("dataSource", uri, "use s3://bucket/prefix/ or https://<account>.blob.core.windows.net/<container>/<prefix>");
 }

@@ -185,12 +185,13 @@ export function runScript(spec: RunScriptSpec): string {
     "export PET_NNODES=$NODES PET_NPROC_PER_NODE=$GPUS_PER_NODE PET_RDZV_BACKEND=c10d PET_RDZV_ENDPOINT=\"$HEAD_IP:29400\" PET_RDZV_ID=\"$RUN_ID\" PET_RDZV_CONF=\"$RDZV_CONF\" PET_MAX_RESTARTS=0",
     "printf 'PET_NNODES=%s\\nPET_NPROC_PER_NODE=%s\\nPET_RDZV_BACKEND=c10d\\nPET_RDZV_ENDPOINT=%s:29400\\nPET_RDZV_ID=%s\\nPET_RDZV_CONF=%s\\nPET_MAX_RESTARTS=0\\n' \"$NODES\" \"$GPUS_PER_NODE\" \"$HEAD_IP\" \"$RUN_ID\" \"$RDZV_CONF\" >> /opt/hgpu/env.list",
     ". /opt/hgpu/env.sh",
+    "STARTED_SIZE=$(stat -c %s \"$LOG\" 2>/dev/null || echo 0)",
     "( " + workload.join("\n  ") + " ) >>\"$LOG\" 2>&1 &",
     "WORKLOAD=$!",
     // the progress watchdog: a log that has not grown for the idle timeout means a hung job
     // on node 0 only (other ranks are often silent by design); until the job's first output it also
     // allows the rendezvous its full join timeout, since torchrun prints nothing while it waits
-    `IDLE_LIMIT=${idleMinutes}; JOIN_MINUTES=${pullMinutes * 3 + 10}; IDLE=0; HUNG=0; STARTED_SIZE=$(stat -c %s "$LOG" 2>/dev/null || echo 0); SIZE=$STARTED_SIZE; SPOKE=0`,
+    `IDLE_LIMIT=${idleMinutes}; JOIN_MINUTES=${pullMinutes * 3 + 10}; IDLE=0; HUNG=0; SIZE=$STARTED_SIZE; SPOKE=0`,
     "[ \"$IS_HEAD\" = 1 ] || IDLE_LIMIT=0",
     "while kill -0 \"$WORKLOAD\" 2>/dev/null; do",
     "  put_object \"$LOG\" \"$LOG_KEY\" || true",

@@ -8,6 +8,8 @@ import { AzureLustreStorage } from "../../lib/azure/lustre-storage";
 import { AzureNetwork } from "../../lib/azure/network";
 import { errorOf, resources, synth, withNetwork } from "./helpers";
 
+const BUCKET_RULE = "3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, no '..', not an IP address, not starting with xn-- or ending with -s3alias";
+
 function make(props: Partial<AwsGpuClusterProps> = {}) {
   const { stack, network } = withNetwork();
   const cluster = new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 4, ...props });
@@ -310,7 +312,11 @@ describe("AwsGpuCluster validation", () => {
     [{ capacityReservationId: "cr-1", capacityBlock: true, placementGroup: true }, "s/train: placementGroup true is not valid: leave it out or false with a Capacity Block"],
     [{ imdsHopLimit: 3 as never }, 's/train: imdsHopLimit 3 is not valid: use one of 1, 2'],
     [{ userData: ["echo ${HOME}"] }, 's/train: userData "echo ${HOME}" is not valid: write $VAR instead of ${VAR} (Terraform reads ${ and %{ as template syntax), or escape them as $${ and %%{'],
-    [{ s3Access: [{ bucket: "Bad_Bucket" }] }, 's/train: s3Access[0].bucket "Bad_Bucket" is not valid: use an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)'],
+    [{ s3Access: [{ bucket: "Bad_Bucket" }] }, `s/train: s3Access[0].bucket "Bad_Bucket" is not valid: use an S3 bucket name (${BUCKET_RULE})`],
+    [{ s3Access: [{ bucket: "192.168.5.4" }] }, `s/train: s3Access[0].bucket "192.168.5.4" is not valid: use an S3 bucket name (${BUCKET_RULE})`],
+    [{ s3Access: [{ bucket: "xn--data" }] }, `s/train: s3Access[0].bucket "xn--data" is not valid: use an S3 bucket name (${BUCKET_RULE})`],
+    [{ s3Access: [{ bucket: "data-s3alias" }] }, `s/train: s3Access[0].bucket "data-s3alias" is not valid: use an S3 bucket name (${BUCKET_RULE})`],
+    [{ s3Access: [{ bucket: "my..data" }] }, `s/train: s3Access[0].bucket "my..data" is not valid: use an S3 bucket name (${BUCKET_RULE})`],
   ])("%j", (props, message) => {
     expect(errorOf(() => make(props))).toBe(message);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError, formatValue } from "../../lib/core/errors";
-import { Validator } from "../../lib/core/validate";
+import { isS3BucketName, Validator } from "../../lib/core/validate";
 
 const v = new Validator("stack/cluster");
 
@@ -77,5 +77,14 @@ describe("Validator.mountPath", () => {
   });
   it.each(["fsx", "/", "/etc", "/data/../etc", "/my data", "/fsx/", "/usr/local/data", "/var/lib/data", "/opt/dlami/nvme", "/opt/hgpu", "/opt/hgpu/x", "/opt", "/mnt", "/tmp", "/proc/x", "/data//x"])("rejects %j", (p) => {
     expect(message(() => v.mountPath("mountPath", p))).toBe(`stack/cluster: mountPath ${JSON.stringify(p)} is not valid: use an absolute path such as /fsx, not a system folder or a path inside one (/usr, /var, /etc, /opt/dlami, ...)`);
+  });
+});
+
+describe("isS3BucketName", () => {
+  it.each(["abc", "my-data.bucket-1", "a".repeat(63), "xn-data", "data-s3", "1.2.3.data"])("accepts %s", (name) => {
+    expect(isS3BucketName(name)).toBe(true);
+  });
+  it.each(["ab", "a".repeat(64), "My-Data", "-data", "data-", "my..data", "192.168.5.4", "xn--data", "sthree-data", "amzn-s3-demo-data", "data-s3alias", "data--ol-s3", "data.mrap", "data--x-s3", "data--table-s3", "my_data"])("refuses %s", (name) => {
+    expect(isS3BucketName(name)).toBe(false);
   });
 });
