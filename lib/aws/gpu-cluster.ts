@@ -174,10 +174,12 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
     if (efa) v.check(supportsEfa, "efa", true, `leave it out or false: ${offering.instanceType} has no EFA`);
     const spot = props.spot ?? false;
     if (props.capacityReservationId !== undefined) {
+      v.matches("capacityReservationId", props.capacityReservationId, /^cr-[0-9a-f]{8}([0-9a-f]{9})?$/, "use a capacity reservation ID such as cr-0123456789abcdef0");
       v.check(!spot, "capacityReservationId", props.capacityReservationId, "leave it out with spot: capacity reservations hold on-demand capacity");
     }
     const capacityBlock = props.capacityBlock ?? false;
     if (capacityBlock) v.check(props.capacityReservationId !== undefined, "capacityBlock", true, "set capacityReservationId to the Capacity Block's reservation ID too");
+    if (props.imageId !== undefined) v.matches("imageId", props.imageId, /^(ami-[0-9a-f]{8}([0-9a-f]{9})?|resolve:ssm:\/?[A-Za-z0-9_.\-/]+(:\d+)?)$/, "use an AMI ID such as ami-0123456789abcdef0, or resolve:ssm:<parameter name>");
     const hopLimit = v.oneOf("imdsHopLimit", props.imdsHopLimit ?? 2, [1, 2] as const);
     const rootVolumeGiB = v.integer("rootVolumeGiB", props.rootVolumeGiB ?? 200, { min: 100, max: 16384 });
     const hooks = checkBootHooks(v, "userData", props.userData ?? []);

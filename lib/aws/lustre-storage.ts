@@ -186,6 +186,10 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
     if (props.kmsKeyId !== undefined && !type.startsWith("PERSISTENT")) {
       v.fail("kmsKeyId", props.kmsKeyId, "leave it out: SCRATCH file systems are encrypted with an AWS-owned key", `for ${type}`);
     }
+    if (props.kmsKeyId !== undefined) {
+      const key = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[A-Za-z0-9/_-]+|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/([0-9a-f-]{36}|mrk-[0-9a-f]{32})|alias\/[A-Za-z0-9/_-]+))$/;
+      v.matches("kmsKeyId", props.kmsKeyId, key, "use a KMS key ID, key ARN or alias (alias/my-key), or leave it out for the AWS-managed key");
+    }
     this.mountPath = v.mountPath("mountPath", props.mountPath ?? "/fsx");
     const repo = props.dataRepository;
     if (repo) v.check(type === "PERSISTENT_2", "dataRepository", repo.bucket, "use deploymentType PERSISTENT_2 (this library links S3 through PERSISTENT_2 data repository associations only)", `for ${type}`);

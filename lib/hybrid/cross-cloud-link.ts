@@ -221,6 +221,8 @@ function defaultInsideCidrs(scope: Construct): [string, string, string, string] 
 function checkInsideCidrs(v: Validator, cidrs: readonly string[]): void {
   v.check(Array.isArray(cidrs) && cidrs.length === 4, "tunnelInsideCidrs", cidrs, "use four /30 blocks: instance 0 tunnel 1 and 2, then instance 1 tunnel 1 and 2");
   for (const [i, c] of cidrs.entries()) {
+    // the tunnel addresses are split into both ends and registered in the address plan at synth
+    if (Token.isUnresolved(c)) v.fail(`tunnelInsideCidrs[${i}]`, c, "use a literal /30 such as 169.254.21.0/30 (both tunnel ends are computed from it at synth), not a Terraform reference or variable");
     const block = tryParseCidr(c);
     v.check(
       block !== undefined && block.prefix === 30 && AZURE_APIPA_RANGES.some((r) => contains(r, c)),

@@ -452,7 +452,7 @@ export interface WaitForStatusOptions {
 export const DEFAULT_POLL_MS = 5000;
 
 /**
- * Polls `statusUri` every `pollMs` until it exists, streaming new text of `logsUri` to `onLog`
+ * Polls `statusUri` every `pollMs` until it exists and is not empty, streaming new text of `logsUri` to `onLog`
  * meanwhile (and once more after the status appears, so the log's tail is not lost).
  * Rejects with an Error named "AbortError" when `signal` aborts, one named "TimeoutError" after
  * `timeoutMs`, the reader's error when a read fails, and {@link parseStatus}'s when the status is malformed.
@@ -469,7 +469,8 @@ export async function waitForStatus(opts: WaitForStatusOptions): Promise<RunStat
     for (;;) {
       const text = await stop.race(opts.reader.read(opts.statusUri));
       if (log) await stop.race(log());
-      if (text !== undefined) return parseStatus(text, opts.statusUri);
+      // An empty object is one still being written (or a writer that failed and will retry): not yet.
+      if (text !== undefined && text.trim() !== "") return parseStatus(text, opts.statusUri);
       await stop.race(stop.sleep(pollMs));
     }
   } finally {

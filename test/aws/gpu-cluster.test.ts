@@ -304,14 +304,18 @@ describe("AwsGpuCluster validation", () => {
     [{ gpusPerNode: 4 }, "s/train: gpusPerNode 4 is not valid: leave it out or use 8, the GPU count of p5.48xlarge"],
     [{ zone: "use1-az1" }, 's/train: zone "use1-az1" is not valid: use a zone of the network: use1-az4, use1-az6'],
     [{ instanceType: "g5.xlarge", efa: true }, "s/train: efa true is not valid: leave it out or false: g5.xlarge has no EFA"],
-    [{ spot: true, capacityReservationId: "cr-1" }, 's/train: capacityReservationId "cr-1" is not valid: leave it out with spot: capacity reservations hold on-demand capacity'],
+    [{ spot: true, capacityReservationId: "cr-0123456789abcdef0" }, 's/train: capacityReservationId "cr-0123456789abcdef0" is not valid: leave it out with spot: capacity reservations hold on-demand capacity'],
     [{ rootVolumeGiB: 50 }, "s/train: rootVolumeGiB 50 is not valid: use a whole number from 100 to 16384"],
     [{ s3Access: [{ bucket: "ml-runs", prefix: "runs" }] }, 's/train: s3Access[0].prefix "runs" is not valid: use a key prefix ending in / (without a leading /, *, ? or $), e.g. runs/'],
     [{ s3Access: [{ bucket: "ml-runs", prefix: "${aws:username}/" }] }, 's/train: s3Access[0].prefix "${aws:username}/" is not valid: use a key prefix ending in / (without a leading /, *, ? or $), e.g. runs/'],
     [{ capacityBlock: true }, "s/train: capacityBlock true is not valid: set capacityReservationId to the Capacity Block's reservation ID too"],
-    [{ capacityReservationId: "cr-1", capacityBlock: true, placementGroup: true }, "s/train: placementGroup true is not valid: leave it out or false with a Capacity Block"],
+    [{ capacityReservationId: "cr-0123456789abcdef0", capacityBlock: true, placementGroup: true }, "s/train: placementGroup true is not valid: leave it out or false with a Capacity Block"],
     [{ imdsHopLimit: 3 as never }, 's/train: imdsHopLimit 3 is not valid: use one of 1, 2'],
     [{ userData: ["echo ${HOME}"] }, 's/train: userData "echo ${HOME}" is not valid: write $VAR instead of ${VAR} (Terraform reads ${ and %{ as template syntax), or escape them as $${ and %%{'],
+    [{ capacityReservationId: "cr-1" }, 's/train: capacityReservationId "cr-1" is not valid: use a capacity reservation ID such as cr-0123456789abcdef0'],
+    [{ capacityReservationId: "odcr-0123456789abcdef0" }, 's/train: capacityReservationId "odcr-0123456789abcdef0" is not valid: use a capacity reservation ID such as cr-0123456789abcdef0'],
+    [{ imageId: "ubuntu-22.04" }, 's/train: imageId "ubuntu-22.04" is not valid: use an AMI ID such as ami-0123456789abcdef0, or resolve:ssm:<parameter name>'],
+    [{ imageId: "ami-123" }, 's/train: imageId "ami-123" is not valid: use an AMI ID such as ami-0123456789abcdef0, or resolve:ssm:<parameter name>'],
     [{ s3Access: [{ bucket: "Bad_Bucket" }] }, `s/train: s3Access[0].bucket "Bad_Bucket" is not valid: use an S3 bucket name (${BUCKET_RULE})`],
     [{ s3Access: [{ bucket: "192.168.5.4" }] }, `s/train: s3Access[0].bucket "192.168.5.4" is not valid: use an S3 bucket name (${BUCKET_RULE})`],
     [{ s3Access: [{ bucket: "xn--data" }] }, `s/train: s3Access[0].bucket "xn--data" is not valid: use an S3 bucket name (${BUCKET_RULE})`],
@@ -353,6 +357,17 @@ describe("AwsGpuCluster validation", () => {
     expect(errorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 129, zone: "use1-az4", storage: fs }))).toBe(
       "s/train: nodes 129 is not valid: use at most 128: an EFA file system takes 1024 EFA connections and each p5.48xlarge uses 8",
     );
+  });
+});
+
+describe("AwsGpuCluster: ID formats it accepts", () => {
+  it.each([
+    [{ capacityReservationId: "cr-01234567" }],
+    [{ capacityReservationId: "cr-0123456789abcdef0" }],
+    [{ imageId: "ami-01234567" }],
+    [{ imageId: "resolve:ssm:/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id" }],
+  ] as const)("%j", (props) => {
+    expect(() => make(props)).not.toThrow();
   });
 });
 

@@ -61,8 +61,9 @@ describe("AwsLustreStorage", () => {
   });
 
   it("provisions metadata IOPS, a KMS key, and other deployment types", () => {
-    const p2 = resources(synth(make({ metadataIops: 24000, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/abc" }).stack), "aws_fsx_lustre_file_system")[0];
-    expect(p2).toMatchObject({ metadata_configuration: { mode: "USER_PROVISIONED", iops: 24000 }, kms_key_id: "arn:aws:kms:us-east-1:111122223333:key/abc" });
+    for (const key of ["1234abcd-12ab-34cd-56ef-1234567890ab", "alias/fsx-data", "arn:aws:kms:us-east-1:111122223333:alias/fsx-data", "mrk-1234abcd12ab34cd56ef1234567890ab"]) expect(() => make({ kmsKeyId: key })).not.toThrow();
+    const p2 = resources(synth(make({ metadataIops: 24000, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }).stack), "aws_fsx_lustre_file_system")[0];
+    expect(p2).toMatchObject({ metadata_configuration: { mode: "USER_PROVISIONED", iops: 24000 }, kms_key_id: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" });
     const scratch = make({ deploymentType: "SCRATCH_2", storageCapacityGiB: 1200 });
     const s2 = resources(synth(scratch.stack), "aws_fsx_lustre_file_system")[0];
     expect(s2.per_unit_storage_throughput).toBeUndefined();
@@ -114,6 +115,9 @@ describe("AwsLustreStorage", () => {
       [{ mountPath: "/etc" }, 's/fs: mountPath "/etc" is not valid: use an absolute path such as /fsx, not a system folder or a path inside one (/usr, /var, /etc, /opt/dlami, ...)'],
       [{ zone: "use1-az1" }, 's/fs: zone "use1-az1" is not valid: use a zone of the network: use1-az4, use1-az6'],
       [{ deploymentType: "SCRATCH_2", storageCapacityGiB: 1200, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/abc" }, 's/fs: kmsKeyId "arn:aws:kms:us-east-1:111122223333:key/abc" is not valid for SCRATCH_2: leave it out: SCRATCH file systems are encrypted with an AWS-owned key'],
+      [{ kmsKeyId: "" }, 's/fs: kmsKeyId "" is not valid: use a KMS key ID, key ARN or alias (alias/my-key), or leave it out for the AWS-managed key'],
+      [{ kmsKeyId: "my key" }, 's/fs: kmsKeyId "my key" is not valid: use a KMS key ID, key ARN or alias (alias/my-key), or leave it out for the AWS-managed key'],
+      [{ kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/abc" }, 's/fs: kmsKeyId "arn:aws:kms:us-east-1:111122223333:key/abc" is not valid: use a KMS key ID, key ARN or alias (alias/my-key), or leave it out for the AWS-managed key'],
       [{ deploymentType: "SCRATCH_1", storageCapacityGiB: 1200, kmsKeyId: "alias/fsx" }, 's/fs: kmsKeyId "alias/fsx" is not valid for SCRATCH_1: leave it out: SCRATCH file systems are encrypted with an AWS-owned key'],
     ])("%j", (props, message) => {
       expect(errorOf(() => make(props))).toBe(message);

@@ -1,6 +1,8 @@
+import { TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsNetwork } from "../../lib/aws/network";
 import { AzureNetwork } from "../../lib/azure/network";
+import { ValidationError } from "../../lib/core/errors";
 import { CrossCloudLink, type CrossCloudLinkProps } from "../../lib/hybrid/cross-cloud-link";
 import { errorOf, hybridStack, resources, synth } from "./helpers";
 
@@ -148,6 +150,19 @@ describe("CrossCloudLink", () => {
     ])("%j", (props, message) => {
       const h = hybridStack();
       expect(errorOf(() => new CrossCloudLink(h.stack, "link", { aws: h.aws, azure: h.azure, ...props }))).toBe(message);
+    });
+
+    it("a Terraform reference in tunnelInsideCidrs is a ValidationError naming the link and the field, not a RangeError", () => {
+      const h = hybridStack();
+      const fromVariable = new TerraformVariable(h.stack, "tunnel", { type: "string" }).stringValue;
+      let error: unknown;
+      try {
+        new CrossCloudLink(h.stack, "link", { aws: h.aws, azure: h.azure, tunnelInsideCidrs: [fromVariable, "169.254.21.4/30", "169.254.22.0/30", "169.254.22.4/30"] });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as Error).message).toMatch(/^s\/link: tunnelInsideCidrs\[0\] "\$\{TfToken\[TOKEN\.\d+\]\}" is not valid: use a literal \/30 such as 169\.254\.21\.0\/30 \(both tunnel ends are computed from it at synth\), not a Terraform reference or variable$/);
     });
 
     it("rejects a second link that asks the shared gateway for another SKU", () => {

@@ -286,3 +286,13 @@ describe("readerFor", () => {
     expect(out.trim()).toBe("0");
   });
 });
+
+describe("waitForStatus and an empty status object", () => {
+  it("takes an empty object for 'not yet' and waits for the real one", async () => {
+    let reads = 0;
+    const reader = { read: async () => (++reads < 3 ? "" : JSON.stringify({ runId: "r", exitCode: 0, startedAt: "2026-11-30T10:00:00Z", finishedAt: "2026-11-30T11:00:00Z" })), readFrom: async () => "" };
+    const status = await waitForStatus({ statusUri: "s3://b/status.json", reader, pollMs: 1, timeoutMs: 5000 });
+    expect(status.exitCode).toBe(0);
+    expect(reads).toBe(3);
+  });
+});
