@@ -120,8 +120,11 @@ export class AwsNetwork extends Construct implements INetwork {
     this.cidr = v.cidr("cidr", props.cidr ?? AddressPlan.of(this).allocate(this), { min: 16, max: 20 });
     v.check(Token.isUnresolved(this.cidr) || VPC_PRIVATE_RANGES.some((r) => contains(r, this.cidr)), "cidr", this.cidr, "use a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or 100.64.0.0/10): a public range hides those addresses on the internet from the nodes");
     if (overlaps(this.cidr, DOCKER_BRIDGE)) Annotations.of(this).addWarning(`${this.node.path}: cidr ${this.cidr} overlaps ${DOCKER_BRIDGE}, Docker's default bridge on the GPU images: containers cannot reach addresses there`);
-    const region = props.region ?? providerRegion(this) ?? v.fail("region", undefined, "set region, or give the stack's AWS provider a literal region");
+    const stackRegion = providerRegion(this);
+    const region = props.region ?? stackRegion ?? v.fail("region", undefined, "set region, or give the stack's AWS provider a literal region");
     this.region = v.awsRegion("region", region);
+    // The network's resources are created by the stack's default AWS provider, so in its region.
+    v.check(stackRegion === undefined || region === stackRegion, "region", region, `use ${stackRegion}, the region of the stack's AWS provider, which creates the network's resources (or build the network in a stack whose provider is in ${region})`);
     this.zones = props.zones ?? defaultZones(this.region, v);
     v.check(this.zones.length >= 1 && this.zones.length <= 15, "zones", this.zones, "use 1 to 15 zones");
     for (const zone of this.zones) checkZone(v, zone, this.region);

@@ -1,3 +1,4 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsNetwork } from "../../lib/aws/network";
@@ -99,6 +100,7 @@ describe("AwsNetwork", () => {
       [{ zones: ["use1-az4", "use1-az4"] }, 's/net: zones ["use1-az4","use1-az4"] is not valid: list each zone once'],
       [{ natGateways: "two" as never }, 's/net: natGateways "two" is not valid: use one of "perZone", "single", "none"'],
       [{ flowLogs: "ACCEPT" as never }, 's/net: flowLogs "ACCEPT" is not valid: use one of "REJECT", "ALL", "none"'],
+      [{ region: "us-west-2", zones: ["usw2-az1"] }, 's/net: region "us-west-2" is not valid: use us-east-1, the region of the stack\'s AWS provider, which creates the network\'s resources (or build the network in a stack whose provider is in us-west-2)'],
       [{ cidr: "52.94.0.0/16" }, 's/net: cidr "52.94.0.0/16" is not valid: use a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or 100.64.0.0/10): a public range hides those addresses on the internet from the nodes'],
       [{ cidr: "172.32.0.0/16" }, 's/net: cidr "172.32.0.0/16" is not valid: use a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or 100.64.0.0/10): a public range hides those addresses on the internet from the nodes'],
     ])("%j", (props, message) => {
@@ -121,7 +123,9 @@ describe("AwsNetwork", () => {
     });
 
     it("needs zones where the catalog knows none", () => {
-      expect(errorOf(make({ region: "ca-west-1", zones: undefined }))).toBe("s/net: zones (missing) is not valid: set zones: the catalog knows no zone IDs in ca-west-1");
+      const west = new TerraformStack(Testing.app(), "s");
+      new AwsProvider(west, "aws", { region: "ca-west-1" });
+      expect(errorOf(make({ region: "ca-west-1", zones: undefined }, west))).toBe("s/net: zones (missing) is not valid: set zones: the catalog knows no zone IDs in ca-west-1");
     });
   });
 });
