@@ -51,7 +51,7 @@ export interface AzureGpuClusterProps {
   readonly gpusPerNode?: number;
   /** Number of VMs, 1 to 100 (one scale set with a single placement group, which InfiniBand needs). */
   readonly nodes: number;
-  /** Availability zone, `1`, `2` or `3`. @default - no zone (regional) */
+  /** Availability zone, `1`, `2` or `3`. @default - the zone of its Managed Lustre `storage`, else no zone (regional) */
   readonly zone?: string;
   /** Spot priority, evicted by deletion. @default false */
   readonly spot?: boolean;
@@ -149,7 +149,9 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
     v.check(network instanceof AzureNetwork, "network", network?.node?.path ?? network, "use an AzureNetwork");
     this.nodes = v.integer("nodes", props.nodes, { min: 1, max: AZURE_MAX_NODES_PER_CLUSTER });
     const offering = (this.offering = chooseOffering(v, "azure", { instanceType: props.vmSize, accelerator: props.accelerator, gpusPerNode: props.gpusPerNode }, network.location, "vmSize"));
-    if (props.zone !== undefined) v.oneOf("zone", props.zone, ["1", "2", "3"]);
+    // Managed Lustre clients must share the file system's zone: without a zone, the cluster takes it.
+    const zone = props.zone ?? (props.storage instanceof AzureLustreStorage ? props.storage.zone : undefined);
+    if (zone !== undefined) v.oneOf("zone", zone, ["1", "2", "3"]);
     const spot = props.spot ?? false;
     const maxBid = props.maxSpotUsdPerHour ?? -1;
     if (props.maxSpotUsdPerHour !== undefined) {
@@ -176,14 +178,14 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
     }
     if (props.storage instanceof AzureLustreStorage) {
       const storageZone = props.storage.zone;
-      v.check(props.zone === storageZone, "zone", props.zone, `use zone ${storageZone}, the zone of ${props.storage.node.path}: Managed Lustre clients must be in the file system's zone`);
+      v.check(zone === storageZone, "zone", zone, `use zone ${storageZone}, the zone of ${props.storage.node.path}: Managed Lustre clients must be in the file system's zone`);
     }
     for (const field of ["publisher", "offer", "sku"] as const) v.nonEmpty(`image.${field}`, image[field]);
 
     this.accelerator = offering.accelerator;
     this.gpusPerNode = offering.gpusPerNode;
     this.gpus = this.nodes * offering.gpusPerNode;
-    this.placement = { cloud: "azure", region: network.location, ...(props.zone ? { zone: props.zone } : {}), instanceType: offering.instanceType };
+    this.placement = { cloud: "azure", region: network.location, ...(zone ? { zone } : {}), instanceType: offering.instanceType };
     this.fabric = { kind: offering.fabric.kind, interfaces: offering.fabric.interfaces, gbpsPerNode: offering.fabric.gbpsPerNode };
 
     const resourceGroupName = (this.resourceGroupName = props.resourceGroupName ?? network.resourceGroupName);
@@ -221,7 +223,7 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
       location: network.location,
       sku: offering.instanceType,
       instances: this.nodes,
-      ...(props.zone ? { zones: [props.zone] } : {}),
+      ...(zone ? { zones: [zone] } : {}),
       // InfiniBand only connects VMs of one scale set within one placement group.
       singlePlacementGroup: true,
       overprovision: false,

@@ -167,6 +167,14 @@ describe("AzureGpuCluster validation", () => {
     );
   });
 
+  it("without a zone, takes its Managed Lustre file system's", () => {
+    const { stack, network } = withNetwork();
+    const fs = new AzureLustreStorage(stack, "fs", { network, sku: "AMLFS-Durable-Premium-500", capacityTiB: 4, zone: "2" });
+    const cluster = new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, storage: fs, sshPublicKey: SSH_KEY });
+    expect(cluster.placement.zone).toBe("2");
+    expect(resources(synth(stack), "azurerm_linux_virtual_machine_scale_set")[0].zones).toEqual(["2"]);
+  });
+
   it("rejects a zone other than its Managed Lustre file system's", () => {
     const { stack, network } = withNetwork();
     const fs = new AzureLustreStorage(stack, "fs", { network, sku: "AMLFS-Durable-Premium-500", capacityTiB: 4, zone: "2" });
