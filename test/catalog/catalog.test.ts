@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ACCELERATORS, findAccelerator } from "../../lib/catalog/accelerators";
-import { CATALOG, catalogDate, catalogRegions, catalogZones, findOfferings, getOffering, offeredAccelerators } from "../../lib/catalog/catalog";
+import { CATALOG, catalogDate, catalogRegions, catalogZones, efaCardsOf, findOfferings, getOffering, offeredAccelerators } from "../../lib/catalog/catalog";
 
 describe("accelerators", () => {
   it("has the models the library targets, with memory and board power", () => {
@@ -115,5 +115,20 @@ describe("findOfferings", () => {
     expect(catalogRegions("azure")).toContain("eastus");
     expect(catalogRegions("aws")).not.toContain("eastus");
     expect(catalogZones()).toContain("use1-az4");
+  });
+});
+
+describe("efaCardsOf", () => {
+  it("is every network card unless the catalog names the EFA cards, and none without EFA", () => {
+    expect(efaCardsOf({ kind: "efa", interfaces: 4, gbpsPerNode: 400, networkCards: 4 })).toEqual([0, 1, 2, 3]);
+    expect(efaCardsOf({ kind: "efa", interfaces: 1, gbpsPerNode: 100 })).toEqual([0]);
+    expect(efaCardsOf({ kind: "efa", interfaces: 2, gbpsPerNode: 200, networkCards: 3, efaCards: [1, 2] })).toEqual([1, 2]);
+    expect(efaCardsOf({ kind: "infiniband", interfaces: 8, gbpsPerNode: 3200 })).toEqual([]);
+  });
+  it("the catalog records p6-b300's 17 cards with EFA on cards 1 to 16, and no other type names its EFA cards", () => {
+    expect(getOffering("p6-b300.48xlarge")!.fabric).toMatchObject({ networkCards: 17, efaCards: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], interfaces: 16 });
+    expect(CATALOG.offerings.filter((o) => o.fabric.efaCards !== undefined).map((o) => o.instanceType)).toEqual(["p6-b300.48xlarge"]);
+    // every EFA type's EFA card list matches its interface count
+    for (const o of CATALOG.offerings.filter((x) => x.fabric.kind === "efa")) expect(efaCardsOf(o.fabric).length, o.instanceType).toBe(o.fabric.interfaces);
   });
 });

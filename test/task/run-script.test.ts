@@ -59,6 +59,22 @@ describe("runScript", () => {
   });
 });
 
+/**
+ * Runs a run script in bash inside `dir`, its /opt/hgpu and log moved there and the stubs of
+ * `dir/bin` first on the PATH; returns its exit code and what it left: the stubs' calls, the run's
+ * status, the log and the workload's environment file.
+ */
+function runStubbed(dir: string, script: string) {
+  mkdirSync(`${dir}/opt`);
+  writeFileSync(`${dir}/opt/env.sh`, "");
+  writeFileSync(`${dir}/opt/env.list`, "");
+  writeFileSync(`${dir}/run.sh`, script.replace(/\/opt\/hgpu/g, `${dir}/opt`).replace("/var/log/hgpu-task.log", `${dir}/task.log`));
+  const r = spawnSync("bash", [`${dir}/run.sh`], { env: { PATH: `${dir}/bin:/usr/bin:/bin`, HOME: dir }, encoding: "utf8", timeout: 30000 });
+  const read = (f: string) => (existsSync(`${dir}/${f}`) ? readFileSync(`${dir}/${f}`, "utf8") : "");
+  const status = read("status") ? (JSON.parse(read("status")) as { exitCode: number; reason: string }) : undefined;
+  return { code: r.status, calls: read("calls").trim().split("\n").filter(Boolean), status, log: read("task.log"), env: read("opt/env.list"), stderr: r.stderr };
+}
+
 describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS", () => {
   /**
    * One node of a 2-node AWS group runs the script with aws, curl, docker, timeout, seq and sleep
@@ -108,15 +124,7 @@ describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS"
     stub("seq", "echo 1; echo 2; echo 3");
     stub("sleep", `n=$(cat ${dir}/sleeps 2>/dev/null || echo 0); echo $((n+1)) > ${dir}/sleeps; ${node.node0ReportsAfter ? `[ $((n+1)) -ge ${node.node0ReportsAfter} ] && touch ${dir}/status-written` : ""}; exit 0`);
     if (node.node0Gone) writeFileSync(`${dir}/node0-gone`, "");
-    const script = runScript(spec).replace(/\/opt\/hgpu/g, `${dir}/opt`).replace("/var/log/hgpu-task.log", `${dir}/task.log`);
-    mkdirSync(`${dir}/opt`);
-    writeFileSync(`${dir}/opt/env.sh`, "");
-    writeFileSync(`${dir}/opt/env.list`, "");
-    writeFileSync(`${dir}/run.sh`, script);
-    const r = spawnSync("bash", [`${dir}/run.sh`], { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: dir }, encoding: "utf8", timeout: 30000 });
-    const read = (f: string) => (existsSync(`${dir}/${f}`) ? readFileSync(`${dir}/${f}`, "utf8") : "");
-    const status = read("status") ? (JSON.parse(read("status")) as { exitCode: number; reason: string }) : undefined;
-    return { code: r.status, calls: read("calls").trim().split("\n").filter(Boolean), status, log: read("task.log"), env: read("opt/env.list") };
+    return runStubbed(dir, runScript(spec));
   }
   const spec: RunScriptSpec = { ...aws, nodes: 2, deadline: "2099-01-01T00:00:00Z" };
   const uploads = (calls: string[], what: string) => calls.filter((c) => c.endsWith(what)).length;
@@ -258,15 +266,8 @@ describe("runScript behaviour on Azure, in bash with curl (IMDS, ARM, Blob) stub
     if (opts.node0Gone) writeFileSync(`${dir}/node0-gone-later`, "");
     // node 0 disappears once this node's workload has ended (the script then checks on it)
     const script = runScript({ ...azure, nodes: 2, image: undefined as never, deadline: "2099-01-01T00:00:00Z" })
-      .replace(/\/opt\/hgpu/g, `${dir}/opt`).replace("/var/log/hgpu-task.log", `${dir}/task.log`)
       .replace('node_report "$CODE" "$REASON"', `node_report "$CODE" "$REASON"; [ -e ${dir}/node0-gone-later ] && touch ${dir}/node0-gone`);
-    mkdirSync(`${dir}/opt`);
-    writeFileSync(`${dir}/opt/env.sh`, "");
-    writeFileSync(`${dir}/opt/env.list`, "");
-    writeFileSync(`${dir}/run.sh`, script);
-    const r = spawnSync("bash", [`${dir}/run.sh`], { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: dir }, encoding: "utf8", timeout: 30000 });
-    const read = (f: string) => (existsSync(`${dir}/${f}`) ? readFileSync(`${dir}/${f}`, "utf8") : "");
-    return { code: r.status, calls: read("calls").trim().split("\n").filter(Boolean), status: read("status") ? (JSON.parse(read("status")) as { exitCode: number; reason: string }) : undefined, stderr: r.stderr };
+    return runStubbed(dir, script);
   }
 
   it("node 0 (the lowest VM) reports the run and sets the scale set's capacity to 0", (ctx) => {
