@@ -15,7 +15,8 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Annotations, Token } from "cdktf";
 import { Construct } from "constructs";
-import { CATALOG, catalogZonesOfRegion } from "../catalog/catalog";
+import { catalogZonesOfRegion } from "../catalog/catalog";
+import { AWS_ZONE_ID, AWS_ZONE_NAME, awsRegion, awsZoneProblem } from "../core/regions";
 import { contains, DOCKER_BRIDGE, overlaps, split, VPC_PRIVATE_RANGES } from "../core/cidr";
 import { AddressPlan, registerAddresses } from "../core/address-plan";
 import type { INetwork } from "../core/contracts";
@@ -75,8 +76,6 @@ export interface AwsNetworkProps {
   readonly flowLogs?: "REJECT" | "ALL" | "none";
 }
 
-const ZONE_ID = /^[a-z]+\d+(-[a-z]+\d+[a-z]?)?-az\d+$/;
-const ZONE_NAME = /^([a-z]{2}(?:-gov)?-[a-z]+-\d+)[a-z](-[a-z]+-\d+[a-z]?)?$/;
 
 /**
  * A VPC for GPU clusters: private subnets per zone (by zone ID), NAT for outbound traffic, an S3
@@ -256,7 +255,7 @@ export class AwsNetwork extends Construct implements INetwork {
 
   /** True when `zone` is a zone ID (`use1-az4`) rather than a zone name (`us-east-1a`). */
   public static isZoneId(zone: string): boolean {
-    return ZONE_ID.test(zone);
+    return AWS_ZONE_ID.test(zone);
   }
 
   /** True when the network has a private subnet in `zone`. */
@@ -271,7 +270,7 @@ export class AwsNetwork extends Construct implements INetwork {
 }
 
 function zoneArg(zone: string): { availabilityZoneId: string } | { availabilityZone: string } {
-  return ZONE_ID.test(zone) ? { availabilityZoneId: zone } : { availabilityZone: zone };
+  return AWS_ZONE_ID.test(zone) ? { availabilityZoneId: zone } : { availabilityZone: zone };
 }
 
 function defaultZones(region: string, v: Validator): string[] {
@@ -282,12 +281,8 @@ function defaultZones(region: string, v: Validator): string[] {
 
 function checkZone(v: Validator, zone: string, region: string): void {
   if (Token.isUnresolved(zone)) return;
-  const name = ZONE_NAME.exec(zone);
-  if (name) {
-    v.check(name[1] === region, "zones", zone, `use zones of ${region}`);
-    return;
-  }
-  v.check(ZONE_ID.test(zone), "zones", zone, "use a zone ID such as use1-az4 or a zone name such as us-east-1a");
-  const known = CATALOG.offerings.flatMap((o) => o.locations.filter((l) => l.zone === zone).map((l) => l.region));
-  if (known.length > 0) v.check(known.includes(region), "zones", zone, `use zones of ${region}: ${zone} is in ${known[0]}`);
+  v.check(AWS_ZONE_ID.test(zone) || AWS_ZONE_NAME.test(zone), "zones", zone, "use a zone ID such as use1-az4 or a zone name such as us-east-1a");
+  const facts = awsRegion(region);
+  const problem = facts ? awsZoneProblem(zone, facts) : undefined;
+  if (problem) v.fail("zones", zone, `use zones of ${region}: ${problem}`);
 }

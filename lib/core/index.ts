@@ -7,3 +7,4 @@ export * from "./tags";
 export * from "./contracts";
 export * from "./boot-script";
 export * from "./address-plan";
+export * from "./regions";

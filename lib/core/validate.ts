@@ -1,5 +1,6 @@
 import { cidrProblem } from "./cidr";
 import { ValidationError } from "./errors";
+import { awsRegion as awsRegionFacts, azureLocation as azureLocationFacts } from "./regions";
 
 /** AWS region names: `us-east-1`, `us-gov-west-1`, `ap-southeast-4`. */
 export const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d+$/;
@@ -99,14 +100,18 @@ export class Validator {
     return value;
   }
 
-  /** An AWS region name, e.g. `us-east-1`; `description` may say more about which one. */
+  /** An AWS region that exists (in {@link AWS_REGIONS}), e.g. `us-east-1`; `description` may say more about which one. */
   awsRegion(field: string, value: string, description = "use an AWS region such as us-east-1"): string {
-    return this.matches(field, value, AWS_REGION, description);
+    this.matches(field, value, AWS_REGION, description);
+    this.check(awsRegionFacts(value) !== undefined, field, value, `${description} (${value} is not an AWS region this library knows; a region newer than the library is an issue to report)`);
+    return value;
   }
 
-  /** An Azure location name, e.g. `eastus`. */
+  /** An Azure location that exists (in {@link AZURE_LOCATIONS}), e.g. `eastus`. */
   azureLocation(field: string, value: string): string {
-    return this.matches(field, value, AZURE_LOCATION, "use an Azure location name such as eastus");
+    this.matches(field, value, AZURE_LOCATION, "use an Azure location name such as eastus");
+    this.check(azureLocationFacts(value) !== undefined, field, value, "use an Azure location name such as eastus (`az account list-locations -o table` lists them; a location newer than the library is an issue to report)");
+    return value;
   }
 
   /** A non-empty string. */

@@ -94,7 +94,10 @@ describe("AwsNetwork", () => {
       [{ cidr: "10.10.0.1/16" }, 's/net: cidr "10.10.0.1/16" is not valid: host bits are set: use 10.10.0.0/16'],
       [{ region: "US East" }, 's/net: region "US East" is not valid: use an AWS region such as us-east-1'],
       [{ zones: [] }, "s/net: zones [] is not valid: use 1 to 15 zones"],
-      [{ zones: ["us-west-2a"] }, 's/net: zones "us-west-2a" is not valid: use zones of us-east-1'],
+      [{ zones: ["us-west-2a"] }, 's/net: zones "us-west-2a" is not valid: use zones of us-east-1: us-west-2a is in us-west-2'],
+      [{ zones: ["use1-az7"] }, 's/net: zones "use1-az7" is not valid: use zones of us-east-1: us-east-1 has zone IDs use1-az1 to use1-az6'],
+      [{ zones: ["mars1-az1"] }, 's/net: zones "mars1-az1" is not valid: use zones of us-east-1: zone IDs of us-east-1 start with use1-'],
+      [{ region: "us-mars-1" }, 's/net: region "us-mars-1" is not valid: use an AWS region such as us-east-1 (us-mars-1 is not an AWS region this library knows; a region newer than the library is an issue to report)'],
       [{ zones: ["usw2-az1"] }, 's/net: zones "usw2-az1" is not valid: use zones of us-east-1: usw2-az1 is in us-west-2'],
       [{ zones: ["zone one"] }, 's/net: zones "zone one" is not valid: use a zone ID such as use1-az4 or a zone name such as us-east-1a'],
       [{ zones: ["use1-az4", "use1-az4"] }, 's/net: zones ["use1-az4","use1-az4"] is not valid: list each zone once'],
@@ -105,6 +108,10 @@ describe("AwsNetwork", () => {
       [{ cidr: "172.32.0.0/16" }, 's/net: cidr "172.32.0.0/16" is not valid: use a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or 100.64.0.0/10): a public range hides those addresses on the internet from the nodes'],
     ])("%j", (props, message) => {
       expect(errorOf(make(props))).toBe(message);
+    });
+
+    it.each(["use1-az6", "use1-atl2-az1", "us-east-1f", "us-east-1-atl-2a"])("accepts the us-east-1 zone %s", (zone) => {
+      expect(make({ zones: [zone] })().zones).toEqual([zone]);
     });
 
     it.each(["10.0.0.0/16", "172.31.0.0/16", "192.168.0.0/16", "100.64.0.0/16", "100.127.0.0/16"])("accepts the private range %s", (cidr) => {
