@@ -45,6 +45,9 @@ export interface OfferingFabric extends Fabric {
   readonly efaCards?: readonly number[];
 }
 
+/** A Hyper-V generation of Azure VM images: 1 (BIOS) or 2 (UEFI). */
+export type VmGeneration = 1 | 2;
+
 /** One GPU instance type (AWS) or VM size (Azure) and where it is sold. */
 export interface Offering {
   readonly cloud: GpuCloud;
@@ -66,6 +69,12 @@ export interface Offering {
   readonly fabric: OfferingFabric;
   /** Regions (and zones) that sell it, with prices. */
   readonly locations: readonly OfferingLocation[];
+  /**
+   * Azure: the image generations the size boots, e.g. `[2]` for a Generation 2-only size such as
+   * ND H100 v5 (a Generation 1 image fails there at apply).
+   * @default - not recorded (every AWS type): no image generation rule applies
+   */
+  readonly vmGenerations?: readonly VmGeneration[];
   /** Where the fabric and corrected facts come from, and any caveat. */
   readonly notes?: readonly string[];
 }

@@ -112,6 +112,7 @@ function toOffering(group: Row[], facts: InstanceFacts | undefined): Offering {
     memoryGiB: first.memoryGiB,
     fabric: facts?.fabric ?? { kind: "none", interfaces: 0, gbpsPerNode: 0 },
     locations,
+    ...(facts?.vmGenerations ? { vmGenerations: facts.vmGenerations } : {}),
     ...(facts?.notes ? { notes: facts.notes } : {}),
   };
   return offering;

@@ -3,7 +3,7 @@
  * the source rows left out. Every entry names its source. Edit here, then run
  * `npm run update-catalog` to regenerate `lib/catalog/data/catalog.json`.
  */
-import type { CatalogSource, OfferingFabric } from "../../lib/catalog/types";
+import type { CatalogSource, OfferingFabric, VmGeneration } from "../../lib/catalog/types";
 import type { GpuCloud } from "../../lib/core/types";
 
 /** What the catalog knows of one type beyond the source rows. */
@@ -18,6 +18,8 @@ export interface InstanceFacts {
   readonly gpuMemoryGiB?: number;
   /** Board power of one GPU in watts, when the part differs from the accelerator table's. @default - the table's */
   readonly gpuTdpWatts?: number;
+  /** Azure: the image generations the size boots. @default - not recorded (no image generation rule) */
+  readonly vmGenerations?: readonly VmGeneration[];
   /** Sources and caveats, copied into the catalog. */
   readonly notes?: readonly string[];
 }
@@ -32,6 +34,11 @@ export interface Exclusion {
 const EC2_EFA = "EC2 user guide, EFA supported instance types and 'Maximize network bandwidth on instances with multiple network cards'";
 const EC2_CARDS = "network-card counts as EC2 DescribeInstanceTypes reports them (MaximumNetworkCards)";
 const AZ_IB = "Azure docs, GPU size series pages and 'Set up InfiniBand'";
+const GEN2_ONLY: readonly VmGeneration[] = [2];
+const GEN1_AND_2: readonly VmGeneration[] = [1, 2];
+/** The Feature support list of an Azure size series page ("Generation 1 VMs: Not Supported"). */
+const gen2Only = (series: string) => `Generation 2 images only (Generation 1 VMs: Not Supported): Azure docs, ${series} size series page, Feature support`;
+const gen1And2 = (series: string) => `Generation 1 and 2 images: Azure docs, ${series} size series page, Feature support`;
 
 function efa(interfaces: number, gbpsPerNode: number, networkCards = interfaces, efaCards?: readonly number[]): OfferingFabric {
   return { kind: "efa", interfaces, gbpsPerNode, networkCards, ...(efaCards ? { efaCards } : {}) };
@@ -77,19 +84,33 @@ export const INSTANCE_FACTS: Readonly<Record<string, InstanceFacts>> = {
   Standard_ND96isr_H100_v5: {
     gpusPerNode: 8,
     fabric: ib(8, 3200),
+    vmGenerations: GEN2_ONLY,
     notes: [
       "GPU count corrected to 8 (the source says 12): Azure ND H100 v5 series page",
       `InfiniBand 8 x 400 Gb/s NDR (Quantum-2 CX7, one per GPU): ${AZ_IB}`,
+      gen2Only("ND-H100-v5"),
     ],
   },
-  Standard_ND96asr_v4: { fabric: ib(8, 1600), notes: [`InfiniBand 8 x 200 Gb/s HDR: ${AZ_IB}`] },
-  Standard_ND96amsr_A100_v4: { fabric: ib(8, 1600), notes: [`InfiniBand 8 x 200 Gb/s HDR: ${AZ_IB}`] },
-  Standard_ND40rs_v2: { fabric: ib(1, 100), notes: [`InfiniBand 1 x 100 Gb/s EDR: ${AZ_IB}`] },
-  Standard_NC24ads_A100_v4: { gpuTdpWatts: 300, notes: ["A100 80GB PCIe (300 W): Azure NC A100 v4 series page; no InfiniBand"] },
-  Standard_NC48ads_A100_v4: { gpuTdpWatts: 300, notes: ["A100 80GB PCIe (300 W): Azure NC A100 v4 series page; no InfiniBand"] },
-  Standard_NC96ads_A100_v4: { gpuTdpWatts: 300, notes: ["A100 80GB PCIe (300 W): Azure NC A100 v4 series page; no InfiniBand"] },
-  Standard_NC40ads_H100_v5: { gpuMemoryGiB: 94, gpuTdpWatts: 400, notes: ["H100 NVL 94GB (up to 400 W): Azure NCads H100 v5 series page; no InfiniBand"] },
-  Standard_NC80adis_H100_v5: { gpuMemoryGiB: 94, gpuTdpWatts: 400, notes: ["2 x H100 NVL 94GB (up to 400 W): Azure NCads H100 v5 series page; no InfiniBand"] },
+  Standard_ND96asr_v4: { fabric: ib(8, 1600), vmGenerations: GEN2_ONLY, notes: [`InfiniBand 8 x 200 Gb/s HDR: ${AZ_IB}`, gen2Only("NDasrA100_v4")] },
+  Standard_ND96amsr_A100_v4: { fabric: ib(8, 1600), vmGenerations: GEN2_ONLY, notes: [`InfiniBand 8 x 200 Gb/s HDR: ${AZ_IB}`, gen2Only("NDm_A100_v4")] },
+  Standard_ND40rs_v2: {
+    fabric: ib(1, 100),
+    vmGenerations: GEN2_ONLY,
+    notes: [
+      `InfiniBand 1 x 100 Gb/s EDR: ${AZ_IB}`,
+      gen2Only("NDv2"),
+      "Uncertain: an older NDv2 page said both 'ND40rs_v2 requires the use of Generation 2 VMs and marketplace images' and 'VM Generation Support: Generation 1'; the current page and that sentence say Generation 2 only, which the catalog follows",
+    ],
+  },
+  Standard_NC24ads_A100_v4: { gpuTdpWatts: 300, vmGenerations: GEN2_ONLY, notes: ["A100 80GB PCIe (300 W): Azure NC A100 v4 series page; no InfiniBand", gen2Only("NC_A100_v4")] },
+  Standard_NC48ads_A100_v4: { gpuTdpWatts: 300, vmGenerations: GEN2_ONLY, notes: ["A100 80GB PCIe (300 W): Azure NC A100 v4 series page; no InfiniBand", gen2Only("NC_A100_v4")] },
+  Standard_NC96ads_A100_v4: { gpuTdpWatts: 300, vmGenerations: GEN2_ONLY, notes: ["A100 80GB PCIe (300 W): Azure NC A100 v4 series page; no InfiniBand", gen2Only("NC_A100_v4")] },
+  Standard_NC40ads_H100_v5: { gpuMemoryGiB: 94, gpuTdpWatts: 400, vmGenerations: GEN2_ONLY, notes: ["H100 NVL 94GB (up to 400 W): Azure NCads H100 v5 series page; no InfiniBand", gen2Only("NCads_H100_v5")] },
+  Standard_NC80adis_H100_v5: { gpuMemoryGiB: 94, gpuTdpWatts: 400, vmGenerations: GEN2_ONLY, notes: ["2 x H100 NVL 94GB (up to 400 W): Azure NCads H100 v5 series page; no InfiniBand", gen2Only("NCads_H100_v5")] },
+  Standard_NC4as_T4_v3: { vmGenerations: GEN1_AND_2, notes: [gen1And2("NCasT4_v3")] },
+  Standard_NC8as_T4_v3: { vmGenerations: GEN1_AND_2, notes: [gen1And2("NCasT4_v3")] },
+  Standard_NC16as_T4_v3: { vmGenerations: GEN1_AND_2, notes: [gen1And2("NCasT4_v3")] },
+  Standard_NC64as_T4_v3: { vmGenerations: GEN1_AND_2, notes: [gen1And2("NCasT4_v3")] },
 };
 
 const RETIREMENTS = "Azure docs, 'Retirements and capacity restrictions' and the series' migration guides";
@@ -100,6 +121,12 @@ export const EXCLUSIONS: readonly Exclusion[] = [
   { cloud: "azure", pattern: /^Standard_NC(6|12|24|24r)s_v3$/, reason: `NCv3-series (V100) retired on 2025-09-30: ${RETIREMENTS}` },
   { cloud: "azure", pattern: /^Standard_NV(12|24|48)s_v3$/, reason: `NVv3-series (M60) retired on 2026-09-30: ${RETIREMENTS}` },
   { cloud: "azure", pattern: /^Standard_NV(4|8|16|32)as_v4$/, reason: `NVv4-series (fractions of an MI25) retired on 2026-09-30: ${RETIREMENTS}` },
+  {
+    cloud: "azure",
+    pattern: /^Standard_NV\d+adm?s_A10_v5$/,
+    reason:
+      "NVadsA10 v5-series (whole or partitioned A10) runs only NVIDIA's GRID (vGPU) driver, 17.x or later ('The Azure NVads A10 v5 VMs only support GRID 17.x or higher driver versions': Azure docs, 'Install NVIDIA GPU drivers on N-series VMs running Linux'); the library's default image, Ubuntu-HPC, carries NVIDIA's data-center (CUDA) driver instead, and the library installs no GPU driver itself (also 'Converged GPU sizes (NVads_A10_v5 ...) require NVIDIA GRID vGPU guest drivers instead of standard CUDA drivers': Azure/AgentBaker PR 7986)",
+  },
 ];
 
 export const SOURCES: readonly CatalogSource[] = [

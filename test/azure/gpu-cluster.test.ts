@@ -127,7 +127,7 @@ describe("AzureGpuCluster validation", () => {
   it.each<[Partial<AzureGpuClusterProps>, string]>([
     [{ nodes: 0 }, "s/train: nodes 0 is not valid: use a whole number from 1 to 100"],
     [{ nodes: 101 }, "s/train: nodes 101 is not valid: use a whole number from 1 to 100"],
-    [{ vmSize: "Standard_ND96isr_H200_v9" }, 's/train: vmSize "Standard_ND96isr_H200_v9" is not valid: use an Azure GPU VM size from the catalog: Standard_NC16as_T4_v3, Standard_NC24ads_A100_v4, Standard_NC40ads_H100_v5, Standard_NC48ads_A100_v4, Standard_NC4as_T4_v3, Standard_NC64as_T4_v3, Standard_NC80adis_H100_v5, Standard_NC8as_T4_v3, Standard_NC96ads_A100_v4, Standard_ND40rs_v2, Standard_ND96amsr_A100_v4, Standard_ND96asr_v4, Standard_ND96isr_H100_v5, Standard_NV36adms_A10_v5, Standard_NV36ads_A10_v5, Standard_NV72ads_A10_v5'],
+    [{ vmSize: "Standard_ND96isr_H200_v9" }, 's/train: vmSize "Standard_ND96isr_H200_v9" is not valid: use an Azure GPU VM size from the catalog: Standard_NC16as_T4_v3, Standard_NC24ads_A100_v4, Standard_NC40ads_H100_v5, Standard_NC48ads_A100_v4, Standard_NC4as_T4_v3, Standard_NC64as_T4_v3, Standard_NC80adis_H100_v5, Standard_NC8as_T4_v3, Standard_NC96ads_A100_v4, Standard_ND40rs_v2, Standard_ND96amsr_A100_v4, Standard_ND96asr_v4, Standard_ND96isr_H100_v5'],
     [{ gpusPerNode: 12 }, "s/train: gpusPerNode 12 is not valid: leave it out or use 8, the GPU count of Standard_ND96isr_H100_v5"],
     [{ accelerator: "A100" }, 's/train: accelerator "A100" is not valid: leave it out or use H100, the accelerator of Standard_ND96isr_H100_v5'],
     [{ vmSize: undefined }, "s/train: vmSize (missing) is not valid: set vmSize, or accelerator and gpusPerNode"],

@@ -55,6 +55,26 @@ describe("offerings", () => {
     expect(CATALOG.excluded).toContainEqual(expect.objectContaining({ instanceType: "Standard_NC24s_v3", reason: expect.stringMatching(/retired on 2025-09-30/) }));
   });
 
+  it("leaves NVadsA10 v5 out: it runs only the GRID driver, which the default image lacks", () => {
+    for (const type of ["Standard_NV36ads_A10_v5", "Standard_NV36adms_A10_v5", "Standard_NV72ads_A10_v5"]) {
+      expect(getOffering(type), type).toBeUndefined();
+      expect(CATALOG.excluded).toContainEqual({ cloud: "azure", instanceType: type, reason: expect.stringMatching(/only support GRID 17\.x or higher/) });
+    }
+    expect(findOfferings({ accelerator: "A10" })).toEqual([]);
+  });
+
+  it("records the image generations of every Azure size, with the page that says so", () => {
+    const gen2Only = ["Standard_NC24ads_A100_v4", "Standard_NC40ads_H100_v5", "Standard_NC48ads_A100_v4", "Standard_NC80adis_H100_v5", "Standard_NC96ads_A100_v4", "Standard_ND40rs_v2", "Standard_ND96amsr_A100_v4", "Standard_ND96asr_v4", "Standard_ND96isr_H100_v5"];
+    const both = ["Standard_NC16as_T4_v3", "Standard_NC4as_T4_v3", "Standard_NC64as_T4_v3", "Standard_NC8as_T4_v3"];
+    const azure = findOfferings({ cloud: "azure" });
+    expect(azure.filter((o) => o.vmGenerations?.join() === "2").map((o) => o.instanceType)).toEqual(gen2Only);
+    expect(azure.filter((o) => o.vmGenerations?.join() === "1,2").map((o) => o.instanceType)).toEqual(both);
+    expect(azure).toHaveLength(gen2Only.length + both.length);
+    for (const o of azure) expect(o.notes?.some((n) => /^Generation (2 images only \(Generation 1 VMs: Not Supported\)|1 and 2 images): Azure docs, .+ size series page, Feature support$/.test(n)), o.instanceType).toBe(true);
+    expect(getOffering("Standard_ND40rs_v2")!.notes).toContainEqual(expect.stringMatching(/^Uncertain: /));
+    expect(findOfferings({ cloud: "aws" }).every((o) => o.vmGenerations === undefined)).toBe(true);
+  });
+
   it("records AWS prices per zone ID and Azure per region, and flags Local Zones", () => {
     const p5 = getOffering("p5.48xlarge")!;
     expect(p5.locations.every((l) => /^[a-z]+\d+(-[a-z]+\d+[a-z]?)?-az\d+$/.test(l.zone ?? ""))).toBe(true);
@@ -111,7 +131,7 @@ describe("findOfferings", () => {
     expect(getOffering("p5.48xlarge")!.locations.length).toBeGreaterThan(20);
   });
   it("lists accelerators, regions and zones", () => {
-    expect(offeredAccelerators()).toEqual(["A10", "A100", "A100-80GB", "A10G", "B200", "B300", "H100", "H200", "L40S", "T4", "V100", "V100-32GB"]);
+    expect(offeredAccelerators()).toEqual(["A100", "A100-80GB", "A10G", "B200", "B300", "H100", "H200", "L40S", "T4", "V100", "V100-32GB"]);
     expect(catalogRegions("azure")).toContain("eastus");
     expect(catalogRegions("aws")).not.toContain("eastus");
     expect(catalogZones()).toContain("use1-az4");
