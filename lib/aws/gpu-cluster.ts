@@ -18,6 +18,7 @@ import { s3Policy, type S3Access } from "./s3-access";
 import { awsNcclEnv, EFA_LUSTRE_CONNECTION_LIMIT, efaLustreConnections, networkInterfaces } from "./efa";
 import type { Offering } from "../catalog/types";
 import { bootScript, checkBootHooks } from "../core/boot-script";
+import { resolveAllowFrom, type AllowFrom } from "../core/allow-from";
 import type { ClusterPlacement, ClusterRunInfo, IGpuCluster, ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import type { Fabric } from "../core/types";
@@ -108,6 +109,12 @@ export interface AwsGpuClusterProps {
   readonly userData?: readonly string[];
   /** S3 locations the nodes may read (and optionally write). @default - none */
   readonly s3Access?: readonly S3Access[];
+  /**
+   * Traffic admitted from outside the cluster, e.g. from a linked Azure network or an on-prem
+   * site (see {@link AwsGpuCluster.allowFrom}).
+   * @default - nothing from outside the cluster
+   */
+  readonly allowFrom?: readonly AllowFrom[];
 }
 
 /**
@@ -235,6 +242,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
     new VpcSecurityGroupIngressRule(this, "self-in", { securityGroupId: sg, referencedSecurityGroupId: sg, ipProtocol: "-1", description: "cluster traffic (EFA, NCCL, rendezvous)" });
     new VpcSecurityGroupEgressRule(this, "self-out", { securityGroupId: sg, referencedSecurityGroupId: sg, ipProtocol: "-1", description: "cluster traffic (EFA, NCCL, rendezvous)" });
     new VpcSecurityGroupEgressRule(this, "all-out", { securityGroupId: sg, cidrIpv4: "0.0.0.0/0", ipProtocol: "-1", description: "outbound through NAT and VPC endpoints" });
+    for (const rule of props.allowFrom ?? []) this.allowFrom(rule);
     // Nodes boot and mount only once the file system admits them (and its S3 link exists).
     const mountReady: TerraformResource[] = [];
     if (storage instanceof AwsLustreStorage) {
@@ -351,6 +359,30 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
       ...(storage ? { dataMountPath: storage.mountPath } : {}),
     };
   }
+
+  /**
+   * Admits traffic from outside the cluster: one security group ingress rule per source block and
+   * port range (all protocols for `ports: "all"`, TCP otherwise). Sources must be private ranges.
+   *
+   * ```ts
+   * cluster.allowFrom({ from: site, ports: [22, [29400, 29500]], description: "SSH and rendezvous from the data centre" });
+   * ```
+   */
+  public allowFrom(rule: AllowFrom): void {
+    const n = this.allowed++;
+    const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
+    const traffic = resolveAllowFrom(v, `allowFrom[${n}]`, rule);
+    traffic.cidrs.forEach((cidr, i) => {
+      const common = { securityGroupId: this.securityGroup.id, cidrIpv4: cidr, description: traffic.description, tags: nameTags(this, "nodes") };
+      if (traffic.ports === "all") {
+        new VpcSecurityGroupIngressRule(this, `allow-${n}-${i}`, { ...common, ipProtocol: "-1" });
+      } else {
+        traffic.ports.forEach(([fromPort, toPort], j) => new VpcSecurityGroupIngressRule(this, `allow-${n}-${i}-${j}`, { ...common, ipProtocol: "tcp", fromPort, toPort }));
+      }
+    });
+  }
+
+  private allowed = 0;
 
   /**
    * Merges the provider's `default_tags` (e.g. a TeamStack's team and cost-center tags) into the

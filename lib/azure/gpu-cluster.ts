@@ -1,5 +1,5 @@
 import { LinuxVirtualMachineScaleSet } from "@cdktf/provider-azurerm/lib/linux-virtual-machine-scale-set";
-import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
+import { NetworkSecurityGroup, type NetworkSecurityGroupSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-group";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { Fn, TerraformLocal, Token } from "cdktf";
@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import { chooseOffering } from "../catalog/catalog";
 import type { Offering } from "../catalog/types";
 import { bootScript, checkBootHooks } from "../core/boot-script";
+import { resolveAllowFrom, type AllowFrom } from "../core/allow-from";
 import type { ClusterPlacement, ClusterRunInfo, IGpuCluster, ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import { readSshKey } from "../core/ssh-key";
@@ -84,6 +85,12 @@ export interface AzureGpuClusterProps {
    * @default - the network's resource group
    */
   readonly resourceGroupName?: string;
+  /**
+   * Traffic admitted from outside the cluster, e.g. from a linked AWS network or an on-prem site
+   * (see {@link AzureGpuCluster.allowFrom}).
+   * @default - nothing from outside the cluster
+   */
+  readonly allowFrom?: readonly AllowFrom[];
 }
 
 const ADMIN_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
@@ -189,15 +196,16 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
     this.fabric = { kind: offering.fabric.kind, interfaces: offering.fabric.interfaces, gbpsPerNode: offering.fabric.gbpsPerNode };
 
     const resourceGroupName = (this.resourceGroupName = props.resourceGroupName ?? network.resourceGroupName);
+    this.baseRules = [{
+      name: "deny-internet-inbound", priority: 4000, direction: "Inbound", access: "Deny", protocol: "*",
+      sourceAddressPrefix: "Internet", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*",
+      description: "Nothing from the internet reaches the GPU nodes",
+    }];
     this.networkSecurityGroup = new NetworkSecurityGroup(this, "nsg", {
       name: nameFromPath(this.node.path, NAME_RULES.azureNetworkSecurityGroup, "nodes"),
       resourceGroupName,
       location: network.location,
-      securityRule: [{
-        name: "deny-internet-inbound", priority: 4000, direction: "Inbound", access: "Deny", protocol: "*",
-        sourceAddressPrefix: "Internet", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*",
-        description: "Nothing from the internet reaches the GPU nodes",
-      }],
+      securityRule: this.baseRules,
     });
 
     // The nodes' identity and its roles come first: a node that boots can use them at once.
@@ -254,7 +262,31 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
       ncclEnv: azureNcclEnv(offering.instanceType, offering.fabric.kind === "infiniband"),
       ...(props.storage ? { dataMountPath: props.storage.mountPath } : {}),
     };
+    for (const rule of props.allowFrom ?? []) this.allowFrom(rule);
   }
+
+  /**
+   * Admits traffic from outside the cluster: one inbound rule of the nodes' network security
+   * group per call (priorities 1000 up), from the source's blocks, on all protocols for
+   * `ports: "all"` and TCP otherwise. Sources must be private ranges.
+   */
+  public allowFrom(rule: AllowFrom): void {
+    const n = this.allowedRules.length;
+    const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
+    v.check(n < 999, `allowFrom[${n}]`, rule?.description ?? "(one more rule)", "use at most 999 allowFrom rules per cluster (a network security group holds 1000 rules): merge sources into fewer rules");
+    const traffic = resolveAllowFrom(v, `allowFrom[${n}]`, rule);
+    this.allowedRules.push({
+      name: `allow-from-${n}`, priority: 1000 + n, direction: "Inbound", access: "Allow",
+      protocol: traffic.ports === "all" ? "*" : "Tcp",
+      sourceAddressPrefixes: [...traffic.cidrs], sourcePortRange: "*", destinationAddressPrefix: "*",
+      ...(traffic.ports === "all" ? { destinationPortRange: "*" } : { destinationPortRanges: traffic.ports.map(([from, to]) => (from === to ? `${from}` : `${from}-${to}`)) }),
+      description: traffic.description.slice(0, 140),
+    });
+    this.networkSecurityGroup.putSecurityRule([...this.baseRules, ...this.allowedRules]);
+  }
+
+  private readonly allowedRules: NetworkSecurityGroupSecurityRule[] = [];
+  private baseRules: NetworkSecurityGroupSecurityRule[] = [];
 }
 
 /** The environment that points NCCL at InfiniBand (UCX, the size's topology file), or off the fabric. */

@@ -1,4 +1,5 @@
 import type { IConstruct } from "constructs";
+import type { AllowFrom } from "./allow-from";
 import type { Cloud, Fabric, GpuCloud } from "./types";
 
 /** Context key under which a stack (TeamStack) sets the default location of its Azure networks. */
@@ -61,6 +62,12 @@ export interface IGpuCluster extends IConstruct {
   readonly fabric: Fabric;
   /** What a task needs to run on this cluster. */
   readonly runInfo: ClusterRunInfo;
+  /**
+   * Admits traffic from outside the cluster (a linked network, an on-prem site, a private block):
+   * security group rules on AWS, network security group rules on Azure. Nothing outside the
+   * cluster reaches the nodes otherwise.
+   */
+  allowFrom(rule: AllowFrom): void;
 }
 
 /** A shared file system the nodes mount. Implemented by `AwsLustreStorage` and `AzureLustreStorage`. */

@@ -8,3 +8,4 @@ export * from "./contracts";
 export * from "./boot-script";
 export * from "./address-plan";
 export * from "./regions";
+export * from "./allow-from";
