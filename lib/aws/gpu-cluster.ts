@@ -15,7 +15,8 @@ import { Annotations, Aspects, Fn, TerraformLocal, TerraformResource, Token } fr
 import { Construct } from "constructs";
 import { chooseOffering, efaCardsOf } from "../catalog/catalog";
 import { s3Policy, type S3Access } from "./s3-access";
-import { awsNcclEnv, EFA_LUSTRE_CONNECTION_LIMIT, efaLustreConnections, networkInterfaces } from "./efa";
+import { checkFit, planCapacity } from "./cluster-capacity";
+import { awsNcclEnv, networkInterfaces } from "./efa";
 import type { Offering } from "../catalog/types";
 import { bootScript, checkBootHooks } from "../core/boot-script";
 import { resolveAllowFrom, type AllowFrom } from "../core/allow-from";
@@ -179,13 +180,6 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
     const supportsEfa = offering.fabric.kind === "efa";
     const efa = props.efa ?? supportsEfa;
     if (efa) v.check(supportsEfa, "efa", true, `leave it out or false: ${offering.instanceType} has no EFA`);
-    const spot = props.spot ?? false;
-    if (props.capacityReservationId !== undefined) {
-      v.matches("capacityReservationId", props.capacityReservationId, /^cr-[0-9a-f]{8}([0-9a-f]{9})?$/, "use a capacity reservation ID such as cr-0123456789abcdef0");
-      v.check(!spot, "capacityReservationId", props.capacityReservationId, "leave it out with spot: capacity reservations hold on-demand capacity");
-    }
-    const capacityBlock = props.capacityBlock ?? false;
-    if (capacityBlock) v.check(props.capacityReservationId !== undefined, "capacityBlock", true, "set capacityReservationId to the Capacity Block's reservation ID too");
     if (props.imageId !== undefined) v.matches("imageId", props.imageId, /^(ami-[0-9a-f]{8}([0-9a-f]{9})?|resolve:ssm:\/?[A-Za-z0-9_.\-/]+(:\d+)?)$/, "use an AMI ID such as ami-0123456789abcdef0, or resolve:ssm:<parameter name>");
     const hopLimit = v.oneOf("imdsHopLimit", props.imdsHopLimit ?? 2, [1, 2] as const);
     const rootVolumeGiB = v.integer("rootVolumeGiB", props.rootVolumeGiB ?? 200, { min: 100, max: 16384 });
@@ -206,28 +200,14 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
     if (storage instanceof AwsLustreStorage && efa && this.nodes > 1) {
       v.check(storage.zone === zone, "storage", storage.node.path, `use storage in the cluster's zone ${zone}: an EFA cluster reads its file system in ${storage.zone} across zones`);
     }
-    if (storage instanceof AwsLustreStorage && storage.efaEnabled && efa) {
-      const perNode = efaLustreConnections(offering);
-      v.check(this.nodes * perNode <= EFA_LUSTRE_CONNECTION_LIMIT, "nodes", this.nodes, `use at most ${Math.floor(EFA_LUSTRE_CONNECTION_LIMIT / perNode)}: an EFA file system takes ${EFA_LUSTRE_CONNECTION_LIMIT} EFA connections and each ${offering.instanceType} uses ${perNode}`);
-    }
-    // Some types are sold only as spot, reservations or Capacity Blocks (p5e): no on-demand launch.
-    if (!spot && props.capacityReservationId === undefined) {
-      const onDemand = offering.locations.some((l) => l.region === network.region && l.usdPerHour !== undefined);
-      v.check(onDemand, "instanceType", offering.instanceType, `AWS sells no on-demand ${offering.instanceType} in ${network.region}: set spot: true, capacityReservationId (an On-Demand Capacity Reservation), or capacityBlock: true with the Capacity Block's reservation ID`);
-    }
-    const usePlacementGroup = props.placementGroup ?? (this.nodes > 1 && !capacityBlock && props.capacityReservationId === undefined && props.placementGroupName === undefined);
-    if (capacityBlock) v.check(!usePlacementGroup, "placementGroup", true, "leave it out or false with a Capacity Block");
-    if (capacityBlock) v.check(props.placementGroupName === undefined, "placementGroupName", props.placementGroupName, "leave it out with a Capacity Block: AWS co-locates its instances itself");
-    if (props.placementGroupName !== undefined) {
-      v.check(!usePlacementGroup, "placementGroupName", props.placementGroupName, "leave placementGroup out (or false) when launching into an existing group");
-      v.check(Token.isUnresolved(props.placementGroupName) || /^[\x20-\x7e]{1,255}$/.test(props.placementGroupName), "placementGroupName", props.placementGroupName, "use a placement group name (1-255 ASCII characters)");
-    }
+    const { spot, capacityBlock, usePlacementGroup } = planCapacity(v, props, offering, network.region, this.nodes);
+    const efaCards = efa ? efaCardsOf(offering.fabric) : [];
+    checkFit(v, { path: this.node.path, network, zone, nodes: this.nodes, offering, efaCards, storage: storage instanceof AwsLustreStorage && storage.efaEnabled && efa ? storage : undefined });
 
     this.accelerator = offering.accelerator;
     this.gpusPerNode = offering.gpusPerNode;
     this.gpus = this.nodes * offering.gpusPerNode;
     this.placement = { cloud: "aws", region: network.region, zone, instanceType: offering.instanceType };
-    const efaCards = efa ? efaCardsOf(offering.fabric) : [];
     this.fabric = efa ? { kind: "efa", interfaces: efaCards.length, gbpsPerNode: offering.fabric.gbpsPerNode } : { kind: "none", interfaces: 0, gbpsPerNode: 0 };
 
     // --- security group: EFA needs all traffic to and from the group itself; egress for NAT and endpoints

@@ -8,6 +8,7 @@ import { Construct } from "constructs";
 import { APT_GET, lustreMountScript } from "../core/boot-script";
 import type { ISharedStorage } from "../core/contracts";
 import { isS3BucketName, S3_BUCKET_RULE, Validator } from "../core/validate";
+import { EFA_LUSTRE_CONNECTION_LIMIT } from "./efa";
 import { nameTags, securityGroupNamePrefix } from "./names";
 import type { AwsNetwork } from "./network";
 
@@ -62,7 +63,7 @@ export interface AwsLustreStorageProps {
    * @default - 125 for PERSISTENT_2, 50 for PERSISTENT_1 SSD, 12 for HDD
    */
   readonly throughputPerTiB?: number;
-  /** Link to S3 (PERSISTENT_2 data repository association with automatic import and export). @default - none */
+  /** Link to S3: a data repository association with automatic import and export (every deployment type but SCRATCH_1). @default - none */
   readonly dataRepository?: LustreDataRepository;
   /** Where nodes mount the file system. @default "/fsx" */
   readonly mountPath?: string;
@@ -94,6 +95,9 @@ const TIERS: Record<string, readonly number[]> = {
 };
 const EFA_STEP_GIB: Record<number, number> = { 125: 38400, 250: 19200, 500: 9600, 1000: 4800 };
 const SCRATCH_MBPS_PER_TIB = 200;
+/** Longest DataRepositoryPath and FileSystemPath of a data repository association (FSx API reference). */
+const MAX_DATA_REPOSITORY_PATH = 4357;
+const MAX_FILE_SYSTEM_PATH = 4096;
 /** TCP ports Lustre uses between clients and servers (FSx docs: 988 and 1018-1023). */
 export const LUSTRE_PORTS: readonly [number, number][] = [[988, 988], [1018, 1023]];
 
@@ -192,12 +196,14 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
     }
     this.mountPath = v.mountPath("mountPath", props.mountPath ?? "/fsx");
     const repo = props.dataRepository;
-    if (repo) v.check(type === "PERSISTENT_2", "dataRepository", repo.bucket, "use deploymentType PERSISTENT_2 (this library links S3 through PERSISTENT_2 data repository associations only)", `for ${type}`);
+    if (repo) v.check(type !== "SCRATCH_1", "dataRepository", repo.bucket, "use another deploymentType: AWS links S3 to every Lustre 2.12/2.15 file system but SCRATCH_1 (data repository associations)", `for ${type}`);
     if (repo?.exportDeletes) v.check(repo.autoExport ?? true, "dataRepository.exportDeletes", true, "leave it out: deletes are exported only with autoExport");
     const repoPath = repo ? s3Path(v, repo.bucket) : undefined;
     const fileSystemPath = repo ? checkFileSystemPath(v, repo.fileSystemPath ?? "/") : undefined;
 
     const subnet = network.subnetFor(this.zone)!;
+    // FSx does not publish how many addresses a file system takes: about one per file server.
+    if (network.hasZone(this.zone)) network.takeAddresses(this.zone, this.node.path, estimatedAddresses(gib), true);
     this.securityGroup = new SecurityGroup(this, "sg", {
       namePrefix: securityGroupNamePrefix(this, "lustre"),
       description: "FSx for Lustre: Lustre traffic from itself and its clients only",
@@ -220,8 +226,8 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
       ...(type === "PERSISTENT_2" ? { metadataConfiguration: props.metadataIops !== undefined ? { mode: "USER_PROVISIONED", iops: props.metadataIops } : { mode: "AUTOMATIC" } } : {}),
       ...(this.efaEnabled ? { efaEnabled: true } : {}),
       ...(props.kmsKeyId && type.startsWith("PERSISTENT") ? { kmsKeyId: props.kmsKeyId } : {}),
-      // Lustre 2.15 everywhere but SCRATCH_1, which runs 2.10 only.
-      ...(type === "SCRATCH_1" ? {} : { fileSystemTypeVersion: "2.15" }),
+      // Lustre 2.15 runs on every deployment type (FSx CreateFileSystem, FileSystemTypeVersion).
+      fileSystemTypeVersion: "2.15",
       dataCompressionType: "LZ4",
       logConfiguration: { level: "WARN_ERROR" },
       tags: nameTags(this, "lustre"),
@@ -247,6 +253,21 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
   }
 
   /**
+   * Counts `connections` EFA connections of the client `owner` against the file system's budget
+   * ({@link EFA_LUSTRE_CONNECTION_LIMIT}); returns what was already taken and by whom, and takes
+   * nothing when they do not fit.
+   */
+  public takeEfaConnections(owner: string, connections: number): { fits: boolean; taken: number; takenBy: string } {
+    const taken = this.efaClients.reduce((sum, c) => sum + c.connections, 0);
+    const takenBy = this.efaClients.map((c) => `${c.connections} by ${c.owner}`).join(", ");
+    const fits = taken + connections <= EFA_LUSTRE_CONNECTION_LIMIT;
+    if (fits) this.efaClients.push({ owner, connections });
+    return { fits, taken, takenBy };
+  }
+
+  private readonly efaClients: { owner: string; connections: number }[] = [];
+
+  /**
    * Lets a client security group reach the file system: Lustre ports (all traffic when EFA is
    * enabled), as rules created under `scope` (the client's construct).
    */
@@ -269,18 +290,26 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
   }
 }
 
+/** Addresses a file system of `gib` GiB is estimated to take in its subnet (one per 1.2 TiB, plus metadata servers). */
+function estimatedAddresses(gib: number): number {
+  return Math.ceil(gib / 1200) + 2;
+}
+
 function s3Path(v: Validator, bucket: string): string {
   if (Token.isUnresolved(bucket)) return bucket.startsWith("s3://") ? bucket : `s3://${bucket}/`;
   const m = /^(?:s3:\/\/)?([^/]+)(\/.*)?$/.exec(bucket);
   const name = m?.[1] ?? "";
   v.check(isS3BucketName(name), "dataRepository.bucket", bucket, `use a bucket name (${S3_BUCKET_RULE}) or an S3 URI such as s3://bucket/prefix/`);
   const prefix = (m?.[2] ?? "/").replace(/\/*$/, "/");
-  return `s3://${name}${prefix}`;
+  const path = `s3://${name}${prefix}`;
+  v.check(path.length <= MAX_DATA_REPOSITORY_PATH, "dataRepository.bucket", bucket, `use an S3 path of at most ${MAX_DATA_REPOSITORY_PATH} characters (this one is ${path.length} as s3://bucket/prefix/)`);
+  return path;
 }
 
 function checkFileSystemPath(v: Validator, path: string): string {
   const ok = path === "/" || (/^\/[^\s]*[^/]$/.test(path) && !path.split("/").includes(".."));
   v.check(ok, "dataRepository.fileSystemPath", path, "use an absolute path such as /dataset, without a trailing slash");
+  v.check(path.length <= MAX_FILE_SYSTEM_PATH, "dataRepository.fileSystemPath", path, `use a path of at most ${MAX_FILE_SYSTEM_PATH} characters (this one is ${path.length})`);
   return path;
 }
 
@@ -306,7 +335,9 @@ export function fsxMountScript(source: string, mountPath: string, efa = false): 
       ? [
           "# EFA for Lustre: only on nodes with EFA devices; others mount over TCP",
           "if compgen -G '/sys/class/infiniband/rdmap*' >/dev/null && ! systemctl is-enabled --quiet configure-efa-fsx-lustre-client 2>/dev/null; then",
-          "  (cd /tmp && curl -fsSLO https://docs.aws.amazon.com/fsx/latest/LustreGuide/samples/configure-efa-fsx-lustre-client.zip && unzip -o -q configure-efa-fsx-lustre-client.zip && cd configure-efa-fsx-lustre-client && ./setup.sh)",
+          "  if ! (cd /tmp && curl -fsSLO https://docs.aws.amazon.com/fsx/latest/LustreGuide/samples/configure-efa-fsx-lustre-client.zip && unzip -o -q configure-efa-fsx-lustre-client.zip && cd configure-efa-fsx-lustre-client && ./setup.sh); then",
+          '    echo "hgpu: EFA setup for Lustre failed; mounting over TCP" >&2',
+          "  fi",
           "fi",
         ]
       : [],

@@ -17,13 +17,30 @@ import { Annotations, Token } from "cdktf";
 import { Construct } from "constructs";
 import { catalogZonesOfRegion } from "../catalog/catalog";
 import { AWS_ZONE_ID, AWS_ZONE_NAME, awsRegion, awsZoneProblem } from "../core/regions";
-import { contains, DOCKER_BRIDGE, overlaps, split, VPC_PRIVATE_RANGES } from "../core/cidr";
+import { blockSize, contains, DOCKER_BRIDGE, overlaps, split, VPC_PRIVATE_RANGES } from "../core/cidr";
 import { AddressPlan, registerAddresses } from "../core/address-plan";
 import type { INetwork } from "../core/contracts";
 import { NAME_RULES } from "../core/naming";
 import { Validator } from "../core/validate";
 import { awsName, nameTags, securityGroupNamePrefix } from "./names";
 import { providerRegion } from "./provider";
+
+/** Addresses AWS reserves in every subnet: the first four and the last. */
+export const AWS_RESERVED_PER_SUBNET = 5;
+
+/** What {@link AwsNetwork.takeAddresses} found in a private subnet. */
+export interface SubnetRoom {
+  /** Whether the addresses fit (and were taken). */
+  readonly fits: boolean;
+  /** Addresses free before the request (estimates not counted). */
+  readonly free: number;
+  /** Usable addresses of the subnet (its size less AWS's reserved five). */
+  readonly usable: number;
+  /** Who holds the taken addresses, for messages, e.g. "3 by interface endpoints". */
+  readonly takenBy: string;
+  /** The subnet's block. */
+  readonly block: string;
+}
 
 /** How private subnets reach the internet (package mirrors, container registries). */
 export type NatGatewayMode = "perZone" | "single" | "none";
@@ -245,6 +262,7 @@ export class AwsNetwork extends Construct implements INetwork {
       ...natZones.map((zone) => ({ field: `public subnet ${zone}`, cidr: publicBlocks[this.zones.indexOf(zone)]!, kind: "subnet" as const, parent: this.cidr })),
     ]);
 
+    this.subnetBlocks = Object.fromEntries(this.zones.map((zone, i) => [zone, blocks[i]!]));
     this.privateSubnets = privateSubnets;
     this.privateRouteTables = privateRouteTables;
     this.publicSubnets = publicSubnets;
@@ -252,6 +270,31 @@ export class AwsNetwork extends Construct implements INetwork {
     this.natAddresses = natAddresses;
     this.interfaceEndpoints = interfaceEndpoints;
   }
+
+  /**
+   * Takes `count` addresses of `zone`'s private subnet for `owner` (e.g. a cluster's nodes), after
+   * checking they fit beside what is already taken there; an `estimate` (a file system's servers)
+   * that does not fit is a warning, since its real count is known only to the cloud. Takes nothing
+   * when they do not fit, and says how many addresses are free and who holds the others.
+   */
+  public takeAddresses(zone: string, owner: string, count: number, estimate = false): SubnetRoom {
+    const block = this.subnetBlocks[zone];
+    if (block === undefined) return { fits: true, free: Infinity, usable: Infinity, takenBy: "", block: "" };
+    const usable = blockSize(Number(block.split("/")[1])) - AWS_RESERVED_PER_SUBNET;
+    const taken = (this.taken[zone] ??= [...(Object.keys(this.interfaceEndpoints).length > 0 ? [{ owner: "interface endpoints", count: Object.keys(this.interfaceEndpoints).length, estimate: false }] : [])]);
+    const certain = taken.filter((t) => !t.estimate).reduce((sum, t) => sum + t.count, 0);
+    const all = taken.reduce((sum, t) => sum + t.count, 0);
+    const takenBy = taken.map((t) => `${t.count}${t.estimate ? " (estimated)" : ""} by ${t.owner}`).join(", ");
+    const fits = certain + (estimate ? 0 : count) <= usable;
+    if (fits && all + count > usable) {
+      Annotations.of(this).addWarning(`${this.node.path}: the private subnet of ${zone} (${block}) may run out of addresses: ${usable} usable, ${all} taken (${takenBy}) and ${count}${estimate ? " (estimated)" : ""} more for ${owner}`);
+    }
+    if (fits) taken.push({ owner, count, estimate });
+    return { fits, free: Math.max(0, usable - certain), usable, takenBy, block };
+  }
+
+  private readonly taken: Record<string, { owner: string; count: number; estimate: boolean }[]> = {};
+  private subnetBlocks: Readonly<Record<string, string>> = {};
 
   /** True when `zone` is a zone ID (`use1-az4`) rather than a zone name (`us-east-1a`). */
   public static isZoneId(zone: string): boolean {

@@ -70,9 +70,26 @@ describe("AwsLustreStorage", () => {
     expect(s2.metadata_configuration).toBeUndefined();
     expect(scratch.fs.throughputMBps).toBe(234);
     const s1 = resources(synth(make({ deploymentType: "SCRATCH_1", storageCapacityGiB: 3600 }).stack), "aws_fsx_lustre_file_system")[0];
-    expect(s1.file_system_type_version).toBeUndefined();
+    expect(s1.file_system_type_version).toBe("2.15");
     const hdd = resources(synth(make({ deploymentType: "PERSISTENT_1", storageType: "HDD", storageCapacityGiB: 6000, throughputPerTiB: 12 }).stack), "aws_fsx_lustre_file_system")[0];
     expect(hdd).toMatchObject({ storage_type: "HDD", per_unit_storage_throughput: 12, drive_cache_type: "READ" });
+  });
+
+  it.for([
+    ["SCRATCH_2", {}],
+    ["PERSISTENT_1 SSD", { deploymentType: "PERSISTENT_1" }],
+    ["PERSISTENT_1 HDD", { deploymentType: "PERSISTENT_1", storageType: "HDD", storageCapacityGiB: 6000, throughputPerTiB: 12 }],
+  ] as const)("links S3 to %s too (every type but SCRATCH_1)", ([, props]) => {
+    const { stack } = make({ deploymentType: "SCRATCH_2", ...props, dataRepository: { bucket: "data" } });
+    expect(resources(synth(stack), "aws_fsx_data_repository_association")).toHaveLength(1);
+  });
+
+  it("accepts data repository paths at their longest", () => {
+    const bucket = `s3://data/pp/${"p/".repeat(2172)}`;
+    expect(bucket.length).toBe(4357);
+    const fileSystemPath = `/${"d".repeat(4095)}`;
+    const [dra] = resources(synth(make({ dataRepository: { bucket, fileSystemPath } }).stack), "aws_fsx_data_repository_association");
+    expect(dra).toMatchObject({ data_repository_path: bucket, file_system_path: fileSystemPath });
   });
 
   it("mounts idempotently, without Terraform template syntax of its own", () => {
@@ -106,7 +123,9 @@ describe("AwsLustreStorage", () => {
       [{ metadataIops: 5000 }, "s/fs: metadataIops 5000 is not valid: use 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000"],
       [{ metadataIops: 204000 }, "s/fs: metadataIops 204000 is not valid: use 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000"],
       [{ deploymentType: "SCRATCH_2", metadataIops: 1500 }, "s/fs: metadataIops 1500 is not valid for SCRATCH_2: leave it out: provisioned metadata IOPS need deploymentType PERSISTENT_2"],
-      [{ deploymentType: "SCRATCH_2", dataRepository: { bucket: "data" } }, 's/fs: dataRepository "data" is not valid for SCRATCH_2: use deploymentType PERSISTENT_2 (this library links S3 through PERSISTENT_2 data repository associations only)'],
+      [{ deploymentType: "SCRATCH_1", storageCapacityGiB: 1200, dataRepository: { bucket: "data" } }, 's/fs: dataRepository "data" is not valid for SCRATCH_1: use another deploymentType: AWS links S3 to every Lustre 2.12/2.15 file system but SCRATCH_1 (data repository associations)'],
+      [{ dataRepository: { bucket: `s3://data/${"p/".repeat(2174)}` } }, `s/fs: dataRepository.bucket "s3://data/${"p/".repeat(2174)}" is not valid: use an S3 path of at most 4357 characters (this one is 4358 as s3://bucket/prefix/)`],
+      [{ dataRepository: { bucket: "data", fileSystemPath: `/${"d".repeat(4096)}` } }, `s/fs: dataRepository.fileSystemPath "/${"d".repeat(4096)}" is not valid: use a path of at most 4096 characters (this one is 4097)`],
       [{ dataRepository: { bucket: "data", autoExport: false, exportDeletes: true } }, "s/fs: dataRepository.exportDeletes true is not valid: leave it out: deletes are exported only with autoExport"],
       [{ driveCacheType: "READ" }, 's/fs: driveCacheType "READ" is not valid: leave it out: a drive cache is for HDD storage only'],
       [{ dataRepository: { bucket: "My_Bucket" } }, "s/fs: dataRepository.bucket \"My_Bucket\" is not valid: use a bucket name (3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, no '..', not an IP address, not starting with xn-- or ending with -s3alias) or an S3 URI such as s3://bucket/prefix/"],
