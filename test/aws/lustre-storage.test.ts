@@ -108,11 +108,28 @@ describe("AwsLustreStorage", () => {
   });
 
   describe("validation", () => {
+    it.each<[string, Partial<AwsLustreStorageProps>]>([
+      ["PERSISTENT_2 at its smallest, 1200 GiB", { storageCapacityGiB: 1200 }],
+      ["PERSISTENT_2 at 2400 and 4800 GiB", { storageCapacityGiB: 4800 }],
+      ["EFA at 38400 GiB and 125 MB/s/TiB", { efa: true, storageCapacityGiB: 38400, throughputPerTiB: 125 }],
+      ["EFA at 19200 GiB and 250 MB/s/TiB", { efa: true, storageCapacityGiB: 19200, throughputPerTiB: 250 }],
+      ["EFA at 9600 GiB and 500 MB/s/TiB", { efa: true, storageCapacityGiB: 9600, throughputPerTiB: 500 }],
+      ["EFA at 4800 GiB and 1000 MB/s/TiB", { efa: true, storageCapacityGiB: 4800, throughputPerTiB: 1000 }],
+      ["HDD at 1800 GiB and 40 MB/s/TiB", { deploymentType: "PERSISTENT_1", storageType: "HDD", storageCapacityGiB: 1800, throughputPerTiB: 40 }],
+      ["HDD at 6000 GiB and 12 MB/s/TiB", { deploymentType: "PERSISTENT_1", storageType: "HDD", storageCapacityGiB: 6000, throughputPerTiB: 12 }],
+      ["SCRATCH_1 at 2400 and 3600 GiB", { deploymentType: "SCRATCH_1", storageCapacityGiB: 3600 }],
+      ["metadata IOPS at 1500 and at 192000", { metadataIops: 192000 }],
+    ])("accepts %s", (_, props) => {
+      expect(make(props).fs.capacityGiB).toBe(props.storageCapacityGiB ?? 2400);
+    });
+
     it.each<[Partial<AwsLustreStorageProps>, string]>([
       [{ storageCapacityGiB: 3000 }, "s/fs: storageCapacityGiB 3000 is not valid for PERSISTENT_2: use 1200 or a multiple of 2400"],
       [{ deploymentType: "SCRATCH_1", storageCapacityGiB: 4800 }, "s/fs: storageCapacityGiB 4800 is not valid for SCRATCH_1: use 1200, 2400 or a multiple of 3600"],
       [{ deploymentType: "PERSISTENT_1", storageType: "HDD", storageCapacityGiB: 2400, throughputPerTiB: 40 }, "s/fs: storageCapacityGiB 2400 is not valid for PERSISTENT_1 HDD at 40 MB/s/TiB: use a multiple of 1800"],
       [{ efa: true, storageCapacityGiB: 9600, throughputPerTiB: 250 }, "s/fs: storageCapacityGiB 9600 is not valid for PERSISTENT_2 with EFA at 250 MB/s/TiB: use a multiple of 19200"],
+      [{ efa: true, storageCapacityGiB: 19200, throughputPerTiB: 125 }, "s/fs: storageCapacityGiB 19200 is not valid for PERSISTENT_2 with EFA at 125 MB/s/TiB: use a multiple of 38400"],
+      [{ deploymentType: "PERSISTENT_1", storageType: "HDD", storageCapacityGiB: 1800, throughputPerTiB: 12 }, "s/fs: storageCapacityGiB 1800 is not valid for PERSISTENT_1 HDD at 12 MB/s/TiB: use a multiple of 6000"],
       [{ storageCapacityGiB: 0 }, "s/fs: storageCapacityGiB 0 is not valid: use a whole number of at least 1"],
       [{ throughputPerTiB: 200 }, "s/fs: throughputPerTiB 200 is not valid for PERSISTENT_2: use one of 125, 250, 500, 1000 MB/s/TiB"],
       [{ deploymentType: "PERSISTENT_1", throughputPerTiB: 125 }, "s/fs: throughputPerTiB 125 is not valid for PERSISTENT_1 SSD: use one of 50, 100, 200 MB/s/TiB"],
