@@ -1,11 +1,12 @@
 import { ManagedLustreFileSystem } from "@cdktf/provider-azurerm/lib/managed-lustre-file-system";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
-import { Token } from "cdktf";
+import { DataResource, Token, Tokenization } from "cdktf";
 import { Construct } from "constructs";
 import { parseCidr } from "../core/cidr";
 import { APT_GET, lustreMountScript } from "../core/boot-script";
 import type { ISharedStorage } from "../core/contracts";
+import { azureLocation } from "../core/regions";
 import { NAME_RULES, nameFromPath, shortHash } from "../core/naming";
 import { Validator } from "../core/validate";
 import type { AzureNetwork } from "./network";
@@ -27,6 +28,29 @@ export const AMLFS_CLIENT_VERSION = "2.15.5-41-gc010524";
 /** The application (client) ID of Microsoft's "HPC Cache Resource Provider", which needs roles on the blob account. */
 export const HPC_CACHE_RP_APPLICATION_ID = "4392ab71-2ce2-4b0d-8770-b352745c73f5";
 
+/**
+ * The smallest storage subnet for a capacity: up to `maxTiB`, a `/prefix` or larger (Azure docs,
+ * "Azure Managed Lustre file system prerequisites", Network size requirements). The docs stop at
+ * 400 TiB; above that (a capacity raised by Azure support) the library asks for a /22, its own estimate.
+ */
+export const AMLFS_SUBNET_SIZES: readonly { readonly maxTiB: number; readonly prefix: number }[] = [
+  { maxTiB: 16, prefix: 27 },
+  { maxTiB: 40, prefix: 26 },
+  { maxTiB: 92, prefix: 25 },
+  { maxTiB: 196, prefix: 24 },
+  { maxTiB: 400, prefix: 23 },
+];
+
+/** How long the file system waits after the provider's role assignments: Azure documents up to five minutes of propagation. */
+export const AMLFS_ROLE_PROPAGATION_SECONDS = 300;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const VAULT_NAME = "[a-zA-Z](?:[a-zA-Z0-9]|-(?!-)){1,22}[a-zA-Z0-9]";
+const KEY_URL = new RegExp(`^https://(${VAULT_NAME})\\.vault\\.(?:azure\\.net|azure\\.cn|usgovcloudapi\\.net)/keys/[a-zA-Z0-9-]{1,127}/[0-9a-fA-F]{32}$`);
+const VAULT_ID = new RegExp(`^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.KeyVault/vaults/(${VAULT_NAME})$`, "i");
+const IDENTITY_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i;
+const SP_LOOKUP = `az ad sp show --id ${HPC_CACHE_RP_APPLICATION_ID} --query id -o tsv`;
+
 /** Blob integration (HSM): import from and export to a blob container. */
 export interface AmlfsBlobIntegration {
   /** Resource ID of the storage account (key access must be enabled on it). */
@@ -42,11 +66,28 @@ export interface AmlfsBlobIntegration {
   /** Only blobs under this prefix are imported, e.g. `/dataset`. @default "/" */
   readonly importPrefix?: string;
   /**
-   * Object ID of the "HPC Cache Resource Provider" service principal in your tenant, which gets
-   * Storage Account Contributor and Storage Blob Data Contributor on the account:
-   * `az ad sp show --id 4392ab71-2ce2-4b0d-8770-b352745c73f5 --query id -o tsv`.
+   * Object ID (a GUID that differs per tenant) of the "HPC Cache Resource Provider" service
+   * principal in your tenant, which gets Storage Account Contributor and Storage Blob Data
+   * Contributor on the account: `az ad sp show --id 4392ab71-2ce2-4b0d-8770-b352745c73f5 --query id -o tsv`.
+   * Not the application ID 4392ab71-... itself, which is refused.
    */
   readonly hpcCacheResourceProviderPrincipalId: string;
+}
+
+/**
+ * A customer-managed key for the file system's disks. Azure requires an RSA 2048 key in a key
+ * vault of the file system's subscription and region, with purge protection on, and a
+ * user-assigned identity that can use the key before the file system is created (e.g. the
+ * Key Vault Crypto Service Encryption User role on the key); the key cannot be swapped for
+ * Microsoft-managed keys later (Azure docs, "Use customer-managed encryption keys with Azure Managed Lustre").
+ */
+export interface AmlfsEncryptionKey {
+  /** Versioned key URL, `https://<vault>.vault.azure.net/keys/<key>/<version>` (an `azurerm_key_vault_key`'s `id`). */
+  readonly keyUrl: string;
+  /** Resource ID of the key vault that holds the key (an `azurerm_key_vault`'s `id`). */
+  readonly keyVaultId: string;
+  /** Resource ID of the user-assigned identity the file system reads the key with. */
+  readonly identityId: string;
 }
 
 /** A weekly 30-minute maintenance window. */
@@ -64,12 +105,18 @@ export interface AzureLustreStorageProps {
   /** SKU: throughput per TiB 40, 125, 250 or 500 MB/s. */
   readonly sku: AmlfsSku;
   /**
-   * Capacity in TiB: from the SKU's minimum, in its steps (Premium-40: 48; -125: 16; -250: 8;
-   * -500: 4), up to its default maximum (768 for Premium-40, 128 for the others).
+   * Capacity in TiB, a literal number (not a Terraform reference): from the SKU's minimum, in its
+   * steps (Premium-40: 48; -125: 16; -250: 8; -500: 4), up to its default maximum (768 for
+   * Premium-40, 128 for the others). The network's storage subnet must be large enough for it:
+   * a /27 up to 16 TiB, /26 up to 40, /25 up to 92, /24 up to 196, /23 up to 400, /22 above.
    */
   readonly capacityTiB: number;
-  /** Availability zone `1`, `2` or `3`; put clients in the same zone. */
-  readonly zone: string;
+  /**
+   * Availability zone `1`, `2` or `3`; put clients in the same zone. The network's location must
+   * have availability zones: the file system is zonal.
+   * @default "1" - the network location's first zone
+   */
+  readonly zone?: string;
   /** Blob integration (HSM). @default - none */
   readonly blob?: AmlfsBlobIntegration;
   /** Where nodes mount it. @default "/lustre" */
@@ -81,6 +128,8 @@ export interface AzureLustreStorageProps {
    * @default false
    */
   readonly capacityAboveDefaultMaximum?: boolean;
+  /** Encrypt the file system's disks with your own key. @default - Microsoft-managed keys */
+  readonly encryptionKey?: AmlfsEncryptionKey;
 }
 
 const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
@@ -90,6 +139,12 @@ const claimed = new WeakMap<AzureNetwork, string>();
  * An Azure Managed Lustre file system in a network's storage subnet, optionally integrated with
  * a blob container (HSM import and export, with the resource provider's role assignments). Every
  * documented SKU, capacity, subnet and container rule is checked at synth.
+ *
+ * With blob integration, the file system waits for its role assignments to propagate (Azure
+ * documents up to five minutes, and creation fails without them): a `terraform_data` resource
+ * runs `sleep 300` through a `local-exec` provisioner after the roles exist (again whenever they
+ * are replaced), and the file system depends on it. The machine running Terraform needs a POSIX
+ * shell with `sleep` for that (no extra provider is involved).
  *
  * ```ts
  * const fs = new AzureLustreStorage(stack, "data", { network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, zone: "1" });
@@ -113,6 +168,8 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
   public readonly loggingContainer?: StorageContainer;
   /** Role assignments for the HPC Cache resource provider, when blob integration is on. */
   public readonly providerRoleAssignments: readonly RoleAssignment[] = [];
+  /** The wait for those role assignments to propagate (`terraform_data` with `sleep`), when blob integration is on. */
+  public readonly rolePropagationWait?: DataResource;
 
   constructor(scope: Construct, id: string, props: AzureLustreStorageProps) {
     super(scope, id);
@@ -121,16 +178,20 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
     const sku = v.oneOf("sku", props.sku, Object.keys(AMLFS_SKUS) as AmlfsSku[]);
     const rule = AMLFS_SKUS[sku];
     const tib = props.capacityTiB;
+    // The steps, the subnet size and the throughput are computed from it: a reference cannot wait for apply.
+    if (Token.isUnresolved(tib)) v.fail("capacityTiB", String(Tokenization.reverseNumber(tib) ?? tib), "use a literal number of TiB, not a Terraform reference or variable: the SKU's steps, the storage subnet's size and the throughput are computed from it at synth");
     const ctx = `for ${sku}`;
     v.check(Number.isInteger(tib) && tib >= rule.minTiB, "capacityTiB", tib, `use at least ${rule.minTiB}, in steps of ${rule.stepTiB}`, ctx);
     v.check(tib % rule.stepTiB === 0, "capacityTiB", tib, `use a multiple of ${rule.stepTiB}`, ctx);
     if (!props.capacityAboveDefaultMaximum) {
       v.check(tib <= rule.maxTiB, "capacityTiB", tib, `use at most ${rule.maxTiB} (more needs an Azure support request, then capacityAboveDefaultMaximum)`, ctx);
     }
-    this.zone = v.oneOf("zone", props.zone, ["1", "2", "3"]);
+    // azurerm's managed_lustre_file_system requires a zone; a location without zones has none to give.
+    v.check(azureLocation(network.location)?.zones !== false, "network.location", network.location, `use a network in a location with availability zones: a Managed Lustre file system is zonal (azurerm's managed_lustre_file_system requires zones) and ${network.location} has none`);
+    this.zone = v.oneOf("zone", props.zone ?? "1", ["1", "2", "3"]);
 
     const subnetPrefix = parseCidr(network.storageSubnetCidr).prefix;
-    const needed = tib > 400 ? 22 : tib >= 200 ? 23 : 24;
+    const needed = AMLFS_SUBNET_SIZES.find((r) => tib <= r.maxTiB)?.prefix ?? 22;
     v.check(subnetPrefix <= needed, "network", network.storageSubnetCidr, `use a storage subnet of /${needed} or larger for ${tib} TiB (set storageSubnetPrefix on the network)`, "as the storage subnet");
     const holder = claimed.get(network);
     v.check(holder === undefined, "network", network.node.path, `use another network: its storage subnet already holds ${holder}, and each Managed Lustre file system needs a subnet of its own`);
@@ -142,7 +203,16 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
 
     const blob = props.blob;
     let hsm: { containerId: string; loggingContainerId: string; importPrefix?: string } | undefined;
-    const dependsOn: RoleAssignment[] = [];
+    const roles: RoleAssignment[] = [];
+    const key = props.encryptionKey;
+    if (key) {
+      v.matches("encryptionKey.keyUrl", key.keyUrl, KEY_URL, "use a versioned Key Vault key URL, https://<vault>.vault.azure.net/keys/<key>/<32-hex-digit version> (an azurerm_key_vault_key's id)");
+      v.matches("encryptionKey.keyVaultId", key.keyVaultId, VAULT_ID, "use a key vault resource ID (/subscriptions/.../providers/Microsoft.KeyVault/vaults/<name>)");
+      const urlVault = KEY_URL.exec(key.keyUrl)?.[1];
+      const idVault = VAULT_ID.exec(key.keyVaultId)?.[1];
+      if (urlVault && idVault) v.check(urlVault.toLowerCase() === idVault.toLowerCase(), "encryptionKey.keyUrl", key.keyUrl, `use a key of the vault keyVaultId names (${idVault}): this key is in ${urlVault}`);
+      v.matches("encryptionKey.identityId", key.identityId, IDENTITY_ID, "use a user-assigned identity resource ID (/subscriptions/.../providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>) that can use the key");
+    }
     if (blob) {
       v.matches("blob.storageAccountId", blob.storageAccountId, /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]{3,24}$/i, "use a storage account resource ID (/subscriptions/.../providers/Microsoft.Storage/storageAccounts/<name>)");
       v.matches("blob.container", blob.container, /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "use a container name: 3-63 lowercase letters, digits and single hyphens");
@@ -151,7 +221,9 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
         v.check(blob.loggingContainer !== blob.container, "blob.loggingContainer", blob.loggingContainer, "use a container other than the data container: Managed Lustre keeps its import/export logs apart from the data");
       }
       if (blob.importPrefix !== undefined) v.matches("blob.importPrefix", blob.importPrefix, /^\/\S*$/, "use a prefix starting with /, e.g. /dataset");
-      v.nonEmpty("blob.hpcCacheResourceProviderPrincipalId", blob.hpcCacheResourceProviderPrincipalId);
+      const principal = blob.hpcCacheResourceProviderPrincipalId;
+      v.check(String(principal).toLowerCase() !== HPC_CACHE_RP_APPLICATION_ID, "blob.hpcCacheResourceProviderPrincipalId", principal, `use the object ID of the HPC Cache Resource Provider's service principal in your tenant, not its application ID: ${SP_LOOKUP}`);
+      v.matches("blob.hpcCacheResourceProviderPrincipalId", principal, GUID, `use the object ID (a GUID) of the HPC Cache Resource Provider's service principal in your tenant: ${SP_LOOKUP}`);
 
       const containerId = (name: string) => `${blob.storageAccountId}/blobServices/default/containers/${name}`;
       let loggingContainerId: string;
@@ -166,7 +238,7 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
         loggingContainerId = this.loggingContainer.id;
       }
       for (const role of ["Storage Account Contributor", "Storage Blob Data Contributor"]) {
-        dependsOn.push(new RoleAssignment(this, `provider-${role.toLowerCase().replace(/ /g, "-")}`, {
+        roles.push(new RoleAssignment(this, `provider-${role.toLowerCase().replace(/ /g, "-")}`, {
           scope: blob.storageAccountId,
           principalId: blob.hpcCacheResourceProviderPrincipalId,
           principalType: "ServicePrincipal",
@@ -174,7 +246,11 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
           description: `Managed Lustre ${this.node.path} imports from and exports to this account`,
         }));
       }
-      this.providerRoleAssignments = dependsOn;
+      this.providerRoleAssignments = [...roles];
+      this.rolePropagationWait = new DataResource(this, "role-propagation", {
+        triggersReplace: { role_assignment_ids: roles.map((r) => r.id) },
+        provisioners: [{ type: "local-exec", command: `sleep ${AMLFS_ROLE_PROPAGATION_SECONDS}` }],
+      });
       hsm = { containerId: containerId(blob.container), loggingContainerId, ...(blob.importPrefix !== undefined ? { importPrefix: blob.importPrefix } : {}) };
     }
     // Claimed only once every check passed, so a failed attempt does not block a corrected one.
@@ -190,9 +266,10 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
       zones: [this.zone],
       maintenanceWindow: { dayOfWeek: window.dayOfWeek, timeOfDayInUtc: window.timeOfDayUtc },
       ...(hsm ? { hsmSetting: hsm } : {}),
+      ...(key ? { identity: { type: "UserAssigned", identityIds: [key.identityId] }, encryptionKey: { keyUrl: key.keyUrl, sourceVaultId: key.keyVaultId } } : {}),
       timeouts: { create: "60m", delete: "60m" },
       // Role assignments take up to five minutes to propagate; creation fails without them.
-      ...(dependsOn.length ? { dependsOn } : {}),
+      ...(this.rolePropagationWait ? { dependsOn: [this.rolePropagationWait] } : {}),
     });
 
     this.capacityTiB = tib;

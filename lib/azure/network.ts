@@ -38,8 +38,10 @@ export interface AzureNetworkProps {
    */
   readonly resourceGroupName?: string;
   /**
-   * Prefix length of the storage subnet: Azure Managed Lustre needs at least a /24.
-   * @default 24
+   * Prefix length of the storage subnet, from one more than the VNet's to 27. Azure Managed
+   * Lustre needs a /27 for up to 16 TiB, a /26 up to 40, /25 up to 92, /24 up to 196 and /23 up
+   * to 400 TiB (its prerequisites page); the storage subnet holds nothing else.
+   * @default 24 - room for a file system of up to 196 TiB
    */
   readonly storageSubnetPrefix?: number;
   /**
@@ -99,7 +101,7 @@ export class AzureNetwork extends Construct implements INetwork {
     const location = props.location ?? this.node.tryGetContext(AZURE_LOCATION_CONTEXT) ?? v.fail("location", undefined, "set location, or build the network in a TeamStack with azure.location");
     this.location = this.region = v.azureLocation("location", location);
     const prefix = parseCidr(this.cidr).prefix;
-    const storagePrefix = v.integer("storageSubnetPrefix", props.storageSubnetPrefix ?? 24, { min: prefix + 1, max: 24 });
+    const storagePrefix = v.integer("storageSubnetPrefix", props.storageSubnetPrefix ?? 24, { min: prefix + 1, max: 27 });
 
     const [computeHalf, upperHalf] = split(this.cidr, prefix + 1);
     this.computeSubnetCidr = computeHalf!;

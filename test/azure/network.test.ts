@@ -67,7 +67,8 @@ describe("AzureNetwork", () => {
       [{ cidr: "172.16.0.0/16" }, 's/net: cidr "172.16.0.0/16" is not valid: use a block outside 172.16.0.0/16, which InfiniBand VMs reserve for RDMA'],
       [{ cidr: "10.20.0.1/16" }, 's/net: cidr "10.20.0.1/16" is not valid: host bits are set: use 10.20.0.0/16'],
       [{ location: "East US" }, 's/net: location "East US" is not valid: use an Azure location name such as eastus'],
-      [{ storageSubnetPrefix: 25 }, "s/net: storageSubnetPrefix 25 is not valid: use a whole number from 17 to 24"],
+      [{ storageSubnetPrefix: 28 }, "s/net: storageSubnetPrefix 28 is not valid: use a whole number from 17 to 27"],
+      [{ location: "marsnorth" }, 's/net: location "marsnorth" is not valid: use an Azure location name such as eastus (`az account list-locations -o table` lists them; a location newer than the library is an issue to report)'],
       [{ storageSubnetPrefix: 17 }, "s/net: storageSubnetPrefix 17 is not valid: use a smaller storage subnet: a /17 leaves no room for the /27 GatewaySubnet in 10.20.128.0/17"],
       [{ resourceGroupName: "" }, 's/net: resourceGroupName "" is not valid: use a non-empty string'],
       [{ location: undefined }, "s/net: location (missing) is not valid: set location, or build the network in a TeamStack with azure.location"],
@@ -78,6 +79,14 @@ describe("AzureNetwork", () => {
       [{ cidr: "0.0.0.0/16" }, 's/net: cidr "0.0.0.0/16" is not valid: use a block outside 0.0.0.0/8, which Azure refuses in a virtual network'],
     ])("%j", (props, message) => {
       expect(errorOf(make(props))).toBe(message);
+    });
+
+    it("accepts a /27 storage subnet (Managed Lustre's smallest, for up to 16 TiB)", () => {
+      expect(make({ storageSubnetPrefix: 27 })().storageSubnetCidr).toBe("10.20.128.0/27");
+    });
+
+    it("accepts locations with and without availability zones", () => {
+      for (const location of ["westus", "northcentralus", "westus3", "swedencentral"]) expect(make({ location })().location).toBe(location);
     });
 
     it("accepts the blocks right next to the refused ones", () => {
