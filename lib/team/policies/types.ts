@@ -52,16 +52,39 @@ export interface L1View extends ElementView {
   readonly stack: StackView;
 }
 
+/** One input variable of a stack (its `variable` block). */
+export interface VariableView {
+  /** Whether the block has a `default` (a variable without one is set only at plan time). */
+  readonly hasDefault: boolean;
+  /** The default value, when there is one. */
+  readonly default?: unknown;
+  /** Whether the variable is marked sensitive. */
+  readonly sensitive: boolean;
+}
+
 /** Everything a stack synthesizes, as plain data. */
 export interface StackView {
-  /** Construct path of the stack. */
+  /** Construct path of the stack (cdktf names a cross-stack reference's remote state after it). */
   readonly path: string;
   /** Every resource of the stack (in scope of the policies or not). */
   readonly resources: readonly L1View[];
   /** Every data source of the stack. */
   readonly dataSources: readonly ElementView[];
+  /** Every module call of the stack (its `module` block: TerraformHclModule, TerraformModule), with `address` `module.<name>`. */
+  readonly modules: readonly ElementView[];
   /** Provider blocks by provider name, e.g. `aws` to its list of configurations (aliases included). */
   readonly providers: Readonly<Record<string, readonly Readonly<Record<string, unknown>>[]>>;
+  /** Input variables by name. */
+  readonly variables: Readonly<Record<string, VariableView>>;
+  /** Local values by name (`locals`), as synthesized. */
+  readonly locals: Readonly<Record<string, unknown>>;
+  /** Output values by output name (the `value` of each `output` block), e.g. cdktf's cross-stack outputs. */
+  readonly outputs: Readonly<Record<string, unknown>>;
+  /**
+   * The other stacks of the same app, read on first call (empty for a stack read on its own), so a
+   * rule can follow a cross-stack reference to the resource it names.
+   */
+  readonly otherStacks: () => readonly StackView[];
 }
 
 /** Settings every rule receives. */

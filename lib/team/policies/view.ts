@@ -1,9 +1,9 @@
-import { TerraformResource, type TerraformStack } from "cdktf";
+import { TerraformResource, TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
 import { AwsGpuCluster } from "../../aws/gpu-cluster";
 import { GpuTask } from "../../task/gpu-task";
 import { isObject } from "./helpers";
-import type { ElementView, L1View, StackView } from "./types";
+import type { ElementView, L1View, StackView, VariableView } from "./types";
 
 /** A stack's view plus the construct behind each resource address (absent for resources written with `stack.addOverride`). */
 export interface SynthesizedStack {
@@ -18,7 +18,7 @@ export interface SynthesizedStack {
  * its `addOverride`s merged, plus the stack's own overrides, tokens resolved to `${...}`
  * expressions), so hand-written resources and overrides are judged like the library's own.
  */
-export function synthesizeStackView(stack: TerraformStack): SynthesizedStack {
+export function synthesizeStackView(stack: TerraformStack, views: Map<TerraformStack, StackView> = new Map()): SynthesizedStack {
   const tf = stack.toTerraform() as Record<string, unknown>;
   const byAddress = new Map<string, TerraformResource>();
   for (const c of stack.node.findAll()) {
@@ -27,7 +27,27 @@ export function synthesizeStackView(stack: TerraformStack): SynthesizedStack {
   const resources: L1View[] = [];
   const dataSources: ElementView[] = [];
   const providers: Record<string, Readonly<Record<string, unknown>>[]> = {};
-  const view: StackView = { path: stack.node.path, resources, dataSources, providers };
+  const modules: ElementView[] = [];
+  const variables: Record<string, VariableView> = {};
+  const outputs: Record<string, unknown> = {};
+  const locals: Record<string, unknown> = isObject(tf.locals) ? { ...tf.locals } : {};
+  let others: readonly StackView[] | undefined;
+  const view: StackView = {
+    path: stack.node.path, resources, dataSources, modules, providers, variables, locals, outputs,
+    otherStacks: () => (others ??= otherStacksOf(stack, views)),
+  };
+  views.set(stack, view);
+
+  for (const [name, raw] of Object.entries(isObject(tf.variable) ? tf.variable : {})) {
+    const v = isObject(raw) ? raw : {};
+    variables[name] = { hasDefault: "default" in v && v.default !== undefined, ...("default" in v ? { default: v.default } : {}), sensitive: v.sensitive === true };
+  }
+  for (const [name, raw] of Object.entries(isObject(tf.output) ? tf.output : {})) {
+    if (isObject(raw)) outputs[name] = raw.value;
+  }
+  for (const [name, raw] of Object.entries(isObject(tf.module) ? tf.module : {})) {
+    modules.push({ type: "module", name, address: `module.${name}`, config: withoutMetadata(raw) });
+  }
 
   for (const [name, configs] of Object.entries(isObject(tf.provider) ? tf.provider : {})) {
     providers[name] = (Array.isArray(configs) ? configs : [configs]).filter(isObject);
@@ -60,6 +80,13 @@ export function synthesizeStackView(stack: TerraformStack): SynthesizedStack {
   // Only constructs that really synthesize a resource (not moved away) are reported against.
   const constructs = new Map([...byAddress].filter(([address]) => resources.some((r) => r.address === address)));
   return { view, constructs };
+}
+
+/** The views of the app's other stacks (read once per `views` map). */
+function otherStacksOf(stack: TerraformStack, views: Map<TerraformStack, StackView>): StackView[] {
+  const root = stack.node.root;
+  return root.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c) && c !== stack)
+    .map((s) => views.get(s) ?? synthesizeStackView(s, views).view);
 }
 
 function withoutMetadata(raw: unknown): Readonly<Record<string, unknown>> {

@@ -1,0 +1,123 @@
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Fn, TerraformLocal, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { synthesizeStackView } from "../../../lib/team/policies";
+import {
+  EMPTY_STACK, cannotVerify, hasDynamicBlock, isUnresolvedValue, readList, readValue, referencedElement, resolveLiterals,
+} from "../../../lib/team/policies/values";
+import type { StackView } from "../../../lib/team/policies/types";
+
+/** A stack view with variables and locals only. */
+function withNames(variables: StackView["variables"], locals: StackView["locals"] = {}): StackView {
+  return { ...EMPTY_STACK, variables, locals };
+}
+
+describe("isUnresolvedValue", () => {
+  it.each([
+    ["${var.cidr}"], ["10.0.${var.octet}.0/24"], ['${join(",", var.list)}'], ["${[for c in var.cidrs : c]}"], ["%{ if var.open }0.0.0.0/0%{ endif }"],
+    [["10.0.0.0/8", "${var.extra}"]], [{ a: { b: "${aws_vpc.x.cidr_block}" } }], [{ dynamic: { ingress: { for_each: "${var.rules}" } } }],
+  ])("%j is unresolved", (value) => {
+    expect(isUnresolvedValue(value)).toBe(true);
+  });
+
+  it.each([["0.0.0.0/0"], ["$${literal}"], ["%%{ literal }"], ["100%"], [["10.0.0.0/8"]], [{ a: 1, b: [true, null] }], [undefined], [3]])("%j is a literal", (value) => {
+    expect(isUnresolvedValue(value)).toBe(false);
+  });
+});
+
+describe("cannotVerify", () => {
+  it("says which attribute holds which expression, at the level it is given", () => {
+    expect(cannotVerify("error", "cidr_blocks", ["${var.cidr}"])).toEqual({
+      status: "non-compliant",
+      level: "error",
+      detail: 'cidr_blocks is ["${var.cidr}"], which the pack cannot verify: use a literal value or suppress with a reason',
+    });
+    expect(cannotVerify("warning", "metadata_options.http_tokens", "${var.tokens}").level).toBe("warning");
+  });
+});
+
+describe("resolveLiterals", () => {
+  const stack = withNames(
+    { open: { hasDefault: true, default: "0.0.0.0/0", sensitive: false }, cidrs: { hasDefault: true, default: ["10.0.0.0/8", "::/0"], sensitive: false },
+      unset: { hasDefault: false, sensitive: false }, octet: { hasDefault: true, default: 7, sensitive: false }, chained: { hasDefault: true, default: "${var.unset}", sensitive: false } },
+    { world: "${var.open}", list: ["${var.open}", "192.168.0.0/16"], computed: "${cidrsubnet(var.open, 8, 1)}", loop: "${local.loop}" },
+  );
+
+  it("replaces variables with a literal default and literal locals, whole or inside a template", () => {
+    expect(resolveLiterals("${var.open}", stack)).toBe("0.0.0.0/0");
+    expect(resolveLiterals("${var.cidrs}", stack)).toEqual(["10.0.0.0/8", "::/0"]);
+    expect(resolveLiterals(["${local.world}", "10.0.${var.octet}.0/24"], stack)).toEqual(["0.0.0.0/0", "10.0.7.0/24"]);
+    expect(resolveLiterals({ x: "${local.list}" }, stack)).toEqual({ x: ["0.0.0.0/0", "192.168.0.0/16"] });
+  });
+
+  it("leaves variables without a default, expressions, unknown names and cycles alone", () => {
+    for (const v of ["${var.unset}", "${var.chained}", "${local.computed}", "${var.nope}", "${local.nope}", "${local.loop}", "${aws_vpc.x.cidr_block}"]) expect(resolveLiterals(v, stack)).toBe(v);
+    expect(resolveLiterals("$${var.open}", stack)).toBe("$${var.open}");
+  });
+});
+
+describe("readValue, readList and referencedElement over a synthesized app", () => {
+  // One synth for the describe: stack "a" has a group, a variable and a local; stack "b" refers to them.
+  const app = Testing.app();
+  const a = new TerraformStack(app, "a");
+  new AwsProvider(a, "aws", { region: "us-east-1" });
+  const sg = new SecurityGroup(a, "sg", { name: "gpu" });
+  const open = new TerraformVariable(a, "open", { type: "string", default: "0.0.0.0/0" });
+  new TerraformVariable(a, "unset", { type: "string" });
+  new TerraformLocal(a, "group", sg.id);
+  new DataAwsIamPolicyDocument(a, "doc", { statement: [{ actions: ["s3:GetObject"], resources: ["*"] }] });
+  const b = new TerraformStack(app, "b");
+  new AwsProvider(b, "aws", { region: "us-east-1" });
+  new Instance(b, "vm", { ami: "ami-1", instanceType: "p5.48xlarge", vpcSecurityGroupIds: [sg.id], tags: { open: Fn.join(",", [open.stringValue]) } });
+  app.synth();
+  const viewA = synthesizeStackView(a).view;
+  const viewB = synthesizeStackView(b).view;
+
+  it("reads the stack's variables (with and without a default), locals and outputs into the view", () => {
+    expect(viewA.variables).toEqual({ open: { hasDefault: true, default: "0.0.0.0/0", sensitive: false }, unset: { hasDefault: false, sensitive: false } });
+    expect(viewA.locals).toEqual({ group: "${aws_security_group.sg.id}" });
+    expect(Object.values(viewA.outputs).sort()).toEqual(["${aws_security_group.sg.id}", "${var.open}"]);
+    expect(viewA.otherStacks().map((s) => s.path)).toEqual(["b"]);
+  });
+
+  it("reads a literal, a resolved variable, a reference, and what it cannot verify", () => {
+    expect(readValue("tcp", viewA)).toEqual({ kind: "literal", value: "tcp" });
+    // The view holds synthesized JSON: tokens are resolved to Terraform expressions.
+    const vm = viewB.resources.find((r) => r.address === "aws_instance.vm")!;
+    expect(vm.config.tags).toEqual({ open: '${join(",", [data.terraform_remote_state.cross-stack-reference-input-a.outputs.cross-stack-output-varopen])}' });
+    expect(readValue("${var.open}", viewA)).toEqual({ kind: "literal", value: "0.0.0.0/0" });
+    expect(readValue("${var.unset}", viewA)).toEqual({ kind: "unresolved", value: "${var.unset}" });
+    expect(readValue('${join(",", [var.open])}', viewA)).toEqual({ kind: "unresolved", value: '${join(",", [var.open])}' });
+    const ref = readValue("${aws_security_group.sg.id}", viewA);
+    expect(ref.kind === "reference" && [ref.reference.element.address, ref.reference.attribute]).toEqual(["aws_security_group.sg", "id"]);
+    expect(readValue("${aws_security_group.elsewhere.id}", viewA).kind).toBe("unresolved");
+    expect(readValue("${local.group}", viewA).kind).toBe("reference");
+    expect(referencedElement("${data.aws_iam_policy_document.doc.json}", viewA)?.element.address).toBe("data.aws_iam_policy_document.doc");
+  });
+
+  it("follows a cdktf cross-stack reference to the resource in the other stack", () => {
+    const vm = viewB.resources.find((r) => r.address === "aws_instance.vm")!;
+    const [item] = readList(vm.config.vpc_security_group_ids, viewB);
+    expect(item!.kind).toBe("reference");
+    const reference = item!.kind === "reference" ? item!.reference : undefined;
+    expect([reference?.stack.path, reference?.element.address]).toEqual(["a", "aws_security_group.sg"]);
+  });
+
+  it("reads a list item by item, and a whole-list variable as its default", () => {
+    const stack = withNames({ cidrs: { hasDefault: true, default: ["10.0.0.0/8", "::/0"], sensitive: false } });
+    expect(readList("${var.cidrs}", stack).map((r) => r.value)).toEqual(["10.0.0.0/8", "::/0"]);
+    expect(readList(["10.0.0.0/8", "${var.other}"], stack).map((r) => r.kind)).toEqual(["literal", "unresolved"]);
+    expect(readList(undefined, stack)).toEqual([]);
+  });
+});
+
+describe("hasDynamicBlock", () => {
+  it("finds a dynamic block by name", () => {
+    expect(hasDynamicBlock({ dynamic: { ingress: { for_each: "${var.rules}" } } }, "ingress")).toBe(true);
+    expect(hasDynamicBlock({ dynamic: { egress: {} } }, "ingress")).toBe(false);
+    expect(hasDynamicBlock({ ingress: [] }, "ingress")).toBe(false);
+  });
+});
