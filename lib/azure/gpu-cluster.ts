@@ -5,11 +5,12 @@ import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-
 import { Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { chooseOffering } from "../catalog/catalog";
-import type { Offering } from "../catalog/types";
+import type { Offering, VmGeneration } from "../catalog/types";
 import { bootScript, checkBootHooks } from "../core/boot-script";
 import { resolveAllowFrom, type AllowFrom } from "../core/allow-from";
 import type { ClusterPlacement, ClusterRunInfo, IGpuCluster, ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
+import { azureLocation } from "../core/regions";
 import { readSshKey } from "../core/ssh-key";
 import type { Fabric } from "../core/types";
 import { Validator } from "../core/validate";
@@ -24,10 +25,41 @@ export interface AzureImageReference {
   readonly sku: string;
   /** @default "latest" */
   readonly version?: string;
+  /**
+   * The image's Hyper-V generation, for an image whose name does not say it. A size that boots
+   * only Generation 2 images (ND H100 v5, ND A100 v4, NC A100 v4, ...) refuses a Generation 1 image.
+   * @default - from the image: a sku ending in `gen2` (`22_04-lts-gen2`) or `gen1` (`server-gen1`)
+   * says it; the Ubuntu-HPC images and Canonical's `ubuntu-24_04-lts`/`server` are Generation 2;
+   * any other image is taken as Generation 1
+   */
+  readonly generation?: VmGeneration;
 }
 
-/** The Ubuntu-HPC image: Ubuntu 22.04 with the NVIDIA GPU and Mellanox InfiniBand drivers, NCCL and MPI. */
-export const UBUNTU_HPC_IMAGE: Required<AzureImageReference> = { publisher: "microsoft-dsvm", offer: "ubuntu-hpc", sku: "2204", version: "latest" };
+/** The Ubuntu-HPC image: Ubuntu 22.04 with the NVIDIA GPU and Mellanox InfiniBand drivers, NCCL and MPI (Generation 2). */
+export const UBUNTU_HPC_IMAGE: Required<AzureImageReference> = { publisher: "microsoft-dsvm", offer: "ubuntu-hpc", sku: "2204", version: "latest", generation: 2 };
+
+const GENERATION_SUFFIX = /(?:^|[-_])gen([12])$/i;
+/** Images that are Generation 2 although their sku does not say so (no sku: every sku of the offer). */
+const KNOWN_GEN2_IMAGES: readonly { readonly publisher: string; readonly offer: string; readonly sku?: string }[] = [
+  // The Azure HPC images run on the Generation 2-only ND and NC A100 sizes they are made for.
+  { publisher: "microsoft-dsvm", offer: "ubuntu-hpc" },
+  // Canonical's 24.04 offer: "server" is Generation 2, "server-gen1" Generation 1.
+  { publisher: "canonical", offer: "ubuntu-24_04-lts", sku: "server" },
+];
+
+/**
+ * The Hyper-V generation of a marketplace image and how it is known: `given` (image.generation),
+ * `sku` (a sku ending in gen1 or gen2), `known` (an image in the library's list) or `assumed`
+ * (Generation 1, what an image whose name does not say usually is).
+ */
+export function imageGeneration(image: AzureImageReference): { generation: VmGeneration; from: "given" | "sku" | "known" | "assumed" } {
+  if (image.generation !== undefined) return { generation: image.generation, from: "given" };
+  const said = GENERATION_SUFFIX.exec(image.sku)?.[1];
+  if (said) return { generation: Number(said) as VmGeneration, from: "sku" };
+  const is = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const known = KNOWN_GEN2_IMAGES.some((k) => is(k.publisher, image.publisher) && is(k.offer, image.offer) && (k.sku === undefined || is(k.sku, image.sku)));
+  return known ? { generation: 2, from: "known" } : { generation: 1, from: "assumed" };
+}
 
 /** Access the nodes' managed identity gets to one storage scope. */
 export interface AzureStorageAccess {
@@ -158,6 +190,7 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
     const offering = (this.offering = chooseOffering(v, "azure", { instanceType: props.vmSize, accelerator: props.accelerator, gpusPerNode: props.gpusPerNode }, network.location, "vmSize"));
     // Managed Lustre clients must share the file system's zone: without a zone, the cluster takes it.
     const zone = props.zone ?? (props.storage instanceof AzureLustreStorage ? props.storage.zone : undefined);
+    if (props.zone !== undefined) v.check(azureLocation(network.location)?.zones !== false, "zone", props.zone, `leave zone out: ${network.location} has no availability zones (its scale sets are regional)`, `in ${network.location}`);
     if (zone !== undefined) v.oneOf("zone", zone, ["1", "2", "3"]);
     const spot = props.spot ?? false;
     const maxBid = props.maxSpotUsdPerHour ?? -1;
@@ -188,6 +221,7 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
       v.check(zone === storageZone, "zone", zone, `use zone ${storageZone}, the zone of ${props.storage.node.path}: Managed Lustre clients must be in the file system's zone`);
     }
     for (const field of ["publisher", "offer", "sku"] as const) v.nonEmpty(`image.${field}`, image[field]);
+    checkImageGeneration(v, image, offering);
 
     this.accelerator = offering.accelerator;
     this.gpusPerNode = offering.gpusPerNode;
@@ -287,6 +321,24 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
 
   private readonly allowedRules: NetworkSecurityGroupSecurityRule[] = [];
   private baseRules: NetworkSecurityGroupSecurityRule[] = [];
+}
+
+/** A size that boots only some image generations (ND H100 v5: Generation 2) refuses an image of another. */
+function checkImageGeneration(v: Validator, image: AzureImageReference, offering: Offering): void {
+  const said = GENERATION_SUFFIX.exec(image.sku)?.[1];
+  if (image.generation !== undefined) {
+    v.oneOf("image.generation", image.generation, [1, 2]);
+    v.check(said === undefined || Number(said) === image.generation, "image.generation", image.generation, `leave it out or use ${said}: the sku ${image.sku} says Generation ${said}`);
+  }
+  const generations = offering.vmGenerations;
+  if (!generations || [image.publisher, image.offer, image.sku].some((f) => Token.isUnresolved(f))) return;
+  const { generation, from } = imageGeneration(image);
+  const why = from === "assumed" ? "this image's sku does not say gen2, so it is taken as Generation 1 (set image.generation to 2 if it is a Generation 2 image)" : `this one is Generation ${generation}`;
+  v.check(
+    generations.includes(generation), "image", `${image.publisher}:${image.offer}:${image.sku}:${image.version ?? "latest"}`,
+    `use a Generation ${generations.join(" or ")} image, such as UBUNTU_HPC_IMAGE (microsoft-dsvm:ubuntu-hpc:2204): ${offering.instanceType} boots Generation ${generations.join(" and ")} images only, and ${why}`,
+    `for ${offering.instanceType}`,
+  );
 }
 
 /** The environment that points NCCL at InfiniBand (UCX, the size's topology file), or off the fabric. */

@@ -11,8 +11,12 @@ const RSA_2048 = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCjY1mIZKB0DLJeiFUQP0+jpw
 const RSA_1024 = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDOb3RPdnTI3QjWkgpLXYOmkfBBxtGbr2PYBQOQQmUxecvnfMssiGahSbcwoBXh+73+jic3FpJymtWyi8cRQJdUiGo9Tur/2DTVRTPOfhWjyy9GuqwOR2pVPCslO6jPnLGo98QzOhtEHmd+D1Fb7ZJtQa9VhmQv9ruVq6YTJl5lcQ== ml@example";
 const ECDSA_KEY = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBDeGBiTMJ6V1Ic0PpdqtNZFttGFlP/6xWvScj4rJnI3Copbr1E3F2NJURR7CT2MOAZwXa1sl9V3uZXa2SZnHQxg= ml@example";
 
-function make(props: Partial<AzureGpuClusterProps> = {}) {
-  const { stack, network } = withNetwork();
+const JAMMY = { publisher: "Canonical", offer: "0001-com-ubuntu-server-jammy", sku: "22_04-lts" };
+const GEN2_ONLY = "use a Generation 2 image, such as UBUNTU_HPC_IMAGE (microsoft-dsvm:ubuntu-hpc:2204)";
+const ASSUMED_GEN1 = "this image's sku does not say gen2, so it is taken as Generation 1 (set image.generation to 2 if it is a Generation 2 image)";
+
+function make(props: Partial<AzureGpuClusterProps> = {}, location = "eastus") {
+  const { stack, network } = withNetwork({ location });
   const cluster = new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, sshPublicKey: SSH_KEY, ...props });
   return { stack, network, cluster };
 }
@@ -38,7 +42,7 @@ describe("AzureGpuCluster: a 2-node ND96isr_H100_v5 cluster", () => {
 
   it("boots the Ubuntu-HPC image with the GPU and InfiniBand drivers", () => {
     expect(vmss[0].source_image_reference).toEqual({ publisher: "microsoft-dsvm", offer: "ubuntu-hpc", sku: "2204", version: "latest" });
-    expect(UBUNTU_HPC_IMAGE).toEqual({ publisher: "microsoft-dsvm", offer: "ubuntu-hpc", sku: "2204", version: "latest" });
+    expect(UBUNTU_HPC_IMAGE).toEqual({ publisher: "microsoft-dsvm", offer: "ubuntu-hpc", sku: "2204", version: "latest", generation: 2 });
   });
 
   it("has no public IP, accelerated networking and an NSG that denies the internet", () => {
@@ -145,8 +149,49 @@ describe("AzureGpuCluster validation", () => {
     [{ osDiskGiB: 32 }, "s/train: osDiskGiB 32 is not valid: use a whole number from 64 to 4095"],
     [{ customData: ["echo ${USER}"] }, 's/train: customData "echo ${USER}" is not valid: write $VAR instead of ${VAR} (Terraform reads ${ and %{ as template syntax), or escape them as $${ and %%{'],
     [{ image: { publisher: "", offer: "x", sku: "y" } }, 's/train: image.publisher "" is not valid: use a non-empty string'],
+    [{ image: JAMMY }, `s/train: image "Canonical:0001-com-ubuntu-server-jammy:22_04-lts:latest" is not valid for Standard_ND96isr_H100_v5: ${GEN2_ONLY}: Standard_ND96isr_H100_v5 boots Generation 2 images only, and ${ASSUMED_GEN1}`],
+    [{ image: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server-gen1", version: "24.04.202501010" } }, `s/train: image "Canonical:ubuntu-24_04-lts:server-gen1:24.04.202501010" is not valid for Standard_ND96isr_H100_v5: ${GEN2_ONLY}: Standard_ND96isr_H100_v5 boots Generation 2 images only, and this one is Generation 1`],
+    [{ image: { publisher: "contoso", offer: "hpc", sku: "v7", generation: 1 } }, `s/train: image "contoso:hpc:v7:latest" is not valid for Standard_ND96isr_H100_v5: ${GEN2_ONLY}: Standard_ND96isr_H100_v5 boots Generation 2 images only, and this one is Generation 1`],
+    [{ image: { ...JAMMY, generation: 3 as never } }, 's/train: image.generation 3 is not valid: use one of 1, 2'],
+    [{ image: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server-gen1", generation: 2 } }, "s/train: image.generation 2 is not valid: leave it out or use 1: the sku server-gen1 says Generation 1"],
   ])("%j", (props, message) => {
     expect(errorOf(() => make(props))).toBe(message);
+  });
+
+  it.each([
+    "Standard_ND96isr_H100_v5", "Standard_ND96asr_v4", "Standard_ND96amsr_A100_v4", "Standard_ND40rs_v2",
+    "Standard_NC24ads_A100_v4", "Standard_NC48ads_A100_v4", "Standard_NC96ads_A100_v4", "Standard_NC40ads_H100_v5", "Standard_NC80adis_H100_v5",
+  ])("%s, a Generation 2-only size, refuses a Generation 1 image and takes its gen2 twin", (vmSize) => {
+    expect(errorOf(() => make({ vmSize, image: { ...JAMMY, generation: 1 } }))).toBe(
+      `s/train: image "Canonical:0001-com-ubuntu-server-jammy:22_04-lts:latest" is not valid for ${vmSize}: ${GEN2_ONLY}: ${vmSize} boots Generation 2 images only, and this one is Generation 1`,
+    );
+    expect(make({ vmSize, image: { ...JAMMY, sku: "22_04-lts-gen2" } }).cluster.offering.instanceType).toBe(vmSize);
+  });
+
+  it.each<[string, AzureGpuClusterProps["image"]]>([
+    ["Standard_ND96isr_H100_v5", { ...JAMMY, sku: "22_04-lts-gen2" }],
+    ["Standard_ND96isr_H100_v5", { publisher: "SUSE", offer: "opensuse-leap-15-4", sku: "gen2" }],
+    ["Standard_ND96isr_H100_v5", { publisher: "almalinux", offer: "almalinux-hpc", sku: "8_10-hpc-gen2" }],
+    ["Standard_ND96isr_H100_v5", { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server" }],
+    ["Standard_ND96isr_H100_v5", { publisher: "microsoft-dsvm", offer: "ubuntu-hpc", sku: "2004" }],
+    ["Standard_ND96isr_H100_v5", { ...JAMMY, generation: 2 }],
+    // NCasT4_v3 boots both generations
+    ["Standard_NC4as_T4_v3", JAMMY],
+    ["Standard_NC64as_T4_v3", { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server-gen1" }],
+  ])("%s takes the image %j", (vmSize, image) => {
+    const [vmss] = resources(synth(make({ vmSize, image }).stack), "azurerm_linux_virtual_machine_scale_set");
+    expect(vmss.source_image_reference).toEqual({ publisher: image!.publisher, offer: image!.offer, sku: image!.sku, version: "latest" });
+  });
+
+  it.each(["westus", "northcentralus"])("refuses a zone in %s, a location without availability zones, and is regional there without one", (location) => {
+    expect(errorOf(() => make({ zone: "1" }, location))).toBe(`s/train: zone "1" is not valid in ${location}: leave zone out: ${location} has no availability zones (its scale sets are regional)`);
+    const { stack, cluster } = make({}, location);
+    expect(cluster.placement).toEqual({ cloud: "azure", region: location, instanceType: "Standard_ND96isr_H100_v5" });
+    expect(resources(synth(stack), "azurerm_linux_virtual_machine_scale_set")[0].zones).toBeUndefined();
+  });
+
+  it("takes a zone in a location with availability zones", () => {
+    expect(make({ zone: "3" }, "westus3").cluster.placement.zone).toBe("3");
   });
 
   it("rejects storage on another cloud", () => {
