@@ -23,11 +23,11 @@ import { resolveAllowFrom, type AllowFrom } from "../core/allow-from";
 import type { ClusterPlacement, ClusterRunInfo, IGpuCluster, ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import type { Fabric } from "../core/types";
-import { isS3BucketName, S3_BUCKET_RULE, Validator } from "../core/validate";
+import { isS3BucketName, KMS_KEY_ARN, S3_BUCKET_RULE, Validator } from "../core/validate";
 import { AwsLustreStorage, LUSTRE_PORTS } from "./lustre-storage";
 import { awsName, nameTags, securityGroupNamePrefix } from "./names";
 import { AwsNetwork } from "./network";
-import { providerDefaultTags } from "./provider";
+import { tagLaunchedNodes } from "./provider";
 
 /** The public SSM parameter that holds the latest AWS Deep Learning Base OSS NVIDIA driver AMI (Ubuntu 22.04, x86_64). */
 export type { S3Access } from "./s3-access";
@@ -104,6 +104,12 @@ export interface AwsGpuClusterProps {
    * @default 2
    */
   readonly imdsHopLimit?: 1 | 2;
+  /**
+   * ARN of the KMS key that encrypts the root volumes. Its key policy must let the account's
+   * Auto Scaling service-linked role (AWSServiceRoleForAutoScaling) use it, or nodes fail to launch.
+   * @default - the account's default EBS key (aws/ebs)
+   */
+  readonly kmsKeyArn?: string;
   /** Size of the encrypted gp3 root volume, GiB (100 to 16384). @default 200 */
   readonly rootVolumeGiB?: number;
   /** Shell lines appended to the boot script, after storage is mounted. No `${` or `%{` (Terraform template syntax). @default - none */
@@ -183,6 +189,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
     if (props.imageId !== undefined) v.matches("imageId", props.imageId, /^(ami-[0-9a-f]{8}([0-9a-f]{9})?|resolve:ssm:\/?[A-Za-z0-9_.\-/]+(:\d+)?)$/, "use an AMI ID such as ami-0123456789abcdef0, or resolve:ssm:<parameter name>");
     const hopLimit = v.oneOf("imdsHopLimit", props.imdsHopLimit ?? 2, [1, 2] as const);
     const rootVolumeGiB = v.integer("rootVolumeGiB", props.rootVolumeGiB ?? 200, { min: 100, max: 16384 });
+    if (props.kmsKeyArn !== undefined) v.matches("kmsKeyArn", props.kmsKeyArn, KMS_KEY_ARN, "use a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (a launch template takes no key ID or alias)");
     const hooks = checkBootHooks(v, "userData", props.userData ?? []);
     for (const [i, a] of (props.s3Access ?? []).entries()) {
       v.check(Token.isUnresolved(a.bucket) || isS3BucketName(a.bucket), `s3Access[${i}].bucket`, a.bucket, `use an S3 bucket name (${S3_BUCKET_RULE})`);
@@ -293,7 +300,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: hopLimit },
       blockDeviceMappings: [{
         deviceName: props.rootDeviceName ?? "/dev/sda1",
-        ebs: { volumeSize: rootVolumeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+        ebs: { volumeSize: rootVolumeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true", ...(props.kmsKeyArn !== undefined ? { kmsKeyId: props.kmsKeyArn } : {}) },
       }],
       networkInterfaces: networkInterfaces(efaCards, sg),
       ...(props.capacityReservationId !== undefined ? { capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: props.capacityReservationId } } } : {}),
@@ -330,7 +337,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
       dependsOn: [this.offeringCheck, ...mountReady],
     });
     // Provider default tags never reach what the group launches; copy them in once every provider is configured.
-    Aspects.of(this).add({ visit: (node) => { if (node === this) this.tagLaunchedNodes(); } });
+    Aspects.of(this).add({ visit: (node) => { if (node === this) tagLaunchedNodes(this.launchTemplate, this.autoScalingGroup); } });
 
     this.runInfo = {
       nodes: this.nodes,
@@ -363,27 +370,6 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
   }
 
   private allowed = 0;
-
-  /**
-   * Merges the provider's `default_tags` (e.g. a TeamStack's team and cost-center tags) into the
-   * launch template's tag specifications and the group's propagated tags, under the tags already
-   * there: the AWS provider does not apply them to instances, volumes and ENIs an Auto Scaling
-   * group launches, so without this the nodes escape tag-filtered budgets and cost reports.
-   */
-  private tagLaunchedNodes(): void {
-    const defaults = providerDefaultTags(this.launchTemplate);
-    if (Object.keys(defaults).length === 0) return;
-    const specs = this.launchTemplate.tagSpecificationsInput;
-    if (Array.isArray(specs)) {
-      this.launchTemplate.putTagSpecifications(specs.map((spec) => ({ ...spec, tags: { ...defaults, ...(spec.tags ?? {}) } })));
-    }
-    const groupTags = this.autoScalingGroup.tagInput;
-    if (Array.isArray(groupTags)) {
-      const present = new Set(groupTags.map((t) => t.key));
-      const added = Object.entries(defaults).filter(([key]) => !present.has(key)).map(([key, value]) => ({ key, value, propagateAtLaunch: true }));
-      this.autoScalingGroup.putTag([...groupTags, ...added]);
-    }
-  }
 }
 
 function defaultZone(network: AwsNetwork, offering: Offering): string {

@@ -7,7 +7,7 @@ import { TerraformResource, Token } from "cdktf";
 import { Construct } from "constructs";
 import { APT_GET, lustreMountScript } from "../core/boot-script";
 import type { ISharedStorage } from "../core/contracts";
-import { isS3BucketName, S3_BUCKET_RULE, Validator } from "../core/validate";
+import { isS3BucketName, KMS_KEY, S3_BUCKET_RULE, Validator } from "../core/validate";
 import { EFA_LUSTRE_CONNECTION_LIMIT } from "./efa";
 import { nameTags, securityGroupNamePrefix } from "./names";
 import type { AwsNetwork } from "./network";
@@ -191,8 +191,7 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
       v.fail("kmsKeyId", props.kmsKeyId, "leave it out: SCRATCH file systems are encrypted with an AWS-owned key", `for ${type}`);
     }
     if (props.kmsKeyId !== undefined) {
-      const key = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[A-Za-z0-9/_-]+|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/([0-9a-f-]{36}|mrk-[0-9a-f]{32})|alias\/[A-Za-z0-9/_-]+))$/;
-      v.matches("kmsKeyId", props.kmsKeyId, key, "use a KMS key ID, key ARN or alias (alias/my-key), or leave it out for the AWS-managed key");
+      v.matches("kmsKeyId", props.kmsKeyId, KMS_KEY, "use a KMS key ID, key ARN or alias (alias/my-key), or leave it out for the AWS-managed key");
     }
     this.mountPath = v.mountPath("mountPath", props.mountPath ?? "/fsx");
     const repo = props.dataRepository;

@@ -1,8 +1,6 @@
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
-import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
@@ -20,9 +18,9 @@ import { AWS_ZONE_ID, AWS_ZONE_NAME, awsRegion, awsZoneProblem } from "../core/r
 import { blockSize, contains, DOCKER_BRIDGE, overlaps, split, VPC_PRIVATE_RANGES } from "../core/cidr";
 import { AddressPlan, registerAddresses } from "../core/address-plan";
 import type { INetwork } from "../core/contracts";
-import { NAME_RULES } from "../core/naming";
-import { Validator } from "../core/validate";
-import { awsName, nameTags, securityGroupNamePrefix } from "./names";
+import { KMS_KEY_ARN, Validator } from "../core/validate";
+import { vpcFlowLog } from "./flow-log";
+import { nameTags, securityGroupNamePrefix } from "./names";
 import { providerRegion } from "./provider";
 
 /** Addresses AWS reserves in every subnet: the first four and the last. */
@@ -86,11 +84,18 @@ export interface AwsNetworkProps {
    */
   readonly s3Endpoint?: boolean;
   /**
-   * VPC flow logs to CloudWatch Logs (kept 90 days): `REJECT` records refused connections (what
-   * security reviews ask for, at little cost), `ALL` every flow, `none` turns them off.
-   * @default "REJECT"
+   * VPC flow logs to an encrypted CloudWatch log group (kept 90 days): `ALL` records every flow
+   * (what an incident review needs: who talked to the nodes), `REJECT` only refused connections
+   * (cheaper), `none` turns them off. EFA's OS-bypass traffic between nodes is not in flow logs.
+   * @default "ALL"
    */
   readonly flowLogs?: "REJECT" | "ALL" | "none";
+  /**
+   * ARN of the KMS key that encrypts the flow-log group; its key policy must let CloudWatch Logs
+   * of the network's region use it.
+   * @default - a new key (rotated yearly) that only the account and CloudWatch Logs, for this log group, may use
+   */
+  readonly flowLogsKmsKeyArn?: string;
 }
 
 
@@ -127,6 +132,8 @@ export class AwsNetwork extends Construct implements INetwork {
   public readonly endpointSecurityGroup?: SecurityGroup;
   /** The VPC flow log, unless turned off. */
   public readonly flowLog?: FlowLog;
+  /** The KMS key of the flow-log group, when the network created one. */
+  public readonly flowLogKey?: KmsKey;
 
   constructor(scope: Construct, id: string, props: AwsNetworkProps) {
     super(scope, id);
@@ -146,7 +153,8 @@ export class AwsNetwork extends Construct implements INetwork {
     for (const zone of this.zones) checkZone(v, zone, this.region);
     v.check(new Set(this.zones).size === this.zones.length, "zones", this.zones, "list each zone once");
     const nat = v.oneOf("natGateways", props.natGateways ?? "perZone", ["perZone", "single", "none"] as const);
-    const flowLogs = v.oneOf("flowLogs", props.flowLogs ?? "REJECT", ["REJECT", "ALL", "none"] as const);
+    const flowLogs = v.oneOf("flowLogs", props.flowLogs ?? "ALL", ["REJECT", "ALL", "none"] as const);
+    if (props.flowLogsKmsKeyArn !== undefined) v.matches("flowLogsKmsKeyArn", props.flowLogsKmsKeyArn, KMS_KEY_ARN, "use a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (CloudWatch Logs takes no key ID or alias)");
 
     this.vpc = new Vpc(this, "vpc", { cidrBlock: this.cidr, enableDnsSupport: true, enableDnsHostnames: true, tags: nameTags(this, "vpc") });
     // The default security group allows all traffic between its members: leave it with no rules.
@@ -232,28 +240,11 @@ export class AwsNetwork extends Construct implements INetwork {
     }
 
     if (flowLogs !== "none") {
-      const group = new CloudwatchLogGroup(this, "flow-log-group", { name: `/vpc/flow-logs/${awsName(this, "vpc")}`, retentionInDays: 90, tags: nameTags(this, "flow-logs") });
-      const role = new IamRole(this, "flow-log-role", {
-        name: awsName(this, `flow-logs-${this.region}`, NAME_RULES.awsIamRole),
-        assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
-        tags: nameTags(this, "flow-logs"),
-      });
-      new IamRolePolicy(this, "flow-log-policy", {
-        role: role.id,
-        name: "write-flow-logs",
-        policy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: `${group.arn}:*` }],
-        }),
-      });
-      this.flowLog = new FlowLog(this, "flow-log", {
-        vpcId: this.vpc.id,
-        trafficType: flowLogs,
-        logDestinationType: "cloud-watch-logs",
-        logDestination: group.arn,
-        iamRoleArn: role.arn,
-        tags: nameTags(this, "flow-logs"),
-      });
+      const created = vpcFlowLog(this, this.vpc.id, this.region, flowLogs, props.flowLogsKmsKeyArn);
+      this.flowLog = created.flowLog;
+      this.flowLogKey = created.kmsKey;
+    } else if (props.flowLogsKmsKeyArn !== undefined) {
+      v.fail("flowLogsKmsKeyArn", props.flowLogsKmsKeyArn, "leave it out with flowLogs none");
     }
 
     registerAddresses(this, [

@@ -1,3 +1,5 @@
+import type { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import type { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Token, type TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
@@ -32,4 +34,26 @@ export function providerDefaultTags(resource: TerraformResource): Record<string,
     for (const [key, value] of Object.entries(block.tags)) if (!Token.isUnresolved(key)) tags[key] = value;
   }
   return tags;
+}
+
+/**
+ * Merges the provider's `default_tags` (e.g. a TeamStack's team and cost-center tags) into a
+ * launch template's tag specifications and an Auto Scaling group's propagated tags, under the tags
+ * already there: the AWS provider does not apply them to instances, volumes and ENIs a group
+ * launches, so without this the nodes escape tag-filtered budgets and cost reports. Run it once
+ * every provider is configured (from an Aspect).
+ */
+export function tagLaunchedNodes(launchTemplate: LaunchTemplate, group: AutoscalingGroup): void {
+  const defaults = providerDefaultTags(launchTemplate);
+  if (Object.keys(defaults).length === 0) return;
+  const specs = launchTemplate.tagSpecificationsInput;
+  if (Array.isArray(specs)) {
+    launchTemplate.putTagSpecifications(specs.map((spec) => ({ ...spec, tags: { ...defaults, ...(spec.tags ?? {}) } })));
+  }
+  const groupTags = group.tagInput;
+  if (Array.isArray(groupTags)) {
+    const present = new Set(groupTags.map((t) => t.key));
+    const added = Object.entries(defaults).filter(([key]) => !present.has(key)).map(([key, value]) => ({ key, value, propagateAtLaunch: true }));
+    group.putTag([...groupTags, ...added]);
+  }
 }

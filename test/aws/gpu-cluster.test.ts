@@ -144,12 +144,12 @@ describe("AwsGpuCluster: other shapes", () => {
   });
 
   it("uses a capacity reservation, a custom AMI and root volume, and boot hooks", () => {
-    const { stack } = make({ capacityReservationId: "cr-0123456789abcdef0", imageId: "ami-0123456789abcdef0", rootDeviceName: "/dev/xvda", rootVolumeGiB: 500, userData: ["echo ready > /tmp/ready"] });
+    const { stack } = make({ capacityReservationId: "cr-0123456789abcdef0", imageId: "ami-0123456789abcdef0", rootDeviceName: "/dev/xvda", rootVolumeGiB: 500, userData: ["echo ready > /tmp/ready"], kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" });
     const tf = synth(stack);
     const [lt] = resources(tf, "aws_launch_template");
     expect(lt.capacity_reservation_specification).toEqual({ capacity_reservation_target: { capacity_reservation_id: "cr-0123456789abcdef0" } });
     expect(lt.image_id).toBe("ami-0123456789abcdef0");
-    expect(lt.block_device_mappings[0]).toMatchObject({ device_name: "/dev/xvda", ebs: { volume_size: 500 } });
+    expect(lt.block_device_mappings[0]).toEqual({ device_name: "/dev/xvda", ebs: { volume_size: 500, volume_type: "gp3", encrypted: "true", delete_on_termination: "true", kms_key_id: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" } });
     expect(tf.data.aws_ssm_parameter).toBeUndefined();
     expect(lt.lifecycle).toBeUndefined();
     expect(Object.values(tf.locals)[0]).toContain("echo ready > /tmp/ready");
@@ -306,6 +306,8 @@ describe("AwsGpuCluster validation", () => {
     [{ instanceType: "g5.xlarge", efa: true }, "s/train: efa true is not valid: leave it out or false: g5.xlarge has no EFA"],
     [{ spot: true, capacityReservationId: "cr-0123456789abcdef0" }, 's/train: capacityReservationId "cr-0123456789abcdef0" is not valid: leave it out with spot: capacity reservations hold on-demand capacity'],
     [{ rootVolumeGiB: 50 }, "s/train: rootVolumeGiB 50 is not valid: use a whole number from 100 to 16384"],
+    [{ kmsKeyArn: "alias/aws/ebs" }, 's/train: kmsKeyArn "alias/aws/ebs" is not valid: use a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (a launch template takes no key ID or alias)'],
+    [{ kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:alias/ebs" }, 's/train: kmsKeyArn "arn:aws:kms:us-east-1:111122223333:alias/ebs" is not valid: use a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (a launch template takes no key ID or alias)'],
     [{ s3Access: [{ bucket: "ml-runs", prefix: "runs" }] }, 's/train: s3Access[0].prefix "runs" is not valid: use a key prefix ending in / (without a leading /, *, ? or $), e.g. runs/'],
     [{ s3Access: [{ bucket: "ml-runs", prefix: "${aws:username}/" }] }, 's/train: s3Access[0].prefix "${aws:username}/" is not valid: use a key prefix ending in / (without a leading /, *, ? or $), e.g. runs/'],
     [{ capacityBlock: true }, "s/train: capacityBlock true is not valid: set capacityReservationId to the Capacity Block's reservation ID too"],

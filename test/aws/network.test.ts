@@ -137,19 +137,7 @@ describe("AwsNetwork", () => {
   });
 });
 
-describe("AwsNetwork flow logs", () => {
-  it("logs rejected flows to CloudWatch by default, through a role only VPC flow logs can assume", () => {
-    const tf = synth(withNetwork().stack);
-    expect(resources(tf, "aws_flow_log")).toEqual([expect.objectContaining({ traffic_type: "REJECT", log_destination_type: "cloud-watch-logs", vpc_id: "${aws_vpc.net_vpc_189A1278.id}" })]);
-    expect(resources(tf, "aws_cloudwatch_log_group")[0]).toMatchObject({ name: "/vpc/flow-logs/s-net-vpc", retention_in_days: 90 });
-    const role = resources(tf, "aws_iam_role")[0];
-    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "vpc-flow-logs.amazonaws.com" });
-    expect(JSON.parse(resources(tf, "aws_iam_role_policy")[0].policy).Statement[0].Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]);
-  });
-  it("logs every flow with ALL, and none with none", () => {
-    expect(resources(synth(withNetwork({ flowLogs: "ALL" }).stack), "aws_flow_log")[0].traffic_type).toBe("ALL");
-    expect(resources(synth(withNetwork({ flowLogs: "none" }).stack), "aws_flow_log")).toEqual([]);
-  });
+describe("AwsNetwork security groups", () => {
   it("gives security groups a name prefix and creates replacements first", () => {
     const sg = resources(synth(withNetwork().stack), "aws_security_group")[0];
     expect(sg.name_prefix).toBe("s-net-endpoints-");
