@@ -167,11 +167,13 @@ describe("AwsGpuCluster: other shapes", () => {
     ]);
   });
 
-  it("warns when the catalog does not list the type in the chosen zone", () => {
-    const { cluster } = make({ instanceType: "p5.48xlarge", zone: "use1-az6" });
-    const warnings = cluster.node.metadata.filter((m) => m.type === "aws:cdk:warning").map((m) => m.data);
-    const listed = cluster.offering.locations.some((l) => l.zone === "use1-az6");
-    expect(warnings.length).toBe(listed ? 0 : 1);
+  it("warns when the catalog does not list the type in the chosen zone, and not when it does", () => {
+    const warnings = (c: AwsGpuCluster) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data);
+    // The catalog lists p3dn.24xlarge in use1-az1 and use1-az6 only.
+    expect(warnings(make({ instanceType: "p3dn.24xlarge", zone: "use1-az4" }).cluster)).toEqual([
+      "p3dn.24xlarge is not in the catalog for use1-az4 (it lists use1-az1, use1-az6); terraform plan checks the zone for real",
+    ]);
+    expect(warnings(make({ instanceType: "p3dn.24xlarge", zone: "use1-az6" }).cluster)).toEqual([]);
   });
 
   it("networkInterfaces lays out one EFA interface per card after the ENA primary", () => {
@@ -200,7 +202,7 @@ describe("AwsGpuCluster: other shapes", () => {
 describe("AwsGpuCluster: provider default tags reach the launched nodes", () => {
   function tagged(alias = false) {
     const stack = new TerraformStack(Testing.app(), "s");
-    new AwsProvider(stack, "aws", { region: "us-east-1", defaultTags: [{ tags: { team: "vision", "cost-center": "cc-1" } }] });
+    new AwsProvider(stack, "aws", { region: "us-east-1", defaultTags: [{ tags: { team: "vision", "cost-center": "cc-1", Name: "provider-default" } }] });
     const west = new AwsProvider(stack, "west", { alias: "west", region: "us-west-2", defaultTags: [{ tags: { team: "west-team" } }] });
     const network = new AwsNetwork(stack, "net", { cidr: "10.10.0.0/16", zones: ["use1-az4", "use1-az6"] });
     const cluster = new AwsGpuCluster(stack, "train", { network, instanceType: "p4d.24xlarge", nodes: 2 });
@@ -213,6 +215,7 @@ describe("AwsGpuCluster: provider default tags reach the launched nodes", () => 
   it("merges them into the instance, volume and ENI tag specifications, under the node's Name", () => {
     const { lt } = tagged();
     expect(lt.tag_specifications.map((t: { resource_type: string }) => t.resource_type)).toEqual(["instance", "volume", "network-interface"]);
+    // The node's own Name wins over the provider's default Name.
     for (const spec of lt.tag_specifications) expect(spec.tags).toEqual({ team: "vision", "cost-center": "cc-1", Name: "s-train-node" });
   });
 

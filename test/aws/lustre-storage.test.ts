@@ -128,6 +128,8 @@ describe("AwsLustreStorage", () => {
       [{ deploymentType: "SCRATCH_1", storageCapacityGiB: 4800 }, "s/fs: storageCapacityGiB 4800 is not valid for SCRATCH_1: use 1200, 2400 or a multiple of 3600"],
       [{ deploymentType: "PERSISTENT_1", storageType: "HDD", storageCapacityGiB: 2400, throughputPerTiB: 40 }, "s/fs: storageCapacityGiB 2400 is not valid for PERSISTENT_1 HDD at 40 MB/s/TiB: use a multiple of 1800"],
       [{ efa: true, storageCapacityGiB: 9600, throughputPerTiB: 250 }, "s/fs: storageCapacityGiB 9600 is not valid for PERSISTENT_2 with EFA at 250 MB/s/TiB: use a multiple of 19200"],
+      [{ efa: true, storageCapacityGiB: 2400, throughputPerTiB: 1000 }, "s/fs: storageCapacityGiB 2400 is not valid for PERSISTENT_2 with EFA at 1000 MB/s/TiB: use a multiple of 4800"],
+      [{ efa: true, storageCapacityGiB: 4800, throughputPerTiB: 500 }, "s/fs: storageCapacityGiB 4800 is not valid for PERSISTENT_2 with EFA at 500 MB/s/TiB: use a multiple of 9600"],
       [{ efa: true, storageCapacityGiB: 19200, throughputPerTiB: 125 }, "s/fs: storageCapacityGiB 19200 is not valid for PERSISTENT_2 with EFA at 125 MB/s/TiB: use a multiple of 38400"],
       [{ deploymentType: "PERSISTENT_1", storageType: "HDD", storageCapacityGiB: 1800, throughputPerTiB: 12 }, "s/fs: storageCapacityGiB 1800 is not valid for PERSISTENT_1 HDD at 12 MB/s/TiB: use a multiple of 6000"],
       [{ storageCapacityGiB: 0 }, "s/fs: storageCapacityGiB 0 is not valid: use a whole number of at least 1"],

@@ -51,9 +51,16 @@ describe("AwsNetwork", () => {
     expect(endpoints.map((e) => e.service_name).sort()).toEqual(["com.amazonaws.us-east-1.ec2messages", "com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.ssm", "com.amazonaws.us-east-1.ssmmessages"]);
     const s3 = endpoints.find((e) => e.service_name.endsWith(".s3"));
     expect(s3).toMatchObject({ vpc_endpoint_type: "Gateway" });
-    expect(s3.route_table_ids).toHaveLength(2);
-    const ssm = endpoints.find((e) => e.service_name.endsWith(".ssm"));
-    expect(ssm).toMatchObject({ vpc_endpoint_type: "Interface", private_dns_enabled: true });
+    expect(s3.route_table_ids).toEqual(["${aws_route_table.net_private-use1-az4-rt_4654DA04.id}", "${aws_route_table.net_private-use1-az6-rt_72B62C35.id}"]);
+    // Every interface endpoint has an interface in each private subnet, so each zone reaches SSM.
+    for (const service of ["ssm", "ssmmessages", "ec2messages"]) {
+      expect(endpoints.find((e) => e.service_name === `com.amazonaws.us-east-1.${service}`)).toMatchObject({
+        vpc_endpoint_type: "Interface",
+        private_dns_enabled: true,
+        subnet_ids: ["${aws_subnet.net_private-use1-az4_8052065E.id}", "${aws_subnet.net_private-use1-az6_C83DCF1F.id}"],
+        security_group_ids: ["${aws_security_group.net_endpoints-sg_7DBAE231.id}"],
+      });
+    }
     expect(resources(tf, "aws_security_group").find((g) => g.description.startsWith("HTTPS")).ingress).toEqual([
       expect.objectContaining({ from_port: 443, to_port: 443, protocol: "tcp", cidr_blocks: ["10.10.0.0/16"] }),
     ]);
