@@ -29,6 +29,22 @@ describe("tagProblems", () => {
     expect(tagProblems("azure", { "a/b": "x" })).toEqual(["a/b: Azure tag keys may not contain < > % & \\ ? /"]);
     expect(tagProblems("azure", { team: "v".repeat(257) })).toEqual(["team: an Azure tag value has at most 256 characters"]);
   });
+  it.for([
+    ["aws", "k".repeat(128), "v".repeat(256)],
+    ["azure", "k".repeat(512), "v".repeat(256)],
+  ] as const)("accepts %s keys and values at their longest", ([cloud, key, value]) => {
+    expect(tagProblems(cloud, { [key]: value })).toEqual([]);
+  });
+  it("refuses empty keys and an Azure key past 512 characters", () => {
+    expect(tagProblems("aws", { "": "x" })).toEqual([": an AWS tag key has 1 to 128 characters"]);
+    expect(tagProblems("azure", { "": "x" })).toEqual([": an Azure tag key has 1 to 512 characters"]);
+    expect(tagProblems("azure", { ["k".repeat(513)]: "x" })).toEqual([`${"k".repeat(513)}: an Azure tag key has 1 to 512 characters`]);
+  });
+  it("accepts 50 tags on either cloud", () => {
+    const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, "v"]));
+    expect(tagProblems("aws", fifty)).toEqual([]);
+    expect(tagProblems("azure", fifty)).toEqual([]);
+  });
   it("caps the number of tags", () => {
     const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]));
     expect(tagProblems("aws", many)).toEqual(["(all): 51 tags, at most 50 are allowed"]);
