@@ -124,6 +124,22 @@ describe("planPlacements: each requirement", () => {
     expect(plan.placements.every((p) => p.cloud === "aws")).toBe(true);
     expect(plan.rejected).toContainEqual({ cloud: "azure", instanceType: "Standard_ND96isr_H100_v5", reason: "needs 101 nodes; one Azure scale set with a single placement group holds at most 100" });
   });
+  it("breaks a price tie by fewer nodes before names", () => {
+    // 2 x $16/h and 4 x $8/h cost the same; name order alone would put a.four first.
+    const catalog: CatalogData = { ...tiny, offerings: [
+      offering({ instanceType: "a.four", gpusPerNode: 4, locations: [{ region: "r1", zone: "r1-az1", usdPerHour: 8 }] }),
+      offering({ instanceType: "z.eight", gpusPerNode: 8, locations: [{ region: "r1", zone: "r1-az1", usdPerHour: 16 }] }),
+    ] };
+    const plan = planPlacements({ gpus: 16 }, catalog);
+    expect(plan.placements.map((p) => `${p.instanceType} x${p.nodes} $${p.usdPerHour}`)).toEqual(["z.eight x2 $32", "a.four x4 $32"]);
+  });
+  it("breaks a price and node tie by more fabric bandwidth before names", () => {
+    const catalog: CatalogData = { ...tiny, offerings: [
+      offering({ instanceType: "a.slow", fabric: { kind: "efa", interfaces: 4, gbpsPerNode: 400 }, locations: [{ region: "r1", zone: "r1-az1", usdPerHour: 16 }] }),
+      offering({ instanceType: "z.fast", fabric: { kind: "efa", interfaces: 32, gbpsPerNode: 3200 }, locations: [{ region: "r1", zone: "r1-az1", usdPerHour: 16 }] }),
+    ] };
+    expect(planPlacements({ gpus: 16 }, catalog).placements.map((p) => p.instanceType)).toEqual(["z.fast", "a.slow"]);
+  });
   it("breaks price ties by nodes, fabric, then names", () => {
     const plan = planPlacements({ gpus: 16 }, tiny);
     expect(plan.placements.map((p) => `${p.cloud}/${p.region}/${p.zone ?? ""}`)).toEqual(["aws/r1/r1-az1", "aws/r1/r1-az2", "azure/eastus/"]);
