@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../examples/hybrid-training/main";
 import { getOffering } from "../../lib/catalog/catalog";
-import { estimateStack, pickLocation, taskMaxRuntime } from "../../lib/report/estimate";
+import { estimateStack, taskMaxRuntime } from "../../lib/report/estimate";
 import { nodePowerWatts } from "../../lib/report/rates";
 import { formatEstimate, formatReport, readOutdir, reportOutdir, type AppReport } from "../../lib/report/report";
 import { appTopology, id, toMermaid, toSvg, writeTopologyFiles, xmlEscape } from "../../lib/report/topology";
@@ -122,9 +122,10 @@ const mixed = (distribution: Record<string, unknown>) => ({
 });
 
 describe("spot and Capacity Block pricing", () => {
+  // The catalog's p4d.24xlarge in us-east-1: one on-demand price everywhere, the cheapest spot price in use1-az2.
   const o = getOffering("p4d.24xlarge")!;
-  const onDemand = pickLocation(o, "us-east-1", undefined, false)!.usdPerHour!;
-  const spot = pickLocation(o, "us-east-1", undefined, true)!.spotUsdPerHour!;
+  const onDemand = 21.957642;
+  const spot = 6.5323;
 
   it("prices the on-demand base at the on-demand rate and only the nodes above it at spot", () => {
     const c = estimateStack(p4d({ desired_capacity: 4, ...mixed({ on_demand_base_capacity: 2, on_demand_percentage_above_base_capacity: 0 }) })).clusters[0]!;
@@ -137,6 +138,14 @@ describe("spot and Capacity Block pricing", () => {
     expect(c.spotNodes).toBe(2);
     expect(c.usdPerHour).toBeCloseTo(2 * onDemand + 2 * spot, 4);
     expect(formatEstimate(estimateStack(p4d({ desired_capacity: 4, ...mixed({ on_demand_percentage_above_base_capacity: 50 }) }))).join("\n")).toMatch(/asg\s+p4d\.24xlarge x 4 \(2 spot\)/);
+  });
+  it.for([
+    [150, 0],
+    [-50, 4],
+  ] as const)("clamps an out-of-range on-demand percentage (%i) to all or none on spot", ([percentage, spotNodes]) => {
+    const c = estimateStack(p4d({ desired_capacity: 4, ...mixed({ on_demand_percentage_above_base_capacity: percentage }) })).clusters[0]!;
+    expect(c.spotNodes).toBe(spotNodes);
+    expect(c.usdPerHour).toBeCloseTo(spotNodes * spot + (4 - spotNodes) * onDemand, 4);
   });
   it("a base as large as the group is all on demand", () => {
     const c = estimateStack(p4d({ desired_capacity: 2, ...mixed({ on_demand_base_capacity: 2, on_demand_percentage_above_base_capacity: 0 }) })).clusters[0]!;
