@@ -4,7 +4,7 @@
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformOutput, TerraformStack } from "cdktf";
-import { AwsGpuCluster, AwsLustreStorage, AwsNetwork } from "../../lib";
+import { AwsGpuCluster, AwsLustreStorage, AwsNetwork, GpuPolicies } from "../../lib";
 
 /** Builds the stack. */
 export function buildApp(app: App = new App()): App {
@@ -17,6 +17,8 @@ export function buildApp(app: App = new App()): App {
   });
   const cluster = new AwsGpuCluster(stack, "training", { network, instanceType: "p5.48xlarge", nodes: 2, zone: "use1-az4", storage: data });
   new TerraformOutput(stack, "fabric", { value: `${cluster.fabric.interfaces} EFA interfaces, ${cluster.fabric.gbpsPerNode} Gbit/s per node` });
+  // Every stack of the app, those added later included; these stacks carry no team tags (see examples/team-stacks for a TeamStack's).
+  GpuPolicies.applyTo(app, { requiredTags: [] });
   return app;
 }
 

@@ -4,7 +4,7 @@
  */
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
-import { AzureGpuCluster, AzureLustreStorage, AzureNetwork } from "../../lib";
+import { AzureGpuCluster, AzureLustreStorage, AzureNetwork, GpuPolicies } from "../../lib";
 
 /** Builds the stack. */
 export function buildApp(app: App = new App()): App {
@@ -17,6 +17,8 @@ export function buildApp(app: App = new App()): App {
     network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, zone: "1", storage: data, sshPublicKey: sshKey.stringValue,
   });
   new TerraformOutput(stack, "fabric", { value: `${cluster.fabric.interfaces} InfiniBand links, ${cluster.fabric.gbpsPerNode} Gbit/s per VM` });
+  // Every stack of the app, those added later included; these stacks carry no team tags (see examples/team-stacks for a TeamStack's).
+  GpuPolicies.applyTo(app, { requiredTags: [] });
   return app;
 }
 

@@ -21,7 +21,7 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import {
-  AwsGpuCluster, AwsLustreStorage, AwsNetwork, AzureGpuCluster, AzureLustreStorage, AzureNetwork, CrossCloudLink, GpuTask, OnPremSite,
+  AwsGpuCluster, AwsLustreStorage, AwsNetwork, AzureGpuCluster, AzureLustreStorage, AzureNetwork, CrossCloudLink, GpuPolicies, GpuTask, OnPremSite,
   describePlacement, planPlacements, type Placement, type Requirements,
 } from "../../lib";
 
@@ -143,6 +143,8 @@ export class TrainingTaskStack extends TerraformStack {
 export function buildApp(app: App = new App()): App {
   new HybridTrainingStack(app, "hybrid-training");
   new TrainingTaskStack(app, "training-task");
+  // Every stack of the app, those added later included; these stacks carry no team tags (see examples/team-stacks for a TeamStack's).
+  GpuPolicies.applyTo(app, { requiredTags: [] });
   return app;
 }
 

@@ -20,6 +20,25 @@ export interface StackSummary {
   readonly outputs: readonly { name: string; description?: string }[];
   /** GpuTasks: the chosen placement, the next ones, and every rejected candidate with its reason. */
   readonly tasks: readonly TaskSummary[];
+  /** What the GpuPolicies pack recorded (`//.hgpu_policies`): suppressions with their reasons, excluded rules, a pack turned off. @default - absent when the stack records nothing */
+  readonly policies?: PolicySummary;
+}
+
+/** The policy pack's record of a stack. */
+export interface PolicySummary {
+  /** Why no pack of its own judges the stack (a TeamStack with `policies: false`), when that is so. */
+  readonly off?: string;
+  /** Rule IDs excluded for the stack. */
+  readonly excluded: readonly string[];
+  /** Every suppression of the stack: rule, construct path, what it is narrowed to, its reason, and the findings it silenced. */
+  readonly suppressions: readonly {
+    readonly ruleId: string;
+    readonly scope: string;
+    readonly reason: string;
+    readonly appliesTo?: readonly string[];
+    readonly wholeStack?: boolean;
+    readonly suppressed: readonly string[];
+  }[];
 }
 
 /** What a GpuTask recorded about its placement (in the stack's `//` metadata). */
@@ -59,7 +78,19 @@ export function summarizeStack(name: string, file: string, tf: Json): StackSumma
   });
   const taskMeta = ((tf["//"] as Json | undefined)?.hgpu_tasks as Record<string, Omit<TaskSummary, "name">> | undefined) ?? {};
   const tasks = Object.entries(taskMeta).map(([taskName, t]) => ({ name: taskName, chosen: t.chosen, next: t.next ?? [], rejected: t.rejected ?? [], deadline: t.deadline, ...(t.afterGrace ? { afterGrace: t.afterGrace } : {}) }));
-  return { name, file, backend, providers, resources: count(tf.resource), dataSources: count(tf.data), outputs, tasks };
+  const policies = policySummary((tf["//"] as Json | undefined)?.hgpu_policies);
+  return { name, file, backend, providers, resources: count(tf.resource), dataSources: count(tf.data), outputs, tasks, ...(policies ? { policies } : {}) };
+}
+
+function policySummary(raw: unknown): PolicySummary | undefined {
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const p = raw as Json;
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
+  return {
+    ...(typeof p.off === "string" ? { off: p.off } : {}),
+    excluded: list(p.excluded).map(String),
+    suppressions: list(p.suppressions).map((s) => s as PolicySummary["suppressions"][number]),
+  };
 }
 
 /** Renders summaries as short plain-text lines for a terminal or a CI log. */
@@ -82,6 +113,13 @@ export function formatSummaries(stacks: readonly StackSummary[]): string {
       lines.push(`    ${t.rejected.length} candidates rejected${t.rejected.length ? `, e.g. ${t.rejected.slice(0, 2).join("; ")} (hgpu summary --json lists all)` : ""}`);
     }
     for (const o of s.outputs) lines.push(`  output ${o.name}${o.description ? `: ${o.description}` : ""}`);
+    if (s.policies?.off) lines.push(`  policies off: ${s.policies.off}`);
+    if (s.policies?.excluded.length) lines.push(`  policy rules excluded: ${s.policies.excluded.join(", ")}`);
+    for (const p of s.policies?.suppressions ?? []) {
+      const where = p.wholeStack ? `the whole stack ${p.scope}` : `${p.scope}${p.appliesTo ? ` (${p.appliesTo.join(", ")})` : ""}`;
+      const silenced = p.suppressed.length === 0 ? "silences nothing" : `silences ${p.suppressed.length} finding${p.suppressed.length > 1 ? "s" : ""}`;
+      lines.push(`  policy suppression ${p.ruleId} on ${where}, ${silenced}: ${JSON.stringify(p.reason)}`);
+    }
   }
   return lines.join("\n");
 }

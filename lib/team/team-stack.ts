@@ -10,7 +10,7 @@ import { ValidationError } from "../core/errors";
 import { TAG_KEYS, libraryTags, mergeTags, standardTags, tagProblems } from "../core/tags";
 import { EMAIL_ADDRESS, Validator } from "../core/validate";
 import { AzureDefaultTags } from "./azure-default-tags";
-import { GpuPolicies, type GpuPoliciesOptions } from "./policies/gpu-policies";
+import { GpuPolicies, reportPoliciesOff, type GpuPoliciesOptions } from "./policies/gpu-policies";
 
 /** State in S3, locked with S3's own lock file (Terraform 1.10+) or a DynamoDB table. */
 export interface S3BackendSettings {
@@ -83,7 +83,8 @@ export interface TeamStackProps {
    */
   readonly budgetStartMonth?: string;
   /**
-   * The policy pack checked at synth (errors fail synth; warnings are annotations), or `false`.
+   * The policy pack checked at synth (errors fail synth; warnings are annotations), or `false`, which is
+   * itself reported as a warning on the app and in the synth summary.
    * @default - GpuPolicies with the default required tags (team, cost-center, managed-by)
    */
   readonly policies?: GpuPoliciesOptions | false;
@@ -139,6 +140,7 @@ export class TeamStack extends TerraformStack {
     if (props.azure) this.node.setContext(AZURE_LOCATION_CONTEXT, v.azureLocation("azure.location", props.azure.location));
     configureBackend(this, id, props);
     if (props.policies !== false) Aspects.of(this).add(new GpuPolicies(props.policies ?? {}));
+    else reportPoliciesOff(this, "policies: false");
 
     const aliases: Record<string, AwsProvider> = {};
     if (props.aws) {

@@ -1,19 +1,23 @@
-import { Annotations, Aspects, TerraformStack, type IAspect } from "cdktf";
+import { Annotations, App, Aspects, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { ValidationError } from "../../core/errors";
 import { TAG_KEYS } from "../../core/tags";
+import { isWithin } from "./helpers";
 import { GPU_POLICY_RULES, ruleAppliesTo } from "./pack";
+import {
+  MIN_SUPPRESSION_REASON_LENGTH, POLICY_SUPPRESSION_METADATA, recordSuppression, stackOf, suppressionCovers, suppressionsIn,
+  type PolicySuppression, type SuppressOptions,
+} from "./suppressions";
 import type { PolicyFinding, PolicyRule, RuleSettings } from "./types";
 import { synthesizeStackView } from "./view";
+
+export { MIN_SUPPRESSION_REASON_LENGTH, POLICY_SUPPRESSION_METADATA, type PolicySuppression, type SuppressOptions };
 
 /** The tag keys {@link GpuPolicies} requires by default. */
 export const DEFAULT_REQUIRED_TAGS: readonly string[] = [TAG_KEYS.team, TAG_KEYS.costCenter, TAG_KEYS.managedBy];
 
-/** The construct metadata type under which {@link GpuPolicies.suppress} records a suppression. */
-export const POLICY_SUPPRESSION_METADATA = "hgpu:policy-suppression";
-
-/** The fewest characters a suppression's reason may have. */
-export const MIN_SUPPRESSION_REASON_LENGTH = 10;
+/** Where a judged stack records its suppressions and excluded rules for the synth summary (`//` metadata of its JSON). */
+export const POLICY_REPORT_KEY = "hgpu_policies";
 
 /** Options of {@link GpuPolicies}. */
 export interface GpuPoliciesOptions {
@@ -31,80 +35,80 @@ export interface GpuPoliciesOptions {
   readonly exclude?: readonly string[];
 }
 
-/** A suppression recorded on a construct: the rule it silences and why. */
-export interface PolicySuppression {
-  /** The rule ID, e.g. `HGPU-AWS-3`. */
-  readonly ruleId: string;
-  /** Why the rule does not apply there. */
-  readonly reason: string;
+/** A suppression of a judged stack with the findings it silenced, as the synth summary lists it. */
+export interface SuppressionReport extends PolicySuppression {
+  /** The messages of the findings it silenced (empty when it matched none). */
+  readonly suppressed: readonly string[];
 }
 
-interface Scope {
-  readonly visited: Set<IConstruct>;
-  stackVisited: boolean;
-}
+/** Stacks some GpuPolicies has reported on, so the app-level backstop judges each stack once. */
+const JUDGED = new WeakSet<TerraformStack>();
+/** The packs applied to an app lazily, with the scope each covers. */
+const LAZY = new WeakMap<App, { readonly policies: GpuPolicies; readonly scope: IConstruct }[]>();
 
 /**
  * The GPU policy pack as a cdktf Aspect, cdk-nag style: every rule of {@link GPU_POLICY_RULES}
- * judges every synthesized resource in scope (as Terraform will see it: overrides merged, hand-written
- * resources included). Error findings fail synth (`app.synth()`, `Testing.synth(stack, true)`) with
- * one line per finding, `<construct path>: <rule id> <title>: <detail>`; warnings become warning
- * annotations on the resource; suppressed findings become info annotations.
+ * judges every resource of the stack's Terraform JSON in scope (as Terraform will see it:
+ * overrides merged, resources written by hand, by `stack.addOverride` or by a later Aspect
+ * included; module calls are reported as not judged). Error findings fail synth (`app.synth()`,
+ * `Testing.synth(stack, true)`) with one line per finding, `<construct path>: <rule id> <title>:
+ * <detail>`; warnings become warning annotations on the resource; suppressed findings become info
+ * annotations.
  *
  * Rules run when the stack is validated, after every Aspect (tags, overrides) has had its turn.
- *
- * Add it to a stack (or a construct in one). cdktf 0.21 invokes Aspects from each stack down and
- * never applies those added to the App itself: for a whole app use {@link GpuPolicies.applyTo},
- * which adds the Aspect to every stack of the app.
+ * Added to a stack, it judges the whole stack; added to a construct in a stack, the resources
+ * under that construct. cdktf 0.21 invokes Aspects from each stack down and never applies those
+ * added to the App itself: for a whole app use {@link GpuPolicies.applyTo}.
  *
  * ```ts
  * Aspects.of(stack).add(new GpuPolicies({ requiredTags: ["team"], exclude: ["HGPU-AWS-8"] }));
- * GpuPolicies.applyTo(app, { requiredTags: [] }); // every stack the app has now
- * GpuPolicies.suppress(cluster.launchTemplate, "HGPU-AWS-3", "scratch-only AMI without data volumes");
+ * GpuPolicies.applyTo(app, { requiredTags: [] }); // every stack of the app, those created later too
+ * GpuPolicies.suppress(cluster.launchTemplate, "HGPU-AWS-3", "scratch-only AMI without any data volumes");
  * ```
  */
 export class GpuPolicies implements IAspect {
   /**
-   * Suppresses one rule on a resource, or on every resource under a construct, with a reason
-   * (at least {@link MIN_SUPPRESSION_REASON_LENGTH} characters). The finding is still reported,
-   * as suppressed (an info annotation), and no longer fails synth.
+   * Suppresses one rule on a construct (every resource under it), or, with `appliesTo`, on the
+   * named resources of it, with a reason of at least {@link MIN_SUPPRESSION_REASON_LENGTH}
+   * characters. On a stack it needs `appliesTo` or `{ wholeStack: true }`. The finding is still
+   * reported, as suppressed (an info annotation), no longer fails synth, and the synth summary
+   * lists the suppression with its reason.
    */
-  public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
-    const ids = GPU_POLICY_RULES.map((r) => r.id);
-    if (!ids.includes(ruleId)) throw new ValidationError(scope.node.path, "ruleId", ruleId, `use a rule ID of the pack: ${ids.join(", ")}`, "for a policy suppression");
-    if (typeof reason !== "string" || reason.trim().length < MIN_SUPPRESSION_REASON_LENGTH) {
-      throw new ValidationError(scope.node.path, "reason", reason, `say in at least ${MIN_SUPPRESSION_REASON_LENGTH} characters why ${ruleId} does not apply here`, `for suppressing ${ruleId}`);
-    }
-    if (!stackOf(scope)) {
-      throw new ValidationError(scope.node.path || "App", "scope", scope.node.path || "(the app)", "suppress on a stack or a construct in one: a suppression on the app would silence the rule in every stack", `for suppressing ${ruleId}`);
-    }
-    scope.node.addMetadata(POLICY_SUPPRESSION_METADATA, { ruleId, reason: reason.trim() } satisfies PolicySuppression);
+  public static suppress(scope: IConstruct, ruleId: string, reason: string, options: SuppressOptions = {}): void {
+    recordSuppression(scope, ruleId, reason, options);
   }
 
   /**
-   * Adds one GpuPolicies Aspect to `scope` when it is in a stack, or to every stack under it
-   * otherwise (e.g. the App, whose own Aspects cdktf 0.21 does not apply). Stacks created later
-   * are not covered, and a stack that already has the pack (a TeamStack: configure it with its
-   * `policies` prop) keeps its own, so no finding is reported twice. Returns the Aspect.
+   * Applies one GpuPolicies pack to `scope`: to it when it is in a stack; otherwise (the App) to
+   * every stack under it, those created after this call included (they are attached when the app
+   * synthesizes, and an app validation judges any stack that was still missed). A stack that has
+   * its own pack (a TeamStack: configure it with its `policies` prop) keeps it, so no finding is
+   * reported twice. Returns the pack.
    */
   public static applyTo(scope: IConstruct, options: GpuPoliciesOptions = {}): GpuPolicies {
     const policies = new GpuPolicies(options);
-    const targets = stackOf(scope) ? [scope] : scope.node.findAll().filter((c) => TerraformStack.isStack(c));
-    const hasPack = (c: IConstruct) => c.node.scopes.some((s) => Aspects.of(s).all.some((a) => a instanceof GpuPolicies));
-    for (const target of targets.filter((t) => !hasPack(t))) Aspects.of(target).add(policies);
+    if (stackOf(scope)) {
+      if (!hasPack(scope)) Aspects.of(scope).add(policies);
+      return policies;
+    }
+    attachToStacks(scope, policies);
+    const root = scope.node.root;
+    if (App.isApp(root)) registerOnApp(root, policies, scope);
     return policies;
   }
 
-  /** The suppressions that apply to a construct: its own and its scopes' (outermost first). */
+  /** The suppressions recorded in a construct's stack that cover the construct's own path (any rule). */
   public static suppressionsOf(scope: IConstruct): PolicySuppression[] {
-    return scope.node.scopes.flatMap((s) => s.node.metadata.filter((m) => m.type === POLICY_SUPPRESSION_METADATA).map((m) => m.data as PolicySuppression));
+    const stack = stackOf(scope);
+    return stack ? suppressionsIn(stack).filter((s) => isWithin(scope.node.path, s.scope)) : [];
   }
 
   /** The rules this instance applies (the pack minus `exclude`). */
   public readonly rules: readonly PolicyRule[];
   /** The required tag keys. */
   public readonly requiredTags: readonly string[];
-  private readonly scopes = new Map<TerraformStack, Scope>();
+  /** Per stack, the construct paths the Aspect was added to (a stack's own path: all of it). */
+  private readonly roots = new Map<TerraformStack, Set<string>>();
 
   constructor(options: GpuPoliciesOptions = {}) {
     const ids = GPU_POLICY_RULES.map((r) => r.id);
@@ -119,59 +123,58 @@ export class GpuPolicies implements IAspect {
     this.rules = GPU_POLICY_RULES.filter((r) => !exclude.includes(r.id));
   }
 
-  /** Records `node` as in scope and, once per stack, registers the stack validation that runs the rules. */
+  /** Records where the Aspect was added and, once per stack, registers the stack validation that runs the rules. */
   public visit(node: IConstruct): void {
     const stack = stackOf(node);
-    if (!stack) return;
-    let scope = this.scopes.get(stack);
-    if (!scope) {
-      scope = { visited: new Set(), stackVisited: false };
-      this.scopes.set(stack, scope);
+    if (!stack || !Aspects.of(node).all.includes(this)) return;
+    let roots = this.roots.get(stack);
+    if (!roots) {
+      roots = new Set();
+      this.roots.set(stack, roots);
       stack.node.addValidation({ validate: () => this.report(stack) });
     }
-    scope.visited.add(node);
-    if (node === stack) scope.stackVisited = true;
+    roots.add(node.node.path);
   }
 
   /**
    * Runs the rules on a stack now and returns every finding, suppressed ones included (with
-   * `suppressedBecause`). Once the Aspect has visited the stack, only the resources it visited
-   * (plus, if it visited the stack itself, resources written with `stack.addOverride`) are judged;
-   * before, the whole stack is.
+   * `suppressedBecause`). Once the Aspect has been invoked on a construct of the stack, the
+   * resources under the constructs it was added to are judged (all of them, whoever added them,
+   * when it was added to the stack); before, the whole stack is.
    */
   public findings(stack: TerraformStack): PolicyFinding[] {
-    const { view, constructs } = synthesizeStackView(stack);
-    const scope = this.scopes.get(stack);
+    return this.judge(stack).findings;
+  }
+
+  private judge(stack: TerraformStack): { findings: PolicyFinding[]; suppressions: SuppressionReport[] } {
+    const { view } = synthesizeStackView(stack);
+    const roots = this.roots.get(stack) ?? new Set([stack.node.path]);
     const settings: RuleSettings = { requiredTags: this.requiredTags };
-    const out: PolicyFinding[] = [];
-    for (const resource of view.resources) {
-      const construct = constructs.get(resource.address);
-      if (scope && !(construct ? scope.visited.has(construct) : scope.stackVisited)) continue;
-      const suppressions = GpuPolicies.suppressionsOf(construct ?? stack);
+    const suppressions = suppressionsIn(stack).map((s) => ({ ...s, suppressed: [] as string[] }));
+    const findings: PolicyFinding[] = [];
+    for (const resource of [...view.resources, ...view.modules]) {
+      if (![...roots].some((root) => isWithin(resource.path, root))) continue;
       for (const rule of this.rules) {
         if (!ruleAppliesTo(rule, resource.type)) continue;
         const result = rule.check(resource, settings);
         if (result === "compliant" || result === "not-applicable") continue;
         const detail = result === "non-compliant" ? rule.explanation : result.detail;
         const level = result === "non-compliant" ? rule.level : result.level ?? rule.level;
-        const suppression = suppressions.find((s) => s.ruleId === rule.id);
-        out.push({
-          ruleId: rule.id,
-          level,
-          title: rule.title,
-          path: resource.path,
-          address: resource.address,
-          detail,
-          message: `${resource.path}: ${rule.id} ${rule.title}: ${detail}`,
+        const message = `${resource.path}: ${rule.id} ${rule.title}: ${detail}`;
+        const suppression = suppressions.find((s) => s.ruleId === rule.id && suppressionCovers(s, resource));
+        suppression?.suppressed.push(message);
+        findings.push({
+          ruleId: rule.id, level, title: rule.title, path: resource.path, address: resource.address, detail, message,
           ...(suppression ? { suppressedBecause: suppression.reason } : {}),
         });
       }
     }
-    return out;
+    return { findings, suppressions };
   }
 
   private report(stack: TerraformStack): string[] {
-    const findings = this.findings(stack);
+    JUDGED.add(stack);
+    const { findings, suppressions } = this.judge(stack);
     const constructs = new Map(stack.node.findAll().map((c) => [c.node.path, c]));
     const errors: string[] = [];
     // Rules turned off for the whole stack stay visible in the synth output.
@@ -188,6 +191,8 @@ export class GpuPolicies implements IAspect {
         errors.push(f.message);
       }
     }
+    stack.addOverride(`//.${POLICY_REPORT_KEY}.suppressions`, suppressions);
+    stack.addOverride(`//.${POLICY_REPORT_KEY}.excluded`, excluded);
     return errors;
   }
 }
@@ -197,8 +202,51 @@ export function evaluateGpuPolicies(stack: TerraformStack, options: GpuPoliciesO
   return new GpuPolicies(options).findings(stack);
 }
 
-function stackOf(node: IConstruct): TerraformStack | undefined {
-  return node.node.scopes.slice().reverse().find((s): s is TerraformStack => TerraformStack.isStack(s));
+/**
+ * Reports that a stack turned its own pack off (a TeamStack with `policies: false`): a warning on
+ * the app and on the stack, and a note in the stack's `//.hgpu_policies` that the synth summary shows.
+ */
+export function reportPoliciesOff(stack: TerraformStack, what: string): void {
+  const message = `${stack.node.path}: ${what} turns the GpuPolicies pack off for this stack: nothing judges its resources unless GpuPolicies.applyTo(app) covers it`;
+  Annotations.of(stack.node.root).addWarning(message);
+  Annotations.of(stack).addWarning(message);
+  stack.addOverride(`//.${POLICY_REPORT_KEY}.off`, message);
+}
+
+/** Whether a construct or one of its scopes carries a GpuPolicies Aspect. */
+function hasPack(construct: IConstruct): boolean {
+  return construct.node.scopes.some((s) => Aspects.of(s).all.some((a) => a instanceof GpuPolicies));
+}
+
+function attachToStacks(scope: IConstruct, policies: GpuPolicies): void {
+  for (const stack of scope.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c))) {
+    if (!hasPack(stack)) Aspects.of(stack).add(policies);
+  }
+}
+
+/**
+ * Makes `app.synth()` attach the pack to the stacks under `scope` that have none before it
+ * synthesizes them (stacks created after applyTo), and adds an app validation that judges any
+ * stack under `scope` no pack reported on (one synthesized by other means).
+ */
+function registerOnApp(app: App, policies: GpuPolicies, scope: IConstruct): void {
+  let registered = LAZY.get(app);
+  if (!registered) {
+    const packs: { readonly policies: GpuPolicies; readonly scope: IConstruct }[] = [];
+    registered = packs;
+    LAZY.set(app, packs);
+    const synth = app.synth.bind(app);
+    app.synth = () => {
+      for (const p of packs) attachToStacks(p.scope, p.policies);
+      synth();
+    };
+    app.node.addValidation({
+      validate: () => packs.flatMap((p) => p.scope.node.findAll()
+        .filter((c): c is TerraformStack => TerraformStack.isStack(c) && !JUDGED.has(c))
+        .flatMap((stack) => p.policies.findings(stack).filter((f) => f.level === "error" && f.suppressedBecause === undefined).map((f) => f.message))),
+    });
+  }
+  registered.push({ policies, scope });
 }
 
 function annotateOnce(target: IConstruct, level: "info" | "warning", message: string): void {

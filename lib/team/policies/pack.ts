@@ -13,6 +13,7 @@ import { azureStoragePrivateTls } from "./rules/hgpu-az-5";
 import { azureTaskDeadline } from "./rules/hgpu-az-6";
 import { azureRequiredTags } from "./rules/hgpu-az-7";
 import { azureNoOpenInbound } from "./rules/hgpu-az-9";
+import { moduleNotJudged } from "./rules/hgpu-tf-1";
 import type { PolicyRule } from "./types";
 
 /**
@@ -36,6 +37,7 @@ export const GPU_POLICY_RULES: readonly PolicyRule[] = [
   azureTaskDeadline,
   azureRequiredTags,
   azureNoOpenInbound,
+  moduleNotJudged,
 ];
 
 /** Whether a rule checks resources of `type` (an `appliesTo` entry ending in `*` is a prefix). */

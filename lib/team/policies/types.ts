@@ -48,6 +48,8 @@ export interface L1View extends ElementView {
   readonly taskPath?: string;
   /** Construct path of the AwsGpuCluster the resource belongs to, when it belongs to one. */
   readonly awsClusterPath?: string;
+  /** Construct path of the AzureGpuCluster the resource belongs to, when it belongs to one. */
+  readonly azureClusterPath?: string;
   /** The whole stack the resource is in, for rules that relate resources to each other. */
   readonly stack: StackView;
 }
@@ -70,8 +72,8 @@ export interface StackView {
   readonly resources: readonly L1View[];
   /** Every data source of the stack. */
   readonly dataSources: readonly ElementView[];
-  /** Every module call of the stack (its `module` block: TerraformHclModule, TerraformModule), with `address` `module.<name>`. */
-  readonly modules: readonly ElementView[];
+  /** Every module call of the stack (its `module` block: TerraformHclModule, TerraformModule), with type `module` and address `module.<name>`. */
+  readonly modules: readonly L1View[];
   /** Provider blocks by provider name, e.g. `aws` to its list of configurations (aliases included). */
   readonly providers: Readonly<Record<string, readonly Readonly<Record<string, unknown>>[]>>;
   /** Input variables by name. */

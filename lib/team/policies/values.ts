@@ -48,6 +48,13 @@ export function hasDynamicBlock(config: Readonly<Record<string, unknown>>, name:
   return isObject(dynamic) && name in dynamic;
 }
 
+/** The content of a `dynamic "<name>"` block, or undefined. */
+export function dynamicBlock(config: Readonly<Record<string, unknown>>, name: string): unknown {
+  const dynamic = config.dynamic;
+  const all = Array.isArray(dynamic) ? dynamic : [dynamic];
+  return all.map((d) => (isObject(d) ? d[name] : undefined)).find((d) => d !== undefined);
+}
+
 /**
  * `value` with what the stack itself decides replaced by its literal: `${var.x}` by the
  * variable's default, `${local.x}` by the local's value, at any depth, inside longer templates

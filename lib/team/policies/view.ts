@@ -1,6 +1,7 @@
-import { TerraformResource, TerraformStack } from "cdktf";
+import { TerraformModule, TerraformResource, TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
 import { AwsGpuCluster } from "../../aws/gpu-cluster";
+import { AzureGpuCluster } from "../../azure/gpu-cluster";
 import { GpuTask } from "../../task/gpu-task";
 import { isObject } from "./helpers";
 import type { ElementView, L1View, StackView, VariableView } from "./types";
@@ -27,7 +28,7 @@ export function synthesizeStackView(stack: TerraformStack, views: Map<TerraformS
   const resources: L1View[] = [];
   const dataSources: ElementView[] = [];
   const providers: Record<string, Readonly<Record<string, unknown>>[]> = {};
-  const modules: ElementView[] = [];
+  const modules: L1View[] = [];
   const variables: Record<string, VariableView> = {};
   const outputs: Record<string, unknown> = {};
   const locals: Record<string, unknown> = isObject(tf.locals) ? { ...tf.locals } : {};
@@ -45,8 +46,10 @@ export function synthesizeStackView(stack: TerraformStack, views: Map<TerraformS
   for (const [name, raw] of Object.entries(isObject(tf.output) ? tf.output : {})) {
     if (isObject(raw)) outputs[name] = raw.value;
   }
+  const modulePaths = new Map(stack.node.findAll().filter((c): c is TerraformModule => c instanceof TerraformModule).map((m) => [m.friendlyUniqueId, m.node.path]));
   for (const [name, raw] of Object.entries(isObject(tf.module) ? tf.module : {})) {
-    modules.push({ type: "module", name, address: `module.${name}`, config: withoutMetadata(raw) });
+    const config = withoutMetadata(raw);
+    modules.push({ type: "module", name, address: `module.${name}`, path: modulePaths.get(name) ?? `${stack.node.path}/module.${name}`, config, taggable: false, stack: view });
   }
 
   for (const [name, configs] of Object.entries(isObject(tf.provider) ? tf.provider : {})) {
@@ -64,6 +67,7 @@ export function synthesizeStackView(stack: TerraformStack, views: Map<TerraformS
       const config = withoutMetadata(raw);
       const taskPath = construct ? enclosingTask(construct) : undefined;
       const awsClusterPath = construct?.node.scopes.find((s) => s instanceof AwsGpuCluster)?.node.path;
+      const azureClusterPath = construct?.node.scopes.find((s) => s instanceof AzureGpuCluster)?.node.path;
       resources.push({
         type,
         name,
@@ -73,6 +77,7 @@ export function synthesizeStackView(stack: TerraformStack, views: Map<TerraformS
         taggable: (construct !== undefined && "tagsInput" in construct) || "tags" in config,
         ...(taskPath !== undefined ? { taskPath } : {}),
         ...(awsClusterPath !== undefined ? { awsClusterPath } : {}),
+        ...(azureClusterPath !== undefined ? { azureClusterPath } : {}),
         stack: view,
       });
     }

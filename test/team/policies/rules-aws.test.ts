@@ -496,7 +496,7 @@ describe("HGPU-AWS-9 Security groups admit nothing from the internet", () => {
     new SecurityGroupRule(stack, "other", { type: "ingress", securityGroupId: "sg-0123456789abcdef0", fromPort: 80, toPort: 80, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] });
     goodTemplate(stack, { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: ["sg-nodes"] }] });
     const findings = evaluateGpuPolicies(stack, { requiredTags: [] }).filter((f) => f.ruleId === "HGPU-AWS-9");
-    const note = " (the group is not attached to GPU nodes or shared storage of this stack, so this is a warning)";
+    const note = " (the group is not attached to GPU nodes or shared storage of this app, so this is a warning)";
     expect(findings.map((f) => [f.level, f.message])).toEqual([
       ["warning", `s/alb: HGPU-AWS-9 Security groups admit nothing from the internet: ingress[0] from 0.0.0.0/0 (tcp 443)${note}`],
       ["warning", `s/alb-v6: HGPU-AWS-9 Security groups admit nothing from the internet: ingress from ::/0 (tcp 443)${note}`],

@@ -1,5 +1,6 @@
-import { awsProviderAlias, block, blocks, isTrue, nonCompliant, resourcesOfType } from "../helpers";
+import { awsProviderAlias, block, blocks, nonCompliant, resourcesOfType } from "../helpers";
 import type { L1View, PolicyRule } from "../types";
+import { cannotVerifyText, dynamicBlock, hasDynamicBlock, readValue } from "../values";
 
 /** HGPU-AWS-3: EBS volumes of nodes, and standalone volumes, are encrypted. */
 export const awsDisksEncrypted: PolicyRule = {
@@ -7,38 +8,67 @@ export const awsDisksEncrypted: PolicyRule = {
   level: "error",
   title: "Disks are encrypted",
   explanation:
-    "Node disks hold checkpoints, datasets and credentials. Every EBS mapping of a launch template or instance, and every " +
-    "aws_ebs_volume, sets encrypted = true; a template or instance that maps no volume keeps the AMI's (possibly unencrypted) " +
-    "snapshots, so it complies only when the stack turns on aws_ebs_encryption_by_default for the template's or instance's own " +
-    "provider configuration (the setting is per account and region: one made through another provider alias does not count).",
-  appliesTo: ["aws_launch_template", "aws_instance", "aws_ebs_volume"],
+    "Node disks hold checkpoints, datasets and credentials. Every EBS mapping of a launch template, instance, Spot instance " +
+    "request, launch configuration or Spot fleet launch specification, and every aws_ebs_volume, sets encrypted = true; a node " +
+    "that maps no volume keeps the AMI's (possibly unencrypted) snapshots, so it complies only when the stack turns on " +
+    "aws_ebs_encryption_by_default for the resource's own provider configuration (the setting is per account and region: one made " +
+    "through another provider alias does not count). A value or block the pack cannot resolve is a finding.",
+  appliesTo: ["aws_launch_template", "aws_instance", "aws_spot_instance_request", "aws_launch_configuration", "aws_spot_fleet_request", "aws_ebs_volume"],
   check(resource) {
     const c = resource.config;
-    if (resource.type === "aws_ebs_volume") return isTrue(c.encrypted) ? "compliant" : nonCompliant("encrypted is not true");
+    if (resource.type === "aws_ebs_volume") {
+      const read = readValue(c.encrypted, resource.stack);
+      if (read.kind !== "literal") return nonCompliant(cannotVerifyText("encrypted", c.encrypted));
+      return isTrueValue(read.value) ? "compliant" : nonCompliant("encrypted is not true");
+    }
     if (encryptedByDefault(resource)) return "compliant";
-    const volumes: { where: string; encrypted: unknown }[] = [];
+    const volumes: { where: string; attribute: string; encrypted: unknown }[] = [];
+    const dynamic: { attribute: string; value: unknown }[] = [];
+    const instanceLike = (config: Readonly<Record<string, unknown>>, prefix: string) => {
+      const root = block(config.root_block_device);
+      volumes.push({ where: `${prefix}root_block_device`, attribute: `${prefix}root_block_device.encrypted`, encrypted: root?.encrypted });
+      blocks(config.ebs_block_device).forEach((d, i) => volumes.push({ where: `${prefix}ebs_block_device[${i}] (${String(d.device_name ?? "?")})`, attribute: `${prefix}ebs_block_device[${i}].encrypted`, encrypted: d.encrypted }));
+      for (const name of ["root_block_device", "ebs_block_device"]) if (hasDynamicBlock(config, name)) dynamic.push({ attribute: `${prefix}dynamic.${name}`, value: dynamicBlock(config, name) });
+    };
     if (resource.type === "aws_launch_template") {
       blocks(c.block_device_mappings).forEach((m, i) => {
         const ebs = block(m.ebs);
-        if (ebs) volumes.push({ where: `block_device_mappings[${i}] (${String(m.device_name ?? "?")})`, encrypted: ebs.encrypted });
+        if (ebs) volumes.push({ where: `block_device_mappings[${i}] (${String(m.device_name ?? "?")})`, attribute: `block_device_mappings[${i}].ebs.encrypted`, encrypted: ebs.encrypted });
       });
+      if (hasDynamicBlock(c, "block_device_mappings")) dynamic.push({ attribute: "dynamic.block_device_mappings", value: dynamicBlock(c, "block_device_mappings") });
+    } else if (resource.type === "aws_spot_fleet_request") {
+      const specs = blocks(c.launch_specification);
+      if (specs.length === 0) return "not-applicable";
+      specs.forEach((spec, i) => instanceLike(spec, `launch_specification[${i}].`));
     } else {
-      const root = block(c.root_block_device);
-      volumes.push({ where: "root_block_device", encrypted: root?.encrypted });
-      blocks(c.ebs_block_device).forEach((d, i) => volumes.push({ where: `ebs_block_device[${i}] (${String(d.device_name ?? "?")})`, encrypted: d.encrypted }));
+      instanceLike(c, "");
     }
-    if (volumes.length === 0) {
+    const problems = dynamic.map((d) => cannotVerifyText(d.attribute, d.value));
+    if (volumes.length === 0 && problems.length === 0) {
       const alias = awsProviderAlias(resource);
       return nonCompliant(`no EBS block device mapping sets encrypted = true, and the stack has no aws_ebs_encryption_by_default on ${alias === undefined ? "the default aws provider" : `provider aws.${alias}`}`);
     }
-    const plain = volumes.filter((v) => !isTrue(v.encrypted)).map((v) => v.where);
-    return plain.length === 0 ? "compliant" : nonCompliant(`${plain.join(", ")} not encrypted`);
+    const plain: string[] = [];
+    for (const v of volumes) {
+      const read = readValue(v.encrypted, resource.stack);
+      if (read.kind !== "literal") problems.push(cannotVerifyText(v.attribute, v.encrypted));
+      else if (!isTrueValue(read.value)) plain.push(v.where);
+    }
+    if (plain.length > 0) problems.unshift(`${plain.join(", ")} not encrypted`);
+    return problems.length === 0 ? "compliant" : nonCompliant(problems.join("; "));
   },
 };
+
+function isTrueValue(value: unknown): boolean {
+  return value === true || value === "true";
+}
 
 /** Whether the stack turns on EBS encryption by default through the same provider configuration (account and region) as `resource`. */
 function encryptedByDefault(resource: L1View): boolean {
   const alias = awsProviderAlias(resource);
-  return resourcesOfType(resource.stack, "aws_ebs_encryption_by_default").some((r) =>
-    awsProviderAlias(r) === alias && (r.config.enabled === undefined || isTrue(r.config.enabled)));
+  return resourcesOfType(resource.stack, "aws_ebs_encryption_by_default").some((r) => {
+    if (awsProviderAlias(r) !== alias) return false;
+    const enabled = readValue(r.config.enabled, r.stack);
+    return r.config.enabled === undefined || (enabled.kind === "literal" && isTrueValue(enabled.value));
+  });
 }

@@ -1,5 +1,6 @@
 import { blocks, isObject, isTrue, nonCompliant, strings } from "../helpers";
 import type { L1View, PolicyRule } from "../types";
+import { cannotVerifyText, readValue } from "../values";
 import { bucketCompanions } from "./hgpu-aws-4";
 
 const BLOCK_SETTINGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"] as const;
@@ -12,7 +13,7 @@ export const awsBucketsPrivateTls: PolicyRule = {
   explanation:
     "Every aws_s3_bucket has an aws_s3_bucket_public_access_block with block_public_acls, block_public_policy, " +
     "ignore_public_acls and restrict_public_buckets all true, and a bucket policy (aws_s3_bucket_policy, literal JSON or an " +
-    "aws_iam_policy_document) with a Deny statement on aws:SecureTransport false.",
+    "aws_iam_policy_document) with a Deny statement on aws:SecureTransport false. A setting the pack cannot resolve is a finding.",
   appliesTo: ["aws_s3_bucket"],
   check(bucket) {
     const problems: string[] = [];
@@ -20,8 +21,14 @@ export const awsBucketsPrivateTls: PolicyRule = {
     if (blocksOfBucket.length === 0) {
       problems.push("no aws_s3_bucket_public_access_block refers to the bucket");
     } else {
-      const off = BLOCK_SETTINGS.filter((s) => !blocksOfBucket.some((b) => isTrue(b.config[s])));
+      const reads = BLOCK_SETTINGS.map((s) => ({ s, reads: blocksOfBucket.map((b) => ({ raw: b.config[s], read: readValue(b.config[s], b.stack) })) }));
+      const on = (r: (typeof reads)[number]) => r.reads.some((x) => x.read.kind === "literal" && isTrue(x.read.value));
+      const off = reads.filter((r) => !on(r) && r.reads.every((x) => x.read.kind === "literal")).map((r) => r.s);
       if (off.length > 0) problems.push(`the public access block leaves ${off.join(", ")} off`);
+      for (const r of reads.filter((x) => !on(x))) {
+        const unknown = r.reads.find((x) => x.read.kind !== "literal");
+        if (unknown) problems.push(cannotVerifyText(r.s, unknown.raw));
+      }
     }
     const policies = [bucket.config.policy, ...bucketCompanions(bucket, "aws_s3_bucket_policy").map((p) => p.config.policy)];
     if (!policies.some((p) => deniesInsecureTransport(p, bucket))) problems.push("no bucket policy denies requests with aws:SecureTransport false");

@@ -1,5 +1,6 @@
 import { isTrue, nonCompliant } from "../helpers";
 import type { PolicyRule } from "../types";
+import { cannotVerifyText, readValue } from "../values";
 
 /** HGPU-AZ-4: storage accounts encrypt at rest twice (infrastructure encryption). */
 export const azureStorageEncrypted: PolicyRule = {
@@ -13,6 +14,9 @@ export const azureStorageEncrypted: PolicyRule = {
   appliesTo: ["azurerm_storage_account", "azurerm_managed_lustre_file_system"],
   check(resource) {
     if (resource.type === "azurerm_managed_lustre_file_system") return "compliant";
-    return isTrue(resource.config.infrastructure_encryption_enabled) ? "compliant" : nonCompliant("infrastructure_encryption_enabled is not true");
+    const raw = resource.config.infrastructure_encryption_enabled;
+    const read = readValue(raw, resource.stack);
+    if (read.kind !== "literal") return nonCompliant(cannotVerifyText("infrastructure_encryption_enabled", raw));
+    return isTrue(read.value) ? "compliant" : nonCompliant("infrastructure_encryption_enabled is not true");
   },
 };

@@ -1,0 +1,129 @@
+/**
+ * Every way an Azure stack gets GPU nodes (Linux and Windows VMs, the legacy azurerm_virtual_machine,
+ * the three scale-set kinds, AKS node pools) and which network security groups guard them: one on a
+ * scale set's interface, one associated with a VM's interface, or one associated with the subnet a GPU
+ * node is in, in this stack or, through a cdktf cross-stack reference, another stack of the app.
+ */
+import { getOffering } from "../../../catalog/catalog";
+import { block, blocks, refersTo, resourcesOfType } from "../helpers";
+import type { L1View, StackView } from "../types";
+import { isUnresolvedValue, referencedElement, resolveLiterals } from "../values";
+
+/** The scale-set resource types. */
+export const SCALE_SET_TYPES: readonly string[] = [
+  "azurerm_linux_virtual_machine_scale_set", "azurerm_windows_virtual_machine_scale_set", "azurerm_orchestrated_virtual_machine_scale_set",
+];
+/** The single-VM resource types. */
+export const VM_TYPES: readonly string[] = ["azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine", "azurerm_virtual_machine"];
+
+/**
+ * Whether an Azure VM size is a GPU size: one of the catalog's, or of the N series (`Standard_NC…`,
+ * `Standard_ND…`, `Standard_NV…`, `Standard_NG…`). Variables with a literal default are read as their
+ * default (given `stack`); any other expression counts.
+ */
+export function isAzureGpuSize(value: unknown, stack?: StackView): boolean {
+  const resolved = stack ? resolveLiterals(value, stack) : value;
+  if (typeof resolved !== "string") return false;
+  if (isUnresolvedValue(resolved)) return true;
+  return getOffering(resolved) !== undefined || /^Standard_N[A-Z]/i.test(resolved);
+}
+
+/** The size attribute of a GPU-capable resource, or undefined for other types. */
+function sizeOf(resource: L1View): unknown {
+  const c = resource.config;
+  switch (resource.type) {
+    case "azurerm_linux_virtual_machine_scale_set":
+    case "azurerm_windows_virtual_machine_scale_set":
+      return c.sku;
+    case "azurerm_orchestrated_virtual_machine_scale_set":
+      return c.sku_name;
+    case "azurerm_linux_virtual_machine":
+    case "azurerm_windows_virtual_machine":
+      return c.size;
+    case "azurerm_virtual_machine":
+    case "azurerm_kubernetes_cluster_node_pool":
+      return c.vm_size;
+    case "azurerm_kubernetes_cluster":
+      return block(c.default_node_pool)?.vm_size;
+    default:
+      return undefined;
+  }
+}
+
+/** A GPU node of an Azure stack with where its network security groups can come from. */
+export interface AzureGpuNode {
+  /** What it is, e.g. `GPU scale set azurerm_linux_virtual_machine_scale_set.vmss`. */
+  readonly what: string;
+  /** The resource that declares it. */
+  readonly resource: L1View;
+  /** Network security group IDs set on its interfaces. */
+  readonly groups: readonly unknown[];
+  /** Subnet IDs it is in. */
+  readonly subnets: readonly unknown[];
+  /** Network interface IDs it uses (VMs). */
+  readonly interfaces: readonly unknown[];
+}
+
+/** Every GPU node of the stack. */
+export function azureGpuNodes(stack: StackView): AzureGpuNode[] {
+  const out: AzureGpuNode[] = [];
+  for (const r of stack.resources) {
+    const size = sizeOf(r);
+    if (size === undefined || !isAzureGpuSize(size, stack)) continue;
+    const c = r.config;
+    if (SCALE_SET_TYPES.includes(r.type)) {
+      const nics = blocks(c.network_interface);
+      out.push({
+        what: `GPU scale set ${r.address}`, resource: r, groups: nics.map((n) => n.network_security_group_id).filter((g) => g !== undefined),
+        subnets: nics.flatMap((n) => blocks(n.ip_configuration).map((ip) => ip.subnet_id)), interfaces: [],
+      });
+    } else if (VM_TYPES.includes(r.type)) {
+      const interfaces = Array.isArray(c.network_interface_ids) ? c.network_interface_ids : [c.network_interface_ids];
+      const nics = resourcesOfType(stack, "azurerm_network_interface").filter((n) => interfaces.some((id) => refersTo(id, n)));
+      out.push({ what: `GPU VM ${r.address}`, resource: r, groups: [], subnets: nics.flatMap((n) => blocks(n.config.ip_configuration).map((ip) => ip.subnet_id)), interfaces });
+    } else {
+      const pool = r.type === "azurerm_kubernetes_cluster" ? block(c.default_node_pool) : c;
+      out.push({ what: `GPU node pool ${r.address}`, resource: r, groups: [], subnets: [pool?.vnet_subnet_id], interfaces: [] });
+    }
+  }
+  return out;
+}
+
+/** Whether two ID values name the same element: the same literal, or references to the same resource of the app. */
+function sameId(a: unknown, aStack: StackView, b: unknown, bStack: StackView): boolean {
+  if (a === undefined || b === undefined) return false;
+  const ra = referencedElement(a, aStack);
+  const rb = referencedElement(b, bStack);
+  if (ra && rb) return ra.element.address === rb.element.address && ra.stack.path === rb.stack.path && ra.attribute === rb.attribute;
+  return !ra && !rb && typeof a === "string" && a === b && !isUnresolvedValue(a);
+}
+
+/**
+ * What GPU node a network security group guards, or undefined: a GPU node of the group's stack or
+ * another stack of the app that sets it on an interface, uses an interface it is associated with,
+ * or is in a subnet it is associated with; or the AzureGpuCluster that created it.
+ */
+export function nsgGuards(nsg: L1View): string | undefined {
+  if (nsg.azureClusterPath !== undefined) return `AzureGpuCluster ${nsg.azureClusterPath}`;
+  const home = nsg.stack;
+  const id = `\${${nsg.address}.id}`;
+  const subnets = resourcesOfType(home, "azurerm_subnet_network_security_group_association").filter((a) => refersTo(a.config.network_security_group_id, nsg)).map((a) => a.config.subnet_id);
+  const interfaces = resourcesOfType(home, "azurerm_network_interface_security_group_association").filter((a) => refersTo(a.config.network_security_group_id, nsg)).map((a) => a.config.network_interface_id);
+  const find = (stack: StackView) => azureGpuNodes(stack).find((n) =>
+    n.groups.some((g) => sameId(g, stack, id, home)) || n.subnets.some((s) => subnets.some((x) => sameId(s, stack, x, home))) ||
+    n.interfaces.some((i) => interfaces.some((x) => sameId(i, stack, x, home))));
+  const local = find(home);
+  if (local) return local.what;
+  for (const other of home.otherStacks()) {
+    const node = find(other);
+    if (node) return `${node.what} in stack ${other.path}`;
+  }
+  return undefined;
+}
+
+/** The network security group of the stack a standalone rule belongs to (by its name and resource group), or undefined. */
+export function nsgOfRule(rule: L1View): L1View | undefined {
+  const name = rule.config.network_security_group_name;
+  return resourcesOfType(rule.stack, "azurerm_network_security_group").find((n) =>
+    refersTo(name, n) || (typeof name === "string" && name === n.config.name && (rule.config.resource_group_name === n.config.resource_group_name)));
+}
