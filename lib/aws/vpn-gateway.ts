@@ -21,6 +21,31 @@ export function isPrivateAsn(asn: number): boolean {
 }
 
 /**
+ * ASNs AWS reserves for itself, which a customer gateway (the other end of a Site-to-Site VPN
+ * connection) may not use, and where: 7224 in every region, 9059 in eu-west-1, 10124 in
+ * ap-northeast-1, 17943 in ap-southeast-1 (Site-to-Site VPN User Guide, "Customer gateway
+ * options"). Elsewhere AWS accepts any ASN from 1 to 4294967295.
+ */
+export const AWS_CUSTOMER_GATEWAY_RESERVED_ASNS: readonly { readonly asn: number; readonly region?: string }[] = [
+  { asn: 7224 },
+  { asn: 9059, region: "eu-west-1" },
+  { asn: 10124, region: "ap-northeast-1" },
+  { asn: 17943, region: "ap-southeast-1" },
+];
+
+/**
+ * Why AWS would refuse an ASN for a customer gateway in `region`, or undefined when it accepts it.
+ * `where` names the network the customer gateway connects to, for the message.
+ */
+export function customerGatewayAsnProblem(asn: number, region: string, where: string): string | undefined {
+  const reserved = AWS_CUSTOMER_GATEWAY_RESERVED_ASNS.find((r) => r.asn === asn && (r.region === undefined || r.region === region));
+  if (reserved === undefined) return undefined;
+  return reserved.region === undefined
+    ? `use an ASN other than ${asn}, which AWS reserves in every region`
+    : `use an ASN other than ${asn}, which AWS reserves in ${region} (the region of ${where})`;
+}
+
+/**
  * The virtual private gateway of an {@link AwsNetwork}: attached to the VPC, with route propagation
  * into every private route table, so routes learned over BGP from Azure or an on-prem site reach
  * the subnets. One per network: links and sites share it through {@link AwsVpnGateway.of}.
@@ -36,6 +61,12 @@ export class AwsVpnGateway extends Construct {
     const asn = props.asn ?? existing.asn;
     new Validator(network.node.path).check(asn === existing.asn, "awsAsn", asn, `use ${existing.asn}, the ASN of the VPC's virtual private gateway that another link or site already set up`);
     return existing;
+  }
+
+  /** The network's gateway if a link or site created one, without creating it. */
+  public static tryOf(network: AwsNetwork): AwsVpnGateway | undefined {
+    const existing = network.node.tryFindChild("vpn-gateway");
+    return existing instanceof AwsVpnGateway ? existing : undefined;
   }
 
   /** The gateway's BGP ASN. */

@@ -2,7 +2,11 @@ import type { IConstruct } from "constructs";
 import { allocate, contains, overlaps, parseCidr } from "./cidr";
 import { ValidationError } from "./errors";
 
-/** What an address block belongs to. Blocks are compared only with blocks of the same kind. */
+/**
+ * What an address block belongs to. Blocks are compared only with blocks of the same kind:
+ * `network` (networks and on-prem sites), `subnet`, `tunnel` (tunnel inside blocks and the APIPA
+ * BGP addresses of sites and gateways, which must all be unique).
+ */
 export type AddressKind = "network" | "subnet" | "tunnel";
 
 /** One address block a construct uses. */
@@ -12,6 +16,11 @@ export interface AddressEntry {
   /** The owner's prop or part that holds it, e.g. `cidr`, `subnet use1-az4`, `tunnel 1`. */
   readonly field: string;
   readonly cidr: string;
+  /**
+   * What the owner's prop holds, when it is not `cidr` itself (an address registered as its /32).
+   * @default - the `cidr`
+   */
+  readonly value?: string;
   readonly kind: AddressKind;
   /** For a subnet: the block of the network it must fit in. */
   readonly parent?: string;
@@ -114,9 +123,8 @@ export class AddressPlan {
         if (a.kind === "subnet" && b.owner !== a.owner) continue; // subnets of different networks are covered by their networks
         if (!this.reportsFirst(a, b)) continue;
         const what = a.kind === "tunnel" ? "tunnel" : a.kind === "subnet" ? "subnet of the same network" : "network or on-prem site";
-        problems.push(
-          new ValidationError(owner.node.path, a.field, a.cidr, `use a block that overlaps no other ${what}: it overlaps ${b.field} ${b.cidr} of ${b.owner.node.path}`).message,
-        );
+        const allowed = a.value !== undefined ? "use an address that no tunnel or other APIPA BGP address of the app uses" : `use a block that overlaps no other ${what}`;
+        problems.push(new ValidationError(owner.node.path, a.field, a.value ?? a.cidr, `${allowed}: it overlaps ${b.field} ${b.value ?? b.cidr} of ${b.owner.node.path}`).message);
       }
     }
     return problems;

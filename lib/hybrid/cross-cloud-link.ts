@@ -1,4 +1,4 @@
-import { CustomerGateway } from "@cdktf/provider-aws/lib/customer-gateway";
+import type { CustomerGateway } from "@cdktf/provider-aws/lib/customer-gateway";
 import { VpnConnection, type VpnConnectionConfig } from "@cdktf/provider-aws/lib/vpn-connection";
 import { LocalNetworkGateway } from "@cdktf/provider-azurerm/lib/local-network-gateway";
 import { VirtualNetworkGatewayConnection } from "@cdktf/provider-azurerm/lib/virtual-network-gateway-connection";
@@ -6,17 +6,18 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { nameTags } from "../aws/names";
 import { AwsNetwork } from "../aws/network";
-import { AwsVpnGateway, isPrivateAsn } from "../aws/vpn-gateway";
+import { providerRegion } from "../aws/provider";
+import { AwsVpnGateway } from "../aws/vpn-gateway";
 import { AzureNetwork } from "../azure/network";
-import { AZURE_RESERVED_ASNS, AzureVpnGateway, type AzureVpnGatewaySku, type GatewayInstance } from "../azure/vpn-gateway";
+import { AzureVpnGateway, type AzureVpnGatewaySku, type GatewayInstance } from "../azure/vpn-gateway";
 import { AddressPlan, registerAddresses } from "../core/address-plan";
-import { contains, formatIpv4, overlaps, parseCidr, tryParseCidr } from "../core/cidr";
+import { formatIpv4, overlaps, parseCidr, tryParseCidr } from "../core/cidr";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import { Validator } from "../core/validate";
+import { AZURE_APIPA_TEXT, blockInAzureApipaRange } from "./apipa";
+import { checkAsn } from "./asn";
+import { newCustomerGateway } from "./customer-gateway";
 import { AWS_TUNNEL_GBPS, TUNNEL_CRYPTO, awsTunnelOptions } from "./tunnel-crypto";
-
-/** The blocks Azure accepts custom APIPA BGP addresses from (169.254.21.0 - 169.254.22.255). */
-export const AZURE_APIPA_RANGES: readonly string[] = ["169.254.21.0/24", "169.254.22.0/24"];
 
 /** Props of {@link CrossCloudLink}. */
 export interface CrossCloudLinkProps {
@@ -26,9 +27,19 @@ export interface CrossCloudLinkProps {
   readonly azure: AzureNetwork;
   /** Azure VPN gateway SKU. @default "VpnGw2AZ" */
   readonly azureGatewaySku?: AzureVpnGatewaySku;
-  /** ASN of the AWS virtual private gateway (private range). @default 64512 */
+  /**
+   * ASN of the AWS virtual private gateway: a private ASN (64512-65534 or 4200000000-4294967294)
+   * that Azure accepts from a peer (not 65515 or 65517-65520).
+   * @default 64512
+   */
   readonly awsAsn?: number;
-  /** ASN of the Azure VPN gateway; must differ from `awsAsn`. @default 65000 */
+  /**
+   * ASN of the Azure VPN gateway, other than `awsAsn`: one Azure lets a gateway have (65515, its
+   * default, or one outside 8074, 8075, 12076 and 65516-65520) and AWS accepts for a customer
+   * gateway in the VPC's region (not 7224; not 9059 in eu-west-1, 10124 in ap-northeast-1,
+   * 17943 in ap-southeast-1).
+   * @default 65000
+   */
   readonly azureAsn?: number;
   /**
    * Inside CIDRs of the four tunnels, /30s in Azure's APIPA range 169.254.21.0-169.254.22.255,
@@ -77,6 +88,10 @@ export interface LinkTunnel {
  * ```
  */
 export class CrossCloudLink extends Construct {
+  /** The AWS side. */
+  public readonly awsNetwork: AwsNetwork;
+  /** The Azure side. */
+  public readonly azureNetwork: AzureNetwork;
   /** The four tunnels, instance 0 first. */
   public readonly tunnels: readonly LinkTunnel[];
   /** The AWS virtual private gateway (shared with other links and sites of the VPC). */
@@ -100,12 +115,22 @@ export class CrossCloudLink extends Construct {
     const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
     v.check(props.aws instanceof AwsNetwork, "aws", props.aws?.node?.path ?? props.aws, "use an AwsNetwork");
     v.check(props.azure instanceof AzureNetwork, "azure", props.azure?.node?.path ?? props.azure, "use an AzureNetwork");
+    this.awsNetwork = props.aws;
+    this.azureNetwork = props.azure;
+    const twin = this.node.root.node.findAll().find((c): c is CrossCloudLink => c !== this && c instanceof CrossCloudLink && c.awsNetwork === props.aws && c.azureNetwork === props.azure);
+    v.check(
+      twin === undefined,
+      "azure",
+      props.azure.node.path,
+      `use a network that no other CrossCloudLink joins to ${props.aws.node.path}: ${twin?.node.path} already does (its customer gateways would be this link's too, since AWS answers an identical request with the existing one, and destroying either link would cut the other)`,
+    );
+    const stackRegion = providerRegion(this);
+    v.check(stackRegion === undefined || stackRegion === props.aws.region, "aws", props.aws.node.path, `use a network in ${stackRegion}, the region of the stack's AWS provider, which creates the link's customer gateways and VPN connections (or build the link in a stack whose provider is in ${props.aws.region})`);
     const awsAsn = props.awsAsn ?? 64512;
     const azureAsn = props.azureAsn ?? 65000;
-    // Each ASN is also the other cloud's peer ASN, so both clouds' rules apply to both.
-    checkAsn(v, "awsAsn", awsAsn);
-    v.check(isPrivateAsn(awsAsn), "awsAsn", awsAsn, "use a private ASN: 64512-65534 or 4200000000-4294967294");
-    checkAsn(v, "azureAsn", azureAsn);
+    // Each ASN is also the other cloud's peer ASN, so both clouds' rules apply to each.
+    checkAsn(v, "awsAsn", awsAsn, { awsGateway: true, azurePeer: true });
+    checkAsn(v, "azureAsn", azureAsn, { azureGateway: true, awsCustomerGatewayOf: [props.aws] });
     v.check(awsAsn !== azureAsn, "azureAsn", azureAsn, `use an ASN other than awsAsn ${awsAsn}: the two gateways speak eBGP`);
 
     this.awsGateway = AwsVpnGateway.of(props.aws, { asn: awsAsn });
@@ -125,14 +150,14 @@ export class CrossCloudLink extends Construct {
     const azure = props.azure;
     const azureName = (suffix: string) => nameFromPath(this.node.path, NAME_RULES.azureGeneric, suffix);
     const instances: GatewayInstance[] = [0, 1];
-    const customerGateways = instances.map(
-      (i) =>
-        new CustomerGateway(this, `cgw-azure-${i}`, {
-          type: "ipsec.1",
-          ipAddress: this.azureGateway.publicIps[i].ipAddress,
-          ...asnArg(azureAsn),
-          tags: nameTags(this, `azure-instance-${i}`),
-        }),
+    const customerGateways = instances.map((i) =>
+      newCustomerGateway(this, `cgw-azure-${i}`, {
+        ipAddress: this.azureGateway.publicIps[i].ipAddress,
+        addressKey: this.azureGateway.publicIps[i].node.path,
+        asn: azureAsn,
+        region: props.aws.region,
+        tags: nameTags(this, `azure-instance-${i}`),
+      }),
     ) as [CustomerGateway, CustomerGateway];
     const awsConnections = instances.map((i) => {
       const config: VpnConnectionConfig = {
@@ -192,22 +217,6 @@ export class CrossCloudLink extends Construct {
   }
 }
 
-/** ASNs AWS reserves, which a customer gateway may not use. */
-export const AWS_RESERVED_ASNS: readonly number[] = [7224, 9059, 10124, 17943];
-
-/** An ASN both clouds accept for a BGP peer: not reserved by AWS or Azure, not documentation or reserved ranges. */
-export function checkAsn(v: Validator, field: string, asn: number): number {
-  v.integer(field, asn, { min: 1, max: 4294967294 });
-  const reserved = [...AWS_RESERVED_ASNS, ...AZURE_RESERVED_ASNS];
-  v.check(!reserved.includes(asn) && !(asn >= 64496 && asn <= 64511) && !(asn >= 65535 && asn <= 65551), field, asn, `use an ASN that AWS and Azure accept: not ${reserved.join(", ")}, 64496-64511 (documentation) or 65535-65551 (reserved)`);
-  return asn;
-}
-
-/** An AWS customer gateway's ASN argument: `bgp_asn` up to 2147483647, `bgp_asn_extended` above. */
-export function asnArg(asn: number): { bgpAsn: string } | { bgpAsnExtended: string } {
-  return asn <= 2147483647 ? { bgpAsn: String(asn) } : { bgpAsnExtended: String(asn) };
-}
-
 /** The first set of four /30s (8 addresses apart per link) that no tunnel in the app uses yet. */
 function defaultInsideCidrs(scope: Construct): [string, string, string, string] {
   const taken = AddressPlan.of(scope).entries.filter((e) => e.kind === "tunnel").map((e) => e.cidr);
@@ -225,10 +234,10 @@ function checkInsideCidrs(v: Validator, cidrs: readonly string[]): void {
     if (Token.isUnresolved(c)) v.fail(`tunnelInsideCidrs[${i}]`, c, "use a literal /30 such as 169.254.21.0/30 (both tunnel ends are computed from it at synth), not a Terraform reference or variable");
     const block = tryParseCidr(c);
     v.check(
-      block !== undefined && block.prefix === 30 && AZURE_APIPA_RANGES.some((r) => contains(r, c)),
+      block !== undefined && block.prefix === 30 && blockInAzureApipaRange(c),
       `tunnelInsideCidrs[${i}]`,
       c,
-      c === "" ? "set tunnelInsideCidrs: the Azure gateway's APIPA range 169.254.21.0-169.254.22.255 is used up" : "use a /30 inside 169.254.21.0-169.254.22.255, the APIPA range Azure accepts, e.g. 169.254.21.0/30",
+      c === "" ? `set tunnelInsideCidrs: the Azure gateway's APIPA range ${AZURE_APIPA_TEXT} is used up` : `use a /30 inside ${AZURE_APIPA_TEXT}, the APIPA range Azure accepts, e.g. 169.254.21.0/30`,
     );
   }
   v.check(new Set(cidrs).size === cidrs.length, "tunnelInsideCidrs", cidrs, "use four different /30 blocks");

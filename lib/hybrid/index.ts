@@ -1,3 +1,5 @@
 export * from "./tunnel-crypto";
+export * from "./apipa";
+export * from "./asn";
 export * from "./cross-cloud-link";
 export * from "./on-prem-site";

@@ -1,4 +1,4 @@
-import { CustomerGateway } from "@cdktf/provider-aws/lib/customer-gateway";
+import type { CustomerGateway } from "@cdktf/provider-aws/lib/customer-gateway";
 import { VpnConnection } from "@cdktf/provider-aws/lib/vpn-connection";
 import { LocalNetworkGateway } from "@cdktf/provider-azurerm/lib/local-network-gateway";
 import { VirtualNetworkGatewayConnection } from "@cdktf/provider-azurerm/lib/virtual-network-gateway-connection";
@@ -6,36 +6,56 @@ import { TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { nameTags } from "../aws/names";
 import { AwsNetwork } from "../aws/network";
+import { providerRegion } from "../aws/provider";
 import { AwsVpnGateway } from "../aws/vpn-gateway";
 import { AzureNetwork } from "../azure/network";
 import { AzureVpnGateway } from "../azure/vpn-gateway";
-import { registerAddresses } from "../core/address-plan";
-import { cidrProblem, containsAddress, isPublicIpv4, parseIpv4 } from "../core/cidr";
+import { AddressPlan, registerAddresses, type AddressEntry } from "../core/address-plan";
+import { AZURE_REFUSED_RANGES, cidrProblem, containsAddress, isPublicIpv4, overlaps, parseIpv4 } from "../core/cidr";
 import type { INetwork } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import { Validator } from "../core/validate";
-import { asnArg, checkAsn } from "./cross-cloud-link";
+import { APIPA_RANGE, AZURE_APIPA_TEXT, freeApipaPair, inAzureApipaRange, isApipaAddress } from "./apipa";
+import { checkAsn } from "./asn";
+import { newCustomerGateway } from "./customer-gateway";
+import { siteProblems } from "./site-checks";
 import { TUNNEL_CRYPTO, awsTunnelOptions } from "./tunnel-crypto";
-
 
 /** Props of {@link OnPremSite}. */
 export interface OnPremSiteProps {
   /** Short name of the site, e.g. `fra-dc1`: lowercase letters, digits and hyphens. */
   readonly name: string;
-  /** Public IPv4 address of the site's VPN device. */
+  /** Public IPv4 address of the site's VPN device; one site per device and network. */
   readonly publicIp: string;
-  /** The site's private address blocks, checked against every network in the app. */
+  /**
+   * The site's private address blocks, checked against every network in the app; never in
+   * 169.254.0.0/16 (tunnel addresses), nor, with an Azure network, in a range Azure reserves.
+   */
   readonly cidrs: readonly string[];
-  /** BGP ASN of the site's VPN device (1-4294967294, not reserved by AWS or Azure). */
+  /**
+   * BGP ASN of the site's VPN device: 1-4294967294 outside IANA's reserved ranges, accepted by
+   * the clouds it connects to (Azure: not 8074, 8075, 12076, 65515 or 65517-65520; AWS: not
+   * 7224, nor 9059 in eu-west-1, 10124 in ap-northeast-1, 17943 in ap-southeast-1), and other
+   * than the ASN of every VPN gateway whose routes reach it, links included.
+   */
   readonly bgpAsn: number;
-  /** Networks the site connects to (AWS and/or Azure). */
+  /** Networks the site connects to (AWS and/or Azure), each once. */
   readonly connectTo: readonly (AwsNetwork | AzureNetwork)[];
   /**
-   * The device's BGP peer address for Azure. With it, Azure learns the site's routes over BGP;
-   * without it, Azure routes the site's `cidrs` statically.
-   * @default - static routes on Azure (AWS always uses BGP on its tunnels)
+   * The device's BGP peer address for Azure: an address inside the site's `cidrs`, or an APIPA
+   * address (169.254.x.x, any one no tunnel of the app uses). With an APIPA address, each Azure
+   * gateway answers on custom APIPA addresses of its own (`azureApipaAddresses`), and the device
+   * must open the BGP sessions (Azure does not, from APIPA addresses).
+   * @default - static routes on Azure: the gateway routes the site's `cidrs` (AWS always uses BGP on its tunnels)
    */
   readonly azureBgpPeerAddress?: string;
+  /**
+   * With an APIPA `azureBgpPeerAddress`: the custom APIPA BGP addresses the Azure gateways answer
+   * the device on, in 169.254.21.0-169.254.22.255 (Azure's range), two per Azure network in
+   * `connectTo` order: instance 0, then instance 1. Configure them as the device's BGP neighbours.
+   * @default - per Azure network, the first two addresses of the highest /30 of Azure's range that no tunnel or site of the app uses (169.254.22.253 and 169.254.22.254 for the first)
+   */
+  readonly azureApipaAddresses?: readonly string[];
   /**
    * Pre-shared key of the Azure connection: a reference (a sensitive variable, a secret store
    * lookup), never a literal. AWS generates its own keys per tunnel.
@@ -56,14 +76,16 @@ export interface OnPremAzureSide {
   readonly network: AzureNetwork;
   readonly localNetworkGateway: LocalNetworkGateway;
   readonly connection: VirtualNetworkGatewayConnection;
+  /** With an APIPA BGP peer address: the gateway's instance 0 and instance 1 addresses the device peers with. */
+  readonly azureBgpAddresses?: readonly [string, string];
 }
 
 /**
  * A company data centre joined to AWS and/or Azure networks over site-to-site VPN: on AWS a
  * customer gateway and a BGP VPN connection (two tunnels) to the VPC's virtual private gateway;
  * on Azure a local network gateway and a connection to the VNet's VPN gateway (created if no link
- * created one). The site's blocks join the app's address plan, so an overlap with any cloud
- * network fails synth.
+ * created one), over BGP when `azureBgpPeerAddress` is given. The site's blocks and APIPA
+ * addresses join the app's address plan, so an overlap with any cloud network or tunnel fails synth.
  *
  * ```ts
  * const dcAddress = new TerraformVariable(stack, "dc-address", { type: "string" });
@@ -80,6 +102,10 @@ export class OnPremSite extends Construct implements INetwork {
   public readonly cidrs: readonly string[];
   public readonly bgpAsn: number;
   public readonly publicIp: string;
+  /** The networks the site connects to. */
+  public readonly connectTo: readonly (AwsNetwork | AzureNetwork)[];
+  /** The device's BGP peer address for Azure, when it peers over BGP there. */
+  public readonly azureBgpPeerAddress?: string;
   /** Per connected AWS network. */
   public readonly aws: readonly OnPremAwsSide[];
   /** Per connected Azure network. */
@@ -101,18 +127,51 @@ export class OnPremSite extends Construct implements INetwork {
     props.cidrs.forEach((c, i) => {
       const problem = cidrProblem(c);
       if (problem) v.fail(`cidrs[${i}]`, c, problem);
+      v.check(!overlaps(c, APIPA_RANGE), `cidrs[${i}]`, c, `use a block outside ${APIPA_RANGE}, the link-local range: it is never routed, and both clouds take VPN tunnel addresses from it`);
     });
     this.cidrs = [...props.cidrs];
     this.cidr = this.cidrs[0]!;
-    this.bgpAsn = checkAsn(v, "bgpAsn", props.bgpAsn);
     v.nonEmptyList("connectTo", props.connectTo);
     for (const [i, n] of props.connectTo.entries()) {
       v.check(n instanceof AwsNetwork || n instanceof AzureNetwork, `connectTo[${i}]`, (n as Construct)?.node?.path ?? n, "use an AwsNetwork or an AzureNetwork");
+      v.check(props.connectTo.indexOf(n) === i, `connectTo[${i}]`, n.node.path, "list each network once");
     }
-    if (props.azureBgpPeerAddress !== undefined) {
-      v.check(this.cidrs.some((c) => containsAddress(c, props.azureBgpPeerAddress!)) || containsAddress("169.254.0.0/16", props.azureBgpPeerAddress), "azureBgpPeerAddress", props.azureBgpPeerAddress, "use an address inside the site's cidrs or an APIPA address (169.254.x.x)");
+    this.connectTo = [...props.connectTo];
+    const awsNetworks = props.connectTo.filter((n): n is AwsNetwork => n instanceof AwsNetwork);
+    const azureNetworks = props.connectTo.filter((n): n is AzureNetwork => n instanceof AzureNetwork);
+    const stackRegion = providerRegion(this);
+    for (const n of awsNetworks) {
+      const field = `connectTo[${props.connectTo.indexOf(n)}]`;
+      v.check(stackRegion === undefined || stackRegion === n.region, field, n.node.path, `use a network in ${stackRegion}, the region of the stack's AWS provider, which creates the site's customer gateway and VPN connections (or build the site in a stack whose provider is in ${n.region})`);
     }
-    registerAddresses(this, this.cidrs.map((c, i) => ({ field: `cidrs[${i}]`, cidr: c, kind: "network" as const })));
+    if (azureNetworks.length > 0) {
+      props.cidrs.forEach((c, i) => {
+        const reserved = AZURE_REFUSED_RANGES.find((r) => overlaps(c, r));
+        v.check(reserved === undefined, `cidrs[${i}]`, c, `use a block outside ${reserved}, which Azure reserves (the site connects to ${azureNetworks[0]!.node.path})`);
+      });
+    }
+    this.bgpAsn = checkAsn(v, "bgpAsn", props.bgpAsn, { azurePeer: azureNetworks.length > 0, awsCustomerGatewayOf: awsNetworks });
+    checkDuplicateDevice(this, v, props.publicIp);
+
+    // BGP on Azure: the device's address, and the custom APIPA addresses Azure answers it on.
+    const peer = props.azureBgpPeerAddress;
+    let azureBgp: (readonly [string, string])[] = [];
+    const entries: Omit<AddressEntry, "owner">[] = this.cidrs.map((c, i) => ({ field: `cidrs[${i}]`, cidr: c, kind: "network" as const }));
+    if (peer !== undefined) {
+      v.check(this.cidrs.some((c) => containsAddress(c, peer)) || isApipaAddress(peer), "azureBgpPeerAddress", peer, "use an address inside the site's cidrs or an APIPA address (169.254.x.x)");
+      this.azureBgpPeerAddress = peer;
+    }
+    const apipa = peer !== undefined && isApipaAddress(peer) && azureNetworks.length > 0;
+    if (props.azureApipaAddresses !== undefined) {
+      v.check(apipa, "azureApipaAddresses", props.azureApipaAddresses, "leave them out, or set azureBgpPeerAddress to the device's APIPA address on an Azure network: Azure answers on custom APIPA addresses only to a peer that uses one");
+    }
+    if (apipa) {
+      entries.push({ field: "azureBgpPeerAddress", cidr: `${peer}/32`, value: peer, kind: "tunnel" });
+      azureBgp = apipaAddresses(this, v, props.azureApipaAddresses, azureNetworks.length, `${peer}/32`);
+      azureBgp.forEach((pair, n) => pair.forEach((a, i) => entries.push({ field: `azureApipaAddresses[${n * 2 + i}]`, cidr: `${a}/32`, value: a, kind: "tunnel" })));
+    }
+    registerAddresses(this, entries);
+    this.node.addValidation({ validate: () => siteProblems(this) });
 
     const awsSides: OnPremAwsSide[] = [];
     const azureSides: OnPremAzureSide[] = [];
@@ -121,7 +180,7 @@ export class OnPremSite extends Construct implements INetwork {
         const gateway = AwsVpnGateway.of(network);
         v.check(gateway.asn !== this.bgpAsn, "bgpAsn", this.bgpAsn, `use an ASN other than ${gateway.asn}, the ASN of ${network.node.path}'s virtual private gateway`);
         const sid = `aws-${network.node.id}`;
-        const customerGateway = new CustomerGateway(this, `${sid}-cgw`, { type: "ipsec.1", ipAddress: this.publicIp, ...asnArg(this.bgpAsn), tags: nameTags(this, props.name) });
+        const customerGateway = newCustomerGateway(this, `${sid}-cgw`, { ipAddress: this.publicIp, addressKey: this.publicIp, asn: this.bgpAsn, region: network.region, tags: nameTags(this, props.name) });
         const connection = new VpnConnection(this, `${sid}-vpn`, {
           type: "ipsec.1",
           vpnGatewayId: gateway.gateway.id,
@@ -149,13 +208,19 @@ export class OnPremSite extends Construct implements INetwork {
         v.check(Token.isUnresolved(sharedKey), "azureSharedKey", "(a literal string)", "pass a reference, e.g. a sensitive TerraformVariable or a Key Vault secret's value: VPN keys never go in code");
         const sid = `azure-${network.node.id}`;
         const name = nameFromPath(this.node.path, NAME_RULES.azureGeneric, network.node.id);
-        const bgp = props.azureBgpPeerAddress !== undefined;
+        const bgp = peer !== undefined;
+        const pair = apipa ? azureBgp[azureNetworks.indexOf(network)] : undefined;
+        if (pair) {
+          gateway.addApipaAddresses(0, [pair[0]]);
+          gateway.addApipaAddresses(1, [pair[1]]);
+        }
+        // With BGP, Azure routes to the peer address itself: the address space stays empty (an APIPA address may not be in it).
         const localNetworkGateway = new LocalNetworkGateway(this, `${sid}-lng`, {
           name,
           resourceGroupName: network.resourceGroupName,
           location: network.location,
           gatewayAddress: this.publicIp,
-          ...(bgp ? { addressSpace: [`${props.azureBgpPeerAddress}/32`], bgpSettings: { asn: this.bgpAsn, bgpPeeringAddress: props.azureBgpPeerAddress! } } : { addressSpace: [...this.cidrs] }),
+          ...(bgp ? { bgpSettings: { asn: this.bgpAsn, bgpPeeringAddress: peer } } : { addressSpace: [...this.cidrs] }),
         });
         const connection = new VirtualNetworkGatewayConnection(this, `${sid}-connection`, {
           name,
@@ -167,12 +232,45 @@ export class OnPremSite extends Construct implements INetwork {
           sharedKey,
           enableBgp: bgp,
           connectionProtocol: "IKEv2",
+          ...(pair ? { customBgpAddresses: { primary: pair[0], secondary: pair[1] } } : {}),
           ipsecPolicy: { ...TUNNEL_CRYPTO.azure },
         });
-        azureSides.push({ network, localNetworkGateway, connection });
+        azureSides.push({ network, localNetworkGateway, connection, ...(pair ? { azureBgpAddresses: pair } : {}) });
       }
     }
     this.aws = awsSides;
     this.azure = azureSides;
+  }
+}
+
+/** The Azure instances' APIPA addresses, one pair per Azure network: given (and checked) or picked. */
+function apipaAddresses(site: OnPremSite, v: Validator, given: readonly string[] | undefined, networks: number, device: string): (readonly [string, string])[] {
+  if (given !== undefined) {
+    v.check(Array.isArray(given) && given.length === networks * 2, "azureApipaAddresses", given, `use ${networks * 2} addresses, two per Azure network in connectTo (instance 0, then instance 1)`);
+    given.forEach((a, i) => v.check(inAzureApipaRange(a), `azureApipaAddresses[${i}]`, a, `use an address in ${AZURE_APIPA_TEXT}, the range Azure takes custom APIPA BGP addresses from`));
+    return Array.from({ length: networks }, (_, n) => [given[n * 2]!, given[n * 2 + 1]!] as const);
+  }
+  const taken = [device, ...AddressPlan.of(site).entries.filter((e) => e.kind === "tunnel").map((e) => e.cidr)];
+  const pairs: (readonly [string, string])[] = [];
+  for (let n = 0; n < networks; n++) {
+    const pair = freeApipaPair(taken) ?? v.fail("azureApipaAddresses", undefined, `set them: Azure's APIPA range ${AZURE_APIPA_TEXT} has no free /30 left`);
+    pairs.push(pair);
+    taken.push(`${pair[0]}/32`, `${pair[1]}/32`);
+  }
+  return pairs;
+}
+
+/** One device is one site per network: refuses a second site with the same literal address on a shared network, anywhere in the app. */
+function checkDuplicateDevice(site: OnPremSite, v: Validator, publicIp: string): void {
+  if (Token.isUnresolved(publicIp)) return;
+  for (const other of site.node.root.node.findAll()) {
+    if (other === site || !(other instanceof OnPremSite) || other.publicIp !== publicIp) continue;
+    const shared = other.connectTo.find((n) => site.connectTo.includes(n));
+    v.check(
+      shared === undefined,
+      "publicIp",
+      publicIp,
+      `use another VPN device's address: ${other.node.path} already connects ${publicIp} to ${shared?.node.path} (one device is one site per network; on AWS an identical customer gateway request returns the existing one, so destroying either site would cut the other)`,
+    );
   }
 }

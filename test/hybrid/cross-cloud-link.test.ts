@@ -1,10 +1,10 @@
-import { TerraformVariable } from "cdktf";
+import { type App, TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsNetwork } from "../../lib/aws/network";
 import { AzureNetwork } from "../../lib/azure/network";
 import { ValidationError } from "../../lib/core/errors";
 import { CrossCloudLink, type CrossCloudLinkProps } from "../../lib/hybrid/cross-cloud-link";
-import { errorOf, hybridStack, resources, synth } from "./helpers";
+import { errorOf, hybridStack, otherStack, resources, synth } from "./helpers";
 
 describe("CrossCloudLink", () => {
   const { stack, aws, azure } = hybridStack();
@@ -112,8 +112,17 @@ describe("CrossCloudLink", () => {
     const other = new AwsNetwork(h.stack, "aws-west", { cidr: "10.11.0.0/16", region: "us-east-1", zones: ["use1-az6"] });
     const second = new CrossCloudLink(h.stack, "link2", { aws: other, azure: h.azure });
     expect(second.tunnels.map((t) => t.insideCidr)).toEqual(["169.254.21.8/30", "169.254.22.8/30", "169.254.21.12/30", "169.254.22.12/30"]);
-    const [gw] = resources(synth(h.stack), "azurerm_virtual_network_gateway");
+    const tf = synth(h.stack);
+    const [gw] = resources(tf, "azurerm_virtual_network_gateway");
     expect(gw.bgp_settings.peering_addresses[0].apipa_addresses).toEqual(["169.254.21.2", "169.254.22.2", "169.254.21.10", "169.254.22.10"]);
+    // Same Azure address and ASN in one region: AWS would hand the second link the first link's
+    // customer gateways; a device name makes them its own, and the first keeps its plain identity.
+    expect(resources(tf, "aws_customer_gateway").map((c) => [c.ip_address, c.device_name])).toEqual([
+      ["${azurerm_public_ip.azure-net_vpn-gateway_ip0_01297417.ip_address}", undefined],
+      ["${azurerm_public_ip.azure-net_vpn-gateway_ip1_A6A2AC2B.ip_address}", undefined],
+      ["${azurerm_public_ip.azure-net_vpn-gateway_ip0_01297417.ip_address}", "s/link2/cgw-azure-0"],
+      ["${azurerm_public_ip.azure-net_vpn-gateway_ip1_A6A2AC2B.ip_address}", "s/link2/cgw-azure-1"],
+    ]);
   });
 
   it("keeps the tunnels of links to different Azure networks apart too", () => {
@@ -135,21 +144,82 @@ describe("CrossCloudLink", () => {
   });
 
   describe("validation", () => {
+    const IANA = "use an ASN outside the ranges IANA reserves: 23456, 64496-64511 and 65535-65551";
+    const AZURE_PEER = "use an ASN Azure accepts from a BGP peer: not 8074, 8075, 12076, 65515 or 65517-65520, which Azure reserves";
+    const AZURE_GATEWAY = "use an ASN Azure lets a VPN gateway have: 65515 (its default) or one outside 8074, 8075, 12076 and 65516-65520, which Azure keeps for itself";
     it.each<[Partial<CrossCloudLinkProps>, string]>([
       [{ azureAsn: 64512 }, "s/link: azureAsn 64512 is not valid: use an ASN other than awsAsn 64512: the two gateways speak eBGP"],
       // The errors name the link, where the ASNs are set; each ASN is also the other cloud's peer ASN.
       [{ awsAsn: 100 }, "s/link: awsAsn 100 is not valid: use a private ASN: 64512-65534 or 4200000000-4294967294"],
-      [{ azureAsn: 65515 }, "s/link: azureAsn 65515 is not valid: use an ASN that AWS and Azure accept: not 7224, 9059, 10124, 17943, 8074, 8075, 12076, 23456, 65515, 65517, 65518, 65519, 65520, 64496-64511 (documentation) or 65535-65551 (reserved)"],
-      [{ awsAsn: 65515 }, "s/link: awsAsn 65515 is not valid: use an ASN that AWS and Azure accept: not 7224, 9059, 10124, 17943, 8074, 8075, 12076, 23456, 65515, 65517, 65518, 65519, 65520, 64496-64511 (documentation) or 65535-65551 (reserved)"],
-      [{ azureAsn: 7224 }, "s/link: azureAsn 7224 is not valid: use an ASN that AWS and Azure accept: not 7224, 9059, 10124, 17943, 8074, 8075, 12076, 23456, 65515, 65517, 65518, 65519, 65520, 64496-64511 (documentation) or 65535-65551 (reserved)"],
-      [{ azureAsn: 64500 }, "s/link: azureAsn 64500 is not valid: use an ASN that AWS and Azure accept: not 7224, 9059, 10124, 17943, 8074, 8075, 12076, 23456, 65515, 65517, 65518, 65519, 65520, 64496-64511 (documentation) or 65535-65551 (reserved)"],
+      [{ awsAsn: 65515 }, `s/link: awsAsn 65515 is not valid: ${AZURE_PEER}`],
+      [{ awsAsn: 65517 }, `s/link: awsAsn 65517 is not valid: ${AZURE_PEER}`],
+      [{ awsAsn: 65520 }, `s/link: awsAsn 65520 is not valid: ${AZURE_PEER}`],
+      [{ azureAsn: 65516 }, `s/link: azureAsn 65516 is not valid: ${AZURE_GATEWAY}`],
+      [{ azureAsn: 65520 }, `s/link: azureAsn 65520 is not valid: ${AZURE_GATEWAY}`],
+      [{ azureAsn: 8075 }, `s/link: azureAsn 8075 is not valid: ${AZURE_GATEWAY}`],
+      [{ azureAsn: 12076 }, `s/link: azureAsn 12076 is not valid: ${AZURE_GATEWAY}`],
+      [{ azureAsn: 7224 }, "s/link: azureAsn 7224 is not valid: use an ASN other than 7224, which AWS reserves in every region"],
+      [{ azureAsn: 64496 }, `s/link: azureAsn 64496 is not valid: ${IANA}`],
+      [{ azureAsn: 64511 }, `s/link: azureAsn 64511 is not valid: ${IANA}`],
+      [{ azureAsn: 23456 }, `s/link: azureAsn 23456 is not valid: ${IANA}`],
+      [{ azureAsn: 65535 }, `s/link: azureAsn 65535 is not valid: ${IANA}`],
+      [{ azureAsn: 65551 }, `s/link: azureAsn 65551 is not valid: ${IANA}`],
+      [{ azureAsn: 0 }, "s/link: azureAsn 0 is not valid: use a whole number from 1 to 4294967294"],
+      [{ azureAsn: 4294967295 }, "s/link: azureAsn 4294967295 is not valid: use a whole number from 1 to 4294967294"],
       [{ azureGatewaySku: "Basic" as never }, 's/azure-net/vpn-gateway: azureGatewaySku "Basic" is not valid: use one of "VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ"'],
       [{ tunnelInsideCidrs: ["169.254.21.0/30", "169.254.22.0/30", "169.254.23.0/30", "169.254.22.4/30"] }, 's/link: tunnelInsideCidrs[2] "169.254.23.0/30" is not valid: use a /30 inside 169.254.21.0-169.254.22.255, the APIPA range Azure accepts, e.g. 169.254.21.0/30'],
+      [{ tunnelInsideCidrs: ["169.254.20.252/30", "169.254.22.0/30", "169.254.21.4/30", "169.254.22.4/30"] }, 's/link: tunnelInsideCidrs[0] "169.254.20.252/30" is not valid: use a /30 inside 169.254.21.0-169.254.22.255, the APIPA range Azure accepts, e.g. 169.254.21.0/30'],
       [{ tunnelInsideCidrs: ["169.254.21.0/29", "169.254.22.0/30", "169.254.21.4/30", "169.254.22.4/30"] }, 's/link: tunnelInsideCidrs[0] "169.254.21.0/29" is not valid: use a /30 inside 169.254.21.0-169.254.22.255, the APIPA range Azure accepts, e.g. 169.254.21.0/30'],
       [{ tunnelInsideCidrs: ["169.254.21.0/30", "169.254.21.0/30", "169.254.21.4/30", "169.254.22.4/30"] }, 's/link: tunnelInsideCidrs ["169.254.21.0/30","169.254.21.0/30","169.254.21.4/30","169.254.22.4/30"] is not valid: use four different /30 blocks'],
     ])("%j", (props, message) => {
       const h = hybridStack();
       expect(errorOf(() => new CrossCloudLink(h.stack, "link", { aws: h.aws, azure: h.azure, ...props }))).toBe(message);
+    });
+
+    it.each<[string, Partial<CrossCloudLinkProps>]>([
+      ["Azure's own default for its gateway", { azureAsn: 65515 }],
+      ["the last private ASN below Azure's reserved ones, for the AWS side", { awsAsn: 65514 }],
+      ["the last private ASN below Azure's reserved ones, for the Azure side", { azureAsn: 65514 }],
+      ["the first private ASN above Azure's reserved ones, for the AWS side", { awsAsn: 65521 }],
+      ["the first private ASN above Azure's reserved ones, for the Azure side", { azureAsn: 65521 }],
+      ["a public ASN below IANA's documentation range", { azureAsn: 64495 }],
+      ["the highest 4-byte private ASN on both sides", { awsAsn: 4294967294, azureAsn: 4200000000 }],
+      ["AWS's eu-west-1 reservation outside eu-west-1", { azureAsn: 9059 }],
+      ["the edges of Azure's APIPA range", { tunnelInsideCidrs: ["169.254.21.0/30", "169.254.22.252/30", "169.254.21.4/30", "169.254.22.4/30"] }],
+    ])("accepts %s", (_, props) => {
+      const h = hybridStack();
+      new CrossCloudLink(h.stack, "link", { aws: h.aws, azure: h.azure, ...props });
+      expect(() => synth(h.stack)).not.toThrow();
+    });
+
+    it.each([
+      ["eu-west-1", 9059],
+      ["ap-northeast-1", 10124],
+      ["ap-southeast-1", 17943],
+    ] as const)("refuses the ASN AWS reserves in %s (%i) for the Azure side, in that region only", (region, asn) => {
+      const h = hybridStack(region);
+      expect(errorOf(() => new CrossCloudLink(h.stack, "link", { aws: h.aws, azure: h.azure, azureAsn: asn }))).toBe(
+        `s/link: azureAsn ${asn} is not valid: use an ASN other than ${asn}, which AWS reserves in ${region} (the region of s/aws-net)`,
+      );
+      const elsewhere = hybridStack(region === "eu-west-1" ? "ap-southeast-1" : "eu-west-1");
+      expect(() => new CrossCloudLink(elsewhere.stack, "link", { aws: elsewhere.aws, azure: elsewhere.azure, azureAsn: asn })).not.toThrow();
+    });
+
+    it("refuses a second link between the same two networks, even from another stack", () => {
+      const h = hybridStack();
+      new CrossCloudLink(h.stack, "link1", { aws: h.aws, azure: h.azure });
+      const team = otherStack(h.stack.node.root as App, "team");
+      expect(errorOf(() => new CrossCloudLink(team, "link2", { aws: h.aws, azure: h.azure, tunnelInsideCidrs: ["169.254.21.16/30", "169.254.22.16/30", "169.254.21.20/30", "169.254.22.20/30"] }))).toBe(
+        'team/link2: azure "s/azure-net" is not valid: use a network that no other CrossCloudLink joins to s/aws-net: s/link1 already does (its customer gateways would be this link\'s too, since AWS answers an identical request with the existing one, and destroying either link would cut the other)',
+      );
+    });
+
+    it("refuses a link built in a stack whose AWS provider is in another region than the VPC", () => {
+      const h = hybridStack();
+      const team = otherStack(h.stack.node.root as App, "team", "us-west-2");
+      expect(errorOf(() => new CrossCloudLink(team, "link", { aws: h.aws, azure: h.azure }))).toBe(
+        'team/link: aws "s/aws-net" is not valid: use a network in us-west-2, the region of the stack\'s AWS provider, which creates the link\'s customer gateways and VPN connections (or build the link in a stack whose provider is in us-east-1)',
+      );
     });
 
     it("a Terraform reference in tunnelInsideCidrs is a ValidationError naming the link and the field, not a RangeError", () => {
@@ -168,7 +238,8 @@ describe("CrossCloudLink", () => {
     it("rejects a second link that asks the shared gateway for another SKU", () => {
       const h = hybridStack();
       new CrossCloudLink(h.stack, "link1", { aws: h.aws, azure: h.azure });
-      expect(errorOf(() => new CrossCloudLink(h.stack, "link2", { aws: h.aws, azure: h.azure, azureGatewaySku: "VpnGw5AZ" }))).toBe(
+      const other = new AwsNetwork(h.stack, "aws-b", { cidr: "10.12.0.0/16", zones: ["use1-az6"] });
+      expect(errorOf(() => new CrossCloudLink(h.stack, "link2", { aws: other, azure: h.azure, azureGatewaySku: "VpnGw5AZ" }))).toBe(
         's/azure-net: azureGatewaySku "VpnGw5AZ" is not valid: use VpnGw2AZ, the SKU of the VNet\'s gateway that another link or site already set up',
       );
     });

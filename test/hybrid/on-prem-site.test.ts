@@ -37,12 +37,18 @@ describe("OnPremSite connected to both clouds", () => {
 });
 
 describe("OnPremSite options", () => {
-  it("peers over BGP on Azure when given the device's BGP address", () => {
+  it("peers over BGP on Azure when given the device's BGP address, with no address space (Azure routes to the peer itself)", () => {
     const { stack, azure } = hybridStack();
     new OnPremSite(stack, "dc", { ...base, connectTo: [azure], azureBgpPeerAddress: "192.168.255.1" });
     const tf = synth(stack);
-    expect(resources(tf, "azurerm_local_network_gateway")[0]).toMatchObject({ address_space: ["192.168.255.1/32"], bgp_settings: { asn: 65100, bgp_peering_address: "192.168.255.1" } });
-    expect(resources(tf, "azurerm_virtual_network_gateway_connection")[0].enable_bgp).toBe(true);
+    const [lng] = resources(tf, "azurerm_local_network_gateway");
+    expect(lng.bgp_settings).toEqual({ asn: 65100, bgp_peering_address: "192.168.255.1" });
+    expect(lng.address_space).toBeUndefined();
+    const [connection] = resources(tf, "azurerm_virtual_network_gateway_connection");
+    expect(connection.enable_bgp).toBe(true);
+    // A regular peer address: Azure answers from its GatewaySubnet address, no custom APIPA address.
+    expect(connection.custom_bgp_addresses).toBeUndefined();
+    expect(resources(tf, "azurerm_virtual_network_gateway")[0].bgp_settings.peering_addresses).toBeUndefined();
   });
 
   it("takes the key from a reference, and shares the gateways a link created", () => {
@@ -59,6 +65,10 @@ describe("OnPremSite options", () => {
 });
 
 describe("OnPremSite validation", () => {
+  const IANA = "use an ASN outside the ranges IANA reserves: 23456, 64496-64511 and 65535-65551";
+  const AZURE_PEER = "use an ASN Azure accepts from a BGP peer: not 8074, 8075, 12076, 65515 or 65517-65520, which Azure reserves";
+  const LINK_LOCAL = "use a block outside 169.254.0.0/16, the link-local range: it is never routed, and both clouds take VPN tunnel addresses from it";
+  const AZURE_RANGE = "use an address in 169.254.21.0-169.254.22.255, the range Azure takes custom APIPA BGP addresses from";
   it.each<[Partial<OnPremSiteProps>, string]>([
     [{ publicIp: "10.1.2.3" }, 's/dc: publicIp "10.1.2.3" is not valid: use a public address: the clouds reach the device over the internet (private, shared, loopback, link-local, documentation and multicast ranges are refused)'],
     [{ publicIp: "203.0.113.10" }, 's/dc: publicIp "203.0.113.10" is not valid: use a public address: the clouds reach the device over the internet (private, shared, loopback, link-local, documentation and multicast ranges are refused)'],
@@ -66,17 +76,73 @@ describe("OnPremSite validation", () => {
     [{ cidrs: ["192.168.0.0/33"] }, 's/dc: cidrs[0] "192.168.0.0/33" is not valid: expected an IPv4 CIDR such as 10.0.0.0/16'],
     [{ cidrs: ["192.168.1.1/16"] }, 's/dc: cidrs[0] "192.168.1.1/16" is not valid: host bits are set: use 192.168.0.0/16'],
     [{ cidrs: [] }, "s/dc: cidrs [] is not valid: use a list with at least one entry"],
+    [{ cidrs: ["192.168.0.0/16", "169.254.0.0/16"] }, `s/dc: cidrs[1] "169.254.0.0/16" is not valid: ${LINK_LOCAL}`],
+    // the blocks links take their tunnels from
+    [{ cidrs: ["169.254.21.0/24"] }, `s/dc: cidrs[0] "169.254.21.0/24" is not valid: ${LINK_LOCAL}`],
+    [{ cidrs: ["169.254.22.252/30"] }, `s/dc: cidrs[0] "169.254.22.252/30" is not valid: ${LINK_LOCAL}`],
+    [{ cidrs: ["169.0.0.0/8"] }, `s/dc: cidrs[0] "169.0.0.0/8" is not valid: ${LINK_LOCAL}`],
+    [{ cidrs: ["224.0.0.0/4"] }, 's/dc: cidrs[0] "224.0.0.0/4" is not valid: use a block outside 224.0.0.0/4, which Azure reserves (the site connects to s/azure-net)'],
+    [{ cidrs: ["127.0.0.0/8"] }, 's/dc: cidrs[0] "127.0.0.0/8" is not valid: use a block outside 127.0.0.0/8, which Azure reserves (the site connects to s/azure-net)'],
+    [{ cidrs: ["168.63.128.0/17"] }, 's/dc: cidrs[0] "168.63.128.0/17" is not valid: use a block outside 168.63.129.16/32, which Azure reserves (the site connects to s/azure-net)'],
     [{ bgpAsn: 0 }, "s/dc: bgpAsn 0 is not valid: use a whole number from 1 to 4294967294"],
     [{ bgpAsn: 4294967295 }, "s/dc: bgpAsn 4294967295 is not valid: use a whole number from 1 to 4294967294"],
-    [{ bgpAsn: 65515 }, "s/dc: bgpAsn 65515 is not valid: use an ASN that AWS and Azure accept: not 7224, 9059, 10124, 17943, 8074, 8075, 12076, 23456, 65515, 65517, 65518, 65519, 65520, 64496-64511 (documentation) or 65535-65551 (reserved)"],
-    [{ bgpAsn: 7224 }, "s/dc: bgpAsn 7224 is not valid: use an ASN that AWS and Azure accept: not 7224, 9059, 10124, 17943, 8074, 8075, 12076, 23456, 65515, 65517, 65518, 65519, 65520, 64496-64511 (documentation) or 65535-65551 (reserved)"],
+    [{ bgpAsn: 65515 }, `s/dc: bgpAsn 65515 is not valid: ${AZURE_PEER}`],
+    [{ bgpAsn: 65517 }, `s/dc: bgpAsn 65517 is not valid: ${AZURE_PEER}`],
+    [{ bgpAsn: 8074 }, `s/dc: bgpAsn 8074 is not valid: ${AZURE_PEER}`],
+    [{ bgpAsn: 7224 }, "s/dc: bgpAsn 7224 is not valid: use an ASN other than 7224, which AWS reserves in every region"],
+    [{ bgpAsn: 23456 }, `s/dc: bgpAsn 23456 is not valid: ${IANA}`],
+    [{ bgpAsn: 64500 }, `s/dc: bgpAsn 64500 is not valid: ${IANA}`],
+    [{ bgpAsn: 65536 }, `s/dc: bgpAsn 65536 is not valid: ${IANA}`],
     [{ bgpAsn: 64512 }, "s/dc: bgpAsn 64512 is not valid: use an ASN other than 64512, the ASN of s/aws-net's virtual private gateway"],
     [{ name: "Frankfurt DC" }, 's/dc: name "Frankfurt DC" is not valid: use 2-32 lowercase letters, digits and hyphens, starting with a letter'],
     [{ azureBgpPeerAddress: "10.99.0.1" }, 's/dc: azureBgpPeerAddress "10.99.0.1" is not valid: use an address inside the site\'s cidrs or an APIPA address (169.254.x.x)'],
+    [{ azureBgpPeerAddress: "169.253.255.255" }, 's/dc: azureBgpPeerAddress "169.253.255.255" is not valid: use an address inside the site\'s cidrs or an APIPA address (169.254.x.x)'],
+    [{ azureApipaAddresses: ["169.254.21.2", "169.254.21.3"] }, 's/dc: azureApipaAddresses ["169.254.21.2","169.254.21.3"] is not valid: leave them out, or set azureBgpPeerAddress to the device\'s APIPA address on an Azure network: Azure answers on custom APIPA addresses only to a peer that uses one'],
+    [{ azureBgpPeerAddress: "192.168.255.1", azureApipaAddresses: ["169.254.21.2", "169.254.21.3"] }, 's/dc: azureApipaAddresses ["169.254.21.2","169.254.21.3"] is not valid: leave them out, or set azureBgpPeerAddress to the device\'s APIPA address on an Azure network: Azure answers on custom APIPA addresses only to a peer that uses one'],
+    [{ azureBgpPeerAddress: "169.254.21.1", azureApipaAddresses: ["169.254.21.2"] }, 's/dc: azureApipaAddresses ["169.254.21.2"] is not valid: use 2 addresses, two per Azure network in connectTo (instance 0, then instance 1)'],
+    [{ azureBgpPeerAddress: "169.254.21.1", azureApipaAddresses: ["169.254.20.255", "169.254.21.2"] }, `s/dc: azureApipaAddresses[0] "169.254.20.255" is not valid: ${AZURE_RANGE}`],
+    [{ azureBgpPeerAddress: "169.254.21.1", azureApipaAddresses: ["169.254.21.2", "169.254.23.0"] }, `s/dc: azureApipaAddresses[1] "169.254.23.0" is not valid: ${AZURE_RANGE}`],
+    [{ azureBgpPeerAddress: "169.254.21.1", azureApipaAddresses: ["169.254.21.2", "10.0.0.1"] }, `s/dc: azureApipaAddresses[1] "10.0.0.1" is not valid: ${AZURE_RANGE}`],
     [{ azureSharedKey: "hunter2hunter2" }, 's/dc: azureSharedKey "(a literal string)" is not valid: pass a reference, e.g. a sensitive TerraformVariable or a Key Vault secret\'s value: VPN keys never go in code'],
   ])("%j", (props, message) => {
     const { stack, aws, azure } = hybridStack();
     expect(errorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure], ...props }))).toBe(message);
+  });
+
+  it.each<[string, Partial<OnPremSiteProps>, "aws" | "azure" | "both"]>([
+    ["65515 from a site that reaches no Azure network (AWS accepts it)", { bgpAsn: 65515 }, "aws"],
+    ["65516, which Azure does not reserve for peers", { bgpAsn: 65516 }, "both"],
+    ["65514 and 65521 around Azure's reserved ASNs", { bgpAsn: 65514 }, "both"],
+    ["65521", { bgpAsn: 65521 }, "both"],
+    ["7224 from a site that reaches no AWS network", { bgpAsn: 7224 }, "azure"],
+    ["9059 on a VPC outside eu-west-1", { bgpAsn: 9059 }, "both"],
+    ["a public ASN just below IANA's documentation range", { bgpAsn: 64495 }, "both"],
+    ["blocks just outside 169.254.0.0/16", { cidrs: ["169.253.0.0/16", "169.255.0.0/16"] }, "both"],
+    ["a block just below 224.0.0.0/4 on Azure", { cidrs: ["223.255.255.0/24"] }, "both"],
+    ["an APIPA peer address outside Azure's own range (Microsoft's example: 169.254.100.1)", { azureBgpPeerAddress: "169.254.100.1" }, "both"],
+    ["an APIPA peer address at the bottom of the link-local range", { azureBgpPeerAddress: "169.254.0.1" }, "both"],
+    ["Azure APIPA addresses at both edges of Azure's range", { azureBgpPeerAddress: "169.254.100.1", azureApipaAddresses: ["169.254.21.0", "169.254.22.255"] }, "both"],
+  ])("accepts %s", (_, props, clouds) => {
+    const { stack, aws, azure } = hybridStack();
+    const connectTo = clouds === "aws" ? [aws] : clouds === "azure" ? [azure] : [aws, azure];
+    new OnPremSite(stack, "dc", { ...base, connectTo, ...props });
+    expect(() => synth(stack)).not.toThrow();
+  });
+
+  it.each([
+    ["eu-west-1", 9059],
+    ["ap-northeast-1", 10124],
+    ["ap-southeast-1", 17943],
+  ] as const)("refuses the ASN AWS reserves in %s (%i) on a VPC there", (region, asn) => {
+    const { stack, aws } = hybridStack(region);
+    expect(errorOf(() => new OnPremSite(stack, "dc", { ...base, bgpAsn: asn, connectTo: [aws] }))).toBe(
+      `s/dc: bgpAsn ${asn} is not valid: use an ASN other than ${asn}, which AWS reserves in ${region} (the region of s/aws-net)`,
+    );
+  });
+
+  it("refuses a network listed twice", () => {
+    const { stack, aws, azure } = hybridStack();
+    expect(errorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure, aws] }))).toBe('s/dc: connectTo[2] "s/aws-net" is not valid: list each network once');
   });
 
   it("rejects a second site of the same name in the stack: the VPN key variable is named after it", () => {

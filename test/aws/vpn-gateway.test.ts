@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { AWS_CUSTOMER_GATEWAY_RESERVED_ASNS, AwsVpnGateway, customerGatewayAsnProblem } from "../../lib/aws/vpn-gateway";
+import { errorOf } from "../helpers";
+import { hybridStack } from "../hybrid/helpers";
+
+describe("AWS customer gateway ASNs", () => {
+  it("lists AWS's reservations with their regions, as the Site-to-Site VPN guide does", () => {
+    expect(AWS_CUSTOMER_GATEWAY_RESERVED_ASNS).toEqual([{ asn: 7224 }, { asn: 9059, region: "eu-west-1" }, { asn: 10124, region: "ap-northeast-1" }, { asn: 17943, region: "ap-southeast-1" }]);
+  });
+
+  it.each<[number, string, string | undefined]>([
+    [7224, "us-east-1", "use an ASN other than 7224, which AWS reserves in every region"],
+    [7224, "eu-central-1", "use an ASN other than 7224, which AWS reserves in every region"],
+    [9059, "eu-west-1", "use an ASN other than 9059, which AWS reserves in eu-west-1 (the region of s/net)"],
+    [9059, "eu-west-2", undefined],
+    [10124, "ap-northeast-1", "use an ASN other than 10124, which AWS reserves in ap-northeast-1 (the region of s/net)"],
+    [10124, "ap-northeast-2", undefined],
+    [17943, "ap-southeast-1", "use an ASN other than 17943, which AWS reserves in ap-southeast-1 (the region of s/net)"],
+    [17943, "ap-southeast-2", undefined],
+    [7225, "us-east-1", undefined],
+    [65515, "us-east-1", undefined],
+  ])("%i in %s", (asn, region, problem) => {
+    expect(customerGatewayAsnProblem(asn, region, "s/net")).toBe(problem);
+  });
+});
+
+describe("AwsVpnGateway", () => {
+  it("is one per network: a second caller asking for another ASN is refused", () => {
+    const { aws } = hybridStack();
+    expect(AwsVpnGateway.tryOf(aws)).toBeUndefined();
+    AwsVpnGateway.of(aws, { asn: 64600 });
+    expect(AwsVpnGateway.tryOf(aws)?.asn).toBe(64600);
+    expect(errorOf(() => AwsVpnGateway.of(aws, { asn: 64512 }))).toBe("s/aws-net: awsAsn 64512 is not valid: use 64600, the ASN of the VPC's virtual private gateway that another link or site already set up");
+  });
+
+  it.each([64511, 65535, 4199999999, 4294967295])("refuses %i: the Amazon side takes private ASNs only", (asn) => {
+    const { aws } = hybridStack();
+    expect(errorOf(() => AwsVpnGateway.of(aws, { asn }))).toBe(`s/aws-net/vpn-gateway: awsAsn ${asn} is not valid: use a private ASN: 64512-65534 or 4200000000-4294967294`);
+  });
+});
