@@ -1,5 +1,5 @@
 import { LinuxVirtualMachineScaleSet } from "@cdktf/provider-azurerm/lib/linux-virtual-machine-scale-set";
-import { NetworkSecurityGroup, type NetworkSecurityGroupSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-group";
+import type { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { Fn, TerraformLocal, Token } from "cdktf";
@@ -7,7 +7,7 @@ import { Construct } from "constructs";
 import { chooseOffering } from "../catalog/catalog";
 import type { Offering, VmGeneration } from "../catalog/types";
 import { bootScript, checkBootHooks } from "../core/boot-script";
-import { resolveAllowFrom, type AllowFrom } from "../core/allow-from";
+import type { AllowFrom } from "../core/allow-from";
 import type { ClusterPlacement, ClusterRunInfo, IGpuCluster, ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import { azureLocation } from "../core/regions";
@@ -17,6 +17,7 @@ import { Validator } from "../core/validate";
 import { AZURE_MAX_NODES_PER_CLUSTER } from "../planner/planner";
 import { AzureLustreStorage } from "./lustre-storage";
 import { AzureNetwork } from "./network";
+import { NodeFirewall } from "./node-firewall";
 
 /** A marketplace image. */
 export interface AzureImageReference {
@@ -101,9 +102,10 @@ export interface AzureGpuClusterProps {
   /** OS disk size, GiB (64 to 4095). @default 256 */
   readonly osDiskGiB?: number;
   /**
-   * Encrypt temp disks and caches at the host too (the subscription needs the EncryptionAtHost
-   * feature). Managed disks are encrypted at rest either way.
-   * @default false
+   * Encrypt temp disks and disk caches at the host too (managed disks are encrypted at rest either
+   * way). The subscription needs the EncryptionAtHost feature registered once:
+   * `az feature register --namespace Microsoft.Compute --name EncryptionAtHost`.
+   * @default true
    */
   readonly encryptionAtHost?: boolean;
   /** Shell lines appended to the boot script, after storage is mounted. No `${` or `%{`. @default - none */
@@ -180,6 +182,8 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
   public readonly resourceGroupName: string;
   /** The NSG on the nodes' network interfaces. */
   public readonly networkSecurityGroup: NetworkSecurityGroup;
+  /** The nodes' inbound firewall: their application security group and network security group. */
+  public readonly firewall: NodeFirewall;
 
   constructor(scope: Construct, id: string, props: AzureGpuClusterProps) {
     super(scope, id);
@@ -230,17 +234,8 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
     this.fabric = { kind: offering.fabric.kind, interfaces: offering.fabric.interfaces, gbpsPerNode: offering.fabric.gbpsPerNode };
 
     const resourceGroupName = (this.resourceGroupName = props.resourceGroupName ?? network.resourceGroupName);
-    this.baseRules = [{
-      name: "deny-internet-inbound", priority: 4000, direction: "Inbound", access: "Deny", protocol: "*",
-      sourceAddressPrefix: "Internet", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*",
-      description: "Nothing from the internet reaches the GPU nodes",
-    }];
-    this.networkSecurityGroup = new NetworkSecurityGroup(this, "nsg", {
-      name: nameFromPath(this.node.path, NAME_RULES.azureNetworkSecurityGroup, "nodes"),
-      resourceGroupName,
-      location: network.location,
-      securityRule: this.baseRules,
-    });
+    this.firewall = new NodeFirewall(this, { resourceGroupName, location: network.location, ...(props.storage instanceof AzureLustreStorage ? { lustreSubnetCidr: props.storage.network.storageSubnetCidr } : {}) });
+    this.networkSecurityGroup = this.firewall.networkSecurityGroup;
 
     // The nodes' identity and its roles come first: a node that boots can use them at once.
     this.userAssignedIdentity = new UserAssignedIdentity(this, "identity", { name: nameFromPath(this.node.path, NAME_RULES.azureGeneric, "nodes"), resourceGroupName, location: network.location });
@@ -281,10 +276,10 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
         primary: true,
         enableAcceleratedNetworking: true,
         networkSecurityGroupId: this.networkSecurityGroup.id,
-        ipConfiguration: [{ name: "internal", primary: true, subnetId: network.computeSubnet.id }],
+        ipConfiguration: [{ name: "internal", primary: true, subnetId: network.computeSubnet.id, applicationSecurityGroupIds: [this.firewall.applicationSecurityGroup.id] }],
       }],
       identity: { type: "UserAssigned", identityIds: [this.userAssignedIdentity.id] },
-      encryptionAtHostEnabled: props.encryptionAtHost ?? false,
+      encryptionAtHostEnabled: props.encryptionAtHost ?? true,
       bootDiagnostics: {},
       ...(spot ? { priority: "Spot", evictionPolicy: "Delete", maxBidPrice: maxBid } : { priority: "Regular" }),
       customData: Fn.base64encode(script.asString),
@@ -300,27 +295,13 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
   }
 
   /**
-   * Admits traffic from outside the cluster: one inbound rule of the nodes' network security
-   * group per call (priorities 1000 up), from the source's blocks, on all protocols for
-   * `ports: "all"` and TCP otherwise. Sources must be private ranges.
+   * Admits traffic from outside the cluster (see {@link NodeFirewall}): one inbound rule of the
+   * nodes' network security group per call, priorities 1000 up, from the source's blocks, on all
+   * protocols for `ports: "all"` and TCP otherwise. Sources must be private ranges.
    */
   public allowFrom(rule: AllowFrom): void {
-    const n = this.allowedRules.length;
-    const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
-    v.check(n < 999, `allowFrom[${n}]`, rule?.description ?? "(one more rule)", "use at most 999 allowFrom rules per cluster (a network security group holds 1000 rules): merge sources into fewer rules");
-    const traffic = resolveAllowFrom(v, `allowFrom[${n}]`, rule);
-    this.allowedRules.push({
-      name: `allow-from-${n}`, priority: 1000 + n, direction: "Inbound", access: "Allow",
-      protocol: traffic.ports === "all" ? "*" : "Tcp",
-      sourceAddressPrefixes: [...traffic.cidrs], sourcePortRange: "*", destinationAddressPrefix: "*",
-      ...(traffic.ports === "all" ? { destinationPortRange: "*" } : { destinationPortRanges: traffic.ports.map(([from, to]) => (from === to ? `${from}` : `${from}-${to}`)) }),
-      description: traffic.description.slice(0, 140),
-    });
-    this.networkSecurityGroup.putSecurityRule([...this.baseRules, ...this.allowedRules]);
+    this.firewall.allowFrom(rule);
   }
-
-  private readonly allowedRules: NetworkSecurityGroupSecurityRule[] = [];
-  private baseRules: NetworkSecurityGroupSecurityRule[] = [];
 }
 
 /** A size that boots only some image generations (ND H100 v5: Generation 2) refuses an image of another. */
