@@ -1,3 +1,4 @@
+import { checkNoTemplateSyntax, TEMPLATE_SYNTAX_REASON } from "./template-syntax";
 import type { Validator } from "./validate";
 
 /**
@@ -15,7 +16,7 @@ export function bootScript(mountCommand: string | undefined, hooks: readonly str
  */
 export function checkBootHooks(v: Validator, field: string, hooks: readonly string[]): readonly string[] {
   for (const line of hooks) {
-    v.check(!/(^|[^$])\$\{|(^|[^%])%\{/.test(line), field, line, "write $VAR instead of ${VAR} (Terraform reads ${ and %{ as template syntax), or escape them as $${ and %%{");
+    checkNoTemplateSyntax(v, field, line, `write $VAR instead of \${VAR} (${TEMPLATE_SYNTAX_REASON}), or escape them as $\${ and %%{`);
   }
   return hooks;
 }

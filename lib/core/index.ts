@@ -9,3 +9,5 @@ export * from "./boot-script";
 export * from "./address-plan";
 export * from "./regions";
 export * from "./allow-from";
+export * from "./template-syntax";
+export * from "./secret-shapes";

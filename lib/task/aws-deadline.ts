@@ -52,10 +52,16 @@ export interface AwsDeadline {
 
 const RETRY = { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 };
 
+/** The AWS account the task deploys to: one `aws_caller_identity` per task, shared by its grants. */
+export function taskAccountId(task: Construct): string {
+  const found = task.node.tryFindChild("account");
+  return (found instanceof DataAwsCallerIdentity ? found : new DataAwsCallerIdentity(task, "account")).accountId;
+}
+
 /** Builds the deadline's schedules, roles and alarm under `task`. */
 export function awsDeadline(p: AwsDeadlineProps): AwsDeadline {
   const { task, partition } = p;
-  const account = new DataAwsCallerIdentity(task, "account").accountId;
+  const account = taskAccountId(task);
   // Only schedules of this account may use the roles (confused-deputy guard).
   const assume = JSON.stringify({
     Version: "2012-10-17",

@@ -19,6 +19,7 @@ import { NAME_RULES, nameFromPath } from "../core/naming";
 import type { TaskTeardown } from "./gpu-task";
 import { awsDeadline } from "./aws-deadline";
 import { ecrRegistry, launchLines } from "./run-script";
+import { grantAwsSecrets } from "./secret-grants";
 import { dataMounts, type TaskBackend, type TaskBackendInput } from "./task-backend";
 
 /**
@@ -28,7 +29,7 @@ import { dataMounts, type TaskBackend, type TaskBackendInput } from "./task-back
  * (`aws-deadline.ts`) sets it to zero, then deletes what else the task created that bills.
  */
 export function buildAwsTask(input: TaskBackendInput): TaskBackend {
-  const { task, props, name, chosen, runId, deadline, maxRuntimeMinutes, placementJson, mountPath, env, watchdogs } = input;
+  const { task, props, name, chosen, runId, deadline, maxRuntimeMinutes, placementJson, mountPath, env, watchdogs, secrets } = input;
   let storage: ISharedStorage | undefined;
   ensureAwsProvider(task, chosen.region);
   const ownNetwork = !(props.network instanceof AwsNetwork);
@@ -59,14 +60,17 @@ export function buildAwsTask(input: TaskBackendInput): TaskBackend {
       ...(props.image ? { image: props.image } : {}), ...(props.command ? { command: props.command } : {}),
       env: { ...awsNcclEnv(chosen.instanceType, chosen.fabric.kind === "efa"), ...env },
       mounts, placementJson, deadline, ...watchdogs,
-      efaHostLibraries: chosen.fabric.kind === "efa",
+      efaHostLibraries: chosen.fabric.kind === "efa", secrets,
       ...(ecr ? { beforePull: [`aws ecr get-login-password --region ${ecr.region} | docker login --username AWS --password-stdin ${ecr.registry}`] } : {}),
     }),
   });
-  const nodesNeed: IamRolePolicyAttachment[] = [];
+  const nodesNeed: (IamRolePolicyAttachment | IamRolePolicy)[] = [];
   if (ecr) {
     nodesNeed.push(new IamRolePolicyAttachment(task, "ecr-read", { role: cluster.role.name, policyArn: `arn:${cluster.partition}:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly` }));
   }
+  // the task's secrets, exactly: the nodes read them at boot
+  const readSecrets = grantAwsSecrets(task, cluster.role, cluster.partition, chosen.region, secrets);
+  if (readSecrets) nodesNeed.push(readSecrets);
   const asgArn = `arn:${cluster.partition}:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/${groupName}`;
   // Only to zero: the request must set the group's minimum and maximum to 0.
   const toZeroOnly = { NumericEquals: { "autoscaling:MinSize": "0", "autoscaling:MaxSize": "0" } };

@@ -16,6 +16,7 @@ import type { Validator } from "../core/validate";
 import type { TaskTeardown } from "./gpu-task";
 import { azureDeadline, SCALE_SET_WRITE } from "./azure-deadline";
 import { launchLines } from "./run-script";
+import { grantAzureSecrets } from "./secret-grants";
 import { dataMounts, type TaskBackend, type TaskBackendInput } from "./task-backend";
 
 /**
@@ -25,7 +26,7 @@ import { dataMounts, type TaskBackend, type TaskBackendInput } from "./task-back
  * managed identity does so from the deadline on.
  */
 export function buildAzureTask(input: TaskBackendInput): TaskBackend {
-  const { task, props, v, name, chosen, runId, deadline, placementJson, mountPath, env, watchdogs } = input;
+  const { task, props, v, name, chosen, runId, deadline, placementJson, mountPath, env, watchdogs, secrets } = input;
   let storage: ISharedStorage | undefined;
   ensureAzureProvider(task);
   const azure = props.azure ?? {};
@@ -100,9 +101,11 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
       ...(props.image ? { image: props.image } : {}), ...(props.command ? { command: props.command } : {}),
       env: { ...azureNcclEnv(chosen.instanceType, chosen.fabric.kind === "infiniband"), ...env },
       mounts: storage ? dataMounts(storage.mountPath, props.dataPath) : [],
-      placementJson, deadline, ...watchdogs,
+      placementJson, deadline, ...watchdogs, secrets,
     }),
   });
+  // the task's secrets, each on its own scope: the nodes read them at boot
+  const readSecrets = grantAzureSecrets(task, cluster.identity, name, secrets);
   // Layer 1, the nodes: read their scale set and its NICs (rendezvous), and set its capacity.
   const nodesRole = new RoleDefinition(task, "scale-to-zero-role", {
     name: `${nameFromPath(task.node.path, NAME_RULES.azureGeneric, "scale-to-zero")}-${runSuffix}`,
@@ -125,7 +128,7 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
   // Teardown before capacity: the scale set (every GPU) is created only once its deadline and the
   // nodes' permission to stop it exist.
   const scaleSet = cluster.scaleSet;
-  scaleSet.dependsOn = [...(scaleSet.dependsOn ?? []), ...[...late.before, nodesGrant, ...joins].map((r) => dependable(r))];
+  scaleSet.dependsOn = [...(scaleSet.dependsOn ?? []), ...[...late.before, nodesGrant, ...joins, ...readSecrets].map((r) => dependable(r))];
   const teardown: TaskTeardown = {
     selfScaleToZero: "node 0 sets the scale set's capacity to 0",
     deadline,

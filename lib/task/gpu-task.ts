@@ -5,12 +5,15 @@ import { providerRegion } from "../aws/provider";
 import type { AzureNetwork } from "../azure/network";
 import type { IGpuCluster, ISharedStorage } from "../core/contracts";
 import type { GpuCloud } from "../core/types";
-import { EMAIL_ADDRESS, isS3BucketName, Validator } from "../core/validate";
+import { hasTemplateSyntax } from "../core/template-syntax";
+import { EMAIL_ADDRESS, Validator } from "../core/validate";
 import { describePlacement, describeRejection, placementKey, planPlacements } from "../planner/planner";
 import type { Placement, PlacementPlan, RejectedCandidate, Requirements } from "../planner/types";
 import { buildAwsTask } from "./aws-task";
 import { buildAzureTask } from "./azure-task";
 import { MAX_RUNTIME_MINUTES, durationMinutes, terraformDuration } from "./duration";
+import { parseSecrets, secretsCloud, SECRET_STORE_CLOUD } from "./secrets";
+import { checkArgNotSecret, checkAzureInput, checkEnvNotSecret, checkText, shown, sourceCloud } from "./task-text";
 
 const SNS_TOPIC = /^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
@@ -58,8 +61,32 @@ export interface GpuTaskProps {
   readonly image?: string;
   /** argv handed to `torchrun` (e.g. `["train.py", "--epochs", "90"]`). @default - the image's own entry point */
   readonly command?: readonly string[];
-  /** Extra environment variables of the workload. @default - none */
+  /**
+   * Extra environment variables of the workload. Their values are written into the plan, the user
+   * data and the state: a value that looks like a secret (a token or key shape, a high-entropy
+   * string, or any value of a variable named like `*_TOKEN`, `*_PASSWORD`, `*_API_KEY`) is refused;
+   * pass those in `secrets`.
+   * @default - none
+   */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Secrets of the workload, by reference: variable name to where it is stored. The nodes read each
+   * at boot with their own identity, which is granted exactly these secrets; the workload gets them
+   * as environment variables, and the node keeps them in files of mode 0600 under
+   * /opt/hgpu/secrets. No value is ever in the plan, the user data or the state.
+   *
+   * - `ssm:/team/hf-token`: an SSM parameter (String or SecureString) in the task's region and
+   *   account (`ssm:GetParameter` on it; `kms:Decrypt` through SSM for it alone);
+   * - `secretsmanager:arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>`: a
+   *   secret's SecretString, by its full ARN (`secretsmanager:GetSecretValue` on it);
+   * - `keyvault:<vault>/<secret>`: an Azure Key Vault secret ("Key Vault Secrets User" on that
+   *   secret alone; the vault must use Azure RBAC).
+   *
+   * The stores keep the task on their cloud. A secret that cannot be read ends the run with status
+   * `secrets-unavailable` (exit 96).
+   * @default - none
+   */
+  readonly secrets?: Readonly<Record<string, string>>;
   /** Where the workload finds its data, e.g. `/dataset/imagenet`, served from shared storage. @default - no shared storage */
   readonly dataPath?: string;
   /** Object storage URI loaded into the shared storage at `dataPath`: `s3://bucket/prefix/` or `https://<account>.blob.core.windows.net/<container>/<prefix>`. @default - none */
@@ -192,7 +219,7 @@ export class GpuTask extends Construct {
     const graceMinutes = durationMinutes(props.teardownGrace ?? "1h");
     v.check(graceMinutes !== undefined && graceMinutes <= 1440, "teardownGrace", props.teardownGrace, `use a duration from 1m to 24h, e.g. "1h"`);
     if (props.notify !== undefined) {
-      v.check(EMAIL_ADDRESS.test(props.notify) || SNS_TOPIC.test(props.notify), "notify", props.notify, "use an e-mail address or an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)");
+      v.check(!hasTemplateSyntax(props.notify) && (EMAIL_ADDRESS.test(props.notify) || SNS_TOPIC.test(props.notify)), "notify", props.notify, "use an e-mail address or an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)");
     } else {
       Annotations.of(this).addWarning(`${this.node.path}: no notify: nobody is told when a deadline step fails (set notify to an e-mail address or an SNS topic ARN)`);
     }
@@ -201,12 +228,23 @@ export class GpuTask extends Construct {
     const idleMinutes = props.idleTimeout === false ? 0 : durationMinutes(props.idleTimeout ?? "30m");
     v.check(idleMinutes !== undefined && (idleMinutes === 0 || idleMinutes >= 5), "idleTimeout", props.idleTimeout, `use a duration of at least 5m, e.g. "30m", or false to turn the watchdog off`);
     v.check(props.image !== undefined || (props.command !== undefined && props.command.length > 0), "command", props.command, "set image, command or both: the task needs something to run");
-    for (const [i, arg] of (props.command ?? []).entries()) checkText(v, `command[${i}]`, arg);
+    for (const [i, arg] of (props.command ?? []).entries()) {
+      checkText(v, `command[${i}]`, arg);
+      checkArgNotSecret(v, `command[${i}]`, arg);
+    }
     if (props.image !== undefined) checkText(v, "image", props.image);
     for (const [k, value] of Object.entries(props.env ?? {})) {
       v.matches("env", k, /^[A-Za-z_][A-Za-z0-9_]*$/, "use variable names of letters, digits and _ (not starting with a digit)");
       checkText(v, `env.${k}`, value);
+      checkEnvNotSecret(v, k, value);
     }
+    checkAzureInput(v, "azure.dataStorageAccountId", props.azure?.dataStorageAccountId, "the storage account's resource ID");
+    checkAzureInput(v, "azure.hpcCacheResourceProviderPrincipalId", props.azure?.hpcCacheResourceProviderPrincipalId, "the object ID (a GUID)");
+    for (const [k, ref] of Object.entries(props.secrets ?? {})) {
+      v.check(!Token.isUnresolved(ref), `secrets.${k}`, shown(`${ref}`), "use a literal reference known at synth, e.g. ssm:/team/hf-token, not a Terraform reference: the nodes' grant names each secret exactly");
+    }
+    const secrets = parseSecrets(v, props.secrets ?? {}, props.env ?? {});
+    const secretCloud = secretsCloud(v, secrets);
     const dataCloud = props.dataSource !== undefined ? sourceCloud(v, props.dataSource) : undefined;
     if (props.dataPath !== undefined) {
       v.mountPath("dataPath", props.dataPath);
@@ -217,6 +255,15 @@ export class GpuTask extends Construct {
     if (dataCloud && props.clouds) {
       v.check(props.clouds.includes(dataCloud), "clouds", props.clouds, `include ${dataCloud}, where dataSource ${props.dataSource} is`);
     }
+    if (secretCloud) {
+      const first = secrets[0]!;
+      const where = `${Object.keys(props.secrets!).length === 1 ? "the secret" : "the secrets"} (${first.store}) ${Object.keys(props.secrets!).length === 1 ? "is" : "are"}`;
+      if (dataCloud) v.check(secretCloud === dataCloud, `secrets.${first.env}`, props.secrets![first.env], `use a store on ${dataCloud}, where dataSource ${props.dataSource} is (${Object.entries(SECRET_STORE_CLOUD).filter(([, c]) => c === dataCloud).map(([s]) => s).join(", ")})`);
+      if (props.clouds) v.check(props.clouds.includes(secretCloud), "clouds", props.clouds, `include ${secretCloud}, where ${where}`);
+      if (props.network) v.check(props.network.cloud === secretCloud, "network", props.network.node.path, `use a network on ${secretCloud}, where ${where}`);
+    }
+    // data, secrets and a given network each keep the task on their cloud
+    const pinnedCloud = dataCloud ?? secretCloud ?? (props.network?.cloud as GpuCloud | undefined);
 
     // --- place
     const stackAwsRegion = providerRegion(this);
@@ -235,7 +282,7 @@ export class GpuTask extends Construct {
       ...(props.minGpuMemoryGiB !== undefined ? { minGpuMemoryGiB: props.minGpuMemoryGiB } : {}),
       minGpusPerNode: props.minGpusPerNode ?? Math.min(8, props.gpus),
       interconnect: "required",
-      ...(props.clouds ?? dataCloud ?? props.network ? { clouds: props.clouds ?? [dataCloud ?? props.network!.cloud as GpuCloud] } : {}),
+      ...(pinnedCloud || props.clouds ? { clouds: pinnedCloud ? [pinnedCloud] : props.clouds! } : {}),
       ...(regions ? { regions } : {}),
       ...(props.spot !== undefined ? { spot: props.spot } : {}),
       ...(props.maxUsdPerHour !== undefined ? { maxUsdPerHour: props.maxUsdPerHour } : {}),
@@ -273,7 +320,7 @@ export class GpuTask extends Construct {
     if (props.dataPath !== undefined) env.DATA_PATH = props.dataPath;
 
     const backend = (chosen.cloud === "aws" ? buildAwsTask : buildAzureTask)({
-      task: this, props, v, name, chosen, runId: this.runId, deadline, maxRuntimeMinutes: this.maxRuntimeMinutes, placementJson, mountPath, env,
+      task: this, props, v, name, chosen, runId: this.runId, deadline, secrets, maxRuntimeMinutes: this.maxRuntimeMinutes, placementJson, mountPath, env,
       watchdogs: { pullTimeoutMinutes: pullMinutes!, idleTimeoutMinutes: idleMinutes! },
       teardownGrace: { graceMinutes: graceMinutes!, ...(props.notify ? { notify: props.notify } : {}) },
     });
@@ -305,17 +352,6 @@ export class GpuTask extends Construct {
     new TerraformOutput(this, "usd_per_hour", { value: this.usdPerHour, description: "Catalog price of the cluster, USD/hour" }).overrideLogicalId(`${name.replace(/-/g, "_")}_usd_per_hour`);
     new TerraformOutput(this, "deadline-output", { value: deadline, description: "When the cloud removes the capacity regardless" }).overrideLogicalId(`${name.replace(/-/g, "_")}_deadline`);
   }
-}
-
-function checkText(v: Validator, field: string, text: string): void {
-  v.check(typeof text === "string" && !/\$\{|%\{/.test(text) && !/[\n\r]/.test(text), field, text, "use text without ${, %{ (Terraform template syntax) or line breaks");
-}
-
-function sourceCloud(v: Validator, uri: string): GpuCloud {
-  const s3 = /^s3:\/\/([^/]+)(\/.*)?$/.exec(uri);
-  if (s3 && isS3BucketName(s3[1]!)) return "aws";
-  if (/^https:\/\/[a-z0-9]{3,24}\.blob\.core\.windows\.net\/[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9](\/.*)?$/.test(uri)) return "azure";
-  return v.fail("dataSource", uri, "use s3://bucket/prefix/ or https://<account>.blob.core.windows.net/<container>/<prefix>");
 }
 
 

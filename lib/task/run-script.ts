@@ -9,6 +9,8 @@
  * the Terraform references it is given (run ID, bucket) are resolved before the nodes boot.
  */
 
+import { secretFetchLines, type SecretReference } from "./secrets";
+
 /** Where a node writes its logs and statuses, and how it finds and stops its group. */
 export type RunScriptCloud =
   | { readonly kind: "aws"; readonly bucket: string; readonly prefix: string; readonly groupName: string }
@@ -57,6 +59,13 @@ export interface RunScriptSpec {
    * @default false
    */
   readonly efaHostLibraries?: boolean;
+  /**
+   * Secrets the node reads at boot with its own identity, after the pull, into 0600 files, and
+   * hands the workload as environment variables. A secret that cannot be read ends the run with
+   * status `secrets-unavailable` (exit 96). The script holds only the references.
+   * @default - none
+   */
+  readonly secrets?: readonly SecretReference[];
 }
 
 /** The registry of an Amazon ECR image (`<account>.dkr.ecr.<region>.amazonaws.com`), or undefined. */
@@ -73,6 +82,7 @@ export function shellQuote(text: string): string {
 /** The run script's text. */
 export function runScript(spec: RunScriptSpec): string {
   const argv = (spec.command ?? []).map(shellQuote).join(" ");
+  const secrets = spec.secrets ?? [];
   const pullMinutes = spec.pullTimeoutMinutes ?? 20;
   const idleMinutes = spec.idleTimeoutMinutes ?? 30;
   // The image is pulled (and the registry logged in to) before the workload starts, each step under
@@ -91,7 +101,7 @@ export function runScript(spec: RunScriptSpec): string {
   const workload = spec.image
     ? [
         "DEVICES=$(for d in /dev/infiniband/*; do [ -e \"$d\" ] && printf -- '--device=%s ' \"$d\"; done)",
-        `timeout --signal=TERM --kill-after=5m "$REMAIN"s docker run --rm --name hgpu-task --gpus all --network host --ipc host --ulimit memlock=-1 --ulimit stack=67108864 $DEVICES --env-file /opt/hgpu/env.list ${[...spec.mounts, ...(spec.efaHostLibraries ? [{ host: "/opt/amazon", container: "/opt/amazon", readOnly: true }] : [])].map((m) => `-v ${shellQuote(`${m.host}:${m.container}${m.readOnly ? ":ro" : ""}`)}`).join(" ")} ${shellQuote(spec.image)}${spec.command ? `${spec.efaHostLibraries ? ` bash -c ${shellQuote('export LD_LIBRARY_PATH=/opt/amazon/ofi-nccl/lib/x86_64-linux-gnu:/opt/amazon/ofi-nccl/lib:/opt/amazon/efa/lib:$LD_LIBRARY_PATH; exec "$@"')} --` : ""} torchrun ${argv}` : ""}`,
+        `timeout --signal=TERM --kill-after=5m "$REMAIN"s docker run --rm --name hgpu-task --gpus all --network host --ipc host --ulimit memlock=-1 --ulimit stack=67108864 $DEVICES --env-file /opt/hgpu/env.list ${secrets.map((r) => `-e ${r.env} `).join("")}${[...spec.mounts, ...(spec.efaHostLibraries ? [{ host: "/opt/amazon", container: "/opt/amazon", readOnly: true }] : [])].map((m) => `-v ${shellQuote(`${m.host}:${m.container}${m.readOnly ? ":ro" : ""}`)}`).join(" ")} ${shellQuote(spec.image)}${spec.command ? `${spec.efaHostLibraries ? ` bash -c ${shellQuote('export LD_LIBRARY_PATH=/opt/amazon/ofi-nccl/lib/x86_64-linux-gnu:/opt/amazon/ofi-nccl/lib:/opt/amazon/efa/lib:$LD_LIBRARY_PATH; exec "$@"')} --` : ""} torchrun ${argv}` : ""}`,
       ]
     : [`timeout --signal=TERM --kill-after=5m "$REMAIN"s torchrun ${argv}`];
 
@@ -159,6 +169,7 @@ export function runScript(spec: RunScriptSpec): string {
     "retry() { local wait=5; for i in 1 2 3 4 5 6 7 8; do \"$@\" && return 0; sleep $wait; wait=$((wait * 2)); [ $wait -gt 300 ] && wait=300; done; return 1; }",
     ...cloudLines,
     ...pull,
+    ...(secrets.length > 0 ? secretFetchLines(secrets) : []),
     "LOG=/var/log/hgpu-task.log",
     "# every node of the group, then node 0 (the lowest instance) is the rendezvous",
     "for i in $(seq 1 180); do discover; [ \"$COUNT\" -ge \"$NODES\" ] && [ -n \"$HEAD_IP\" ] && break; sleep 10; done",
@@ -178,6 +189,16 @@ export function runScript(spec: RunScriptSpec): string {
     "  if [ \"$IS_HEAD\" = 1 ]; then report 98 pull-timeout; retry scale_to_zero; else node_report 98 pull-timeout; fi",
     "  exit 98",
     "fi",
+    ...(secrets.length > 0
+      ? [
+          "if ! fetch_secrets >> \"$LOG\" 2>&1; then",
+          "  # a secret the node's identity cannot read: node 0 stops the run; a worker says so and leaves it to node 0",
+          "  retry put_object \"$LOG\" \"$LOG_KEY\" || true",
+          "  if [ \"$IS_HEAD\" = 1 ]; then report 96 secrets-unavailable; retry scale_to_zero; else node_report 96 secrets-unavailable; fi",
+          "  exit 96",
+          "fi",
+        ]
+      : []),
     "# the workload stops 10 minutes before the cloud-side deadline",
     "REMAIN=$(( $(date -d \"$DEADLINE\" +%s) - $(date +%s) - 600 )); [ \"$REMAIN\" -lt 60 ] && REMAIN=60; STOP_AT=$(( $(date +%s) + REMAIN ))",
     // rendezvous waits for the slowest node's pull, not torchrun's default
@@ -185,6 +206,7 @@ export function runScript(spec: RunScriptSpec): string {
     "export PET_NNODES=$NODES PET_NPROC_PER_NODE=$GPUS_PER_NODE PET_RDZV_BACKEND=c10d PET_RDZV_ENDPOINT=\"$HEAD_IP:29400\" PET_RDZV_ID=\"$RUN_ID\" PET_RDZV_CONF=\"$RDZV_CONF\" PET_MAX_RESTARTS=0",
     "printf 'PET_NNODES=%s\\nPET_NPROC_PER_NODE=%s\\nPET_RDZV_BACKEND=c10d\\nPET_RDZV_ENDPOINT=%s:29400\\nPET_RDZV_ID=%s\\nPET_RDZV_CONF=%s\\nPET_MAX_RESTARTS=0\\n' \"$NODES\" \"$GPUS_PER_NODE\" \"$HEAD_IP\" \"$RUN_ID\" \"$RDZV_CONF\" >> /opt/hgpu/env.list",
     ". /opt/hgpu/env.sh",
+    ...(secrets.length > 0 ? ["load_secrets"] : []),
     "STARTED_SIZE=$(stat -c %s \"$LOG\" 2>/dev/null || echo 0)",
     "( " + workload.join("\n  ") + " ) >>\"$LOG\" 2>&1 &",
     "WORKLOAD=$!",
@@ -244,6 +266,8 @@ export function launchLines(spec: RunScriptSpec): string[] {
   const envSh = Object.entries(spec.env).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
   const envList = Object.entries(spec.env).map(([k, v]) => `${k}=${v}`);
   return [
+    // the environment files are the root's alone, from their first byte
+    "umask 077",
     "mkdir -p /opt/hgpu",
     "cat > /opt/hgpu/env.sh <<'HGPU_EOF'",
     ...envSh,
@@ -251,6 +275,7 @@ export function launchLines(spec: RunScriptSpec): string[] {
     "cat > /opt/hgpu/env.list <<'HGPU_EOF'",
     ...envList,
     "HGPU_EOF",
+    "chmod 600 /opt/hgpu/env.sh /opt/hgpu/env.list",
     "cat > /opt/hgpu/run.sh <<'HGPU_EOF'",
     runScript(spec).trimEnd(),
     "HGPU_EOF",

@@ -5,6 +5,7 @@ import type { IGpuCluster, ISharedStorage } from "../core/contracts";
 import type { Validator } from "../core/validate";
 import type { Placement } from "../planner/types";
 import type { GpuTaskProps, TaskTeardown } from "./gpu-task";
+import type { SecretReference } from "./secrets";
 
 /**
  * The seam between `GpuTask`'s cloud-neutral core (props, validation, placement, outputs) and its
@@ -30,6 +31,8 @@ export interface TaskBackendInput {
   readonly placementJson: string;
   /** Where shared storage is mounted on the nodes. */
   readonly mountPath: string;
+  /** The task's secrets, by reference: the backend grants the nodes exactly these and the run script reads them. */
+  readonly secrets: readonly SecretReference[];
   /** The workload's environment (the user's variables and DATA_PATH). */
   readonly env: Readonly<Record<string, string>>;
   /** The deadline's second step and who hears of failed deadline steps. */

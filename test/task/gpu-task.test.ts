@@ -209,7 +209,7 @@ describe("GpuTask: bad input", () => {
     [{ dataSource: "ftp://data/imagenet" }, 's/task: dataSource "ftp://data/imagenet" is not valid: use s3://bucket/prefix/ or https://<account>.blob.core.windows.net/<container>/<prefix>'],
     [{ clouds: ["azure"] }, 's/task: clouds ["azure"] is not valid: include aws, where dataSource s3://ml-datasets/imagenet/ is'],
     [{ image: undefined, command: undefined }, 's/task: command (missing) is not valid: set image, command or both: the task needs something to run'],
-    [{ command: ["train.py", "--out=${HOME}"] }, 's/task: command[1] "--out=${HOME}" is not valid: use text without ${, %{ (Terraform template syntax) or line breaks'],
+    [{ command: ["train.py", "--out=${HOME}"] }, 's/task: command[1] "--out=${HOME}" is not valid: use text without line breaks, and without ${ or %{ (Terraform reads ${ and %{ as template syntax; escape them as $${ and %%{)'],
     [{ env: { "BAD-NAME": "x" } }, 's/task: env "BAD-NAME" is not valid: use variable names of letters, digits and _ (not starting with a digit)'],
     [{ name: "Neural Network Training" }, 's/task: name "Neural Network Training" is not valid: use 2-40 lowercase letters, digits and hyphens, starting with a letter'],
     [{ idleTimeout: "4m" }, 's/task: idleTimeout "4m" is not valid: use a duration of at least 5m, e.g. "30m", or false to turn the watchdog off'],
