@@ -288,8 +288,9 @@ export function amlfsMountScript(mgsAddress: string, mountPath: string): string 
     title: "mount Azure Managed Lustre",
     installClient: [
       ". /etc/lsb-release",
-      "curl -sL https://packages.microsoft.com/keys/microsoft.asc | gpg --dearmor --yes -o /etc/apt/trusted.gpg.d/microsoft.gpg",
-      'echo "deb [arch=amd64] https://packages.microsoft.com/repos/amlfs-$DISTRIB_CODENAME/ $DISTRIB_CODENAME main" > /etc/apt/sources.list.d/amlfs.list',
+      // The key signs this repository only (signed-by), not every apt source of the node.
+      "curl -fsSL https://packages.microsoft.com/keys/microsoft.asc | gpg --dearmor --yes -o /usr/share/keyrings/microsoft-amlfs.gpg",
+      'echo "deb [arch=amd64 signed-by=/usr/share/keyrings/microsoft-amlfs.gpg] https://packages.microsoft.com/repos/amlfs-$DISTRIB_CODENAME/ $DISTRIB_CODENAME main" > /etc/apt/sources.list.d/amlfs.list',
       `${APT_GET} update -q && ${APT_GET} install -y -q "amlfs-lustre-client-${AMLFS_CLIENT_VERSION}=$(uname -r)"`,
     ],
     source: `${mgsAddress}@tcp:/lustrefs`,

@@ -101,6 +101,9 @@ describe("AwsLustreStorage", () => {
     expect(efa.indexOf("configure-efa-fsx-lustre-client.zip")).toBeLessThan(efa.indexOf("mount /fsx"));
     expect(efa).not.toMatch(/\$\{|%\{/);
     expect(script).toContain("mountpoint -q /fsx || mount /fsx");
+    // AWS's key is trusted for the FSx client repository only.
+    expect(script).toContain('echo "deb [signed-by=/usr/share/keyrings/fsx-ubuntu-public-key.gpg] https://fsx-lustre-client-repo.s3.amazonaws.com/ubuntu $VERSION_CODENAME main"');
+    expect(script).not.toContain("trusted.gpg.d");
     expect(script).toContain("if ! command -v mount.lustre");
     expect(script).not.toMatch(/\$\{|%\{/);
     const { fs } = make();

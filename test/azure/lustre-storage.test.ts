@@ -112,6 +112,10 @@ describe("AzureLustreStorage", () => {
     expect(script).toContain('"amlfs-lustre-client-2.15.5-41-gc010524=$(uname -r)"');
     expect(script).toContain("https://packages.microsoft.com/repos/amlfs-$DISTRIB_CODENAME/");
     expect(script).not.toMatch(/\$\{|%\{/);
+    // Microsoft's key is trusted for the AMLFS repository only, not for every apt source.
+    expect(script).toContain("gpg --dearmor --yes -o /usr/share/keyrings/microsoft-amlfs.gpg");
+    expect(script).toContain('echo "deb [arch=amd64 signed-by=/usr/share/keyrings/microsoft-amlfs.gpg] https://packages.microsoft.com/repos/amlfs-$DISTRIB_CODENAME/ $DISTRIB_CODENAME main" > /etc/apt/sources.list.d/amlfs.list');
+    expect(script).not.toContain("trusted.gpg.d");
   });
 
   it("knows each SKU's throughput and steps", () => {
