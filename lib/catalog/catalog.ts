@@ -119,6 +119,14 @@ export function catalogDate(catalog: CatalogData = CATALOG): { builtAt: string; 
   return { builtAt: catalog.builtAt, sources: catalog.sources };
 }
 
+/**
+ * The sources' names and price dates, one after the other (pure), e.g.
+ * `AWS p-series catalog 2026-01-22, AWS g5/g6e supplement 2026-08-17, Azure catalog (date unknown)`.
+ */
+export function describeCatalogSources(sources: readonly CatalogSource[]): string {
+  return sources.map((s) => `${s.label} ${s.pricesAsOf ?? "(date unknown)"}`).join(", ");
+}
+
 /** How a construct names the offering it wants: a type, or an accelerator and GPU count. */
 export interface OfferingSpec {
   /** Instance type or VM size. */

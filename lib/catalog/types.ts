@@ -82,6 +82,8 @@ export interface Offering {
 /** Where a slice of the catalog's data comes from and how old it is. */
 export interface CatalogSource {
   readonly cloud: GpuCloud;
+  /** A short name that tells the sources apart, e.g. `AWS g5/g6e supplement`. */
+  readonly label: string;
   /** Description of the source (repository, path, commit). */
   readonly source: string;
   /** Date the prices were captured (ISO date), or undefined when unknown. */

@@ -132,18 +132,21 @@ export const EXCLUSIONS: readonly Exclusion[] = [
 export const SOURCES: readonly CatalogSource[] = [
   {
     cloud: "aws",
+    label: "AWS p-series catalog",
     source: "skypilot-org/skypilot-catalog catalogs/v9/aws/vms.csv @ 2c3d7ea7d76bf84cf80d382e946c1609571485fd (p* types)",
     pricesAsOf: "2026-01-22",
     note: "commit date unknown; the v9 schema's local-disk columns date from 2026-01-22, so prices are from that day or later",
   },
   {
     cloud: "aws",
+    label: "AWS g5/g6e supplement",
     source: "scripts/catalog/aws-supplement.csv (g5, g6e: us-east-1 on-demand list prices, AWS Pricing API)",
     pricesAsOf: "2026-08-17",
     note: "region-level rows only (no zone data, no spot prices)",
   },
   {
     cloud: "azure",
+    label: "Azure catalog",
     source: "skypilot-org/skypilot-catalog catalogs/v6/azure/vms.csv @ 098741e70562f65d7af1cceb81e33b284f742604",
     note: "date unknown; this catalog version is not refreshed automatically: treat Azure prices as indicative",
   },
