@@ -14,3 +14,5 @@ export * from "./safe-output";
 export * from "./state-location";
 export * from "./teardown";
 export * from "./synth-app";
+export * from "./app-errors";
+export * from "./optional-sdk";

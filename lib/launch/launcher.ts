@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { appendFileSync, copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, readdirSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { MAX_RUNTIME_MINUTES } from "../task/duration";
 import { capacityError } from "./capacity-errors";
@@ -43,6 +43,8 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
   const runsDir = resolve(cwd, options.runsDir ?? join(project, RUNS_DIR));
   const runId = `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "")}-${randomBytes(3).toString("hex")}`;
   const warn = (m: string) => progress.note(m);
+  // Folders this launch creates, removed again (when empty) if it is refused before it runs.
+  const created = [dirname(runsDir), runsDir, join(runsDir, ".locks")].filter((d) => !existsSync(d)).reverse();
   await warnOfLeftovers(runsDir, warn);
   const lock = options.concurrent ? undefined : lockStack(runsDir, options.stack, runId, warn);
   if (!options.concurrent) {
@@ -67,10 +69,25 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
     });
   } catch (e) {
     // A refusal before anything was created leaves nothing worth finding.
-    if (e instanceof LaunchRefusedError || e instanceof StateIsolationError) rmSync(runDir, { recursive: true, force: true });
+    if (e instanceof LaunchRefusedError || e instanceof StateIsolationError) {
+      rmSync(runDir, { recursive: true, force: true });
+      lock?.release();
+      removeEmpty(created);
+    }
     throw e;
   } finally {
     lock?.release();
+  }
+}
+
+/** Removes each folder of `dirs` that is empty, in order (innermost first). */
+function removeEmpty(dirs: readonly string[]): void {
+  for (const d of dirs) {
+    try {
+      rmdirSync(d);
+    } catch {
+      // not empty, or gone: leave it
+    }
   }
 }
 
@@ -176,8 +193,10 @@ class Run {
     }
     if (synth.code !== 0) {
       const afterCapacity = this.attempts.some((a) => a.outcome === "capacity");
-      progress.note(afterCapacity ? `no placement left after capacity errors (synth exit ${synth.code}):\n${synth.output.trim()}` : `synth failed (exit ${synth.code}):\n${synth.output.trim()}`);
-      this.finish(n, "?", afterCapacity ? "capacity" : "failed", [synth.output.trim()]);
+      // Bad input in the app (a ValidationError) is its message alone; anything else, all it printed.
+      const said = synth.refused ? synth.refused.join("\n") : synth.output.trim();
+      progress.note(afterCapacity ? `no placement left after capacity errors (synth exit ${synth.code}):\n${said}` : synth.refused ? `the app refused its input:\n${said}` : `synth failed (exit ${synth.code}):\n${said}`);
+      this.finish(n, "?", afterCapacity ? "capacity" : "failed", [said]);
       this.exitCode = afterCapacity ? EXIT.NO_CAPACITY : EXIT.FAILED;
       this.outcome = afterCapacity ? "no-capacity" : "failed";
       return "stop";

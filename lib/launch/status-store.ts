@@ -8,6 +8,7 @@ import { open, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { TokenCredential } from "@azure/core-auth";
 import type { S3Client } from "@aws-sdk/client-s3";
+import { loadAzureIdentity, loadBlob, loadS3, type AzureTokenCredential } from "./optional-sdk";
 // Type the ESM build: that is what the dynamic import() below loads.
 import type { BlobClient, BlobServiceClient } from "@azure/storage-blob" with { "resolution-mode": "import" };
 
@@ -55,7 +56,7 @@ export interface ReaderOptions {
     /** A storage connection string; its account endpoint must be the one in the URIs read. */
     readonly connectionString?: string;
     /** A token credential (default when no connection string: `DefaultAzureCredential`). */
-    readonly credential?: TokenCredential;
+    readonly credential?: AzureTokenCredential;
   };
 }
 
@@ -230,7 +231,7 @@ class S3Reader implements ObjectReader {
   /** The object's bytes (from `offset` on), or undefined when it or that range does not exist. */
   private async get(uri: string, offset?: number): Promise<Uint8Array | undefined> {
     const { bucket, key } = expectKind(uri, "s3");
-    const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+    const { GetObjectCommand } = await loadS3();
     const client = await this.getClient();
     const range = offset === undefined ? undefined : `bytes=${offset}-`;
     try {
@@ -247,7 +248,7 @@ class S3Reader implements ObjectReader {
 
   private getClient(): Promise<S3Client> {
     this.client ??= (async () => {
-      const { S3Client } = await import("@aws-sdk/client-s3");
+      const { S3Client } = await loadS3();
       const o = this.options;
       return new S3Client({
         region: o.region ?? process.env.AWS_REGION ?? "us-east-1",
@@ -307,13 +308,13 @@ class BlobReader implements ObjectReader {
       }
       return service.getContainerClient(loc.container).getBlobClient(loc.blob);
     }
-    const { BlobClient } = await import("@azure/storage-blob");
+    const { BlobClient } = await loadBlob();
     return new BlobClient(uri, await this.tokenCredential());
   }
 
   private serviceClient(): Promise<BlobServiceClient> {
     this.service ??= (async () => {
-      const { BlobServiceClient } = await import("@azure/storage-blob");
+      const { BlobServiceClient } = await loadBlob();
       return BlobServiceClient.fromConnectionString(this.options.connectionString!);
     })();
     return this.service;
@@ -321,8 +322,8 @@ class BlobReader implements ObjectReader {
 
   private tokenCredential(): Promise<TokenCredential> {
     this.credential ??= this.options.credential
-      ? Promise.resolve(this.options.credential)
-      : import("@azure/identity").then(({ DefaultAzureCredential }) => new DefaultAzureCredential());
+      ? Promise.resolve(this.options.credential as TokenCredential)
+      : loadAzureIdentity().then(({ DefaultAzureCredential }) => new DefaultAzureCredential());
     return this.credential;
   }
 }
