@@ -14,6 +14,8 @@ import { AddressPlan, registerAddresses } from "../core/address-plan";
 import { formatIpv4, overlaps, parseCidr, tryParseCidr } from "../core/cidr";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import { Validator } from "../core/validate";
+import type { IGpuCluster } from "../core/contracts";
+import { admitOn, type AdmitOptions } from "./admit";
 import { AZURE_APIPA_TEXT, blockInAzureApipaRange } from "./apipa";
 import { checkAsn } from "./asn";
 import { newCustomerGateway } from "./customer-gateway";
@@ -83,8 +85,12 @@ export interface LinkTunnel {
  * SKU), or a private interconnect: AWS Direct Connect and Azure ExpressRoute meeting at a
  * colocation or cloud exchange provider.
  *
+ * Nothing reaches the GPU nodes over the link until a cluster admits it: `admit` opens ports on a
+ * cluster of either side to the other side's network.
+ *
  * ```ts
- * new CrossCloudLink(stack, "link", { aws: awsNetwork, azure: azureNetwork });
+ * const link = new CrossCloudLink(stack, "link", { aws: awsNetwork, azure: azureNetwork });
+ * link.admit(awsCluster, { ports: [22, [29400, 29500]] }).admit(azureCluster, { ports: "all" });
  * ```
  */
 export class CrossCloudLink extends Construct {
@@ -214,6 +220,22 @@ export class CrossCloudLink extends Construct {
     this.tunnels = tunnels;
     this.awsTunnelsGbps = tunnels.length * AWS_TUNNEL_GBPS;
     this.aggregateGbps = Math.min(AWS_TUNNEL_GBPS, this.azureGateway.gbps);
+  }
+
+  /**
+   * Opens `options.ports` on a GPU cluster of either side to the whole address space of the other
+   * side (`cluster.allowFrom`): security group rules on AWS, network security group rules on Azure.
+   * Returns the link, so calls chain.
+   *
+   * ```ts
+   * link.admit(awsCluster, { ports: [22, [29400, 29500]], description: "SSH and rendezvous from Azure" });
+   * ```
+   * @throws ValidationError when the cluster is in neither of the link's networks
+   */
+  public admit(cluster: IGpuCluster, options: AdmitOptions): this {
+    const other = cluster?.network === this.awsNetwork ? this.azureNetwork : this.awsNetwork;
+    admitOn(this, cluster, [this.awsNetwork, this.azureNetwork], other, options, "the link joins", `from ${other.node.path} over ${this.node.path}`);
+    return this;
   }
 }
 

@@ -1,4 +1,5 @@
 export * from "./tunnel-crypto";
+export * from "./admit";
 export * from "./apipa";
 export * from "./asn";
 export * from "./cross-cloud-link";

@@ -2,7 +2,7 @@ import type { CustomerGateway } from "@cdktf/provider-aws/lib/customer-gateway";
 import { VpnConnection } from "@cdktf/provider-aws/lib/vpn-connection";
 import { LocalNetworkGateway } from "@cdktf/provider-azurerm/lib/local-network-gateway";
 import { VirtualNetworkGatewayConnection } from "@cdktf/provider-azurerm/lib/virtual-network-gateway-connection";
-import { TerraformStack, TerraformVariable, Token } from "cdktf";
+import { DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, Token, Tokenization } from "cdktf";
 import { Construct } from "constructs";
 import { nameTags } from "../aws/names";
 import { AwsNetwork } from "../aws/network";
@@ -12,9 +12,10 @@ import { AzureNetwork } from "../azure/network";
 import { AzureVpnGateway } from "../azure/vpn-gateway";
 import { AddressPlan, registerAddresses, type AddressEntry } from "../core/address-plan";
 import { AZURE_REFUSED_RANGES, cidrProblem, containsAddress, isPublicIpv4, overlaps, parseIpv4 } from "../core/cidr";
-import type { INetwork } from "../core/contracts";
+import type { IGpuCluster, INetwork } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import { Validator } from "../core/validate";
+import { admitOn, type AdmitOptions } from "./admit";
 import { APIPA_RANGE, AZURE_APIPA_TEXT, freeApipaPair, inAzureApipaRange, isApipaAddress } from "./apipa";
 import { checkAsn } from "./asn";
 import { newCustomerGateway } from "./customer-gateway";
@@ -87,9 +88,13 @@ export interface OnPremAzureSide {
  * created one), over BGP when `azureBgpPeerAddress` is given. The site's blocks and APIPA
  * addresses join the app's address plan, so an overlap with any cloud network or tunnel fails synth.
  *
+ * Nothing reaches the GPU nodes from the site until a cluster admits it: `admit` opens ports on a
+ * cluster of a connected network to every block of the site.
+ *
  * ```ts
  * const dcAddress = new TerraformVariable(stack, "dc-address", { type: "string" });
- * new OnPremSite(stack, "dc", { name: "fra-dc1", publicIp: dcAddress.stringValue, cidrs: ["192.168.0.0/16"], bgpAsn: 65100, connectTo: [awsNet, azureNet] });
+ * const dc = new OnPremSite(stack, "dc", { name: "fra-dc1", publicIp: dcAddress.stringValue, cidrs: ["192.168.0.0/16"], bgpAsn: 65100, connectTo: [awsNet, azureNet] });
+ * dc.admit(awsCluster, { ports: [22] });
  * ```
  */
 export class OnPremSite extends Construct implements INetwork {
@@ -205,7 +210,7 @@ export class OnPremSite extends Construct implements INetwork {
           variable.overrideLogicalId(`${props.name.replace(/-/g, "_")}_vpn_shared_key`);
           sharedKey = variable.stringValue;
         }
-        v.check(Token.isUnresolved(sharedKey), "azureSharedKey", "(a literal string)", "pass a reference, e.g. a sensitive TerraformVariable or a Key Vault secret's value: VPN keys never go in code");
+        checkSharedKey(this, v, sharedKey);
         const sid = `azure-${network.node.id}`;
         const name = nameFromPath(this.node.path, NAME_RULES.azureGeneric, network.node.id);
         const bgp = peer !== undefined;
@@ -241,6 +246,21 @@ export class OnPremSite extends Construct implements INetwork {
     this.aws = awsSides;
     this.azure = azureSides;
   }
+
+  /**
+   * Opens `options.ports` on a GPU cluster of a network the site connects to, from every block
+   * of the site (`cluster.allowFrom`): security group rules on AWS, network security group rules
+   * on Azure. Returns the site, so calls chain.
+   *
+   * ```ts
+   * site.admit(azureCluster, { ports: [22], description: "SSH from the data centre" });
+   * ```
+   * @throws ValidationError when the cluster is in none of the site's `connectTo` networks
+   */
+  public admit(cluster: IGpuCluster, options: AdmitOptions): this {
+    admitOn(this, cluster, this.connectTo, this, options, "the site connects to", `from on-prem site ${this.region} (${this.node.path})`);
+    return this;
+  }
 }
 
 /** The Azure instances' APIPA addresses, one pair per Azure network: given (and checked) or picked. */
@@ -273,4 +293,27 @@ function checkDuplicateDevice(site: OnPremSite, v: Validator, publicIp: string):
       `use another VPN device's address: ${other.node.path} already connects ${publicIp} to ${shared?.node.path} (one device is one site per network; on AWS an identical customer gateway request returns the existing one, so destroying either site would cut the other)`,
     );
   }
+}
+
+/**
+ * The Azure pre-shared key is a reference Terraform fills from outside the code: a sensitive
+ * variable of the site's stack without a default, or one data source attribute (a Key Vault
+ * secret's value, an SSM parameter's). A literal, an expression (`Fn.join` over literals), a
+ * resource attribute, or a variable that is not sensitive or has a default could carry a key
+ * written in code or show it in plan output. Messages never print the key or the expression.
+ */
+function checkSharedKey(scope: Construct, v: Validator, key: string): void {
+  v.check(Token.isUnresolved(key), "azureSharedKey", "(a literal string)", "pass a reference, e.g. a sensitive TerraformVariable or a Key Vault secret's value: VPN keys never go in code");
+  const stack = TerraformStack.of(scope);
+  const resolve = (token: string): unknown => Tokenization.resolve(token, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()), preparing: false });
+  const resolved = resolve(key);
+  const variable = stack.node.findAll().find((c): c is TerraformVariable => c instanceof TerraformVariable && resolve(c.stringValue) === resolved);
+  if (variable) {
+    const name = `variable ${variable.friendlyUniqueId}`;
+    v.check(variable.sensitive === true, "azureSharedKey", `(${name}, not sensitive)`, "declare the variable with sensitive: true, so that Terraform keeps the key out of plan output and logs");
+    v.check(variable.default === undefined, "azureSharedKey", `(${name}, with a default)`, "remove the variable's default and give the key at plan time (TF_VAR_<name> or a secret store): VPN keys never go in code");
+    return;
+  }
+  const dataAttribute = /^\$\{data\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+|\[\d+\])+\}$/;
+  v.check(typeof resolved === "string" && dataAttribute.test(resolved), "azureSharedKey", "(an expression)", "pass a sensitive TerraformVariable without a default, or a data source's attribute such as a Key Vault secret's value: an expression or a resource's attribute can carry a key written in code");
 }
