@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync, copyFileSync, existsSync, readdirSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { plural } from "../core/plural";
 import { MAX_RUNTIME_MINUTES } from "../task/duration";
 import { capacityError } from "./capacity-errors";
 import { checkLaunchStack, LaunchRefusedError, type LaunchStack } from "./launch-stack";
@@ -95,7 +96,7 @@ async function warnOfLeftovers(runsDir: string, warn: (m: string) => void): Prom
   const leftover = (await listRuns(runsDir)).filter((v) => v.state === "leftover");
   if (leftover.length === 0) return;
   const list = leftover.map((v) => `${v.record.runId} (${v.record.stack}${v.usdPerHour !== undefined ? `, up to $${v.usdPerHour.toFixed(2)}/h` : ""})`);
-  warn(`WARNING: ${leftover.length} earlier run(s) left resources that may be billing: ${list.join(", ")}. See hgpu runs; remove them with hgpu destroy <run id>`);
+  warn(`WARNING: ${plural(leftover.length, "earlier run")} left resources that may be billing: ${list.join(", ")}. See hgpu runs; remove them with hgpu destroy <run id>`);
 }
 
 interface RunContext {

@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { plural } from "../core/plural";
 import { elapsed, Progress, type ProgressSink } from "./progress";
 import { isRunning, signalIfRunning } from "./process-identity";
 import { readRunRecords, RunRecorder, type AttemptRecord, type RunRecord } from "./run-record";
@@ -110,7 +111,7 @@ export function findRun(runsDir: string, id: string): RunRecord {
   const hits = exact ? [exact] : records.filter((r) => r.runId.startsWith(id));
   if (hits.length === 1) return hits[0]!;
   if (hits.length > 1) throw new Error(`run ${JSON.stringify(id)} is ambiguous: ${hits.map((r) => r.runId).join(", ")}`);
-  throw new Error(`no run ${JSON.stringify(id)} in ${runsDir}${records.length ? `: hgpu runs lists ${records.length} run(s)` : " (no runs)"}`);
+  throw new Error(`no run ${JSON.stringify(id)} in ${runsDir}${records.length ? `: hgpu runs lists ${plural(records.length, "run")}` : " (no runs)"}`);
 }
 
 /** Options of {@link destroyRun}. */

@@ -111,7 +111,7 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
     expect(t.records()[0]).toMatchObject({ phase: "ended", outcome: "abandoned", leftInState: [] });
     expect((await listRuns(join(t.dir, ".hgpu", "runs")))[0]!.state).toBe("ended");
     const pruned = await hgpuRun(["runs", "--prune"], t.dir, t.env);
-    expect(pruned.output).toContain(`removed 1 ended run(s) with nothing left: ${id}`);
+    expect(pruned.output).toContain(`removed 1 ended run with nothing left: ${id}`);
   });
 
   it("hgpu destroy of a run whose dead launcher left Terraform applying stops that Terraform (as Ctrl-C would), then destroys", async (ctx) => {
@@ -142,7 +142,7 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
     // A new launch warns of it.
     const next = await launch({ ...t.options, concurrent: true, env: { ...t.env, HGPU_TEST_SCENARIO: JSON.stringify({ ...JSON.parse(t.env.HGPU_TEST_SCENARIO!), workload: "success" }) } });
     expect(next.exitCode).toBe(0);
-    expect(t.printed()).toContain(`WARNING: 1 earlier run(s) left resources that may be billing: ${view!.record.runId} (task, up to $98.32/h). See hgpu runs; remove them with hgpu destroy <run id>`);
+    expect(t.printed()).toContain(`WARNING: 1 earlier run left resources that may be billing: ${view!.record.runId} (task, up to $98.32/h). See hgpu runs; remove them with hgpu destroy <run id>`);
     const out: string[] = [];
     const { left } = await destroyRun(view!.record, { sink: { write: (s) => void out.push(s) }, backoffMs: 50 });
     expect(left).toEqual([]);

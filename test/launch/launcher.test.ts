@@ -1,14 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { describe, expect, it, vi } from "vitest";
-import { main } from "../../bin/hgpu";
+import { describe, expect, it } from "vitest";
 import { capacityError } from "../../lib/launch/capacity-errors";
 import { EXIT, launch, statusTimeoutMs } from "../../lib/launch/launcher";
 import { localStateResources } from "../../lib/launch/state-location";
-import { hasTerraform, P1, P2, P3, project, root } from "./harness";
+import { hasTerraform, P1, P2, P3, project } from "./harness";
 
 if (!hasTerraform) {
   console.warn("NOTICE: terraform is not on PATH: the launcher tests against the real binary are SKIPPED");
@@ -182,35 +178,6 @@ describe("statusTimeoutMs", () => {
     expect(statusTimeoutMs(Date.parse("2026-11-30T09:46:00Z"), now)).toBe(60_000);
     expect(statusTimeoutMs(Date.parse("2026-11-30T09:46:01Z"), now)).toBe(61_000);
     expect(statusTimeoutMs(Number.NaN, now)).toBe(14 * 24 * 3_600_000);
-  });
-});
-
-describe("hgpu launch outside a project", () => {
-  it("says there is no app and leaves nothing behind", (ctx) => {
-    const dir = mkdtempSync(join(tmpdir(), "hgpu-empty-"));
-    ctx.onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const r = spawnSync(process.execPath, ["--import", pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href, join(root, "bin/hgpu.ts"), "launch", "--stack", "task"], { encoding: "utf8", cwd: dir });
-    expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe(`hgpu launch: no --app given and no cdktf.json in ${dir}`);
-    expect(readdirSync(dir)).toEqual([]);
-  });
-});
-
-describe("hgpu launch arguments", () => {
-  it.each([
-    [["--destroy-attempts", "0"], 'hgpu launch: --destroy-attempts "0" is not valid: use a whole number above 0'],
-    [["--max-placements", "1.5"], 'hgpu launch: --max-placements "1.5" is not valid: use a whole number above 0'],
-    [["--stop-on-read-errors", "-1"], 'hgpu launch: --stop-on-read-errors "-1" is not valid: use a whole number above 0'],
-    [["--terraform", "terragrunt"], 'hgpu launch: --terraform "terragrunt" is not valid: use terraform or tofu'],
-  ])("%j", async (args, message) => {
-    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    try {
-      expect(await main(["launch", "--stack", "task", ...args])).toBe(1);
-      expect(error.mock.calls).toEqual([[message]]);
-    } finally {
-      error.mockRestore();
-    }
-    expect(existsSync(join(tmpdir(), ".hgpu"))).toBe(false);
   });
 });
 

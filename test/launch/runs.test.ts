@@ -23,7 +23,7 @@ describe.runIf(hasTerraform).concurrent("hgpu runs and hgpu destroy", () => {
     ]);
 
     const pruned = await hgpuRun(["runs", "--prune"], t.dir, t.env);
-    expect(pruned.output).toContain(`removed 1 ended run(s) with nothing left: ${ok.runId}`);
+    expect(pruned.output).toContain(`removed 1 ended run with nothing left: ${ok.runId}`);
     expect(existsSync(ok.runDir)).toBe(false);
     expect(existsSync(left.runDir)).toBe(true);
     expect(pruned.output).toContain(`!!! run ${left.runId} left resources that may be running and billing (up to $98.32/h):`);
@@ -38,7 +38,7 @@ describe.runIf(hasTerraform).concurrent("hgpu runs and hgpu destroy", () => {
 
     const unknown = await hgpuRun(["destroy", "nope"], t.dir, t.env);
     expect(unknown.code).toBe(1);
-    expect(unknown.output.trim()).toBe(`hgpu destroy: no run "nope" in ${join(t.dir, ".hgpu", "runs")}: hgpu runs lists 1 run(s)`);
+    expect(unknown.output.trim()).toBe(`hgpu destroy: no run "nope" in ${join(t.dir, ".hgpu", "runs")}: hgpu runs lists 1 run`);
     const noAttempt = await hgpuRun(["destroy", result.runId, "--attempt", "2"], t.dir, t.env);
     expect(noAttempt.output.trim()).toBe(`hgpu destroy: run ${result.runId} has no attempt 2: it has 1`);
 
