@@ -5,7 +5,10 @@
  * Each cloud gets its network, a Lustre file system linked to object storage holding the dataset
  * (FSx for Lustre with an S3 association on AWS, Managed Lustre with blob integration on Azure),
  * and a GPU cluster sized by the planner's best placement on that cloud. A BGP VPN joins the two
- * clouds (four tunnels) and the company's data centre joins both, all in one address plan.
+ * clouds (four tunnels) and the company's data centre joins both, all in one address plan. This
+ * stack's state holds the VPN pre-shared keys, and no other stack references it (a reference
+ * would let that stack's readers read this whole state). When team stacks reference the networks,
+ * the link and the site go in a stack of their own that nothing references: examples/team-stacks.
  *
  * A second stack, `training-task`, is the seed's job as a GpuTask: the planner picks the cheapest
  * placement for 30 GPUs on whole 8-GPU nodes, and `hgpu launch --stack training-task` provisions

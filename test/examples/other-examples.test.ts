@@ -38,10 +38,19 @@ describe("examples", () => {
     expect(tf.output.fabric.value).toBe("8 InfiniBand links, 3200 Gbit/s per VM");
   });
 
-  it("team-stacks: a platform stack, two team stacks and a task stack, with remote-state references, tags and budgets", () => {
+  it("team-stacks: a platform stack, its VPN stack, two team stacks and a task stack, with remote-state references, tags and budgets", () => {
     const stacks = synthApp(teamStacks);
-    expect(Object.keys(stacks).sort()).toEqual(["platform", "speech", "speech-eval", "vision"]);
-    expect(Object.values(stacks.platform.resource.aws_vpn_connection)).toHaveLength(2);
+    expect(Object.keys(stacks).sort()).toEqual(["platform", "platform-vpn", "speech", "speech-eval", "vision"]);
+    // The VPN keys (AWS generates them on the connections; Azure's connections take them) are in platform-vpn's state alone.
+    expect(Object.values(stacks["platform-vpn"].resource.aws_vpn_connection)).toHaveLength(2);
+    expect(Object.values(stacks["platform-vpn"].resource.azurerm_virtual_network_gateway_connection)).toHaveLength(4);
+    expect(stacks["platform-vpn"].terraform.backend.s3.key).toBe("platform/prod/platform-vpn.tfstate");
+    expect(stacks.platform.resource.aws_vpn_connection).toBeUndefined();
+    expect(stacks.platform.resource.azurerm_virtual_network_gateway_connection).toBeUndefined();
+    // A reference reads the source's whole state: no stack reads platform-vpn's; it reads platform's.
+    const reads = Object.fromEntries(Object.entries(stacks).map(([name, tf]) => [name, Object.values(tf.data?.terraform_remote_state ?? {}).map((r) => (r as { config: { key: string } }).config.key)]));
+    expect(Object.values(reads).flat()).not.toContain("platform/prod/platform-vpn.tfstate");
+    expect(reads["platform-vpn"]).toEqual(["platform/prod/platform.tfstate"]);
     for (const team of ["vision", "speech"]) {
       expect(stacks[team].data.terraform_remote_state["cross-stack-reference-input-platform"].config.key).toBe("platform/prod/platform.tfstate");
       expect(stacks[team].terraform.backend.s3.key).toBe(`${team}/prod/${team}.tfstate`);
