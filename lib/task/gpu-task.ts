@@ -6,6 +6,7 @@ import type { AzureNetwork } from "../azure/network";
 import type { IGpuCluster, ISharedStorage } from "../core/contracts";
 import type { GpuCloud } from "../core/types";
 import { hasTemplateSyntax } from "../core/template-syntax";
+import { azureLocation } from "../core/regions";
 import { EMAIL_ADDRESS, Validator } from "../core/validate";
 import { describePlacement, describeRejection, placementKey, planPlacements } from "../planner/planner";
 import type { Placement, PlacementPlan, RejectedCandidate, Requirements } from "../planner/types";
@@ -297,8 +298,14 @@ export class GpuTask extends Construct {
       throw e;
     }
     // On AWS the stack's provider fixes the region: placements elsewhere are not reachable.
-    const reachable = plan.placements.filter((p) => p.cloud !== "aws" || stackAwsRegion === undefined || p.region === stackAwsRegion);
-    const unreachable = plan.placements.filter((p) => !reachable.includes(p)).map((p) => ({ cloud: p.cloud, instanceType: p.instanceType, region: p.region, ...(p.zone ? { zone: p.zone } : {}), reason: `region ${p.region} is not the stack's AWS provider region ${stackAwsRegion}` }));
+    // Placements the task cannot build: AWS outside the provider's region; Azure without zones when the task creates Managed Lustre (it is zonal).
+    const unreachableBecause = (p: Placement): string | undefined =>
+      p.cloud === "aws" && stackAwsRegion !== undefined && p.region !== stackAwsRegion ? `region ${p.region} is not the stack's AWS provider region ${stackAwsRegion}`
+      : p.cloud === "azure" && props.dataPath !== undefined && props.storage === undefined && azureLocation(p.region)?.zones === false ? `${p.region} has no availability zones, which the task's Managed Lustre file system needs`
+      : undefined;
+    const reachable = plan.placements.filter((p) => unreachableBecause(p) === undefined);
+    const unreachable = plan.placements.filter((p) => !reachable.includes(p)).map((p) => ({ cloud: p.cloud, instanceType: p.instanceType, region: p.region, ...(p.zone ? { zone: p.zone } : {}), reason: unreachableBecause(p)! }));
+    v.check(reachable.length > 0, "regions", regions ?? "(any)", `use regions where the task can be built: every feasible placement is ruled out (${unreachable.slice(0, 3).map(describeRejection).join("; ")})`);
     const rank = props.placement ?? readRank(this) ?? 1;
     v.check(Number.isInteger(rank) && rank >= 1 && rank <= reachable.length, "placement", rank, `use a rank from 1 to ${reachable.length} (the feasible placements)`);
     this.placements = reachable.map((p, i) => ({ ...p, rank: i + 1 }));

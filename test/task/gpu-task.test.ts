@@ -250,6 +250,29 @@ describe("GpuTask: bad input", () => {
   });
 });
 
+describe("GpuTask on Azure in a location without availability zones", () => {
+  // The catalog sells ND96isr_H100_v5 in westus (no zones) at $127.816/h a node, and in eastus and eastus2.
+  const azure = { clouds: ["azure" as const], accelerator: "H100", gpus: 16, memoryGiB: undefined, dataSource: "https://mldata.blob.core.windows.net/datasets/imagenet" };
+
+  it("rules the location out when the task creates Managed Lustre, which is zonal", () => {
+    const { task } = make({ ...azure, regions: ["westus", "eastus"] });
+    expect(task.chosen).toMatchObject({ cloud: "azure", region: "eastus", instanceType: "Standard_ND96isr_H100_v5" });
+    expect(task.placements.map((p) => p.region)).not.toContain("westus");
+    expect(task.rejected).toContainEqual({ cloud: "azure", instanceType: "Standard_ND96isr_H100_v5", region: "westus", reason: "westus has no availability zones, which the task's Managed Lustre file system needs" });
+  });
+
+  it("says why when every feasible placement is ruled out", () => {
+    expect(errorOf(() => make({ ...azure, regions: ["westus"] }))).toBe(
+      's/task: regions ["westus"] is not valid: use regions where the task can be built: every feasible placement is ruled out (azure Standard_ND96isr_H100_v5 in westus: westus has no availability zones, which the task\'s Managed Lustre file system needs)',
+    );
+  });
+
+  it("keeps it for a task without data", () => {
+    const { task } = make({ ...azure, regions: ["westus"], dataPath: undefined, dataSource: undefined });
+    expect(task.chosen).toMatchObject({ region: "westus", instanceType: "Standard_ND96isr_H100_v5", nodes: 2 });
+  });
+});
+
 describe("GpuTask on Azure without data", () => {
   it("keeps the scale set regional when no zonal storage needs it", () => {
     const { stack } = make({ clouds: ["azure"], dataPath: undefined, dataSource: undefined });
