@@ -110,6 +110,8 @@ export interface Reference {
   readonly attribute: string;
   /** The stack that holds the element (another stack of the app for a cross-stack reference). */
   readonly stack: StackView;
+  /** Whether the element is a data source (`data.<type>.<name>`): something read, not something the pack judges. */
+  readonly isDataSource: boolean;
 }
 
 const WHOLE_REFERENCE = /^\$\{((?:data\.)?[A-Za-z][\w-]*\.[A-Za-z_][\w-]*)((?:\.[\w-]+|\[[^\]]*\])*)\}$/;
@@ -143,7 +145,7 @@ export function referencedElement(value: unknown, stack: StackView, depth = 0): 
   const element = address.startsWith("data.")
     ? stack.dataSources.find((d) => d.address === address)
     : stack.resources.find((r) => r.address === address);
-  return element ? { element, attribute: ref[2]!.replace(/^\./, ""), stack } : undefined;
+  return element ? { element, attribute: ref[2]!.replace(/^\./, ""), stack, isDataSource: address.startsWith("data.") } : undefined;
 }
 
 /** What a rule reads from an attribute: a literal, a reference to an element the stacks hold, or a value it cannot verify. */

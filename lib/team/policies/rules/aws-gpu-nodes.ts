@@ -151,7 +151,7 @@ function interfacesOfGpuNodes(stack: StackView): L1View[] {
 /** Whether a `network_interface_id` value names an interface of a GPU node: a GPU interface of the stack, or a GPU instance's primary interface. */
 export function isGpuInterfaceId(value: unknown, stack: StackView): boolean {
   const ref = referencedElement(value, stack);
-  if (!ref) return false;
+  if (!ref || ref.isDataSource) return false;
   const target = ref.element as L1View;
   if (INSTANCE_TYPES.includes(target.type)) return ref.attribute === "primary_network_interface_id" && isGpuInstance(target);
   return target.type === "aws_network_interface" && gpuNetworkInterfaces(ref.stack).some((n) => n.address === target.address);

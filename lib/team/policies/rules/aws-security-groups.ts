@@ -35,7 +35,7 @@ export interface IngressEntry {
 /** The group a rule's `security_group_id` names. */
 export function groupOf(stack: StackView, id: unknown): GroupOf {
   const ref = referencedElement(id, stack);
-  if (ref && GROUP_TYPES.includes(ref.element.type)) return { kind: "resource", group: ref.element as L1View };
+  if (ref && !ref.isDataSource && GROUP_TYPES.includes(ref.element.type)) return { kind: "resource", group: ref.element as L1View };
   if (typeof id === "string" && /^sg-[0-9a-f]+$/.test(id)) return { kind: "literal", id };
   const local = stack.resources.find((r) => GROUP_TYPES.includes(r.type) && refersTo(id, r));
   if (local) return { kind: "resource", group: local };
@@ -93,7 +93,7 @@ export function guardedBy(group: GroupOf, from: StackView): string | undefined {
     const g = group.group;
     if (typeof g.config.name === "string" && value === g.config.name && stack === g.stack) return true;
     const ref = referencedElement(value, stack);
-    return ref !== undefined && ref.element.address === g.address && ref.stack.path === g.stack.path;
+    return ref !== undefined && !ref.isDataSource && ref.element.address === g.address && ref.stack.path === g.stack.path;
   };
   const local = usersOf(home).find((u) => u.groups.some((v) => named(v, home)))
     ?? (group.kind === "resource" && group.group.type === "aws_default_security_group" ? awsGpuNodes(home).find((n) => n.defaultGroup) : undefined);

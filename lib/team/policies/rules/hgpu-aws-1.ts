@@ -93,6 +93,7 @@ function elasticIpTarget(eip: L1View, instance: unknown, networkInterface: unkno
     const read = readValue(value, eip.stack);
     if (read.kind === "unresolved") return cannotVerify("error", attribute, value);
     if (read.kind !== "reference") continue;
+    if (read.reference.isDataSource) return cannotVerify("error", attribute, value);
     const address = read.reference.element.address;
     const node = gpuInstances(read.reference.stack).find((i) => i.address === address);
     if (node) return nonCompliant(`gives GPU instance ${node.address} a public (Elastic) IP`);

@@ -59,10 +59,10 @@ function opening(entry: IngressEntry, siblings: readonly IngressEntry[]): string
   if (publicSources.length === 0) return [];
   const own = coveredSpaces(entry.sources);
   if (own.length > 0) return [`${label(entry)} from ${publicSources.join(", ")}${entry.ports}, which together cover the whole ${spaces(own)} space`];
-  const others = siblings.filter((s) => s !== entry && s.sources.some(reachesInternet));
+  const others = siblings.filter((s) => !(s.resource.address === entry.resource.address && s.where === entry.where) && s.sources.some(reachesInternet));
   const together = coveredSpaces([...entry.sources, ...others.flatMap((s) => s.sources)]);
   if (together.length === 0) return [];
-  const named = others.map((s) => `${s.resource === entry.resource ? label(s) : s.where ? `${s.resource.address} ${label(s)}` : s.resource.address} from ${s.sources.filter(reachesInternet).join(", ")}`);
+  const named = others.map((s) => `${s.resource.address === entry.resource.address ? label(s) : s.where ? `${s.resource.address} ${label(s)}` : s.resource.address} from ${s.sources.filter(reachesInternet).join(", ")}`);
   return [`${label(entry)} from ${publicSources.join(", ")}${entry.ports}, which with the group's other ingress (${named.join("; ")}) covers the whole ${spaces(together)} space`];
 }
 
@@ -82,7 +82,7 @@ function checkNodeGroups(resource: L1View): RuleResult {
   for (const node of nodes) {
     for (const { attribute, value } of node.groups) {
       const read = readValue(value, resource.stack);
-      if (read.kind === "literal" || (read.kind === "reference" && GROUP_TYPES.includes(read.reference.element.type))) continue;
+      if (read.kind === "literal" || (read.kind === "reference" && !read.reference.isDataSource && GROUP_TYPES.includes(read.reference.element.type))) continue;
       problems.push(`${cannotVerifyText(attribute, value)} (the security groups of ${node.what})`);
     }
   }
