@@ -16,8 +16,9 @@ import { AWS_EVASIONS } from "./red-team/aws-evasions";
 import { AWS_PATTERNS } from "./red-team/aws-patterns";
 import { AZURE_PATTERNS } from "./red-team/azure-patterns";
 import type { RedTeamRow } from "./red-team/fixtures";
+import { NEW_RULE_PATTERNS } from "./red-team/new-rules";
 
-const ROWS: readonly RedTeamRow[] = [...AWS_PATTERNS, ...AWS_EVASIONS, ...AZURE_PATTERNS];
+const ROWS: readonly RedTeamRow[] = [...AWS_PATTERNS, ...AWS_EVASIONS, ...AZURE_PATTERNS, ...NEW_RULE_PATTERNS];
 
 /** Synthesizes the app (with the pack applied to it) and returns every finding of every stack, and the synth error if any. */
 function judge(app: App, policies: GpuPolicies): { findings: PolicyFinding[]; error: string | undefined } {
