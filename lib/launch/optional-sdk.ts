@@ -24,7 +24,3 @@ export async function loadOptional<T>(load: () => Promise<T>, pkg: string, purpo
     throw e;
   }
 }
-
-export const loadS3 = () => loadOptional(() => import("@aws-sdk/client-s3"), "@aws-sdk/client-s3", "reading a run's status and log from S3");
-export const loadBlob = () => loadOptional(() => import("@azure/storage-blob"), "@azure/storage-blob", "reading a run's status and log from Azure Blob Storage");
-export const loadAzureIdentity = () => loadOptional(() => import("@azure/identity"), "@azure/identity", "signing in to Azure Blob Storage (DefaultAzureCredential)");

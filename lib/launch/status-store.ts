@@ -8,7 +8,12 @@ import { open, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { TokenCredential } from "@azure/core-auth";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { loadAzureIdentity, loadBlob, loadS3, type AzureTokenCredential } from "./optional-sdk";
+import { loadOptional, type AzureTokenCredential } from "./optional-sdk";
+
+// Not exported: their types would make the package's declarations need the optional SDKs.
+const loadS3 = () => loadOptional(() => import("@aws-sdk/client-s3"), "@aws-sdk/client-s3", "reading a run's status and log from S3");
+const loadBlob = () => loadOptional(() => import("@azure/storage-blob"), "@azure/storage-blob", "reading a run's status and log from Azure Blob Storage");
+const loadAzureIdentity = () => loadOptional(() => import("@azure/identity"), "@azure/identity", "signing in to Azure Blob Storage (DefaultAzureCredential)");
 // Type the ESM build: that is what the dynamic import() below loads.
 import type { BlobClient, BlobServiceClient } from "@azure/storage-blob" with { "resolution-mode": "import" };
 

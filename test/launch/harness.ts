@@ -15,6 +15,11 @@ import { readRunRecords, type RunRecord } from "../../lib/launch/run-record";
 export const root = join(__dirname, "../..");
 export const fixture = join(__dirname, "fixture-app.cjs");
 export const hasTerraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
+/** Whether this runs in CI (`CI` set, and not to false or 0): there, tests that need terraform fail without it instead of skipping. */
+export const inCi = (env: NodeJS.ProcessEnv = process.env): boolean => env.CI !== undefined && !["", "0", "false"].includes(env.CI.toLowerCase());
+if (!hasTerraform && inCi()) {
+  throw new Error("CI is set and terraform is not on the PATH: the launcher's tests run against the real binary; install Terraform 1.5 or later (https://developer.hashicorp.com/terraform/install)");
+}
 
 export const P1 = "aws/us-east-1/use1-az4/p5.48xlarge";
 export const P2 = "aws/us-east-1/use1-az6/p5.48xlarge";

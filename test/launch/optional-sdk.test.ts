@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { isMissingPackage, loadOptional, loadS3 } from "../../lib/launch/optional-sdk";
+import { isMissingPackage, loadOptional } from "../../lib/launch/optional-sdk";
 
 const missing = (code: string, pkg: string) => Object.assign(new Error(`Cannot find package '${pkg}' imported from /x/status-store.js`), { code });
 
 describe("optional SDKs", () => {
   it("load when installed", async () => {
-    expect(typeof (await loadS3()).S3Client).toBe("function");
+    const s3 = await loadOptional(() => import("@aws-sdk/client-s3"), "@aws-sdk/client-s3", "x");
+    expect(typeof s3.S3Client).toBe("function");
   });
   it("say which package to install, and why, when one is missing", async () => {
     for (const code of ["ERR_MODULE_NOT_FOUND", "MODULE_NOT_FOUND"]) {
