@@ -59,6 +59,11 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
     httpsTrafficOnlyEnabled: true,
     allowNestedItemsToBePublic: false,
     infrastructureEncryptionEnabled: true,
+    // Entra ID only: no account keys to leak; the nodes, the launcher and the portal use OAuth.
+    sharedAccessKeyEnabled: false,
+    defaultToOauthAuthentication: true,
+    // A deleted status, log or container can be recovered for a week.
+    blobProperties: { deleteRetentionPolicy: { days: 7 }, containerDeleteRetentionPolicy: { days: 7 } },
   });
   const container = new StorageContainer(task, "runs-container", { name: "runs", storageAccountId: account.id, containerAccessType: "private" });
   // Whoever deploys (the launcher's identity) may read the run's status and logs.

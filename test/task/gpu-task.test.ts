@@ -144,8 +144,12 @@ describe("GpuTask: the seed request on Azure", () => {
     expect(resources(tf, "azurerm_logic_app_workflow")[0]).toMatchObject({ identity: { type: "SystemAssigned" }, resource_group_name: vmss.resource_group_name });
   });
 
-  it("writes status to a private runs container the identity may write to", () => {
-    expect(resources(tf, "azurerm_storage_account")[0]).toMatchObject({ min_tls_version: "TLS1_2", https_traffic_only_enabled: true, allow_nested_items_to_be_public: false });
+  it("writes status to a private runs container the identity may write to, in an account without shared keys", () => {
+    expect(resources(tf, "azurerm_storage_account")[0]).toMatchObject({
+      min_tls_version: "TLS1_2", https_traffic_only_enabled: true, allow_nested_items_to_be_public: false,
+      shared_access_key_enabled: false, default_to_oauth_authentication: true,
+      blob_properties: { delete_retention_policy: { days: 7 }, container_delete_retention_policy: { days: 7 } },
+    });
     expect((tf.output as Record<string, { value: string }>).neural_network_training_status_uri!.value).toMatch(/primary_blob_endpoint\}runs\/\$\{terraform_data\.task_started_[0-9A-F]+\.id\}\/status\.json$/);
     expect(resources(tf, "azurerm_role_assignment").some((a) => a.role_definition_name === "Storage Blob Data Contributor")).toBe(true);
     const reader = resources(tf, "azurerm_role_assignment").find((a) => a.role_definition_name === "Storage Blob Data Reader");
