@@ -206,9 +206,9 @@ export function runScript(spec: RunScriptSpec): string {
     "export PET_NNODES=$NODES PET_NPROC_PER_NODE=$GPUS_PER_NODE PET_RDZV_BACKEND=c10d PET_RDZV_ENDPOINT=\"$HEAD_IP:29400\" PET_RDZV_ID=\"$RUN_ID\" PET_RDZV_CONF=\"$RDZV_CONF\" PET_MAX_RESTARTS=0",
     "printf 'PET_NNODES=%s\\nPET_NPROC_PER_NODE=%s\\nPET_RDZV_BACKEND=c10d\\nPET_RDZV_ENDPOINT=%s:29400\\nPET_RDZV_ID=%s\\nPET_RDZV_CONF=%s\\nPET_MAX_RESTARTS=0\\n' \"$NODES\" \"$GPUS_PER_NODE\" \"$HEAD_IP\" \"$RUN_ID\" \"$RDZV_CONF\" >> /opt/hgpu/env.list",
     ". /opt/hgpu/env.sh",
-    ...(secrets.length > 0 ? ["load_secrets"] : []),
     "STARTED_SIZE=$(stat -c %s \"$LOG\" 2>/dev/null || echo 0)",
-    "( " + workload.join("\n  ") + " ) >>\"$LOG\" 2>&1 &",
+    // the secrets reach the workload's environment only, never this script's own cloud calls
+    "( " + [...(secrets.length > 0 ? ["load_secrets"] : []), ...workload].join("\n  ") + " ) >>\"$LOG\" 2>&1 &",
     "WORKLOAD=$!",
     // the progress watchdog: a log that has not grown for the idle timeout means a hung job
     // on node 0 only (other ranks are often silent by design); until the job's first output it also

@@ -68,7 +68,7 @@ function awsNode(ctx: TestContext, opts: { ssmFails?: boolean } = {}) {
     'case "$1 $2" in',
     "  \"autoscaling describe-auto-scaling-groups\") printf 'token\\tz-2\\n' ;;",
     '  "ec2 describe-instances") echo 10.0.0.5 ;;',
-    `  "s3 cp") echo "upload $5" >> ${dir}/calls; cat "$4" >> ${dir}/uploaded; case "$5" in *status.json) cp "$4" ${dir}/status ;; esac ;;`,
+    `  "s3 cp") echo "upload $5" >> ${dir}/calls; { echo upload; env | grep -E '^(HF_TOKEN|DB_KEY)='; } >> ${dir}/aws-env; cat "$4" >> ${dir}/uploaded; case "$5" in *status.json) cp "$4" ${dir}/status ;; esac ;;`,
     '  "s3 ls") echo a; echo b ;;',
     `  "autoscaling update-auto-scaling-group") echo scale-to-zero >> ${dir}/calls ;;`,
     // the CLI's text output ends with a newline
@@ -125,6 +125,12 @@ describe("secrets on an AWS node: read with the node's role, kept in 0600 files,
     expect(r.read("workload-args")).toContain("--env-file " + `${r.dir}/opt/env.list -e HF_TOKEN -e DB_KEY `);
     expect(r.read("workload-args")).not.toContain("x".repeat(34));
     expect(r.read("opt/env.list")).not.toContain("HF_TOKEN");
+  });
+
+  it("exports the secrets in the workload's shell alone: the script's own cloud calls never see them (an AWS_* secret cannot change its credentials)", (ctx) => {
+    const r = awsNode(ctx);
+    expect(r.read("aws-env")).not.toContain("HF_TOKEN=");
+    expect(r.read("aws-env")).toContain("upload");
   });
 
   it("never writes a value into the script, the log, the uploads or the status", (ctx) => {
