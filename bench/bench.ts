@@ -9,15 +9,26 @@
  *   peak RSS, and their growth (target: linear; 50 stacks under 30 s and 2 GiB).
  *
  * Each process is run RUNS times and the median is reported. Both children run under tsx, so the
- * loader's cost is in both.
+ * loader's cost is in both. Every figure carries the machine's 1-minute load average at the time
+ * (`[load 3.1 on 2 cores]`): timings taken on a busy machine say so. A missed target exits 1 only
+ * with `--strict` (`npm run bench -- --strict`); otherwise it is reported and the exit is 0.
  */
 import { spawnSync } from "node:child_process";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { CATALOG } from "../lib/catalog/catalog";
 import { NoPlacementError, planPlacements } from "../lib/planner/planner";
 import type { Requirements } from "../lib/planner/types";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const strict = process.argv.includes("--strict");
+const cores = cpus().length;
+/** The 1-minute load average now, next to a figure. */
+const load = () => `[load ${loadavg()[0]!.toFixed(1)} on ${cores} cores]`;
+/** Prints a figure with the load it was measured under. */
+const report = (line: string) => console.log(`${line}  ${load()}`);
+let busiest = 0;
+const noteLoad = () => (busiest = Math.max(busiest, loadavg()[0]!));
 const root = join(__dirname, "..");
 const tsx = join(root, "node_modules/.bin/tsx");
 
@@ -41,7 +52,10 @@ function median(xs: number[]): number {
 }
 
 function measure(script: string, args: string[] = []): { ms: number; rssMiB: number; last: Run } {
-  const runs = Array.from({ length: RUNS }, () => runChild(script, args));
+  const runs = Array.from({ length: RUNS }, () => {
+    noteLoad();
+    return runChild(script, args);
+  });
   return { ms: median(runs.map((r) => r.ms)), rssMiB: median(runs.map((r) => r.maxRssKiB)) / 1024, last: runs[runs.length - 1]! };
 }
 
@@ -86,19 +100,20 @@ const plan = planner();
 const ratio = synth.ms / floor.ms;
 
 console.log(`runs per measurement: ${RUNS} (median)`);
-console.log(`synth (examples/hybrid-training): ${synth.ms.toFixed(0)} ms, peak RSS ${synth.rssMiB.toFixed(0)} MiB`);
-console.log(`floor (cdktf + the ${modules.length} provider modules the example loads): ${floor.ms.toFixed(0)} ms, peak RSS ${floor.rssMiB.toFixed(0)} MiB`);
-console.log(`synth/floor: ${ratio.toFixed(2)} time, ${(synth.rssMiB / floor.rssMiB).toFixed(2)} RSS (target <= 1.5)`);
-console.log(`planner: ${plan.msPerQuery.toFixed(3)} ms per query (worst ${plan.worstMs.toFixed(2)} ms) over ${CATALOG.offerings.length} offerings, ${QUERIES.length} queries (target < 5 ms)`);
+report(`synth (examples/hybrid-training): ${synth.ms.toFixed(0)} ms, peak RSS ${synth.rssMiB.toFixed(0)} MiB`);
+report(`floor (cdktf + the ${modules.length} provider modules the example loads): ${floor.ms.toFixed(0)} ms, peak RSS ${floor.rssMiB.toFixed(0)} MiB`);
+report(`synth/floor: ${ratio.toFixed(2)} time, ${(synth.rssMiB / floor.rssMiB).toFixed(2)} RSS (target <= 1.5)`);
+report(`planner: ${plan.msPerQuery.toFixed(3)} ms per query (worst ${plan.worstMs.toFixed(2)} ms) over ${CATALOG.offerings.length} offerings, ${QUERIES.length} queries (target < 5 ms)`);
 // --- scale: one process per size (each run once: the sizes themselves show the trend)
 const sizes = (process.env.BENCH_SCALE ?? "5,10,25,50").split(",").map(Number);
 const scale = sizes.map((n) => {
+  noteLoad();
   const r = spawnSync(tsx, [join(__dirname, "scale-child.ts"), String(n)], { cwd: root, encoding: "utf8", maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`scale-child ${n} failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as { stacks: number; ms: number; maxRssKiB: number };
 });
 for (const s of scale) {
-  console.log(`scale: ${String(s.stacks).padStart(3)} team stacks: synth ${(s.ms / 1000).toFixed(1)} s, peak RSS ${(s.maxRssKiB / 1024).toFixed(0)} MiB, ${(s.ms / s.stacks).toFixed(0)} ms and ${(s.maxRssKiB / 1024 / s.stacks).toFixed(1)} MiB per stack`);
+  report(`scale: ${String(s.stacks).padStart(3)} team stacks: synth ${(s.ms / 1000).toFixed(1)} s, peak RSS ${(s.maxRssKiB / 1024).toFixed(0)} MiB, ${(s.ms / s.stacks).toFixed(0)} ms and ${(s.maxRssKiB / 1024 / s.stacks).toFixed(1)} MiB per stack`);
 }
 const first = scale[0]!;
 const last = scale[scale.length - 1]!;
@@ -107,8 +122,10 @@ const midpoint = scale.find((s) => s.stacks > first.stacks && s.stacks < last.st
 const earlyMarginal = midpoint ? (midpoint.ms - first.ms) / (midpoint.stacks - first.stacks) : marginalMs;
 const linear = marginalMs <= earlyMarginal * 1.5;
 const scaleOk = last.stacks < 50 || (last.ms < 30_000 && last.maxRssKiB < 2 * 1024 * 1024);
-console.log(`scale: ${marginalMs.toFixed(0)} ms per added stack overall, ${earlyMarginal.toFixed(0)} ms in the first half: ${linear ? "linear" : "NOT LINEAR"}; 50 stacks ${scaleOk ? "within" : "OVER"} 30 s and 2 GiB`);
+report(`scale: ${marginalMs.toFixed(0)} ms per added stack overall, ${earlyMarginal.toFixed(0)} ms in the first half: ${linear ? "linear" : "NOT LINEAR"}; 50 stacks ${scaleOk ? "within" : "OVER"} 30 s and 2 GiB`);
 
 const ok = ratio <= 1.5 && plan.msPerQuery < 5 && linear && scaleOk;
-console.log(ok ? "targets met" : "TARGETS MISSED");
-process.exitCode = ok ? 0 : 1;
+noteLoad();
+const loaded = busiest > cores ? `; the machine was loaded (load average up to ${busiest.toFixed(1)} on ${cores} cores): rerun on an idle machine before reading the timings` : "";
+console.log(`${ok ? "targets met" : "TARGETS MISSED"}${loaded}${!ok && !strict ? " (exit 0: --strict makes a missed target exit 1)" : ""}`);
+process.exitCode = ok || !strict ? 0 : 1;
