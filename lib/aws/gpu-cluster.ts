@@ -193,6 +193,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
     const hooks = checkBootHooks(v, "userData", props.userData ?? []);
     for (const [i, a] of (props.s3Access ?? []).entries()) {
       v.check(Token.isUnresolved(a.bucket) || isS3BucketName(a.bucket), `s3Access[${i}].bucket`, a.bucket, `use an S3 bucket name (${S3_BUCKET_RULE})`);
+      if (a.kmsKeyArn !== undefined) v.matches(`s3Access[${i}].kmsKeyArn`, a.kmsKeyArn, KMS_KEY_ARN, "use the KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (IAM grants name keys by ARN)");
       if (a.prefix !== undefined) {
         v.check(/^[^*?$]*\/$/.test(a.prefix) && !a.prefix.startsWith("/"), `s3Access[${i}].prefix`, a.prefix, "use a key prefix ending in / (without a leading /, *, ? or $), e.g. runs/");
       }

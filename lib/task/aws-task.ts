@@ -7,7 +7,9 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { dependable, TerraformStack } from "cdktf";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { dependable, TerraformStack, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsGpuCluster, awsNcclEnv } from "../aws/gpu-cluster";
 import { AwsLustreStorage } from "../aws/lustre-storage";
@@ -16,11 +18,13 @@ import { AwsNetwork } from "../aws/network";
 import { awsProviders } from "../aws/provider";
 import type { ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
+import { isS3BucketName, KMS_KEY_ARN, S3_BUCKET_RULE, type Validator } from "../core/validate";
 import type { TaskTeardown } from "./gpu-task";
 import { awsDeadline } from "./aws-deadline";
 import { ecrRegistry, launchLines } from "./run-script";
 import { grantAwsSecrets } from "./secret-grants";
 import { dataMounts, type TaskBackend, type TaskBackendInput } from "./task-backend";
+import type { RunsBucketOptions } from "./task-inputs";
 
 /**
  * GpuTask's AWS backend: the network (unless given), FSx for Lustre loaded from `dataSource`, a
@@ -29,7 +33,7 @@ import { dataMounts, type TaskBackend, type TaskBackendInput } from "./task-back
  * (`aws-deadline.ts`) sets it to zero, then deletes what else the task created that bills.
  */
 export function buildAwsTask(input: TaskBackendInput): TaskBackend {
-  const { task, props, name, chosen, runId, deadline, maxRuntimeMinutes, placementJson, mountPath, env, watchdogs, secrets } = input;
+  const { task, props, v, name, chosen, runId, deadline, maxRuntimeMinutes, placementJson, mountPath, env, watchdogs, secrets } = input;
   let storage: ISharedStorage | undefined;
   ensureAwsProvider(task, chosen.region);
   const ownNetwork = !(props.network instanceof AwsNetwork);
@@ -43,7 +47,8 @@ export function buildAwsTask(input: TaskBackendInput): TaskBackend {
       dataRepository: { bucket: props.dataSource!, fileSystemPath: props.dataPath, autoExport: false },
     });
   }
-  const bucket = runsBucket(task, name);
+  const runsOptions = checkRunsBucket(v, props.aws?.runsBucket ?? {});
+  const bucket = runsBucket(task, name, runsOptions);
   const prefix = `runs/${runId}`;
   const statusUri = `s3://${bucket.bucket}/${prefix}/status.json`;
   const logsUri = `s3://${bucket.bucket}/${prefix}/logs/`;
@@ -53,7 +58,7 @@ export function buildAwsTask(input: TaskBackendInput): TaskBackend {
   const cluster = new AwsGpuCluster(task, "cluster", {
     network, instanceType: chosen.instanceType, nodes: chosen.nodes, zone, spot: chosen.spot,
     ...(storage ? { storage: storage } : {}),
-    s3Access: [{ bucket: bucket.bucket, prefix: `${prefix}/`, write: true }],
+    s3Access: [{ bucket: bucket.bucket, prefix: `${prefix}/`, write: true, ...(runsOptions.kmsKeyArn !== undefined ? { kmsKeyArn: runsOptions.kmsKeyArn } : {}) }],
     userData: launchLines({
       cloud: { kind: "aws", bucket: bucket.bucket, prefix, groupName },
       taskName: name, runId: runId, nodes: chosen.nodes, gpusPerNode: chosen.gpusPerNode,
@@ -106,7 +111,17 @@ export function buildAwsTask(input: TaskBackendInput): TaskBackend {
   return { network, ...(storage ? { storage } : {}), cluster, statusUri, logsUri, teardown };
 }
 
-function runsBucket(task: Construct, name: string): S3Bucket {
+function checkRunsBucket(v: Validator, options: RunsBucketOptions): RunsBucketOptions {
+  if (options.kmsKeyArn !== undefined) v.matches("aws.runsBucket.kmsKeyArn", options.kmsKeyArn, KMS_KEY_ARN, "use a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (the nodes' role is granted the key by ARN)");
+  const logs = options.accessLogs;
+  if (logs !== undefined) {
+    v.check(Token.isUnresolved(logs.bucket) || isS3BucketName(logs.bucket), "aws.runsBucket.accessLogs.bucket", logs.bucket, `use an S3 bucket name (${S3_BUCKET_RULE})`);
+    if (logs.prefix !== undefined) v.check(/^[^*?$]*\/$/.test(logs.prefix) && !logs.prefix.startsWith("/"), "aws.runsBucket.accessLogs.prefix", logs.prefix, "use a key prefix ending in / (without a leading /, *, ? or $), e.g. s3-access/");
+  }
+  return options;
+}
+
+function runsBucket(task: Construct, name: string, options: RunsBucketOptions): S3Bucket {
   const bucket = new S3Bucket(task, "runs", {
     // Bucket names are global: AWS appends a unique suffix to the path-derived prefix.
     bucketPrefix: `${nameFromPath(task.node.path, { ...NAME_RULES.awsS3Bucket, maxLength: 36, globallyUnique: false }, "runs")}-`,
@@ -116,7 +131,9 @@ function runsBucket(task: Construct, name: string): S3Bucket {
   });
   new S3BucketPublicAccessBlock(task, "runs-public-access", { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
   new S3BucketOwnershipControls(task, "runs-ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-  new S3BucketServerSideEncryptionConfigurationA(task, "runs-encryption", { bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] });
+  new S3BucketServerSideEncryptionConfigurationA(task, "runs-encryption", { bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", ...(options.kmsKeyArn !== undefined ? { kmsMasterKeyId: options.kmsKeyArn } : {}) }, bucketKeyEnabled: true }] });
+  if (options.versioning) new S3BucketVersioningA(task, "runs-versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+  if (options.accessLogs) new S3BucketLoggingA(task, "runs-access-logs", { bucket: bucket.id, targetBucket: options.accessLogs.bucket, targetPrefix: options.accessLogs.prefix ?? `${bucket.bucket}/` });
   new S3BucketPolicy(task, "runs-tls-only", {
     bucket: bucket.id,
     policy: JSON.stringify({

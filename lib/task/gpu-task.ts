@@ -11,6 +11,7 @@ import { EMAIL_ADDRESS, Validator } from "../core/validate";
 import { describePlacement, describeRejection, placementKey, planPlacements } from "../planner/planner";
 import type { Placement, PlacementPlan, RejectedCandidate, Requirements } from "../planner/types";
 import { buildAwsTask } from "./aws-task";
+import type { GpuTaskAwsInputs, GpuTaskAzureInputs } from "./task-inputs";
 import { buildAzureTask } from "./azure-task";
 import { MAX_RUNTIME_MINUTES, durationMinutes, terraformDuration } from "./duration";
 import { parseSecrets, secretsCloud, SECRET_STORE_CLOUD } from "./secrets";
@@ -23,15 +24,7 @@ export const EXCLUDE_PLACEMENTS_CONTEXT = "hgpu:excludePlacements";
 /** The context key (or environment variable `HGPU_PLACEMENT`) of the placement rank to use. */
 export const PLACEMENT_CONTEXT = "hgpu:placement";
 
-/** Inputs a task needs on Azure; each becomes a Terraform variable when not given. */
-export interface GpuTaskAzureInputs {
-  /** SSH public key of the nodes' admin user. @default - variable `<task>_ssh_public_key` */
-  readonly sshPublicKey?: string;
-  /** Resource ID of the storage account that holds `dataSource`. @default - variable `<task>_data_storage_account_id` */
-  readonly dataStorageAccountId?: string;
-  /** Object ID of the "HPC Cache Resource Provider" service principal. @default - variable `<task>_hpc_cache_rp_object_id` */
-  readonly hpcCacheResourceProviderPrincipalId?: string;
-}
+export type { GpuTaskAwsInputs, GpuTaskAzureInputs, RunsBucketOptions } from "./task-inputs";
 
 /** Props of {@link GpuTask}. */
 export interface GpuTaskProps {
@@ -139,6 +132,8 @@ export interface GpuTaskProps {
   readonly network?: AwsNetwork | AzureNetwork;
   /** Azure inputs (SSH key, data account, resource provider ID). @default - Terraform variables */
   readonly azure?: GpuTaskAzureInputs;
+  /** AWS options (the run bucket's key, versioning and access logs). @default - none */
+  readonly aws?: GpuTaskAwsInputs;
 }
 
 /** How the task stops spending, three ways. */

@@ -309,6 +309,7 @@ describe("AwsGpuCluster validation", () => {
     [{ instanceType: "g5.xlarge", efa: true }, "s/train: efa true is not valid: leave it out or false: g5.xlarge has no EFA"],
     [{ spot: true, capacityReservationId: "cr-0123456789abcdef0" }, 's/train: capacityReservationId "cr-0123456789abcdef0" is not valid: leave it out with spot: capacity reservations hold on-demand capacity'],
     [{ rootVolumeGiB: 50 }, "s/train: rootVolumeGiB 50 is not valid: use a whole number from 100 to 16384"],
+    [{ s3Access: [{ bucket: "runs", kmsKeyArn: "mrk-1234" }] }, 's/train: s3Access[0].kmsKeyArn "mrk-1234" is not valid: use the KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (IAM grants name keys by ARN)'],
     [{ kmsKeyArn: "alias/aws/ebs" }, 's/train: kmsKeyArn "alias/aws/ebs" is not valid: use a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (a launch template takes no key ID or alias)'],
     [{ kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:alias/ebs" }, 's/train: kmsKeyArn "arn:aws:kms:us-east-1:111122223333:alias/ebs" is not valid: use a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (a launch template takes no key ID or alias)'],
     [{ s3Access: [{ bucket: "ml-runs", prefix: "runs" }] }, 's/train: s3Access[0].prefix "runs" is not valid: use a key prefix ending in / (without a leading /, *, ? or $), e.g. runs/'],

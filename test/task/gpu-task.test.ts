@@ -254,6 +254,35 @@ describe("GpuTask: bad input", () => {
   });
 });
 
+describe("GpuTask's run bucket options on AWS", () => {
+  const KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+  it("encrypts with the given key (granted to the nodes through S3 for this bucket), keeps versions and logs access", () => {
+    const { stack } = make({ aws: { runsBucket: { kmsKeyArn: KEY, versioning: true, accessLogs: { bucket: "ml-access-logs", prefix: "runs/" } } } });
+    const tf = synth(stack);
+    const [sse] = resources(tf, "aws_s3_bucket_server_side_encryption_configuration");
+    expect(sse.rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY }, bucket_key_enabled: true }]);
+    expect(resources(tf, "aws_s3_bucket_versioning")).toEqual([expect.objectContaining({ versioning_configuration: { status: "Enabled" } })]);
+    expect(resources(tf, "aws_s3_bucket_logging")).toEqual([expect.objectContaining({ target_bucket: "ml-access-logs", target_prefix: "runs/" })]);
+    const policy = JSON.parse(resources(tf, "aws_iam_role_policy").find((p) => p.name === "s3-access").policy);
+    expect(policy.Statement.find((st: { Sid: string }) => st.Sid === "Key0")).toMatchObject({ Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: KEY });
+  });
+
+  it("keeps none of that by default", () => {
+    const tf = synth(make().stack);
+    expect(resources(tf, "aws_s3_bucket_server_side_encryption_configuration")[0].rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "aws:kms" });
+    expect([...resources(tf, "aws_s3_bucket_versioning"), ...resources(tf, "aws_s3_bucket_logging")]).toEqual([]);
+  });
+
+  it.each([
+    [{ kmsKeyArn: "alias/runs" }, 's/task: aws.runsBucket.kmsKeyArn "alias/runs" is not valid: use a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (the nodes\' role is granted the key by ARN)'],
+    [{ accessLogs: { bucket: "Logs_Bucket" } }, "s/task: aws.runsBucket.accessLogs.bucket \"Logs_Bucket\" is not valid: use an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, no '..', not an IP address, not starting with xn-- or ending with -s3alias)"],
+    [{ accessLogs: { bucket: "logs", prefix: "runs" } }, 's/task: aws.runsBucket.accessLogs.prefix "runs" is not valid: use a key prefix ending in / (without a leading /, *, ? or $), e.g. s3-access/'],
+  ])("refuses %j", (runsBucket, message) => {
+    expect(errorOf(() => make({ aws: { runsBucket } }))).toBe(message);
+  });
+});
+
 describe("GpuTask on Azure in a location without availability zones", () => {
   // The catalog sells ND96isr_H100_v5 in westus (no zones) at $127.816/h a node, and in eastus and eastus2.
   const azure = { clouds: ["azure" as const], accelerator: "H100", gpus: 16, memoryGiB: undefined, dataSource: "https://mldata.blob.core.windows.net/datasets/imagenet" };
