@@ -1,6 +1,6 @@
 import { blocks, isObject, isTrue, nonCompliant, strings } from "../helpers";
 import type { L1View, PolicyRule } from "../types";
-import { cannotVerifyText, readValue } from "../values";
+import { cannotVerifyText, isUnresolvedValue, readValue, resolveLiterals } from "../values";
 import { bucketCompanions } from "./hgpu-aws-4";
 
 const BLOCK_SETTINGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"] as const;
@@ -30,11 +30,20 @@ export const awsBucketsPrivateTls: PolicyRule = {
         if (unknown) problems.push(cannotVerifyText(r.s, unknown.raw));
       }
     }
-    const policies = [bucket.config.policy, ...bucketCompanions(bucket, "aws_s3_bucket_policy").map((p) => p.config.policy)];
-    if (!policies.some((p) => deniesInsecureTransport(p, bucket))) problems.push("no bucket policy denies requests with aws:SecureTransport false");
+    const policies = [bucket.config.policy, ...bucketCompanions(bucket, "aws_s3_bucket_policy").map((p) => p.config.policy)].map((p) => resolveLiterals(p, bucket.stack));
+    if (!policies.some((p) => deniesInsecureTransport(p, bucket))) {
+      problems.push("no bucket policy denies requests with aws:SecureTransport false");
+      // A policy that is only an expression (a variable, a file, a template) may hold the statement: say so.
+      for (const p of policies.filter(opaquePolicy)) problems.push(cannotVerifyText("policy", p));
+    }
     return problems.length === 0 ? "compliant" : nonCompliant(problems.join("; "));
   },
 };
+
+/** A policy value that is an expression with no literal text to read (e.g. `${var.policy}`, `${file("p.json")}`), not a jsonencode({...}) or a policy document. */
+function opaquePolicy(policy: unknown): boolean {
+  return typeof policy === "string" && isUnresolvedValue(policy) && !policy.trim().startsWith("{") && !/jsonencode\(|data\.aws_iam_policy_document\./.test(policy);
+}
 
 function deniesInsecureTransport(policy: unknown, bucket: L1View): boolean {
   if (typeof policy !== "string") return false;

@@ -3,6 +3,7 @@ import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
@@ -129,6 +130,16 @@ export const AWS_PATTERNS: readonly RedTeamRow[] = [
       new S3BucketPublicAccessBlock(stack, "pab", { bucket: b.id, blockPublicAcls: true, blockPublicPolicy: Fn.tobool(block.stringValue) as unknown as boolean, ignorePublicAcls: true, restrictPublicBuckets: true });
     },
     expect: [["error", "HGPU-AWS-5", `s/bucket: HGPU-AWS-5 Buckets are private and TLS-only: block_public_policy is "\${tobool(var.block)}", ${NOT_VERIFIABLE}; no bucket policy denies requests with aws:SecureTransport false`]],
+  },
+  {
+    name: "bucket policy from a variable without a default",
+    build: (app) => {
+      const stack = awsStack(app);
+      const b = new S3Bucket(stack, "bucket", { bucketPrefix: "runs-" });
+      new S3BucketPublicAccessBlock(stack, "pab", { bucket: b.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+      new S3BucketPolicy(stack, "bucket-policy", { bucket: b.id, policy: new TerraformVariable(stack, "policy", { type: "string" }).stringValue });
+    },
+    expect: [["error", "HGPU-AWS-5", `s/bucket: HGPU-AWS-5 Buckets are private and TLS-only: no bucket policy denies requests with aws:SecureTransport false; policy is "\${var.policy}", ${NOT_VERIFIABLE}`]],
   },
   {
     name: "GPU group open to 0.0.0.0/0 on SSH",
