@@ -119,6 +119,10 @@ export interface TaskEstimate {
   readonly scope: "task" | "stack";
   /** Names of the task's clusters (see {@link ClusterEstimate.name}). */
   readonly clusters: readonly string[];
+  /** Names of the task's file systems (see {@link StorageEstimate.name}). */
+  readonly storage: readonly string[];
+  /** The task's gateways that bill by the hour (NAT gateways, VPN connections), by name and kind. */
+  readonly gateways: readonly { readonly name: string; readonly kind: GatewayKind }[];
   /** USD/hour of the task's clusters, storage and gateways. */
   readonly usdPerHour: number;
   /** USD of the task's clusters, storage and gateways over maxRuntime. */
@@ -422,9 +426,12 @@ export function estimateStack(tf: TerraformJson): StackEstimate {
     if (path === undefined) warnings.push(`task ${name}: no construct path in its metadata (synthesized by an older version): its estimate is the whole stack's`);
     const mine = <T extends { name: string }>(xs: readonly T[]) => (path === undefined ? [...xs] : xs.filter((x) => x.name === path || x.name.startsWith(`${path}/`)));
     const own = mine(clusters);
-    const usdPerHour = sum([...own, ...mine(storage), ...mine(gws)].map((x) => x.usdPerHour));
+    const ownStorage = mine(storage);
+    const ownGateways = mine(gws);
+    const usdPerHour = sum([...own, ...ownStorage, ...ownGateways].map((x) => x.usdPerHour));
     return [{
-      name, maxRuntimeHours: round(hours), maxRuntimeFrom: runtime.from, scope: path === undefined ? "stack" : "task", clusters: own.map((c) => c.name), usdPerHour,
+      name, maxRuntimeHours: round(hours), maxRuntimeFrom: runtime.from, scope: path === undefined ? "stack" : "task", clusters: own.map((c) => c.name),
+      storage: ownStorage.map((x) => x.name), gateways: ownGateways.map((g) => ({ name: g.name, kind: g.kind })), usdPerHour,
       usd: round(usdPerHour * hours, 2), kwh: round(sum(own.map((c) => c.powerKw)) * hours, 2), kgCo2e: round(sum(own.map((c) => c.kgCo2ePerHour)) * hours, 2),
     }];
   });

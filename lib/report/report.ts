@@ -4,9 +4,10 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { catalogDate } from "../catalog/catalog";
-import { estimateStack, type ClusterEstimate, type StackEstimate } from "./estimate";
-import { GRID_EMISSIONS, HOST_POWER, SERVICE_PRICES } from "./rates";
+import { catalogDate, describeCatalogSources } from "../catalog/catalog";
+import { plural } from "../core/plural";
+import { estimateStack, type ClusterEstimate, type StackEstimate, type TaskEstimate } from "./estimate";
+import { GRID_EMISSIONS, HOST_POWER, SERVICE_PRICES, type GatewayKind } from "./rates";
 import { formatSummaries, summarizeStack, type StackSummary } from "./summary";
 import type { TerraformJson } from "./terraform-json";
 
@@ -99,19 +100,45 @@ export function formatEstimate(e: StackEstimate): string[] {
     lines.push(...indent(textTable(["from", "to", "tunnels", "Gbps", "basis"], e.links.map((l) => [l.from, l.to, String(l.tunnels), l.gbps.toFixed(2), l.note]))));
   }
   const c = e.cost;
-  lines.push(`  cost (whole stack): ${usd(c.totalUsdPerHour)}/h = compute ${usd(c.computeUsdPerHour)} + storage ${usd(c.storageUsdPerHour)} + gateways ${usd(c.gatewaysUsdPerHour)} (${e.gateways.length} gateways/VPN connections)`);
+  const gateways = e.gateways.length ? ` (${countKinds(e.gateways.map((g) => g.kind))})` : "";
+  lines.push(`  cost (whole stack): ${usd(c.totalUsdPerHour)}/h = compute ${usd(c.computeUsdPerHour)} + storage ${usd(c.storageUsdPerHour)} + gateways ${usd(c.gatewaysUsdPerHour)}${gateways}`);
   lines.push(`  energy (whole stack, max: GPUs at full board power): ${e.powerKw.toFixed(1)} kW of GPU nodes, ${e.kgCo2ePerHour.toFixed(2)} kgCO2e/h`);
   for (const t of e.tasks) {
-    const what = t.scope === "task" ? `own resources: cluster ${t.clusters.join(", ") || "none"}` : "whole stack";
+    const what = t.scope === "task" ? `own resources: ${ownResources(t)}` : "whole stack";
     lines.push(`  task ${t.name} over its ${t.maxRuntimeHours} h maxRuntime (${what}): ${usd(t.usd)}, max ${t.kwh.toFixed(1)} kWh, max ${t.kgCo2e.toFixed(1)} kgCO2e`);
   }
   for (const w of e.warnings) lines.push(`  warning: ${w}`);
   return lines;
 }
 
+/** What a gateway kind is called in the report, one and many. */
+const GATEWAY_NAMES: Record<GatewayKind, [string, string]> = {
+  "aws-nat-gateway": ["AWS NAT gateway", "AWS NAT gateways"],
+  "aws-vpn-connection": ["AWS VPN connection", "AWS VPN connections"],
+  "azure-nat-gateway": ["Azure NAT gateway", "Azure NAT gateways"],
+  "azure-vpn-gateway": ["Azure VPN gateway", "Azure VPN gateways"],
+};
+
+/** Gateways counted by kind (pure), e.g. `2 AWS NAT gateways, 1 AWS VPN connection`. */
+export function countKinds(kinds: readonly GatewayKind[]): string {
+  const counts = new Map<GatewayKind, number>();
+  for (const k of kinds) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return [...counts].map(([k, n]) => plural(n, ...GATEWAY_NAMES[k])).join(", ");
+}
+
+/** What a task itself creates that the estimate prices, by kind (pure): `cluster a, storage b, 2 AWS NAT gateways`. */
+export function ownResources(t: TaskEstimate): string {
+  const parts = [
+    ...(t.clusters.length ? [`${t.clusters.length === 1 ? "cluster" : "clusters"} ${t.clusters.join(", ")}`] : []),
+    ...(t.storage.length ? [`storage ${t.storage.join(", ")}`] : []),
+    ...(t.gateways.length ? [countKinds(t.gateways.map((g) => g.kind))] : []),
+  ];
+  return parts.join(", ") || "nothing priced";
+}
+
 /** The sources line printed under the report. */
 export function formatSources(s: ReportSources): string {
-  const catalog = s.catalog.sources.map((x) => `${x.cloud} ${x.pricesAsOf ?? "date unknown"}`).join(", ");
+  const catalog = describeCatalogSources(s.catalog.sources);
   return [
     `prices: catalog built ${s.catalog.builtAt} (instance prices as of ${catalog}); service prices ${s.servicePricesAsOf} (lib/catalog/data/service-prices.json; "unverified" figures are marked)`,
     `energy (a maximum): GPUs at full board power + host (${s.hostPower.cpuWattsPerVcpu} W/vCPU, ${s.hostPower.memoryWattsPerGiB} W/GiB, +${s.hostPower.auxiliaryFraction * 100}% NICs/fans/conversion); grid factors ${s.gridEmissions.asOf}, ${s.gridEmissions.license}; PUE not included`,

@@ -2,6 +2,7 @@
  * Summaries of a synthesized stack (pure functions over Terraform JSON;
  * no cdktf import, so the CLI can report on any synthesized app).
  */
+import { plural } from "../core/plural";
 
 /** What one synthesized stack declares. */
 export interface StackSummary {
@@ -16,12 +17,21 @@ export interface StackSummary {
   readonly resources: Readonly<Record<string, number>>;
   /** Data source count per type, sorted by type. */
   readonly dataSources: Readonly<Record<string, number>>;
-  /** Output names with their descriptions. */
-  readonly outputs: readonly { name: string; description?: string }[];
+  /** Outputs: name, description, and what the value is (`known after apply` for a Terraform expression). */
+  readonly outputs: readonly OutputSummary[];
   /** GpuTasks: the chosen placement, the next ones, and every rejected candidate with its reason. */
   readonly tasks: readonly TaskSummary[];
   /** What the GpuPolicies pack recorded (`//.hgpu_policies`): suppressions with their reasons, excluded rules, a pack turned off. @default - absent when the stack records nothing */
   readonly policies?: PolicySummary;
+}
+
+/** One output of a stack. */
+export interface OutputSummary {
+  readonly name: string;
+  /** @default - none given */
+  readonly description?: string;
+  /** The value, short: a literal as written, an object's `summary` or its keys, or `known after apply`. */
+  readonly value: string;
 }
 
 /** The policy pack's record of a stack. */
@@ -72,9 +82,9 @@ export function summarizeStack(name: string, file: string, tf: Json): StackSumma
     );
   const backendBlock = (tf.terraform as Json | undefined)?.backend as Json | undefined;
   const backend = backendBlock ? Object.keys(backendBlock)[0] ?? "local" : "local";
-  const outputs = Object.entries((tf.output as Json | undefined) ?? {}).map(([n, o]) => {
+  const outputs = Object.entries((tf.output as Json | undefined) ?? {}).map(([n, o]): OutputSummary => {
     const description = (o as Json).description as string | undefined;
-    return description === undefined ? { name: n } : { name: n, description };
+    return { name: n, ...(description === undefined ? {} : { description }), value: describeValue((o as Json).value) };
   });
   const taskMeta = ((tf["//"] as Json | undefined)?.hgpu_tasks as Record<string, Omit<TaskSummary, "name">> | undefined) ?? {};
   const tasks = Object.entries(taskMeta).map(([taskName, t]) => ({ name: taskName, chosen: t.chosen, next: t.next ?? [], rejected: t.rejected ?? [], deadline: t.deadline, ...(t.afterGrace ? { afterGrace: t.afterGrace } : {}) }));
@@ -93,31 +103,85 @@ function policySummary(raw: unknown): PolicySummary | undefined {
   };
 }
 
+/** What an output's value is, in a few words (pure): literals as written, an object's `summary`, else its keys. */
+export function describeValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? "null";
+  if (text.includes("${")) return "known after apply";
+  if (typeof value === "string") return text.length > 80 ? `${text.slice(0, 77)}..."` : text;
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === "object" && value !== null) {
+    const o = value as Json;
+    return typeof o.summary === "string" ? o.summary : `an object: ${Object.keys(o).join(", ")}`;
+  }
+  return text;
+}
+
+/** An output as a line: its name, its meaning and, unless the description already says it, its value. */
+function outputLine(o: OutputSummary, width: number): string {
+  const value = o.value === "known after apply" ? "(known after apply)" : o.description?.includes(o.value) ? "" : o.description ? `= ${o.value}` : o.value;
+  return `    ${o.name.padEnd(width)}  ${[o.description, value].filter(Boolean).join(" ")}`.trimEnd();
+}
+
+/**
+ * `lead` and then `items` joined by `separator`, broken into lines of at most `width` characters
+ * (an item longer than a line stands alone); continuation lines are indented under the first item.
+ * `end` closes the last line.
+ */
+export function wrapList(lead: string, items: readonly string[], separator: string, end: string, width = 100): string[] {
+  const indent = " ".repeat(lead.length - lead.trimStart().length + 2);
+  const lines: string[] = [];
+  let line = lead;
+  items.forEach((item, i) => {
+    const piece = `${item}${i === items.length - 1 ? end : separator.trimEnd()}`;
+    const fresh = line === lead || line === indent;
+    if (!fresh && line.length + 1 + piece.length > width) {
+      lines.push(line);
+      line = indent + piece;
+    } else {
+      line += `${fresh ? "" : " "}${piece}`;
+    }
+  });
+  lines.push(line);
+  return lines;
+}
+
+/** `<count>` and then one kind per line with its count, aligned. */
+function byKind(title: string, counts: Readonly<Record<string, number>>): string[] {
+  const entries = Object.entries(counts);
+  const total = entries.reduce((a, [, n]) => a + n, 0);
+  const width = Math.max(0, ...entries.map(([k]) => k.length));
+  return [`  ${title}: ${total}`, ...entries.map(([k, n]) => `    ${k.padEnd(width)}  ${n}`)];
+}
+
 /** Renders summaries as short plain-text lines for a terminal or a CI log. */
 export function formatSummaries(stacks: readonly StackSummary[]): string {
   const lines: string[] = [];
   for (const s of stacks) {
-    const total = Object.values(s.resources).reduce((a, b) => a + b, 0);
-    const data = Object.values(s.dataSources).reduce((a, b) => a + b, 0);
     lines.push(`stack ${s.name}  (${s.file}, backend ${s.backend})`);
     lines.push(`  providers: ${s.providers.join(", ") || "none"}`);
-    lines.push(`  resources: ${total}${total ? `  ${Object.entries(s.resources).map(([t, n]) => `${t} x${n}`).join(", ")}` : ""}`);
-    if (data) lines.push(`  data sources: ${data}  ${Object.entries(s.dataSources).map(([t, n]) => `${t} x${n}`).join(", ")}`);
+    lines.push(...byKind("resources", s.resources));
+    if (Object.keys(s.dataSources).length) lines.push(...byKind("data sources", s.dataSources));
     for (const t of s.tasks) {
       lines.push(`  task ${t.name}: ${t.chosen}`);
       lines.push(`    deadline: ${t.deadline}`);
       if (t.afterGrace) {
-        lines.push(`    ${t.afterGrace.minutes} minutes later the cloud deletes: ${t.afterGrace.removes.join(", ") || "nothing else (the task was given its network and storage)"}; until a destroy there remain ${t.afterGrace.remains}`);
+        const removes = t.afterGrace.removes.length ? t.afterGrace.removes : ["nothing else (the task was given its network and storage)"];
+        lines.push(...wrapList(`    ${t.afterGrace.minutes} minutes later the cloud deletes: `, removes, ", ", ";"));
+        lines.push(...wrapList("    until a destroy there remain: ", [t.afterGrace.remains], ", ", ""));
       }
-      if (t.next.length) lines.push(`    next on capacity errors: ${t.next.join("; ")}`);
-      lines.push(`    ${t.rejected.length} candidates rejected${t.rejected.length ? `, e.g. ${t.rejected.slice(0, 2).join("; ")} (hgpu summary --json lists all)` : ""}`);
+      if (t.next.length) lines.push("    next on capacity errors:", ...t.next.map((n, i) => `      ${i + 2}. ${n}`));
+      if (t.rejected.length === 0) lines.push("    no candidate rejected");
+      else lines.push(`    ${plural(t.rejected.length, "candidate")} rejected (hgpu summary --json lists them all), e.g.:`, ...t.rejected.slice(0, 2).map((r) => `      ${r}`));
     }
-    for (const o of s.outputs) lines.push(`  output ${o.name}${o.description ? `: ${o.description}` : ""}`);
+    if (s.outputs.length) {
+      const width = Math.max(...s.outputs.map((o) => o.name.length));
+      lines.push(`  outputs: ${s.outputs.length}`, ...s.outputs.map((o) => outputLine(o, width)));
+    }
     if (s.policies?.off) lines.push(`  policies off: ${s.policies.off}`);
     if (s.policies?.excluded.length) lines.push(`  policy rules excluded: ${s.policies.excluded.join(", ")}`);
     for (const p of s.policies?.suppressions ?? []) {
       const where = p.wholeStack ? `the whole stack ${p.scope}` : `${p.scope}${p.appliesTo ? ` (${p.appliesTo.join(", ")})` : ""}`;
-      const silenced = p.suppressed.length === 0 ? "silences nothing" : `silences ${p.suppressed.length} finding${p.suppressed.length > 1 ? "s" : ""}`;
+      const silenced = p.suppressed.length === 0 ? "silences nothing" : `silences ${plural(p.suppressed.length, "finding")}`;
       lines.push(`  policy suppression ${p.ruleId} on ${where}, ${silenced}: ${JSON.stringify(p.reason)}`);
     }
   }

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,8 +10,8 @@ import { estimateStack, taskMaxRuntime } from "../../lib/report/estimate";
 import { nodePowerWatts } from "../../lib/report/rates";
 import { formatEstimate, formatReport, readOutdir, reportOutdir, type AppReport } from "../../lib/report/report";
 import { appTopology, id, toMermaid, toSvg, writeTopologyFiles, xmlEscape } from "../../lib/report/topology";
+import { hgpu } from "../bin/cli";
 
-const root = join(__dirname, "../..");
 let out: string;
 let report: AppReport;
 
@@ -271,15 +270,17 @@ describe("text and --json", () => {
     expect(text).toContain("  clusters:");
     expect(text).toMatch(/aws-training\s+g5\.12xlarge x 8\s+32 x A10G\s+40 Gbps\s+\$45\.38/);
     expect(text).toMatch(/cost \(whole stack\): \$\d+\.\d\d\/h = compute \$133\.50 \+ storage \$7\.94 \+ gateways \$0\.85/);
-    expect(text).toContain("task neural-network-training over its 12 h maxRuntime (own resources: cluster task/cluster): $");
+    expect(text).toContain("  cost (whole stack): $142.29/h = compute $133.50 + storage $7.94 + gateways $0.85 (3 AWS VPN connections, 2 AWS NAT gateways, 1 Azure VPN gateway, 1 Azure NAT gateway)\n");
+    expect(text).toContain("task neural-network-training over its 12 h maxRuntime (own resources: cluster task/cluster, storage task/data, 2 AWS NAT gateways): $");
+    expect(text).toContain("(instance prices as of AWS p-series catalog 2026-01-22, AWS g5/g6e supplement 2026-08-17, Azure catalog (date unknown))");
     // Energy is an upper bound: GPUs at full board power for the whole time.
     expect(text).toContain("energy (whole stack, max: GPUs at full board power): 25.0 kW of GPU nodes");
     expect(text).toMatch(/task neural-network-training .*: \$\d+\.\d\d, max \d+\.\d kWh, max \d+\.\d kgCO2e/);
     expect(text).toContain("energy (a maximum): GPUs at full board power + host");
     expect(text).toMatch(/prices: catalog built \d{4}-\d{2}-\d{2}/);
   });
-  it("hgpu summary --json gives the whole report", () => {
-    const r = spawnSync(join(root, "node_modules/.bin/tsx"), [join(root, "bin/hgpu.ts"), "summary", "--out", out, "--json"], { cwd: root, encoding: "utf8" });
+  it("hgpu summary --json gives the whole report", async () => {
+    const r = await hgpu(["summary", "--out", out, "--json"]);
     expect(r.status).toBe(0);
     const json = JSON.parse(r.stdout) as AppReport;
     expect(json.stacks.map((s) => s.name)).toEqual(["hybrid-training", "training-task"]);
