@@ -162,7 +162,7 @@ function rank(r: Requirements, catalog: CatalogData): PlacementPlan {
       text(a.zone ?? "", b.zone ?? "") ||
       text(a.instanceType, b.instanceType),
   );
-  return { placements: feasible.map((p, i) => ({ ...p, rank: i + 1 })), rejected };
+  return { placements: feasible.map((p, i) => describedPlacement({ ...p, rank: i + 1 })), rejected };
 }
 
 function offeringProblem(o: Offering, r: Requirements, nodes: number, interconnect: Interconnect, accelerators: string[] | undefined): string | undefined {
@@ -240,6 +240,15 @@ export function placementKey(p: { cloud: string; region: string; zone?: string |
 export function describePlacement(p: Placement): string {
   const where = `${p.cloud} ${p.region}${p.zone ? `/${p.zone}` : ""}`;
   return `${p.nodes} x ${p.instanceType} (${p.gpus} x ${p.accelerator}) in ${where} at $${p.usdPerHour}/h${p.spot ? " spot" : ""}`;
+}
+
+/**
+ * `p` with a `toString()` that gives {@link describePlacement}'s sentence, so that a placement prints
+ * as one (`${placement}`, `String(task.chosen)`). The method is not enumerable: JSON and `{ ...p }`
+ * leave it out (a copy needs this again).
+ */
+export function describedPlacement<T extends Placement>(p: T): T {
+  return Object.defineProperty(p, "toString", { value: () => describePlacement(p), enumerable: false, configurable: true, writable: true });
 }
 
 /** One line for a rejection, e.g. `aws p3.2xlarge: needs 30 nodes but has no node-to-node fabric`. */

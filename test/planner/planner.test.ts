@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CATALOG, getOffering } from "../../lib/catalog/catalog";
 import type { CatalogData, Offering } from "../../lib/catalog/types";
 import { ValidationError } from "../../lib/core/errors";
-import { AZURE_MAX_NODES_PER_CLUSTER, NoPlacementError, describePlacement, placementKey, planPlacements } from "../../lib/planner/planner";
+import { AZURE_MAX_NODES_PER_CLUSTER, NoPlacementError, describePlacement, describedPlacement, placementKey, planPlacements } from "../../lib/planner/planner";
 import type { Placement, Requirements } from "../../lib/planner/types";
 
 function offering(partial: Partial<Offering> & Pick<Offering, "instanceType">): Offering {
@@ -286,5 +286,17 @@ describe("planPlacements: node shape and exclusions", () => {
   });
   it("rejects a minGpusPerNode out of range", () => {
     expect(catchError(() => planPlacements({ gpus: 8, minGpusPerNode: 0 })).message).toBe("planner: minGpusPerNode 0 is not valid: use a whole number from 1 to 16");
+  });
+});
+
+describe("a placement prints as its sentence", () => {
+  it("through toString, which JSON and copies leave out", () => {
+    const best = planPlacements({ gpus: 30, memoryGiB: 256 }).placements[0]!;
+    expect(String(best)).toBe("8 x g5.12xlarge (32 x A10G) in aws us-east-1 at $45.376/h");
+    expect(`${best}`).toBe(describePlacement(best));
+    expect(Object.keys(best)).not.toContain("toString");
+    expect(JSON.stringify(best)).not.toContain("toString");
+    expect(String({ ...best })).toBe("[object Object]");
+    expect(String(describedPlacement({ ...best }))).toBe(describePlacement(best));
   });
 });
