@@ -22,6 +22,7 @@ import { azureNoOpenInbound } from "./rules/hgpu-az-9";
 import { azureNoBroadPrivilegedRoles } from "./rules/hgpu-az-11";
 import { azureNoPlainSecrets } from "./rules/hgpu-az-13";
 import { azureFiniteGpuScaleSets } from "./rules/hgpu-az-14";
+import { azureStorageNoSharedKeys } from "./rules/hgpu-az-15";
 import { moduleNotJudged } from "./rules/hgpu-tf-1";
 import type { PolicyRule } from "./types";
 
@@ -29,7 +30,7 @@ import type { PolicyRule } from "./types";
  * The GPU policy pack: every rule {@link GpuPolicies} applies, in report order. An Azure rule
  * shares its number with the AWS rule of the same concern (Azure has no IMDS or EFA rule; its
  * managed disks are always encrypted at rest, so HGPU-AZ-3 asks for encryption at host); a
- * concern only one cloud has takes the next number after both series.
+ * concern only one cloud has takes the next number after both series (HGPU-AZ-15).
  */
 export const GPU_POLICY_RULES: readonly PolicyRule[] = [
   awsNoPublicIp,
@@ -56,6 +57,7 @@ export const GPU_POLICY_RULES: readonly PolicyRule[] = [
   azureNoBroadPrivilegedRoles,
   azureNoPlainSecrets,
   azureFiniteGpuScaleSets,
+  azureStorageNoSharedKeys,
   moduleNotJudged,
 ];
 

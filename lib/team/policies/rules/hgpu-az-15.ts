@@ -2,10 +2,7 @@ import { isFalse, nonCompliant, show } from "../helpers";
 import type { PolicyRule } from "../types";
 import { cannotVerify, cannotVerifyText, readValue } from "../values";
 
-/**
- * HGPU-AZ-15: storage accounts take no shared keys and hold no public containers. Not yet in
- * GPU_POLICY_RULES: GpuTask's Azure run storage account still takes shared keys (see its test).
- */
+/** HGPU-AZ-15: storage accounts take no shared keys and hold no public containers. */
 export const azureStorageNoSharedKeys: PolicyRule = {
   id: "HGPU-AZ-15",
   level: "error",

@@ -1,5 +1,5 @@
 import type { TerraformStack } from "cdktf";
-import { evaluateGpuPolicies, ruleAppliesTo, synthesizeStackView, type GpuPoliciesOptions, type PolicyRule, type RuleLevel } from "../../../../lib/team/policies";
+import { evaluateGpuPolicies, type GpuPoliciesOptions, type RuleLevel } from "../../../../lib/team/policies";
 
 /** One finding as the rule tests assert it: its level and its whole message. */
 export interface Found {
@@ -17,18 +17,3 @@ export function expected(level: RuleLevel, ruleId: string, title: string, ...lin
   return lines.map(([path, detail]) => ({ level, message: `${path}: ${ruleId} ${title}: ${detail}` }));
 }
 
-/**
- * The findings of one rule that is not (yet) in the pack, judged as GpuPolicies judges: every
- * resource of the stack's JSON the rule applies to, `<path>: <rule id> <title>: <detail>`.
- */
-export function ruleFindings(stack: TerraformStack, rule: PolicyRule): Found[] {
-  const out: Found[] = [];
-  for (const resource of synthesizeStackView(stack).view.resources) {
-    if (!ruleAppliesTo(rule, resource.type)) continue;
-    const result = rule.check(resource, { requiredTags: [] });
-    if (result === "compliant" || result === "not-applicable") continue;
-    const detail = result === "non-compliant" ? rule.explanation : result.detail;
-    out.push({ level: result === "non-compliant" ? rule.level : result.level ?? rule.level, message: `${resource.path}: ${rule.id} ${rule.title}: ${detail}` });
-  }
-  return out;
-}

@@ -1,22 +1,14 @@
 import { StorageAccount, type StorageAccountConfig } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
-/**
- * HGPU-AZ-15 is not in the pack yet: GpuTask's Azure run storage account (lib/task/azure-task.ts)
- * still takes shared keys, so the pack would fail every Azure task. Its tests judge the rule
- * directly; the last one fails once the library complies, the signal to add the rule to
- * GPU_POLICY_RULES (lib/team/policies/pack.ts) and to use `findings` here.
- */
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AzureNetwork } from "../../../../lib/azure/network";
 import { GpuTask } from "../../../../lib/task/gpu-task";
-import { GPU_POLICY_RULES } from "../../../../lib/team/policies";
-import { azureStorageNoSharedKeys } from "../../../../lib/team/policies/rules/hgpu-az-15";
 import { SSH_KEY, azureStack } from "../helpers";
-import { expected, ruleFindings } from "./findings";
+import { expected, findings as findingsOf } from "./findings";
 
 const ID = "HGPU-AZ-15";
-const findings = (stack: TerraformStack) => ruleFindings(stack, azureStorageNoSharedKeys);
+const findings = (stack: TerraformStack) => findingsOf(stack, ID);
 const flagged = (...lines: [string, string][]) => expected("error", ID, "Storage accounts take no shared keys and hold no public containers", ...lines);
 
 function account(stack: TerraformStack, id: string, props: Partial<StorageAccountConfig> = {}): StorageAccount {
@@ -61,11 +53,10 @@ describe("HGPU-AZ-15 Storage accounts take no shared keys and hold no public con
     ));
   });
 
-  it("the library's GpuTask on Azure does not comply yet (its run account keeps shared keys), so the rule is not in the pack", () => {
+  it("Compliance: the library's GpuTask on Azure (its run account is Entra ID only, its container private)", () => {
     const stack = new TerraformStack(Testing.app(), "s");
     const network = new AzureNetwork(stack, "net", { location: "eastus", cidr: "10.50.0.0/16" });
     new GpuTask(stack, "task", { name: "train", gpus: 16, clouds: ["azure"], network, command: ["train.py"], azure: { sshPublicKey: SSH_KEY } });
-    expect(findings(stack)).toEqual(flagged(["s/task/runs", "shared_access_key_enabled is not set (the provider's default is true): set it to false and grant identities data-plane roles"]));
-    expect(GPU_POLICY_RULES.map((r) => r.id)).not.toContain(ID);
+    expect(findings(stack)).toEqual([]);
   });
 });
