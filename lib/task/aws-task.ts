@@ -87,7 +87,8 @@ export function buildAwsTask(input: TaskBackendInput): TaskBackend {
       Version: "2012-10-17",
       Statement: [
         { Sid: "StopOwnGroup", Effect: "Allow", Action: "autoscaling:UpdateAutoScalingGroup", Resource: asgArn, Condition: toZeroOnly },
-        { Sid: "FindPeers", Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances"], Resource: "*" },
+        // Peers publish their addresses in the run's prefix: only the group's membership is read (this action takes no resource ARN).
+        { Sid: "FindPeers", Effect: "Allow", Action: "autoscaling:DescribeAutoScalingGroups", Resource: "*" },
       ],
     }),
   });

@@ -117,16 +117,19 @@ export function runScript(spec: RunScriptSpec): string {
           "SELF=$(imds instance-id)",
           "put_object() { aws s3 cp --only-show-errors \"$1\" \"$BASE/$2\"; }",
           "count_objects() { aws s3 ls \"$BASE/$1\" | grep -c . || true; }",
+          "imds local-ipv4 > /opt/hgpu/address",
+          'retry put_object /opt/hgpu/address "addresses/$SELF" || true',
           "discover() {",
           "  IDS=$(aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names \"$GROUP\" --query 'AutoScalingGroups[0].Instances[?LifecycleState==`InService`].InstanceId' --output text | tr '\\t' '\\n' | grep . | sort)",
           "  COUNT=$(echo \"$IDS\" | grep -c . || true)",
           "  HEAD_ID=$(echo \"$IDS\" | head -n 1)",
-          "  [ -n \"$HEAD_ID\" ] && HEAD_IP=$(aws ec2 describe-instances --instance-ids \"$HEAD_ID\" --query 'Reservations[0].Instances[0].PrivateIpAddress' --output text)",
+          // Each node publishes its address in the run's prefix: no ec2:DescribeInstances on every instance of the account.
+          "  [ -n \"$HEAD_ID\" ] && HEAD_IP=$(aws s3 cp --only-show-errors \"$BASE/addresses/$HEAD_ID\" - 2>/dev/null | tr -d '[:space:]')",
           "  IS_HEAD=0; [ \"$SELF\" = \"$HEAD_ID\" ] && IS_HEAD=1",
           "}",
           "scale_to_zero() { aws autoscaling update-auto-scaling-group --auto-scaling-group-name \"$GROUP\" --min-size 0 --max-size 0 --desired-capacity 0; }",
-          // 0: node 0 runs; 1: it is gone (terminated, stopping or unknown to EC2); 2: no answer (throttling, credentials)
-          "head_alive() { local out; out=$(aws ec2 describe-instances --instance-ids \"$HEAD_ID\" --query 'Reservations[0].Instances[0].State.Name' --output text 2>&1) || { case \"$out\" in *InvalidInstanceID.NotFound*) return 1 ;; *) return 2 ;; esac; }; case \"$out\" in running|pending) return 0 ;; shutting-down|terminated|stopping|stopped) return 1 ;; *) return 2 ;; esac; }",
+          // 0: node 0 is in service; 1: it is gone (leaving the group, or no longer in it); 2: no answer (throttling, credentials)
+          "head_alive() { local out; out=$(aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names \"$GROUP\" --query \"AutoScalingGroups[0].Instances[?InstanceId=='$HEAD_ID'].LifecycleState\" --output text 2>&1) || return 2; case \"$out\" in InService|Pending*) return 0 ;; ''|None|Terminat*|Detach*|Standby*|Quarantined) return 1 ;; *) return 2 ;; esac; }",
         ]
       : [
           `BASE=${shellQuote(c.blobBaseUrl)}`,

@@ -110,9 +110,10 @@ describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS"
     stub("aws", [
       'case "$1 $2" in',
       // the stubbed IMDS answers "token" for this node's ID
-      `  "autoscaling describe-auto-scaling-groups") printf '${ids.slice(0, node.inService ?? 2).join("\\t")}\\n' ;;`,
-      `  "ec2 describe-instances") case "$*" in *State.Name*) ${node.ec2Throttled ? 'echo "An error occurred (RequestLimitExceeded): Request limit exceeded." >&2; exit 254' : `[ -e ${dir}/node0-gone ] && echo terminated || echo running`} ;; *) echo 10.0.0.5 ;; esac ;;`,
-      `  "s3 cp") echo "upload $5" >> ${dir}/calls; case "$5" in *status.json) cp "$4" ${dir}/status; touch ${dir}/status-written ;; esac ;;`,
+      // node 0's lifecycle state (head_alive), else the group's in-service instance IDs (discover)
+      `  "autoscaling describe-auto-scaling-groups") case "$*" in *InstanceId==*) ${node.ec2Throttled ? 'echo "An error occurred (Throttling): Rate exceeded" >&2; exit 254' : `[ -e ${dir}/node0-gone ] && echo Terminating:Wait || echo InService`} ;; *) printf '${ids.slice(0, node.inService ?? 2).join("\\t")}\\n' ;; esac ;;`,
+      // reading node 0's published address (to stdout), else an upload
+      `  "s3 cp") if [ "$5" = - ]; then case "$4" in */addresses/${ids[0]}) echo 10.0.0.5 ;; *) exit 1 ;; esac; else echo "upload $5" >> ${dir}/calls; case "$5" in *status.json) cp "$4" ${dir}/status; touch ${dir}/status-written ;; esac; fi ;;`,
       `  "s3 ls") case "$3" in *status.json) [ -e ${dir}/status-written ] && echo status.json ;; *) echo n1.json; echo n2.json ;; esac ;;`,
       `  "autoscaling update-auto-scaling-group") n=$(cat ${dir}/scale-tries 2>/dev/null || echo 0); echo $((n+1)) > ${dir}/scale-tries; if [ $n -lt ${node.scaleFails ?? 0} ]; then echo "scale-to-zero failed" >> ${dir}/calls; exit 1; fi; echo scale-to-zero >> ${dir}/calls ;;`,
       "esac",
@@ -136,6 +137,12 @@ describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS"
     expect(r.calls.at(-1)).toBe("scale-to-zero");
     // the rendezvous waits for the slowest node's pull (3 tries of 20 minutes, plus 10)
     expect(r.env).toContain("PET_RDZV_CONF=join_timeout=4200,read_timeout=600");
+  });
+
+  it("finds node 0's address where node 0 published it in the run's prefix, and publishes its own first", (ctx) => {
+    const worker = run(spec, { node0ReportsAfter: 1 }, ctx);
+    expect(worker.calls.filter((c) => c.includes("/addresses/"))).toEqual(["upload s3://runs-bucket/runs/r-1/addresses/token"]);
+    expect(worker.env).toContain("PET_RDZV_ENDPOINT=10.0.0.5:29400");
   });
 
   it("node 0's result is the run's: a failed workload reports its code", (ctx) => {

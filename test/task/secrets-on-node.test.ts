@@ -67,8 +67,8 @@ function awsNode(ctx: TestContext, opts: { ssmFails?: boolean } = {}) {
   stub("aws", [
     'case "$1 $2" in',
     "  \"autoscaling describe-auto-scaling-groups\") printf 'token\\tz-2\\n' ;;",
-    '  "ec2 describe-instances") echo 10.0.0.5 ;;',
-    `  "s3 cp") echo "upload $5" >> ${dir}/calls; { echo upload; env | grep -E '^(HF_TOKEN|DB_KEY)='; } >> ${dir}/aws-env; cat "$4" >> ${dir}/uploaded; case "$5" in *status.json) cp "$4" ${dir}/status ;; esac ;;`,
+    // reading node 0's published address (to stdout), else an upload
+    `  "s3 cp") if [ "$5" = - ]; then echo 10.0.0.5; exit 0; fi; echo "upload $5" >> ${dir}/calls; { echo upload; env | grep -E '^(HF_TOKEN|DB_KEY)='; } >> ${dir}/aws-env; cat "$4" >> ${dir}/uploaded; case "$5" in *status.json) cp "$4" ${dir}/status ;; esac ;;`,
     '  "s3 ls") echo a; echo b ;;',
     `  "autoscaling update-auto-scaling-group") echo scale-to-zero >> ${dir}/calls ;;`,
     // the CLI's text output ends with a newline
