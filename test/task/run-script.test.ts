@@ -140,7 +140,7 @@ describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS"
   });
 
   it("finds node 0's address where node 0 published it in the run's prefix, and publishes its own first", (ctx) => {
-    const worker = run(spec, { node0ReportsAfter: 1 }, ctx);
+    const worker = run(spec, { head: false, node0ReportsAfter: 1 }, ctx);
     expect(worker.calls.filter((c) => c.includes("/addresses/"))).toEqual(["upload s3://runs-bucket/runs/r-1/addresses/token"]);
     expect(worker.env).toContain("PET_RDZV_ENDPOINT=10.0.0.5:29400");
   });
