@@ -1,13 +1,13 @@
 import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
+import { TerraformStack, Testing, type App } from "cdktf";
 import type { IConstruct } from "constructs";
 import { evaluateGpuPolicies, type GpuPoliciesOptions } from "../../../lib/team/policies";
 export { errorOf } from "../../helpers";
 
-/** A stack "s" with an AWS provider in us-east-1 (plus optional provider settings). */
-export function awsStack(provider: Partial<AwsProviderConfig> = {}): TerraformStack {
-  const stack = new TerraformStack(Testing.app(), "s");
+/** A stack "s" with an AWS provider in us-east-1 (plus optional provider settings), in a new app or in `app`. */
+export function awsStack(provider: Partial<AwsProviderConfig> = {}, app: App = Testing.app()): TerraformStack {
+  const stack = new TerraformStack(app, "s");
   new AwsProvider(stack, "aws", { region: "us-east-1", ...provider });
   return stack;
 }

@@ -1,8 +1,10 @@
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Aspects, Testing, type TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { describe, expect, it } from "vitest";
+import { formatReport, readOutdir, reportStacks } from "../../../lib/report/report";
 import { formatSummaries, summarizeStack } from "../../../lib/report/summary";
 import { GpuPolicies } from "../../../lib/team/policies";
 import { TeamStack } from "../../../lib/team/team-stack";
@@ -72,6 +74,18 @@ describe("GpuPolicies.suppress: narrow by default", () => {
       '  policy suppression HGPU-AWS-3 on s (aws_ebs_volume.none), silences nothing: "nothing to silence, kept to show it here"',
       `  policy suppression HGPU-AWS-2 on s/a, silences 1 finding: "${REASON}"`,
     ]);
+  });
+});
+
+describe("the synth summary of an app", () => {
+  it("lists a suppression from the synthesized JSON (what hgpu synth prints)", () => {
+    const app = Testing.app();
+    GpuPolicies.applyTo(app, { requiredTags: [] });
+    const alb = new SecurityGroup(awsStack({}, app), "alb", { name: "alb", ingress: [{ fromPort: 443, toPort: 443, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }] });
+    GpuPolicies.suppress(alb, "HGPU-AWS-9", "public load balancer, reviewed in SEC-9");
+    app.synth();
+    const lines = formatReport(reportStacks(readOutdir(app.outdir))).split("\n").filter((l) => l.includes("policy"));
+    expect(lines).toEqual(['  policy suppression HGPU-AWS-9 on s/alb, silences 1 finding: "public load balancer, reviewed in SEC-9"']);
   });
 });
 
