@@ -9,7 +9,7 @@ import { AzureGpuCluster, AzureLustreStorage, AzureNetwork, GpuPolicies } from "
 /** Builds the stack. */
 export function buildApp(app: App = new App()): App {
   const stack = new TerraformStack(app, "azure-only");
-  new AzurermProvider(stack, "azurerm", { features: [{}] });
+  new AzurermProvider(stack, "azurerm", { features: [{}], storageUseAzuread: true });
   const sshKey = new TerraformVariable(stack, "ssh_public_key", { type: "string", description: "OpenSSH public key of the admin user" });
   const network = new AzureNetwork(stack, "network", { cidr: "10.40.0.0/16", location: "eastus" });
   const data = new AzureLustreStorage(stack, "data", { network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, zone: "1" });

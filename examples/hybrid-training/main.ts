@@ -61,7 +61,7 @@ export class HybridTrainingStack extends TerraformStack {
     this.best = { aws, azure, overall };
 
     new AwsProvider(this, "aws", { region: aws.region });
-    new AzurermProvider(this, "azure", { features: [{}] });
+    new AzurermProvider(this, "azure", { features: [{}], storageUseAzuread: true });
 
     this.awsNetwork = new AwsNetwork(this, "aws-network", { cidr: "10.10.0.0/16", region: aws.region, ...(aws.zone ? { zones: [aws.zone] } : {}) });
     const zone = this.awsNetwork.zones[0]!;

@@ -161,5 +161,6 @@ function variable(scope: Construct, name: string, description: string): string {
 function ensureAzureProvider(scope: Construct): void {
   const stack = TerraformStack.of(scope);
   if (stack.node.findAll().some((c) => c instanceof AzurermProvider)) return;
-  new AzurermProvider(stack, "azurerm", { features: [{}] });
+  // Entra ID for storage data calls: the run account takes no shared keys.
+  new AzurermProvider(stack, "azurerm", { features: [{}], storageUseAzuread: true });
 }

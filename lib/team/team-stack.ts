@@ -155,7 +155,8 @@ export class TeamStack extends TerraformStack {
     }
     this.awsAliases = aliases;
     if (props.azure) {
-      this.azureProvider = new AzurermProvider(this, "azurerm", { features: [{}], ...(props.azure.subscriptionId ? { subscriptionId: props.azure.subscriptionId } : {}) });
+      // Entra ID for storage data calls: the library's storage accounts take no shared keys.
+      this.azureProvider = new AzurermProvider(this, "azurerm", { features: [{}], storageUseAzuread: true, ...(props.azure.subscriptionId ? { subscriptionId: props.azure.subscriptionId } : {}) });
       Aspects.of(this).add(new AzureDefaultTags(this.teamTags));
     }
 

@@ -15,7 +15,7 @@ describe("examples/hybrid-training", () => {
   it("configures the AWS provider in the best AWS placement's region, and Azure", () => {
     const bestAws = planPlacements({ ...SEED_REQUEST, clouds: ["aws"] }).placements[0]!;
     expect(tf.provider.aws).toEqual([{ region: bestAws.region }]);
-    expect(tf.provider.azurerm).toEqual([{ features: [{}] }]);
+    expect(tf.provider.azurerm).toEqual([{ features: [{}], storage_use_azuread: true }]);
   });
 
   it("outputs the chosen placements", () => {

@@ -87,6 +87,11 @@ describe("TeamStack providers", () => {
     expect(aws[1].default_tags[0].tags.team).toBe("vision");
   });
 
+  it("configures azurerm to use Entra ID for storage data calls (the library's storage accounts take no shared keys)", () => {
+    const tf = JSON.parse(Testing.synth(new TeamStack(Testing.app(), "vision", base)));
+    expect(tf.provider.azurerm).toEqual([expect.objectContaining({ features: [{}], storage_use_azuread: true })]);
+  });
+
   it("Azure networks in the stack default to azure.location", () => {
     const stack = new TeamStack(Testing.app(), "vision", { ...base, azure: { location: "westus3" } });
     expect(new AzureNetwork(stack, "net", { cidr: "10.20.0.0/16" }).location).toBe("westus3");
