@@ -59,7 +59,7 @@ describe("what is not the internet, or not a GPU group, draws nothing (or a warn
     ]);
   });
 
-  it("VirtualNetwork on an NSG of no GPU node; a GPU NSG that denies VirtualNetwork below its own rules", () => {
+  it("VirtualNetwork on an NSG of no GPU node; a GPU NSG that denies VirtualNetwork below its own rules, its subnet's NSG then needing no deny", () => {
     const stack = azureStack(Testing.app());
     const other = new NetworkSecurityGroup(stack, "other", { resourceGroupName: "rg", location: "eastus", name: "other" });
     other.addOverride("security_rule", [inbound("vnet", 100, { source_address_prefix: "VirtualNetwork" })]);
@@ -70,8 +70,11 @@ describe("what is not the internet, or not a GPU group, draws nothing (or a warn
     ]);
     raw(stack, "vmss", "azurerm_linux_virtual_machine_scale_set", {
       ...SCALE_SET, name: "gpu", sku: "Standard_ND96asr_v4",
-      network_interface: [{ name: "nic", primary: true, network_security_group_id: gpu.id, ip_configuration: [{ name: "ip", primary: true, subnet_id: "subnet-1" }] }],
+      network_interface: [{ name: "nic", primary: true, network_security_group_id: gpu.id, ip_configuration: [{ name: "ip", primary: true, subnet_id: "${azurerm_subnet.compute.id}" }] }],
     });
+    raw(stack, "compute", "azurerm_subnet", { name: "compute", resource_group_name: "rg", virtual_network_name: "vnet", address_prefixes: ["10.0.0.0/20"] });
+    const subnetNsg = new NetworkSecurityGroup(stack, "subnet-nsg", { resourceGroupName: "rg", location: "eastus", name: "subnet" });
+    raw(stack, "assoc", "azurerm_subnet_network_security_group_association", { subnet_id: "${azurerm_subnet.compute.id}", network_security_group_id: subnetNsg.id });
     expect(findings(stack)).toEqual([]);
   });
 });

@@ -98,27 +98,60 @@ function sameId(a: unknown, aStack: StackView, b: unknown, bStack: StackView): b
   return !ra && !rb && typeof a === "string" && a === b && !isUnresolvedValue(a);
 }
 
+/** A GPU node with the stack it is in. */
+export interface GuardedNode {
+  readonly node: AzureGpuNode;
+  readonly stack: StackView;
+}
+
 /**
- * What GPU node a network security group guards, or undefined: a GPU node of the group's stack or
- * another stack of the app that sets it on an interface, uses an interface it is associated with,
- * or is in a subnet it is associated with; or the AzureGpuCluster that created it.
+ * The GPU nodes a network security group guards: those of the group's stack (or, when it has
+ * none, of another stack of the app) that set it on an interface, use an interface it is
+ * associated with, or are in a subnet it is associated with.
  */
-export function nsgGuards(nsg: L1View): string | undefined {
-  if (nsg.azureClusterPath !== undefined) return `AzureGpuCluster ${nsg.azureClusterPath}`;
+export function nodesGuardedBy(nsg: L1View): GuardedNode[] {
   const home = nsg.stack;
   const id = `\${${nsg.address}.id}`;
   const subnets = resourcesOfType(home, "azurerm_subnet_network_security_group_association").filter((a) => refersTo(a.config.network_security_group_id, nsg)).map((a) => a.config.subnet_id);
   const interfaces = resourcesOfType(home, "azurerm_network_interface_security_group_association").filter((a) => refersTo(a.config.network_security_group_id, nsg)).map((a) => a.config.network_interface_id);
-  const find = (stack: StackView) => azureGpuNodes(stack).find((n) =>
+  const find = (stack: StackView) => azureGpuNodes(stack).filter((n) =>
     n.groups.some((g) => sameId(g, stack, id, home)) || n.subnets.some((s) => subnets.some((x) => sameId(s, stack, x, home))) ||
-    n.interfaces.some((i) => interfaces.some((x) => sameId(i, stack, x, home))));
+    n.interfaces.some((i) => interfaces.some((x) => sameId(i, stack, x, home)))).map((node) => ({ node, stack }));
   const local = find(home);
-  if (local) return local.what;
-  for (const other of home.otherStacks()) {
-    const node = find(other);
-    if (node) return `${node.what} in stack ${other.path}`;
+  return local.length > 0 ? local : home.otherStacks().flatMap(find);
+}
+
+/** What a network security group guards, for messages: the AzureGpuCluster that created it, or its first GPU node; undefined when none. */
+export function nsgGuards(nsg: L1View, nodes: readonly GuardedNode[] = nodesGuardedBy(nsg)): string | undefined {
+  if (nsg.azureClusterPath !== undefined) return `AzureGpuCluster ${nsg.azureClusterPath}`;
+  const first = nodes[0];
+  if (!first) return undefined;
+  return first.stack === nsg.stack ? first.node.what : `${first.node.what} in stack ${first.stack.path}`;
+}
+
+/**
+ * Every network security group on a GPU node's inbound path, in any stack of the app: the one on
+ * its interface, those associated with its interfaces, and those associated with its subnets (Azure
+ * applies the subnet's and the interface's groups both).
+ */
+export function nsgsOnPath(guarded: GuardedNode): L1View[] {
+  const { node, stack } = guarded;
+  const stacks = [stack, ...stack.otherStacks()];
+  const out: L1View[] = [];
+  const add = (value: unknown, from: StackView) => {
+    const ref = referencedElement(value, from);
+    if (ref && !ref.isDataSource && ref.element.type === "azurerm_network_security_group" && !out.includes(ref.element as L1View)) out.push(ref.element as L1View);
+  };
+  for (const g of node.groups) add(g, stack);
+  for (const s of stacks) {
+    for (const a of resourcesOfType(s, "azurerm_subnet_network_security_group_association")) {
+      if (node.subnets.some((sub) => sameId(sub, stack, a.config.subnet_id, s))) add(a.config.network_security_group_id, s);
+    }
+    for (const a of resourcesOfType(s, "azurerm_network_interface_security_group_association")) {
+      if (node.interfaces.some((i) => sameId(i, stack, a.config.network_interface_id, s))) add(a.config.network_security_group_id, s);
+    }
   }
-  return undefined;
+  return out;
 }
 
 /** The network security group of the stack a standalone rule belongs to (by its name and resource group), or undefined. */

@@ -2,7 +2,7 @@ import { blocks, nonCompliant, resourcesOfType, show, strings } from "../helpers
 import { coveredSpaces, isWorldSource, reachesInternet, spaceName } from "../open-to-world";
 import type { L1View, PolicyRule, RuleResult } from "../types";
 import { cannotVerifyText, dynamicBlock, hasDynamicBlock, readList, readValue } from "../values";
-import { nsgGuards, nsgOfRule } from "./azure-gpu-nodes";
+import { nodesGuardedBy, nsgGuards, nsgOfRule, nsgsOnPath, type GuardedNode } from "./azure-gpu-nodes";
 
 type Rule = Readonly<Record<string, unknown>>;
 
@@ -31,8 +31,9 @@ export const azureNoOpenInbound: PolicyRule = {
       problems.push(cannotVerifyText("dynamic.security_rule", dynamicBlock(resource.config, "security_rule")));
     }
     const inbound = rules.flatMap((r) => inboundAllow(resource, r, problems));
-    let guards: string | undefined | null = null;
-    const guarded = () => (guards === null ? (guards = nsg ? nsgGuards(nsg) : undefined) : guards);
+    let nodes: GuardedNode[] | undefined;
+    const guardedNodes = () => (nodes ??= nsg ? nodesGuardedBy(nsg) : []);
+    const guarded = () => (nsg ? nsgGuards(nsg, guardedNodes()) : undefined);
     for (const { rule, sources } of inbound) {
       const world = sources.filter(isWorldSource);
       const covered = world.length === 0 ? coveredSpaces(sources) : [];
@@ -46,7 +47,7 @@ export const azureNoOpenInbound: PolicyRule = {
       }
     }
     if (problems.length > 0) return nonCompliant(problems.join("; "));
-    return !standalone && nsg ? defaultVnetRule(nsg, guarded) : "compliant";
+    return !standalone && nsg ? defaultVnetRule(nsg, guardedNodes()) : "compliant";
   },
 };
 
@@ -70,19 +71,26 @@ function inboundAllow(resource: L1View, rule: Rule, problems: string[]): { rule:
   return direction === undefined || access === undefined ? [] : [{ rule, sources }];
 }
 
-/** A warning for a GPU group with no inbound Deny of VirtualNetwork (Azure's AllowVnetInBound then admits it). */
-function defaultVnetRule(nsg: L1View, guarded: () => string | undefined): RuleResult {
+/**
+ * A warning for a GPU group when a GPU node it guards has no inbound Deny of VirtualNetwork on any
+ * group of its path (its interface's or its subnet's): Azure's AllowVnetInBound then admits it.
+ */
+function defaultVnetRule(nsg: L1View, nodes: readonly GuardedNode[]): RuleResult {
+  const open = nodes.find((n) => !nsgsOnPath(n).some(deniesVnet));
+  if (!open) return "compliant";
+  const what = nsg.azureClusterPath !== undefined ? `AzureGpuCluster ${nsg.azureClusterPath}` : open.stack === nsg.stack ? open.node.what : `${open.node.what} in stack ${open.stack.path}`;
+  return nonCompliant(`the group of ${what} has no inbound Deny from VirtualNetwork, nor has any other group on its path, so Azure's default rule AllowVnetInBound (65000) admits every ` +
+    "peered and VPN-connected network on every port: deny VirtualNetwork below the rules that admit the cluster's own traffic", "warning");
+}
+
+/** Whether a group (inline rules and standalone rules) denies inbound traffic from VirtualNetwork (or from everything). */
+function deniesVnet(nsg: L1View): boolean {
   const rules = [
     ...blocks(nsg.config.security_rule),
     ...resourcesOfType(nsg.stack, "azurerm_network_security_rule").filter((r) => nsgOfRule(r) === nsg).map((r) => r.config),
   ];
-  const deniesVnet = rules.some((r) => String(r.direction).toLowerCase() === "inbound" && String(r.access).toLowerCase() === "deny" &&
+  return rules.some((r) => String(r.direction).toLowerCase() === "inbound" && String(r.access).toLowerCase() === "deny" &&
     [...strings(r.source_address_prefix), ...strings(r.source_address_prefixes)].some((s) => ["virtualnetwork", "*", "any"].includes(s.toLowerCase())));
-  if (deniesVnet) return "compliant";
-  const guards = guarded();
-  if (guards === undefined) return "compliant";
-  return nonCompliant(`the group of ${guards} has no inbound Deny from VirtualNetwork, so Azure's default rule AllowVnetInBound (65000) admits every ` +
-    "peered and VPN-connected network on every port: deny VirtualNetwork below the rules that admit the cluster's own traffic", "warning");
 }
 
 function ports(rule: Rule): string {

@@ -91,7 +91,7 @@ export const AZURE_PATTERNS: readonly RedTeamRow[] = [
       const nsg = nsgWith(stack, { source_address_prefix: "10.1.0.0/16" });
       gpuScaleSet(stack, "subnet-1", nsg.id);
     },
-    expect: [["warning", "HGPU-AZ-9", `s/nsg: ${TITLE}: the group of GPU scale set azurerm_linux_virtual_machine_scale_set.vmss has no inbound Deny from VirtualNetwork, so Azure's default rule AllowVnetInBound (65000) admits every peered and VPN-connected network on every port: deny VirtualNetwork below the rules that admit the cluster's own traffic`]],
+    expect: [["warning", "HGPU-AZ-9", `s/nsg: ${TITLE}: the group of GPU scale set azurerm_linux_virtual_machine_scale_set.vmss has no inbound Deny from VirtualNetwork, nor has any other group on its path, so Azure's default rule AllowVnetInBound (65000) admits every peered and VPN-connected network on every port: deny VirtualNetwork below the rules that admit the cluster's own traffic`]],
   },
   {
     name: "public IP on a Windows GPU scale set",
