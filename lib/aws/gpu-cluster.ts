@@ -23,7 +23,7 @@ import { resolveAllowFrom, type AllowFrom } from "../core/allow-from";
 import type { ClusterPlacement, ClusterRunInfo, IGpuCluster, ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import type { Fabric } from "../core/types";
-import { isS3BucketName, KMS_KEY_ARN, S3_BUCKET_RULE, Validator } from "../core/validate";
+import { isS3BucketName, isS3KeyPrefix, KMS_KEY_ARN, S3_BUCKET_RULE, S3_KEY_PREFIX_RULE, Validator } from "../core/validate";
 import { AwsLustreStorage, LUSTRE_PORTS } from "./lustre-storage";
 import { awsName, nameTags, securityGroupNamePrefix } from "./names";
 import { AwsNetwork } from "./network";
@@ -195,7 +195,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
       v.check(Token.isUnresolved(a.bucket) || isS3BucketName(a.bucket), `s3Access[${i}].bucket`, a.bucket, `use an S3 bucket name (${S3_BUCKET_RULE})`);
       if (a.kmsKeyArn !== undefined) v.matches(`s3Access[${i}].kmsKeyArn`, a.kmsKeyArn, KMS_KEY_ARN, "use the KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (IAM grants name keys by ARN)");
       if (a.prefix !== undefined) {
-        v.check(/^[^*?$]*\/$/.test(a.prefix) && !a.prefix.startsWith("/"), `s3Access[${i}].prefix`, a.prefix, "use a key prefix ending in / (without a leading /, *, ? or $), e.g. runs/");
+        v.check(isS3KeyPrefix(a.prefix), `s3Access[${i}].prefix`, a.prefix, `${S3_KEY_PREFIX_RULE}, e.g. runs/`);
       }
     }
     const storage = props.storage;

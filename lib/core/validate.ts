@@ -26,6 +26,14 @@ export function isS3BucketName(name: string): boolean {
   );
 }
 
+/** An S3 key prefix a grant or a log target takes: ending in `/`, no leading `/`, no `*`, `?` or `$`. */
+export function isS3KeyPrefix(prefix: string): boolean {
+  return /^[^*?$]*\/$/.test(prefix) && !prefix.startsWith("/");
+}
+
+/** What an S3 key prefix must be, for error messages. */
+export const S3_KEY_PREFIX_RULE = "use a key prefix ending in / (without a leading /, *, ? or $)";
+
 /** What an S3 bucket name must be, for error messages. */
 export const S3_BUCKET_RULE = "3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, no '..', not an IP address, not starting with xn-- or ending with -s3alias";
 

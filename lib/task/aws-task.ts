@@ -18,7 +18,7 @@ import { AwsNetwork } from "../aws/network";
 import { awsProviders } from "../aws/provider";
 import type { ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
-import { isS3BucketName, KMS_KEY_ARN, S3_BUCKET_RULE, type Validator } from "../core/validate";
+import { isS3BucketName, isS3KeyPrefix, KMS_KEY_ARN, S3_BUCKET_RULE, S3_KEY_PREFIX_RULE, type Validator } from "../core/validate";
 import type { TaskTeardown } from "./gpu-task";
 import { awsDeadline } from "./aws-deadline";
 import { ecrRegistry, launchLines } from "./run-script";
@@ -117,7 +117,7 @@ function checkRunsBucket(v: Validator, options: RunsBucketOptions): RunsBucketOp
   const logs = options.accessLogs;
   if (logs !== undefined) {
     v.check(Token.isUnresolved(logs.bucket) || isS3BucketName(logs.bucket), "aws.runsBucket.accessLogs.bucket", logs.bucket, `use an S3 bucket name (${S3_BUCKET_RULE})`);
-    if (logs.prefix !== undefined) v.check(/^[^*?$]*\/$/.test(logs.prefix) && !logs.prefix.startsWith("/"), "aws.runsBucket.accessLogs.prefix", logs.prefix, "use a key prefix ending in / (without a leading /, *, ? or $), e.g. s3-access/");
+    if (logs.prefix !== undefined) v.check(isS3KeyPrefix(logs.prefix), "aws.runsBucket.accessLogs.prefix", logs.prefix, `${S3_KEY_PREFIX_RULE}, e.g. s3-access/`);
   }
   return options;
 }
