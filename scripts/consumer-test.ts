@@ -6,7 +6,9 @@
  *    the classic cdktf template) and as ESM (`type: module`, `NodeNext`); each synthesizes a small
  *    stack, and the project runs `npx hgpu --help`, `npx hgpu place --gpus 8` and `npx hgpu synth`;
  * 2. an AWS-only consumer without @cdktf/provider-azurerm and without the optional cloud SDKs,
- *    importing `cdktf-hybrid-gpu/aws` and `cdktf-hybrid-gpu/planner`, and running `npx hgpu place`.
+ *    importing `cdktf-hybrid-gpu/aws` and `cdktf-hybrid-gpu/planner`, and running `npx hgpu place`;
+ * 3. the README's "Use it in your project" files (its `<!-- file: ... -->` blocks), compiled with
+ *    `npx tsc` and synthesized with `npx hgpu synth` in the AWS-only install.
  *
  * Usage: npm run test:consumer [-- --keep]   (--keep leaves the folder for a look)
  * Exit 0 when every step passed; the first failing step prints its output and exits 1.
@@ -15,7 +17,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CONSUMER_FILES, AWS_ONLY_FILES } from "./consumer/files";
+import { extractSnippets } from "../test/readme/snippets";
+import { AWS_ONLY_FILES, CONSUMER_FILES } from "./consumer/files";
 
 const root = join(__dirname, "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
@@ -72,6 +75,13 @@ try {
   step("tsc: AWS-only consumer", "npx", ["tsc", "-p", "tsconfig.json"], awsOnly);
   step("AWS-only consumer synthesizes without @cdktf/provider-azurerm", "node", ["dist/main.js"], awsOnly, expectText("azurerm: not installed", "aws-sdk: not installed", "synthesized"));
   step("npx hgpu place without the optional SDKs", "npx", ["hgpu", "place", "--gpus", "8", "--clouds", "aws"], awsOnly, expectText("feasible"));
+
+  // 3. The README's "Use it in your project", file by file, in the AWS-only install.
+  const readme = join(awsOnly, "readme");
+  const files = extractSnippets(readFileSync(join(root, "README.md"), "utf8")).filter((b) => b.file);
+  project(readme, Object.fromEntries(files.map((b) => [b.file!, `${b.code}\n`])));
+  step(`README project (${files.map((b) => b.file).join(", ")}): npx tsc`, "npx", ["tsc"], readme);
+  step("README project: npx hgpu synth", "npx", ["hgpu", "synth"], readme, expectText("stack gpu", "topology: "));
   console.log(`consumer test passed in ${((Date.now() - started) / 1000).toFixed(0)} s${keep ? `; projects kept in ${work}` : ""}`);
 } catch (e) {
   console.error((e as Error).message);
