@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { appendFileSync, copyFileSync, existsSync, readdirSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { plural } from "../core/plural";
 import { MAX_RUNTIME_MINUTES } from "../task/duration";
@@ -9,7 +9,7 @@ import { patientReader } from "./patient-reader";
 import { identify } from "./process-identity";
 import { EXIT, type Attempt, type LaunchOptions, type LaunchResult } from "./launch-options";
 import { Progress, type ProgressSink } from "./progress";
-import { makePrivateDir, withPrivateUmask } from "./run-files";
+import { makePrivateDir, removeEmpty, withPrivateUmask } from "./run-files";
 import { lockStack, StackLockedError, waitForLock } from "./run-lock";
 import { readRunRecords, RunRecorder, type AttemptOutcome, type AttemptRecord, type RunOutcome } from "./run-record";
 import { findProject, isLive, listRuns, RUNS_DIR } from "./runs";
@@ -78,17 +78,6 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
     throw e;
   } finally {
     lock?.release();
-  }
-}
-
-/** Removes each folder of `dirs` that is empty, in order (innermost first). */
-function removeEmpty(dirs: readonly string[]): void {
-  for (const d of dirs) {
-    try {
-      rmdirSync(d);
-    } catch {
-      // not empty, or gone: leave it
-    }
   }
 }
 

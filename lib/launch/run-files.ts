@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmdirSync, rmSync, writeSync } from "node:fs";
 
 /**
  * A run's files are private: its state may hold secrets (directories 0700, files 0600).
@@ -46,5 +46,16 @@ export async function withPrivateUmask<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } finally {
     if (--privateUsers === 0) process.umask(savedUmask);
+  }
+}
+
+/** Removes each folder of `dirs` that is empty, in order (innermost first); a folder with anything in it stays. */
+export function removeEmpty(dirs: readonly string[]): void {
+  for (const d of dirs) {
+    try {
+      rmdirSync(d);
+    } catch {
+      // not empty, or gone: leave it
+    }
   }
 }
