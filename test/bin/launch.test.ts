@@ -78,3 +78,17 @@ describe("hgpu launch before it runs", () => {
     expect(existsSync(join(dir, ".hgpu", "runs", record!.runId))).toBe(true);
   });
 });
+
+describe("hgpu runs and hgpu destroy outside a project", () => {
+  it("runs lists none and creates nothing", async (ctx) => {
+    const dir = tempDir(ctx);
+    expect(await hgpu(["runs"], { cwd: dir })).toEqual({ status: 0, stdout: "no runs\n", stderr: "" });
+    expect(await hgpu(["runs", "--prune"], { cwd: dir })).toEqual({ status: 0, stdout: "nothing to prune\nno runs\n", stderr: "" });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+  it("destroy says there is no such run, exit 1, and creates nothing", async (ctx) => {
+    const dir = tempDir(ctx);
+    expect(await hgpu(["destroy", "20261130T101500-a1b2c3"], { cwd: dir })).toEqual({ status: 1, stdout: "", stderr: `hgpu destroy: no run "20261130T101500-a1b2c3" in ${join(dir, ".hgpu", "runs")} (no runs)\n` });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
