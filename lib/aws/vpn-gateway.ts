@@ -1,7 +1,8 @@
 import { VpnGateway } from "@cdktf/provider-aws/lib/vpn-gateway";
 import { VpnGatewayAttachment } from "@cdktf/provider-aws/lib/vpn-gateway-attachment";
 import { VpnGatewayRoutePropagation } from "@cdktf/provider-aws/lib/vpn-gateway-route-propagation";
-import { Construct } from "constructs";
+import { TerraformStack, type TerraformResource } from "cdktf";
+import { Construct, type IConstruct } from "constructs";
 import { Validator } from "../core/validate";
 import { nameTags } from "./names";
 import type { AwsNetwork } from "./network";
@@ -86,5 +87,18 @@ export class AwsVpnGateway extends Construct {
     for (const [zone, rt] of Object.entries(network.privateRouteTables)) {
       new VpnGatewayRoutePropagation(this, `propagation-${zone}`, { routeTableId: rt.id, vpnGatewayId: this.gateway.id, dependsOn: [this.attachment] });
     }
+  }
+
+  /**
+   * What a resource under `scope` that needs the gateway attached (a VPN connection) depends on:
+   * the attachment, in the gateway's own stack; from another stack, that stack (Terraform cannot
+   * depend on another state's resource, so the gateway's stack is deployed first).
+   */
+  public attachedBefore(scope: IConstruct): { dependsOn?: TerraformResource[] } {
+    const own = TerraformStack.of(scope);
+    const gateways = TerraformStack.of(this);
+    if (own === gateways) return { dependsOn: [this.attachment] };
+    own.addDependency(gateways);
+    return {};
   }
 }

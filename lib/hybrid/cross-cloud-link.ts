@@ -176,7 +176,7 @@ export class CrossCloudLink extends Construct {
         ...awsTunnelOptions(1),
         ...awsTunnelOptions(2),
         tags: nameTags(this, `azure-instance-${i}`),
-        dependsOn: [this.awsGateway.attachment],
+        ...this.awsGateway.attachedBefore(this),
       };
       return new VpnConnection(this, `vpn-azure-${i}`, config);
     }) as [VpnConnection, VpnConnection];

@@ -194,7 +194,7 @@ export class OnPremSite extends Construct implements INetwork {
           ...awsTunnelOptions(1),
           ...awsTunnelOptions(2),
           tags: nameTags(this, props.name),
-          dependsOn: [gateway.attachment],
+          ...gateway.attachedBefore(this),
         });
         awsSides.push({ network, customerGateway, connection });
       } else {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { AWS_CUSTOMER_GATEWAY_RESERVED_ASNS, AwsVpnGateway, customerGatewayAsnProblem } from "../../lib/aws/vpn-gateway";
-import { errorOf } from "../helpers";
-import { hybridStack } from "../hybrid/helpers";
+import { CrossCloudLink } from "../../lib/hybrid/cross-cloud-link";
+import { errorOf, resources, synth } from "../helpers";
+import { hybridStack, otherStack } from "../hybrid/helpers";
 
 describe("AWS customer gateway ASNs", () => {
   it("lists AWS's reservations with their regions, as the Site-to-Site VPN guide does", () => {
@@ -36,5 +37,24 @@ describe("AwsVpnGateway", () => {
   it.each([64511, 65535, 4199999999, 4294967295])("refuses %i: the Amazon side takes private ASNs only", (asn) => {
     const { aws } = hybridStack();
     expect(errorOf(() => AwsVpnGateway.of(aws, { asn }))).toBe(`s/aws-net/vpn-gateway: awsAsn ${asn} is not valid: use a private ASN: 64512-65534 or 4200000000-4294967294`);
+  });
+});
+
+describe("AwsVpnGateway.attachedBefore: VPN connections wait for the attachment", () => {
+  it("in the gateway's stack, by depending on the attachment", () => {
+    const { stack, aws, azure } = hybridStack();
+    new CrossCloudLink(stack, "link", { aws, azure });
+    const vpns = resources(synth(stack), "aws_vpn_connection");
+    expect(vpns.map((v) => v.depends_on)).toEqual([["aws_vpn_gateway_attachment.aws-net_vpn-gateway_attachment_EC3062AF"], ["aws_vpn_gateway_attachment.aws-net_vpn-gateway_attachment_EC3062AF"]]);
+  });
+
+  it("from another stack, through a stack dependency: Terraform cannot depend on another state's resource", () => {
+    const { stack, aws, azure } = hybridStack();
+    const vpnStack = otherStack(stack.node.root as never, "vpn");
+    new CrossCloudLink(vpnStack, "link", { aws, azure });
+    const vpns = resources(synth(vpnStack), "aws_vpn_connection");
+    expect(vpns).toHaveLength(2);
+    expect(vpns.map((v) => v.depends_on)).toEqual([undefined, undefined]);
+    expect(vpnStack.dependencies).toContain(stack);
   });
 });
