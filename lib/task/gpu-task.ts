@@ -8,7 +8,7 @@ import type { GpuCloud } from "../core/types";
 import { hasTemplateSyntax } from "../core/template-syntax";
 import { azureLocation } from "../core/regions";
 import { EMAIL_ADDRESS, Validator } from "../core/validate";
-import { describePlacement, describeRejection, placementKey, planPlacements } from "../planner/planner";
+import { describedPlacement, describePlacement, describeRejection, placementKey, planPlacements } from "../planner/planner";
 import type { Placement, PlacementPlan, RejectedCandidate, Requirements } from "../planner/types";
 import { buildAwsTask } from "./aws-task";
 import type { GpuTaskAwsInputs, GpuTaskAzureInputs } from "./task-inputs";
@@ -303,7 +303,7 @@ export class GpuTask extends Construct {
     v.check(reachable.length > 0, "regions", regions ?? "(any)", `use regions where the task can be built: every feasible placement is ruled out (${unreachable.slice(0, 3).map(describeRejection).join("; ")})`);
     const rank = props.placement ?? readRank(this) ?? 1;
     v.check(Number.isInteger(rank) && rank >= 1 && rank <= reachable.length, "placement", rank, `use a rank from 1 to ${reachable.length} (the feasible placements)`);
-    this.placements = reachable.map((p, i) => ({ ...p, rank: i + 1 }));
+    this.placements = reachable.map((p, i) => describedPlacement({ ...p, rank: i + 1 }));
     this.chosen = this.placements[rank - 1]!;
     this.rejected = [...plan.rejected, ...unreachable];
     this.usdPerHour = this.chosen.usdPerHour;

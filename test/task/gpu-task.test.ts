@@ -30,6 +30,8 @@ describe("GpuTask: the seed request on AWS", () => {
   it("places 30 GPUs on 4 x 8-GPU nodes, on the cheapest feasible placement", () => {
     const best = planPlacements({ gpus: 30, memoryGiB: 256, minGpusPerNode: 8, clouds: ["aws"] }).placements[0]!;
     expect(task.chosen).toMatchObject({ cloud: "aws", nodes: 4, gpusPerNode: 8, gpus: 32, instanceType: best.instanceType, region: best.region });
+    // A placement prints as its sentence, in a template string too.
+    expect(`${task.chosen}`).toMatch(new RegExp(`^4 x ${best.instanceType.replace(".", "\\.")} \\(32 x [A-Z0-9]+\\) in aws ${best.region} at \\$[0-9.]+/h$`));
     expect(resources(tf, "aws_autoscaling_group")[0]).toMatchObject({ min_size: 4, max_size: 4, desired_capacity: 4 });
     expect(resources(tf, "aws_launch_template")[0].instance_type).toBe(best.instanceType);
     expect(tf.provider.aws).toEqual([{ region: best.region }]);
