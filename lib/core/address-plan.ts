@@ -1,5 +1,6 @@
 import type { IConstruct } from "constructs";
 import { allocate, contains, overlaps, parseCidr } from "./cidr";
+import { Validator } from "./validate";
 import { ValidationError } from "./errors";
 
 /**
@@ -62,16 +63,12 @@ export class AddressPlan {
    */
   public static configure(scope: IConstruct, options: AddressPlanOptions): AddressPlan {
     const plan = AddressPlan.of(scope);
-    if (plan.handedOut > 0) throw new Error(`${scope.node.path}: configure the address plan before the first network without a cidr is created`);
-    if (options.pool !== undefined) {
-      parseCidr(options.pool);
-      plan.pool = options.pool;
-    }
+    const v = new Validator(scope.node.path || "App");
+    v.check(plan.handedOut === 0, "AddressPlan.configure", options, "configure the address plan before the first network without a cidr is created");
+    if (options.pool !== undefined) plan.pool = v.cidr("pool", options.pool);
     if (options.prefix !== undefined) {
-      if (!Number.isInteger(options.prefix) || options.prefix < parseCidr(plan.pool).prefix || options.prefix > 28) {
-        throw new RangeError(`address plan prefix ${options.prefix} does not fit pool ${plan.pool}`);
-      }
-      plan.prefix = options.prefix;
+      const poolPrefix = parseCidr(plan.pool).prefix;
+      plan.prefix = v.integer("prefix", options.prefix, { min: poolPrefix, max: 28 });
     }
     return plan;
   }

@@ -288,8 +288,8 @@ export class GpuTask extends Construct {
     try {
       plan = planPlacements(requirements);
     } catch (e) {
-      // The planner reports under "planner"; say which task asked.
-      if (e instanceof Error) e.message = `${this.node.path}: ${e.message}`;
+      // The planner reports under "planner"; the task's path takes its place (its requirements are the task's props).
+      if (e instanceof Error) e.message = `${this.node.path}: ${e.message.replace(/^planner: /, "")}`;
       throw e;
     }
     // On AWS the stack's provider fixes the region: placements elsewhere are not reachable.
@@ -361,10 +361,16 @@ function readExcluded(scope: Construct): string[] {
   const fromContext = scope.node.tryGetContext(EXCLUDE_PLACEMENTS_CONTEXT) as unknown;
   const raw = fromContext ?? process.env.HGPU_EXCLUDE_PLACEMENTS;
   if (raw === undefined || raw === "") return [];
-  const list = typeof raw === "string" ? (JSON.parse(raw) as unknown) : raw;
-  if (!Array.isArray(list) || list.some((x) => typeof x !== "string")) {
-    throw new Error(`${scope.node.path}: ${EXCLUDE_PLACEMENTS_CONTEXT} must be a JSON list of placement keys`);
+  let list: unknown = raw;
+  if (typeof raw === "string") {
+    try {
+      list = JSON.parse(raw);
+    } catch {
+      list = undefined;
+    }
   }
+  const field = fromContext !== undefined ? EXCLUDE_PLACEMENTS_CONTEXT : "HGPU_EXCLUDE_PLACEMENTS";
+  new Validator(scope.node.path).check(Array.isArray(list) && list.every((x) => typeof x === "string"), field, raw, 'use a JSON list of placement keys, e.g. ["aws/us-east-1/use1-az4/p5.48xlarge"]');
   return list as string[];
 }
 

@@ -177,6 +177,13 @@ describe("GpuTask: placement control for failover", () => {
     expect(placementKey(make().task.chosen)).toBe(placementKey(ctx));
   });
 
+  it("refuses a malformed exclusion list with the variable's name", () => {
+    process.env.HGPU_EXCLUDE_PLACEMENTS = "aws/us-east-1";
+    expect(errorOf(() => make())).toBe('s/task: HGPU_EXCLUDE_PLACEMENTS "aws/us-east-1" is not valid: use a JSON list of placement keys, e.g. ["aws/us-east-1/use1-az4/p5.48xlarge"]');
+    delete process.env.HGPU_EXCLUDE_PLACEMENTS;
+    expect(errorOf(() => make({}, { [EXCLUDE_PLACEMENTS_CONTEXT]: [3] }))).toBe('s/task: hgpu:excludePlacements [3] is not valid: use a JSON list of placement keys, e.g. ["aws/us-east-1/use1-az4/p5.48xlarge"]');
+  });
+
   it("uses the N-th placement when asked", () => {
     const all = make().task.placements;
     expect(make({ placement: 2 }).task.chosen).toEqual(all[1]);
@@ -256,7 +263,7 @@ describe("GpuTask: bad input", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(NoPlacementError);
-    expect((error as Error).message).toMatch(/^s\/task: planner: no placement meets 30 GPUs \(B300\), >= 8 GPUs per node, 256 GiB memory, interconnect required, clouds \[aws\], max \$10\/h: .*Closest feasible: without maxUsdPerHour: 4 x p6-b300\.48xlarge/);
+    expect((error as Error).message).toMatch(/^s\/task: no placement meets 30 GPUs \(B300\), >= 8 GPUs per node, 256 GiB memory, interconnect required, clouds \[aws\], max \$10\/h: .*Closest feasible: without maxUsdPerHour: 4 x p6-b300\.48xlarge/);
   });
 });
 
