@@ -174,7 +174,7 @@ function offeringProblem(o: Offering, r: Requirements, nodes: number, interconne
     return `${o.gpuMemoryGiB} GiB per GPU is less than minGpuMemoryGiB ${r.minGpuMemoryGiB}`;
   }
   if (r.minGpusPerNode !== undefined && o.gpusPerNode < r.minGpusPerNode) {
-    return `${o.gpusPerNode} GPU(s) per node is less than minGpusPerNode ${r.minGpusPerNode}`;
+    return `${plural(o.gpusPerNode, "GPU")} per node is less than minGpusPerNode ${r.minGpusPerNode}`;
   }
   if (interconnect === "required" && nodes > 1 && o.fabric.kind === "none") {
     return `needs ${nodes} nodes but has no node-to-node fabric (interconnect: required)`;
@@ -183,7 +183,7 @@ function offeringProblem(o: Offering, r: Requirements, nodes: number, interconne
     return `needs ${nodes} nodes; one Azure scale set with a single placement group holds at most ${AZURE_MAX_NODES_PER_CLUSTER}`;
   }
   if (r.memoryGiB !== undefined && nodes * o.memoryGiB < r.memoryGiB) {
-    return `${nodes} node(s) x ${o.memoryGiB} GiB = ${nodes * o.memoryGiB} GiB host memory is less than memoryGiB ${r.memoryGiB}`;
+    return `${plural(nodes, "node")} x ${o.memoryGiB} GiB = ${nodes * o.memoryGiB} GiB host memory is less than memoryGiB ${r.memoryGiB}`;
   }
   return undefined;
 }
@@ -198,7 +198,7 @@ function locationProblem(l: OfferingLocation, r: Requirements, spot: boolean, no
   }
   if (price === undefined) return `the catalog has no ${spot ? "spot" : "on-demand"} price here`;
   if (r.maxUsdPerHour !== undefined && total! > r.maxUsdPerHour) {
-    return `${nodes} node(s) x $${price}/h = $${total}/h is more than maxUsdPerHour ${r.maxUsdPerHour}`;
+    return `${plural(nodes, "node")} x $${price}/h = $${total}/h is more than maxUsdPerHour ${r.maxUsdPerHour}`;
   }
   return undefined;
 }
@@ -300,4 +300,9 @@ function round(usd: number): number {
 
 function text(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `1 node`, `4 nodes`. */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

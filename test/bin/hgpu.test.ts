@@ -128,7 +128,7 @@ describe("inOptionTerms", () => {
     ["planner: memoryGiB -1 is not valid: use a number of at least 0", "--memory -1 is not valid: use a number of at least 0"],
     ["planner: minGpuMemoryGiB 2000 is not valid: use ...", "--gpu-memory 2000 is not valid: use ..."],
     ["planner: no placement meets x: ... is more than maxUsdPerHour 1. Closest feasible: without maxUsdPerHour: ...", "no placement meets x: ... is more than --max-usd 1. Closest feasible: without --max-usd: ..."],
-    ["aws p5.48xlarge: 1 node(s) is less than memoryGiB 9000", "aws p5.48xlarge: 1 node(s) is less than --memory 9000"],
+    ["aws p5.48xlarge: 1 node x 2048 GiB = 2048 GiB host memory is less than memoryGiB 9000", "aws p5.48xlarge: 1 node x 2048 GiB = 2048 GiB host memory is less than --memory 9000"],
   ])("%s", (message, cli) => {
     expect(inOptionTerms(message)).toBe(cli);
   });

@@ -82,7 +82,7 @@ describe("planPlacements: each requirement", () => {
   });
   it("total host memory", () => {
     const plan = planPlacements({ gpus: 1, memoryGiB: 300, interconnect: "none" });
-    expect(plan.rejected).toContainEqual({ cloud: "aws", instanceType: "p5.4xlarge", reason: "1 node(s) x 256 GiB = 256 GiB host memory is less than memoryGiB 300" });
+    expect(plan.rejected).toContainEqual({ cloud: "aws", instanceType: "p5.4xlarge", reason: "1 node x 256 GiB = 256 GiB host memory is less than memoryGiB 300" });
   });
   it("clouds and regions", () => {
     const plan = planPlacements({ gpus: 8, clouds: ["azure"], regions: ["eastus"] });
@@ -107,7 +107,7 @@ describe("planPlacements: each requirement", () => {
   it("maxUsdPerHour, with a reason per location", () => {
     const plan = planPlacements({ gpus: 16, maxUsdPerHour: 150, interconnect: "none" }, tiny);
     expect(plan.placements.map((p) => p.instanceType)).toEqual(["small.nofabric"]);
-    expect(plan.rejected).toContainEqual({ cloud: "aws", instanceType: "big.efa", region: "r1", zone: "r1-az1", reason: "2 node(s) x $80/h = $160/h is more than maxUsdPerHour 150" });
+    expect(plan.rejected).toContainEqual({ cloud: "aws", instanceType: "big.efa", region: "r1", zone: "r1-az1", reason: "2 nodes x $80/h = $160/h is more than maxUsdPerHour 150" });
   });
   it("interconnect: required, preferred, none", () => {
     const required = planPlacements({ gpus: 16 }, tiny);
@@ -173,7 +173,7 @@ describe("planPlacements: bad requirements", () => {
   it("no feasible offering: names what was asked, the nearest misses and the closest feasible alternatives", () => {
     const e = catchError(() => planPlacements({ gpus: 8, accelerator: "B300", spot: true, maxUsdPerHour: 10 })) as NoPlacementError;
     expect(e).toBeInstanceOf(NoPlacementError);
-    expect(e.message).toMatch(/^planner: no placement meets 8 GPUs \(B300\), spot, max \$10\/h: \d+ candidates rejected, e\.g\. aws p6-b300\.48xlarge in us-west-2\/usw2-az2: 1 node\(s\) x \$15\.9815\/h = \$15\.9815\/h is more than maxUsdPerHour 10;/);
+    expect(e.message).toMatch(/^planner: no placement meets 8 GPUs \(B300\), spot, max \$10\/h: \d+ candidates rejected, e\.g\. aws p6-b300\.48xlarge in us-west-2\/usw2-az2: 1 node x \$15\.9815\/h = \$15\.9815\/h is more than maxUsdPerHour 10;/);
     expect(e.message).toContain("Closest feasible: without maxUsdPerHour: 1 x p6-b300.48xlarge (8 x B300) in aws us-west-2/usw2-az2 at $15.9815/h spot");
     expect(e.rejected.length).toBe(CATALOG.offerings.length);
     expect(e.alternatives.map((a) => a.relaxed)).toContain("with any accelerator");
@@ -275,7 +275,7 @@ describe("planPlacements: node shape and exclusions", () => {
   it("minGpusPerNode keeps a job on whole 8-GPU nodes: the seed request becomes 4 x 8-GPU nodes", () => {
     const plan = planPlacements({ gpus: 30, memoryGiB: 256, minGpusPerNode: 8 });
     expect(plan.placements[0]).toMatchObject({ nodes: 4, gpusPerNode: 8, gpus: 32 });
-    expect(plan.rejected).toContainEqual({ cloud: "aws", instanceType: "g5.12xlarge", reason: "4 GPU(s) per node is less than minGpusPerNode 8" });
+    expect(plan.rejected).toContainEqual({ cloud: "aws", instanceType: "g5.12xlarge", reason: "4 GPUs per node is less than minGpusPerNode 8" });
   });
   it("excludePlacements rules placements out by key, and the next one ranks first", () => {
     const first = planPlacements({ gpus: 16 }, tiny).placements[0]!;

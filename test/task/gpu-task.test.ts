@@ -36,7 +36,7 @@ describe("GpuTask: the seed request on AWS", () => {
     expect(resources(tf, "aws_launch_template")[0].instance_type).toBe(best.instanceType);
     expect(tf.provider.aws).toEqual([{ region: best.region }]);
     expect(task.rejected.length).toBeGreaterThan(0);
-    expect(task.rejected).toContainEqual(expect.objectContaining({ instanceType: "g5.12xlarge", reason: "4 GPU(s) per node is less than minGpusPerNode 8" }));
+    expect(task.rejected).toContainEqual(expect.objectContaining({ instanceType: "g5.12xlarge", reason: "4 GPUs per node is less than minGpusPerNode 8" }));
   });
 
   it("loads the dataset into FSx for Lustre at /dataset/imagenet and mounts it", () => {
