@@ -24,6 +24,7 @@ import { azureNoPlainSecrets } from "./rules/hgpu-az-13";
 import { azureFiniteGpuScaleSets } from "./rules/hgpu-az-14";
 import { azureStorageNoSharedKeys } from "./rules/hgpu-az-15";
 import { moduleNotJudged } from "./rules/hgpu-tf-1";
+import { vpnKeysNotShared } from "./rules/hgpu-tf-2";
 import type { PolicyRule } from "./types";
 
 /**
@@ -59,6 +60,7 @@ export const GPU_POLICY_RULES: readonly PolicyRule[] = [
   azureFiniteGpuScaleSets,
   azureStorageNoSharedKeys,
   moduleNotJudged,
+  vpnKeysNotShared,
 ];
 
 /** Whether a rule checks resources of `type` (an `appliesTo` entry ending in `*` is a prefix). */
