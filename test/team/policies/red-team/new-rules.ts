@@ -4,6 +4,9 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpnConnection } from "@cdktf/provider-aws/lib/vpn-connection";
 import type { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Fn, TerraformStack, TerraformVariable } from "cdktf";
@@ -11,6 +14,16 @@ import { GpuTask } from "../../../../lib/task/gpu-task";
 import { SCALE_SET, awsStack, azureStack, gpuTemplate, raw, type RedTeamRow } from "./fixtures";
 
 export const NEW_RULE_PATTERNS: readonly RedTeamRow[] = [
+  {
+    name: "a team stack reading, through a cross-stack reference, the state that holds VPN keys",
+    build: (app) => {
+      const platform = awsStack(app, "platform");
+      const vpc = new Vpc(platform, "vpc", { cidrBlock: "10.10.0.0/16" });
+      new VpnConnection(platform, "vpn", { type: "ipsec.1", vpnGatewayId: "vgw-0123456789abcdef0", customerGatewayId: "cgw-0123456789abcdef0" });
+      new SecurityGroup(awsStack(app, "team"), "sg", { vpcId: vpc.id });
+    },
+    expect: [["warning", "HGPU-TF-2", "platform/vpn: HGPU-TF-2 No other stack reads a state that holds VPN keys: the state of stack platform holds this connection's pre-shared keys, and stack team reads that whole state through cdktf cross-stack references: move the links and sites to a stack no other stack references"]],
+  },
   {
     name: "IAM policy allowing every action, written with Fn.jsonencode",
     build: (app) => { new IamPolicy(awsStack(app), "admin", { name: "admin", policy: Fn.jsonencode({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) }); },
