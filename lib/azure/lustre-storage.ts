@@ -8,7 +8,7 @@ import { APT_GET, lustreMountScript } from "../core/boot-script";
 import type { ISharedStorage } from "../core/contracts";
 import { azureLocation } from "../core/regions";
 import { NAME_RULES, nameFromPath, shortHash } from "../core/naming";
-import { Validator } from "../core/validate";
+import { AZURE_CONTAINER, AZURE_CONTAINER_RULE, Validator } from "../core/validate";
 import type { AzureNetwork } from "./network";
 
 /** Azure Managed Lustre SKUs: throughput per TiB, capacity minimum, default maximum and step (TiB). */
@@ -215,9 +215,9 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
     }
     if (blob) {
       v.matches("blob.storageAccountId", blob.storageAccountId, /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]{3,24}$/i, "use a storage account resource ID (/subscriptions/.../providers/Microsoft.Storage/storageAccounts/<name>)");
-      v.matches("blob.container", blob.container, /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "use a container name: 3-63 lowercase letters, digits and single hyphens");
+      v.matches("blob.container", blob.container, AZURE_CONTAINER, AZURE_CONTAINER_RULE);
       if (blob.loggingContainer !== undefined) {
-        v.matches("blob.loggingContainer", blob.loggingContainer, /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "use a container name: 3-63 lowercase letters, digits and single hyphens");
+        v.matches("blob.loggingContainer", blob.loggingContainer, AZURE_CONTAINER, AZURE_CONTAINER_RULE);
         v.check(blob.loggingContainer !== blob.container, "blob.loggingContainer", blob.loggingContainer, "use a container other than the data container: Managed Lustre keeps its import/export logs apart from the data");
       }
       if (blob.importPrefix !== undefined) v.matches("blob.importPrefix", blob.importPrefix, /^\/\S*$/, "use a prefix starting with /, e.g. /dataset");

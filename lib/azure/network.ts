@@ -15,6 +15,7 @@ import { AddressPlan, registerAddresses } from "../core/address-plan";
 import { AZURE_LOCATION_CONTEXT, type INetwork } from "../core/contracts";
 import { NAME_RULES, nameFromPath, type NameRule } from "../core/naming";
 import { Validator } from "../core/validate";
+import { denyInternetInbound } from "./node-firewall";
 
 /** Props of {@link AzureNetwork}. */
 export interface AzureNetworkProps {
@@ -144,18 +145,7 @@ export class AzureNetwork extends Construct implements INetwork {
     this.storageSubnet = subnet("storage-subnet", "storage", this.storageSubnetCidr);
     this.gatewaySubnet = subnet("gateway-subnet", "GatewaySubnet", this.gatewaySubnetCidr);
 
-    const denyInternet = {
-      name: "deny-internet-inbound",
-      priority: 4000,
-      direction: "Inbound",
-      access: "Deny",
-      protocol: "*",
-      sourceAddressPrefix: "Internet",
-      sourcePortRange: "*",
-      destinationAddressPrefix: "*",
-      destinationPortRange: "*",
-      description: "Nothing from the internet reaches GPU nodes or storage",
-    };
+    const denyInternet = denyInternetInbound("Nothing from the internet reaches GPU nodes or storage");
     this.computeSecurityGroup = new NetworkSecurityGroup(this, "compute-nsg", { name: name("compute-nsg", NAME_RULES.azureNetworkSecurityGroup), resourceGroupName: rg, location: this.location, securityRule: [denyInternet] });
     this.storageSecurityGroup = new NetworkSecurityGroup(this, "storage-nsg", { name: name("storage-nsg", NAME_RULES.azureNetworkSecurityGroup), resourceGroupName: rg, location: this.location, securityRule: [denyInternet] });
     new SubnetNetworkSecurityGroupAssociation(this, "compute-nsg-assoc", { subnetId: this.computeSubnet.id, networkSecurityGroupId: this.computeSecurityGroup.id });

@@ -11,6 +11,11 @@ export const MAX_ALLOW_FROM_RULES = 990;
 /** TCP ports Managed Lustre servers use towards their clients (Azure Managed Lustre network prerequisites). */
 const LUSTRE_PORTS = ["988", "1019-1023"];
 
+/** The inbound rule every NSG of the library ends with: nothing from the internet (priority 4000). */
+export function denyInternetInbound(description: string): NetworkSecurityGroupSecurityRule {
+  return { name: "deny-internet-inbound", priority: 4000, direction: "Inbound", access: "Deny", protocol: "*", sourceAddressPrefix: "Internet", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*", description };
+}
+
 /** What {@link NodeFirewall} needs to know of its cluster. */
 export interface NodeFirewallProps {
   readonly resourceGroupName: string;
@@ -50,7 +55,7 @@ export class NodeFirewall {
     ];
     this.closingRules = [
       { name: "deny-virtual-network-inbound", priority: 3900, direction: "Inbound", access: "Deny", protocol: "*", sourceAddressPrefix: "VirtualNetwork", ...any, destinationPortRange: "*", description: "Nothing else from the virtual network, its peers, VPN sites or linked clouds" },
-      { name: "deny-internet-inbound", priority: 4000, direction: "Inbound", access: "Deny", protocol: "*", sourceAddressPrefix: "Internet", ...any, destinationPortRange: "*", description: "Nothing from the internet reaches the GPU nodes" },
+      denyInternetInbound("Nothing from the internet reaches the GPU nodes"),
     ];
     this.networkSecurityGroup = new NetworkSecurityGroup(scope, "nsg", {
       name: nameFromPath(scope.node.path, NAME_RULES.azureNetworkSecurityGroup, "nodes"),

@@ -11,3 +11,4 @@ export * from "./regions";
 export * from "./allow-from";
 export * from "./template-syntax";
 export * from "./secret-shapes";
+export * from "./numbers";

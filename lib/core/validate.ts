@@ -42,6 +42,11 @@ export const KMS_KEY = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 /** A KMS key ARN: what CloudWatch Logs and EBS volumes of a launch template take. */
 export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 
+/** An Azure blob container name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit. */
+export const AZURE_CONTAINER = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+/** What an Azure blob container name must be, for error messages. */
+export const AZURE_CONTAINER_RULE = "use a container name: 3-63 lowercase letters, digits and single hyphens";
+
 /** An e-mail address, as alerts and budgets take it. */
 export const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 

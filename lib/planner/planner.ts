@@ -2,6 +2,7 @@ import { CATALOG, catalogRegions, catalogZones, catalogZonesOfRegion, offeredAcc
 import type { CatalogData, Offering, OfferingLocation } from "../catalog/types";
 import { ValidationError } from "../core/errors";
 import type { GpuCloud } from "../core/types";
+import { roundTo } from "../core/numbers";
 import { Validator } from "../core/validate";
 import type { Interconnect, Placement, PlacementPlan, RejectedCandidate, Requirements } from "./types";
 
@@ -120,7 +121,7 @@ function rank(r: Requirements, catalog: CatalogData): PlacementPlan {
     }
     for (const l of o.locations) {
       const price = spot ? l.spotUsdPerHour : l.usdPerHour;
-      const total = price === undefined ? undefined : round(price * nodes);
+      const total = price === undefined ? undefined : roundTo(price * nodes);
       const problem = locationProblem(l, r, spot, nodes, price, total) ??
         (r.excludePlacements?.includes(placementKey({ cloud: o.cloud, region: l.region, zone: l.zone, instanceType: o.instanceType }))
           ? "excluded (excludePlacements), e.g. after a capacity error in an earlier attempt"
@@ -292,10 +293,6 @@ function editDistance(a: string, b: string): number {
     prev = cur;
   }
   return prev[b.length]!;
-}
-
-function round(usd: number): number {
-  return Math.round(usd * 10_000) / 10_000;
 }
 
 function text(a: string, b: string): number {

@@ -3,6 +3,7 @@
  * priced from the catalog and the committed rate tables (pure functions, no cdktf import).
  */
 import { getOffering } from "../catalog/catalog";
+import { roundTo } from "../core/numbers";
 import type { GpuCloud } from "../core/types";
 import type { Offering, OfferingLocation } from "../catalog/types";
 import {
@@ -161,7 +162,6 @@ export interface StackEstimate {
   readonly warnings: readonly string[];
 }
 
-const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 /** The location an AWS cluster is priced at: its own zone when priced there, else the cheapest zone of the region. */
 export function pickLocation(o: Offering, region: string, zone: string | undefined, spot: boolean): OfferingLocation | undefined {
@@ -189,25 +189,25 @@ function clusterFrom(base: ClusterBase): ClusterEstimate {
   const basis = !priced ? (capacityBlock ? "unpriced (capacity block)" : "unpriced")
     : spotShare === 0 ? `catalog on-demand ${where(onDemand!)}`
     : spotShare === 1 ? `catalog spot ${where(spotAt!)}`
-    : `catalog ${round(base.nodes - spotNodes, 2)} on-demand ${where(onDemand!)} + ${round(spotNodes, 2)} spot ${where(spotAt!)}`;
+    : `catalog ${roundTo(base.nodes - spotNodes, 2)} on-demand ${where(onDemand!)} + ${roundTo(spotNodes, 2)} spot ${where(spotAt!)}`;
   const power = o ? nodePowerWatts(o) : { totalWatts: 0, gpuWatts: 0 };
   const grid = gridFactor(base.cloud, base.region);
-  const powerKw = round((base.nodes * power.totalWatts) / 1000);
+  const powerKw = roundTo((base.nodes * power.totalWatts) / 1000);
   return {
     name: base.name, cloud: base.cloud, instanceType: base.instanceType, nodes: base.nodes, region: base.region, ...(base.zone ? { zone: base.zone } : {}),
-    spot: spotShare > 0, spotNodes: round(spotNodes), capacityBlock,
+    spot: spotShare > 0, spotNodes: roundTo(spotNodes), capacityBlock,
     ...(o ? { accelerator: o.accelerator } : {}),
     gpusPerNode: o?.gpusPerNode ?? 0,
     gpus: (o?.gpusPerNode ?? 0) * base.nodes,
     fabricGbpsPerNode: o?.fabric.gbpsPerNode ?? 0,
     ...(usdPerNodeHour !== undefined ? { usdPerNodeHour } : {}),
-    usdPerHour: round((usdPerNodeHour ?? 0) * base.nodes),
+    usdPerHour: roundTo((usdPerNodeHour ?? 0) * base.nodes),
     priceBasis: basis,
-    nodeWatts: round(power.totalWatts, 1),
+    nodeWatts: roundTo(power.totalWatts, 1),
     gpuWattsPerNode: power.gpuWatts,
     powerKw,
     ...(grid ? { gridKgPerKwh: grid.value } : {}),
-    kgCo2ePerHour: round(powerKw * (grid?.value ?? 0)),
+    kgCo2ePerHour: roundTo(powerKw * (grid?.value ?? 0)),
   };
 }
 
@@ -275,8 +275,8 @@ export function fsxStorage(tf: TerraformJson): StorageEstimate[] {
     const capacityTiB = gib / 1024;
     return {
       name: ownerId(fs), cloud: "aws" as const, kind: "fsx-lustre" as const, tier: deployment, region: awsRegion(tf, fs) ?? "unknown",
-      capacityTiB: round(capacityTiB), throughputPerTiB, throughputGBps: round((capacityTiB * throughputPerTiB) / 1000, 3),
-      usdPerHour: price ? round((gib * price.value) / HOURS_PER_MONTH) : 0, priceStatus: price?.status ?? "unpriced",
+      capacityTiB: roundTo(capacityTiB), throughputPerTiB, throughputGBps: roundTo((capacityTiB * throughputPerTiB) / 1000, 3),
+      usdPerHour: price ? roundTo((gib * price.value) / HOURS_PER_MONTH) : 0, priceStatus: price?.status ?? "unpriced",
     };
   });
 }
@@ -290,8 +290,8 @@ export function managedLustreStorage(tf: TerraformJson): StorageEstimate[] {
     const throughputPerTiB = price?.throughputPerTiB ?? num(/-(\d+)$/.exec(sku)?.[1]) ?? 0;
     return {
       name: ownerId(fs), cloud: "azure" as const, kind: "azure-managed-lustre" as const, tier: sku, region: str(fs.args.location) ?? "unknown",
-      capacityTiB: tib, throughputPerTiB, throughputGBps: round((tib * throughputPerTiB) / 1000, 3),
-      usdPerHour: price ? round(tib * price.value) : 0, priceStatus: price?.status ?? "unpriced",
+      capacityTiB: tib, throughputPerTiB, throughputGBps: roundTo((tib * throughputPerTiB) / 1000, 3),
+      usdPerHour: price ? roundTo(tib * price.value) : 0, priceStatus: price?.status ?? "unpriced",
     };
   });
 }
@@ -375,7 +375,7 @@ export function links(tf: TerraformJson): LinkEstimate[] {
         : `one tunnel at a time: a VGW has no ECMP, ${AWS_VPN_TUNNEL_GBPS} Gbit/s per VGW${shared}`;
     const capped = g.capGbps !== undefined && g.capGbps < raw;
     return {
-      from: g.from, to: g.to, toKind: g.toKind, tunnels: g.tunnels, gbps: round(capped ? g.capGbps! : raw, 3),
+      from: g.from, to: g.to, toKind: g.toKind, tunnels: g.tunnels, gbps: roundTo(capped ? g.capGbps! : raw, 3),
       note: capped ? `${basis}; capped by ${g.sku}'s ${g.capGbps} Gbit/s aggregate` : basis,
     };
   });
@@ -396,7 +396,7 @@ export function taskMaxRuntime(meta: Readonly<Record<string, unknown>>): { minut
   return parsed === undefined ? undefined : { minutes: parsed, from: "deadline" };
 }
 
-const sum = (xs: readonly number[]) => round(xs.reduce((a, b) => a + b, 0));
+const sum = (xs: readonly number[]) => roundTo(xs.reduce((a, b) => a + b, 0));
 
 /** Estimates one stack: clusters, storage, gateways, links, USD/hour, kW, kgCO2e/hour and each task over its maxRuntime. */
 export function estimateStack(tf: TerraformJson): StackEstimate {
@@ -430,9 +430,9 @@ export function estimateStack(tf: TerraformJson): StackEstimate {
     const ownGateways = mine(gws);
     const usdPerHour = sum([...own, ...ownStorage, ...ownGateways].map((x) => x.usdPerHour));
     return [{
-      name, maxRuntimeHours: round(hours), maxRuntimeFrom: runtime.from, scope: path === undefined ? "stack" : "task", clusters: own.map((c) => c.name),
+      name, maxRuntimeHours: roundTo(hours), maxRuntimeFrom: runtime.from, scope: path === undefined ? "stack" : "task", clusters: own.map((c) => c.name),
       storage: ownStorage.map((x) => x.name), gateways: ownGateways.map((g) => ({ name: g.name, kind: g.kind })), usdPerHour,
-      usd: round(usdPerHour * hours, 2), kwh: round(sum(own.map((c) => c.powerKw)) * hours, 2), kgCo2e: round(sum(own.map((c) => c.kgCo2ePerHour)) * hours, 2),
+      usd: roundTo(usdPerHour * hours, 2), kwh: roundTo(sum(own.map((c) => c.powerKw)) * hours, 2), kgCo2e: roundTo(sum(own.map((c) => c.kgCo2ePerHour)) * hours, 2),
     }];
   });
   const clouds = [...new Set<GpuCloud>([...(awsRegion(tf) || resourcesOf(tf, "aws_vpc").length ? ["aws" as const] : []), ...clusters.map((c) => c.cloud), ...storage.map((s) => s.cloud), ...gws.map((g) => g.cloud), ...(resourcesOf(tf, "azurerm_virtual_network").length ? ["azure" as const] : [])])].sort();

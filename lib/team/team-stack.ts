@@ -8,7 +8,7 @@ import type { Construct } from "constructs";
 import { AZURE_LOCATION_CONTEXT } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { TAG_KEYS, libraryTags, mergeTags, standardTags, tagProblems } from "../core/tags";
-import { EMAIL_ADDRESS, Validator } from "../core/validate";
+import { AZURE_CONTAINER, AZURE_CONTAINER_RULE, EMAIL_ADDRESS, Validator } from "../core/validate";
 import { AzureDefaultTags } from "./azure-default-tags";
 import { GpuPolicies, reportPoliciesOff, type GpuPoliciesOptions } from "./policies/gpu-policies";
 
@@ -221,7 +221,7 @@ function configureBackend(stack: TerraformStack, id: string, props: TeamStackPro
   } else if (b.type === "azurerm") {
     v.nonEmpty("backend.resourceGroupName", b.resourceGroupName);
     v.matches("backend.storageAccountName", b.storageAccountName, /^[a-z0-9]{3,24}$/, "use the state storage account's name: 3-24 lowercase letters and digits");
-    v.matches("backend.containerName", b.containerName, /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "use a container name: 3-63 lowercase letters, digits and single hyphens");
+    v.matches("backend.containerName", b.containerName, AZURE_CONTAINER, AZURE_CONTAINER_RULE);
     new AzurermBackend(stack, { resourceGroupName: b.resourceGroupName, storageAccountName: b.storageAccountName, containerName: b.containerName, key: b.key ?? key, useAzureadAuth: true });
   } else {
     new LocalBackend(stack, { path: b.path ?? `terraform.${id}.tfstate` });
