@@ -1,4 +1,5 @@
 import { Testing, type TerraformStack } from "cdktf";
+import { ValidationError } from "../lib/core/errors";
 
 /** Synthesizes with validations on and returns the parsed Terraform JSON. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,4 +21,15 @@ export function errorOf(fn: () => unknown): string {
     return (e as Error).message;
   }
   throw new Error("expected an error");
+}
+
+/** The message of the ValidationError `fn` throws (fails the test if it throws none, or another kind of error). */
+export function validationErrorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ValidationError) return e.message;
+    throw e;
+  }
+  throw new Error("expected a ValidationError");
 }

@@ -3,6 +3,7 @@ import type { CatalogData, Offering, OfferingLocation } from "../catalog/types";
 import { ValidationError } from "../core/errors";
 import type { GpuCloud } from "../core/types";
 import { roundTo } from "../core/numbers";
+import { AWS_ZONE_NAME } from "../core/regions";
 import { Validator } from "../core/validate";
 import type { Interconnect, Placement, PlacementPlan, RejectedCandidate, Requirements } from "./types";
 
@@ -94,7 +95,7 @@ function validateRequirements(r: Requirements, catalog: CatalogData): void {
     const known = catalogZones(catalog);
     for (const zone of r.zones) {
       if (known.includes(zone)) continue;
-      const region = /^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$/.exec(zone)?.[1];
+      const region = AWS_ZONE_NAME.exec(zone)?.[1];
       const idsThere = region ? catalogZonesOfRegion(region, catalog) : [];
       if (idsThere.length > 0) {
         v.fail("zones", zone, `use AWS zone IDs, not zone names (a name maps to a different zone in each account); ${region} has ${idsThere.join(", ")}`);

@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../lib/core/errors";
 import { resolveAllowFrom, type AllowFrom } from "../../lib/core/allow-from";
 import { Validator } from "../../lib/core/validate";
+import { validationErrorOf } from "../helpers";
 
 const v = new Validator("s/train");
 const resolve = (rule: AllowFrom) => resolveAllowFrom(v, "allowFrom[0]", rule);
-const errorOf = (rule: AllowFrom): string => {
-  try {
-    resolve(rule);
-  } catch (e) {
-    if (e instanceof ValidationError) return e.message;
-    throw e;
-  }
-  return "no error";
-};
+const errorOf = (rule: AllowFrom): string => validationErrorOf(() => resolve(rule));
 // A network stand-in: what the contract reads (a construct path, the block or blocks).
 const net = (path: string, cidr: string, cidrs?: string[]) => ({ cidr, ...(cidrs ? { cidrs } : {}), node: { path } }) as never;
 

@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../lib/core/errors";
 import { AWS_REGIONS, AZURE_LOCATIONS, awsRegion, awsZoneProblem, azureLocation } from "../../lib/core/regions";
 import { Validator } from "../../lib/core/validate";
+import { validationErrorOf as errorOf } from "../helpers";
 
-const errorOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ValidationError) return e.message;
-    throw e;
-  }
-  return "no error";
-};
 
 describe("AWS regions and zones", () => {
   it("knows each region once, with a zone-ID prefix of its own", () => {
