@@ -43,7 +43,8 @@ export function packageVersion(): string {
     const file = join(dir, "package.json");
     if (existsSync(file)) {
       const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "cdktf-hybrid-gpu") return pkg.version ?? "unknown";
+      // The same source ships as cdktf-hybrid-gpu and, for CDK Terrain, as cdktn-hybrid-gpu.
+      if (pkg.name === "cdktf-hybrid-gpu" || pkg.name === "cdktn-hybrid-gpu") return pkg.version ?? "unknown";
     }
     if (dirname(dir) === dir) return "unknown";
   }

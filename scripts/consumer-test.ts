@@ -8,7 +8,10 @@
  * 2. an AWS-only consumer without @cdktf/provider-azurerm and without the optional cloud SDKs,
  *    importing `cdktf-hybrid-gpu/aws` and `cdktf-hybrid-gpu/planner`, and running `npx hgpu place`;
  * 3. the README's "Use it in your project" files (its `<!-- file: ... -->` blocks), compiled with
- *    `npx tsc` and synthesized with `npx hgpu synth` in the AWS-only install.
+ *    `npx tsc` and synthesized with `npx hgpu synth` in the AWS-only install;
+ * 4. the CDK Terrain build (`npm run build:cdktn`, package `cdktn-hybrid-gpu`) installed with cdktn
+ *    and its providers at tools/cdktn's pins: it compiles, synthesizes (TeamStack's Azure tags
+ *    applied), and the policy pack attached to the App reports a planted public bucket.
  *
  * Usage: npm run test:consumer [-- --keep]   (--keep leaves the folder for a look)
  * Exit 0 when every step passed; the first failing step prints its output and exits 1.
@@ -18,7 +21,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { extractSnippets } from "../test/readme/snippets";
-import { AWS_ONLY_FILES, CONSUMER_FILES } from "./consumer/files";
+import { AWS_ONLY_FILES, CDKTN_FILES, CONSUMER_FILES } from "./consumer/files";
 
 const root = join(__dirname, "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
@@ -82,6 +85,22 @@ try {
   project(readme, Object.fromEntries(files.map((b) => [b.file!, `${b.code}\n`])));
   step(`README project (${files.map((b) => b.file).join(", ")}): npx tsc`, "npx", ["tsc"], readme);
   step("README project: npx hgpu synth", "npx", ["hgpu", "synth"], readme, expectText("stack gpu", "topology: "));
+  // 4. CDK Terrain: the cdktn build of the same source, with cdktn's packages.
+  const cdktnPack = join(work, "cdktn-pack");
+  mkdirSync(cdktnPack);
+  step("npm run build:cdktn", "npm", ["run", "build:cdktn"], root);
+  step("npm pack dist-cdktn", "npm", ["pack", join(root, "dist-cdktn"), "--pack-destination", cdktnPack], root);
+  const cdktnTarball = join(cdktnPack, readdirSync(cdktnPack).find((f) => f.endsWith(".tgz"))!);
+  const cdktn = join(work, "cdktn");
+  const enginePins = (JSON.parse(readFileSync(join(root, "tools/cdktn/package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies;
+  project(cdktn, CDKTN_FILES);
+  const consumerPkg = JSON.parse(readFileSync(join(cdktn, "package.json"), "utf8")) as Record<string, unknown>;
+  writeFileSync(join(cdktn, "package.json"), JSON.stringify({ ...consumerPkg, dependencies: enginePins }, null, 2));
+  step("install cdktn-hybrid-gpu with cdktn, constructs and both @cdktn providers", "npm", ["install", "--prefer-offline", cdktnTarball, pin("@types/node"), CONSUMER_TYPESCRIPT], cdktn);
+  step("tsc: cdktn consumer", "npx", ["tsc", "-p", "tsconfig.json"], cdktn);
+  step("cdktn consumer synthesizes, Azure tags applied", "node", ["dist/main.js"], cdktn, expectText("synthesized on cdktn"));
+  step("cdktn: the pack on the App reports a planted public bucket", "sh", ["-c", "node dist/main.js --plant 2>&1; test $? -ne 0"], cdktn, expectText("HGPU-AWS-5", "vision"));
+  step("cdktn: npx hgpu synth", "npx", ["hgpu", "synth"], cdktn, expectText("stack platform", "stack vision"));
   console.log(`consumer test passed in ${((Date.now() - started) / 1000).toFixed(0)} s${keep ? `; projects kept in ${work}` : ""}`);
 } catch (e) {
   console.error((e as Error).message);

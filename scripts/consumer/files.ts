@@ -90,3 +90,39 @@ export const AWS_ONLY_FILES: Readonly<Record<string, string>> = {
   "tsconfig.json": JSON.stringify({ compilerOptions: { ...STRICT, module: "commonjs", moduleResolution: "node10", rootDir: "src", outDir: "dist" }, include: ["src"] }, null, 2),
   "src/main.ts": AWS_ONLY_MAIN,
 };
+
+/**
+ * CDK Terrain: `cdktn-hybrid-gpu` with cdktn and its providers. The team stack plants a public
+ * bucket; the policy pack attached to the App must report it (a pack that silently did nothing,
+ * as an aspect stored by another engine copy would, fails this consumer).
+ */
+const CDKTN_MAIN = `import { readFileSync } from "node:fs";
+import { App } from "cdktn";
+import { S3Bucket } from "@cdktn/provider-aws/lib/s3-bucket";
+import { AwsGpuCluster, AwsNetwork } from "cdktn-hybrid-gpu/aws";
+import { AzureNetwork } from "cdktn-hybrid-gpu/azure";
+import { GpuPolicies, TeamStack } from "cdktn-hybrid-gpu/team";
+
+const app = new App();
+GpuPolicies.applyTo(app);
+const backend = { type: "local", path: "state/platform.tfstate" } as const;
+const platform = new TeamStack(app, "platform", { team: "platform", costCenter: "cc-100", environment: "dev", backend, aws: { region: "us-east-1" }, azure: { location: "eastus" } });
+const network = new AwsNetwork(platform, "net", { cidr: "10.10.0.0/16", zones: ["use1-az4"] });
+new AzureNetwork(platform, "azure-net", { cidr: "10.20.0.0/16" });
+const vision = new TeamStack(app, "vision", { team: "vision", costCenter: "cc-200", environment: "dev", backend: { type: "local", path: "state/vision.tfstate" }, aws: { region: "us-east-1" } });
+new AwsGpuCluster(vision, "train", { network, instanceType: "p4d.24xlarge", nodes: 2, zone: "use1-az4" });
+if (process.argv.includes("--plant")) new S3Bucket(vision, "scratch", { bucket: "vision-scratch-public" });
+app.synth();
+// TeamStack tags Azure resources through an aspect: they must carry the team.
+const json = JSON.parse(readFileSync("cdktf.out/stacks/platform/cdk.tf.json", "utf8"));
+const vnets = Object.values(json.resource.azurerm_virtual_network ?? {}) as { tags?: Record<string, string> }[];
+if (!vnets.length || vnets.some((v) => v.tags?.team !== "platform")) throw new Error("the Azure network lacks the team tag");
+console.log(\`synthesized on cdktn; \${vnets.length} Azure network tagged team=platform\`);
+`;
+
+export const CDKTN_FILES: Readonly<Record<string, string>> = {
+  "package.json": JSON.stringify({ name: "cdktn-consumer", version: "1.0.0", private: true, overrides: { "@cdktn/provider-azurerm": { cdktn: "$cdktn" } } }, null, 2),
+  "cdktf.json": JSON.stringify({ language: "typescript", app: "node dist/main.js", output: "cdktf.out" }, null, 2),
+  "tsconfig.json": JSON.stringify({ compilerOptions: { ...STRICT, module: "commonjs", moduleResolution: "node10", rootDir: "src", outDir: "dist" }, include: ["src"] }, null, 2),
+  "src/main.ts": CDKTN_MAIN,
+};
