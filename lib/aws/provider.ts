@@ -1,12 +1,20 @@
 import type { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import type { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Token, type TerraformResource } from "cdktf";
+import { TerraformProvider, TerraformStack, Token, type TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
+
+/**
+ * Whether `c` is an AWS provider, by the engine's own symbol-based check and the provider's type
+ * (not `instanceof`, which fails when the app and the library load different copies of the engine).
+ */
+export function isAwsProvider(c: unknown): c is AwsProvider {
+  return TerraformProvider.isTerraformProvider(c) && c.terraformResourceType === "aws";
+}
 
 /** The AWS providers of `scope`'s stack. */
 export function awsProviders(scope: IConstruct): AwsProvider[] {
-  return TerraformStack.of(scope).node.findAll().filter((c): c is AwsProvider => c instanceof AwsProvider);
+  return TerraformStack.of(scope).node.findAll().filter(isAwsProvider);
 }
 
 /** The literal region of the AWS provider in `scope`'s stack (the default one, without alias), if any. */
@@ -25,7 +33,7 @@ export function providerRegion(scope: IConstruct): string | undefined {
  * launches: launch template `tag_specifications` and group `tag` blocks must carry them themselves.
  */
 export function providerDefaultTags(resource: TerraformResource): Record<string, string> {
-  const provider = resource.provider instanceof AwsProvider ? resource.provider : awsProviders(resource).find((p) => p.alias === undefined);
+  const provider = isAwsProvider(resource.provider) ? resource.provider : awsProviders(resource).find((p) => p.alias === undefined);
   const blocks = provider?.defaultTags;
   if (blocks === undefined || Token.isUnresolved(blocks) || !Array.isArray(blocks)) return {};
   const tags: Record<string, string> = {};

@@ -7,7 +7,7 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { Fn, type ITerraformDependable } from "cdktf";
+import { Fn, TerraformDataSource, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { nameTags } from "../aws/names";
 import type { AwsNetwork } from "../aws/network";
@@ -55,7 +55,8 @@ const RETRY = { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 };
 /** The AWS account the task deploys to: one `aws_caller_identity` per task, shared by its grants. */
 export function taskAccountId(task: Construct): string {
   const found = task.node.tryFindChild("account");
-  return (found instanceof DataAwsCallerIdentity ? found : new DataAwsCallerIdentity(task, "account")).accountId;
+  const own = TerraformDataSource.isTerraformDataSource(found) && found.terraformResourceType === "aws_caller_identity";
+  return (own ? (found as DataAwsCallerIdentity) : new DataAwsCallerIdentity(task, "account")).accountId;
 }
 
 /** Builds the deadline's schedules, roles and alarm under `task`. */

@@ -8,7 +8,7 @@ interface Taggable {
 }
 
 function isTaggableAzure(node: IConstruct): node is TerraformResource & Taggable {
-  return node instanceof TerraformResource && node.terraformResourceType.startsWith("azurerm_") && "tagsInput" in node;
+  return TerraformResource.isTerraformResource(node) && node.terraformResourceType.startsWith("azurerm_") && "tagsInput" in node;
 }
 
 /**
