@@ -11,7 +11,8 @@
  *    `npx tsc` and synthesized with `npx hgpu synth` in the AWS-only install;
  * 4. the CDK Terrain build (`npm run build:cdktn`, package `cdktn-hybrid-gpu`) installed with cdktn
  *    and its providers at tools/cdktn's pins: it compiles, synthesizes (TeamStack's Azure tags
- *    applied), and the policy pack attached to the App reports a planted public bucket.
+ *    applied) on Node 20 and on Node 22, and the policy pack attached to the App reports a planted
+ *    public bucket.
  *
  * Usage: npm run test:consumer [-- --keep]   (--keep leaves the folder for a look)
  * Exit 0 when every step passed; the first failing step prints its output and exits 1.
@@ -101,6 +102,8 @@ try {
   step("cdktn consumer synthesizes, Azure tags applied", "node", ["dist/main.js"], cdktn, expectText("synthesized on cdktn"));
   step("cdktn: the pack on the App reports a planted public bucket", "sh", ["-c", "node dist/main.js --plant 2>&1; test $? -ne 0"], cdktn, expectText("HGPU-AWS-5", "vision"));
   step("cdktn: npx hgpu synth", "npx", ["hgpu", "synth"], cdktn, expectText("stack platform", "stack vision"));
+  // @cdktn/provider-aws declares Node >= 22.11: the same consumer on Node 22 (the npm registry's `node` package).
+  step("cdktn consumer on Node 22", "npx", ["--yes", "-p", "node@22", "node", "dist/main.js"], cdktn, expectText("synthesized on cdktn"));
   console.log(`consumer test passed in ${((Date.now() - started) / 1000).toFixed(0)} s${keep ? `; projects kept in ${work}` : ""}`);
 } catch (e) {
   console.error((e as Error).message);
