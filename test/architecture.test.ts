@@ -1,6 +1,7 @@
 /**
- * The design's rules that code review alone would let slip: deep provider imports only, and
- * the layers (pure core/catalog/planner; cloud folders that never import each other).
+ * The design's rules that code review alone would let slip: deep provider imports only, the
+ * engine (cdktf or cdktn) imported by lib/engine/ alone, and the layers (pure core/catalog/planner;
+ * cloud folders that never import each other).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -33,29 +34,62 @@ function imports(file: string): string[] {
 
 const ALL = ["lib", "bin", "bench", "examples", "scripts", "test"].flatMap(sources);
 
+/** An engine module: cdktf or CDK Terrain's cdktn, or one of their providers. */
+const ENGINE = /^(cdktf|cdktn)(\/|$)|^@(cdktf|cdktn)\//;
+/** A provider's root package (instead of a deep import of one resource). */
+const PROVIDER_ROOT = /^@(cdktf|cdktn)\/provider-[a-z]+\/?$/;
+
 describe("provider imports", () => {
   it("are deep (@cdktf/provider-*/lib/<resource>), never the root package", () => {
-    const offenders = ALL.flatMap((f) => imports(f).filter((s) => /^@cdktf\/provider-[a-z]+\/?$/.test(s)).map((s) => `${f}: ${s}`));
+    expect(ALL.length).toBeGreaterThan(100);
+    const offenders = ALL.flatMap((f) => imports(f).filter((s) => PROVIDER_ROOT.test(s)).map((s) => `${f}: ${s}`));
     expect(offenders).toEqual([]);
   });
   it("the check itself catches a root import", () => {
     // built from parts so that this file does not itself hold a root import
     const [aws, azurerm] = ["aws", "azurerm"].map((c) => `@cdktf/provider-${c}`);
     const sample = `import { Vpc } from "${aws}";\nconst p = require('${azurerm}');`;
-    const found = [...sample.matchAll(/(?:from\s+|require\s*\(\s*)["']([^"']+)["']/g)].map((m) => m[1]!).filter((s) => /^@cdktf\/provider-[a-z]+\/?$/.test(s));
+    const found = [...sample.matchAll(/(?:from\s+|require\s*\(\s*)["']([^"']+)["']/g)].map((m) => m[1]!).filter((s) => PROVIDER_ROOT.test(s));
     expect(found).toEqual(["@cdktf/provider-aws", "@cdktf/provider-azurerm"]);
+    expect(["@cdktn/provider-aws", "@cdktn/provider-aws/lib/vpc"].filter((s) => PROVIDER_ROOT.test(s))).toEqual(["@cdktn/provider-aws"]);
+  });
+});
+
+describe("engine imports", () => {
+  const lib = sources("lib");
+  it("only lib/engine/ imports cdktf, cdktn or their providers", () => {
+    const engine = lib.filter((f) => f.startsWith("lib/engine/"));
+    expect(engine.sort()).toEqual(["lib/engine/aws.ts", "lib/engine/azurerm.ts", "lib/engine/core.ts"]);
+    const offenders = lib.filter((f) => !f.startsWith("lib/engine/")).flatMap((f) => imports(f).filter((s) => ENGINE.test(s)).map((s) => `${f}: ${s}`));
+    expect(offenders).toEqual([]);
+  });
+  it("the adapters import only their own engine package (core: cdktf; aws and azurerm: their provider, deep)", () => {
+    const of = (f: string) => imports(`lib/engine/${f}.ts`);
+    expect([...new Set(of("core"))]).toEqual(["cdktf"]);
+    expect(of("aws").length).toBeGreaterThan(30);
+    expect(of("aws").filter((s) => !/^@cdktf\/provider-aws\/lib\/[a-z0-9-]+$/.test(s))).toEqual([]);
+    expect(of("azurerm").length).toBeGreaterThan(20);
+    expect(of("azurerm").filter((s) => !/^@cdktf\/provider-azurerm\/lib\/[a-z0-9-]+$/.test(s))).toEqual([]);
+  });
+  it("bin/ imports no engine either: it reaches the library through lib/", () => {
+    const offenders = sources("bin").flatMap((f) => imports(f).filter((s) => ENGINE.test(s)).map((s) => `${f}: ${s}`));
+    expect(offenders).toEqual([]);
+  });
+  it("the check catches both engines' names and not look-alikes", () => {
+    const specs = ["cdktf", "cdktn", "cdktf/lib/x", "@cdktn/provider-aws/lib/vpc", "@cdktf/provider-azurerm/lib/subnet", "cdktf-hybrid-gpu", "cdktn-hybrid-gpu", "constructs"];
+    expect(specs.filter((s) => ENGINE.test(s))).toEqual(["cdktf", "cdktn", "cdktf/lib/x", "@cdktn/provider-aws/lib/vpc", "@cdktf/provider-azurerm/lib/subnet"]);
   });
 });
 
 describe("layers", () => {
-  it("core, catalog and planner import no cdktf and no provider", () => {
+  it("core, catalog and planner import no engine and no provider, not even through lib/engine", () => {
     const pure = ["lib/core", "lib/catalog", "lib/planner"].flatMap(sources);
     expect(pure.length).toBeGreaterThan(5);
-    const offenders = pure.flatMap((f) => imports(f).filter((s) => s === "cdktf" || s.startsWith("@cdktf/")).map((s) => `${f}: ${s}`));
+    const offenders = pure.flatMap((f) => imports(f).filter((s) => ENGINE.test(s) || /(^|\/)engine\/(core|aws|azurerm)$/.test(s)).map((s) => `${f}: ${s}`));
     expect(offenders).toEqual([]);
   });
   it("imports point down only", () => {
-    const order = ["core", "catalog", "planner", "aws", "azure", "hybrid", "task", "team", "report", "launch"];
+    const order = ["engine", "core", "catalog", "planner", "onprem", "aws", "azure", "hybrid", "task", "team", "report", "launch"];
     const layer = (f: string) => /^lib\/([^/]+)\//.exec(f)?.[1];
     const offenders: string[] = [];
     for (const f of sources("lib")) {

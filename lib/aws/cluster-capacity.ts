@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { Token } from "../engine/core";
 import type { Offering } from "../catalog/types";
 import type { Validator } from "../core/validate";
 import { EFA_LUSTRE_CONNECTION_LIMIT, efaLustreConnections, networkInterfaces } from "./efa";

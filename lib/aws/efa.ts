@@ -1,4 +1,4 @@
-import type { LaunchTemplateNetworkInterfaces } from "@cdktf/provider-aws/lib/launch-template";
+import type { LaunchTemplateNetworkInterfaces } from "../engine/aws";
 import type { Offering } from "../catalog/types";
 
 /** EFA on AWS: the interface layout of a launch template, NCCL's settings, and FSx's EFA budget (pure). */

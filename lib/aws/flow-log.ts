@@ -1,10 +1,4 @@
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { CloudwatchLogGroup, DataAwsCallerIdentity, DataAwsPartition, FlowLog, IamRole, IamRolePolicy, KmsKey } from "../engine/aws";
 import type { Construct } from "constructs";
 import { NAME_RULES } from "../core/naming";
 import { awsName, nameTags } from "./names";

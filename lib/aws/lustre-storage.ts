@@ -1,9 +1,5 @@
-import { FsxDataRepositoryAssociation } from "@cdktf/provider-aws/lib/fsx-data-repository-association";
-import { FsxLustreFileSystem } from "@cdktf/provider-aws/lib/fsx-lustre-file-system";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { TerraformResource, Token } from "cdktf";
+import { FsxDataRepositoryAssociation, FsxLustreFileSystem, SecurityGroup, VpcSecurityGroupEgressRule, VpcSecurityGroupIngressRule } from "../engine/aws";
+import { TerraformResource, Token } from "../engine/core";
 import { Construct } from "constructs";
 import { APT_GET, lustreMountScript } from "../core/boot-script";
 import type { ISharedStorage } from "../core/contracts";

@@ -1,7 +1,5 @@
-import type { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
-import type { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformProvider, TerraformStack, Token, type TerraformResource } from "cdktf";
+import { type AutoscalingGroup, AwsProvider, type LaunchTemplate } from "../engine/aws";
+import { TerraformProvider, type TerraformResource, TerraformStack, Token } from "../engine/core";
 import type { IConstruct } from "constructs";
 
 /**

@@ -1,7 +1,5 @@
-import { VpnGateway } from "@cdktf/provider-aws/lib/vpn-gateway";
-import { VpnGatewayAttachment } from "@cdktf/provider-aws/lib/vpn-gateway-attachment";
-import { VpnGatewayRoutePropagation } from "@cdktf/provider-aws/lib/vpn-gateway-route-propagation";
-import { TerraformStack, type TerraformResource } from "cdktf";
+import { VpnGateway, VpnGatewayAttachment, VpnGatewayRoutePropagation } from "../engine/aws";
+import { type TerraformResource, TerraformStack } from "../engine/core";
 import { Construct, type IConstruct } from "constructs";
 import { Validator } from "../core/validate";
 import { nameTags } from "./names";

@@ -1,7 +1,5 @@
-import { ManagedLustreFileSystem } from "@cdktf/provider-azurerm/lib/managed-lustre-file-system";
-import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
-import { DataResource, Token, Tokenization } from "cdktf";
+import { ManagedLustreFileSystem, RoleAssignment, StorageContainer } from "../engine/azurerm";
+import { DataResource, Token, Tokenization } from "../engine/core";
 import { Construct } from "constructs";
 import { parseCidr } from "../core/cidr";
 import { APT_GET, lustreMountScript } from "../core/boot-script";

@@ -1,14 +1,5 @@
-import { DataAzurermResourceGroup } from "@cdktf/provider-azurerm/lib/data-azurerm-resource-group";
-import { NatGateway } from "@cdktf/provider-azurerm/lib/nat-gateway";
-import { NatGatewayPublicIpAssociation } from "@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association";
-import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
-import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
-import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
-import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
-import { SubnetNatGatewayAssociation } from "@cdktf/provider-azurerm/lib/subnet-nat-gateway-association";
-import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
-import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
-import { Annotations, Token } from "cdktf";
+import { DataAzurermResourceGroup, NatGateway, NatGatewayPublicIpAssociation, NetworkSecurityGroup, PublicIp, ResourceGroup, Subnet, SubnetNatGatewayAssociation, SubnetNetworkSecurityGroupAssociation, VirtualNetwork } from "../engine/azurerm";
+import { Annotations, Token } from "../engine/core";
 import { Construct } from "constructs";
 import { AZURE_REFUSED_RANGES, DOCKER_BRIDGE, formatCidr, lastAddress, overlaps, parseCidr, split } from "../core/cidr";
 import { AddressPlan, registerAddresses } from "../core/address-plan";

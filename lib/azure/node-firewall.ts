@@ -1,6 +1,5 @@
-import { ApplicationSecurityGroup } from "@cdktf/provider-azurerm/lib/application-security-group";
-import { NetworkSecurityGroup, type NetworkSecurityGroupSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-group";
-import { Token } from "cdktf";
+import { ApplicationSecurityGroup, NetworkSecurityGroup, type NetworkSecurityGroupSecurityRule } from "../engine/azurerm";
+import { Token } from "../engine/core";
 import type { Construct } from "constructs";
 import { resolveAllowFrom, type AllowFrom } from "../core/allow-from";
 import { NAME_RULES, nameFromPath } from "../core/naming";

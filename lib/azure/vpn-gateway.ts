@@ -1,6 +1,5 @@
-import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
-import { VirtualNetworkGateway } from "@cdktf/provider-azurerm/lib/virtual-network-gateway";
-import { Lazy } from "cdktf";
+import { PublicIp, VirtualNetworkGateway } from "../engine/azurerm";
+import { Lazy } from "../engine/core";
 import { Construct } from "constructs";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import { azureLocation } from "../core/regions";

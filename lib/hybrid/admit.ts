@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { Token } from "../engine/core";
 import type { IConstruct } from "constructs";
 import type { PortRange } from "../core/allow-from";
 import type { IGpuCluster, INetwork } from "../core/contracts";

@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { Token } from "../engine/core";
 import type { AwsNetwork } from "../aws/network";
 import { customerGatewayAsnProblem, isPrivateAsn } from "../aws/vpn-gateway";
 import { IANA_ASN_RULE, azureGatewayAsnProblem, azurePeerAsnProblem, isIanaReservedAsn } from "../azure/vpn-gateway";

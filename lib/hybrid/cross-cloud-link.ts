@@ -1,8 +1,6 @@
-import type { CustomerGateway } from "@cdktf/provider-aws/lib/customer-gateway";
-import { VpnConnection, type VpnConnectionConfig } from "@cdktf/provider-aws/lib/vpn-connection";
-import { LocalNetworkGateway } from "@cdktf/provider-azurerm/lib/local-network-gateway";
-import { VirtualNetworkGatewayConnection } from "@cdktf/provider-azurerm/lib/virtual-network-gateway-connection";
-import { Token } from "cdktf";
+import { type CustomerGateway, VpnConnection, type VpnConnectionConfig } from "../engine/aws";
+import { LocalNetworkGateway, VirtualNetworkGatewayConnection } from "../engine/azurerm";
+import { Token } from "../engine/core";
 import { Construct } from "constructs";
 import { nameTags } from "../aws/names";
 import { AwsNetwork } from "../aws/network";

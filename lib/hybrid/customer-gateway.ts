@@ -1,4 +1,4 @@
-import { CustomerGateway } from "@cdktf/provider-aws/lib/customer-gateway";
+import { CustomerGateway } from "../engine/aws";
 import type { Construct, IConstruct } from "constructs";
 import { asnArg } from "./asn";
 

@@ -1,4 +1,4 @@
-import { Annotations } from "cdktf";
+import { Annotations } from "../engine/core";
 import { AzureGpuCluster } from "../azure/gpu-cluster";
 import { AZURE_RDMA_RESERVED_CIDR } from "../azure/network";
 import { overlaps } from "../core/cidr";

@@ -1,13 +1,5 @@
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import type { FsxLustreFileSystem } from "@cdktf/provider-aws/lib/fsx-lustre-file-system";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
-import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
-import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { Fn, TerraformDataSource, type ITerraformDependable } from "cdktf";
+import { CloudwatchMetricAlarm, DataAwsCallerIdentity, type FsxLustreFileSystem, IamRole, IamRolePolicy, SchedulerSchedule, SnsTopic, SnsTopicSubscription, SqsQueue } from "../engine/aws";
+import { Fn, type ITerraformDependable, TerraformDataSource } from "../engine/core";
 import type { Construct } from "constructs";
 import { nameTags } from "../aws/names";
 import type { AwsNetwork } from "../aws/network";

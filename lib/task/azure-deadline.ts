@@ -1,13 +1,5 @@
-import { LogicAppActionCustom } from "@cdktf/provider-azurerm/lib/logic-app-action-custom";
-import { LogicAppTriggerRecurrence } from "@cdktf/provider-azurerm/lib/logic-app-trigger-recurrence";
-import { LogicAppWorkflow } from "@cdktf/provider-azurerm/lib/logic-app-workflow";
-import type { ManagedLustreFileSystem } from "@cdktf/provider-azurerm/lib/managed-lustre-file-system";
-import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group";
-import { MonitorMetricAlert } from "@cdktf/provider-azurerm/lib/monitor-metric-alert";
-import type { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
-import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
-import { Fn, type ITerraformDependable } from "cdktf";
+import { LogicAppActionCustom, LogicAppTriggerRecurrence, LogicAppWorkflow, type ManagedLustreFileSystem, MonitorActionGroup, MonitorMetricAlert, type ResourceGroup, RoleAssignment, RoleDefinition } from "../engine/azurerm";
+import { Fn, type ITerraformDependable } from "../engine/core";
 import type { Construct } from "constructs";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 

@@ -1,11 +1,5 @@
-import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
-import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
-import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
-import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
-import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
-import { dependable, Fn, TerraformStack, TerraformVariable } from "cdktf";
+import { AzurermProvider, DataAzurermClientConfig, ResourceGroup, RoleAssignment, RoleDefinition, StorageAccount, StorageContainer } from "../engine/azurerm";
+import { dependable, Fn, TerraformStack, TerraformVariable } from "../engine/core";
 import type { Construct } from "constructs";
 import { AzureGpuCluster, azureNcclEnv } from "../azure/gpu-cluster";
 import { AzureLustreStorage } from "../azure/lustre-storage";

@@ -1,4 +1,4 @@
-import { Annotations, DataResource, Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
+import { Annotations, DataResource, Fn, TerraformOutput, TerraformStack, Token } from "../engine/core";
 import { Construct } from "constructs";
 import type { AwsNetwork } from "../aws/network";
 import { providerRegion } from "../aws/provider";

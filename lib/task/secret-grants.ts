@@ -1,6 +1,5 @@
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { DataAzurermResources } from "@cdktf/provider-azurerm/lib/data-azurerm-resources";
-import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { IamRolePolicy } from "../engine/aws";
+import { DataAzurermResources, RoleAssignment } from "../engine/azurerm";
 import type { Construct } from "constructs";
 import { taskAccountId } from "./aws-deadline";
 import { ssmParameterArn, type SecretReference } from "./secrets";

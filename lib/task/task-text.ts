@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { Token } from "../engine/core";
 import { findSecretShape, namesASecret, redact } from "../core/secret-shapes";
 import { hasTemplateSyntax, TEMPLATE_SYNTAX_REASON } from "../core/template-syntax";
 import type { GpuCloud } from "../core/types";

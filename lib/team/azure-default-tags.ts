@@ -1,4 +1,4 @@
-import { Fn, TerraformResource, Token, type IAspect } from "cdktf";
+import { Fn, type IAspect, TerraformResource, Token } from "../engine/core";
 import type { IConstruct } from "constructs";
 import { mergeTags, type Tags } from "../core/tags";
 

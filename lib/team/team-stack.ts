@@ -1,9 +1,6 @@
-import { BudgetsBudget } from "@cdktf/provider-aws/lib/budgets-budget";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ConsumptionBudgetSubscription } from "@cdktf/provider-azurerm/lib/consumption-budget-subscription";
-import { DataAzurermSubscription } from "@cdktf/provider-azurerm/lib/data-azurerm-subscription";
-import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { Annotations, Aspects, AzurermBackend, LocalBackend, S3Backend, TerraformStack, Token } from "cdktf";
+import { AwsProvider, BudgetsBudget } from "../engine/aws";
+import { AzurermProvider, ConsumptionBudgetSubscription, DataAzurermSubscription } from "../engine/azurerm";
+import { Annotations, Aspects, AzurermBackend, LocalBackend, S3Backend, TerraformStack, Token } from "../engine/core";
 import type { Construct } from "constructs";
 import { AZURE_LOCATION_CONTEXT } from "../core/contracts";
 import { ValidationError } from "../core/errors";

@@ -1,4 +1,4 @@
-import { Annotations, App, Aspects, TerraformStack, type IAspect } from "cdktf";
+import { Annotations, App, Aspects, type IAspect, TerraformStack } from "../../engine/core";
 import type { IConstruct } from "constructs";
 import { ValidationError } from "../../core/errors";
 import { TAG_KEYS } from "../../core/tags";

@@ -3,7 +3,7 @@
  * under it) or on named resources of it, with a reason; a whole stack only when asked for in so
  * many words. Recorded as construct metadata, read back when a stack is judged.
  */
-import { TerraformStack } from "cdktf";
+import { TerraformStack } from "../../engine/core";
 import type { IConstruct } from "constructs";
 import { ValidationError } from "../../core/errors";
 import { isWithin } from "./helpers";

@@ -1,4 +1,4 @@
-import { TerraformModule, TerraformResource, TerraformStack } from "cdktf";
+import { TerraformModule, TerraformResource, TerraformStack } from "../../engine/core";
 import type { IConstruct } from "constructs";
 import { AwsGpuCluster } from "../../aws/gpu-cluster";
 import { AzureGpuCluster } from "../../azure/gpu-cluster";

@@ -1,0 +1,56 @@
+/**
+ * The AWS provider classes the library uses, each by deep import (loading one resource module,
+ * not the whole provider). The only place in lib/ that imports `@cdktf/provider-aws`;
+ * `npm run build:cdktn` points it at `@cdktn/provider-aws`.
+ */
+export { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+export { BudgetsBudget } from "@cdktf/provider-aws/lib/budgets-budget";
+export { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+export { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+export { CustomerGateway } from "@cdktf/provider-aws/lib/customer-gateway";
+export { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+export { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings";
+export { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+export { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+export { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+export { Eip } from "@cdktf/provider-aws/lib/eip";
+export { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+export { FsxDataRepositoryAssociation } from "@cdktf/provider-aws/lib/fsx-data-repository-association";
+export { FsxLustreFileSystem } from "@cdktf/provider-aws/lib/fsx-lustre-file-system";
+export { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+export { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+export { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+export { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+export { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+export { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+export { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+export type { LaunchTemplateNetworkInterfaces } from "@cdktf/provider-aws/lib/launch-template";
+export { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+export { PlacementGroup } from "@cdktf/provider-aws/lib/placement-group";
+export { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+export { Route } from "@cdktf/provider-aws/lib/route";
+export { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+export { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+export { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+export { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+export { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+export { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+export { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+export { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+export { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+export { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+export { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+export { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+export { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+export { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+export { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+export { Subnet } from "@cdktf/provider-aws/lib/subnet";
+export { Vpc } from "@cdktf/provider-aws/lib/vpc";
+export { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+export { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+export { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+export { VpnConnection } from "@cdktf/provider-aws/lib/vpn-connection";
+export type { VpnConnectionConfig } from "@cdktf/provider-aws/lib/vpn-connection";
+export { VpnGateway } from "@cdktf/provider-aws/lib/vpn-gateway";
+export { VpnGatewayAttachment } from "@cdktf/provider-aws/lib/vpn-gateway-attachment";
+export { VpnGatewayRoutePropagation } from "@cdktf/provider-aws/lib/vpn-gateway-route-propagation";
