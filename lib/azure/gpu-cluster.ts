@@ -1,10 +1,7 @@
-import { LinuxVirtualMachineScaleSet } from "@cdktf/provider-azurerm/lib/linux-virtual-machine-scale-set";
-import type { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
-import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
-import { Fn, TerraformLocal, Token } from "cdktf";
+import { LinuxVirtualMachineScaleSet, type NetworkSecurityGroup, RoleAssignment, UserAssignedIdentity } from "../engine/azurerm";
+import { Fn, TerraformLocal, Token } from "../engine/core";
 import { Construct } from "constructs";
-import { chooseOffering } from "../catalog/catalog";
+import { chooseOffering, encryptionAtHostFor } from "../catalog/catalog";
 import type { Offering, VmGeneration } from "../catalog/types";
 import { bootScript, checkBootHooks } from "../core/boot-script";
 import type { AllowFrom } from "../core/allow-from";
@@ -104,8 +101,10 @@ export interface AzureGpuClusterProps {
   /**
    * Encrypt temp disks and disk caches at the host too (managed disks are encrypted at rest either
    * way). The subscription needs the EncryptionAtHost feature registered once:
-   * `az feature register --namespace Microsoft.Compute --name EncryptionAtHost`.
-   * @default true
+   * `az feature register --namespace Microsoft.Compute --name EncryptionAtHost`. A size the catalog
+   * records as not supporting it (`Offering.encryptionAtHost: false`) refuses `true`.
+   * @default - true, unless the catalog records that the size does not support it (then false); a
+   * size without a record (see its catalog notes) is taken to support it
    */
   readonly encryptionAtHost?: boolean;
   /** Shell lines appended to the boot script, after storage is mounted. No `${` or `%{`. @default - none */
@@ -184,6 +183,8 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
   public readonly networkSecurityGroup: NetworkSecurityGroup;
   /** The nodes' inbound firewall: their application security group and network security group. */
   public readonly firewall: NodeFirewall;
+  /** Whether the nodes encrypt temp disks and disk caches at the host. */
+  public readonly encryptionAtHost: boolean;
 
   constructor(scope: Construct, id: string, props: AzureGpuClusterProps) {
     super(scope, id);
@@ -226,6 +227,7 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
     }
     for (const field of ["publisher", "offer", "sku"] as const) v.nonEmpty(`image.${field}`, image[field]);
     checkImageGeneration(v, image, offering);
+    this.encryptionAtHost = encryptionAtHostFor(v, offering, props.encryptionAtHost);
 
     this.accelerator = offering.accelerator;
     this.gpusPerNode = offering.gpusPerNode;
@@ -279,7 +281,7 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
         ipConfiguration: [{ name: "internal", primary: true, subnetId: network.computeSubnet.id, applicationSecurityGroupIds: [this.firewall.applicationSecurityGroup.id] }],
       }],
       identity: { type: "UserAssigned", identityIds: [this.userAssignedIdentity.id] },
-      encryptionAtHostEnabled: props.encryptionAtHost ?? true,
+      encryptionAtHostEnabled: this.encryptionAtHost,
       bootDiagnostics: {},
       ...(spot ? { priority: "Spot", evictionPolicy: "Delete", maxBidPrice: maxBid } : { priority: "Regular" }),
       customData: Fn.base64encode(script.asString),

@@ -169,3 +169,25 @@ export function chooseOffering(v: Validator, cloud: GpuCloud, spec: OfferingSpec
   const price = (o: Offering) => Math.min(...o.locations.filter((l) => l.region === region && l.usdPerHour !== undefined).map((l) => l.usdPerHour!), Number.POSITIVE_INFINITY);
   return [...candidates].sort((a, b) => price(a) - price(b) || b.fabric.gbpsPerNode - a.fabric.gbpsPerNode || (a.instanceType < b.instanceType ? -1 : 1))[0]!;
 }
+
+/** Azure sizes of the catalog that support encryption at host (recorded `encryptionAtHost: true`), in catalog order. */
+export function encryptionAtHostSizes(catalog: CatalogData = CATALOG): string[] {
+  return catalog.offerings.filter((o) => o.cloud === "azure" && o.encryptionAtHost === true).map((o) => o.instanceType);
+}
+
+/**
+ * Whether a scale set of `offering` encrypts at the host: as `requested`, else on, except on a size
+ * the catalog records as not supporting it (off, and `requested: true` fails through `v` on the
+ * `encryptionAtHost` field, naming the size and the sizes that support it). A size without a record
+ * keeps the request, on by default: Azure refuses it at apply if the size turns out not to support it.
+ */
+export function encryptionAtHostFor(v: Validator, offering: Offering, requested: boolean | undefined, catalog: CatalogData = CATALOG): boolean {
+  if (offering.encryptionAtHost !== false) return requested ?? true;
+  v.check(
+    requested !== true, "encryptionAtHost", requested,
+    `leave it out or set it to false: ${offering.instanceType} does not support encryption at host (its EncryptionAtHostSupported capability is False); ` +
+      `sizes in the catalog that support it: ${encryptionAtHostSizes(catalog).join(", ") || "none"}`,
+    `for ${offering.instanceType}`,
+  );
+  return false;
+}

@@ -75,6 +75,13 @@ export interface Offering {
    * @default - not recorded (every AWS type): no image generation rule applies
    */
   readonly vmGenerations?: readonly VmGeneration[];
+  /**
+   * Azure: whether the size supports encryption at host (its resource SKU capability
+   * `EncryptionAtHostSupported`): `true` or `false` as a source records it, with the source in
+   * `notes`. A scale set of a size that does not support it fails at apply when asked for it.
+   * @default - not recorded (every AWS type, and Azure sizes without a public record of the capability)
+   */
+  readonly encryptionAtHost?: boolean;
   /** Where the fabric and corrected facts come from, and any caveat. */
   readonly notes?: readonly string[];
 }

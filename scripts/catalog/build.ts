@@ -113,6 +113,7 @@ function toOffering(group: Row[], facts: InstanceFacts | undefined): Offering {
     fabric: facts?.fabric ?? { kind: "none", interfaces: 0, gbpsPerNode: 0 },
     locations,
     ...(facts?.vmGenerations ? { vmGenerations: facts.vmGenerations } : {}),
+    ...(facts?.encryptionAtHost !== undefined ? { encryptionAtHost: facts.encryptionAtHost } : {}),
     ...(facts?.notes ? { notes: facts.notes } : {}),
   };
   return offering;

@@ -20,6 +20,8 @@ export interface InstanceFacts {
   readonly gpuTdpWatts?: number;
   /** Azure: the image generations the size boots. @default - not recorded (no image generation rule) */
   readonly vmGenerations?: readonly VmGeneration[];
+  /** Azure: whether the size supports encryption at host (EncryptionAtHostSupported). @default - not recorded */
+  readonly encryptionAtHost?: boolean;
   /** Sources and caveats, copied into the catalog. */
   readonly notes?: readonly string[];
 }
@@ -39,6 +41,15 @@ const GEN1_AND_2: readonly VmGeneration[] = [1, 2];
 /** The Feature support list of an Azure size series page ("Generation 1 VMs: Not Supported"). */
 const gen2Only = (series: string) => `Generation 2 images only (Generation 1 VMs: Not Supported): Azure docs, ${series} size series page, Feature support`;
 const gen1And2 = (series: string) => `Generation 1 and 2 images: Azure docs, ${series} size series page, Feature support`;
+/**
+ * Where the EncryptionAtHostSupported capability of a size is read: the size series pages do not
+ * list it, so the record is Azure's resource SKUs API as a Microsoft repository captured it.
+ */
+const EAH_SKUS = "microsoft/ga4gh-tes src/TesApi.Web/BatchSupportedVmSizeInformation_AZURECLOUD.json @ 09a4136a8487f3a971cc8be8af0cf3a50ec5314d (generated from the Azure resource SKUs API)";
+const eahSupported = `Encryption at host supported (resource SKU capability EncryptionAtHostSupported = True): ${EAH_SKUS}`;
+const EAH_UNRECORDED =
+  "Encryption at host not recorded: no public record of the size's EncryptionAtHostSupported capability was found (the size series page does not list it; " +
+  "az vm list-skus --size <size> --query \"[].capabilities[?name=='EncryptionAtHostSupported']\" shows it)";
 
 function efa(interfaces: number, gbpsPerNode: number, networkCards = interfaces, efaCards?: readonly number[]): OfferingFabric {
   return { kind: "efa", interfaces, gbpsPerNode, networkCards, ...(efaCards ? { efaCards } : {}) };
@@ -89,10 +100,11 @@ export const INSTANCE_FACTS: Readonly<Record<string, InstanceFacts>> = {
       "GPU count corrected to 8 (the source says 12): Azure ND H100 v5 series page",
       `InfiniBand 8 x 400 Gb/s NDR (Quantum-2 CX7, one per GPU): ${AZ_IB}`,
       gen2Only("ND-H100-v5"),
+      EAH_UNRECORDED,
     ],
   },
-  Standard_ND96asr_v4: { fabric: ib(8, 1600), vmGenerations: GEN2_ONLY, notes: [`InfiniBand 8 x 200 Gb/s HDR: ${AZ_IB}`, gen2Only("NDasrA100_v4")] },
-  Standard_ND96amsr_A100_v4: { fabric: ib(8, 1600), vmGenerations: GEN2_ONLY, notes: [`InfiniBand 8 x 200 Gb/s HDR: ${AZ_IB}`, gen2Only("NDm_A100_v4")] },
+  Standard_ND96asr_v4: { fabric: ib(8, 1600), vmGenerations: GEN2_ONLY, notes: [`InfiniBand 8 x 200 Gb/s HDR: ${AZ_IB}`, gen2Only("NDasrA100_v4"), EAH_UNRECORDED] },
+  Standard_ND96amsr_A100_v4: { fabric: ib(8, 1600), vmGenerations: GEN2_ONLY, notes: [`InfiniBand 8 x 200 Gb/s HDR: ${AZ_IB}`, gen2Only("NDm_A100_v4"), EAH_UNRECORDED] },
   Standard_ND40rs_v2: {
     fabric: ib(1, 100),
     vmGenerations: GEN2_ONLY,
@@ -100,17 +112,24 @@ export const INSTANCE_FACTS: Readonly<Record<string, InstanceFacts>> = {
       `InfiniBand 1 x 100 Gb/s EDR: ${AZ_IB}`,
       gen2Only("NDv2"),
       "Uncertain: an older NDv2 page said both 'ND40rs_v2 requires the use of Generation 2 VMs and marketplace images' and 'VM Generation Support: Generation 1'; the current page and that sentence say Generation 2 only, which the catalog follows",
+      EAH_UNRECORDED,
     ],
   },
-  Standard_NC24ads_A100_v4: { gpuTdpWatts: 300, vmGenerations: GEN2_ONLY, notes: ["A100 80GB PCIe (300 W): Azure NC A100 v4 series page; no InfiniBand", gen2Only("NC_A100_v4")] },
-  Standard_NC48ads_A100_v4: { gpuTdpWatts: 300, vmGenerations: GEN2_ONLY, notes: ["A100 80GB PCIe (300 W): Azure NC A100 v4 series page; no InfiniBand", gen2Only("NC_A100_v4")] },
-  Standard_NC96ads_A100_v4: { gpuTdpWatts: 300, vmGenerations: GEN2_ONLY, notes: ["A100 80GB PCIe (300 W): Azure NC A100 v4 series page; no InfiniBand", gen2Only("NC_A100_v4")] },
-  Standard_NC40ads_H100_v5: { gpuMemoryGiB: 94, gpuTdpWatts: 400, vmGenerations: GEN2_ONLY, notes: ["H100 NVL 94GB (up to 400 W): Azure NCads H100 v5 series page; no InfiniBand", gen2Only("NCads_H100_v5")] },
-  Standard_NC80adis_H100_v5: { gpuMemoryGiB: 94, gpuTdpWatts: 400, vmGenerations: GEN2_ONLY, notes: ["2 x H100 NVL 94GB (up to 400 W): Azure NCads H100 v5 series page; no InfiniBand", gen2Only("NCads_H100_v5")] },
-  Standard_NC4as_T4_v3: { vmGenerations: GEN1_AND_2, notes: [gen1And2("NCasT4_v3")] },
-  Standard_NC8as_T4_v3: { vmGenerations: GEN1_AND_2, notes: [gen1And2("NCasT4_v3")] },
-  Standard_NC16as_T4_v3: { vmGenerations: GEN1_AND_2, notes: [gen1And2("NCasT4_v3")] },
-  Standard_NC64as_T4_v3: { vmGenerations: GEN1_AND_2, notes: [gen1And2("NCasT4_v3")] },
+  Standard_NC24ads_A100_v4: { gpuTdpWatts: 300, vmGenerations: GEN2_ONLY, notes: ["A100 80GB PCIe (300 W): Azure NC A100 v4 series page; no InfiniBand", gen2Only("NC_A100_v4"), EAH_UNRECORDED] },
+  Standard_NC48ads_A100_v4: { gpuTdpWatts: 300, vmGenerations: GEN2_ONLY, notes: ["A100 80GB PCIe (300 W): Azure NC A100 v4 series page; no InfiniBand", gen2Only("NC_A100_v4"), EAH_UNRECORDED] },
+  Standard_NC96ads_A100_v4: { gpuTdpWatts: 300, vmGenerations: GEN2_ONLY, notes: ["A100 80GB PCIe (300 W): Azure NC A100 v4 series page; no InfiniBand", gen2Only("NC_A100_v4"), EAH_UNRECORDED] },
+  Standard_NC40ads_H100_v5: {
+    gpuMemoryGiB: 94, gpuTdpWatts: 400, vmGenerations: GEN2_ONLY, encryptionAtHost: true,
+    notes: ["H100 NVL 94GB (up to 400 W): Azure NCads H100 v5 series page; no InfiniBand", gen2Only("NCads_H100_v5"), eahSupported],
+  },
+  Standard_NC80adis_H100_v5: {
+    gpuMemoryGiB: 94, gpuTdpWatts: 400, vmGenerations: GEN2_ONLY, encryptionAtHost: true,
+    notes: ["2 x H100 NVL 94GB (up to 400 W): Azure NCads H100 v5 series page; no InfiniBand", gen2Only("NCads_H100_v5"), eahSupported],
+  },
+  Standard_NC4as_T4_v3: { vmGenerations: GEN1_AND_2, encryptionAtHost: true, notes: [gen1And2("NCasT4_v3"), eahSupported] },
+  Standard_NC8as_T4_v3: { vmGenerations: GEN1_AND_2, encryptionAtHost: true, notes: [gen1And2("NCasT4_v3"), eahSupported] },
+  Standard_NC16as_T4_v3: { vmGenerations: GEN1_AND_2, encryptionAtHost: true, notes: [gen1And2("NCasT4_v3"), eahSupported] },
+  Standard_NC64as_T4_v3: { vmGenerations: GEN1_AND_2, encryptionAtHost: true, notes: [gen1And2("NCasT4_v3"), eahSupported] },
 };
 
 const RETIREMENTS = "Azure docs, 'Retirements and capacity restrictions' and the series' migration guides";

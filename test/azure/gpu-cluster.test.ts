@@ -1,9 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AzureGpuCluster, UBUNTU_HPC_IMAGE, type AzureGpuClusterProps } from "../../lib/azure/gpu-cluster";
 import { AwsLustreStorage } from "../../lib/aws/lustre-storage";
 import { AwsNetwork } from "../../lib/aws/network";
 import { AzureLustreStorage } from "../../lib/azure/lustre-storage";
 import { AzureNetwork } from "../../lib/azure/network";
+import { getOffering } from "../../lib/catalog/catalog";
+import { validationErrorOf } from "../helpers";
 import { SSH_KEY, errorOf, resources, synth, withNetwork } from "./helpers";
 
 // Real keys, made with ssh-keygen for these tests.
@@ -225,5 +227,44 @@ describe("AzureGpuCluster validation", () => {
     expect(errorOf(() => new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, zone: "1", storage: fs, sshPublicKey: SSH_KEY }))).toBe(
       's/train: zone "1" is not valid: use zone 2, the zone of s/fs: Managed Lustre clients must be in the file system\'s zone',
     );
+  });
+});
+
+describe("AzureGpuCluster: encryption at host, from the size's catalog fact", () => {
+  const encryption = (props: Partial<AzureGpuClusterProps>) => {
+    const { stack, cluster } = make(props);
+    return { flag: cluster.encryptionAtHost, tf: resources(synth(stack), "azurerm_linux_virtual_machine_scale_set")[0].encryption_at_host_enabled };
+  };
+
+  it("is on by default on a size that supports it, and on a size without a record", () => {
+    expect(getOffering("Standard_NC64as_T4_v3")!.encryptionAtHost).toBe(true);
+    expect(encryption({ vmSize: "Standard_NC64as_T4_v3" })).toEqual({ flag: true, tf: true });
+    expect(getOffering("Standard_ND96isr_H100_v5")!.encryptionAtHost).toBeUndefined();
+    expect(encryption({})).toEqual({ flag: true, tf: true });
+  });
+
+  it("takes false anywhere, and true on a size that supports it", () => {
+    expect(encryption({ vmSize: "Standard_NC64as_T4_v3", encryptionAtHost: false })).toEqual({ flag: false, tf: false });
+    expect(encryption({ vmSize: "Standard_NC64as_T4_v3", encryptionAtHost: true })).toEqual({ flag: true, tf: true });
+  });
+
+  describe("on a size the catalog records as not supporting it", () => {
+    // No catalogued size is recorded as unsupported today: one is marked so for these tests only.
+    const offering = getOffering("Standard_NC4as_T4_v3") as { encryptionAtHost?: boolean };
+    beforeEach(() => void (offering.encryptionAtHost = false));
+    afterEach(() => void (offering.encryptionAtHost = true));
+
+    it("is off by default", () => {
+      expect(encryption({ vmSize: "Standard_NC4as_T4_v3" })).toEqual({ flag: false, tf: false });
+      expect(encryption({ vmSize: "Standard_NC4as_T4_v3", encryptionAtHost: false })).toEqual({ flag: false, tf: false });
+    });
+
+    it("refuses true, naming the size and the sizes that support it", () => {
+      expect(validationErrorOf(() => make({ vmSize: "Standard_NC4as_T4_v3", encryptionAtHost: true }))).toBe(
+        "s/train: encryptionAtHost true is not valid for Standard_NC4as_T4_v3: leave it out or set it to false: Standard_NC4as_T4_v3 does not support encryption at host " +
+          "(its EncryptionAtHostSupported capability is False); sizes in the catalog that support it: " +
+          "Standard_NC16as_T4_v3, Standard_NC40ads_H100_v5, Standard_NC64as_T4_v3, Standard_NC80adis_H100_v5, Standard_NC8as_T4_v3",
+      );
+    });
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ACCELERATORS, findAccelerator } from "../../lib/catalog/accelerators";
-import { CATALOG, catalogDate, catalogRegions, catalogZones, efaCardsOf, findOfferings, getOffering, offeredAccelerators } from "../../lib/catalog/catalog";
+import { CATALOG, catalogDate, catalogRegions, catalogZones, efaCardsOf, encryptionAtHostFor, encryptionAtHostSizes, findOfferings, getOffering, offeredAccelerators } from "../../lib/catalog/catalog";
+import { Validator } from "../../lib/core/validate";
+import { validationErrorOf } from "../helpers";
 
 describe("accelerators", () => {
   it("has the models the library targets, with memory and board power", () => {
@@ -150,5 +152,45 @@ describe("efaCardsOf", () => {
     expect(CATALOG.offerings.filter((o) => o.fabric.efaCards !== undefined).map((o) => o.instanceType)).toEqual(["p6-b300.48xlarge"]);
     // every EFA type's EFA card list matches its interface count
     for (const o of CATALOG.offerings.filter((x) => x.fabric.kind === "efa")) expect(efaCardsOf(o.fabric).length, o.instanceType).toBe(o.fabric.interfaces);
+  });
+});
+
+describe("encryption at host, a fact per Azure size", () => {
+  it("records the sizes whose EncryptionAtHostSupported capability a source gives, with the source, and says which have none", () => {
+    const supported = ["Standard_NC16as_T4_v3", "Standard_NC40ads_H100_v5", "Standard_NC4as_T4_v3", "Standard_NC64as_T4_v3", "Standard_NC80adis_H100_v5", "Standard_NC8as_T4_v3"];
+    const unrecorded = ["Standard_NC24ads_A100_v4", "Standard_NC48ads_A100_v4", "Standard_NC96ads_A100_v4", "Standard_ND40rs_v2", "Standard_ND96amsr_A100_v4", "Standard_ND96asr_v4", "Standard_ND96isr_H100_v5"];
+    const azure = findOfferings({ cloud: "azure" });
+    expect(azure.filter((o) => o.encryptionAtHost === true).map((o) => o.instanceType)).toEqual(supported);
+    expect(encryptionAtHostSizes()).toEqual(supported);
+    expect(azure.filter((o) => o.encryptionAtHost === undefined).map((o) => o.instanceType)).toEqual(unrecorded);
+    expect(azure.some((o) => o.encryptionAtHost === false)).toBe(false);
+    for (const o of azure) {
+      const note = o.notes?.find((n) => n.startsWith("Encryption at host "));
+      if (o.encryptionAtHost) expect(note, o.instanceType).toMatch(/^Encryption at host supported \(resource SKU capability EncryptionAtHostSupported = True\): microsoft\/ga4gh-tes .+ @ [0-9a-f]{40} /);
+      else expect(note, o.instanceType).toMatch(/^Encryption at host not recorded: no public record/);
+    }
+    expect(findOfferings({ cloud: "aws" }).every((o) => o.encryptionAtHost === undefined)).toBe(true);
+  });
+
+  const offering = (encryptionAtHost?: boolean) => ({ ...getOffering("Standard_NC4as_T4_v3")!, ...(encryptionAtHost === undefined ? { encryptionAtHost: undefined } : { encryptionAtHost }) });
+  const v = new Validator("c");
+
+  it("is on by default where supported or unrecorded, and as asked otherwise", () => {
+    expect(encryptionAtHostFor(v, offering(true), undefined)).toBe(true);
+    expect(encryptionAtHostFor(v, offering(undefined), undefined)).toBe(true);
+    expect(encryptionAtHostFor(v, offering(true), false)).toBe(false);
+    expect(encryptionAtHostFor(v, offering(undefined), false)).toBe(false);
+    expect(encryptionAtHostFor(v, offering(true), true)).toBe(true);
+  });
+
+  it("is off on a size recorded as not supporting it, and refuses true there", () => {
+    expect(encryptionAtHostFor(v, offering(false), undefined)).toBe(false);
+    expect(encryptionAtHostFor(v, offering(false), false)).toBe(false);
+    const tiny = { ...CATALOG, offerings: [offering(false), { ...getOffering("Standard_NC40ads_H100_v5")! }] };
+    expect(validationErrorOf(() => encryptionAtHostFor(v, offering(false), true, tiny))).toBe(
+      "c: encryptionAtHost true is not valid for Standard_NC4as_T4_v3: leave it out or set it to false: Standard_NC4as_T4_v3 does not support encryption at host " +
+        "(its EncryptionAtHostSupported capability is False); sizes in the catalog that support it: Standard_NC40ads_H100_v5",
+    );
+    expect(validationErrorOf(() => encryptionAtHostFor(v, offering(false), true, { ...CATALOG, offerings: [offering(false)] }))).toMatch(/sizes in the catalog that support it: none$/);
   });
 });

@@ -49,6 +49,13 @@ describe("buildCatalog", () => {
     expect(built.offerings.some((o) => o.instanceType === "Standard_NC6")).toBe(false);
     expect(built.excluded).toEqual([{ cloud: "azure", instanceType: "Standard_NC6", reason: expect.stringContaining("retired") }]);
   });
+  it("records a size's encryption-at-host support as the facts give it, and nothing where they give none", () => {
+    const sized = (encryptionAtHost?: boolean) => buildCatalog({ aws, azure }, { builtAt: "x", facts: { Standard_ND96isr_H100_v5: encryptionAtHost === undefined ? {} : { encryptionAtHost } } }).offerings.find((o) => o.cloud === "azure")!;
+    expect(sized(true).encryptionAtHost).toBe(true);
+    expect(sized(false).encryptionAtHost).toBe(false);
+    expect("encryptionAtHost" in sized()).toBe(false);
+    expect(built.offerings.find((o) => o.instanceType === "p5.48xlarge")).not.toHaveProperty("encryptionAtHost");
+  });
   it("is deterministic", () => {
     expect(buildCatalog({ aws, azure }, { builtAt: "2026-11-28" })).toEqual(built);
   });
