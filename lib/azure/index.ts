@@ -2,3 +2,4 @@ export * from "./network";
 export * from "./gpu-cluster";
 export * from "./lustre-storage";
 export * from "./vpn-gateway";
+export * from "./flow-log";

@@ -1,4 +1,4 @@
-import { DataAzurermResourceGroup, NatGateway, NatGatewayPublicIpAssociation, NetworkSecurityGroup, PublicIp, ResourceGroup, Subnet, SubnetNatGatewayAssociation, SubnetNetworkSecurityGroupAssociation, VirtualNetwork } from "../engine/azurerm";
+import { DataAzurermResourceGroup, NatGateway, NatGatewayPublicIpAssociation, NetworkSecurityGroup, PublicIp, ResourceGroup, type StorageAccount, Subnet, SubnetNatGatewayAssociation, SubnetNetworkSecurityGroupAssociation, VirtualNetwork } from "../engine/azurerm";
 import { Annotations, Token } from "../engine/core";
 import { Construct } from "constructs";
 import { AZURE_REFUSED_RANGES, DOCKER_BRIDGE, formatCidr, lastAddress, overlaps, parseCidr, split } from "../core/cidr";
@@ -6,6 +6,7 @@ import { AddressPlan, registerAddresses } from "../core/address-plan";
 import { AZURE_LOCATION_CONTEXT, type INetwork } from "../core/contracts";
 import { NAME_RULES, nameFromPath, type NameRule } from "../core/naming";
 import { Validator } from "../core/validate";
+import { checkFlowLogOptions, vnetFlowLog, type AzureFlowLogOptions, type VnetFlowLogResources } from "./flow-log";
 import { denyInternetInbound } from "./node-firewall";
 
 /** Props of {@link AzureNetwork}. */
@@ -42,6 +43,16 @@ export interface AzureNetworkProps {
    * @default true
    */
   readonly natGateway?: boolean;
+  /**
+   * VNet flow logs: every IP flow of the virtual network (allowed or denied, with bytes and
+   * packets), recorded by the location's Network Watcher into a storage account and kept 90 days;
+   * `false` turns them off. InfiniBand traffic between GPU nodes does not cross the virtual network
+   * and is not in them. See {@link AzureFlowLogOptions} for the watcher, retention, an existing
+   * account and traffic analytics.
+   * @default - on: Azure's watcher (NetworkWatcher_<location> in NetworkWatcherRG), a new storage
+   * account that admits only trusted Azure services, 90 days
+   */
+  readonly flowLogs?: boolean | AzureFlowLogOptions;
 }
 
 /** The block InfiniBand VMs reserve for their RDMA network (Azure docs, "Set up InfiniBand"). */
@@ -50,7 +61,8 @@ export const AZURE_RDMA_RESERVED_CIDR = "172.16.0.0/16";
 /**
  * A VNet for GPU clusters on Azure: a resource group (new or existing), a compute subnet, a
  * storage subnet sized for Managed Lustre, a `GatewaySubnet` for the hybrid link, network security
- * groups that deny inbound traffic from the internet, and a NAT gateway for outbound traffic.
+ * groups that deny inbound traffic from the internet, a NAT gateway for outbound traffic, and VNet
+ * flow logs.
  *
  * ```ts
  * const net = new AzureNetwork(stack, "net", { cidr: "10.20.0.0/16", location: "eastus" });
@@ -79,6 +91,15 @@ export class AzureNetwork extends Construct implements INetwork {
   public readonly computeSecurityGroup: NetworkSecurityGroup;
   public readonly storageSecurityGroup: NetworkSecurityGroup;
   public readonly natGateway?: NatGateway;
+  /** The VNet flow log, unless turned off. */
+  public readonly flowLog?: VnetFlowLogResources["flowLog"];
+  /**
+   * The account the flow logs go to, when the network created it: Entra ID only (no shared keys),
+   * behind a firewall that admits trusted Azure services alone, so the azurerm provider that
+   * manages it needs `features: [{ storage: [{ dataPlaneAvailable: false }] }]` (it otherwise reads
+   * the account's queue and static-website properties through that firewall).
+   */
+  public readonly flowLogStorageAccount?: StorageAccount;
 
   constructor(scope: Construct, id: string, props: AzureNetworkProps) {
     super(scope, id);
@@ -94,6 +115,7 @@ export class AzureNetwork extends Construct implements INetwork {
     this.location = this.region = v.azureLocation("location", location);
     const prefix = parseCidr(this.cidr).prefix;
     const storagePrefix = v.integer("storageSubnetPrefix", props.storageSubnetPrefix ?? 24, { min: prefix + 1, max: 27 });
+    const flowLogs = checkFlowLogOptions(v, this.location, props.flowLogs);
 
     const [computeHalf, upperHalf] = split(this.cidr, prefix + 1);
     this.computeSubnetCidr = computeHalf!;
@@ -139,8 +161,10 @@ export class AzureNetwork extends Construct implements INetwork {
     const denyInternet = denyInternetInbound("Nothing from the internet reaches GPU nodes or storage");
     this.computeSecurityGroup = new NetworkSecurityGroup(this, "compute-nsg", { name: name("compute-nsg", NAME_RULES.azureNetworkSecurityGroup), resourceGroupName: rg, location: this.location, securityRule: [denyInternet] });
     this.storageSecurityGroup = new NetworkSecurityGroup(this, "storage-nsg", { name: name("storage-nsg", NAME_RULES.azureNetworkSecurityGroup), resourceGroupName: rg, location: this.location, securityRule: [denyInternet] });
-    new SubnetNetworkSecurityGroupAssociation(this, "compute-nsg-assoc", { subnetId: this.computeSubnet.id, networkSecurityGroupId: this.computeSecurityGroup.id });
-    new SubnetNetworkSecurityGroupAssociation(this, "storage-nsg-assoc", { subnetId: this.storageSubnet.id, networkSecurityGroupId: this.storageSecurityGroup.id });
+    const nsgAssociations = [
+      new SubnetNetworkSecurityGroupAssociation(this, "compute-nsg-assoc", { subnetId: this.computeSubnet.id, networkSecurityGroupId: this.computeSecurityGroup.id }),
+      new SubnetNetworkSecurityGroupAssociation(this, "storage-nsg-assoc", { subnetId: this.storageSubnet.id, networkSecurityGroupId: this.storageSecurityGroup.id }),
+    ];
 
     if (props.natGateway ?? true) {
       const ip = new PublicIp(this, "nat-ip", { name: name("nat-ip"), resourceGroupName: rg, location: this.location, allocationMethod: "Static", sku: "Standard" });
@@ -148,6 +172,15 @@ export class AzureNetwork extends Construct implements INetwork {
       new NatGatewayPublicIpAssociation(this, "nat-ip-assoc", { natGatewayId: this.natGateway.id, publicIpAddressId: ip.id });
       new SubnetNatGatewayAssociation(this, "compute-nat", { subnetId: this.computeSubnet.id, natGatewayId: this.natGateway.id });
       new SubnetNatGatewayAssociation(this, "storage-nat", { subnetId: this.storageSubnet.id, natGatewayId: this.natGateway.id });
+    }
+
+    if (flowLogs) {
+      const created = vnetFlowLog(
+        { scope: this, virtualNetworkId: this.virtualNetwork.id, location: this.location, resourceGroupName: rg, resourceGroupId: this.resourceGroupId, after: [this.gatewaySubnet, ...nsgAssociations] },
+        flowLogs,
+      );
+      this.flowLog = created.flowLog;
+      this.flowLogStorageAccount = created.storageAccount;
     }
   }
 }
