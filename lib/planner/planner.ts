@@ -1,14 +1,28 @@
 import { CATALOG, catalogRegions, catalogZones, catalogZonesOfRegion, offeredAccelerators } from "../catalog/catalog";
 import type { CatalogData, Offering, OfferingLocation } from "../catalog/types";
 import { ValidationError } from "../core/errors";
-import type { GpuCloud } from "../core/types";
+import type { Cloud } from "../core/types";
 import { roundTo } from "../core/numbers";
+import { plural } from "../core/plural";
 import { AWS_ZONE_NAME } from "../core/regions";
 import { Validator } from "../core/validate";
-import type { Interconnect, Placement, PlacementPlan, RejectedCandidate, Requirements } from "./types";
+import { closest, describedPlacement, describePlacement, describeRejection, describeRequirements } from "./describe";
+import { carbonOf, COMMITTED_ENERGY, nodePowerWatts } from "./energy";
+import { poolCandidates } from "./pools";
+import { placementOrder } from "./ranking";
+import type { Interconnect, Placement, PlacementPlan, PlannerData, PoolOffering, Preference, RejectedCandidate, Requirements } from "./types";
 
-const CLOUDS: readonly GpuCloud[] = ["aws", "azure"];
+export { closest, describeCarbon, describePlacement, describedPlacement, describeRejection, describeRequirements } from "./describe";
+
+/** The clouds a requirement may name: the owned pools first, then the clouds of the catalog. */
+export const PLACEMENT_CLOUDS: readonly Cloud[] = ["onprem", "aws", "azure"];
 const INTERCONNECTS: readonly Interconnect[] = ["required", "preferred", "none"];
+const PREFERENCES: readonly Preference[] = ["owned", "none"];
+
+/** Hours a placement's `kgCo2e` covers when the requirements give no `maxRuntimeHours`: GpuTask's default maxRuntime. */
+export const DEFAULT_RUNTIME_HOURS = 12;
+/** Most hours a job may run: 14 days, as a GpuTask's maxRuntime. */
+const MAX_RUNTIME_HOURS = 14 * 24;
 
 /**
  * Most VMs one Azure scale set holds with a single placement group, which InfiniBand needs
@@ -44,27 +58,29 @@ export class NoPlacementError extends ValidationError {
 }
 
 /**
- * Ranks every way the catalog can meet `requirements`, cheapest first (ties: fewer nodes, more
- * fabric bandwidth, then cloud, region, zone and type in name order, so the ranking is stable),
- * and lists every rejected candidate with a one-line reason.
+ * Ranks every way the catalog's offerings and the owned pools in `data` can meet `requirements`
+ * (owned pools first with `prefer: "owned"`, the default; then cheapest first, or cleanest, or by a
+ * carbon price, as `optimize` says; ties: fewer nodes, more fabric bandwidth, then cloud, region,
+ * zone and type in name order, so the ranking is stable), and lists every rejected candidate with
+ * a one-line reason. Each placement carries its power, PUE and emissions.
  *
  * @throws ValidationError for malformed requirements (naming the field and what is allowed)
  * @throws NoPlacementError when no offering meets them, with the closest feasible alternatives
  */
-export function planPlacements(requirements: Requirements, catalog: CatalogData = CATALOG): PlacementPlan {
-  validateRequirements(requirements, catalog);
-  const plan = rank(requirements, catalog);
+export function planPlacements(requirements: Requirements, catalog: CatalogData = CATALOG, data: PlannerData = {}): PlacementPlan {
+  validateRequirements(requirements, catalog, data.pools ?? []);
+  const plan = rank(requirements, catalog, data);
   if (plan.placements.length === 0) {
-    throw new NoPlacementError(requirements, plan.rejected, alternatives(requirements, catalog));
+    throw new NoPlacementError(requirements, plan.rejected, alternatives(requirements, catalog, data));
   }
   return plan;
 }
 
-function validateRequirements(r: Requirements, catalog: CatalogData): void {
+function validateRequirements(r: Requirements, catalog: CatalogData, pools: readonly PoolOffering[]): void {
   const v = new Validator(WHERE);
   v.integer("gpus", r.gpus, { min: 1, max: MAX_GPUS });
   if (r.accelerator !== undefined) {
-    const offered = offeredAccelerators(catalog);
+    const offered = [...new Set([...offeredAccelerators(catalog), ...pools.map((p) => p.accelerator)])].sort();
     const asked = Array.isArray(r.accelerator) ? (r.accelerator as readonly string[]) : [r.accelerator as string];
     v.check(asked.length > 0, "accelerator", r.accelerator, `use one or more of ${offered.join(", ")}`);
     for (const a of asked) {
@@ -80,8 +96,25 @@ function validateRequirements(r: Requirements, catalog: CatalogData): void {
   }
   if (r.interconnect !== undefined) v.oneOf("interconnect", r.interconnect, INTERCONNECTS);
   if (r.clouds !== undefined) {
-    v.check(Array.isArray(r.clouds) && r.clouds.length > 0, "clouds", r.clouds, `use at least one of ${CLOUDS.map((c) => JSON.stringify(c)).join(", ")}`);
-    for (const c of r.clouds) v.oneOf("clouds", c, CLOUDS);
+    v.check(Array.isArray(r.clouds) && r.clouds.length > 0, "clouds", r.clouds, `use at least one of ${PLACEMENT_CLOUDS.map((c) => JSON.stringify(c)).join(", ")}`);
+    for (const c of r.clouds) v.oneOf("clouds", c, PLACEMENT_CLOUDS);
+  }
+  if (r.pools !== undefined) {
+    const names = pools.map((p) => p.name);
+    v.check(Array.isArray(r.pools) && r.pools.length > 0, "pools", r.pools, "use at least one pool name, or leave pools out to allow every pool");
+    for (const name of r.pools) {
+      v.check(names.includes(name), "pools", name, names.length ? `use the name of an OnPremGpuPool of the app: ${names.join(", ")}` : "leave pools out: the app has no OnPremGpuPool");
+    }
+  }
+  if (r.prefer !== undefined) v.oneOf("prefer", r.prefer, PREFERENCES);
+  if (r.optimize !== undefined) {
+    const o = r.optimize as unknown;
+    const price = typeof o === "object" && o !== null ? (o as { usdPerKgCo2e?: unknown }).usdPerKgCo2e : undefined;
+    const ok = o === "cost" || o === "carbon" || (typeof price === "number" && Number.isFinite(price) && price >= 0 && Object.keys(o as object).length === 1);
+    v.check(ok, "optimize", o, `use "cost", "carbon" or a carbon price { usdPerKgCo2e: <USD per kg of CO2e, 0 or more> }`);
+  }
+  if (r.maxRuntimeHours !== undefined) {
+    v.check(Number.isFinite(r.maxRuntimeHours) && r.maxRuntimeHours > 0 && r.maxRuntimeHours <= MAX_RUNTIME_HOURS, "maxRuntimeHours", r.maxRuntimeHours, `use a number of hours above 0, at most ${MAX_RUNTIME_HOURS} (14 days)`);
   }
   if (r.regions !== undefined) {
     v.check(Array.isArray(r.regions) && r.regions.length > 0, "regions", r.regions, "use at least one region, or leave regions out to allow any");
@@ -106,12 +139,16 @@ function validateRequirements(r: Requirements, catalog: CatalogData): void {
 }
 
 /** The ranking without validation or errors: used for the plan and for its relaxations. */
-function rank(r: Requirements, catalog: CatalogData): PlacementPlan {
+function rank(r: Requirements, catalog: CatalogData, data: PlannerData): PlacementPlan {
   const interconnect = r.interconnect ?? "required";
   const spot = r.spot ?? false;
+  const hours = r.maxRuntimeHours ?? DEFAULT_RUNTIME_HOURS;
+  const energy = data.energy ?? COMMITTED_ENERGY;
   const accelerators = r.accelerator === undefined ? undefined : (Array.isArray(r.accelerator) ? r.accelerator : [r.accelerator]).map((a: string) => a.toLowerCase());
-  const rejected: RejectedCandidate[] = [];
-  const feasible: Placement[] = [];
+  const excluded = (p: Pick<Placement, "cloud" | "region" | "zone" | "instanceType">) => r.excludePlacements?.includes(placementKey(p)) ?? false;
+  const owned = poolCandidates(data.pools ?? [], r, interconnect, accelerators, hours, excluded);
+  const rejected: RejectedCandidate[] = [...owned.rejected];
+  const feasible: Placement[] = [...owned.placements];
 
   for (const o of catalog.offerings) {
     const nodes = Math.ceil(r.gpus / o.gpusPerNode);
@@ -120,11 +157,12 @@ function rank(r: Requirements, catalog: CatalogData): PlacementPlan {
       rejected.push({ cloud: o.cloud, instanceType: o.instanceType, reason: why });
       continue;
     }
+    const powerKw = roundTo((nodes * nodePowerWatts(o).totalWatts) / 1000);
     for (const l of o.locations) {
       const price = spot ? l.spotUsdPerHour : l.usdPerHour;
       const total = price === undefined ? undefined : roundTo(price * nodes);
       const problem = locationProblem(l, r, spot, nodes, price, total) ??
-        (r.excludePlacements?.includes(placementKey({ cloud: o.cloud, region: l.region, zone: l.zone, instanceType: o.instanceType }))
+        (excluded({ cloud: o.cloud, region: l.region, zone: l.zone, instanceType: o.instanceType })
           ? "excluded (excludePlacements), e.g. after a capacity error in an earlier attempt"
           : undefined);
       if (problem) {
@@ -148,22 +186,12 @@ function rank(r: Requirements, catalog: CatalogData): PlacementPlan {
         usdPerHour: total!,
         fabric: { kind: o.fabric.kind, interfaces: o.fabric.interfaces, gbpsPerNode: o.fabric.gbpsPerNode },
         fabricGbpsPerNode: o.fabric.gbpsPerNode,
+        ...carbonOf(powerKw, energy.pue(o.cloud), energy.gridKgCo2ePerKwh(o.cloud, l.region), hours),
       });
     }
   }
 
-  const tier = (p: Placement) => (interconnect === "preferred" && p.nodes > 1 && p.fabric.kind === "none" ? 1 : 0);
-  feasible.sort(
-    (a, b) =>
-      tier(a) - tier(b) ||
-      a.usdPerHour - b.usdPerHour ||
-      a.nodes - b.nodes ||
-      b.fabricGbpsPerNode - a.fabricGbpsPerNode ||
-      text(a.cloud, b.cloud) ||
-      text(a.region, b.region) ||
-      text(a.zone ?? "", b.zone ?? "") ||
-      text(a.instanceType, b.instanceType),
-  );
+  feasible.sort(placementOrder(r.prefer ?? "owned", interconnect, r.optimize ?? "cost"));
   return { placements: feasible.map((p, i) => describedPlacement({ ...p, rank: i + 1 })), rejected };
 }
 
@@ -206,12 +234,13 @@ function locationProblem(l: OfferingLocation, r: Requirements, spot: boolean, no
 }
 
 /** Relaxes one requirement at a time and returns the best placement each relaxation allows. */
-function alternatives(r: Requirements, catalog: CatalogData): { relaxed: string; placement: Placement }[] {
+function alternatives(r: Requirements, catalog: CatalogData, data: PlannerData): { relaxed: string; placement: Placement }[] {
   const relaxations: [string, Requirements | undefined][] = [
     ["without maxUsdPerHour", r.maxUsdPerHour !== undefined ? { ...r, maxUsdPerHour: undefined } : undefined],
     ["in any region", r.regions !== undefined ? { ...r, regions: undefined } : undefined],
     ["in any zone", r.zones !== undefined ? { ...r, zones: undefined } : undefined],
     ["on any cloud", r.clouds !== undefined ? { ...r, clouds: undefined } : undefined],
+    ["in any pool", r.pools !== undefined ? { ...r, pools: undefined } : undefined],
     ["with any accelerator", r.accelerator !== undefined ? { ...r, accelerator: undefined } : undefined],
     ["without minGpuMemoryGiB", r.minGpuMemoryGiB !== undefined ? { ...r, minGpuMemoryGiB: undefined } : undefined],
     ["without memoryGiB", r.memoryGiB !== undefined ? { ...r, memoryGiB: undefined } : undefined],
@@ -223,84 +252,17 @@ function alternatives(r: Requirements, catalog: CatalogData): { relaxed: string;
   const out: { relaxed: string; placement: Placement }[] = [];
   for (const [relaxed, req] of relaxations) {
     if (!req) continue;
-    const best = rank(req, catalog).placements[0];
+    const best = rank(req, catalog, data).placements[0];
     if (best) out.push({ relaxed, placement: best });
   }
   if (out.length === 0) {
-    const best = rank({ gpus: r.gpus, interconnect: r.interconnect }, catalog).placements[0];
+    const best = rank({ gpus: r.gpus, interconnect: r.interconnect }, catalog, data).placements[0];
     if (best) out.push({ relaxed: `keeping only gpus${r.interconnect ? " and interconnect" : ""}`, placement: best });
   }
   return out;
 }
 
-/** A placement's identity: `cloud/region/zone/instanceType` (zone empty when region-level). */
+/** A placement's identity: `cloud/region/zone/instanceType` (zone empty when region-level; an owned pool: `onprem/<site>//<pool>`). */
 export function placementKey(p: { cloud: string; region: string; zone?: string | undefined; instanceType: string }): string {
   return `${p.cloud}/${p.region}/${p.zone ?? ""}/${p.instanceType}`;
-}
-
-/** One line for a placement, e.g. `4 x p5.48xlarge (32 x H100) in aws us-east-1/use1-az2 at $220.16/h`. */
-export function describePlacement(p: Placement): string {
-  const where = `${p.cloud} ${p.region}${p.zone ? `/${p.zone}` : ""}`;
-  return `${p.nodes} x ${p.instanceType} (${p.gpus} x ${p.accelerator}) in ${where} at $${p.usdPerHour}/h${p.spot ? " spot" : ""}`;
-}
-
-/**
- * `p` with a `toString()` that gives {@link describePlacement}'s sentence, so that a placement prints
- * as one (`${placement}`, `String(task.chosen)`). The method is not enumerable: JSON and `{ ...p }`
- * leave it out (a copy needs this again).
- */
-export function describedPlacement<T extends Placement>(p: T): T {
-  return Object.defineProperty(p, "toString", { value: () => describePlacement(p), enumerable: false, configurable: true, writable: true });
-}
-
-/** One line for a rejection, e.g. `aws p3.2xlarge: needs 30 nodes but has no node-to-node fabric`. */
-export function describeRejection(c: RejectedCandidate): string {
-  const where = c.region ? ` in ${c.region}${c.zone ? `/${c.zone}` : ""}` : "";
-  return `${c.cloud} ${c.instanceType}${where}: ${c.reason}`;
-}
-
-/** One line for requirements, e.g. `30 GPUs (H100), 256 GiB memory, max $100/h`. */
-export function describeRequirements(r: Requirements): string {
-  const parts = [`${r.gpus} GPUs${r.accelerator !== undefined ? ` (${[r.accelerator].flat().join(" or ")})` : ""}`];
-  if (r.minGpuMemoryGiB !== undefined) parts.push(`>= ${r.minGpuMemoryGiB} GiB per GPU`);
-  if (r.minGpusPerNode !== undefined) parts.push(`>= ${r.minGpusPerNode} GPUs per node`);
-  if (r.memoryGiB !== undefined) parts.push(`${r.memoryGiB} GiB memory`);
-  if (r.interconnect !== undefined) parts.push(`interconnect ${r.interconnect}`);
-  if (r.clouds !== undefined) parts.push(`clouds [${r.clouds.join(", ")}]`);
-  if (r.regions !== undefined) parts.push(`regions [${r.regions.join(", ")}]`);
-  if (r.zones !== undefined) parts.push(`zones [${r.zones.join(", ")}]`);
-  if (r.spot) parts.push("spot");
-  if (r.maxUsdPerHour !== undefined) parts.push(`max $${r.maxUsdPerHour}/h`);
-  return parts.join(", ");
-}
-
-/** The known names closest to `wanted` by edit distance (at most three). */
-function closest(wanted: string, known: readonly string[]): string[] {
-  const w = wanted.toLowerCase();
-  return [...known]
-    .map((k) => ({ k, d: editDistance(w, k.toLowerCase()) }))
-    .sort((a, b) => a.d - b.d || text(a.k, b.k))
-    .slice(0, 3)
-    .map((x) => x.k);
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
-function text(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** `1 node`, `4 nodes`. */
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

@@ -1,29 +1,20 @@
 /**
  * The committed rate tables the report prices and weighs with: non-compute service prices
  * (`lib/catalog/data/service-prices.json`), grid emission factors
- * (`lib/catalog/data/grid-emissions.json`) and the per-node host power model.
+ * (`lib/catalog/data/grid-emissions.json`) and the per-node host power model; the last two live with
+ * the planner's energy model (`lib/planner/energy.ts`), which ranks placements by carbon, and are
+ * re-exported here.
  */
-import type { GpuCloud } from "../core/types";
-import type { Offering } from "../catalog/types";
-import emissionsData from "../catalog/data/grid-emissions.json";
+import type { Rate, RateStatus } from "../planner/energy";
 import pricesData from "../catalog/data/service-prices.json";
 
-/** How sure a committed figure is. */
-export type RateStatus = "verified" | "unverified" | "fallback";
-
-/** A looked-up rate with its provenance. */
-export interface Rate {
-  readonly value: number;
-  readonly status: RateStatus;
-  readonly source: string;
-}
+export type { Rate, RateStatus } from "../planner/energy";
+export { GRID_EMISSIONS, HOST_POWER, gridFactor, nodePowerWatts } from "../planner/energy";
 
 interface PriceRow { usdPerGbMonth?: number; usdPerTiBHour?: number; usdPerHour?: number; status: string; source: string }
 
 /** The committed service price table. */
 export const SERVICE_PRICES = pricesData;
-/** The committed grid emission factor table. */
-export const GRID_EMISSIONS = emissionsData;
 
 const rate = (value: number, row: PriceRow): Rate => ({ value, status: row.status as RateStatus, source: row.source });
 
@@ -65,36 +56,3 @@ export function azureVpnGatewayGbps(sku: string, generation = "Generation1"): nu
 
 /** Gbit/s of one AWS Site-to-Site VPN tunnel. @default 1.25 */
 export const AWS_VPN_TUNNEL_GBPS: number = pricesData.awsVpnTunnelGbps.gbps;
-
-/** Grid emission factor of a region, kgCO2e/kWh; undefined for a region the table lacks. */
-export function gridFactor(cloud: GpuCloud, region: string): Rate | undefined {
-  const table = emissionsData.factors[cloud] as Record<string, { kgPerKwh: number; basis: string; status?: string }>;
-  const row = table[region.toLowerCase()];
-  return row ? { value: row.kgPerKwh, status: (row.status as RateStatus | undefined) ?? "verified", source: `${emissionsData.source.split(":")[0]} (${row.basis})` } : undefined;
-}
-
-/**
- * The host power model: what a GPU node draws beyond its GPUs. CPU and memory use the Cloud Carbon
- * Footprint coefficients (AWS average maximum of 3.5 W per vCPU, i.e. busy hosts as in training;
- * 0.392 W per GiB of memory), and a further 10% of the node's total covers NICs, fans and power
- * conversion (PSU and VRM losses of a ~94%-efficient supply plus fan power: an engineering
- * assumption, not a measured figure). For p5.48xlarge (8 x 700 W, 192 vCPUs, 2 TiB) this gives
- * 7.8 kW, under the 10.2 kW maximum NVIDIA states for a DGX H100.
- */
-export const HOST_POWER = Object.freeze({
-  /** W per vCPU at full load (CCF MAX_WATTS_AVG for AWS). @default 3.5 */
-  cpuWattsPerVcpu: 3.5,
-  /** W per GiB of memory (CCF MEMORY_COEFFICIENT 0.000392 kWh/GB-hour). @default 0.392 */
-  memoryWattsPerGiB: 0.392,
-  /** Share of the node's draw added for NICs, fans and power conversion. @default 0.1 */
-  auxiliaryFraction: 0.1,
-  source: "Cloud Carbon Footprint methodology (CPU min/max watts per vCPU, memory kWh per GB) + 10% auxiliary assumption",
-});
-
-/** Power of one node of an offering, in watts: its GPUs at board power and the host overhead. */
-export function nodePowerWatts(o: Pick<Offering, "gpusPerNode" | "gpuTdpWatts" | "vCpus" | "memoryGiB">): { gpuWatts: number; overheadWatts: number; totalWatts: number } {
-  const gpuWatts = o.gpusPerNode * o.gpuTdpWatts;
-  const base = gpuWatts + o.vCpus * HOST_POWER.cpuWattsPerVcpu + o.memoryGiB * HOST_POWER.memoryWattsPerGiB;
-  const totalWatts = base * (1 + HOST_POWER.auxiliaryFraction);
-  return { gpuWatts, overheadWatts: totalWatts - gpuWatts, totalWatts };
-}
