@@ -1,7 +1,9 @@
 /**
  * Small readers over synthesized Terraform JSON (`cdk.tf.json`): blocks, references and the
- * providers' regions. Pure functions, no cdktf import.
+ * providers' regions. Values are read by lib/core/terraform-values, the reader the policy pack
+ * uses too. Pure functions, no cdktf import.
  */
+import { firstBlock, numberOf, objectOf, stringOf } from "../core/terraform-values";
 
 /** A parsed `cdk.tf.json` (or any JSON object). */
 export type TerraformJson = Readonly<Record<string, unknown>>;
@@ -16,46 +18,37 @@ export interface TfResource {
   readonly args: ResourceArgs;
 }
 
-function asObject(v: unknown): Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
 /** Every resource of one type in a stack, in file order. */
 export function resourcesOf(tf: TerraformJson, type: string): TfResource[] {
-  return Object.entries(asObject(asObject(tf.resource)[type])).map(([name, args]) => ({ type, name, args: asObject(args) }));
+  return Object.entries(objectOf(objectOf(tf.resource)[type])).map(([name, args]) => ({ type, name, args: objectOf(args) }));
 }
 
 /** Every resource of a stack, of every type, in file order. */
 export function allResources(tf: TerraformJson): TfResource[] {
-  return Object.keys(asObject(tf.resource)).flatMap((type) => resourcesOf(tf, type));
+  return Object.keys(objectOf(tf.resource)).flatMap((type) => resourcesOf(tf, type));
 }
 
 /** One resource by type and name, or undefined. */
 export function findResource(tf: TerraformJson, type: string, name: string): TfResource | undefined {
-  const args = asObject(asObject(tf.resource)[type])[name];
-  return args === undefined ? undefined : { type, name, args: asObject(args) };
+  const args = objectOf(objectOf(tf.resource)[type])[name];
+  return args === undefined ? undefined : { type, name, args: objectOf(args) };
 }
 
-/** The first element of a list argument, or the argument itself when it is an object. */
-export function first(v: unknown): Record<string, unknown> {
-  return Array.isArray(v) ? asObject(v[0]) : asObject(v);
+/** The first block of a nested block argument, or an empty object. */
+export function first(v: unknown): ResourceArgs {
+  return firstBlock(v) ?? {};
 }
 
-/** An argument read as an object (blocks synthesize as objects or one-element lists). */
-export function block(args: ResourceArgs, key: string): Record<string, unknown> {
+/** An argument read as a block (blocks synthesize as objects or lists of them), or an empty object. */
+export function block(args: ResourceArgs, key: string): ResourceArgs {
   return first(args[key]);
 }
 
 /** A number argument (numbers may synthesize as strings), or undefined. */
-export function num(v: unknown): number | undefined {
-  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : Number.NaN;
-  return Number.isFinite(n) ? n : undefined;
-}
+export const num = numberOf;
 
 /** A string argument, or undefined. */
-export function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
-}
+export const str = stringOf;
 
 /** The resource a Terraform expression such as `${aws_vpc.net_vpc_1.id}` refers to (the first reference). */
 export function refTarget(v: unknown): { type: string; name: string } | undefined {
@@ -65,7 +58,7 @@ export function refTarget(v: unknown): { type: string; name: string } | undefine
 
 /** The construct path cdktf records in a resource's `//` metadata, e.g. `stack/aws-network/vpc`. */
 export function constructPath(r: TfResource): string | undefined {
-  return str(asObject(asObject(r.args["//"]).metadata).path);
+  return str(objectOf(objectOf(r.args["//"]).metadata).path);
 }
 
 /** The construct a resource belongs to: its path without the stack and the resource's own id, e.g. `aws-network`, `task/cluster`. */
@@ -79,16 +72,16 @@ export function ownerId(r: TfResource): string {
  * @default - undefined when the stack has no AWS provider with a region
  */
 export function awsRegion(tf: TerraformJson, r?: TfResource): string | undefined {
-  const providers = (asObject(tf.provider).aws as unknown[] | undefined) ?? [];
+  const providers = (objectOf(tf.provider).aws as unknown[] | undefined) ?? [];
   const alias = str(r?.args.provider)?.split(".")[1];
-  const p = providers.map(asObject).find((c) => (alias === undefined ? c.alias === undefined : c.alias === alias));
+  const p = providers.map(objectOf).find((c) => (alias === undefined ? c.alias === undefined : c.alias === alias));
   return str(p?.region);
 }
 
 /** The GpuTask metadata of a stack (`//.hgpu_tasks`). */
 export function taskMetadata(tf: TerraformJson): Record<string, Record<string, unknown>> {
-  const tasks = asObject(asObject(tf["//"]).hgpu_tasks);
-  return Object.fromEntries(Object.entries(tasks).map(([k, v]) => [k, asObject(v)]));
+  const tasks = objectOf(objectOf(tf["//"]).hgpu_tasks);
+  return Object.fromEntries(Object.entries(tasks).map(([k, v]) => [k, objectOf(v)]));
 }
 
 /** The `${...}` expressions in a value (nested braces inside an expression are kept whole). */
@@ -117,11 +110,11 @@ export type Address = string;
  */
 export function directDependencies(tf: TerraformJson, address: Address): Address[] {
   const [kind, type, name] = address.startsWith("data.") ? ["data", ...address.slice(5).split(".")] : ["resource", ...address.split(".")];
-  const args = asObject(asObject(asObject(tf[kind!])[type!])[name!]);
+  const args = objectOf(objectOf(objectOf(tf[kind!])[type!])[name!]);
   const exists = (a: string) => {
     const d = a.startsWith("data.");
     const [t, n] = (d ? a.slice(5) : a).split(".");
-    return asObject(asObject(tf[d ? "data" : "resource"])[t!])[n!] !== undefined;
+    return objectOf(objectOf(tf[d ? "data" : "resource"])[t!])[n!] !== undefined;
   };
   const refs = new Set<Address>();
   const { depends_on: dependsOn, ...rest } = args;

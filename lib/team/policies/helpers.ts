@@ -1,53 +1,11 @@
+import { strings } from "../../core/terraform-values";
 import type { ElementView, L1View, RuleLevel, RuleViolation, StackView } from "./types";
 
-/** A plain object (not an array, not null). */
-export type PlainObject = Readonly<Record<string, unknown>>;
+export { blocks, firstBlock as block, isFalse, isObject, isTrue, numberOf, strings, type PlainObject } from "../../core/terraform-values";
 
 /** A non-compliant result with its one-line detail (and, when it differs from the rule's, its level). */
 export function nonCompliant(detail: string, level?: RuleLevel): RuleViolation {
   return level === undefined ? { status: "non-compliant", detail } : { status: "non-compliant", detail, level };
-}
-
-/** Whether `value` is a plain object. */
-export function isObject(value: unknown): value is PlainObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * The blocks of a nested block attribute as a list: cdktf writes single blocks as an object and
- * repeated ones as a list, hand-written JSON may use either.
- */
-export function blocks(value: unknown): PlainObject[] {
-  if (Array.isArray(value)) return value.filter(isObject);
-  return isObject(value) ? [value] : [];
-}
-
-/** The first block of a nested block attribute, or undefined. */
-export function block(value: unknown): PlainObject | undefined {
-  return blocks(value)[0];
-}
-
-/** Terraform's true: `true` or `"true"`. */
-export function isTrue(value: unknown): boolean {
-  return value === true || value === "true";
-}
-
-/** Terraform's false: `false` or `"false"`. */
-export function isFalse(value: unknown): boolean {
-  return value === false || value === "false";
-}
-
-/** A list attribute's strings (a single string counts as a one-element list). */
-export function strings(value: unknown): string[] {
-  if (typeof value === "string") return [value];
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-}
-
-/** A number attribute (numbers or numeric strings), or undefined. */
-export function numberOf(value: unknown): number | undefined {
-  if (typeof value === "number") return value;
-  if (typeof value === "string" && /^\d+(\.\d+)?$/.test(value)) return Number(value);
-  return undefined;
 }
 
 /** JSON-quotes a value for a finding detail. */

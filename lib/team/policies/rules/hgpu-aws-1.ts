@@ -1,4 +1,4 @@
-import { blocks, nonCompliant, numberOf } from "../helpers";
+import { blocks, isFalse, isTrue, nonCompliant, numberOf } from "../helpers";
 import type { L1View, PolicyRule, RuleResult } from "../types";
 import { cannotVerify, cannotVerifyText, dynamicBlock, hasDynamicBlock, readValue } from "../values";
 import { gpuInstances, gpuNetworkInterfaces, isGpuInstance, isGpuInstanceType, isGpuLaunchTemplate } from "./aws-gpu-nodes";
@@ -43,7 +43,7 @@ function singleNode(node: L1View, gpu: boolean): RuleResult {
   const raw = node.config.associate_public_ip_address;
   const read = readValue(raw, node.stack);
   if (read.kind !== "literal") return cannotVerify("error", "associate_public_ip_address", raw);
-  if (read.value === true || read.value === "true") return nonCompliant("associate_public_ip_address is true");
+  if (isTrue(read.value)) return nonCompliant("associate_public_ip_address is true");
   if (gpu && read.value === undefined) {
     return nonCompliant("a GPU node without associate_public_ip_address leaves the public IP to the subnet's map_public_ip_on_launch: set associate_public_ip_address = false");
   }
@@ -55,7 +55,7 @@ function spotFleet(fleet: L1View): RuleResult {
   blocks(fleet.config.launch_specification).forEach((spec, i) => {
     const read = readValue(spec.associate_public_ip_address, fleet.stack);
     if (read.kind !== "literal") problems.push(cannotVerifyText(`launch_specification[${i}].associate_public_ip_address`, spec.associate_public_ip_address));
-    else if (read.value === true || read.value === "true") problems.push(`launch_specification[${i}] sets associate_public_ip_address to true`);
+    else if (isTrue(read.value)) problems.push(`launch_specification[${i}] sets associate_public_ip_address to true`);
   });
   return problems.length === 0 ? "compliant" : nonCompliant(problems.join("; "));
 }
@@ -71,7 +71,7 @@ function launchTemplate(template: L1View): RuleResult {
     return nonCompliant(unknown.map(({ i }) => cannotVerifyText(`network_interfaces[${i}].associate_public_ip_address`, nics[i]!.associate_public_ip_address)).join("; "));
   }
   const values = reads.map((r) => r.value);
-  const publicOnes = values.map((v, i) => ({ v, i })).filter(({ v }) => v === true || v === "true");
+  const publicOnes = values.map((v, i) => ({ v, i })).filter(({ v }) => isTrue(v));
   if (publicOnes.length > 0) return nonCompliant(`network_interfaces[${publicOnes.map(({ i }) => i).join(", ")}] set associate_public_ip_address to true`);
   if (!isGpuLaunchTemplate(template) || nics.length > 1) return "compliant";
   if (nics.length === 0) {
@@ -80,7 +80,7 @@ function launchTemplate(template: L1View): RuleResult {
   }
   const primary = nics[0]!;
   const index = numberOf(primary.device_index) ?? 0;
-  if (index === 0 && (values[0] === false || values[0] === "false")) return "compliant";
+  if (index === 0 && isFalse(values[0])) return "compliant";
   return nonCompliant(index === 0
     ? "network_interfaces[0] (device_index 0) leaves associate_public_ip_address unset, so the subnet's map_public_ip_on_launch decides: set it to false"
     : `the only network interface has device_index ${String(primary.device_index)}: use device_index 0 with associate_public_ip_address = false`);

@@ -1,4 +1,4 @@
-import { awsProviderAlias, block, blocks, nonCompliant, resourcesOfType } from "../helpers";
+import { awsProviderAlias, block, blocks, isTrue, nonCompliant, resourcesOfType } from "../helpers";
 import type { L1View, PolicyRule } from "../types";
 import { cannotVerifyText, dynamicBlock, hasDynamicBlock, readValue } from "../values";
 
@@ -19,7 +19,7 @@ export const awsDisksEncrypted: PolicyRule = {
     if (resource.type === "aws_ebs_volume") {
       const read = readValue(c.encrypted, resource.stack);
       if (read.kind !== "literal") return nonCompliant(cannotVerifyText("encrypted", c.encrypted));
-      return isTrueValue(read.value) ? "compliant" : nonCompliant("encrypted is not true");
+      return isTrue(read.value) ? "compliant" : nonCompliant("encrypted is not true");
     }
     if (encryptedByDefault(resource)) return "compliant";
     const volumes: { where: string; attribute: string; encrypted: unknown }[] = [];
@@ -52,16 +52,12 @@ export const awsDisksEncrypted: PolicyRule = {
     for (const v of volumes) {
       const read = readValue(v.encrypted, resource.stack);
       if (read.kind !== "literal") problems.push(cannotVerifyText(v.attribute, v.encrypted));
-      else if (!isTrueValue(read.value)) plain.push(v.where);
+      else if (!isTrue(read.value)) plain.push(v.where);
     }
     if (plain.length > 0) problems.unshift(`${plain.join(", ")} not encrypted`);
     return problems.length === 0 ? "compliant" : nonCompliant(problems.join("; "));
   },
 };
-
-function isTrueValue(value: unknown): boolean {
-  return value === true || value === "true";
-}
 
 /** Whether the stack turns on EBS encryption by default through the same provider configuration (account and region) as `resource`. */
 function encryptedByDefault(resource: L1View): boolean {
@@ -69,6 +65,6 @@ function encryptedByDefault(resource: L1View): boolean {
   return resourcesOfType(resource.stack, "aws_ebs_encryption_by_default").some((r) => {
     if (awsProviderAlias(r) !== alias) return false;
     const enabled = readValue(r.config.enabled, r.stack);
-    return r.config.enabled === undefined || (enabled.kind === "literal" && isTrueValue(enabled.value));
+    return r.config.enabled === undefined || (enabled.kind === "literal" && isTrue(enabled.value));
   });
 }
