@@ -57,7 +57,7 @@ type FactorRow = { kgPerKwh: number; basis: string; status?: string };
 export function gridFactor(cloud: GpuCloud, region: string): Rate | undefined {
   const table = emissionsData.factors[cloud] as Record<string, FactorRow>;
   const row = table[region.toLowerCase()];
-  return row ? { value: row.kgPerKwh, status: (row.status as RateStatus | undefined) ?? "verified", source: `${emissionsData.source.split(":")[0]} (${row.basis})` } : undefined;
+  return row ? { value: row.kgPerKwh, status: (row.status as RateStatus | undefined) ?? "verified", source: `${emissionsData.source.split(" (")[0]} (${row.basis})` } : undefined;
 }
 
 /** The cloud whose grid table holds `region` (AWS region or Azure location), and its factor; undefined when neither does. */
