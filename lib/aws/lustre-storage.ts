@@ -1,15 +1,20 @@
 import { FsxDataRepositoryAssociation, FsxLustreFileSystem, SecurityGroup, VpcSecurityGroupEgressRule, VpcSecurityGroupIngressRule } from "../engine/aws";
 import { TerraformResource, Token } from "../engine/core";
 import { Construct } from "constructs";
-import { APT_GET, lustreMountScript } from "../core/boot-script";
 import type { ISharedStorage } from "../core/contracts";
 import { isS3BucketName, KMS_KEY, S3_BUCKET_RULE, Validator } from "../core/validate";
 import { EFA_LUSTRE_CONNECTION_LIMIT } from "./efa";
+import {
+  FSX_DEPLOYMENT_TYPES, FSX_SCRATCH_MBPS_PER_TIB, fsxCapacityContext, fsxCapacityProblem, fsxMetadataIopsProblem, fsxThroughputMBps, fsxThroughputTiers, fsxTierKey,
+  type LustreDeploymentType,
+} from "./fsx-rules";
+import { checkClientPins, fsxMountScript } from "./fsx-client";
 import { nameTags, securityGroupNamePrefix } from "./names";
 import type { AwsNetwork } from "./network";
 
-/** FSx for Lustre deployment types. */
-export type LustreDeploymentType = "PERSISTENT_2" | "PERSISTENT_1" | "SCRATCH_2" | "SCRATCH_1";
+export { fsxMountScript } from "./fsx-client";
+
+export type { LustreDeploymentType } from "./fsx-rules";
 
 /** Where the file system imports from and exports to in S3. */
 export interface LustreDataRepository {
@@ -71,6 +76,22 @@ export interface AwsLustreStorageProps {
    */
   readonly efa?: boolean;
   /**
+   * SHA-256 of AWS's `configure-efa-fsx-lustre-client.zip` (FSx guide, "Configuring EFA clients":
+   * `sha256sum configure-efa-fsx-lustre-client.zip` on the copy you reviewed). EFA clients download
+   * it at boot and run its `setup.sh` as root only when it has this digest (AWS publishes no
+   * signature or digest for it); a download with another one is not run, and that node mounts over
+   * TCP, saying why in /var/log/hgpu-boot.log.
+   * @default - not pinned: EFA clients do not download AWS's setup and mount over TCP (synth warns)
+   */
+  readonly efaClientSetupSha256?: string;
+  /**
+   * SHA-256 of AWS's FSx Ubuntu repository key (`fsx-ubuntu-public-key.asc`), which Ubuntu nodes
+   * without the Lustre client download to install it (apt then checks the repository's signature
+   * with it, and trusts it for that repository only). A key with another digest stops the boot.
+   * @default - not pinned: the key is read over HTTPS from AWS's bucket, as the FSx guide does (AWS publishes no fingerprint)
+   */
+  readonly lustreRepoKeySha256?: string;
+  /**
    * Provisioned metadata IOPS (PERSISTENT_2): 1500, 3000, 6000, 12000, then multiples of
    * 12000 up to 192000.
    * @default - AUTOMATIC metadata mode (scaled with capacity)
@@ -84,13 +105,6 @@ export interface AwsLustreStorageProps {
   readonly kmsKeyId?: string;
 }
 
-const TIERS: Record<string, readonly number[]> = {
-  PERSISTENT_2: [125, 250, 500, 1000],
-  "PERSISTENT_1/SSD": [50, 100, 200],
-  "PERSISTENT_1/HDD": [12, 40],
-};
-const EFA_STEP_GIB: Record<number, number> = { 125: 38400, 250: 19200, 500: 9600, 1000: 4800 };
-const SCRATCH_MBPS_PER_TIB = 200;
 /** Longest DataRepositoryPath and FileSystemPath of a data repository association (FSx API reference). */
 const MAX_DATA_REPOSITORY_PATH = 4357;
 const MAX_FILE_SYSTEM_PATH = 4096;
@@ -141,7 +155,7 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
     const network = (this.network = props.network);
     this.zone = props.zone ?? network.zones[0]!;
     v.check(network.hasZone(this.zone), "zone", this.zone, `use a zone of the network: ${network.zones.join(", ")}`);
-    const type = (this.deploymentType = v.oneOf("deploymentType", props.deploymentType ?? "PERSISTENT_2", ["PERSISTENT_2", "PERSISTENT_1", "SCRATCH_2", "SCRATCH_1"] as const));
+    const type = (this.deploymentType = v.oneOf("deploymentType", props.deploymentType ?? "PERSISTENT_2", FSX_DEPLOYMENT_TYPES));
     const storageType = v.oneOf("storageType", props.storageType ?? "SSD", ["SSD", "HDD"] as const);
     if (storageType === "HDD") v.check(type === "PERSISTENT_1", "storageType", storageType, "use SSD: HDD storage needs deploymentType PERSISTENT_1", `for ${type}`);
     if (props.driveCacheType !== undefined) {
@@ -150,37 +164,28 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
     }
     this.efaEnabled = props.efa ?? false;
     if (this.efaEnabled) v.check(type === "PERSISTENT_2", "efa", true, "use deploymentType PERSISTENT_2 for an EFA-enabled file system", `for ${type}`);
+    const pins = checkClientPins(v, this, props.efa ?? false, props);
 
-    const tierKey = type === "PERSISTENT_1" ? `PERSISTENT_1/${storageType}` : type;
-    const tiers = TIERS[tierKey];
+    const tierKey = fsxTierKey(type, storageType);
+    const tiers = fsxThroughputTiers(type, storageType);
     let tier: number;
     if (tiers) {
       tier = props.throughputPerTiB ?? tiers[0]!;
       v.check(tiers.includes(tier), "throughputPerTiB", tier, `use one of ${tiers.join(", ")} MB/s/TiB`, `for ${tierKey.replace("/", " ")}`);
     } else {
-      v.check(props.throughputPerTiB === undefined, "throughputPerTiB", props.throughputPerTiB, `leave it out: ${type} has a fixed ${SCRATCH_MBPS_PER_TIB} MB/s/TiB`, `for ${type}`);
-      tier = SCRATCH_MBPS_PER_TIB;
+      v.check(props.throughputPerTiB === undefined, "throughputPerTiB", props.throughputPerTiB, `leave it out: ${type} has a fixed ${FSX_SCRATCH_MBPS_PER_TIB} MB/s/TiB`, `for ${type}`);
+      tier = FSX_SCRATCH_MBPS_PER_TIB;
     }
 
     const gib = v.integer("storageCapacityGiB", props.storageCapacityGiB, { min: 1 });
-    const context = `for ${type}${storageType === "HDD" ? ` HDD at ${tier} MB/s/TiB` : ""}${this.efaEnabled ? ` with EFA at ${tier} MB/s/TiB` : ""}`;
-    if (this.efaEnabled) {
-      const step = EFA_STEP_GIB[tier]!;
-      v.check(gib % step === 0, "storageCapacityGiB", gib, `use a multiple of ${step}`, context);
-    } else if (storageType === "HDD") {
-      const step = tier === 12 ? 6000 : 1800;
-      v.check(gib % step === 0, "storageCapacityGiB", gib, `use a multiple of ${step}`, context);
-    } else if (type === "SCRATCH_1") {
-      v.check(gib === 1200 || gib === 2400 || gib % 3600 === 0, "storageCapacityGiB", gib, "use 1200, 2400 or a multiple of 3600", context);
-    } else {
-      v.check(gib === 1200 || gib % 2400 === 0, "storageCapacityGiB", gib, "use 1200 or a multiple of 2400", context);
-    }
+    const shape = { type, storageType, tier, efa: this.efaEnabled };
+    const capacityProblem = fsxCapacityProblem(gib, shape);
+    v.check(capacityProblem === undefined, "storageCapacityGiB", gib, capacityProblem ?? "", fsxCapacityContext(shape));
 
     if (props.metadataIops !== undefined) {
       v.check(type === "PERSISTENT_2", "metadataIops", props.metadataIops, "leave it out: provisioned metadata IOPS need deploymentType PERSISTENT_2", `for ${type}`);
-      const iops = props.metadataIops;
-      const ok = [1500, 3000, 6000, 12000].includes(iops) || (Number.isInteger(iops) && iops % 12000 === 0 && iops > 0 && iops <= 192000);
-      v.check(ok, "metadataIops", iops, "use 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000");
+      const iopsProblem = fsxMetadataIopsProblem(props.metadataIops);
+      v.check(iopsProblem === undefined, "metadataIops", props.metadataIops, iopsProblem ?? "");
     }
     // Checked even for a token: the deployment type, not the key, is what is wrong.
     if (props.kmsKeyId !== undefined && !type.startsWith("PERSISTENT")) {
@@ -242,8 +247,8 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
     }
 
     this.capacityGiB = gib;
-    this.throughputMBps = Math.round((gib / 1024) * tier);
-    this.mountCommand = fsxMountScript(`${this.fileSystem.dnsName}@tcp:/${this.fileSystem.mountName}`, this.mountPath, this.efaEnabled);
+    this.throughputMBps = fsxThroughputMBps(gib, tier);
+    this.mountCommand = fsxMountScript(`${this.fileSystem.dnsName}@tcp:/${this.fileSystem.mountName}`, this.mountPath, this.efaEnabled, pins);
     this.readyDependencies = [...selfRules, ...(this.dataRepositoryAssociation ? [this.dataRepositoryAssociation] : [])];
   }
 
@@ -306,38 +311,4 @@ function checkFileSystemPath(v: Validator, path: string): string {
   v.check(ok, "dataRepository.fileSystemPath", path, "use an absolute path such as /dataset, without a trailing slash");
   v.check(path.length <= MAX_FILE_SYSTEM_PATH, "dataRepository.fileSystemPath", path, `use a path of at most ${MAX_FILE_SYSTEM_PATH} characters (this one is ${path.length})`);
   return path;
-}
-
-/**
- * The FSx mount script: installs the Lustre client if missing (Ubuntu: AWS's FSx apt repository;
- * Amazon Linux 2023: dnf), on an EFA node of an EFA-enabled file system runs AWS's
- * `configure-efa-fsx-lustre-client` setup (which also installs a unit for reboots), then mounts.
- */
-export function fsxMountScript(source: string, mountPath: string, efa = false): string {
-  return lustreMountScript({
-    title: "mount FSx for Lustre",
-    installClient: [
-      ". /etc/os-release",
-      'if [ "$ID" = ubuntu ]; then',
-      "  wget -qO - https://fsx-lustre-client-repo-public-keys.s3.amazonaws.com/fsx-ubuntu-public-key.asc | gpg --dearmor --yes -o /usr/share/keyrings/fsx-ubuntu-public-key.gpg",
-      '  echo "deb [signed-by=/usr/share/keyrings/fsx-ubuntu-public-key.gpg] https://fsx-lustre-client-repo.s3.amazonaws.com/ubuntu $VERSION_CODENAME main" > /etc/apt/sources.list.d/fsxlustreclientrepo.list',
-      `  ${APT_GET} update -q && ${APT_GET} install -y -q "lustre-client-modules-$(uname -r)"`,
-      "else",
-      "  dnf install -y lustre-client",
-      "fi",
-    ],
-    beforeMount: efa
-      ? [
-          "# EFA for Lustre: only on nodes with EFA devices; others mount over TCP",
-          "if compgen -G '/sys/class/infiniband/rdmap*' >/dev/null && ! systemctl is-enabled --quiet configure-efa-fsx-lustre-client 2>/dev/null; then",
-          "  if ! (cd /tmp && curl -fsSLO https://docs.aws.amazon.com/fsx/latest/LustreGuide/samples/configure-efa-fsx-lustre-client.zip && unzip -o -q configure-efa-fsx-lustre-client.zip && cd configure-efa-fsx-lustre-client && ./setup.sh); then",
-          '    echo "hgpu: EFA setup for Lustre failed; mounting over TCP" >&2',
-          "  fi",
-          "fi",
-        ]
-      : [],
-    source,
-    mountPath,
-    options: ["defaults", "relatime", "flock"],
-  });
 }

@@ -58,3 +58,22 @@ export function lustreMountScript(spec: LustreMountSpec): string {
 
 /** apt-get with a wait for the dpkg lock, which unattended upgrades hold at first boot. */
 export const APT_GET = "apt-get -o DPkg::Lock::Timeout=600";
+
+/** A SHA-256 digest as `sha256sum` prints it: 64 hexadecimal digits. */
+export const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+/** What a SHA-256 prop must be, for error messages. */
+export const SHA256_RULE = "use the file's SHA-256 as sha256sum prints it: 64 hexadecimal digits";
+
+/**
+ * One shell command that downloads `url` into `file` (in the current directory, or a path) and
+ * keeps it only if its SHA-256 is `sha256`. A failed download or another digest prints why on
+ * stderr (`hgpu: ...`), deletes the file and fails, so the caller decides what follows (fall back
+ * or stop). Redirects may not leave HTTPS. No `${` or `%{` (Terraform template syntax).
+ */
+export function pinnedDownload(url: string, sha256: string, file: string): string {
+  const want = sha256.toLowerCase();
+  return [
+    `{ curl -fsSL --retry 3 --proto-redir =https -o ${file} '${url}' || { echo "hgpu: could not download ${url}" >&2; false; }; }`,
+    `{ echo "${want}  ${file}" | sha256sum -c --status || { echo "hgpu: ${file} from ${url} has SHA-256 $(sha256sum ${file} | cut -d' ' -f1), not the pinned ${want}: not using it" >&2; rm -f ${file}; false; }; }`,
+  ].join(" && ");
+}

@@ -74,7 +74,8 @@ describe("an EFA file system's connections, summed over its clients", () => {
     const { stack, network, fs } = efaFs();
     new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, zone: "use1-az4", storage: fs });
     const script = String(Object.values(synth(stack).locals as Record<string, string>)[0]);
-    expect(script).toContain('  if ! (cd /tmp && curl -fsSLO https://docs.aws.amazon.com/fsx/latest/LustreGuide/samples/configure-efa-fsx-lustre-client.zip && unzip -o -q configure-efa-fsx-lustre-client.zip && cd configure-efa-fsx-lustre-client && ./setup.sh); then\n    echo "hgpu: EFA setup for Lustre failed; mounting over TCP" >&2\n  fi');
+    // Unpinned (no efaClientSetupSha256), the setup is not even downloaded; a pinned one that fails falls back too (test/aws/fsx-client.test.ts).
+    expect(script).toContain('  echo "hgpu: EFA for Lustre not set up: no SHA-256 pins configure-efa-fsx-lustre-client.zip (AwsLustreStorage efaClientSetupSha256); mounting over TCP" >&2\nfi');
     expect(resources(synth(stack), "aws_autoscaling_group")).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { APT_GET, bootScript, checkBootHooks, lustreMountScript } from "../../lib/core/boot-script";
+import { APT_GET, bootScript, checkBootHooks, lustreMountScript, pinnedDownload, SHA256_HEX } from "../../lib/core/boot-script";
 import { Validator } from "../../lib/core/validate";
 
 describe("bootScript", () => {
@@ -38,5 +38,20 @@ describe("lustreMountScript", () => {
   });
   it("waits for the dpkg lock", () => {
     expect(APT_GET).toBe("apt-get -o DPkg::Lock::Timeout=600");
+  });
+});
+
+describe("pinnedDownload", () => {
+  // Run under bash against a local server in test/aws/fsx-client.test.ts.
+  it("is one command, HTTPS redirects only, without Terraform template syntax", () => {
+    const line = pinnedDownload("https://example.com/a.zip", "AB".repeat(32), "a.zip");
+    expect(line).not.toContain("\n");
+    expect(line).toContain("curl -fsSL --retry 3 --proto-redir =https -o a.zip 'https://example.com/a.zip'");
+    expect(line).toContain(`echo "${"ab".repeat(32)}  a.zip" | sha256sum -c --status`);
+    expect(line).not.toMatch(/\$\{|%\{/);
+  });
+  it("SHA256_HEX takes 64 hex digits, nothing else", () => {
+    expect(["a".repeat(64), "F".repeat(64)].every((d) => SHA256_HEX.test(d))).toBe(true);
+    expect(["a".repeat(63), "a".repeat(65), `${"a".repeat(63)}g`, ""].some((d) => SHA256_HEX.test(d))).toBe(false);
   });
 });
