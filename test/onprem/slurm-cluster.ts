@@ -12,6 +12,7 @@
  * --no-python), since PyTorch is not installed here.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { hostname } from "node:os";
@@ -133,7 +134,7 @@ class TestCluster implements SlurmCluster {
       const r = spawnSync("mknod", [join(dir, "dev", `gpu${i}`), "c", "195", String(i)], { encoding: "utf8" });
       if (r.status !== 0) throw new Error(`mknod ${join(dir, "dev", `gpu${i}`)} failed: ${r.stderr}`);
     }
-    writeFileSync(join(dir, "munge.key"), readFileSync("/dev/urandom").subarray(0, 1024), { mode: 0o400 });
+    writeFileSync(join(dir, "munge.key"), randomBytes(1024), { mode: 0o400 });
     writeFileSync(join(this.bin, "torchrun"), TORCHRUN, { mode: 0o755 });
     const [ctldPort, slurmdPort] = await freePorts(2);
     const host = hostname().split(".")[0]!;
