@@ -4,27 +4,30 @@ import type { AwsNetwork } from "../aws/network";
 import { providerRegion } from "../aws/provider";
 import type { AzureNetwork } from "../azure/network";
 import type { IGpuCluster, ISharedStorage } from "../core/contracts";
-import type { GpuCloud } from "../core/types";
+import type { Cloud, GpuCloud } from "../core/types";
+import { CATALOG } from "../catalog/catalog";
+import { OnPremGpuPool } from "../onprem/gpu-pool";
 import { hasTemplateSyntax } from "../core/template-syntax";
 import { azureLocation } from "../core/regions";
 import { EMAIL_ADDRESS, Validator } from "../core/validate";
 import { describedPlacement, describePlacement, describeRejection, placementKey, planPlacements } from "../planner/planner";
-import type { Placement, PlacementPlan, RejectedCandidate, Requirements } from "../planner/types";
+import type { Optimize, Placement, PlacementPlan, Preference, RejectedCandidate, Requirements } from "../planner/types";
 import { buildAwsTask } from "./aws-task";
 import type { GpuTaskAwsInputs, GpuTaskAzureInputs } from "./task-inputs";
 import { buildAzureTask } from "./azure-task";
 import { MAX_RUNTIME_MINUTES, durationMinutes, terraformDuration } from "./duration";
 import { parseSecrets, secretsCloud, SECRET_STORE_CLOUD } from "./secrets";
-import { checkArgNotSecret, checkAzureInput, checkEnvNotSecret, checkText, shown, sourceCloud } from "./task-text";
+import { sourceCloud } from "./task-text";
+import { checkWorkload, taskDurations } from "./task-checks";
+import { readExcluded, readRank } from "./placement-context";
+import { buildPoolTask, poolProblem, refuseLatePools, type SlurmJobSpec } from "./pool-task";
 
 const SNS_TOPIC = /^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
-/** The context key (or environment variable `HGPU_EXCLUDE_PLACEMENTS`, a JSON list) of placement keys to skip. */
-export const EXCLUDE_PLACEMENTS_CONTEXT = "hgpu:excludePlacements";
-/** The context key (or environment variable `HGPU_PLACEMENT`) of the placement rank to use. */
-export const PLACEMENT_CONTEXT = "hgpu:placement";
+export { EXCLUDE_PLACEMENTS_CONTEXT, PLACEMENT_CONTEXT } from "./placement-context";
 
 export type { GpuTaskAwsInputs, GpuTaskAzureInputs, RunsBucketOptions } from "./task-inputs";
+export { SIGNAL_BEFORE_LIMIT_SECONDS, type SlurmJobSpec } from "./pool-task";
 
 /** Props of {@link GpuTask}. */
 export interface GpuTaskProps {
@@ -43,8 +46,26 @@ export interface GpuTaskProps {
    * @default - min(8, gpus)
    */
   readonly minGpusPerNode?: number;
-  /** Clouds allowed. @default - the cloud of `dataSource`, or both */
-  readonly clouds?: readonly GpuCloud[];
+  /**
+   * Clouds allowed: `aws`, `azure`, and `onprem` for the app's `OnPremGpuPool`s (declared before the
+   * task). A pool holds the task's `dataPath` under its `sharedPath`; `dataSource` loads the clouds' copy.
+   * @default - the app's pools, when it has any, and the cloud of `dataSource`, or both clouds
+   */
+  readonly clouds?: readonly Cloud[];
+  /** Where the app's pools rank: `owned` puts them first when one fits; `none` ranks them with the clouds by `optimize`. @default "owned" */
+  readonly prefer?: Preference;
+  /**
+   * What the choice minimizes: `cost` (USD/hour), `carbon` (kgCO2e over maxRuntime, with each cloud's
+   * PUE and each pool's own), or a carbon price `{ usdPerKgCo2e }` added to the cost.
+   * @default "cost"
+   */
+  readonly optimize?: Optimize;
+  /**
+   * On an owned pool: how long the job may wait in Slurm's queue before `hgpu launch` cancels it and
+   * moves to the next placement, as after a capacity error. Same forms as `maxRuntime`, 1m to 24h.
+   * @default "10m"
+   */
+  readonly maxQueueWait?: string | number;
   /** Regions allowed. @default - any (on AWS: the stack's provider region, when it has one) */
   readonly regions?: readonly string[];
   /** Spot capacity. @default false */
@@ -183,10 +204,16 @@ export class GpuTask extends Construct {
   public readonly placements: readonly Placement[];
   /** Every candidate the planner ruled out, with its reason. */
   public readonly rejected: readonly RejectedCandidate[];
-  /** The cluster. */
-  public readonly cluster: IGpuCluster;
-  /** The network. */
-  public readonly network: AwsNetwork | AzureNetwork;
+  /** The cluster (none on an owned pool). */
+  public readonly cluster?: IGpuCluster;
+  /** The network (none on an owned pool). */
+  public readonly network?: AwsNetwork | AzureNetwork;
+  /** The owned pool the task runs on, when the chosen placement is one. */
+  public readonly pool?: OnPremGpuPool;
+  /** The Slurm job `hgpu launch` submits, when the chosen placement is an owned pool (also the `<name>_slurm_job` output). */
+  public readonly slurmJob?: SlurmJobSpec;
+  /** How long a job may wait in an owned pool's queue, minutes. */
+  public readonly maxQueueWaitMinutes: number;
   /** The shared storage, when the task has data. */
   public readonly storage?: ISharedStorage;
   /** The run ID (known at apply: the ID of the task's start marker). */
@@ -212,39 +239,21 @@ export class GpuTask extends Construct {
     const minutes = durationMinutes(props.maxRuntime ?? "12h");
     v.check(minutes !== undefined && minutes <= MAX_RUNTIME_MINUTES, "maxRuntime", props.maxRuntime, `use a finite duration from 1m to 14d, e.g. "12h", "90m" or 6 (hours)`);
     this.maxRuntimeMinutes = minutes!;
-    const graceMinutes = durationMinutes(props.teardownGrace ?? "1h");
-    v.check(graceMinutes !== undefined && graceMinutes <= 1440, "teardownGrace", props.teardownGrace, `use a duration from 1m to 24h, e.g. "1h"`);
+    const { graceMinutes, pullMinutes, queueMinutes, idleMinutes } = taskDurations(v, props, this.maxRuntimeMinutes);
+    this.maxQueueWaitMinutes = queueMinutes;
     if (props.notify !== undefined) {
       v.check(!hasTemplateSyntax(props.notify) && (EMAIL_ADDRESS.test(props.notify) || SNS_TOPIC.test(props.notify)), "notify", props.notify, "use an e-mail address or an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)");
     } else {
       Annotations.of(this).addWarning(`${this.node.path}: no notify: nobody is told when a deadline step fails (set notify to an e-mail address or an SNS topic ARN)`);
     }
-    const pullMinutes = durationMinutes(props.pullTimeout ?? "20m");
-    v.check(pullMinutes !== undefined && pullMinutes * 3 < this.maxRuntimeMinutes, "pullTimeout", props.pullTimeout, `use a duration whose 3 tries fit in maxRuntime (${this.maxRuntimeMinutes} minutes), e.g. "20m"`);
-    const idleMinutes = props.idleTimeout === false ? 0 : durationMinutes(props.idleTimeout ?? "30m");
-    v.check(idleMinutes !== undefined && (idleMinutes === 0 || idleMinutes >= 5), "idleTimeout", props.idleTimeout, `use a duration of at least 5m, e.g. "30m", or false to turn the watchdog off`);
-    v.check(props.image !== undefined || (props.command !== undefined && props.command.length > 0), "command", props.command, "set image, command or both: the task needs something to run");
-    for (const [i, arg] of (props.command ?? []).entries()) {
-      checkText(v, `command[${i}]`, arg);
-      checkArgNotSecret(v, `command[${i}]`, arg);
-    }
-    if (props.image !== undefined) checkText(v, "image", props.image);
-    for (const [k, value] of Object.entries(props.env ?? {})) {
-      v.matches("env", k, /^[A-Za-z_][A-Za-z0-9_]*$/, "use variable names of letters, digits and _ (not starting with a digit)");
-      checkText(v, `env.${k}`, value);
-      checkEnvNotSecret(v, k, value);
-    }
-    checkAzureInput(v, "azure.dataStorageAccountId", props.azure?.dataStorageAccountId, "the storage account's resource ID");
-    checkAzureInput(v, "azure.hpcCacheResourceProviderPrincipalId", props.azure?.hpcCacheResourceProviderPrincipalId, "the object ID (a GUID)");
-    for (const [k, ref] of Object.entries(props.secrets ?? {})) {
-      v.check(!Token.isUnresolved(ref), `secrets.${k}`, shown(`${ref}`), "use a literal reference known at synth, e.g. ssm:/team/hf-token, not a Terraform reference: the nodes' grant names each secret exactly");
-    }
+    checkWorkload(v, props);
     const secrets = parseSecrets(v, props.secrets ?? {}, props.env ?? {});
     const secretCloud = secretsCloud(v, secrets);
     const dataCloud = props.dataSource !== undefined ? sourceCloud(v, props.dataSource) : undefined;
+    const ownedOnly = props.clouds !== undefined && props.clouds.length > 0 && props.clouds.every((c) => c === "onprem");
     if (props.dataPath !== undefined) {
       v.mountPath("dataPath", props.dataPath);
-      v.check(props.dataSource !== undefined || props.storage !== undefined, "dataPath", props.dataPath, "set dataSource (an S3 or Blob URI loaded into new shared storage) or storage (shared storage that already holds it)");
+      v.check(props.dataSource !== undefined || props.storage !== undefined || ownedOnly, "dataPath", props.dataPath, 'set dataSource (an S3 or Blob URI loaded into new shared storage) or storage (shared storage that already holds it), or clouds: ["onprem"] (the pools hold it under their sharedPath)');
     } else {
       v.check(props.dataSource === undefined, "dataSource", props.dataSource, "set dataPath too: the path the workload reads the data from");
     }
@@ -271,6 +280,9 @@ export class GpuTask extends Construct {
       v.check(regions === undefined || regions.includes(topicRegion), "notify", props.notify, `use an SNS topic in one of the task's regions (${(regions ?? []).join(", ")}): an alarm publishes only to a topic in its own region`);
       regions = [topicRegion];
     }
+    const pools = OnPremGpuPool.poolsOf(this);
+    const allowOwned = props.clouds ? props.clouds.includes("onprem") : pools.length > 0;
+    const clouds: readonly Cloud[] | undefined = pinnedCloud ? [...(allowOwned ? ["onprem" as const] : []), pinnedCloud] : props.clouds;
     const requirements: Requirements = {
       gpus: props.gpus,
       ...(props.memoryGiB !== undefined ? { memoryGiB: props.memoryGiB } : {}),
@@ -278,15 +290,18 @@ export class GpuTask extends Construct {
       ...(props.minGpuMemoryGiB !== undefined ? { minGpuMemoryGiB: props.minGpuMemoryGiB } : {}),
       minGpusPerNode: props.minGpusPerNode ?? Math.min(8, props.gpus),
       interconnect: "required",
-      ...(pinnedCloud || props.clouds ? { clouds: pinnedCloud ? [pinnedCloud] : props.clouds! } : {}),
+      ...(clouds ? { clouds } : {}),
       ...(regions ? { regions } : {}),
       ...(props.spot !== undefined ? { spot: props.spot } : {}),
       ...(props.maxUsdPerHour !== undefined ? { maxUsdPerHour: props.maxUsdPerHour } : {}),
+      ...(props.prefer !== undefined ? { prefer: props.prefer } : {}),
+      ...(props.optimize !== undefined ? { optimize: props.optimize } : {}),
+      maxRuntimeHours: this.maxRuntimeMinutes / 60,
       excludePlacements: readExcluded(this),
     };
     let plan: PlacementPlan;
     try {
-      plan = planPlacements(requirements);
+      plan = planPlacements(requirements, CATALOG, { pools: pools.map((p) => p.offering) });
     } catch (e) {
       // The planner reports under "planner"; the task's path takes its place (its requirements are the task's props).
       if (e instanceof Error) e.message = `${this.node.path}: ${e.message.replace(/^planner: /, "")}`;
@@ -294,8 +309,10 @@ export class GpuTask extends Construct {
     }
     // On AWS the stack's provider fixes the region: placements elsewhere are not reachable.
     // Placements the task cannot build: AWS outside the provider's region; Azure without zones when the task creates Managed Lustre (it is zonal).
+    const poolOf = (p: Placement) => pools.find((x) => x.name === p.instanceType)!;
     const unreachableBecause = (p: Placement): string | undefined =>
-      p.cloud === "aws" && stackAwsRegion !== undefined && p.region !== stackAwsRegion ? `region ${p.region} is not the stack's AWS provider region ${stackAwsRegion}`
+      p.cloud === "onprem" ? poolProblem(poolOf(p), props)
+      : p.cloud === "aws" && stackAwsRegion !== undefined && p.region !== stackAwsRegion ? `region ${p.region} is not the stack's AWS provider region ${stackAwsRegion}`
       : p.cloud === "azure" && props.dataPath !== undefined && props.storage === undefined && azureLocation(p.region)?.zones === false ? `${p.region} has no availability zones, which the task's Managed Lustre file system needs`
       : undefined;
     const reachable = plan.placements.filter((p) => unreachableBecause(p) === undefined);
@@ -317,21 +334,33 @@ export class GpuTask extends Construct {
     this.runId = started.id;
     const deadline = Fn.timeadd(Token.asString(Fn.lookup(started.output, "at", "")), terraformDuration(this.maxRuntimeMinutes));
     const placementJson = JSON.stringify({ cloud: chosen.cloud, region: chosen.region, zone: chosen.zone ?? null, instanceType: chosen.instanceType, nodes: chosen.nodes, gpus: chosen.gpus, usdPerHour: chosen.usdPerHour, spot: chosen.spot });
-    const mountPath = chosen.cloud === "aws" ? "/fsx" : "/lustre";
     const env: Record<string, string> = { ...(props.env ?? {}) };
     if (props.dataPath !== undefined) env.DATA_PATH = props.dataPath;
+    const watchdogs = { pullTimeoutMinutes: pullMinutes, idleTimeoutMinutes: idleMinutes };
+    const stackName = this.node.path.split("/")[0]!;
 
-    const backend = (chosen.cloud === "aws" ? buildAwsTask : buildAzureTask)({
-      task: this, props, v, name, chosen, runId: this.runId, deadline, secrets, maxRuntimeMinutes: this.maxRuntimeMinutes, placementJson, mountPath, env,
-      watchdogs: { pullTimeoutMinutes: pullMinutes!, idleTimeoutMinutes: idleMinutes! },
-      teardownGrace: { graceMinutes: graceMinutes!, ...(props.notify ? { notify: props.notify } : {}) },
-    });
-    this.network = backend.network;
-    if (backend.storage) this.storage = backend.storage;
-    this.cluster = backend.cluster;
-    this.statusUri = backend.statusUri;
-    this.logsUri = backend.logsUri;
-    this.teardown = backend.teardown;
+    if (chosen.cloud === "onprem") {
+      // An owned pool: no cloud compute; the launcher submits the Slurm job.
+      const pool = (this.pool = poolOf(chosen));
+      const owned = buildPoolTask({ props, name, stack: stackName, pool, chosen, next: this.placements.slice(rank), runId: this.runId, maxRuntimeMinutes: this.maxRuntimeMinutes, maxQueueWaitMinutes: this.maxQueueWaitMinutes, env, watchdogs });
+      this.slurmJob = owned.job;
+      this.statusUri = owned.statusUri;
+      this.logsUri = owned.logsUri;
+      this.teardown = owned.teardown;
+      new TerraformOutput(this, "slurm_job", { value: owned.job, description: `The Slurm job hgpu launch submits to pool ${pool.name}` }).overrideLogicalId(`${name.replace(/-/g, "_")}_slurm_job`);
+    } else {
+      const backend = (chosen.cloud === "aws" ? buildAwsTask : buildAzureTask)({
+        task: this, props, v, name, chosen, runId: this.runId, deadline, secrets, maxRuntimeMinutes: this.maxRuntimeMinutes, placementJson, mountPath: chosen.cloud === "aws" ? "/fsx" : "/lustre", env, watchdogs,
+        teardownGrace: { graceMinutes: graceMinutes, ...(props.notify ? { notify: props.notify } : {}) },
+      });
+      this.network = backend.network;
+      if (backend.storage) this.storage = backend.storage;
+      this.cluster = backend.cluster;
+      this.statusUri = backend.statusUri;
+      this.logsUri = backend.logsUri;
+      this.teardown = backend.teardown;
+    }
+    refuseLatePools(this, pools);
 
     // For reviewers and `hgpu summary`: the choice and every rejected candidate, in the JSON itself
     // (Terraform ignores "//" keys). `path` is the task's construct path without the stack's id,
@@ -342,42 +371,26 @@ export class GpuTask extends Construct {
       chosen: describePlacement(chosen),
       next: this.placements.slice(rank, rank + 4).map(describePlacement),
       rejected: this.rejected.map(describeRejection),
-      deadline: `${this.maxRuntimeMinutes} minutes after apply (${this.teardown.deadlineMechanism})`,
+      deadline: `${this.pool ? this.teardown.deadline : `${this.maxRuntimeMinutes} minutes after apply`} (${this.teardown.deadlineMechanism})`,
       maxRuntimeMinutes: this.maxRuntimeMinutes,
-      afterGrace: { minutes: graceMinutes!, removes: this.teardown.afterGrace, remains: this.teardown.remains },
+      afterGrace: { minutes: graceMinutes, removes: this.teardown.afterGrace, remains: this.teardown.remains },
+      ...(this.pool ? { owned: ownedRecord(chosen, this.pool.name, this.maxQueueWaitMinutes) } : {}),
     });
 
     new TerraformOutput(this, "run_id", { value: this.runId, description: `Run ID of ${name}` }).overrideLogicalId(`${name.replace(/-/g, "_")}_run_id`);
     new TerraformOutput(this, "status_uri", { value: this.statusUri, description: "Final status object, written by node 0" }).overrideLogicalId(`${name.replace(/-/g, "_")}_status_uri`);
     new TerraformOutput(this, "logs_uri", { value: this.logsUri, description: "Log objects, one per node" }).overrideLogicalId(`${name.replace(/-/g, "_")}_logs_uri`);
     new TerraformOutput(this, "placement", { value: { ...JSON.parse(placementJson), zone: chosen.zone ?? "", key: placementKey(chosen), summary: describePlacement(chosen) }, description: "The chosen placement" }).overrideLogicalId(`${name.replace(/-/g, "_")}_placement`);
-    new TerraformOutput(this, "usd_per_hour", { value: this.usdPerHour, description: "Catalog price of the cluster, USD/hour" }).overrideLogicalId(`${name.replace(/-/g, "_")}_usd_per_hour`);
-    new TerraformOutput(this, "deadline-output", { value: deadline, description: "When the cloud removes the capacity regardless" }).overrideLogicalId(`${name.replace(/-/g, "_")}_deadline`);
+    new TerraformOutput(this, "usd_per_hour", { value: this.usdPerHour, description: this.pool ? "Amortized cost of the pool's nodes, USD/hour" : "Catalog price of the cluster, USD/hour" }).overrideLogicalId(`${name.replace(/-/g, "_")}_usd_per_hour`);
+    new TerraformOutput(this, "deadline-output", { value: deadline, description: this.pool ? "maxRuntime after apply (Slurm's time limit ends the job)" : "When the cloud removes the capacity regardless" }).overrideLogicalId(`${name.replace(/-/g, "_")}_deadline`);
   }
 }
 
-
-function readExcluded(scope: Construct): string[] {
-  const fromContext = scope.node.tryGetContext(EXCLUDE_PLACEMENTS_CONTEXT) as unknown;
-  const raw = fromContext ?? process.env.HGPU_EXCLUDE_PLACEMENTS;
-  if (raw === undefined || raw === "") return [];
-  let list: unknown = raw;
-  if (typeof raw === "string") {
-    try {
-      list = JSON.parse(raw);
-    } catch {
-      list = undefined;
-    }
-  }
-  const field = fromContext !== undefined ? EXCLUDE_PLACEMENTS_CONTEXT : "HGPU_EXCLUDE_PLACEMENTS";
-  new Validator(scope.node.path).check(Array.isArray(list) && list.every((x) => typeof x === "string"), field, raw, 'use a JSON list of placement keys, e.g. ["aws/us-east-1/use1-az4/p5.48xlarge"]');
-  return list as string[];
+/** What the report reads of a task on an owned pool (`//.hgpu_tasks.<name>.owned`): the pool, the nodes used, their cost and carbon. */
+function ownedRecord(p: Placement, pool: string, maxQueueWaitMinutes: number): Record<string, unknown> {
+  return {
+    pool, site: p.region, nodes: p.nodes, gpus: p.gpus, usdPerHour: p.usdPerHour, powerKw: p.powerKw, pue: p.pue,
+    ...(p.gridKgCo2ePerKwh !== undefined ? { gridKgCo2ePerKwh: p.gridKgCo2ePerKwh, kgCo2ePerHour: p.kgCo2ePerHour } : {}),
+    maxQueueWaitMinutes,
+  };
 }
-
-function readRank(scope: Construct): number | undefined {
-  const raw = (scope.node.tryGetContext(PLACEMENT_CONTEXT) as unknown) ?? process.env.HGPU_PLACEMENT;
-  return raw === undefined || raw === "" ? undefined : Number(raw);
-}
-
-
-

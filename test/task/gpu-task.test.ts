@@ -151,7 +151,9 @@ describe("GpuTask: the seed request on Azure", () => {
   });
 
   it("writes status to a private runs container the identity may write to, in an account without shared keys", () => {
-    expect(resources(tf, "azurerm_storage_account")[0]).toMatchObject({
+    // The runs account is the one the status URI names (the network's flow logs have an account too).
+    const runsAccount = /\$\{azurerm_storage_account\.([^.]+)\.primary_blob_endpoint\}/.exec((tf.output as Record<string, { value: string }>).neural_network_training_status_uri!.value)![1]!;
+    expect(tf.resource.azurerm_storage_account[runsAccount]).toMatchObject({
       min_tls_version: "TLS1_2", https_traffic_only_enabled: true, allow_nested_items_to_be_public: false,
       shared_access_key_enabled: false, default_to_oauth_authentication: true,
       blob_properties: { delete_retention_policy: { days: 7 }, container_delete_retention_policy: { days: 7 } },
@@ -221,7 +223,7 @@ describe("GpuTask: bad input", () => {
     [{ maxRuntime: -3 }, 's/task: maxRuntime -3 is not valid: use a finite duration from 1m to 14d, e.g. "12h", "90m" or 6 (hours)'],
     [{ maxRuntime: "forever" }, 's/task: maxRuntime "forever" is not valid: use a finite duration from 1m to 14d, e.g. "12h", "90m" or 6 (hours)'],
     [{ maxRuntime: "15d" }, 's/task: maxRuntime "15d" is not valid: use a finite duration from 1m to 14d, e.g. "12h", "90m" or 6 (hours)'],
-    [{ dataSource: undefined }, 's/task: dataPath "/dataset/imagenet" is not valid: set dataSource (an S3 or Blob URI loaded into new shared storage) or storage (shared storage that already holds it)'],
+    [{ dataSource: undefined }, 's/task: dataPath "/dataset/imagenet" is not valid: set dataSource (an S3 or Blob URI loaded into new shared storage) or storage (shared storage that already holds it), or clouds: ["onprem"] (the pools hold it under their sharedPath)'],
     [{ dataPath: undefined }, 's/task: dataSource "s3://ml-datasets/imagenet/" is not valid: set dataPath too: the path the workload reads the data from'],
     [{ dataSource: "ftp://data/imagenet" }, 's/task: dataSource "ftp://data/imagenet" is not valid: use s3://bucket/prefix/ or https://<account>.blob.core.windows.net/<container>/<prefix>'],
     [{ clouds: ["azure"] }, 's/task: clouds ["azure"] is not valid: include aws, where dataSource s3://ml-datasets/imagenet/ is'],
