@@ -10,8 +10,10 @@ import { bootScript, checkBootHooks } from "../core/boot-script";
 import { resolveAllowFrom, type AllowFrom } from "../core/allow-from";
 import type { ClusterPlacement, ClusterRunInfo, IGpuCluster, ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
+import { storageCloudProblem, storageNetworkProblem } from "../core/storage-mount";
 import type { Fabric } from "../core/types";
 import { isS3BucketName, isS3KeyPrefix, KMS_KEY_ARN, S3_BUCKET_RULE, S3_KEY_PREFIX_RULE, Validator } from "../core/validate";
+import { fsxClientZoneProblem } from "./fsx-rules";
 import { AwsLustreStorage, LUSTRE_PORTS } from "./lustre-storage";
 import { awsName, nameTags, securityGroupNamePrefix } from "./names";
 import { AwsNetwork } from "./network";
@@ -188,13 +190,10 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
     }
     const storage = props.storage;
     if (storage !== undefined) {
-      v.check(storage.cloud === "aws", "storage", storage.node.path, `use storage on AWS, such as an AwsLustreStorage: this one is on ${storage.cloud}; a cluster mounts storage of its own cloud only`);
-      if (storage instanceof AwsLustreStorage) {
-        v.check(storage.network === network, "storage", storage.node.path, `use storage in the cluster's network ${network.node.path}: this one is in ${storage.network.node.path}`);
-      }
-    }
-    if (storage instanceof AwsLustreStorage && efa && this.nodes > 1) {
-      v.check(storage.zone === zone, "storage", storage.node.path, `use storage in the cluster's zone ${zone}: an EFA cluster reads its file system in ${storage.zone} across zones`);
+      const fsx = storage instanceof AwsLustreStorage ? storage : undefined;
+      const problem = storageCloudProblem("aws", storage.cloud) ??
+        (fsx && (storageNetworkProblem(network.node.path, fsx.network.node.path) ?? fsxClientZoneProblem({ zone, efa, nodes: this.nodes }, fsx.zone)));
+      if (problem) v.fail("storage", storage.node.path, problem);
     }
     const { spot, capacityBlock, usePlacementGroup } = planCapacity(v, props, offering, network.region, this.nodes);
     const efaCards = efa ? efaCardsOf(offering.fabric) : [];

@@ -4,14 +4,17 @@ import { Construct } from "constructs";
 import type { ISharedStorage } from "../core/contracts";
 import { isS3BucketName, KMS_KEY, S3_BUCKET_RULE, Validator } from "../core/validate";
 import { EFA_LUSTRE_CONNECTION_LIMIT } from "./efa";
+import {
+  FSX_DEPLOYMENT_TYPES, FSX_SCRATCH_MBPS_PER_TIB, fsxCapacityContext, fsxCapacityProblem, fsxMetadataIopsProblem, fsxThroughputMBps, fsxThroughputTiers, fsxTierKey,
+  type LustreDeploymentType,
+} from "./fsx-rules";
 import { checkClientPins, fsxMountScript } from "./fsx-client";
 import { nameTags, securityGroupNamePrefix } from "./names";
 import type { AwsNetwork } from "./network";
 
 export { fsxMountScript } from "./fsx-client";
 
-/** FSx for Lustre deployment types. */
-export type LustreDeploymentType = "PERSISTENT_2" | "PERSISTENT_1" | "SCRATCH_2" | "SCRATCH_1";
+export type { LustreDeploymentType } from "./fsx-rules";
 
 /** Where the file system imports from and exports to in S3. */
 export interface LustreDataRepository {
@@ -102,13 +105,6 @@ export interface AwsLustreStorageProps {
   readonly kmsKeyId?: string;
 }
 
-const TIERS: Record<string, readonly number[]> = {
-  PERSISTENT_2: [125, 250, 500, 1000],
-  "PERSISTENT_1/SSD": [50, 100, 200],
-  "PERSISTENT_1/HDD": [12, 40],
-};
-const EFA_STEP_GIB: Record<number, number> = { 125: 38400, 250: 19200, 500: 9600, 1000: 4800 };
-const SCRATCH_MBPS_PER_TIB = 200;
 /** Longest DataRepositoryPath and FileSystemPath of a data repository association (FSx API reference). */
 const MAX_DATA_REPOSITORY_PATH = 4357;
 const MAX_FILE_SYSTEM_PATH = 4096;
@@ -159,7 +155,7 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
     const network = (this.network = props.network);
     this.zone = props.zone ?? network.zones[0]!;
     v.check(network.hasZone(this.zone), "zone", this.zone, `use a zone of the network: ${network.zones.join(", ")}`);
-    const type = (this.deploymentType = v.oneOf("deploymentType", props.deploymentType ?? "PERSISTENT_2", ["PERSISTENT_2", "PERSISTENT_1", "SCRATCH_2", "SCRATCH_1"] as const));
+    const type = (this.deploymentType = v.oneOf("deploymentType", props.deploymentType ?? "PERSISTENT_2", FSX_DEPLOYMENT_TYPES));
     const storageType = v.oneOf("storageType", props.storageType ?? "SSD", ["SSD", "HDD"] as const);
     if (storageType === "HDD") v.check(type === "PERSISTENT_1", "storageType", storageType, "use SSD: HDD storage needs deploymentType PERSISTENT_1", `for ${type}`);
     if (props.driveCacheType !== undefined) {
@@ -170,36 +166,26 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
     if (this.efaEnabled) v.check(type === "PERSISTENT_2", "efa", true, "use deploymentType PERSISTENT_2 for an EFA-enabled file system", `for ${type}`);
     const pins = checkClientPins(v, this, props.efa ?? false, props);
 
-    const tierKey = type === "PERSISTENT_1" ? `PERSISTENT_1/${storageType}` : type;
-    const tiers = TIERS[tierKey];
+    const tierKey = fsxTierKey(type, storageType);
+    const tiers = fsxThroughputTiers(type, storageType);
     let tier: number;
     if (tiers) {
       tier = props.throughputPerTiB ?? tiers[0]!;
       v.check(tiers.includes(tier), "throughputPerTiB", tier, `use one of ${tiers.join(", ")} MB/s/TiB`, `for ${tierKey.replace("/", " ")}`);
     } else {
-      v.check(props.throughputPerTiB === undefined, "throughputPerTiB", props.throughputPerTiB, `leave it out: ${type} has a fixed ${SCRATCH_MBPS_PER_TIB} MB/s/TiB`, `for ${type}`);
-      tier = SCRATCH_MBPS_PER_TIB;
+      v.check(props.throughputPerTiB === undefined, "throughputPerTiB", props.throughputPerTiB, `leave it out: ${type} has a fixed ${FSX_SCRATCH_MBPS_PER_TIB} MB/s/TiB`, `for ${type}`);
+      tier = FSX_SCRATCH_MBPS_PER_TIB;
     }
 
     const gib = v.integer("storageCapacityGiB", props.storageCapacityGiB, { min: 1 });
-    const context = `for ${type}${storageType === "HDD" ? ` HDD at ${tier} MB/s/TiB` : ""}${this.efaEnabled ? ` with EFA at ${tier} MB/s/TiB` : ""}`;
-    if (this.efaEnabled) {
-      const step = EFA_STEP_GIB[tier]!;
-      v.check(gib % step === 0, "storageCapacityGiB", gib, `use a multiple of ${step}`, context);
-    } else if (storageType === "HDD") {
-      const step = tier === 12 ? 6000 : 1800;
-      v.check(gib % step === 0, "storageCapacityGiB", gib, `use a multiple of ${step}`, context);
-    } else if (type === "SCRATCH_1") {
-      v.check(gib === 1200 || gib === 2400 || gib % 3600 === 0, "storageCapacityGiB", gib, "use 1200, 2400 or a multiple of 3600", context);
-    } else {
-      v.check(gib === 1200 || gib % 2400 === 0, "storageCapacityGiB", gib, "use 1200 or a multiple of 2400", context);
-    }
+    const shape = { type, storageType, tier, efa: this.efaEnabled };
+    const capacityProblem = fsxCapacityProblem(gib, shape);
+    v.check(capacityProblem === undefined, "storageCapacityGiB", gib, capacityProblem ?? "", fsxCapacityContext(shape));
 
     if (props.metadataIops !== undefined) {
       v.check(type === "PERSISTENT_2", "metadataIops", props.metadataIops, "leave it out: provisioned metadata IOPS need deploymentType PERSISTENT_2", `for ${type}`);
-      const iops = props.metadataIops;
-      const ok = [1500, 3000, 6000, 12000].includes(iops) || (Number.isInteger(iops) && iops % 12000 === 0 && iops > 0 && iops <= 192000);
-      v.check(ok, "metadataIops", iops, "use 1500, 3000, 6000, 12000 or a multiple of 12000 up to 192000");
+      const iopsProblem = fsxMetadataIopsProblem(props.metadataIops);
+      v.check(iopsProblem === undefined, "metadataIops", props.metadataIops, iopsProblem ?? "");
     }
     // Checked even for a token: the deployment type, not the key, is what is wrong.
     if (props.kmsKeyId !== undefined && !type.startsWith("PERSISTENT")) {
@@ -261,7 +247,7 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
     }
 
     this.capacityGiB = gib;
-    this.throughputMBps = Math.round((gib / 1024) * tier);
+    this.throughputMBps = fsxThroughputMBps(gib, tier);
     this.mountCommand = fsxMountScript(`${this.fileSystem.dnsName}@tcp:/${this.fileSystem.mountName}`, this.mountPath, this.efaEnabled, pins);
     this.readyDependencies = [...selfRules, ...(this.dataRepositoryAssociation ? [this.dataRepositoryAssociation] : [])];
   }

@@ -14,36 +14,6 @@ export interface AwsVpnGatewayProps {
   readonly asn?: number;
 }
 
-/** True when an ASN is in a private range (RFC 6996): 64512-65534 or 4200000000-4294967294. */
-export function isPrivateAsn(asn: number): boolean {
-  return Number.isInteger(asn) && ((asn >= 64512 && asn <= 65534) || (asn >= 4200000000 && asn <= 4294967294));
-}
-
-/**
- * ASNs AWS reserves for itself, which a customer gateway (the other end of a Site-to-Site VPN
- * connection) may not use, and where: 7224 in every region, 9059 in eu-west-1, 10124 in
- * ap-northeast-1, 17943 in ap-southeast-1 (Site-to-Site VPN User Guide, "Customer gateway
- * options"). Elsewhere AWS accepts any ASN from 1 to 4294967295.
- */
-export const AWS_CUSTOMER_GATEWAY_RESERVED_ASNS: readonly { readonly asn: number; readonly region?: string }[] = [
-  { asn: 7224 },
-  { asn: 9059, region: "eu-west-1" },
-  { asn: 10124, region: "ap-northeast-1" },
-  { asn: 17943, region: "ap-southeast-1" },
-];
-
-/**
- * Why AWS would refuse an ASN for a customer gateway in `region`, or undefined when it accepts it.
- * `where` names the network the customer gateway connects to, for the message.
- */
-export function customerGatewayAsnProblem(asn: number, region: string, where: string): string | undefined {
-  const reserved = AWS_CUSTOMER_GATEWAY_RESERVED_ASNS.find((r) => r.asn === asn && (r.region === undefined || r.region === region));
-  if (reserved === undefined) return undefined;
-  return reserved.region === undefined
-    ? `use an ASN other than ${asn}, which AWS reserves in every region`
-    : `use an ASN other than ${asn}, which AWS reserves in ${region} (the region of ${where})`;
-}
-
 /**
  * The virtual private gateway of an {@link AwsNetwork}: attached to the VPC, with route propagation
  * into every private route table, so routes learned over BGP from Azure or an on-prem site reach
@@ -78,8 +48,7 @@ export class AwsVpnGateway extends Construct {
   private constructor(network: AwsNetwork, id: string, props: AwsVpnGatewayProps) {
     super(network, id);
     const v = new Validator(this.node.path);
-    this.asn = props.asn ?? 64512;
-    v.check(isPrivateAsn(this.asn), "awsAsn", this.asn, "use a private ASN: 64512-65534 or 4200000000-4294967294");
+    this.asn = v.asn("awsAsn", props.asn ?? 64512, { awsGateway: true });
     this.gateway = new VpnGateway(this, "vgw", { amazonSideAsn: String(this.asn), tags: nameTags(network, "vgw") });
     this.attachment = new VpnGatewayAttachment(this, "attachment", { vpcId: network.vpc.id, vpnGatewayId: this.gateway.id });
     for (const [zone, rt] of Object.entries(network.privateRouteTables)) {

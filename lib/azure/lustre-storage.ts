@@ -6,38 +6,17 @@ import { APT_GET, lustreMountScript } from "../core/boot-script";
 import type { ISharedStorage } from "../core/contracts";
 import { azureLocation } from "../core/regions";
 import { NAME_RULES, nameFromPath, shortHash } from "../core/naming";
-import { AZURE_CONTAINER, AZURE_CONTAINER_RULE, Validator } from "../core/validate";
+import { AZURE_CONTAINER, AZURE_CONTAINER_RULE, AZURE_STORAGE_ACCOUNT_RESOURCE_ID, AZURE_STORAGE_ACCOUNT_RESOURCE_ID_RULE, Validator } from "../core/validate";
 import type { AzureNetwork } from "./network";
 
-/** Azure Managed Lustre SKUs: throughput per TiB, capacity minimum, default maximum and step (TiB). */
-export const AMLFS_SKUS = {
-  "AMLFS-Durable-Premium-40": { mbpsPerTiB: 40, minTiB: 48, maxTiB: 768, stepTiB: 48 },
-  "AMLFS-Durable-Premium-125": { mbpsPerTiB: 125, minTiB: 16, maxTiB: 128, stepTiB: 16 },
-  "AMLFS-Durable-Premium-250": { mbpsPerTiB: 250, minTiB: 8, maxTiB: 128, stepTiB: 8 },
-  "AMLFS-Durable-Premium-500": { mbpsPerTiB: 500, minTiB: 4, maxTiB: 128, stepTiB: 4 },
-} as const;
+import {
+  AMLFS_SKUS, HPC_CACHE_RP_APPLICATION_ID, HPC_CACHE_SP_LOOKUP, amlfsCapacityProblem, amlfsSubnetPrefix, amlfsThroughputMBps, type AmlfsSku,
+} from "./amlfs-rules";
 
-/** An Azure Managed Lustre SKU name. */
-export type AmlfsSku = keyof typeof AMLFS_SKUS;
+export { AMLFS_SKUS, AMLFS_SUBNET_SIZES, HPC_CACHE_RP_APPLICATION_ID, type AmlfsSku } from "./amlfs-rules";
 
 /** The AMLFS Lustre client package version installed when a node has no Lustre client (Ubuntu 22.04). */
 export const AMLFS_CLIENT_VERSION = "2.15.5-41-gc010524";
-
-/** The application (client) ID of Microsoft's "HPC Cache Resource Provider", which needs roles on the blob account. */
-export const HPC_CACHE_RP_APPLICATION_ID = "4392ab71-2ce2-4b0d-8770-b352745c73f5";
-
-/**
- * The smallest storage subnet for a capacity: up to `maxTiB`, a `/prefix` or larger (Azure docs,
- * "Azure Managed Lustre file system prerequisites", Network size requirements). The docs stop at
- * 400 TiB; above that (a capacity raised by Azure support) the library asks for a /22, its own estimate.
- */
-export const AMLFS_SUBNET_SIZES: readonly { readonly maxTiB: number; readonly prefix: number }[] = [
-  { maxTiB: 16, prefix: 27 },
-  { maxTiB: 40, prefix: 26 },
-  { maxTiB: 92, prefix: 25 },
-  { maxTiB: 196, prefix: 24 },
-  { maxTiB: 400, prefix: 23 },
-];
 
 /** How long the file system waits after the provider's role assignments: Azure documents up to five minutes of propagation. */
 export const AMLFS_ROLE_PROPAGATION_SECONDS = 300;
@@ -47,7 +26,6 @@ const VAULT_NAME = "[a-zA-Z](?:[a-zA-Z0-9]|-(?!-)){1,22}[a-zA-Z0-9]";
 const KEY_URL = new RegExp(`^https://(${VAULT_NAME})\\.vault\\.(?:azure\\.net|azure\\.cn|usgovcloudapi\\.net)/keys/[a-zA-Z0-9-]{1,127}/[0-9a-fA-F]{32}$`);
 const VAULT_ID = new RegExp(`^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.KeyVault/vaults/(${VAULT_NAME})$`, "i");
 const IDENTITY_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i;
-const SP_LOOKUP = `az ad sp show --id ${HPC_CACHE_RP_APPLICATION_ID} --query id -o tsv`;
 
 /** Blob integration (HSM): import from and export to a blob container. */
 export interface AmlfsBlobIntegration {
@@ -174,22 +152,17 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
     const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
     const network = (this.network = props.network);
     const sku = v.oneOf("sku", props.sku, Object.keys(AMLFS_SKUS) as AmlfsSku[]);
-    const rule = AMLFS_SKUS[sku];
     const tib = props.capacityTiB;
     // The steps, the subnet size and the throughput are computed from it: a reference cannot wait for apply.
     if (Token.isUnresolved(tib)) v.fail("capacityTiB", String(Tokenization.reverseNumber(tib) ?? tib), "use a literal number of TiB, not a Terraform reference or variable: the SKU's steps, the storage subnet's size and the throughput are computed from it at synth");
-    const ctx = `for ${sku}`;
-    v.check(Number.isInteger(tib) && tib >= rule.minTiB, "capacityTiB", tib, `use at least ${rule.minTiB}, in steps of ${rule.stepTiB}`, ctx);
-    v.check(tib % rule.stepTiB === 0, "capacityTiB", tib, `use a multiple of ${rule.stepTiB}`, ctx);
-    if (!props.capacityAboveDefaultMaximum) {
-      v.check(tib <= rule.maxTiB, "capacityTiB", tib, `use at most ${rule.maxTiB} (more needs an Azure support request, then capacityAboveDefaultMaximum)`, ctx);
-    }
+    const capacityProblem = amlfsCapacityProblem(tib, sku, props.capacityAboveDefaultMaximum ?? false);
+    if (capacityProblem) v.fail("capacityTiB", tib, capacityProblem, `for ${sku}`);
     // azurerm's managed_lustre_file_system requires a zone; a location without zones has none to give.
     v.check(azureLocation(network.location)?.zones !== false, "network.location", network.location, `use a network in a location with availability zones: a Managed Lustre file system is zonal (azurerm's managed_lustre_file_system requires zones) and ${network.location} has none`);
     this.zone = v.oneOf("zone", props.zone ?? "1", ["1", "2", "3"]);
 
     const subnetPrefix = parseCidr(network.storageSubnetCidr).prefix;
-    const needed = AMLFS_SUBNET_SIZES.find((r) => tib <= r.maxTiB)?.prefix ?? 22;
+    const needed = amlfsSubnetPrefix(tib);
     v.check(subnetPrefix <= needed, "network", network.storageSubnetCidr, `use a storage subnet of /${needed} or larger for ${tib} TiB (set storageSubnetPrefix on the network)`, "as the storage subnet");
     const holder = claimed.get(network);
     v.check(holder === undefined, "network", network.node.path, `use another network: its storage subnet already holds ${holder}, and each Managed Lustre file system needs a subnet of its own`);
@@ -212,7 +185,7 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
       v.matches("encryptionKey.identityId", key.identityId, IDENTITY_ID, "use a user-assigned identity resource ID (/subscriptions/.../providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>) that can use the key");
     }
     if (blob) {
-      v.matches("blob.storageAccountId", blob.storageAccountId, /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]{3,24}$/i, "use a storage account resource ID (/subscriptions/.../providers/Microsoft.Storage/storageAccounts/<name>)");
+      v.matches("blob.storageAccountId", blob.storageAccountId, AZURE_STORAGE_ACCOUNT_RESOURCE_ID, AZURE_STORAGE_ACCOUNT_RESOURCE_ID_RULE);
       v.matches("blob.container", blob.container, AZURE_CONTAINER, AZURE_CONTAINER_RULE);
       if (blob.loggingContainer !== undefined) {
         v.matches("blob.loggingContainer", blob.loggingContainer, AZURE_CONTAINER, AZURE_CONTAINER_RULE);
@@ -220,8 +193,8 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
       }
       if (blob.importPrefix !== undefined) v.matches("blob.importPrefix", blob.importPrefix, /^\/\S*$/, "use a prefix starting with /, e.g. /dataset");
       const principal = blob.hpcCacheResourceProviderPrincipalId;
-      v.check(String(principal).toLowerCase() !== HPC_CACHE_RP_APPLICATION_ID, "blob.hpcCacheResourceProviderPrincipalId", principal, `use the object ID of the HPC Cache Resource Provider's service principal in your tenant, not its application ID: ${SP_LOOKUP}`);
-      v.matches("blob.hpcCacheResourceProviderPrincipalId", principal, GUID, `use the object ID (a GUID) of the HPC Cache Resource Provider's service principal in your tenant: ${SP_LOOKUP}`);
+      v.check(String(principal).toLowerCase() !== HPC_CACHE_RP_APPLICATION_ID, "blob.hpcCacheResourceProviderPrincipalId", principal, `use the object ID of the HPC Cache Resource Provider's service principal in your tenant, not its application ID: ${HPC_CACHE_SP_LOOKUP}`);
+      v.matches("blob.hpcCacheResourceProviderPrincipalId", principal, GUID, `use the object ID (a GUID) of the HPC Cache Resource Provider's service principal in your tenant: ${HPC_CACHE_SP_LOOKUP}`);
 
       const containerId = (name: string) => `${blob.storageAccountId}/blobServices/default/containers/${name}`;
       let loggingContainerId: string;
@@ -272,7 +245,7 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
 
     this.capacityTiB = tib;
     this.capacityGiB = tib * 1024;
-    this.throughputMBps = tib * rule.mbpsPerTiB;
+    this.throughputMBps = amlfsThroughputMBps(tib, sku);
     this.mountCommand = amlfsMountScript(this.fileSystem.mgsAddress, this.mountPath);
   }
 }

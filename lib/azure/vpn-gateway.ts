@@ -23,47 +23,6 @@ export const AZURE_VPN_GATEWAY_SKUS = {
 /** A VPN gateway SKU ("AZ": zone-redundant where the location has zones). */
 export type AzureVpnGatewaySku = keyof typeof AZURE_VPN_GATEWAY_SKUS;
 
-/**
- * ASNs Azure reserves (VPN Gateway FAQ, "What ASNs can I use?"): public 8074, 8075 and 12076,
- * private 65515 and 65517-65520. No on-premises peer (local network gateway) may use them; a VPN
- * gateway may use 65515, its default, and none of the others.
- */
-export const AZURE_RESERVED_ASNS: readonly number[] = [8074, 8075, 12076, 65515, 65517, 65518, 65519, 65520];
-
-/** The ASN Azure gives a VPN gateway by default: valid for the gateway, reserved for everyone else. */
-export const AZURE_DEFAULT_GATEWAY_ASN = 65515;
-
-/**
- * ASN ranges IANA reserves, which Azure refuses for gateways and peers alike: 0, 23456 (AS_TRANS),
- * 64496-64511 and 65536-65551 (documentation), 65535 and 4294967295 (last of each size).
- */
-export const IANA_RESERVED_ASNS: readonly (readonly [number, number])[] = [
-  [0, 0],
-  [23456, 23456],
-  [64496, 64511],
-  [65535, 65551],
-  [4294967295, 4294967295],
-];
-
-/** True when IANA reserves the ASN (see {@link IANA_RESERVED_ASNS}). */
-export function isIanaReservedAsn(asn: number): boolean {
-  return IANA_RESERVED_ASNS.some(([lo, hi]) => asn >= lo && asn <= hi);
-}
-
-/**
- * Why Azure would refuse an ASN for a VPN gateway, or undefined when it accepts it: the FAQ's
- * usable private ranges are 64512-65514 and 65521-65534, and 65515 is the gateway default.
- */
-export function azureGatewayAsnProblem(asn: number): string | undefined {
-  const reserved = [8074, 8075, 12076].includes(asn) || (asn >= 65516 && asn <= 65520);
-  return reserved ? "use an ASN Azure lets a VPN gateway have: 65515 (its default) or one outside 8074, 8075, 12076 and 65516-65520, which Azure keeps for itself" : undefined;
-}
-
-/** Why Azure would refuse an ASN for an on-premises or other-cloud BGP peer, or undefined. */
-export function azurePeerAsnProblem(asn: number): string | undefined {
-  return AZURE_RESERVED_ASNS.includes(asn) ? "use an ASN Azure accepts from a BGP peer: not 8074, 8075, 12076, 65515 or 65517-65520, which Azure reserves" : undefined;
-}
-
 /** Props of {@link AzureVpnGateway}. */
 export interface AzureVpnGatewayProps {
   /**
@@ -74,9 +33,6 @@ export interface AzureVpnGatewayProps {
   /** The gateway's BGP ASN. @default 65000 */
   readonly asn?: number;
 }
-
-/** What to use instead of an ASN IANA reserves. */
-export const IANA_ASN_RULE = "use an ASN outside the ranges IANA reserves: 23456, 64496-64511 and 65535-65551";
 
 /** Where a VPN gateway instance's custom APIPA BGP addresses go. */
 export type GatewayInstance = 0 | 1;
@@ -126,10 +82,7 @@ export class AzureVpnGateway extends Construct {
     const v = new Validator(this.node.path);
     this.sku = v.oneOf("azureGatewaySku", props.sku ?? "VpnGw2AZ", Object.keys(AZURE_VPN_GATEWAY_SKUS) as AzureVpnGatewaySku[]);
     this.gbps = AZURE_VPN_GATEWAY_SKUS[this.sku].gbps;
-    this.asn = v.integer("azureAsn", props.asn ?? 65000, { min: 1, max: 4294967294 });
-    v.check(!isIanaReservedAsn(this.asn), "azureAsn", this.asn, IANA_ASN_RULE);
-    const problem = azureGatewayAsnProblem(this.asn);
-    if (problem) v.fail("azureAsn", this.asn, problem);
+    this.asn = v.asn("azureAsn", props.asn ?? 65000, { azureGateway: true });
     // The network already refused a location that does not exist.
     this.zoneRedundant = azureLocation(network.location)?.zones ?? false;
     const name = (suffix: string) => nameFromPath(network.node.path, NAME_RULES.azureGeneric, suffix);

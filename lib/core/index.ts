@@ -1,6 +1,7 @@
 export * from "./types";
 export * from "./errors";
 export * from "./validate";
+export * from "./asn";
 export * from "./cidr";
 export * from "./naming";
 export * from "./tags";

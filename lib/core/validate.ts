@@ -1,3 +1,4 @@
+import { asnProblem, type AsnRoles } from "./asn";
 import { cidrProblem } from "./cidr";
 import { ValidationError } from "./errors";
 import { awsRegion as awsRegionFacts, azureLocation as azureLocationFacts } from "./regions";
@@ -46,6 +47,21 @@ export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/([0-9a-f]
 export const AZURE_CONTAINER = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 /** What an Azure blob container name must be, for error messages. */
 export const AZURE_CONTAINER_RULE = "use a container name: 3-63 lowercase letters, digits and single hyphens";
+
+const STORAGE_ACCOUNT_NAME = "[a-z0-9]{3,24}";
+/** An Azure storage account name: 3-24 lowercase letters and digits. */
+export const AZURE_STORAGE_ACCOUNT = new RegExp(`^${STORAGE_ACCOUNT_NAME}$`);
+/** What an Azure storage account name must be, for error messages. */
+export const AZURE_STORAGE_ACCOUNT_RULE = "use a storage account name: 3-24 lowercase letters and digits";
+/** An Azure storage account's resource ID (ARM IDs compare case-insensitively). */
+export const AZURE_STORAGE_ACCOUNT_RESOURCE_ID = new RegExp(`^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.Storage/storageAccounts/${STORAGE_ACCOUNT_NAME}$`, "i");
+/** What an Azure storage account resource ID must be, for error messages. */
+export const AZURE_STORAGE_ACCOUNT_RESOURCE_ID_RULE = "use a storage account resource ID (/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Storage/storageAccounts/<name>)";
+
+/** A short name (a team, an environment, an on-premises site or pool): 2-32 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen. */
+export const SHORT_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+/** What a short name must be, for error messages. */
+export const SHORT_NAME_RULE = "use 2-32 lowercase letters, digits and hyphens, starting with a letter";
 
 /** An e-mail address, as alerts and budgets take it. */
 export const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -129,6 +145,14 @@ export class Validator {
   azureLocation(field: string, value: string): string {
     this.matches(field, value, AZURE_LOCATION, "use an Azure location name such as eastus");
     this.check(azureLocationFacts(value) !== undefined, field, value, "use an Azure location name such as eastus (`az account list-locations -o table` lists them; a location newer than the library is an issue to report)");
+    return value;
+  }
+
+  /** A BGP ASN that meets the rules of every role it plays ({@link asnProblem}). */
+  asn(field: string, value: number, roles: AsnRoles): number {
+    if (this.isUnresolved(value)) return value;
+    const problem = asnProblem(value, roles);
+    if (problem !== undefined) this.fail(field, value, problem);
     return value;
   }
 

@@ -12,7 +12,7 @@ import { AddressPlan, registerAddresses, type AddressEntry } from "../core/addre
 import { AZURE_REFUSED_RANGES, cidrProblem, containsAddress, isPublicIpv4, overlaps, parseIpv4 } from "../core/cidr";
 import type { IGpuCluster, INetwork } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
-import { Validator } from "../core/validate";
+import { SHORT_NAME, SHORT_NAME_RULE, Validator } from "../core/validate";
 import { admitOn, type AdmitOptions } from "./admit";
 import { APIPA_RANGE, AZURE_APIPA_TEXT, freeApipaPair, inAzureApipaRange, isApipaAddress } from "./apipa";
 import { checkAsn } from "./asn";
@@ -119,7 +119,7 @@ export class OnPremSite extends Construct implements INetwork {
   constructor(scope: Construct, id: string, props: OnPremSiteProps) {
     super(scope, id);
     const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
-    this.region = v.matches("name", props.name, /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, "use 2-32 lowercase letters, digits and hyphens, starting with a letter");
+    this.region = v.matches("name", props.name, SHORT_NAME, SHORT_NAME_RULE);
     const twin = TerraformStack.of(this).node.findAll().find((c): c is OnPremSite => c !== this && c instanceof OnPremSite && c.region === props.name);
     v.check(twin === undefined, "name", props.name, `use a name no other OnPremSite of the stack has (${twin?.node.path} has it): the site's VPN key variable is named after it`);
     this.publicIp = props.publicIp;

@@ -5,7 +5,7 @@ import type { Construct } from "constructs";
 import { AZURE_LOCATION_CONTEXT } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { TAG_KEYS, libraryTags, mergeTags, standardTags, tagProblems } from "../core/tags";
-import { AZURE_CONTAINER, AZURE_CONTAINER_RULE, EMAIL_ADDRESS, Validator } from "../core/validate";
+import { AZURE_CONTAINER, AZURE_CONTAINER_RULE, AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_ACCOUNT_RULE, EMAIL_ADDRESS, SHORT_NAME, SHORT_NAME_RULE, Validator } from "../core/validate";
 import { AzureDefaultTags } from "./azure-default-tags";
 import { GpuPolicies, reportPoliciesOff, type GpuPoliciesOptions } from "./policies/gpu-policies";
 
@@ -91,7 +91,6 @@ export interface TeamStackProps {
 const RESERVED_TAGS: readonly string[] = [TAG_KEYS.team, TAG_KEYS.costCenter, TAG_KEYS.environment];
 /** Construct IDs of the AWS and Azure budgets. */
 const BUDGET_IDS = ["budget-aws", "budget-azure"] as const;
-const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 
 /**
  * A team's stack: its state backend, its AWS and Azure providers, the team's tags on every
@@ -123,9 +122,9 @@ export class TeamStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: TeamStackProps) {
     super(scope, id);
     const v = new Validator(id, { isUnresolved: Token.isUnresolved });
-    this.team = v.matches("team", props.team, NAME, "use 2-32 lowercase letters, digits and hyphens, starting with a letter");
+    this.team = v.matches("team", props.team, SHORT_NAME, SHORT_NAME_RULE);
     v.nonEmpty("costCenter", props.costCenter);
-    this.environment = v.matches("environment", props.environment, NAME, "use 2-32 lowercase letters, digits and hyphens, e.g. dev or prod");
+    this.environment = v.matches("environment", props.environment, SHORT_NAME, `${SHORT_NAME_RULE}, e.g. dev or prod`);
     const reserved = Object.keys(props.tags ?? {}).filter((key) => RESERVED_TAGS.includes(key));
     v.check(reserved.length === 0, "tags", reserved.join(", "), `leave ${RESERVED_TAGS.join(", ")} to the team, costCenter and environment props`);
     this.teamTags = mergeTags(libraryTags(), standardTags({ team: props.team, costCenter: props.costCenter, environment: props.environment }), props.tags);
@@ -217,7 +216,7 @@ function configureBackend(stack: TerraformStack, id: string, props: TeamStackPro
     if (!b.dynamodbTable) stack.addOverride("terraform.backend.s3.use_lockfile", true);
   } else if (b.type === "azurerm") {
     v.nonEmpty("backend.resourceGroupName", b.resourceGroupName);
-    v.matches("backend.storageAccountName", b.storageAccountName, /^[a-z0-9]{3,24}$/, "use the state storage account's name: 3-24 lowercase letters and digits");
+    v.matches("backend.storageAccountName", b.storageAccountName, AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_ACCOUNT_RULE);
     v.matches("backend.containerName", b.containerName, AZURE_CONTAINER, AZURE_CONTAINER_RULE);
     new AzurermBackend(stack, { resourceGroupName: b.resourceGroupName, storageAccountName: b.storageAccountName, containerName: b.containerName, key: b.key ?? key, useAzureadAuth: true });
   } else {

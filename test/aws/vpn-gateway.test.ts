@@ -1,29 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { AWS_CUSTOMER_GATEWAY_RESERVED_ASNS, AwsVpnGateway, customerGatewayAsnProblem } from "../../lib/aws/vpn-gateway";
+import { AwsVpnGateway } from "../../lib/aws/vpn-gateway";
 import { CrossCloudLink } from "../../lib/hybrid/cross-cloud-link";
 import { errorOf, resources, synth } from "../helpers";
 import { hybridStack, otherStack } from "../hybrid/helpers";
-
-describe("AWS customer gateway ASNs", () => {
-  it("lists AWS's reservations with their regions, as the Site-to-Site VPN guide does", () => {
-    expect(AWS_CUSTOMER_GATEWAY_RESERVED_ASNS).toEqual([{ asn: 7224 }, { asn: 9059, region: "eu-west-1" }, { asn: 10124, region: "ap-northeast-1" }, { asn: 17943, region: "ap-southeast-1" }]);
-  });
-
-  it.each<[number, string, string | undefined]>([
-    [7224, "us-east-1", "use an ASN other than 7224, which AWS reserves in every region"],
-    [7224, "eu-central-1", "use an ASN other than 7224, which AWS reserves in every region"],
-    [9059, "eu-west-1", "use an ASN other than 9059, which AWS reserves in eu-west-1 (the region of s/net)"],
-    [9059, "eu-west-2", undefined],
-    [10124, "ap-northeast-1", "use an ASN other than 10124, which AWS reserves in ap-northeast-1 (the region of s/net)"],
-    [10124, "ap-northeast-2", undefined],
-    [17943, "ap-southeast-1", "use an ASN other than 17943, which AWS reserves in ap-southeast-1 (the region of s/net)"],
-    [17943, "ap-southeast-2", undefined],
-    [7225, "us-east-1", undefined],
-    [65515, "us-east-1", undefined],
-  ])("%i in %s", (asn, region, problem) => {
-    expect(customerGatewayAsnProblem(asn, region, "s/net")).toBe(problem);
-  });
-});
 
 describe("AwsVpnGateway", () => {
   it("is one per network: a second caller asking for another ASN is refused", () => {

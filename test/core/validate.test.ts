@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError, formatValue } from "../../lib/core/errors";
-import { isS3BucketName, Validator } from "../../lib/core/validate";
+import { AZURE_CONTAINER, AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_ACCOUNT_RESOURCE_ID, isS3BucketName, isS3KeyPrefix, SHORT_NAME, Validator } from "../../lib/core/validate";
 
 const v = new Validator("stack/cluster");
 
@@ -86,5 +86,68 @@ describe("isS3BucketName", () => {
   });
   it.each(["ab", "a".repeat(64), "My-Data", "-data", "data-", "my..data", "192.168.5.4", "xn--data", "sthree-data", "amzn-s3-demo-data", "data-s3alias", "data--ol-s3", "data.mrap", "data--x-s3", "data--table-s3", "my_data"])("refuses %s", (name) => {
     expect(isS3BucketName(name)).toBe(false);
+  });
+});
+
+describe("SHORT_NAME: teams, environments, sites and pools", () => {
+  it.each(["ab", "a1", "dev", "fra-dc1", `a${"b".repeat(31)}`])("accepts %s", (name) => {
+    expect(SHORT_NAME.test(name)).toBe(true);
+  });
+  it.each(["a", "", `a${"b".repeat(32)}`, "1ab", "-ab", "ab-", "Ab", "a_b", "a b", "a.b"])("refuses %j", (name) => {
+    expect(SHORT_NAME.test(name)).toBe(false);
+  });
+});
+
+describe("Azure storage names", () => {
+  it.each<[string, boolean]>([
+    ["abc", true],
+    ["a".repeat(24), true],
+    ["ab", false],
+    ["a".repeat(25), false],
+    ["acme-data", false],
+    ["Acme", false],
+  ])("AZURE_STORAGE_ACCOUNT %s: %s", (name, ok) => {
+    expect(AZURE_STORAGE_ACCOUNT.test(name)).toBe(ok);
+  });
+  const id = (name: string, provider = "Microsoft.Storage") => `/subscriptions/0000/resourceGroups/rg/providers/${provider}/storageAccounts/${name}`;
+  it.each<[string, boolean]>([
+    [id("acme"), true],
+    [id("acme").toLowerCase(), true],
+    [id("a".repeat(24)), true],
+    [id("ab"), false],
+    [id("a".repeat(25)), false],
+    [id("acme-data"), false],
+    [id("acme", "MicrosoftXStorage"), false],
+    [`${id("acme")}/blobServices/default`, false],
+    ["acme", false],
+  ])("AZURE_STORAGE_ACCOUNT_RESOURCE_ID %s: %s", (value, ok) => {
+    expect(AZURE_STORAGE_ACCOUNT_RESOURCE_ID.test(value)).toBe(ok);
+  });
+  it.each<[string, boolean]>([
+    ["abc", true],
+    ["a-b-c", true],
+    ["a".repeat(63), true],
+    ["ab", false],
+    ["a".repeat(64), false],
+    ["a--b", false],
+    ["-ab", false],
+    ["ab-", false],
+    ["Abc", false],
+  ])("AZURE_CONTAINER %s: %s", (name, ok) => {
+    expect(AZURE_CONTAINER.test(name)).toBe(ok);
+  });
+});
+
+describe("isS3KeyPrefix", () => {
+  it.each<[string, boolean]>([
+    ["runs/", true],
+    ["a/b/", true],
+    ["runs", false],
+    ["/runs/", false],
+    ["runs/*/", false],
+    ["runs?/", false],
+    ["$runs/", false],
+  ])("%s: %s", (prefix, ok) => {
+    expect(isS3KeyPrefix(prefix)).toBe(ok);
   });
 });

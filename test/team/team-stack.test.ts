@@ -128,10 +128,11 @@ describe("TeamStack backends", () => {
   it.each<[Partial<TeamStackProps>, string]>([
     [{ backend: { type: "s3", bucket: "", region: "us-east-1" } }, 'vision: backend.bucket "" is not valid: use a non-empty string'],
     [{ backend: { type: "s3", bucket: "b", region: "" } }, 'vision: backend.region "" is not valid: use the AWS region of the state bucket, e.g. us-east-1'],
-    [{ backend: { type: "azurerm", resourceGroupName: "rg", storageAccountName: "Bad_Name", containerName: "state" } }, 'vision: backend.storageAccountName "Bad_Name" is not valid: use the state storage account\'s name: 3-24 lowercase letters and digits'],
+    [{ backend: { type: "azurerm", resourceGroupName: "rg", storageAccountName: "Bad_Name", containerName: "state" } }, 'vision: backend.storageAccountName "Bad_Name" is not valid: use a storage account name: 3-24 lowercase letters and digits'],
     [{ backend: { type: "azurerm", resourceGroupName: "rg", storageAccountName: "acme", containerName: "" } }, 'vision: backend.containerName "" is not valid: use a container name: 3-63 lowercase letters, digits and single hyphens'],
     [{ backend: { type: "gcs" } as never }, 'vision: backend.type "gcs" is not valid: use "s3", "azurerm" or "local"'],
     [{ team: "Vision Team" }, 'vision: team "Vision Team" is not valid: use 2-32 lowercase letters, digits and hyphens, starting with a letter'],
+    [{ environment: "Prod" }, 'vision: environment "Prod" is not valid: use 2-32 lowercase letters, digits and hyphens, starting with a letter, e.g. dev or prod'],
     [{ monthlyBudgetUsd: 1000 }, "vision: budgetEmails (missing) is not valid: set at least one address to alert when monthlyBudgetUsd is set"],
     [{ monthlyBudgetUsd: 1000, budgetEmails: ["not-an-email"] }, 'vision: budgetEmails "not-an-email" is not valid: use e-mail addresses'],
     [{ monthlyBudgetUsd: 0, budgetEmails: ["a@b.io"] }, "vision: monthlyBudgetUsd 0 is not valid: use a number of at least 1"],
