@@ -2,16 +2,17 @@ import { AzurermProvider, DataAzurermClientConfig, ResourceGroup, RoleAssignment
 import { dependable, Fn, TerraformStack, TerraformVariable } from "../engine/core";
 import type { Construct } from "constructs";
 import { AzureGpuCluster, azureNcclEnv } from "../azure/gpu-cluster";
+import { HPC_CACHE_SP_LOOKUP } from "../azure/amlfs-rules";
 import { AzureLustreStorage } from "../azure/lustre-storage";
 import { AzureNetwork } from "../azure/network";
 import type { ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
-import type { Validator } from "../core/validate";
 import type { TaskTeardown } from "./gpu-task";
 import { azureDeadline, SCALE_SET_WRITE } from "./azure-deadline";
 import { launchLines } from "./run-script";
 import { grantAzureSecrets } from "./secret-grants";
 import { dataMounts, type TaskBackend, type TaskBackendInput } from "./task-backend";
+import { blobSource } from "./task-text";
 
 /**
  * GpuTask's Azure backend: the network (unless given), Azure Managed Lustre loaded from
@@ -30,14 +31,15 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
   if (props.storage) {
     storage = props.storage;
   } else if (props.dataPath !== undefined) {
-    const { container, prefix } = blobParts(v, props.dataSource!);
+    // GpuTask kept the task on the cloud of dataSource (sourceCloud), so it is a Blob URI blobSource reads.
+    const { container, prefix } = blobSource(props.dataSource!)!;
     storage = new AzureLustreStorage(task, "data", {
       network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, zone: zone!, mountPath,
       blob: {
         storageAccountId: azure.dataStorageAccountId ?? variable(task, `${name}_data_storage_account_id`, "Resource ID of the storage account that holds the task's dataSource"),
         container,
         importPrefix: prefix,
-        hpcCacheResourceProviderPrincipalId: azure.hpcCacheResourceProviderPrincipalId ?? variable(task, `${name}_hpc_cache_rp_object_id`, "Object ID of the HPC Cache Resource Provider: az ad sp show --id 4392ab71-2ce2-4b0d-8770-b352745c73f5 --query id -o tsv"),
+        hpcCacheResourceProviderPrincipalId: azure.hpcCacheResourceProviderPrincipalId ?? variable(task, `${name}_hpc_cache_rp_object_id`, `Object ID of the HPC Cache Resource Provider: ${HPC_CACHE_SP_LOOKUP}`),
       },
     });
   }
@@ -136,12 +138,6 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
     remains: ownNetworkNote,
   };
   return { network, ...(storage ? { storage } : {}), cluster, statusUri, logsUri, teardown };
-}
-
-function blobParts(v: Validator, uri: string): { container: string; prefix: string } {
-  const m = /^https:\/\/[^/]+\/([^/]+)(\/.*)?$/.exec(uri);
-  if (!m) return v.fail("dataSource", uri, "use https://<account>.blob.core.windows.net/<container>/<prefix>");
-  return { container: m[1]!, prefix: (m[2] ?? "/").replace(/\/+$/, "") || "/" };
 }
 
 function variable(scope: Construct, name: string, description: string): string {

@@ -2,7 +2,7 @@ import { Token } from "../engine/core";
 import { findSecretShape, namesASecret, redact } from "../core/secret-shapes";
 import { hasTemplateSyntax, TEMPLATE_SYNTAX_REASON } from "../core/template-syntax";
 import type { GpuCloud } from "../core/types";
-import { isS3BucketName, type Validator } from "../core/validate";
+import { AZURE_CONTAINER, AZURE_STORAGE_ACCOUNT, isS3BucketName, type Validator } from "../core/validate";
 
 /**
  * Checks of the text a task writes into Terraform strings (the user data, resource arguments):
@@ -46,13 +46,28 @@ export function checkArgNotSecret(v: Validator, field: string, arg: string): voi
   if (shape) v.fail(field, redact(arg), `a literal that looks like ${shape.kind} ${WHERE_LITERALS_GO}: ${BY_REFERENCE("NAME")}, and have the workload read it from its environment`);
 }
 
-/** The cloud of a task's `dataSource`: an S3 URI or a Blob URI, without template syntax or a query. */
+/** The parts of a Blob `dataSource`, `https://<account>.blob.core.windows.net/<container>[/<prefix>]`. */
+export interface BlobSource {
+  readonly account: string;
+  readonly container: string;
+  /** The prefix without a trailing slash, `/` for the whole container. */
+  readonly prefix: string;
+}
+
+/** The parts of a Blob URI whose account and container names are valid, or undefined. */
+export function blobSource(uri: string): BlobSource | undefined {
+  const m = /^https:\/\/([^./]+)\.blob\.core\.windows\.net\/([^/]+)(\/.*)?$/.exec(uri);
+  if (!m || !AZURE_STORAGE_ACCOUNT.test(m[1]!) || !AZURE_CONTAINER.test(m[2]!)) return undefined;
+  return { account: m[1]!, container: m[2]!, prefix: (m[3] ?? "/").replace(/\/+$/, "") || "/" };
+}
+
+/** The cloud of a task's `dataSource`: an S3 URI or a Blob URI ({@link blobSource}), without template syntax or a query. */
 export function sourceCloud(v: Validator, uri: string): GpuCloud {
   v.check(!hasTemplateSyntax(uri), "dataSource", uri, `use a URI without \${ or %{ (${TEMPLATE_SYNTAX_REASON})`);
   v.check(!/[?#]/.test(uri), "dataSource", uri.includes("?") ? `${uri.slice(0, uri.indexOf("?"))}?...` : uri, "use a URI without a query or fragment: the file system reads the data with its own role, never a signed URL (a SAS token in it would sit in the plan and the state)");
   const s3 = /^s3:\/\/([^/]+)(\/.*)?$/.exec(uri);
   if (s3 && isS3BucketName(s3[1]!)) return "aws";
-  if (/^https:\/\/[a-z0-9]{3,24}\.blob\.core\.windows\.net\/[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9](\/.*)?$/.test(uri)) return "azure";
+  if (blobSource(uri)) return "azure";
   return v.fail("dataSource", uri, "use s3://bucket/prefix/ or https://<account>.blob.core.windows.net/<container>/<prefix>");
 }
 

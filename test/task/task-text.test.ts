@@ -1,7 +1,8 @@
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { GpuTask, type GpuTaskProps } from "../../lib/task/gpu-task";
-import { errorOf, synth } from "../helpers";
+import { blobSource } from "../../lib/task/task-text";
+import { errorOf, synth, validationErrorOf } from "../helpers";
 
 const base: GpuTaskProps = { name: "nn", gpus: 8, image: "nvcr.io/nvidia/pytorch:24.05-py3", command: ["train.py"] };
 function make(props: Partial<GpuTaskProps>) {
@@ -103,5 +104,40 @@ describe("Terraform expression injection: every string of a task that reaches Te
     const boot = Object.values(synth(make({ command: ["train.py", "--pattern=$${HOME}", "100%"], env: { FMT: "%%{x}" } }).stack).locals as Record<string, string>)[0]!;
     expect(boot).toContain("'--pattern=$${HOME}' '100%'");
     expect(boot).toContain("export FMT='%%{x}'");
+  });
+});
+
+describe("blobSource: a Blob dataSource's account, container and prefix", () => {
+  it.each<[string, { account: string; container: string; prefix: string } | undefined]>([
+    ["https://mldata.blob.core.windows.net/imagenet/train/", { account: "mldata", container: "imagenet", prefix: "/train" }],
+    ["https://mldata.blob.core.windows.net/imagenet/a/b//", { account: "mldata", container: "imagenet", prefix: "/a/b" }],
+    ["https://mldata.blob.core.windows.net/imagenet/", { account: "mldata", container: "imagenet", prefix: "/" }],
+    ["https://mldata.blob.core.windows.net/imagenet", { account: "mldata", container: "imagenet", prefix: "/" }],
+    [`https://${"a".repeat(24)}.blob.core.windows.net/${"c".repeat(63)}/x`, { account: "a".repeat(24), container: "c".repeat(63), prefix: "/x" }],
+    [`https://${"a".repeat(25)}.blob.core.windows.net/imagenet/`, undefined],
+    ["https://ml.blob.core.windows.net/imagenet/", undefined],
+    ["https://ml-data.blob.core.windows.net/imagenet/", undefined],
+    ["https://mldata.blob.core.windows.net/image--net/", undefined],
+    ["https://mldata.blob.core.windows.net/Imagenet/", undefined],
+    ["https://mldata.blob.core.windows.net/", undefined],
+    ["https://mldata.dfs.core.windows.net/imagenet/", undefined],
+    ["http://mldata.blob.core.windows.net/imagenet/", undefined],
+    ["s3://mldata/imagenet/", undefined],
+  ])("%s", (uri, parts) => {
+    expect(blobSource(uri)).toEqual(parts);
+  });
+
+  it("a Blob dataSource loads the container's prefix into Managed Lustre (the HSM import prefix)", () => {
+    const { stack } = make({ dataSource: "https://mldata.blob.core.windows.net/imagenet/train/", dataPath: "/data", clouds: ["azure"] });
+    const amlfs = Object.values(synth(stack).resource.azurerm_managed_lustre_file_system) as { hsm_setting: { container_id: string; import_prefix: string } }[];
+    expect(amlfs).toHaveLength(1);
+    expect(amlfs[0]!.hsm_setting.import_prefix).toBe("/train");
+    expect(amlfs[0]!.hsm_setting.container_id).toMatch(/\/blobServices\/default\/containers\/imagenet$/);
+  });
+
+  it("a dataSource that is neither S3 nor a valid Blob URI is refused", () => {
+    expect(validationErrorOf(() => make({ dataSource: "https://ml-data.blob.core.windows.net/imagenet/", dataPath: "/data" }))).toBe(
+      's/task: dataSource "https://ml-data.blob.core.windows.net/imagenet/" is not valid: use s3://bucket/prefix/ or https://<account>.blob.core.windows.net/<container>/<prefix>',
+    );
   });
 });
