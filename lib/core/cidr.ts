@@ -137,7 +137,7 @@ export function split(block: Cidr | string, newPrefix: number, count?: number): 
 export function allocate(pool: Cidr | string, prefix: number, taken: readonly (Cidr | string)[]): string | undefined {
   const p = asCidr(pool);
   if (prefix < p.prefix || prefix > 32) return undefined;
-  const used = taken.map(asCidr).sort((a, b) => a.network - b.network);
+  const used = taken.map(asCidr);
   const step = blockSize(prefix);
   let candidate = p.network;
   const end = lastAddress(p);
@@ -145,7 +145,8 @@ export function allocate(pool: Cidr | string, prefix: number, taken: readonly (C
     const block: Cidr = { network: candidate, prefix };
     const clash = used.find((u) => overlaps(u, block));
     if (!clash) return formatCidr(block);
-    // jump past the clash, rounded up to the next aligned block
+    // jump past the clash, rounded up to the next aligned block: every aligned block skipped
+    // overlaps the clash too, so any clash (taken blocks need no order) leads to the lowest free block
     const next = lastAddress(clash) + 1;
     candidate = Math.ceil(next / step) * step;
   }
