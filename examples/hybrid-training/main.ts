@@ -4,20 +4,25 @@
  *
  * Each cloud gets its network, a Lustre file system linked to object storage holding the dataset
  * (FSx for Lustre with an S3 association on AWS, Managed Lustre with blob integration on Azure),
- * and a GPU cluster sized by the planner's best placement on that cloud. A BGP VPN joins the two
- * clouds (four tunnels) and the company's data centre joins both, all in one address plan. This
- * stack's state holds the VPN pre-shared keys, and no other stack references it (a reference
- * would let that stack's readers read this whole state). When team stacks reference the networks,
- * the link and the site go in a stack of their own that nothing references: examples/team-stacks.
+ * and a GPU cluster sized by the planner's best placement on that cloud: the `hybrid-training`
+ * stack. A BGP VPN joins the two clouds (four tunnels) and the company's data centre joins both,
+ * all in one address plan: the `hybrid-links` stack. Its state holds the VPN pre-shared keys, so
+ * it stands apart and no stack references it (a reference is a `terraform_remote_state` lookup:
+ * whoever may read the referenced state reads all of it, keys included); it references
+ * `hybrid-training`, whose state holds no keys. Apply `hybrid-training` first, then `hybrid-links`.
  *
  * A second stack, `training-task`, is the seed's job as a GpuTask: the planner picks the cheapest
  * placement for 30 GPUs on whole 8-GPU nodes, and `hgpu launch --stack training-task` provisions
  * it, runs "Neural Network Training" over /dataset/imagenet and destroys everything after.
  *
  * Inputs that differ per organisation are Terraform variables (`terraform plan` asks for them):
- * the Azure admin's SSH public key, the dataset's storage account, the object ID of the
- * "HPC Cache Resource Provider" service principal in the tenant, the data centre's VPN address and
- * the pre-shared key of its Azure connection.
+ * the Azure admin's SSH public key, the dataset's storage account and the object ID of the
+ * "HPC Cache Resource Provider" service principal in the tenant (hybrid-training); the data
+ * centre's VPN address and the pre-shared key of its Azure connection (hybrid-links).
+ *
+ * The azurerm providers do not read storage accounts' data plane (`data_plane_available = false`):
+ * the account each VNet's flow logs go to admits trusted Azure services alone, so Terraform could
+ * not read its queue and static-website properties from outside.
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
@@ -39,7 +44,10 @@ export interface HybridTrainingProps {
   readonly datasetUri?: string;
 }
 
-/** The hybrid training stack. */
+/** The azurerm provider settings of the example's stacks: Entra ID for storage data calls, and no data-plane reads of storage accounts. */
+export const AZURERM_SETTINGS = { features: [{ storage: [{ dataPlaneAvailable: false }] }], storageUseAzuread: true };
+
+/** The hybrid training stack: networks, storage and clusters on both clouds. */
 export class HybridTrainingStack extends TerraformStack {
   /** Best placement on each cloud, and overall. */
   public readonly best: { aws: Placement; azure: Placement; overall: Placement };
@@ -49,8 +57,6 @@ export class HybridTrainingStack extends TerraformStack {
   public readonly azureNetwork: AzureNetwork;
   public readonly azureStorage: AzureLustreStorage;
   public readonly azureCluster: AzureGpuCluster;
-  public readonly link: CrossCloudLink;
-  public readonly dataCentre: OnPremSite;
 
   constructor(scope: Construct, id: string, props: HybridTrainingProps = {}) {
     super(scope, id);
@@ -61,7 +67,7 @@ export class HybridTrainingStack extends TerraformStack {
     this.best = { aws, azure, overall };
 
     new AwsProvider(this, "aws", { region: aws.region });
-    new AzurermProvider(this, "azure", { features: [{}], storageUseAzuread: true });
+    new AzurermProvider(this, "azure", AZURERM_SETTINGS);
 
     this.awsNetwork = new AwsNetwork(this, "aws-network", { cidr: "10.10.0.0/16", region: aws.region, ...(aws.zone ? { zones: [aws.zone] } : {}) });
     const zone = this.awsNetwork.zones[0]!;
@@ -103,22 +109,36 @@ export class HybridTrainingStack extends TerraformStack {
       sshPublicKey: sshKey.stringValue,
     });
 
-    this.link = new CrossCloudLink(this, "aws-azure-link", { aws: this.awsNetwork, azure: this.azureNetwork });
-    const dcAddress = new TerraformVariable(this, "datacentre_vpn_public_ip", { type: "string", description: "Public IPv4 address of the data centre's VPN device" });
-    this.dataCentre = new OnPremSite(this, "datacentre", {
-      name: "fra-dc1",
-      publicIp: dcAddress.stringValue,
-      cidrs: ["192.168.0.0/16"],
-      bgpAsn: 65100,
-      connectTo: [this.awsNetwork, this.azureNetwork],
-    });
-
     for (const [name, p] of Object.entries(this.best)) {
       new TerraformOutput(this, `placement-${name}`, {
         description: `best ${name === "overall" ? "" : `${name} `}placement for ${request.gpus} GPUs: ${describePlacement(p)}`,
         value: { cloud: p.cloud, region: p.region, zone: p.zone ?? "", instanceType: p.instanceType, nodes: p.nodes, gpus: p.gpus, usdPerHour: p.usdPerHour, summary: describePlacement(p) },
       });
     }
+  }
+}
+
+/**
+ * The hybrid links: the AWS-Azure VPN and the data centre's, in a stack of their own because their
+ * state holds the VPN pre-shared keys. It references the networks' stack; nothing references it.
+ */
+export class HybridLinksStack extends TerraformStack {
+  public readonly link: CrossCloudLink;
+  public readonly dataCentre: OnPremSite;
+
+  constructor(scope: Construct, id: string, networks: HybridTrainingStack) {
+    super(scope, id);
+    new AwsProvider(this, "aws", { region: networks.awsNetwork.region });
+    new AzurermProvider(this, "azure", AZURERM_SETTINGS);
+    this.link = new CrossCloudLink(this, "aws-azure-link", { aws: networks.awsNetwork, azure: networks.azureNetwork });
+    const dcAddress = new TerraformVariable(this, "datacentre_vpn_public_ip", { type: "string", description: "Public IPv4 address of the data centre's VPN device" });
+    this.dataCentre = new OnPremSite(this, "datacentre", {
+      name: "fra-dc1",
+      publicIp: dcAddress.stringValue,
+      cidrs: ["192.168.0.0/16"],
+      bgpAsn: 65100,
+      connectTo: [networks.awsNetwork, networks.azureNetwork],
+    });
   }
 }
 
@@ -144,7 +164,8 @@ export class TrainingTaskStack extends TerraformStack {
 
 /** Builds the example app (tests and the benchmark call this; `main` synthesizes it). */
 export function buildApp(app: App = new App()): App {
-  new HybridTrainingStack(app, "hybrid-training");
+  const networks = new HybridTrainingStack(app, "hybrid-training");
+  new HybridLinksStack(app, "hybrid-links", networks);
   new TrainingTaskStack(app, "training-task");
   // Every stack of the app, those added later included; these stacks carry no team tags (see examples/team-stacks for a TeamStack's).
   GpuPolicies.applyTo(app, { requiredTags: [] });

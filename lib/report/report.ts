@@ -1,12 +1,14 @@
 /**
  * The full report of a synthesized app: each stack's summary with its cost, capacity and energy
- * estimate, as JSON or as readable tables (pure functions over `cdktf.out`).
+ * estimate, as JSON or as readable tables (pure functions over `cdktf.out`). A stack that links
+ * networks of other stacks (cdktf cross-stack references, `terraform_remote_state`) is read with
+ * the stacks it references, so its links and the topology show both ends.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { catalogDate, describeCatalogSources } from "../catalog/catalog";
 import { plural } from "../core/plural";
-import { estimateStack, type ClusterEstimate, type StackEstimate, type TaskEstimate } from "./estimate";
+import { estimateStack, links, type ClusterEstimate, type StackEstimate, type TaskEstimate } from "./estimate";
 import { GRID_EMISSIONS, HOST_POWER, SERVICE_PRICES, type GatewayKind } from "./rates";
 import { formatSummaries, summarizeStack, type StackSummary } from "./summary";
 import type { TerraformJson } from "./terraform-json";
@@ -50,16 +52,124 @@ export function reportStack(name: string, file: string, tf: TerraformJson): Stac
 }
 
 /** Reads a cdktf output folder: every stack's parsed JSON, in manifest order. */
-export function readOutdir(outdir: string): { name: string; file: string; tf: TerraformJson }[] {
+export function readOutdir(outdir: string): SynthesizedStack[] {
   const manifestPath = join(outdir, "manifest.json");
   if (!existsSync(manifestPath)) throw new Error(`${manifestPath} not found: synthesize the app first`);
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
   return Object.entries(manifest.stacks).map(([name, s]) => ({ name, file: s.synthesizedStackPath, tf: JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), "utf8")) as TerraformJson }));
 }
 
-/** Reports stacks already read (see {@link readOutdir}). */
-export function reportStacks(stacks: readonly { name: string; file: string; tf: TerraformJson }[]): AppReport {
-  return { stacks: stacks.map((s) => reportStack(s.name, s.file, s.tf)), sources: reportSources() };
+/**
+ * Reports stacks already read (see {@link readOutdir}). A stack that links networks of the stacks
+ * it references ({@link linksOthers}) is priced from its own resources, and its links, clouds and
+ * regions are read with those stacks joined in ({@link joinReferenced}): its VPN connections then
+ * end at their gateways, in the networks' clouds and regions.
+ */
+export function reportStacks(stacks: readonly SynthesizedStack[]): AppReport {
+  return {
+    stacks: stacks.map((s) => {
+      const report = reportStack(s.name, s.file, s.tf);
+      if (!linksOthers(s, stacks)) return report;
+      const joined = joinReferenced(s, stacks, { theirLinks: false });
+      const where = estimateStack(joined);
+      return { ...report, estimate: { ...report.estimate, links: links(joined), clouds: where.clouds, regions: where.regions } };
+    }),
+    sources: reportSources(),
+  };
+}
+
+/** A synthesized stack: its name, its file under the output folder and its parsed JSON. */
+export interface SynthesizedStack {
+  readonly name: string;
+  readonly file: string;
+  readonly tf: TerraformJson;
+}
+
+/** cdktf names the remote state a stack reads of another `cross-stack-reference-input-<stack>`. */
+const REMOTE_INPUT = /^cross-stack-reference-input-(.+)$/;
+/** A reference to another stack's output: `data.terraform_remote_state.<input>.outputs.<output>`. */
+const REMOTE_OUTPUT = /data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)/g;
+/** The resources that link networks: VPN connections and the gateways of their far ends. */
+const LINK_TYPES = ["aws_vpn_connection", "aws_customer_gateway", "azurerm_local_network_gateway", "azurerm_virtual_network_gateway_connection"];
+
+const asRecord = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+/**
+ * Whether `stack` links networks of the stacks it references: it reads another stack's state and
+ * holds VPN connections or far-end gateways (a stack apart for the VPN keys' sake).
+ */
+export function linksOthers(stack: { tf: TerraformJson }, stacks: readonly { name: string }[]): boolean {
+  return referencedStacks(stack.tf, stacks).length > 0 && LINK_TYPES.some((t) => Object.keys(asRecord(asRecord(stack.tf.resource)[t])).length > 0);
+}
+
+/** The names of the stacks of `stacks` whose state `tf` reads through cdktf cross-stack references. */
+export function referencedStacks(tf: TerraformJson, stacks: readonly { name: string }[]): string[] {
+  const inputs = Object.keys(asRecord(asRecord(tf.data).terraform_remote_state));
+  return inputs.map((i) => REMOTE_INPUT.exec(i)?.[1]).filter((n): n is string => n !== undefined && stacks.some((s) => s.name === n));
+}
+
+/**
+ * `stack`'s JSON with the resources, data sources and outputs of the stacks it references joined
+ * in, and each reference to their outputs replaced by the output's own expression (so
+ * `${data.terraform_remote_state.cross-stack-reference-input-net.outputs.cross-stack-output-aws_vpn_gatewayvgwid}`
+ * reads `${aws_vpn_gateway.vgw.id}`, a resource of the joined JSON). `theirLinks: false` leaves out
+ * the referenced stacks' own links (their VPN connections and far-end gateways), so what links the
+ * joined JSON holds are `stack`'s. A block name both stacks use keeps `stack`'s.
+ */
+export function joinReferenced(stack: SynthesizedStack | { name: string; tf: TerraformJson }, stacks: readonly { name: string; tf: TerraformJson }[], options: { theirLinks?: boolean } = {}): TerraformJson {
+  const producers = referencedStacks(stack.tf, stacks).map((n) => stacks.find((s) => s.name === n)!);
+  const outputs = new Map<string, unknown>();
+  for (const p of producers) for (const [k, o] of Object.entries(asRecord(p.tf.output))) outputs.set(`cross-stack-reference-input-${p.name}/${k}`, asRecord(o).value);
+  const resolve = (v: unknown): unknown => {
+    if (typeof v === "string") {
+      return v.replace(REMOTE_OUTPUT, (whole, input: string, output: string) => {
+        const value = outputs.get(`${input}/${output}`);
+        const inner = typeof value === "string" ? /^\$\{([^{}]+)\}$/.exec(value)?.[1] : undefined;
+        return inner ?? whole;
+      });
+    }
+    if (Array.isArray(v)) return v.map(resolve);
+    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
+    return v;
+  };
+  const merge = (kind: "resource" | "data") => {
+    const out: Record<string, Record<string, unknown>> = {};
+    const add = (blocks: unknown, skip: (type: string) => boolean) => {
+      for (const [type, byName] of Object.entries(asRecord(blocks))) {
+        if (skip(type)) continue;
+        out[type] = { ...out[type], ...asRecord(byName) };
+      }
+    };
+    for (const p of producers) add(p.tf[kind], (type) => kind === "resource" && options.theirLinks === false && LINK_TYPES.includes(type));
+    add(resolve(stack.tf[kind]), (type) => kind === "data" && type === "terraform_remote_state");
+    return out;
+  };
+  const own = asRecord(stack.tf.output);
+  return {
+    ...stack.tf,
+    provider: { ...Object.assign({}, ...producers.map((p) => asRecord(p.tf.provider))), ...asRecord(stack.tf.provider) },
+    resource: merge("resource"),
+    data: merge("data"),
+    output: { ...Object.assign({}, ...producers.map((p) => asRecord(p.tf.output))), ...own },
+  };
+}
+
+/**
+ * The stacks as the topology draws them: a stack that links networks of the stacks it references
+ * ({@link linksOthers}) is drawn inside the first of them, joined as {@link joinReferenced} joins
+ * them (several such stacks of one network stack are all joined into it), and neither it nor the
+ * other stacks it references are drawn apart. Other stacks are drawn as they are.
+ */
+export function topologyStacks(stacks: readonly SynthesizedStack[]): { name: string; tf: TerraformJson }[] {
+  const joined = new Map<string, TerraformJson>();
+  const hidden = new Set<string>();
+  for (const s of stacks.filter((x) => linksOthers(x, stacks))) {
+    const [target, ...others] = referencedStacks(s.tf, stacks) as [string, ...string[]];
+    const current = stacks.map((x) => (joined.has(x.name) ? { name: x.name, tf: joined.get(x.name)! } : x));
+    joined.set(target, joinReferenced(s, current));
+    for (const name of [s.name, ...others]) hidden.add(name);
+  }
+  return stacks.filter((s) => !hidden.has(s.name) || joined.has(s.name)).map((s) => ({ name: s.name, tf: joined.get(s.name) ?? s.tf }));
 }
 
 /** Reports every stack of a cdktf output folder. */

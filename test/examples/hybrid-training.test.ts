@@ -1,21 +1,29 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { App, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { HybridTrainingStack, SEED_REQUEST, TrainingTaskStack, buildApp } from "../../examples/hybrid-training/main";
+import { HybridLinksStack, HybridTrainingStack, SEED_REQUEST, TrainingTaskStack, buildApp } from "../../examples/hybrid-training/main";
 import { planPlacements } from "../../lib/planner/planner";
 
 describe("examples/hybrid-training", () => {
   const app = Testing.app();
   const stack = new HybridTrainingStack(app, "hybrid-training");
+  const linksStack = new HybridLinksStack(app, "hybrid-links", stack);
   const tf = JSON.parse(Testing.synth(stack, true));
+  const links = JSON.parse(Testing.synth(linksStack, true));
 
   it("asks for the seed's 30 GPUs and 256 GiB", () => {
     expect(SEED_REQUEST).toEqual({ gpus: 30, memoryGiB: 256 });
   });
 
-  it("configures the AWS provider in the best AWS placement's region, and Azure", () => {
+  it("configures the AWS provider in the best AWS placement's region, and Azure without storage data-plane reads, in both stacks", () => {
     const bestAws = planPlacements({ ...SEED_REQUEST, clouds: ["aws"] }).placements[0]!;
-    expect(tf.provider.aws).toEqual([{ region: bestAws.region }]);
-    expect(tf.provider.azurerm).toEqual([{ features: [{}], storage_use_azuread: true }]);
+    for (const t of [tf, links]) {
+      expect(t.provider.aws).toEqual([{ region: bestAws.region }]);
+      // The flow-log account admits trusted Azure services alone: Terraform cannot read its data plane from outside.
+      expect(t.provider.azurerm).toEqual([{ features: [{ storage: [{ data_plane_available: false }] }], storage_use_azuread: true }]);
+    }
   });
 
   it("outputs the chosen placements", () => {
@@ -47,26 +55,50 @@ describe("examples/hybrid-training", () => {
     const vmss = Object.values(tf.resource.azurerm_linux_virtual_machine_scale_set)[0] as Record<string, unknown>;
     expect(vmss).toMatchObject({ sku: bestAzure.instanceType, instances: bestAzure.nodes, single_placement_group: true, zones: ["1"] });
     expect(vmss.admin_ssh_key).toEqual([{ username: "azureuser", public_key: "${var.azure_ssh_public_key}" }]);
-    expect(Object.keys(tf.variable).sort()).toEqual(["azure_dataset_storage_account_id", "azure_ssh_public_key", "datacentre_vpn_public_ip", "fra_dc1_vpn_shared_key", "hpc_cache_rp_object_id"]);
+    expect(Object.keys(tf.variable).sort()).toEqual(["azure_dataset_storage_account_id", "azure_ssh_public_key", "hpc_cache_rp_object_id"]);
     const amlfs = Object.values(tf.resource.azurerm_managed_lustre_file_system)[0] as { hsm_setting: Record<string, string>; zones: string[] };
     expect(amlfs.zones).toEqual(["1"]);
     expect(amlfs.hsm_setting).toMatchObject({ container_id: "${var.azure_dataset_storage_account_id}/blobServices/default/containers/imagenet", import_prefix: "/dataset/imagenet" });
     expect(stack.azureCluster.runInfo.dataMountPath).toBe("/lustre");
   });
 
-  it("links AWS and Azure with four BGP tunnels and joins the data centre to both", () => {
-    expect(Object.keys(tf.resource.aws_vpn_connection)).toHaveLength(3);
-    expect(Object.keys(tf.resource.azurerm_local_network_gateway)).toHaveLength(5);
-    expect(Object.keys(tf.resource.azurerm_virtual_network_gateway_connection)).toHaveLength(5);
-    expect(stack.link.tunnels).toHaveLength(4);
-    expect(stack.dataCentre.aws).toHaveLength(1);
-    expect(stack.dataCentre.azure).toHaveLength(1);
-    expect(Object.values(tf.resource.aws_customer_gateway).map((c) => (c as { ip_address: string }).ip_address)).toContain("${var.datacentre_vpn_public_ip}");
+  it("records the Azure network's flow logs", () => {
+    expect(Object.values(tf.resource.azurerm_network_watcher_flow_log)).toEqual([expect.objectContaining({ network_watcher_name: "NetworkWatcher_eastus", target_resource_id: "${azurerm_virtual_network.azure-network_vnet_A6C04889.id}" })]);
   });
 
-  it("buildApp adds the stack under its documented name", () => {
+  it("links AWS and Azure with four BGP tunnels and joins the data centre to both, in the links stack", () => {
+    expect(Object.keys(links.resource.aws_vpn_connection)).toHaveLength(3);
+    expect(Object.keys(links.resource.azurerm_local_network_gateway)).toHaveLength(5);
+    expect(Object.keys(links.resource.azurerm_virtual_network_gateway_connection)).toHaveLength(5);
+    expect(linksStack.link.tunnels).toHaveLength(4);
+    expect(linksStack.dataCentre.aws).toHaveLength(1);
+    expect(linksStack.dataCentre.azure).toHaveLength(1);
+    expect(Object.values(links.resource.aws_customer_gateway).map((c) => (c as { ip_address: string }).ip_address)).toContain("${var.datacentre_vpn_public_ip}");
+    expect(Object.keys(links.variable).sort()).toEqual(["datacentre_vpn_public_ip", "fra_dc1_vpn_shared_key"]);
+    // The gateways stay with their networks.
+    expect(Object.keys(tf.resource.aws_vpn_gateway)).toHaveLength(1);
+    expect(Object.keys(tf.resource.azurerm_virtual_network_gateway)).toHaveLength(1);
+  });
+
+  it("keeps the VPN keys out of any state another stack reads: the links stack reads the networks' stack, nothing reads it", (ctx) => {
+    for (const type of ["aws_vpn_connection", "azurerm_virtual_network_gateway_connection", "azurerm_local_network_gateway", "aws_customer_gateway"]) expect(tf.resource[type], type).toBeUndefined();
+    const outdir = mkdtempSync(join(tmpdir(), "hgpu-hybrid-"));
+    ctx.onTestFinished(() => rmSync(outdir, { recursive: true, force: true }));
+    buildApp(new App({ outdir })).synth();
+    const read = (name: string) => JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8"));
+    const remote = (t: { data?: { terraform_remote_state?: object } }) => Object.keys(t.data?.terraform_remote_state ?? {});
+    expect(remote(read("hybrid-links"))).toEqual(["cross-stack-reference-input-hybrid-training"]);
+    expect(remote(read("hybrid-training"))).toEqual([]);
+    expect(remote(read("training-task"))).toEqual([]);
+    // The keys: a sensitive variable of the links stack, which its connections alone use.
+    expect(read("hybrid-links").variable.fra_dc1_vpn_shared_key).toMatchObject({ sensitive: true });
+    expect(JSON.stringify(read("hybrid-training"))).not.toMatch(/shared_key|vpn_connection/);
+  });
+
+  it("buildApp adds the stacks under their documented names", () => {
     const built = buildApp(new App({ outdir: "/tmp/unused", skipValidation: true }));
     expect(built.node.tryFindChild("hybrid-training")).toBeInstanceOf(HybridTrainingStack);
+    expect(built.node.tryFindChild("hybrid-links")).toBeInstanceOf(HybridLinksStack);
     expect(built.node.tryFindChild("training-task")).toBeInstanceOf(TrainingTaskStack);
   });
 

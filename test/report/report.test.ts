@@ -8,7 +8,7 @@ import { buildApp } from "../../examples/hybrid-training/main";
 import { getOffering } from "../../lib/catalog/catalog";
 import { estimateStack, taskMaxRuntime } from "../../lib/report/estimate";
 import { nodePowerWatts } from "../../lib/report/rates";
-import { formatEstimate, formatReport, readOutdir, reportOutdir, type AppReport } from "../../lib/report/report";
+import { formatEstimate, formatReport, joinReferenced, linksOthers, readOutdir, referencedStacks, reportOutdir, reportStacks, topologyStacks, type AppReport } from "../../lib/report/report";
 import { appTopology, id, toMermaid, toSvg, writeTopologyFiles, xmlEscape } from "../../lib/report/topology";
 import { hgpu } from "../bin/cli";
 
@@ -39,8 +39,8 @@ describe("cost of the hybrid example, by hand from the catalog and service-price
       ["aws-data", 4.6875, 1.172, Math.round(fsx * 1e4) / 1e4],
       ["azure-data", 16, 4, 6.56],
     ]);
-    // gateways: 3 VPN connections x $0.05, 2 AWS NAT x $0.045, VpnGw2AZ $0.564, 1 Azure NAT $0.045
-    const gw = 3 * 0.05 + 2 * 0.045 + 0.564 + 0.045;
+    // gateways: 2 AWS NAT x $0.045, VpnGw2AZ $0.564, 1 Azure NAT $0.045 (the VPN connections are the links stack's)
+    const gw = 2 * 0.045 + 0.564 + 0.045;
     expect(e.cost.computeUsdPerHour).toBeCloseTo(45.376 + 88.128, 4);
     expect(e.cost.storageUsdPerHour).toBeCloseTo(fsx + 6.56, 3);
     expect(e.cost.gatewaysUsdPerHour).toBeCloseTo(gw, 4);
@@ -51,13 +51,22 @@ describe("cost of the hybrid example, by hand from the catalog and service-price
     expect(e.clouds).toEqual(["aws", "azure"]);
     expect(e.regions).toEqual(["aws:us-east-1", "azure:eastus"]);
     expect(e.clusters.map((c) => [c.gpus, c.accelerator, c.fabricGbpsPerNode])).toEqual([[32, "A10G", 40], [32, "V100-32GB", 100]]);
+    expect(e.links).toEqual([]);
+  });
+  it("reads the links stack with the networks' stack it references: its links end at the networks' gateways", () => {
+    const e = stack("hybrid-links");
     // Both links end on the one VGW, which has no ECMP: one tunnel at a time, 1.25 Gbit/s per VGW
     // (4 tunnels to the Azure gateway, 2 to the data centre, for availability only)
-    expect(e.links.map((l) => [l.to, l.tunnels, l.gbps])).toEqual([
-      ["azure-network/vpn-gateway (VpnGw2AZ)", 4, 1.25],
-      ["datacentre (var.datacentre_vpn_public_ip)", 2, 1.25],
+    expect(e.links.map((l) => [l.from, l.to, l.tunnels, l.gbps])).toEqual([
+      ["aws-network/vpn-gateway", "azure-network/vpn-gateway (VpnGw2AZ)", 4, 1.25],
+      ["aws-network/vpn-gateway", "datacentre (var.datacentre_vpn_public_ip)", 2, 1.25],
     ]);
     expect(e.links[1]!.note).toBe("one tunnel at a time: a VGW has no ECMP, 1.25 Gbit/s per VGW, shared by the VGW's 2 links");
+    expect([e.clouds, e.regions]).toEqual([["aws", "azure"], ["aws:us-east-1", "azure:eastus"]]);
+    // Priced from its own resources: 3 VPN connections x $0.05, nothing of the networks' stack.
+    expect(e.gateways.map((g) => g.kind)).toEqual(["aws-vpn-connection", "aws-vpn-connection", "aws-vpn-connection"]);
+    expect(e.cost.totalUsdPerHour).toBeCloseTo(3 * 0.05, 4);
+    expect([e.clusters, e.storage]).toEqual([[], []]);
   });
 });
 
@@ -214,7 +223,7 @@ describe("VPN bandwidth", () => {
 
 describe("topology", () => {
   it("writes a well-formed, non-trivial SVG and a Mermaid file", () => {
-    const files = writeTopologyFiles(out, readOutdir(out));
+    const files = writeTopologyFiles(out, topologyStacks(readOutdir(out)));
     const svg = readFileSync(files.svg, "utf8");
     expect(svg.startsWith("<?xml")).toBe(true);
     // well-formed: every opened element is closed (no unescaped & or < in text)
@@ -232,7 +241,11 @@ describe("topology", () => {
     expect(md).toContain("```mermaid\nflowchart LR");
     expect(md).toMatch(/subgraph aws\["AWS"\]/);
     expect(md).toMatch(/subgraph hybrid_htraining__aws_hnetwork_uvpc_u\w+\["VPC 10\.10\.0\.0\/16/);
-    expect(md).toMatch(/<-\.->\|"4 tunnels, 1\.25 Gbps"\|/);
+    expect(md).toMatch(/hybrid_htraining__aws_hnetwork_uvpn_hgateway_uvgw_u\w+ <-\.->\|"4 tunnels, 1\.25 Gbps"\| hybrid_htraining__azure_hnetwork_uvpn_hgateway_u\w+/);
+    expect(md).toMatch(/hybrid_htraining__azure_hnetwork_uvpn_hgateway_u\w+ <-\.->\|"IPsec"\| onprem__/);
+    // The links stack is drawn with the networks it links, not as a stack of its own with remote-state "sites".
+    expect(md).not.toContain("terraform_remote_state");
+    expect(md).not.toContain("hybrid_hlinks");
     expect(md).toContain("g5.12xlarge x 8");
   });
   it("node IDs are one-to-one: names differing only in - _ . / never share one", () => {
@@ -257,7 +270,7 @@ describe("topology", () => {
     expect(svg).toContain(">nothing to draw</text>");
   });
   it("groups nodes per cloud", () => {
-    const t = appTopology(readOutdir(out));
+    const t = appTopology(topologyStacks(readOutdir(out)));
     expect(t.groups.filter((g) => !g.parent).map((g) => g.id)).toEqual(["aws", "onprem", "azure"]);
     expect(toMermaid(t)).toContain("task neural-network-training");
     expect(toSvg(t)).toContain("task neural-network-training");
@@ -269,8 +282,10 @@ describe("text and --json", () => {
     const text = formatReport(report);
     expect(text).toContain("  clusters:");
     expect(text).toMatch(/aws-training\s+g5\.12xlarge x 8\s+32 x A10G\s+40 Gbps\s+\$45\.38/);
-    expect(text).toMatch(/cost \(whole stack\): \$\d+\.\d\d\/h = compute \$133\.50 \+ storage \$7\.94 \+ gateways \$0\.85/);
-    expect(text).toContain("  cost (whole stack): $142.29/h = compute $133.50 + storage $7.94 + gateways $0.85 (3 AWS VPN connections, 2 AWS NAT gateways, 1 Azure VPN gateway, 1 Azure NAT gateway)\n");
+    expect(text).toMatch(/cost \(whole stack\): \$\d+\.\d\d\/h = compute \$133\.50 \+ storage \$7\.94 \+ gateways \$0\.70/);
+    expect(text).toContain("  cost (whole stack): $142.14/h = compute $133.50 + storage $7.94 + gateways $0.70 (2 AWS NAT gateways, 1 Azure VPN gateway, 1 Azure NAT gateway)\n");
+    expect(text).toContain("  where: aws + azure; aws:us-east-1, azure:eastus\n  links:\n");
+    expect(text).toContain("  cost (whole stack): $0.15/h = compute $0.00 + storage $0.00 + gateways $0.15 (3 AWS VPN connections)\n");
     expect(text).toContain("task neural-network-training over its 12 h maxRuntime (own resources: cluster task/cluster, storage task/data, 2 AWS NAT gateways): $");
     expect(text).toContain("(instance prices as of AWS p-series catalog 2026-01-22, AWS g5/g6e supplement 2026-08-17, Azure catalog (date unknown))");
     // Energy is an upper bound: GPUs at full board power for the whole time.
@@ -283,8 +298,107 @@ describe("text and --json", () => {
     const r = await hgpu(["summary", "--out", out, "--json"]);
     expect(r.status).toBe(0);
     const json = JSON.parse(r.stdout) as AppReport;
-    expect(json.stacks.map((s) => s.name)).toEqual(["hybrid-training", "training-task"]);
-    expect(json.stacks[0]!.estimate.cost.computeUsdPerHour).toBeCloseTo(133.504, 3);
+    expect(json.stacks.map((s) => s.name)).toEqual(["hybrid-links", "hybrid-training", "training-task"]);
+    expect(json.stacks[1]!.estimate.cost.computeUsdPerHour).toBeCloseTo(133.504, 3);
+    expect(json.stacks[0]!.estimate.links).toHaveLength(2);
     expect(json.sources.servicePricesAsOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+});
+
+describe("following cross-stack references", () => {
+  const remote = (output: string) => `\${data.terraform_remote_state.cross-stack-reference-input-net.outputs.${output}}`;
+  const input = { "cross-stack-reference-input-net": { backend: "local", config: { path: "../net/terraform.net.tfstate" } } };
+  const net = {
+    name: "net", file: "stacks/net/cdk.tf.json",
+    tf: {
+      provider: { aws: [{ region: "us-east-1" }] },
+      resource: {
+        aws_vpc: { v: { cidr_block: "10.10.0.0/16" } },
+        aws_subnet: { s: { vpc_id: "${aws_vpc.v.id}" } },
+        aws_vpn_gateway: { vgw: { vpc_id: "${aws_vpc.v.id}", amazon_side_asn: "64512" } },
+        aws_customer_gateway: { lab: { ip_address: "${var.lab_ip}", bgp_asn: "65200" } },
+        aws_vpn_connection: { own: { vpn_gateway_id: "${aws_vpn_gateway.vgw.id}", customer_gateway_id: "${aws_customer_gateway.lab.id}" } },
+      },
+      output: {
+        "cross-stack-output-aws_vpn_gatewayvgwid": { value: "${aws_vpn_gateway.vgw.id}", sensitive: true },
+        "cross-stack-output-aws_subnetsid": { value: "${aws_subnet.s.id}", sensitive: true },
+      },
+    },
+  };
+  const links = {
+    name: "links", file: "stacks/links/cdk.tf.json",
+    tf: {
+      provider: { aws: [{ region: "us-east-1" }] },
+      data: { terraform_remote_state: input },
+      resource: {
+        aws_customer_gateway: { dc: { ip_address: "${var.dc_ip}", bgp_asn: "65100" } },
+        aws_vpn_connection: { c: { vpn_gateway_id: remote("cross-stack-output-aws_vpn_gatewayvgwid"), customer_gateway_id: "${aws_customer_gateway.dc.id}", tags: { Subnet: `\${cidrhost(data.terraform_remote_state.cross-stack-reference-input-net.outputs.cross-stack-output-aws_subnetsid, 1)}`, Gone: remote("cross-stack-output-gone") } } },
+      },
+    },
+  };
+  const links2 = {
+    name: "links2", file: "stacks/links2/cdk.tf.json",
+    tf: {
+      data: { terraform_remote_state: input },
+      resource: { aws_customer_gateway: { dc2: { ip_address: "${var.dc2_ip}", bgp_asn: "65101" } }, aws_vpn_connection: { c2: { vpn_gateway_id: remote("cross-stack-output-aws_vpn_gatewayvgwid"), customer_gateway_id: "${aws_customer_gateway.dc2.id}" } } },
+    },
+  };
+  const team = {
+    name: "team", file: "stacks/team/cdk.tf.json",
+    tf: { data: { terraform_remote_state: { ...input, "cross-stack-reference-input-elsewhere": {} } }, resource: { aws_instance: { i: { subnet_id: remote("cross-stack-output-aws_subnetsid") } } } },
+  };
+  const all = [links, links2, net, team];
+  const resource = (tf: Record<string, unknown>, type: string) => (tf.resource as Record<string, Record<string, Record<string, unknown>>>)[type] ?? {};
+
+  it("knows which stacks a stack reads (those of the app), and which stacks link others' networks", () => {
+    expect(referencedStacks(links.tf, all)).toEqual(["net"]);
+    expect(referencedStacks(team.tf, all)).toEqual(["net"]);
+    expect(referencedStacks(net.tf, all)).toEqual([]);
+    expect(all.filter((s) => linksOthers(s, all)).map((s) => s.name)).toEqual(["links", "links2"]);
+  });
+
+  it("joins the referenced stacks in and reads their outputs as the expressions they export", () => {
+    const joined = joinReferenced(links, all) as Record<string, unknown>;
+    const c = resource(joined, "aws_vpn_connection").c!;
+    expect(c.vpn_gateway_id).toBe("${aws_vpn_gateway.vgw.id}");
+    expect(c.tags).toEqual({ Subnet: "${cidrhost(aws_subnet.s.id, 1)}", Gone: remote("cross-stack-output-gone") });
+    expect(Object.keys(resource(joined, "aws_vpn_gateway"))).toEqual(["vgw"]);
+    expect(Object.keys(resource(joined, "aws_vpn_connection"))).toEqual(["own", "c"]);
+    expect((joined.data as Record<string, unknown>).terraform_remote_state).toBeUndefined();
+    expect(Object.keys(joined.output as object)).toEqual(["cross-stack-output-aws_vpn_gatewayvgwid", "cross-stack-output-aws_subnetsid"]);
+    // Without their own links, only the stack's own connections and far ends are left.
+    const mine = joinReferenced(links, all, { theirLinks: false }) as Record<string, unknown>;
+    expect(Object.keys(resource(mine, "aws_vpn_connection"))).toEqual(["c"]);
+    expect(Object.keys(resource(mine, "aws_customer_gateway"))).toEqual(["dc"]);
+    // The inputs are not changed.
+    expect(links.tf.resource.aws_vpn_connection.c.vpn_gateway_id).toBe(remote("cross-stack-output-aws_vpn_gatewayvgwid"));
+  });
+
+  it("reports a linking stack's links to the referenced gateway, priced from its own resources", () => {
+    const report = reportStacks(all);
+    const e = (name: string) => report.stacks.find((s) => s.name === name)!.estimate;
+    expect(e("links").links.map((l) => [l.from, l.to, l.tunnels])).toEqual([["vgw", "dc (var.dc_ip)", 2]]);
+    expect(e("links").cost.gatewaysUsdPerHour).toBeCloseTo(0.05, 4);
+    expect(e("links").regions).toEqual(["aws:us-east-1"]);
+    // A stack that only uses another's subnet keeps its own view.
+    expect(e("team")).toEqual(estimateStack(team.tf));
+    expect(e("net").links.map((l) => l.to)).toEqual(["lab (var.lab_ip)"]);
+  });
+
+  it("draws the linking stacks inside the network stack they reference, once, and the others as they are", () => {
+    const drawn = topologyStacks(all);
+    expect(drawn.map((d) => d.name)).toEqual(["net", "team"]);
+    const netDrawn = drawn[0]!.tf as Record<string, unknown>;
+    expect(Object.keys(resource(netDrawn, "aws_vpn_connection"))).toEqual(["own", "c", "c2"]);
+    expect(resource(netDrawn, "aws_vpn_connection").c2!.vpn_gateway_id).toBe("${aws_vpn_gateway.vgw.id}");
+    expect(drawn[1]!.tf).toBe(team.tf);
+    const edges = appTopology(drawn).edges.filter((x) => x.kind === "vpn").map((x) => [x.from, x.to]);
+    expect(edges).toEqual([
+      [id("net", "vgw"), id("onprem", "${var.lab_ip}")],
+      [id("net", "vgw"), id("onprem", "${var.dc_ip}")],
+      [id("net", "vgw"), id("onprem", "${var.dc2_ip}")],
+    ]);
+    // Stacks that link nothing are drawn as they are.
+    expect(topologyStacks([net, team]).map((d) => d.tf)).toEqual([net.tf, team.tf]);
   });
 });
