@@ -2,12 +2,12 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { plural } from "../core/plural";
-import { MAX_RUNTIME_MINUTES } from "../task/duration";
 import { capacityError } from "./capacity-errors";
 import { checkLaunchStack, LaunchRefusedError, type LaunchStack } from "./launch-stack";
 import { patientReader } from "./patient-reader";
 import { identify } from "./process-identity";
 import { EXIT, type Attempt, type LaunchOptions, type LaunchResult } from "./launch-options";
+import { outputEndingWith, outputEndingWithValue, signalExit, statusTimeoutMs } from "./launch-outputs";
 import { Progress, type ProgressSink } from "./progress";
 import { makePrivateDir, removeEmpty, withPrivateUmask } from "./run-files";
 import { lockStack, StackLockedError, waitForLock } from "./run-lock";
@@ -21,6 +21,7 @@ import { TerraformRunner, type TerraformResult } from "./terraform";
 
 export { EXIT, type Attempt, type LaunchOptions, type LaunchResult } from "./launch-options";
 export { appFromCdktfJson } from "./synth-app";
+export { signalExit, statusTimeoutMs } from "./launch-outputs";
 
 /**
  * Synthesizes, applies, waits for the run's status while streaming its logs, and always destroys:
@@ -362,29 +363,4 @@ class Run {
       }
     }
   }
-}
-
-/**
- * How long to wait for the status (pure): past the cloud-side deadline, plus 15 minutes for the
- * last upload, nothing will come; at least a minute; 14 days when the stack has no deadline output.
- */
-export function statusTimeoutMs(deadlineMs: number, nowMs: number): number {
-  return Number.isFinite(deadlineMs) ? Math.max(60_000, deadlineMs + 15 * 60_000 - nowMs) : MAX_RUNTIME_MINUTES * 60_000;
-}
-
-/** The exit code for the signal that aborted the run. */
-export function signalExit(signal: AbortSignal): number {
-  const reason = String(signal.reason);
-  return reason.includes("SIGTERM") ? EXIT.SIGTERM : reason.includes("SIGHUP") ? EXIT.SIGHUP : EXIT.SIGINT;
-}
-
-function outputEndingWithValue(outputs: Record<string, unknown>, suffix: string): unknown {
-  const hits = Object.entries(outputs).filter(([k]) => k.endsWith(suffix));
-  return hits.length === 1 ? hits[0]![1] : undefined;
-}
-
-function outputEndingWith(outputs: Record<string, unknown>, suffix: string): string | undefined {
-  const hits = Object.entries(outputs).filter(([k]) => k.endsWith(suffix));
-  if (hits.length > 1) throw new Error(`the stack has ${hits.length} *${suffix} outputs: launch a stack with one GpuTask`);
-  return hits[0] ? String(hits[0][1]) : undefined;
 }
