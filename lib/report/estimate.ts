@@ -12,8 +12,10 @@ import {
   awsRegion, findResource, first, num, ownerId, refTarget, resourcesOf, str, taskMetadata, type TerraformJson, type TfResource,
 } from "./terraform-json";
 import { awsClusters, azureClusters } from "./estimate-clusters";
+import { ownedTask, poolEstimates, type PoolEstimate } from "./estimate-pools";
 
 export { awsClusters, awsSpotShare, azureClusters, pickLocation } from "./estimate-clusters";
+export { ownedTask, poolEstimates, type OwnedTaskRecord, type PoolEstimate } from "./estimate-pools";
 
 /** A GPU cluster of a stack (an Auto Scaling group or a scale set) with its price and power. */
 export interface ClusterEstimate {
@@ -121,6 +123,8 @@ export interface TaskEstimate {
   readonly scope: "task" | "stack";
   /** Names of the task's clusters (see {@link ClusterEstimate.name}). */
   readonly clusters: readonly string[];
+  /** The owned pool the task is placed on, whose nodes it is charged for. @default - none (a task on a cloud) */
+  readonly pool?: string;
   /** Names of the task's file systems (see {@link StorageEstimate.name}). */
   readonly storage: readonly string[];
   /** The task's gateways that bill by the hour (NAT gateways, VPN connections), by name and kind. */
@@ -154,6 +158,8 @@ export interface StackEstimate {
   readonly storage: readonly StorageEstimate[];
   readonly gateways: readonly GatewayEstimate[];
   readonly links: readonly LinkEstimate[];
+  /** Owned GPU pools the stack declares (their cost is not in `cost`: the stack creates nothing for them). */
+  readonly pools: readonly PoolEstimate[];
   readonly cost: CostBreakdown;
   /** Power of all clusters at full load, kW: a maximum. */
   readonly powerKw: number;
@@ -303,6 +309,7 @@ export function estimateStack(tf: TerraformJson): StackEstimate {
   const clusters = [...awsClusters(tf), ...azureClusters(tf)];
   const storage = [...fsxStorage(tf), ...managedLustreStorage(tf)];
   const gws = gateways(tf);
+  const owned = poolEstimates(tf);
   const cost: CostBreakdown = {
     computeUsdPerHour: sum(clusters.map((c) => c.usdPerHour)),
     storageUsdPerHour: sum(storage.map((s) => s.usdPerHour)),
@@ -316,6 +323,7 @@ export function estimateStack(tf: TerraformJson): StackEstimate {
     ...clusters.filter((c) => c.usdPerNodeHour === undefined && !c.capacityBlock).map((c) => `cluster ${c.name}: no catalog price for ${c.instanceType} in ${c.region}`),
     ...clusters.filter((c) => c.gridKgPerKwh === undefined).map((c) => `cluster ${c.name}: no grid emission factor for ${c.cloud} ${c.region}`),
     ...[...storage, ...gws].filter((x) => x.priceStatus === "unpriced").map((x) => `${x.name}: no price in service-prices.json`),
+    ...owned.warnings,
   ];
   const tasks = Object.entries(taskMetadata(tf)).flatMap(([name, meta]): TaskEstimate[] => {
     const runtime = taskMaxRuntime(meta);
@@ -328,15 +336,19 @@ export function estimateStack(tf: TerraformJson): StackEstimate {
     const own = mine(clusters);
     const ownStorage = mine(storage);
     const ownGateways = mine(gws);
-    const usdPerHour = sum([...own, ...ownStorage, ...ownGateways].map((x) => x.usdPerHour));
+    // On an owned pool: the nodes it uses, at the pool's amortized cost, power and grid (the report's basis: no PUE).
+    const pool = ownedTask(meta);
+    const usdPerHour = sum([...own, ...ownStorage, ...ownGateways].map((x) => x.usdPerHour).concat(pool ? [pool.usdPerHour] : []));
+    const kw = sum(own.map((c) => c.powerKw).concat(pool ? [pool.powerKw] : []));
+    const kgPerHour = sum(own.map((c) => c.kgCo2ePerHour).concat(pool ? [pool.powerKw * (pool.gridKgCo2ePerKwh ?? 0)] : []));
     return [{
-      name, maxRuntimeHours: roundTo(hours), maxRuntimeFrom: runtime.from, scope: path === undefined ? "stack" : "task", clusters: own.map((c) => c.name),
+      name, maxRuntimeHours: roundTo(hours), maxRuntimeFrom: runtime.from, scope: path === undefined ? "stack" : "task", clusters: own.map((c) => c.name), ...(pool ? { pool: pool.pool } : {}),
       storage: ownStorage.map((x) => x.name), gateways: ownGateways.map((g) => ({ name: g.name, kind: g.kind })), usdPerHour,
-      usd: roundTo(usdPerHour * hours, 2), kwh: roundTo(sum(own.map((c) => c.powerKw)) * hours, 2), kgCo2e: roundTo(sum(own.map((c) => c.kgCo2ePerHour)) * hours, 2),
+      usd: roundTo(usdPerHour * hours, 2), kwh: roundTo(kw * hours, 2), kgCo2e: roundTo(kgPerHour * hours, 2),
     }];
   });
   const clouds = [...new Set<GpuCloud>([...(awsRegion(tf) || resourcesOf(tf, "aws_vpc").length ? ["aws" as const] : []), ...clusters.map((c) => c.cloud), ...storage.map((s) => s.cloud), ...gws.map((g) => g.cloud), ...(resourcesOf(tf, "azurerm_virtual_network").length ? ["azure" as const] : [])])].sort();
   const regions = [...new Set([...clusters, ...storage].map((x) => `${x.cloud}:${x.region}`).concat(resourcesOf(tf, "azurerm_virtual_network").map((v) => `azure:${str(v.args.location)}`)).concat(resourcesOf(tf, "aws_vpc").map((v) => `aws:${awsRegion(tf, v)}`)))].sort();
   const zones = [...new Set(resourcesOf(tf, "aws_subnet").flatMap((s) => (str(s.args.availability_zone_id) ? [str(s.args.availability_zone_id)!] : [])))].sort();
-  return { clouds, regions, zones, clusters, storage, gateways: gws, links: links(tf), cost, powerKw, kgCo2ePerHour, tasks, warnings };
+  return { clouds, regions, zones, clusters, storage, gateways: gws, links: links(tf), pools: owned.pools, cost, powerKw, kgCo2ePerHour, tasks, warnings };
 }

@@ -3,6 +3,7 @@
  * no cdktf import, so the CLI can report on any synthesized app).
  */
 import { plural } from "../core/plural";
+import { poolRecords } from "../onprem/pool-record";
 
 /** What one synthesized stack declares. */
 export interface StackSummary {
@@ -21,6 +22,8 @@ export interface StackSummary {
   readonly outputs: readonly OutputSummary[];
   /** GpuTasks: the chosen placement, the next ones, and every rejected candidate with its reason. */
   readonly tasks: readonly TaskSummary[];
+  /** Owned GPU pools the stack declares (`//.hgpu_pools`). @default - absent when the stack declares none */
+  readonly pools?: readonly PoolSummary[];
   /** What the GpuPolicies pack recorded (`//.hgpu_policies`): suppressions with their reasons, excluded rules, a pack turned off. @default - absent when the stack records nothing */
   readonly policies?: PolicySummary;
 }
@@ -51,6 +54,24 @@ export interface PolicySummary {
   }[];
 }
 
+/** An owned GPU pool as its stack records it: where, how jobs reach it, what it holds, costs and emits. */
+export interface PoolSummary {
+  readonly name: string;
+  readonly site: string;
+  readonly partition: string;
+  /** The login node Slurm's commands run on. @default - none: the launcher's machine */
+  readonly submitHost?: string;
+  readonly nodes: number;
+  readonly gpusPerNode: number;
+  readonly accelerator: string;
+  /** e.g. `infiniband 3200 Gbps/node`, `no fabric`. */
+  readonly fabric: string;
+  readonly usdPerGpuHour: number;
+  readonly costBasis: string;
+  readonly pue: number;
+  readonly gridKgCo2ePerKwh: number;
+}
+
 /** What a GpuTask recorded about its placement (in the stack's `//` metadata). */
 export interface TaskSummary {
   readonly name: string;
@@ -60,6 +81,8 @@ export interface TaskSummary {
   readonly deadline: string;
   /** What the cloud deletes `teardownGrace` after the deadline, and when. @default - nothing (older stacks) */
   readonly afterGrace?: { readonly minutes: number; readonly removes: readonly string[]; readonly remains: string };
+  /** The owned pool it is placed on, and how long it may wait in the queue there. @default - none (a task on a cloud) */
+  readonly owned?: { readonly pool: string; readonly maxQueueWaitMinutes: number };
 }
 
 type Json = Record<string, unknown>;
@@ -87,9 +110,13 @@ export function summarizeStack(name: string, file: string, tf: Json): StackSumma
     return { name: n, ...(description === undefined ? {} : { description }), value: describeValue((o as Json).value) };
   });
   const taskMeta = ((tf["//"] as Json | undefined)?.hgpu_tasks as Record<string, Omit<TaskSummary, "name">> | undefined) ?? {};
-  const tasks = Object.entries(taskMeta).map(([taskName, t]) => ({ name: taskName, chosen: t.chosen, next: t.next ?? [], rejected: t.rejected ?? [], deadline: t.deadline, ...(t.afterGrace ? { afterGrace: t.afterGrace } : {}) }));
+  const tasks = Object.entries(taskMeta).map(([taskName, t]) => ({ name: taskName, chosen: t.chosen, next: t.next ?? [], rejected: t.rejected ?? [], deadline: t.deadline, ...(t.afterGrace ? { afterGrace: t.afterGrace } : {}), ...(t.owned ? { owned: { pool: t.owned.pool, maxQueueWaitMinutes: t.owned.maxQueueWaitMinutes } } : {}) }));
   const policies = policySummary((tf["//"] as Json | undefined)?.hgpu_policies);
-  return { name, file, backend, providers, resources: count(tf.resource), dataSources: count(tf.data), outputs, tasks, ...(policies ? { policies } : {}) };
+  const pools = poolRecords(tf).pools.map((p): PoolSummary => ({
+    name: p.name, site: p.site.name, partition: p.scheduler.partition, ...(p.scheduler.submitHost ? { submitHost: p.scheduler.submitHost } : {}), nodes: p.nodes, gpusPerNode: p.gpusPerNode,
+    accelerator: p.accelerator, fabric: p.fabric.kind === "none" ? "no fabric" : `${p.fabric.kind} ${p.fabric.gbpsPerNode} Gbps/node`, usdPerGpuHour: p.usdPerGpuHour, costBasis: p.costBasis, pue: p.pue, gridKgCo2ePerKwh: p.gridKgCo2ePerKwh,
+  }));
+  return { name, file, backend, providers, resources: count(tf.resource), dataSources: count(tf.data), outputs, tasks, ...(pools.length ? { pools } : {}), ...(policies ? { policies } : {}) };
 }
 
 function policySummary(raw: unknown): PolicySummary | undefined {
@@ -169,9 +196,14 @@ export function formatSummaries(stacks: readonly StackSummary[]): string {
         lines.push(...wrapList(`    ${t.afterGrace.minutes} minutes later the cloud deletes: `, removes, ", ", ";"));
         lines.push(...wrapList("    until a destroy there remain: ", [t.afterGrace.remains], ", ", ""));
       }
-      if (t.next.length) lines.push("    next on capacity errors:", ...t.next.map((n, i) => `      ${i + 2}. ${n}`));
+      const when = t.owned ? `when pool ${t.owned.pool} cannot start it within ${plural(t.owned.maxQueueWaitMinutes, "minute")}, or on capacity errors` : "on capacity errors";
+      if (t.next.length) lines.push(`    next ${when}:`, ...t.next.map((n, i) => `      ${i + 2}. ${n}`));
       if (t.rejected.length === 0) lines.push("    no candidate rejected");
       else lines.push(`    ${plural(t.rejected.length, "candidate")} rejected (hgpu summary --json lists them all), e.g.:`, ...t.rejected.slice(0, 2).map((r) => `      ${r}`));
+    }
+    for (const p of s.pools ?? []) {
+      lines.push(`  pool ${p.name} at ${p.site}: Slurm partition ${p.partition}${p.submitHost ? ` via ${p.submitHost}` : ""}, ${p.nodes} x ${p.gpusPerNode} x ${p.accelerator}, ${p.fabric}`);
+      lines.push(`    $${p.usdPerGpuHour}/GPU-h (${p.costBasis}); PUE ${p.pue}, grid ${p.gridKgCo2ePerKwh} kgCO2e/kWh`);
     }
     if (s.outputs.length) {
       const width = Math.max(...s.outputs.map((o) => o.name.length));

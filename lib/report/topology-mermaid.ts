@@ -13,7 +13,7 @@ export function toMermaid(t: Topology): string {
       lines.push(`${pad}subgraph ${g.id}["${mermaidText(g.title)}"]`);
       for (const n of t.nodes.filter((x) => x.parent === g.id)) {
         const text = n.lines.map(mermaidText).join("<br/>");
-        lines.push(`${pad}  ${n.id}${n.kind === "storage" ? `[("${text}")]` : n.kind === "onprem" ? `[/"${text}"/]` : n.kind === "task" ? `(["${text}"])` : `["${text}"]`}`);
+        lines.push(`${pad}  ${n.id}${n.kind === "storage" ? `[("${text}")]` : n.kind === "onprem" ? `[/"${text}"/]` : n.kind === "task" ? `(["${text}"])` : n.kind === "pool" ? `[["${text}"]]` : `["${text}"]`}`);
       }
       render(g.id, depth + 1);
       lines.push(`${pad}end`);

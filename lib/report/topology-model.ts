@@ -3,11 +3,12 @@
  * VPN links, on-prem sites with their owned GPU pools, task stacks. `topology-mermaid.ts` and
  * `topology-svg.ts` draw it.
  */
-import { estimateStack, onPremName, azureGatewayBehind } from "./estimate";
+import { poolRecords } from "../onprem/pool-record";
+import { estimateStack, onPremName, azureGatewayBehind, ownedTask } from "./estimate";
 import { findResource, first, ownerId, refTarget, resourcesOf, str, awsRegion, taskMetadata, type TerraformJson, type TfResource } from "./terraform-json";
 
 /** What a topology node stands for. */
-export type TopologyNodeKind = "cluster" | "storage" | "gateway" | "onprem" | "task";
+export type TopologyNodeKind = "cluster" | "storage" | "gateway" | "onprem" | "pool" | "task";
 /** Where a node or group lives. */
 export type TopologyPlace = "aws" | "azure" | "onprem";
 
@@ -21,7 +22,7 @@ export interface TopologyNode {
   readonly parent: string;
 }
 
-/** A group box: a cloud, or a network (VPC/VNet) inside one. */
+/** A group box: a cloud, a network (VPC/VNet) inside one, or an on-prem site holding its VPN device and its pools. */
 export interface TopologyGroup {
   readonly id: string;
   readonly title: string;
@@ -63,6 +64,36 @@ function vpcOfSubnet(tf: TerraformJson, subnetRef: unknown): string | undefined 
   return parent?.name;
 }
 
+/** The on-prem ends of a stack's VPN connections: customer and local network gateways that are not the other cloud's gateway. */
+function onPremEnds(tf: TerraformJson): { r: TfResource; address: string }[] {
+  const cgws = resourcesOf(tf, "aws_customer_gateway").filter((c) => !azureGatewayBehind(tf, c));
+  const lngs = resourcesOf(tf, "azurerm_local_network_gateway").filter((l) => refTarget(l.args.gateway_address)?.type !== "aws_vpn_connection");
+  return [...cgws, ...lngs].map((r) => ({ r, address: str(r.args.ip_address) ?? str(r.args.gateway_address) ?? r.name }));
+}
+
+/** The group box of the site whose VPN device has `address` (sites are merged by address, as their devices). */
+const siteGroup = (address: string) => id("site", address);
+
+/** Where an app's on-prem sites are drawn: the group of a site construct (by stack and path), and a site's name (its pools say it). */
+export interface SiteResolver {
+  groupOf(stack: string, sitePath: string): string | undefined;
+  nameOf(group: string): string | undefined;
+}
+
+/** A resolver over every stack of an app. */
+function siteIndex(stacks: readonly { name: string; tf: TerraformJson }[]): SiteResolver {
+  const groups = new Map<string, string>();
+  for (const s of stacks) for (const e of onPremEnds(s.tf)) if (!groups.has(`${s.name}/${ownerId(e.r)}`)) groups.set(`${s.name}/${ownerId(e.r)}`, siteGroup(e.address));
+  const names = new Map<string, string>();
+  for (const s of stacks) {
+    for (const p of poolRecords(s.tf).pools) {
+      const g = groups.get(`${p.site.stack}/${p.site.path}`);
+      if (g && !names.has(g)) names.set(g, p.site.name);
+    }
+  }
+  return { groupOf: (stack, path) => groups.get(`${stack}/${path}`), nameOf: (g) => names.get(g) };
+}
+
 /** Finds the network group of a stack output (`cross-stack-output-...`) another stack reads through remote state. */
 export type RemoteNetworkResolver = (outputName: string) => string | undefined;
 
@@ -90,9 +121,10 @@ function onlyOne(list: TfResource[]): string | undefined {
 
 /**
  * The topology of one stack, with ids prefixed by the stack name. `remote` places clusters and
- * storage whose subnet comes from another stack (remote state) in that stack's network.
+ * storage whose subnet comes from another stack (remote state) in that stack's network; `sites`
+ * places pools whose site another stack declares in that site's box.
  */
-export function stackTopology(stack: string, tf: TerraformJson, remote?: RemoteNetworkResolver): Topology {
+export function stackTopology(stack: string, tf: TerraformJson, remote?: RemoteNetworkResolver, sites: SiteResolver = siteIndex([{ name: stack, tf }])): Topology {
   const groups: TopologyGroup[] = [];
   const nodes: TopologyNode[] = [];
   const edges: TopologyEdge[] = [];
@@ -154,20 +186,32 @@ export function stackTopology(stack: string, tf: TerraformJson, remote?: RemoteN
     const subnet = first(g.args.ip_configuration).subnet_id;
     nodes.push({ id: id(stack, g.name), kind: "gateway", parent: inAzure(networkOf(subnet)), lines: ["VPN gateway", `${str(g.args.sku) ?? "?"}${g.args.active_active ? ", active-active" : ""}`] });
   }
-  // On-prem sites: customer / local network gateways that are not the other cloud's gateway, merged by address.
-  const sites = new Map<string, { lines: string[]; cidrs: Set<string> }>();
+  // On-prem sites: a box per VPN device (merged by address) holding the device and the site's pools.
+  const devices = new Map<string, { lines: string[]; cidrs: Set<string>; address: string; owner: string }>();
   const siteId = (r: TfResource) => id("onprem", str(r.args.ip_address) ?? str(r.args.gateway_address) ?? r.name);
-  for (const cgw of resourcesOf(tf, "aws_customer_gateway").filter((c) => !azureGatewayBehind(tf, c))) {
-    const site = sites.get(siteId(cgw)) ?? { lines: [onPremName(cgw), `BGP ASN ${str(cgw.args.bgp_asn) ?? "?"}`], cidrs: new Set<string>() };
-    sites.set(siteId(cgw), site);
+  for (const { r, address } of onPremEnds(tf)) {
+    const cgw = r.type === "aws_customer_gateway";
+    const device = devices.get(siteId(r)) ?? { lines: [onPremName(r), ...(cgw ? [`BGP ASN ${str(r.args.bgp_asn) ?? "?"}`] : [])], cidrs: new Set<string>(), address, owner: ownerId(r) };
+    for (const c of cgw ? [] : ((r.args.address_space as string[] | undefined) ?? [])) device.cidrs.add(c);
+    devices.set(siteId(r), device);
   }
-  const lngs = resourcesOf(tf, "azurerm_local_network_gateway").filter((l) => refTarget(l.args.gateway_address)?.type !== "aws_vpn_connection");
-  for (const lng of lngs) {
-    const site = sites.get(siteId(lng)) ?? { lines: [onPremName(lng)], cidrs: new Set<string>() };
-    for (const c of (lng.args.address_space as string[] | undefined) ?? []) site.cidrs.add(c);
-    sites.set(siteId(lng), site);
+  const lngs = onPremEnds(tf).map((e) => e.r).filter((r) => r.type === "azurerm_local_network_gateway");
+  for (const [sid, d] of devices) {
+    const group = siteGroup(d.address);
+    const name = sites.nameOf(group);
+    groups.push({ id: group, title: `site ${name ? `${name} (${stack}/${d.owner})` : `${stack}/${d.owner}`}`, place: "onprem", parent: "onprem" });
+    nodes.push({ id: sid, kind: "onprem", parent: group, lines: [...d.lines, ...(d.cidrs.size ? [[...d.cidrs].join(", ")] : [])] });
   }
-  for (const [sid, s] of sites) nodes.push({ id: sid, kind: "onprem", parent: "onprem", lines: [...s.lines, ...(s.cidrs.size ? [[...s.cidrs].join(", ")] : [])] });
+  // Owned GPU pools, in their site's box (a box of the site's name when no stack draws the site).
+  for (const p of poolRecords(tf).pools) {
+    let group = sites.groupOf(p.site.stack, p.site.path);
+    if (!group) {
+      group = id("site", "name", p.site.name);
+      if (!groups.some((g) => g.id === group)) groups.push({ id: group, title: `site ${p.site.name}`, place: "onprem", parent: "onprem" });
+    }
+    const fabric = p.fabric.kind === "none" ? "no fabric" : `${p.fabric.kind} ${p.fabric.gbpsPerNode} Gbps/node`;
+    nodes.push({ id: id("pool", p.name), kind: "pool", parent: group, lines: [`pool ${p.name}`, `Slurm ${p.scheduler.partition}: ${p.nodes} x ${p.gpusPerNode} x ${p.accelerator}`, fabric, `$${p.usdPerGpuHour}/GPU-h, PUE ${p.pue}, ${p.gridKgCo2ePerKwh} kgCO2e/kWh`] });
+  }
   // VPN edges.
   for (const l of est.links) {
     const vgw = resourcesOf(tf, "aws_vpn_gateway").find((g) => ownerId(g) === l.from);
@@ -195,13 +239,15 @@ export function stackTopology(stack: string, tf: TerraformJson, remote?: RemoteN
     const tid = id(stack, "task", name);
     const t = est.tasks.find((x) => x.name === name);
     const own = t?.clusters ?? [];
-    // The task sits in the cloud of its clusters (else of its chosen placement, "... in azure eastus ...").
-    const place = est.clusters.find((c) => c.name === own[0])?.cloud ?? (/ in azure /.test(str(meta.chosen) ?? "") ? "azure" : "aws");
+    // The task sits in the cloud of its clusters (else of its chosen placement, "... in azure eastus ..."), or on-prem with its pool.
+    const pool = ownedTask(meta);
+    const place = pool ? "onprem" : est.clusters.find((c) => c.name === own[0])?.cloud ?? (/ in azure /.test(str(meta.chosen) ?? "") ? "azure" : "aws");
     nodes.push({ id: tid, kind: "task", parent: place, lines: [`task ${name}`, `stack ${stack}`, ...(t ? [`max ${t.maxRuntimeHours} h, ~$${t.usd.toFixed(0)}, ${t.kgCo2e.toFixed(0)} kgCO2e`] : [])] });
     for (const c of own) {
       const nid = clusterNodes.get(c);
       if (nid) edges.push({ from: tid, to: nid, kind: "runs-on", label: "runs on" });
     }
+    if (pool) edges.push({ from: tid, to: id("pool", pool.pool), kind: "runs-on", label: "runs on" });
   }
   return { groups, nodes, edges };
 }
@@ -211,10 +257,13 @@ const CLOUD_TITLES: Record<TopologyPlace, string> = { aws: "AWS", azure: "Azure"
 /** The topology of every stack of an app, with one group per cloud that has something in it. */
 export function appTopology(stacks: readonly { name: string; tf: TerraformJson }[]): Topology {
   const remote = remoteNetworks(stacks);
-  const parts = stacks.map((s) => stackTopology(s.name, s.tf, remote));
-  const groups = parts.flatMap((p) => p.groups);
+  const sites = siteIndex(stacks);
+  const parts = stacks.map((s) => stackTopology(s.name, s.tf, remote, sites));
+  const groups = parts.flatMap((p) => p.groups).filter((g, i, all) => all.findIndex((h) => h.id === g.id) === i);
   const nodes = parts.flatMap((p) => p.nodes).filter((n, i, all) => all.findIndex((m) => m.id === n.id) === i);
   const places = new Set<TopologyPlace>([...groups.map((g) => g.place), ...nodes.map((n) => (groups.find((g) => g.id === n.parent)?.place ?? n.parent) as TopologyPlace)]);
   const clouds = (["aws", "onprem", "azure"] as const).filter((p) => places.has(p)).map((p) => ({ id: p, title: CLOUD_TITLES[p], place: p }));
-  return { groups: [...clouds, ...groups], nodes, edges: parts.flatMap((p) => p.edges) };
+  // An edge to a box no stack drew (a task's pool in a stack left out) is left out too.
+  const drawn = new Set(nodes.map((n) => n.id));
+  return { groups: [...clouds, ...groups], nodes, edges: parts.flatMap((p) => p.edges).filter((e) => drawn.has(e.from) && drawn.has(e.to)) };
 }

@@ -14,7 +14,7 @@ const COLORS: Record<TopologyPlace, { stroke: string; fill: string }> = {
   azure: { stroke: "#0369a1", fill: "#eff6ff" },
   onprem: { stroke: "#4b5563", fill: "#f3f4f6" },
 };
-const NODE_FILL: Record<TopologyNodeKind, string> = { cluster: "#fde68a", storage: "#bbf7d0", gateway: "#ddd6fe", onprem: "#e5e7eb", task: "#fecaca" };
+const NODE_FILL: Record<TopologyNodeKind, string> = { cluster: "#fde68a", storage: "#bbf7d0", gateway: "#ddd6fe", onprem: "#e5e7eb", pool: "#c7d2fe", task: "#fecaca" };
 const EDGE_STYLE: Record<TopologyEdge["kind"], string> = {
   vpn: 'stroke="#7c3aed" stroke-width="2.5" stroke-dasharray="7 4"',
   "runs-on": 'stroke="#b91c1c" stroke-width="1.5" stroke-dasharray="2 4"',
@@ -78,9 +78,10 @@ function text(x: number, y: number, s: string, extra = ""): string {
   return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${extra}>${xmlEscape(s)}</text>`;
 }
 
-function legend(x: number, y: number): { svg: string; width: number; height: number } {
+/** The legend: every kind of box and line (owned pools only when the picture has one). */
+function legend(x: number, y: number, pools: boolean): { svg: string; width: number; height: number } {
   const items: string[] = [];
-  const kinds: [TopologyNodeKind, string][] = [["cluster", "GPU cluster (type x nodes)"], ["storage", "Lustre storage"], ["gateway", "VPN gateway"], ["onprem", "on-prem site"], ["task", "GpuTask stack"]];
+  const kinds: [TopologyNodeKind, string][] = [["cluster", "GPU cluster (type x nodes)"], ["storage", "Lustre storage"], ["gateway", "VPN gateway"], ["onprem", "on-prem site"], ...(pools ? [["pool", "owned GPU pool (Slurm)"] as [TopologyNodeKind, string]] : []), ["task", "GpuTask stack"]];
   kinds.forEach(([k, label], i) => {
     items.push(`<rect x="${x + 12}" y="${y + 30 + i * 22}" width="22" height="14" rx="3" fill="${NODE_FILL[k]}" stroke="#374151"/>`, text(x + 42, y + 42 + i * 22, label));
   });
@@ -102,7 +103,7 @@ export function toSvg(t: Topology, title = "Topology"): string {
   // Nothing to draw (an app of budgets and IAM only): a small box for the title and a note.
   const maxX = all.length ? Math.max(...all.map((b) => b.x + b.width)) + 20 : minX + 300;
   const maxY = all.length ? Math.max(...all.map((b) => b.y + b.height)) + 20 : minY + 60;
-  const leg = legend(minX + 20, maxY + 10);
+  const leg = legend(minX + 20, maxY + 10, t.nodes.some((n) => n.kind === "pool"));
   const width = Math.max(maxX - minX, leg.width + 40), height = maxY - minY + leg.height + 30;
   const out: string[] = [
     `<?xml version="1.0" encoding="UTF-8"?>`,

@@ -1,9 +1,11 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { estimateStack } from "../../lib/report/estimate";
 import { readOutdir } from "../../lib/report/report";
 import { describeValue, formatSummaries, summarizeStack, wrapList } from "../../lib/report/summary";
+import { synthPoolApp } from "../onprem/helpers";
 
 const tf = {
   terraform: { backend: { s3: { bucket: "state" } } },
@@ -115,5 +117,55 @@ describe("summary details", () => {
     expect(wrapList("    deletes: ", ["aaaa", "bbbb", "cccc"], ", ", ";", 24)).toEqual(["    deletes: aaaa, bbbb,", "      cccc;"]);
     expect(wrapList("    x: ", ["a".repeat(30)], ", ", ".", 20)).toEqual([`    x: ${"a".repeat(30)}.`]);
     for (const line of wrapList("  l: ", Array.from({ length: 40 }, (_, i) => `item ${i}`), ", ", "", 50)) expect(line.length).toBeLessThanOrEqual(50);
+  });
+});
+
+describe("owned pools in the summary and the estimate", () => {
+  let out: string;
+  let stacks: ReturnType<typeof readOutdir>;
+  beforeAll(() => {
+    out = synthPoolApp();
+    stacks = readOutdir(out);
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  const tfOf = (name: string) => stacks.find((s) => s.name === name)!;
+
+  it("lists the stack's pools: site, partition, size, fabric, cost, PUE and grid", () => {
+    const s = summarizeStack("platform", "f", tfOf("platform").tf as Record<string, unknown>);
+    expect(s.pools).toEqual([{
+      name: "dgx-a", site: "fra-dc1", partition: "gpu", submitHost: "login1.dc.example.com", nodes: 4, gpusPerNode: 8, accelerator: "H100",
+      fabric: "infiniband 3200 Gbps/node", usdPerGpuHour: 1.8, costBasis: "stated", pue: 1.3, gridKgCo2ePerKwh: 0.35,
+    }]);
+    expect(formatSummaries([s])).toContain([
+      "  pool dgx-a at fra-dc1: Slurm partition gpu via login1.dc.example.com, 4 x 8 x H100, infiniband 3200 Gbps/node",
+      "    $1.8/GPU-h (stated); PUE 1.3, grid 0.35 kgCO2e/kWh",
+    ].join("\n"));
+    expect(summarizeStack("train", "f", tfOf("train").tf as Record<string, unknown>).pools).toBeUndefined();
+  });
+
+  it("a task on the pool: its failover is worded for the queue, and its deadline is Slurm's", () => {
+    const s = summarizeStack("train", "f", tfOf("train").tf as Record<string, unknown>);
+    expect(s.tasks[0]).toMatchObject({ name: "nnt", chosen: "4 x pool dgx-a (32 x H100) in onprem fra-dc1 at $57.6/h", owned: { pool: "dgx-a", maxQueueWaitMinutes: 10 } });
+    const text = formatSummaries([s]);
+    expect(text).toContain("  task nnt: 4 x pool dgx-a (32 x H100) in onprem fra-dc1 at $57.6/h\n    deadline: 600 minutes after the job starts (Slurm's time limit (sbatch --time=600, TERM 10 minutes before) on pool dgx-a; hgpu launch cancels the job (scancel) on every other way out)\n");
+    expect(text).toContain("    next when pool dgx-a cannot start it within 10 minutes, or on capacity errors:\n      2. ");
+  });
+
+  it("estimates the pool (owned: not in the stack's cost) and charges the task the nodes it uses", () => {
+    const platform = estimateStack(tfOf("platform").tf);
+    // 4 nodes x 7782.2976 W = 31.1292 kW; x 0.35 = 10.8952 kg/h; x 1.3 = 14.1638 kg/h with the PUE; 32 GPUs x $1.8 = $57.6/h
+    expect(platform.pools).toEqual([{
+      name: "dgx-a", site: "fra-dc1", partition: "gpu", nodes: 4, gpusPerNode: 8, gpus: 32, accelerator: "H100", fabricGbpsPerNode: 3200,
+      usdPerGpuHour: 1.8, costBasis: "stated", usdPerHour: 57.6, powerKw: 31.1292, pue: 1.3, gridKgCo2ePerKwh: 0.35, kgCo2ePerHour: 10.8952, facilityKgCo2ePerHour: 14.1638,
+    }]);
+    expect(platform.cost.computeUsdPerHour).toBe(0);
+    const [task] = estimateStack(tfOf("train").tf).tasks;
+    expect(task).toMatchObject({ name: "nnt", pool: "dgx-a", maxRuntimeHours: 10, clusters: [], usdPerHour: 57.6, usd: 576, kwh: 311.29, kgCo2e: 108.95 });
+  });
+
+  it("warns of a pool record it cannot read", () => {
+    const e = estimateStack({ "//": { hgpu_pools: { broken: { name: "broken" } } } });
+    expect(e.pools).toEqual([]);
+    expect(e.warnings).toEqual([expect.stringMatching(/^pool broken: its record lacks nodes, gpuMemoryGiB, .*site, fabric, scheduler$/)]);
   });
 });
