@@ -4,6 +4,7 @@
 export * from "./core";
 export * from "./catalog";
 export * from "./planner";
+export * from "./onprem";
 export * from "./aws";
 export * from "./azure";
 export * from "./hybrid";

@@ -1,8 +1,8 @@
 export * from "./summary";
 export * from "./report";
 export {
-  estimateStack, taskMaxRuntime,
-  type ClusterEstimate, type CostBreakdown, type GatewayEstimate, type LinkEstimate, type StackEstimate, type StorageEstimate, type TaskEstimate,
+  estimateStack, ownedTask, poolEstimates, taskMaxRuntime,
+  type ClusterEstimate, type CostBreakdown, type GatewayEstimate, type LinkEstimate, type OwnedTaskRecord, type PoolEstimate, type StackEstimate, type StorageEstimate, type TaskEstimate,
 } from "./estimate";
 export {
   AWS_VPN_TUNNEL_GBPS, GRID_EMISSIONS, HOST_POWER, HOURS_PER_MONTH, SERVICE_PRICES, azureVpnGatewayGbps, fsxLustrePrice, gatewayPrice, gridFactor, managedLustrePrice, nodePowerWatts,
