@@ -9,6 +9,8 @@
  * the Terraform references it is given (run ID, bucket) are resolved before the nodes boot.
  */
 
+import { checkpointLines, objectStoreLines, type CheckpointScriptSpec } from "./checkpoint-script";
+import { preemptionLines, RESTORE_FAILED_EXIT, type PreemptionScriptSpec } from "./preemption-script";
 import { secretFetchLines, type SecretReference } from "./secrets";
 
 /** Where a node writes its logs and statuses, and how it finds and stops its group. */
@@ -22,6 +24,12 @@ export interface WorkloadMount {
   readonly container: string;
   readonly readOnly?: boolean;
 }
+
+/**
+ * A task's recovery on the node: its checkpoints synced to and restored from the run store, the
+ * clouds' preemption notices watched, and the stop explained (`preempted`, `node-failure`).
+ */
+export interface RunScriptRecovery extends CheckpointScriptSpec, PreemptionScriptSpec {}
 
 /** Everything the run script needs. */
 export interface RunScriptSpec {
@@ -66,6 +74,13 @@ export interface RunScriptSpec {
    * @default - none
    */
   readonly secrets?: readonly SecretReference[];
+  /**
+   * Checkpoints and preemption handling (checkpoint-script.ts, preemption-script.ts): the workload
+   * sees `HGPU_CHECKPOINT_DIR` (mounted at the same path in its container), `HGPU_RESTART_COUNT`
+   * and `HGPU_RESUMED_FROM`.
+   * @default - none: the script is the same as without recovery
+   */
+  readonly recovery?: RunScriptRecovery;
 }
 
 /** The registry of an Amazon ECR image (`<account>.dkr.ecr.<region>.amazonaws.com`), or undefined. */
@@ -101,18 +116,19 @@ export function runScript(spec: RunScriptSpec): string {
   const workload = spec.image
     ? [
         "DEVICES=$(for d in /dev/infiniband/*; do [ -e \"$d\" ] && printf -- '--device=%s ' \"$d\"; done)",
-        `timeout --signal=TERM --kill-after=5m "$REMAIN"s docker run --rm --name hgpu-task --gpus all --network host --ipc host --ulimit memlock=-1 --ulimit stack=67108864 $DEVICES --env-file /opt/hgpu/env.list ${secrets.map((r) => `-e ${r.env} `).join("")}${[...spec.mounts, ...(spec.efaHostLibraries ? [{ host: "/opt/amazon", container: "/opt/amazon", readOnly: true }] : [])].map((m) => `-v ${shellQuote(`${m.host}:${m.container}${m.readOnly ? ":ro" : ""}`)}`).join(" ")} ${shellQuote(spec.image)}${spec.command ? `${spec.efaHostLibraries ? ` bash -c ${shellQuote('export LD_LIBRARY_PATH=/opt/amazon/ofi-nccl/lib/x86_64-linux-gnu:/opt/amazon/ofi-nccl/lib:/opt/amazon/efa/lib:$LD_LIBRARY_PATH; exec "$@"')} --` : ""} torchrun ${argv}` : ""}`,
+        `timeout --signal=TERM --kill-after=5m "$REMAIN"s docker run --rm --name hgpu-task --gpus all --network host --ipc host --ulimit memlock=-1 --ulimit stack=67108864 $DEVICES --env-file /opt/hgpu/env.list ${secrets.map((r) => `-e ${r.env} `).join("")}${[...spec.mounts, ...(spec.recovery ? [{ host: spec.recovery.checkpointPath, container: spec.recovery.checkpointPath }] : []), ...(spec.efaHostLibraries ? [{ host: "/opt/amazon", container: "/opt/amazon", readOnly: true }] : [])].map((m) => `-v ${shellQuote(`${m.host}:${m.container}${m.readOnly ? ":ro" : ""}`)}`).join(" ")} ${shellQuote(spec.image)}${spec.command ? `${spec.efaHostLibraries ? ` bash -c ${shellQuote('export LD_LIBRARY_PATH=/opt/amazon/ofi-nccl/lib/x86_64-linux-gnu:/opt/amazon/ofi-nccl/lib:/opt/amazon/efa/lib:$LD_LIBRARY_PATH; exec "$@"')} --` : ""} torchrun ${argv}` : ""}`,
       ]
     : [`timeout --signal=TERM --kill-after=5m "$REMAIN"s torchrun ${argv}`];
 
   const c = spec.cloud;
+  const r = spec.recovery;
   const cloudLines =
     c.kind === "aws"
       ? [
           `GROUP=${shellQuote(c.groupName)}`,
           `BASE=${shellQuote(`s3://${c.bucket}/${c.prefix}`)}`,
-          'TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 21600")',
-          'imds() { curl -s -H "X-aws-ec2-metadata-token: $TOKEN" "http://169.254.169.254/latest/meta-data/$1"; }',
+          'TOKEN=$(curl -sX PUT "$IMDS/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 21600")',
+          'imds() { curl -s -H "X-aws-ec2-metadata-token: $TOKEN" "$IMDS/latest/meta-data/$1"; }',
           "export AWS_DEFAULT_REGION=$(imds placement/region)",
           "SELF=$(imds instance-id)",
           "put_object() { aws s3 cp --only-show-errors \"$1\" \"$BASE/$2\"; }",
@@ -133,11 +149,11 @@ export function runScript(spec: RunScriptSpec): string {
         ]
       : [
           `BASE=${shellQuote(c.blobBaseUrl)}`,
-          'META=$(curl -s -H Metadata:true "http://169.254.169.254/metadata/instance/compute?api-version=2021-02-01")',
+          'META=$(curl -s -H Metadata:true "$IMDS/metadata/instance/compute?api-version=2021-02-01")',
           "meta() { echo \"$META\" | python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' \"$1\"; }",
           "SUB=$(meta subscriptionId); RG=$(meta resourceGroupName); GROUP=$(meta vmScaleSetName); SELF=$(meta name)",
-          'SELF_IP=$(curl -s -H Metadata:true "http://169.254.169.254/metadata/instance/network/interface/0/ipv4/ipAddress/0/privateIpAddress?api-version=2021-02-01&format=text")',
-          'token() { curl -s -H Metadata:true "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=$1" | python3 -c \'import json,sys; print(json.load(sys.stdin)["access_token"])\'; }',
+          'SELF_IP=$(curl -s -H Metadata:true "$IMDS/metadata/instance/network/interface/0/ipv4/ipAddress/0/privateIpAddress?api-version=2021-02-01&format=text")',
+          'token() { curl -s -H Metadata:true "$IMDS/metadata/identity/oauth2/token?api-version=2018-02-01&resource=$1" | python3 -c \'import json,sys; print(json.load(sys.stdin)["access_token"])\'; }',
           'ARM="https://management.azure.com/subscriptions/$SUB/resourceGroups/$RG/providers/Microsoft.Compute/virtualMachineScaleSets/$GROUP"',
           'put_object() { curl -sf -X PUT -H "Authorization: Bearer $(token https://storage.azure.com/)" -H "x-ms-version: 2021-08-06" -H "x-ms-blob-type: BlockBlob" --data-binary "@$1" "$BASE/$2" >/dev/null; }',
           'count_objects() { ACCOUNT_URL=$(echo "$BASE" | cut -d/ -f1-4); PREFIX=$(echo "$BASE" | cut -d/ -f5-); curl -s -H "Authorization: Bearer $(token https://storage.azure.com/)" -H "x-ms-version: 2021-08-06" "$ACCOUNT_URL?restype=container&comp=list&prefix=$PREFIX/$1" | grep -o "<Name>" | wc -l; }',
@@ -162,6 +178,9 @@ export function runScript(spec: RunScriptSpec): string {
     "#!/bin/bash",
     `# hgpu task ${spec.taskName}: rendezvous, run, report, scale to zero`,
     "set -uo pipefail",
+    // the instance metadata service; tests point the script's own environment elsewhere (the task's env is read later)
+    "IMDS=$(printenv HGPU_TEST_METADATA_URL || echo http://169.254.169.254)",
+    ...(r ? ["TEST_POLL=$(printenv HGPU_TEST_POLL_SECONDS || true)"] : []),
     `RUN_ID=${shellQuote(spec.runId)}`,
     `NODES=${spec.nodes}`,
     `GPUS_PER_NODE=${spec.gpusPerNode}`,
@@ -171,19 +190,28 @@ export function runScript(spec: RunScriptSpec): string {
     // every write and every scale-to-zero retries with backoff (throttling, a role still propagating)
     "retry() { local wait=5; for i in 1 2 3 4 5 6 7 8; do \"$@\" && return 0; sleep $wait; wait=$((wait * 2)); [ $wait -gt 300 ] && wait=300; done; return 1; }",
     ...cloudLines,
+    ...(r
+      ? [
+          ...objectStoreLines(c, r),
+          `CKPT_BASE=${r.checkpointBase !== undefined ? shellQuote(r.checkpointBase) : '"$BASE"'}`,
+          ...checkpointLines(r),
+          ...preemptionLines(c, spec.image !== undefined, r),
+        ]
+      : []),
     ...pull,
     ...(secrets.length > 0 ? secretFetchLines(secrets) : []),
     "LOG=/var/log/hgpu-task.log",
     "# every node of the group, then node 0 (the lowest instance) is the rendezvous",
     "for i in $(seq 1 180); do discover; [ \"$COUNT\" -ge \"$NODES\" ] && [ -n \"$HEAD_IP\" ] && break; sleep 10; done",
     "STARTED=$(date -u +%FT%TZ)",
-    "report() { printf '{\"runId\":\"%s\",\"task\":%s,\"exitCode\":%d,\"reason\":\"%s\",\"startedAt\":\"%s\",\"finishedAt\":\"%s\",\"nodes\":%d,\"reportedBy\":\"%s\",\"placement\":%s}\\n' \"$RUN_ID\" " + shellQuote(JSON.stringify(spec.taskName)) + " \"$1\" \"$2\" \"$STARTED\" \"$(date -u +%FT%TZ)\" \"$NODES\" \"$SELF\" \"$PLACEMENT\" > /opt/hgpu/status.json; retry put_object /opt/hgpu/status.json status.json; }",
+    "report() { printf '{\"runId\":\"%s\",\"task\":%s,\"exitCode\":%d,\"reason\":\"%s\",\"startedAt\":\"%s\",\"finishedAt\":\"%s\",\"nodes\":%d,\"reportedBy\":\"%s\",\"placement\":%s" + (r ? "%s" : "") + "}\\n' \"$RUN_ID\" " + shellQuote(JSON.stringify(spec.taskName)) + " \"$1\" \"$2\" \"$STARTED\" \"$(date -u +%FT%TZ)\" \"$NODES\" \"$SELF\" \"$PLACEMENT\"" + (r ? ' "$(recovery_status)"' : "") + " > /opt/hgpu/status.json; retry put_object /opt/hgpu/status.json status.json; }",
     "node_report() { printf '{\"runId\":\"%s\",\"node\":\"%s\",\"exitCode\":%d,\"reason\":\"%s\",\"startedAt\":\"%s\",\"finishedAt\":\"%s\"}\\n' \"$RUN_ID\" \"$SELF\" \"$1\" \"$2\" \"$STARTED\" \"$(date -u +%FT%TZ)\" > /opt/hgpu/node-status.json; retry put_object /opt/hgpu/node-status.json \"nodes/$SELF.json\" || true; }",
     "if [ \"$COUNT\" -lt \"$NODES\" ] || [ -z \"$HEAD_IP\" ]; then",
     "  # the group never filled up: report it and stop every node rather than idle until the deadline",
     "  echo \"rendezvous failed: $COUNT of $NODES nodes\" > \"$LOG\"; retry put_object \"$LOG\" \"logs/$SELF.log\"",
     "  report 97 group-incomplete; retry scale_to_zero; exit 97",
     "fi",
+    ...(r ? ["remember_group"] : []),
     "# node 0's log has a well-known name, so the launcher can stream it",
     "LOG_KEY=\"logs/$SELF.log\"; [ \"$IS_HEAD\" = 1 ] && LOG_KEY=logs/node0.log",
     "if ! pull_image > \"$LOG\" 2>&1; then",
@@ -202,6 +230,16 @@ export function runScript(spec: RunScriptSpec): string {
           "fi",
         ]
       : []),
+    ...(r
+      ? [
+          "# the latest published checkpoint, before the workload starts",
+          "if ! ckpt_restore >> \"$LOG\" 2>&1; then",
+          "  retry put_object \"$LOG\" \"$LOG_KEY\" || true",
+          `  if [ "$IS_HEAD" = 1 ]; then report ${RESTORE_FAILED_EXIT} restore-failed; retry scale_to_zero; else node_report ${RESTORE_FAILED_EXIT} restore-failed; fi`,
+          `  exit ${RESTORE_FAILED_EXIT}`,
+          "fi",
+        ]
+      : []),
     "# the workload stops 10 minutes before the cloud-side deadline",
     "REMAIN=$(( $(date -d \"$DEADLINE\" +%s) - $(date +%s) - 600 )); [ \"$REMAIN\" -lt 60 ] && REMAIN=60; STOP_AT=$(( $(date +%s) + REMAIN ))",
     // rendezvous waits for the slowest node's pull, not torchrun's default
@@ -209,10 +247,18 @@ export function runScript(spec: RunScriptSpec): string {
     "export PET_NNODES=$NODES PET_NPROC_PER_NODE=$GPUS_PER_NODE PET_RDZV_BACKEND=c10d PET_RDZV_ENDPOINT=\"$HEAD_IP:29400\" PET_RDZV_ID=\"$RUN_ID\" PET_RDZV_CONF=\"$RDZV_CONF\" PET_MAX_RESTARTS=0",
     "printf 'PET_NNODES=%s\\nPET_NPROC_PER_NODE=%s\\nPET_RDZV_BACKEND=c10d\\nPET_RDZV_ENDPOINT=%s:29400\\nPET_RDZV_ID=%s\\nPET_RDZV_CONF=%s\\nPET_MAX_RESTARTS=0\\n' \"$NODES\" \"$GPUS_PER_NODE\" \"$HEAD_IP\" \"$RUN_ID\" \"$RDZV_CONF\" >> /opt/hgpu/env.list",
     ". /opt/hgpu/env.sh",
+    // after the task's env: these are the script's to set
+    ...(r
+      ? [
+          'export HGPU_CHECKPOINT_DIR="$CKPT_DIR" HGPU_RESTART_COUNT="$RESTART_COUNT" HGPU_RESUMED_FROM="$RESUMED_FROM"',
+          "printf 'HGPU_CHECKPOINT_DIR=%s\\nHGPU_RESTART_COUNT=%s\\nHGPU_RESUMED_FROM=%s\\n' \"$CKPT_DIR\" \"$RESTART_COUNT\" \"$RESUMED_FROM\" >> /opt/hgpu/env.list",
+        ]
+      : []),
     "STARTED_SIZE=$(stat -c %s \"$LOG\" 2>/dev/null || echo 0)",
     // the secrets reach the workload's environment only, never this script's own cloud calls
     "( " + [...(secrets.length > 0 ? ["load_secrets"] : []), ...workload].join("\n  ") + " ) >>\"$LOG\" 2>&1 &",
     "WORKLOAD=$!",
+    ...(r ? ["recovery_start"] : []),
     // the progress watchdog: a log that has not grown for the idle timeout means a hung job
     // on node 0 only (other ranks are often silent by design); until the job's first output it also
     // allows the rendezvous its full join timeout, since torchrun prints nothing while it waits
@@ -227,7 +273,7 @@ export function runScript(spec: RunScriptSpec): string {
     "    echo \"hgpu: no output for $LIMIT minutes: stopping the job as hung\" >> \"$LOG\"; HUNG=1",
     "    docker stop -t 60 hgpu-task >/dev/null 2>&1; pkill -TERM -P \"$WORKLOAD\" 2>/dev/null; kill -TERM \"$WORKLOAD\" 2>/dev/null; break",
     "  fi",
-    "  sleep 60",
+    r ? "  nap 60" : "  sleep 60",
     "done",
     "wait \"$WORKLOAD\"; CODE=$?",
     "REASON=completed; [ \"$CODE\" != 0 ] && REASON=workload-failed",
@@ -235,12 +281,16 @@ export function runScript(spec: RunScriptSpec): string {
     "if [ \"$HUNG\" = 1 ]; then CODE=124; REASON=hung; elif [ \"$(date +%s)\" -ge \"$STOP_AT\" ] && { [ \"$CODE\" = 124 ] || [ \"$CODE\" = 137 ]; }; then CODE=124; REASON=deadline; fi",
     // a killed docker client leaves its container: stop it
     "[ \"$REASON\" = hung ] || [ \"$REASON\" = deadline ] && docker stop -t 30 hgpu-task >/dev/null 2>&1",
+    ...(r ? ["recovery_after_workload"] : []),
     "put_object \"$LOG\" \"$LOG_KEY\" || true",
     "node_report \"$CODE\" \"$REASON\"",
+    ...(r ? ["[ \"$IS_HEAD\" = 1 ] || notice_ack"] : []),
     "if [ \"$IS_HEAD\" = 1 ]; then",
     "  # node 0 decides: wait (10 minutes at most) for every node's status, report its own result, stop the group",
-    "  for i in $(seq 1 60); do [ \"$(count_objects nodes/)\" -ge \"$NODES\" ] && break; sleep 10; done",
+    "  for i in $(seq 1 60); do [ \"$(count_objects nodes/)\" -ge \"$NODES\" ] && break; " + (r ? "[ -s /opt/hgpu/notice.json ] && break; [ \"$REASON\" = workload-failed ] && peers_gone && break; " : "") + "sleep 10; done",
+    ...(r ? ["  recovery_before_report"] : []),
     "  report \"$CODE\" \"$REASON\"",
+    ...(r ? ["  notice_ack"] : []),
     "  retry scale_to_zero",
     "else",
     "  # a worker never stops the group while node 0 lives (it may still be saving); only when node 0 is",
@@ -251,7 +301,7 @@ export function runScript(spec: RunScriptSpec): string {
     "    head_alive; case $? in 0) GONE=0 ;; 1) GONE=$((GONE + 1)) ;; esac",
     "    if [ \"$GONE\" -ge 3 ]; then",
     "      [ \"$(count_objects status.json)\" -ge 1 ] && break",
-    "      report 99 node0-lost; retry scale_to_zero; break",
+    r ? "      report_lost_head; retry scale_to_zero; break" : "      report 99 node0-lost; retry scale_to_zero; break",
     "    fi",
     "    sleep 30",
     "  done",
