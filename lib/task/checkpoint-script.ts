@@ -60,7 +60,13 @@ export function objectStoreLines(cloud: RunScriptCloud, spec: CheckpointScriptSp
   }
   const block = spec.blobBlockBytes ?? 268435456;
   return [
-    'blob() { curl -sf -H "Authorization: Bearer $(token https://storage.azure.com/)" -H "x-ms-version: 2021-08-06" "$@"; }',
+    // one token for 5 minutes (they last hours): IMDS throttles a VM past 5 requests a second
+    "storage_token() {",
+    "  local t",
+    '  if [ -s /opt/hgpu/storage-token ] && [ $(( $(date +%s) - $(stat -c %Y /opt/hgpu/storage-token) )) -lt 300 ]; then cat /opt/hgpu/storage-token; return; fi',
+    '  t=$(token https://storage.azure.com/) && [ -n "$t" ] && printf \'%s\' "$t" > /opt/hgpu/storage-token && printf \'%s\' "$t"',
+    "}",
+    'blob() { curl -sf -H "Authorization: Bearer $(storage_token)" -H "x-ms-version: 2021-08-06" "$@"; }',
     'obj_get() { blob -o "$2" "$1"; }',
     // List Blobs, page by page (NextMarker)
     "obj_list() {",
