@@ -4,12 +4,13 @@
  */
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
-import { AzureGpuCluster, AzureLustreStorage, AzureNetwork, GpuPolicies } from "../../lib";
+import { AZURERM_FEATURES, AzureGpuCluster, AzureLustreStorage, AzureNetwork, GpuPolicies } from "../../lib";
 
 /** Builds the stack. */
 export function buildApp(app: App = new App()): App {
   const stack = new TerraformStack(app, "azure-only");
-  new AzurermProvider(stack, "azurerm", { features: [{}], storageUseAzuread: true });
+  // No data-plane reads of storage accounts: the VNet's flow-log account admits trusted Azure services alone.
+  new AzurermProvider(stack, "azurerm", { features: AZURERM_FEATURES, storageUseAzuread: true });
   const sshKey = new TerraformVariable(stack, "ssh_public_key", { type: "string", description: "OpenSSH public key of the admin user" });
   const network = new AzureNetwork(stack, "network", { cidr: "10.40.0.0/16", location: "eastus" });
   const data = new AzureLustreStorage(stack, "data", { network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, zone: "1" });

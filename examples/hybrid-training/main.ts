@@ -29,7 +29,7 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import {
-  AwsGpuCluster, AwsLustreStorage, AwsNetwork, AzureGpuCluster, AzureLustreStorage, AzureNetwork, CrossCloudLink, GpuPolicies, GpuTask, OnPremSite,
+  AZURERM_FEATURES, AwsGpuCluster, AwsLustreStorage, AwsNetwork, AzureGpuCluster, AzureLustreStorage, AzureNetwork, CrossCloudLink, GpuPolicies, GpuTask, OnPremSite,
   describePlacement, planPlacements, type Placement, type Requirements,
 } from "../../lib";
 
@@ -45,7 +45,7 @@ export interface HybridTrainingProps {
 }
 
 /** The azurerm provider settings of the example's stacks: Entra ID for storage data calls, and no data-plane reads of storage accounts. */
-export const AZURERM_SETTINGS = { features: [{ storage: [{ dataPlaneAvailable: false }] }], storageUseAzuread: true };
+export const AZURERM_SETTINGS = { features: AZURERM_FEATURES, storageUseAzuread: true };
 
 /** The hybrid training stack: networks, storage and clusters on both clouds. */
 export class HybridTrainingStack extends TerraformStack {

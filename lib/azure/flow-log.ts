@@ -1,9 +1,10 @@
-import { NetworkWatcherFlowLog } from "@cdktf/provider-azurerm/lib/network-watcher-flow-log";
-import { Fn, Token, type ITerraformDependable } from "../engine/core";
+import { NetworkWatcherFlowLog } from "../engine/azurerm";
+import { Annotations, Fn, Token, type ITerraformDependable } from "../engine/core";
 import { StorageAccount } from "../engine/azurerm";
 import type { Construct } from "constructs";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import type { Validator } from "../core/validate";
+import { azurermProviders, readsStorageDataPlane } from "./provider";
 
 /** Traffic analytics of a VNet flow log: Azure aggregates the flow records into a Log Analytics workspace. */
 export interface AzureTrafficAnalytics {
@@ -181,6 +182,7 @@ export function vnetFlowLog(net: FlowLoggedNetwork, options: CheckedFlowLogOptio
         networkRules: { defaultAction: "Deny", bypass: ["AzureServices"] },
       })
     : undefined;
+  if (storageAccount) warnOfDataPlaneReads(scope);
   const retention = options.retentionDays;
   const flowLog = new NetworkWatcherFlowLog(scope, "flow-log", {
     // One watcher holds the flow logs of every network of the subscription in the location: a hash of the VNet's ID keeps two apps' apart.
@@ -210,4 +212,24 @@ export function vnetFlowLog(net: FlowLoggedNetwork, options: CheckedFlowLogOptio
     dependsOn: [...net.after],
   });
   return { flowLog, ...(storageAccount ? { storageAccount } : {}) };
+}
+
+/**
+ * At synth (when the stack's providers all exist): a warning on `scope` for each azurerm provider of
+ * the stack that reads storage accounts' data plane, which the flow-log account's firewall refuses,
+ * so `terraform plan` would fail with 403 on the account.
+ */
+function warnOfDataPlaneReads(scope: Construct): void {
+  scope.node.addValidation({
+    validate: () => {
+      for (const provider of azurermProviders(scope).filter((p) => readsStorageDataPlane(p) === true)) {
+        Annotations.of(scope).addWarning(
+          `the azurerm provider ${provider.node.path} reads storage accounts' data plane, which the flow-log storage account's firewall refuses ` +
+            "from where Terraform runs (plan fails with 403): give the provider features: [{ storage: [{ dataPlaneAvailable: false }] }] " +
+            "(AZURERM_FEATURES), or set flowLogs.storageAccountId, or flowLogs: false",
+        );
+      }
+      return [];
+    },
+  });
 }

@@ -3,3 +3,4 @@ export * from "./gpu-cluster";
 export * from "./lustre-storage";
 export * from "./vpn-gateway";
 export * from "./flow-log";
+export * from "./provider";
