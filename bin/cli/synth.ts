@@ -3,7 +3,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { trapAppErrors } from "../../lib/launch/app-errors";
 import { appFromCdktfJson, debugging } from "../../lib/launch/synth-app";
-import { formatReport, readOutdir, reportOutdir, reportStacks } from "../../lib/report/report";
+import { formatReport, readOutdir, reportOutdir, reportStacks, topologyStacks } from "../../lib/report/report";
 import { writeTopologyFiles } from "../../lib/report/topology";
 import { CliFailure } from "./failure";
 import { println, type CliIo } from "./io";
@@ -49,7 +49,8 @@ export async function synth(args: ParsedArgs, io: CliIo): Promise<number> {
   println(io.stdout, `synthesized into ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const stacks = readOutdir(out);
   println(io.stdout, formatReport(reportStacks(stacks)));
-  const files = writeTopologyFiles(out, stacks);
+  // A links stack (VPNs kept apart for their keys) is drawn inside the networks stack it links.
+  const files = writeTopologyFiles(out, topologyStacks(stacks));
   println(io.stdout, `topology: ${files.svg}, ${files.markdown}`);
   return 0;
 }
