@@ -1,4 +1,5 @@
 import { optionsOf, type CommandDef } from "./options";
+import { alignColumns } from "./table";
 
 /** Every `hgpu` command with its options, their meaning and defaults: the one source of `--help` and of the parser. */
 export const COMMANDS = {
@@ -27,20 +28,29 @@ export const COMMANDS = {
   },
   place: {
     name: "place",
-    summary: "rank where GPUs could run, from the catalog",
+    summary: "rank where GPUs could run: the catalog and the app's owned pools",
     usage: "hgpu place --gpus <count> [options]",
-    description: "Ranks every placement the catalog offers for the request, cheapest first, and says why the other candidates are out.\nNo cloud is asked: the catalog says a type is sold in a zone, not that capacity is free there.",
+    description:
+      "Ranks every placement the catalog and the owned pools of the synthesized app offer for the request (owned first, then\n" +
+      "cheapest first, or as --optimize says), says why the other candidates are out, and prints the cost/carbon trade-off: the\n" +
+      "cheapest, the cleanest, and the Pareto front between them. No cloud or Slurm is asked: the catalog says a type is sold in\n" +
+      "a zone, not that capacity is free there.",
     options: [
       { name: "gpus", value: "<count>", description: "GPUs wanted; nodes = GPUs / GPUs per node, rounded up", required: true },
       { name: "accelerator", value: "<models>", description: "GPU models, comma-separated, e.g. H100,H200", default: "any" },
       { name: "gpu-memory", value: "<GiB>", description: "least memory per GPU", default: "any" },
       { name: "memory", value: "<GiB>", description: "least host memory of all nodes together", default: "any" },
       { name: "interconnect", value: "<required|preferred|none>", description: "required: more than one node needs EFA or InfiniBand; preferred: fabric first; none", default: "required" },
-      { name: "clouds", value: "<clouds>", description: "aws, azure or both, comma-separated", default: "both" },
+      { name: "clouds", value: "<clouds>", description: "onprem (the owned pools), aws, azure, comma-separated", default: "all" },
       { name: "regions", value: "<regions>", description: "regions, comma-separated, e.g. us-east-1,eastus", default: "any" },
       { name: "zones", value: "<zone ids>", description: "AWS zone IDs, comma-separated, e.g. use1-az4", default: "any but Local Zones" },
+      { name: "pools", value: "<names>", description: "owned pools, comma-separated, e.g. dgx-a", default: "every pool of the app" },
+      { name: "out", value: "<dir>", description: "the synthesized app whose OnPremGpuPools are placement targets too", default: "cdktf.out, when it holds an app" },
       { name: "spot", description: "price and place spot capacity", default: "on-demand" },
       { name: "max-usd", value: "<USD>", description: "budget per hour for the whole placement", default: "none" },
+      { name: "prefer", value: "<owned|none>", description: "owned: owned pools first when they fit; none: ranked with the clouds", default: "owned" },
+      { name: "optimize", value: "<cost|carbon|USD per kg>", description: "rank by USD/h, by kgCO2e/h, or by USD/h + a carbon price x kgCO2e/h", default: "cost" },
+      { name: "max-runtime", value: "<duration>", description: "how long the job runs, for its kgCO2e, e.g. 12h or 90m", default: "12h" },
       { name: "top", value: "<count>", description: "placements to show", default: "10" },
       { name: "rejected", description: "list every rejected candidate with its reason" },
       { name: "json", description: "print the placements and rejections as JSON" },
@@ -99,12 +109,11 @@ export type CommandName = keyof typeof COMMANDS;
 
 /** `hgpu --help`. */
 export function globalHelp(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
   return [
     "usage: hgpu <command> [options]",
     "",
     "commands:",
-    ...Object.values(COMMANDS).map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...alignColumns(Object.values(COMMANDS).map((c) => ["", c.name, c.summary])),
     "",
     "hgpu <command> --help lists a command's options; hgpu --version prints the version.",
   ].join("\n");
@@ -117,15 +126,15 @@ export function commandHelp(command: CommandDef): string {
     const extra = o.required ? " (required)" : o.default ? ` (default: ${o.default})` : "";
     return [`${o.name === "help" ? "-h, " : ""}--${o.name}${o.value ? ` ${o.value}` : ""}`, `${o.description}${extra}`];
   });
-  const width = Math.max(...[...args, ...options].map(([l]) => l.length));
-  const rows = (list: [string, string][]) => list.map(([l, r]) => `  ${l.padEnd(width)}  ${r}`);
+  // Arguments and options share their columns.
+  const rows = alignColumns([...args, ...options].map(([l, r]) => ["", l, r]));
   return [
     `usage: ${command.usage}`,
     "",
     command.description,
     "",
-    ...(args.length ? ["arguments:", ...rows(args), ""] : []),
+    ...(args.length ? ["arguments:", ...rows.slice(0, args.length), ""] : []),
     "options:",
-    ...rows(options),
+    ...rows.slice(args.length),
   ].join("\n");
 }

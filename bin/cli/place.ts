@@ -1,11 +1,21 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { catalogDate, describeCatalogSources } from "../../lib/catalog/catalog";
 import { isValidationError } from "../../lib/core/errors";
-import type { GpuCloud } from "../../lib/core/types";
+import type { Cloud } from "../../lib/core/types";
+import { poolOfferingOf, poolRecords } from "../../lib/onprem/pool-record";
+import { cloudPue } from "../../lib/planner/energy";
 import { describeRejection, planPlacements } from "../../lib/planner/planner";
-import type { Interconnect, Requirements } from "../../lib/planner/types";
+import { tradeOff } from "../../lib/planner/ranking";
+import type { Interconnect, Optimize, Placement, PoolOffering, Preference, Requirements } from "../../lib/planner/types";
+import { readOutdir } from "../../lib/report/report";
+import { durationMinutes, MAX_RUNTIME_MINUTES } from "../../lib/task/duration";
 import { COMMANDS } from "./commands";
 import { println, type CliIo } from "./io";
 import { choice, decimalNumber, listOption, requireOptions, wholeNumber, type ParsedArgs } from "./options";
+import { table } from "./table";
+
+export { table } from "./table";
 
 /** The planner's field for each `hgpu place` option, so that its messages can name the option instead. */
 export const PLACE_FIELDS: Readonly<Record<string, string>> = {
@@ -17,8 +27,12 @@ export const PLACE_FIELDS: Readonly<Record<string, string>> = {
   clouds: "clouds",
   regions: "regions",
   zones: "zones",
+  pools: "pools",
   spot: "spot",
   maxUsdPerHour: "max-usd",
+  prefer: "prefer",
+  optimize: "optimize",
+  maxRuntimeHours: "max-runtime",
 };
 
 /**
@@ -34,56 +48,118 @@ export function inOptionTerms(message: string): string {
   return text;
 }
 
-/** `hgpu place`: the planner's ranking as a table (or JSON), with the catalog's age. */
+/** `--optimize`: `cost`, `carbon`, or a carbon price in USD per kgCO2e (`0.1`), or undefined when absent (pure). */
+export function optimizeOption(args: ParsedArgs): Optimize | undefined {
+  const text = args.values.get("optimize");
+  if (text === undefined) return undefined;
+  if (text === "cost" || text === "carbon") return text;
+  if (/^\d+(\.\d+)?$/.test(text) && Number.isFinite(Number(text))) return { usdPerKgCo2e: Number(text) };
+  throw new Error(`--optimize ${JSON.stringify(text)} is not valid: use cost, carbon or a carbon price in USD per kgCO2e, e.g. 0.1`);
+}
+
+/**
+ * The owned pools `hgpu place` offers: those recorded in the synthesized app in `--out` (by default
+ * `cdktf.out`, when it holds a synthesized app), with the folder they came from.
+ */
+export function poolsOf(args: ParsedArgs, io: CliIo): { pools: PoolOffering[]; from?: string } {
+  const given = args.values.get("out");
+  const dir = resolve(io.cwd, given ?? "cdktf.out");
+  if (!existsSync(join(dir, "manifest.json"))) {
+    if (given !== undefined) throw new Error(`--out ${JSON.stringify(given)} is not valid: ${join(dir, "manifest.json")} not found: synthesize the app first (hgpu synth)`);
+    return { pools: [] };
+  }
+  const pools = readOutdir(dir).flatMap((s) => poolRecords(s.tf).pools.map(poolOfferingOf));
+  return { pools, from: dir };
+}
+
+/** `hgpu place`: the planner's ranking as a table (or JSON), the cost/carbon trade-off, with the catalog's age. */
 export function place(args: ParsedArgs, io: CliIo): number {
   requireOptions(COMMANDS.place, args);
   const accelerator = listOption(args, "accelerator", "H100,H200");
   const gpuMemory = decimalNumber(args, "gpu-memory", "GiB");
   const memory = decimalNumber(args, "memory", "GiB");
   const interconnect = choice<Interconnect>(args, "interconnect", ["required", "preferred", "none"]);
-  const clouds = listOption(args, "clouds", "aws,azure");
+  const clouds = listOption(args, "clouds", "onprem,aws,azure");
   const regions = listOption(args, "regions", "us-east-1,eastus");
   const zones = listOption(args, "zones", "use1-az4,use1-az6");
+  const poolNames = listOption(args, "pools", "dgx-a,dgx-b");
   const maxUsd = decimalNumber(args, "max-usd", "USD per hour");
+  const prefer = choice<Preference>(args, "prefer", ["owned", "none"]);
+  const optimize = optimizeOption(args);
+  const runtimeText = args.values.get("max-runtime");
+  const runtime = runtimeText === undefined ? undefined : durationMinutes(runtimeText);
+  if (runtimeText !== undefined && (runtime === undefined || runtime > MAX_RUNTIME_MINUTES)) throw new Error(`--max-runtime ${JSON.stringify(runtimeText)} is not valid: use a duration from 1m to 14d, e.g. 12h or 90m`);
   const req: Requirements = {
     gpus: wholeNumber(args, "gpus")!,
     ...(accelerator ? { accelerator } : {}),
     ...(gpuMemory !== undefined ? { minGpuMemoryGiB: gpuMemory } : {}),
     ...(memory !== undefined ? { memoryGiB: memory } : {}),
     ...(interconnect ? { interconnect } : {}),
-    ...(clouds ? { clouds: clouds as GpuCloud[] } : {}),
+    ...(clouds ? { clouds: clouds as Cloud[] } : {}),
     ...(regions ? { regions } : {}),
     ...(zones ? { zones } : {}),
+    ...(poolNames ? { pools: poolNames } : {}),
     ...(args.flags.has("spot") ? { spot: true } : {}),
     ...(maxUsd !== undefined ? { maxUsdPerHour: maxUsd } : {}),
+    ...(prefer ? { prefer } : {}),
+    ...(optimize !== undefined ? { optimize } : {}),
+    ...(runtime !== undefined ? { maxRuntimeHours: runtime / 60 } : {}),
   };
   const top = wholeNumber(args, "top") ?? 10;
+  const owned = poolsOf(args, io);
   let plan: ReturnType<typeof planPlacements>;
   try {
-    plan = planPlacements(req);
+    plan = planPlacements(req, undefined, { pools: owned.pools });
   } catch (e) {
     if (isValidationError(e)) throw new Error(inOptionTerms(e.message), { cause: e });
     throw e;
   }
+  const trade = tradeOff(plan.placements);
   if (args.flags.has("json")) {
-    println(io.stdout, JSON.stringify({ placements: plan.placements.slice(0, top), rejected: plan.rejected }, null, 2));
+    const ranks = { ...(trade.cheapest ? { cheapest: trade.cheapest.rank, cleanest: trade.cleanest!.rank } : {}), front: trade.front.map((p) => p.rank), unknownCarbon: trade.unknownCarbon };
+    println(io.stdout, JSON.stringify({ placements: plan.placements.slice(0, top), rejected: plan.rejected, tradeOff: ranks }, null, 2));
     return 0;
   }
   const rows = plan.placements.slice(0, top).map((p) => [
-    String(p.rank), p.cloud, p.region, p.zone ?? "-", p.instanceType, `${p.nodes}`, `${p.gpus} x ${p.accelerator}`,
-    p.fabric.kind === "none" ? "-" : `${p.fabric.kind} ${p.fabricGbpsPerNode}G`, `$${p.usdPerHour.toFixed(2)}`,
+    String(p.rank), p.cloud, p.region, p.zone ?? "-", typeOf(p), `${p.nodes}`, `${p.gpus} x ${p.accelerator}`,
+    p.fabric.kind === "none" ? "-" : `${p.fabric.kind} ${p.fabricGbpsPerNode}G`, `$${p.usdPerHour.toFixed(2)}`, p.powerKw.toFixed(1), kg(p.kgCo2ePerHour),
   ]);
-  println(io.stdout, table(["#", "cloud", "region", "zone", "type", "nodes", "gpus", "fabric", "usd/h"], rows));
+  println(io.stdout, table(["#", "cloud", "region", "zone", "type", "nodes", "gpus", "fabric", "usd/h", "kW", "kgCO2e/h"], rows));
   const listed = args.flags.has("rejected");
   println(io.stdout, `${plan.placements.length} feasible, ${plan.rejected.length} rejected${listed ? ":" : " (--rejected lists them)"}`);
   if (listed) for (const r of plan.rejected) println(io.stdout, `  ${inOptionTerms(describeRejection(r))}`);
+  for (const line of formatTradeOff(plan.placements, runtime === undefined ? 12 : runtime / 60, top)) println(io.stdout, line);
+  if (owned.from) println(io.stdout, `owned pools from ${owned.from}: ${owned.pools.map((p) => `${p.name} (${p.site})`).join(", ") || "none"}`);
   const date = catalogDate();
   println(io.stdout, `catalog built ${date.builtAt}; prices as of ${describeCatalogSources(date.sources)}`);
+  const pue = (["aws", "azure"] as const).map((c) => `${c} ${cloudPue(c).value} (${cloudPue(c).year}${cloudPue(c).status === "verified" ? "" : `, ${cloudPue(c).status}`})`).join(", ");
+  println(io.stdout, `carbon: GPUs at full board power + host, x PUE (${pue}; a pool's own), x the grid factor of the region (grid-emissions.json; a pool's own)`);
   return 0;
 }
 
-/** Columns padded to their widest cell, two spaces apart. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+/** The type column: the instance type, or `pool <name>`. */
+const typeOf = (p: Placement) => (p.cloud === "onprem" ? `pool ${p.instanceType}` : p.instanceType);
+/** kgCO2e with two decimals, `?` when unknown. */
+const kg = (v: number | undefined, digits = 2) => (v === undefined ? "?" : v.toFixed(digits));
+
+/**
+ * The cost/carbon trade-off as text lines (pure): the cheapest placement of known carbon, the
+ * Pareto front between it and the cleanest (at most `top` rows: the first ones and the cleanest),
+ * and how many placements have no grid factor. Ranks are those of the table.
+ */
+export function formatTradeOff(placements: readonly Placement[], hours: number, top: number): string[] {
+  const t = tradeOff(placements);
+  if (!t.cheapest) return [`cost/carbon: no placement has a known grid factor (${placements.length} without)`];
+  const shown = t.front.length <= top ? t.front : [...t.front.slice(0, Math.max(1, top - 1)), t.front.at(-1)!];
+  const role = (p: Placement) => [p === t.cheapest ? "cheapest" : "", p === t.cleanest ? "cleanest" : ""].filter(Boolean).join(", ");
+  const rows = shown.map((p) => [role(p), `#${p.rank}`, p.cloud, p.region, typeOf(p), `$${p.usdPerHour.toFixed(2)}`, kg(p.kgCo2ePerHour), kg(p.kgCo2e, 1)]);
+  const lines = table(["", "#", "cloud", "region", "type", "usd/h", "kgCO2e/h", `kgCO2e/${+hours.toFixed(2)}h`], rows).split("\n").map((l) => `  ${l}`);
+  const more = t.front.length - shown.length;
+  return [
+    `cost/carbon trade-off (the Pareto front: nothing is both cheaper and cleaner), cheapest to cleanest${t.front.length === 1 ? ": the cheapest is also the cleanest" : ""}:`,
+    ...lines,
+    ...(more > 0 ? [`  ... and ${more} more on the front (--json lists them)`] : []),
+    ...(t.unknownCarbon ? [`  (${t.unknownCarbon} of ${placements.length} placements have no grid factor and are left out)`] : []),
+  ];
 }
+

@@ -68,7 +68,7 @@ export function paretoFront<T extends Placement>(placements: readonly T[]): T[] 
 export interface TradeOff<T extends Placement = Placement> {
   /** The cheapest placement whose carbon is known (the cleaner of equally cheap ones). @default - none when no carbon is known */
   readonly cheapest?: T;
-  /** The cleanest placement (the cheaper of equally clean ones). @default - none when no carbon is known */
+  /** The cleanest placement (the cheaper of equally clean ones; of identical ones, the best ranked). @default - none when no carbon is known */
   readonly cleanest?: T;
   /** The Pareto front from the cheapest to the cleanest (both included). */
   readonly front: readonly T[];
@@ -80,5 +80,8 @@ export interface TradeOff<T extends Placement = Placement> {
 export function tradeOff<T extends Placement>(placements: readonly T[]): TradeOff<T> {
   const front = paretoFront(placements);
   const unknownCarbon = placements.filter((p) => p.kgCo2ePerHour === undefined).length;
-  return { ...(front.length ? { cheapest: front[0]!, cleanest: front.at(-1)! } : {}), front, unknownCarbon };
+  // The front ends with the cleanest point; of several placements there, the best ranked.
+  const last = front.at(-1);
+  const cleanest = last && front.find((p) => p.usdPerHour === last.usdPerHour && p.kgCo2ePerHour === last.kgCo2ePerHour);
+  return { ...(front.length ? { cheapest: front[0]!, cleanest: cleanest! } : {}), front, unknownCarbon };
 }

@@ -101,6 +101,8 @@ describe("the cost/carbon trade-off", () => {
     const t = tradeOff([a, b, c, d, e, f, g, h, i]);
     expect([t.cheapest?.rank, t.cleanest?.rank, t.front.length, t.unknownCarbon]).toEqual([8, 9, 6, 1]);
     expect(tradeOff([g])).toEqual({ front: [], unknownCarbon: 1 });
+    // of identical cleanest points, the best ranked
+    expect(tradeOff([f, e, a]).cleanest?.rank).toBe(5);
   });
   it("on the hand-made catalog: r1 is the cheapest known, r2 the cleanest, azure between; the pool and the dark region are off the front", () => {
     const t = tradeOff(plan({ gpus: 16 }).placements);
