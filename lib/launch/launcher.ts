@@ -14,6 +14,7 @@ import { lockStack, StackLockedError, waitForLock } from "./run-lock";
 import { readRunRecords, RunRecorder, type AttemptOutcome, type AttemptRecord, type RunOutcome } from "./run-record";
 import { findProject, isLive, listRuns, RUNS_DIR } from "./runs";
 import { isolateState, StateIsolationError, type StateLocation } from "./state-location";
+import { runOnSlurm, slurmJobOf, slurmQueueRefusal } from "./slurm-attempt";
 import { readerFor, waitForStatus, type ReaderOptions, type RunStatus } from "./status-store";
 import { destroyWithRetries, leftReport, resourcesInState } from "./teardown";
 import { appFromCdktfJson, runApp } from "./synth-app";
@@ -216,6 +217,9 @@ class Run {
     const placementKey = task.placementKey;
     recorder.attempt(n, { stackDir, placementKey, state, ...(task.usdPerHour !== undefined ? { usdPerHour: task.usdPerHour } : {}) });
     const record = () => recorder.record.attempts.find((x) => x.n === n)!;
+    // An owned pool that cannot start the job within its maxQueueWait is passed over before anything is applied.
+    const notNow = await slurmQueueRefusal(join(stackDir, "cdk.tf.json"), env, progress);
+    if (notNow !== undefined) return this.noCapacity(n, placementKey, [notNow], last);
     // The previous attempt's provider selections let init take the providers from the cache.
     const previousLock = n > 1 ? join(recorder.record.attempts.find((x) => x.n === n - 1)?.stackDir ?? "", ".terraform.lock.hcl") : "";
     if (previousLock && existsSync(previousLock)) copyFileSync(previousLock, join(stackDir, ".terraform.lock.hcl"));
@@ -286,7 +290,13 @@ class Run {
         this.excluded.push(placementKey);
         return "failover";
       }
-      await this.wait(n, placementKey, tf);
+      const unstarted = await this.wait(n, placementKey, tf);
+      if (unstarted !== undefined) {
+        // A Slurm job still pending after maxQueueWait (cancelled): as after a capacity error.
+        const left = await destroy();
+        const next = this.noCapacity(n, placementKey, [unstarted], last);
+        return left.length > 0 ? "stop" : next;
+      }
       if (this.options.keepOnFailure && this.outcome === "workload-failed" && !this.options.signal?.aborted) {
         destroyed = true;
         this.kept = await resourcesInState(record(), tf);
@@ -305,8 +315,21 @@ class Run {
     }
   }
 
-  /** Applied: waits for the workload's status while streaming its log. */
-  private async wait(n: number, placementKey: string, tf: TerraformRunner): Promise<void> {
+  /** A placement without capacity now, nothing of it left: the next one, unless it was the last. */
+  private noCapacity(n: number, placementKey: string, errors: string[], last: boolean): "failover" | "stop" {
+    this.finish(n, placementKey, "capacity", errors);
+    this.ctx.progress.note(`no capacity on ${placementKey}: ${errors.join("; ")}`);
+    if (last) {
+      this.exitCode = EXIT.NO_CAPACITY;
+      this.outcome = "no-capacity";
+      return "stop";
+    }
+    this.excluded.push(placementKey);
+    return "failover";
+  }
+
+  /** Applied: waits for the workload's status while streaming its log (on Slurm: submits the job first). Returns why a Slurm job never started. */
+  private async wait(n: number, placementKey: string, tf: TerraformRunner): Promise<string | undefined> {
     const { progress, recorder, runDir, sink } = this.ctx;
     recorder.update({ phase: "running" });
     try {
@@ -332,24 +355,33 @@ class Run {
           progress.note(`warning: stopped copying the log to ${logFile}: ${(e as Error).message} (the run goes on)`);
         }
       };
-      this.status = await waitForStatus({
+      const onLog = (text: string) => {
+        copy(text);
+        sink.write(text.replace(/^/gm, "  | "));
+      };
+      const slurmJob = slurmJobOf(outputEndingWithValue(outputs, "_slurm_job"), "the stack's *_slurm_job output");
+      const onSlurm = slurmJob && await runOnSlurm({
+        job: slurmJob, runId: String(outputEndingWith(outputs, "_run_id")), jobName: `hgpu-${this.ctx.runId}-${n}`, placementJson: JSON.stringify(placement ?? {}),
+        env: this.options.env ?? process.env, progress, pollMs: this.options.pollMs ?? 15000, ...(this.options.signal ? { signal: this.options.signal } : {}), onLog, warn: patience.warn,
+        record: (slurm) => recorder.attempt(n, { slurm }), phase: (phase) => recorder.update({ phase }),
+      });
+      if (onSlurm && onSlurm.kind === "queue-timeout") return onSlurm.reason;
+      this.status = onSlurm ? onSlurm.status : await waitForStatus({
         statusUri,
         reader: patientReader(readerFor(statusUri, readerOptions), patience),
         ...(logsUri ? { logsUri: `${logsUri}node0.log`, logsReader: patientReader(readerFor(`${logsUri}node0.log`, readerOptions), patience) } : {}),
         pollMs: this.options.pollMs ?? 15000,
         ...(this.options.signal ? { signal: this.options.signal } : {}),
         timeoutMs,
-        onLog: (text) => {
-          copy(text);
-          sink.write(text.replace(/^/gm, "  | "));
-        },
+        onLog,
       });
       try {
         writeFileSync(join(runDir, "status.json"), `${JSON.stringify(this.status, null, 2)}\n`, { mode: 0o600 });
       } catch (e) {
         progress.note(`warning: cannot save status.json: ${(e as Error).message}`);
       }
-      progress.note(`workload finished with exit code ${this.status.exitCode}`);
+      const reason = typeof this.status.reason === "string" && this.status.reason !== "completed" ? ` (${this.status.reason})` : "";
+      progress.note(`workload finished with exit code ${this.status.exitCode}${reason}`);
       this.finish(n, placementKey, "succeeded", []);
       this.exitCode = this.status.exitCode;
       this.outcome = this.status.exitCode === 0 ? "succeeded" : "workload-failed";
@@ -362,5 +394,6 @@ class Run {
         this.outcome = "failed";
       }
     }
+    return undefined;
   }
 }

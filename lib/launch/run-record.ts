@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ProcessIdentity } from "./process-identity";
+import type { SlurmAttemptRecord } from "./slurm-leftovers";
 import { writeFileAtomic } from "./run-files";
 import type { StateLocation } from "./state-location";
 import type { RunStatus } from "./status-store";
@@ -12,8 +13,8 @@ import type { RunStatus } from "./status-store";
  * stops the run.
  */
 
-/** Where a run is. */
-export type RunPhase = "synth" | "init" | "apply" | "running" | "destroy" | "ended";
+/** Where a run is (`queued`: its Slurm job waits in the pool's queue). */
+export type RunPhase = "synth" | "init" | "apply" | "queued" | "running" | "destroy" | "ended";
 
 /** How a run ended (`abandoned`: its launcher died, and `hgpu destroy` removed what it left). */
 export type RunOutcome = "succeeded" | "workload-failed" | "failed" | "no-capacity" | "interrupted" | "resources-left" | "kept" | "abandoned";
@@ -38,6 +39,8 @@ export interface AttemptRecord {
   readonly applyStarted?: boolean;
   /** The Terraform process running now (or last), and its command. */
   readonly terraform?: ProcessIdentity & { readonly command: string };
+  /** The attempt's Slurm job, on an owned pool. @default - none (a cloud placement) */
+  readonly slurm?: SlurmAttemptRecord;
   readonly outcome?: AttemptOutcome;
   readonly errors?: readonly string[];
 }

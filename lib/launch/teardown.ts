@@ -2,12 +2,14 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Progress } from "./progress";
 import type { AttemptRecord } from "./run-record";
+import { cancelSlurmAttempt, slurmJobsLeft } from "./slurm-leftovers";
 import { localStateResources } from "./state-location";
 import type { TerraformResult, TerraformRunner } from "./terraform";
 
 /**
  * Destroying an attempt and telling the truth about what is left: shared by the launcher's
- * `finally` and `hgpu destroy`. What is left is read from the state itself (a local state file is
+ * `finally` and `hgpu destroy`. An attempt on an owned pool also has a Slurm job: it is cancelled
+ * before the destroy, and what Slurm still lists counts as left. What is left is read from the state itself (a local state file is
  * read without Terraform, so a missing binary or a broken provider cannot hide it), never taken
  * from destroy's exit code.
  */
@@ -25,6 +27,12 @@ export interface DestroyOptions {
  * the state cannot be read (so it never reads as empty).
  */
 export async function resourcesInState(attempt: AttemptRecord, tf?: TerraformRunner): Promise<string[]> {
+  // An owned pool's job is asked of Slurm itself.
+  const jobs = attempt.slurm ? await slurmJobsLeft(attempt.slurm) : [];
+  return [...jobs, ...(await inState(attempt, tf))];
+}
+
+async function inState(attempt: AttemptRecord, tf?: TerraformRunner): Promise<string[]> {
   // Before apply, nothing exists: a failed init (a remote state that cannot be reached) leaves nothing.
   if (!attempt.state || !attempt.applyStarted) return [];
   if (attempt.state.backend === "local") {
@@ -39,6 +47,8 @@ export async function destroyWithRetries(attempt: AttemptRecord, tf: TerraformRu
   const tries = options.attempts ?? 4;
   let backoff = options.backoffMs ?? 15000;
   for (let i = 1; i <= tries; i++) {
+    // An owned pool's job is cancelled first, and waited for until Slurm reports it gone.
+    if (attempt.slurm) await cancelSlurmAttempt(attempt.slurm, progress);
     progress.phase(`destroy${attempt.n > 1 ? ` attempt-${attempt.n}` : ""}${i > 1 ? ` (try ${i} of ${tries})` : ""}`);
     const result: TerraformResult = await tf.destroy((e) => progress.event(e));
     const left = await resourcesInState(attempt, tf);

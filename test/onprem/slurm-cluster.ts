@@ -3,8 +3,8 @@
  * started from a configuration written into a temporary folder, on free ports of their own, with
  * their own munge key and socket, so a system Slurm is never touched. The node has 8 GPUs (GRES
  * backed by character devices made with mknod in the folder: without devices slurmd reports none),
- * 16 CPUs (more than the machine has, so concurrent test jobs never wait for a CPU) and one
- * partition, `gpu`. `stop()` cancels every job, waits until Slurm reports them gone, stops the
+ * 16 CPUs (more than the machine has, so concurrent test jobs never wait for a CPU) and two
+ * partitions: `gpu`, and `maint`, which is down (jobs wait in it). `stop()` cancels every job, waits until Slurm reports them gone, stops the
  * daemons and removes the folder; a watchdog does the same if the test process dies first.
  *
  * A `torchrun` stand-in is first on the jobs' PATH (`env().PATH`): it checks the rendezvous
@@ -154,7 +154,7 @@ class TestCluster implements SlurmCluster {
       daemon("slurmctld", ["-D", "-i", "-f", this.conf]);
       await this.until(() => this.run("scontrol", ["ping"]).stdout.includes("UP"), readyMs, "slurmctld to answer");
       daemon("slurmd", ["-D", "-f", this.conf, "-N", "hgpunode"]);
-      await this.until(() => this.run("sinfo", ["--noheader", "--Node", "--format=%T"]).stdout.trim() === "idle", readyMs, "the node to be idle");
+      await this.until(() => this.run("sinfo", ["--noheader", "--Node", "--partition=gpu", "--format=%T"]).stdout.trim() === "idle", readyMs, "the node to be idle");
     } finally {
       closeSync(log);
     }
@@ -207,7 +207,7 @@ function startWatchdog(dir: string): ChildProcess {
   const script = [
     `while kill -0 ${process.pid} 2>/dev/null && [ -d ${dir} ]; do sleep 1; done`,
     `[ -d ${dir} ] || exit 0`,
-    `SLURM_CONF=${dir}/slurm.conf timeout 10 scancel --partition=gpu 2>/dev/null; sleep 3`,
+    `export SLURM_CONF=${dir}/slurm.conf; timeout 10 squeue --noheader --format=%i 2>/dev/null | xargs -r timeout 10 scancel 2>/dev/null; sleep 3`,
     `kill $(cat ${dir}/pids 2>/dev/null) 2>/dev/null; sleep 2; rm -rf ${dir}`,
   ].join("\n");
   const child = spawn("bash", ["-c", script], { detached: true, stdio: "ignore", env: { PATH: SBIN_PATH } });
@@ -268,6 +268,9 @@ function slurmConf(dir: string, host: string, ctldPort: number, slurmdPort: numb
     "SlurmdParameters=config_overrides",
     `NodeName=hgpunode NodeHostname=${host} NodeAddr=127.0.0.1 CPUs=16 RealMemory=16000 Gres=gpu:8 State=UNKNOWN`,
     "PartitionName=gpu Nodes=hgpunode Default=YES MaxTime=INFINITE State=UP",
+    // A partition down for maintenance: Slurm accepts jobs (and sbatch --test-only expects them to
+    // start now) but starts none.
+    "PartitionName=maint Nodes=hgpunode MaxTime=INFINITE State=DOWN",
     "",
   ].join("\n");
 }
