@@ -70,6 +70,17 @@ export interface IGpuCluster extends IConstruct {
   allowFrom(rule: AllowFrom): void;
 }
 
+/**
+ * Whether `c` is a GPU cluster by the {@link IGpuCluster} contract: a construct with a placement on
+ * AWS or Azure, its GPUs per node and `allowFrom`. A check of the contract, not of a class, so it
+ * recognises the clusters of any copy of the library, as `instanceof` would not.
+ */
+export function isGpuCluster(c: unknown): c is IGpuCluster {
+  if (typeof c !== "object" || c === null) return false;
+  const x = c as { placement?: { cloud?: unknown }; gpusPerNode?: unknown; allowFrom?: unknown; node?: unknown };
+  return typeof x.node === "object" && typeof x.allowFrom === "function" && typeof x.gpusPerNode === "number" && (x.placement?.cloud === "aws" || x.placement?.cloud === "azure");
+}
+
 /** A shared file system the nodes mount. Implemented by `AwsLustreStorage` and `AzureLustreStorage`. */
 export interface ISharedStorage extends IConstruct {
   /** The cloud that hosts the file system. */

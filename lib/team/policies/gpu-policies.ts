@@ -46,6 +46,9 @@ const JUDGED = new WeakSet<TerraformStack>();
 /** The packs applied to an app lazily, with the scope each covers. */
 const LAZY = new WeakMap<App, { readonly policies: GpuPolicies; readonly scope: IConstruct }[]>();
 
+/** The brand every GpuPolicies pack carries, shared by all copies of the library. */
+const GPU_POLICIES_BRAND: unique symbol = Symbol.for("cdktf-hybrid-gpu.GpuPolicies") as typeof GPU_POLICIES_BRAND;
+
 /**
  * The GPU policy pack as a cdktf Aspect, cdk-nag style: every rule of {@link GPU_POLICY_RULES}
  * judges every resource of the stack's Terraform JSON in scope (as Terraform will see it:
@@ -67,6 +70,14 @@ const LAZY = new WeakMap<App, { readonly policies: GpuPolicies; readonly scope: 
  * ```
  */
 export class GpuPolicies implements IAspect {
+  /**
+   * Whether `x` is a GpuPolicies pack of any copy of the library: it checks the brand
+   * `Symbol.for("cdktf-hybrid-gpu.GpuPolicies")`, where `instanceof` would miss another copy's pack.
+   */
+  public static isGpuPolicies(x: unknown): x is GpuPolicies {
+    return typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[GPU_POLICIES_BRAND] === true;
+  }
+
   /**
    * Suppresses one rule on a construct (every resource under it), or, with `appliesTo`, on the
    * named resources of it, with a reason of at least {@link MIN_SUPPRESSION_REASON_LENGTH}
@@ -121,6 +132,7 @@ export class GpuPolicies implements IAspect {
       if (typeof tag !== "string" || tag.trim() === "") throw new ValidationError("GpuPolicies", "requiredTags", options.requiredTags, "use non-empty tag keys");
     }
     this.rules = GPU_POLICY_RULES.filter((r) => !exclude.includes(r.id));
+    Object.defineProperty(this, GPU_POLICIES_BRAND, { value: true, enumerable: false });
   }
 
   /** Records where the Aspect was added and, once per stack, registers the stack validation that runs the rules. */
@@ -215,7 +227,7 @@ export function reportPoliciesOff(stack: TerraformStack, what: string): void {
 
 /** Whether a construct or one of its scopes carries a GpuPolicies Aspect. */
 function hasPack(construct: IConstruct): boolean {
-  return construct.node.scopes.some((s) => Aspects.of(s).all.some((a) => a instanceof GpuPolicies));
+  return construct.node.scopes.some((s) => Aspects.of(s).all.some((a) => GpuPolicies.isGpuPolicies(a)));
 }
 
 function attachToStacks(scope: IConstruct, policies: GpuPolicies): void {

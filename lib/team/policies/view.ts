@@ -1,9 +1,8 @@
-import { TerraformModule, TerraformResource, TerraformStack } from "../../engine/core";
+import { TerraformResource, TerraformStack } from "../../engine/core";
 import type { IConstruct } from "constructs";
-import { AwsGpuCluster } from "../../aws/gpu-cluster";
-import { AzureGpuCluster } from "../../azure/gpu-cluster";
-import { GpuTask } from "../../task/gpu-task";
-import { isObject } from "./helpers";
+import { isGpuCluster } from "../../core/contracts";
+import { isObject, objectOf } from "../../core/terraform-values";
+import { isWithin } from "./helpers";
 import type { ElementView, L1View, StackView, VariableView } from "./types";
 
 /** A stack's view plus the construct behind each resource address (absent for resources written with `stack.addOverride`). */
@@ -23,7 +22,7 @@ export function synthesizeStackView(stack: TerraformStack, views: Map<TerraformS
   const tf = stack.toTerraform() as Record<string, unknown>;
   const byAddress = new Map<string, TerraformResource>();
   for (const c of stack.node.findAll()) {
-    if (c instanceof TerraformResource) byAddress.set(`${c.terraformResourceType}.${c.friendlyUniqueId}`, c);
+    if (TerraformResource.isTerraformResource(c)) byAddress.set(`${c.terraformResourceType}.${c.friendlyUniqueId}`, c);
   }
   const resources: L1View[] = [];
   const dataSources: ElementView[] = [];
@@ -46,7 +45,8 @@ export function synthesizeStackView(stack: TerraformStack, views: Map<TerraformS
   for (const [name, raw] of Object.entries(isObject(tf.output) ? tf.output : {})) {
     if (isObject(raw)) outputs[name] = raw.value;
   }
-  const modulePaths = new Map(stack.node.findAll().filter((c): c is TerraformModule => c instanceof TerraformModule).map((m) => [m.friendlyUniqueId, m.node.path]));
+  const modulePaths = new Map(stack.node.findAll().filter(isModule).map((m) => [m.friendlyUniqueId, m.node.path]));
+  const taskPaths = taskPathsOf(stack, tf);
   for (const [name, raw] of Object.entries(isObject(tf.module) ? tf.module : {})) {
     const config = withoutMetadata(raw);
     modules.push({ type: "module", name, address: `module.${name}`, path: modulePaths.get(name) ?? `${stack.node.path}/module.${name}`, config, taggable: false, stack: view });
@@ -65,9 +65,10 @@ export function synthesizeStackView(stack: TerraformStack, views: Map<TerraformS
       const address = `${type}.${name}`;
       const construct = byAddress.get(address);
       const config = withoutMetadata(raw);
-      const taskPath = construct ? enclosingTask(construct) : undefined;
-      const awsClusterPath = construct?.node.scopes.find((s) => s instanceof AwsGpuCluster)?.node.path;
-      const azureClusterPath = construct?.node.scopes.find((s) => s instanceof AzureGpuCluster)?.node.path;
+      const taskPath = construct ? taskPaths.find((p) => isWithin(construct.node.path, p)) : undefined;
+      const cluster = construct ? enclosingCluster(construct) : undefined;
+      const awsClusterPath = cluster?.placement.cloud === "aws" ? cluster.node.path : undefined;
+      const azureClusterPath = cluster?.placement.cloud === "azure" ? cluster.node.path : undefined;
       resources.push({
         type,
         name,
@@ -100,6 +101,26 @@ function withoutMetadata(raw: unknown): Readonly<Record<string, unknown>> {
   return config;
 }
 
-function enclosingTask(construct: IConstruct): string | undefined {
-  return construct.node.scopes.find((s) => s instanceof GpuTask)?.node.path;
+/**
+ * The construct paths of the stack's GpuTasks, read from the record each task writes into the stack
+ * (`//.hgpu_tasks.<name>.path`, its path without the stack's id): metadata any copy of the library
+ * writes alike, where `instanceof GpuTask` would miss another copy's tasks.
+ */
+function taskPathsOf(stack: TerraformStack, tf: Record<string, unknown>): string[] {
+  const root = stack.node.path.split("/")[0]!;
+  return Object.values(objectOf(objectOf(tf["//"]).hgpu_tasks))
+    .map((record) => objectOf(record).path)
+    .filter((path): path is string => typeof path === "string" && path !== "")
+    .map((path) => `${root}/${path}`);
+}
+
+/** The GPU cluster (of either cloud, by its contract) a construct belongs to. */
+function enclosingCluster(construct: IConstruct) {
+  return construct.node.scopes.find(isGpuCluster);
+}
+
+/** A Terraform module block's construct: an element with a module source (cdktf gives modules no symbol check). */
+function isModule(c: IConstruct): c is IConstruct & { friendlyUniqueId: string; source: string } {
+  const x = c as { friendlyUniqueId?: unknown; source?: unknown };
+  return !TerraformResource.isTerraformResource(c) && typeof x.friendlyUniqueId === "string" && typeof x.source === "string";
 }
