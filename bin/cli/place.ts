@@ -129,7 +129,7 @@ export function place(args: ParsedArgs, io: CliIo): number {
   println(io.stdout, `${plan.placements.length} feasible, ${plan.rejected.length} rejected${listed ? ":" : " (--rejected lists them)"}`);
   if (listed) for (const r of plan.rejected) println(io.stdout, `  ${inOptionTerms(describeRejection(r))}`);
   for (const line of formatTradeOff(plan.placements, runtime === undefined ? 12 : runtime / 60, top)) println(io.stdout, line);
-  if (owned.from) println(io.stdout, `owned pools from ${owned.from}: ${owned.pools.map((p) => `${p.name} (${p.site})`).join(", ") || "none"}`);
+  if (owned.pools.length) println(io.stdout, `owned pools from ${owned.from}: ${owned.pools.map((p) => `${p.name} (${p.site})`).join(", ")}`);
   const date = catalogDate();
   println(io.stdout, `catalog built ${date.builtAt}; prices as of ${describeCatalogSources(date.sources)}`);
   const pue = (["aws", "azure"] as const).map((c) => `${c} ${cloudPue(c).value} (${cloudPue(c).year}${cloudPue(c).status === "verified" ? "" : `, ${cloudPue(c).status}`})`).join(", ");

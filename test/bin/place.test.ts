@@ -87,6 +87,11 @@ describe("hgpu place with the app's owned pools", () => {
     // 2 x 7782.2976 W = 15.5646 kW x 1.3 x 0.35 = 7.0819 kg/h x 2 h
     expect(placements[0]!.kgCo2e).toBe(14.16);
   });
+  it("says nothing of pools when the app in --out has none", async () => {
+    const r = await hgpu(["place", "--gpus", "8", "--top", "1"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain("owned pools");
+  });
   it("refuses an --out without an app, --pools naming no pool, and a bad --max-runtime", async () => {
     expect((await hgpu(["place", "--gpus", "8", "--out", "/nonexistent-hgpu"])).stderr).toBe('hgpu place: --out "/nonexistent-hgpu" is not valid: /nonexistent-hgpu/manifest.json not found: synthesize the app first (hgpu synth)\n');
     expect((await hgpu(["place", "--gpus", "8", "--out", out, "--pools", "dgx-z"])).stderr).toBe('hgpu place: --pools "dgx-z" is not valid: use the name of an OnPremGpuPool of the app: dgx-a\n');

@@ -6,26 +6,20 @@ import { placementKey } from "../../lib/planner/planner";
 import { EXCLUDE_PLACEMENTS_CONTEXT, GpuTask, type GpuTaskProps } from "../../lib/task/gpu-task";
 import { errorOf, validationErrorOf } from "../helpers";
 import { hybridStack } from "../hybrid/helpers";
-import { synthWithMetadata } from "../onprem/helpers";
+import { poolProps, synthWithMetadata } from "../onprem/helpers";
 
 const seed: GpuTaskProps = {
   name: "neural-network-training", gpus: 30, memoryGiB: 256, image: "nvcr.io/nvidia/pytorch:24.05-py3",
   command: ["train.py", "--data", "/dataset/imagenet"], dataPath: "/dataset/imagenet", dataSource: "s3://ml-datasets/imagenet/", maxRuntime: "12h",
 };
 
-/** 4 x 8 H100 at $1.80/GPU-h, InfiniBand, PUE 1.3 on a 0.35 kg/kWh grid. */
-const poolProps = (site: OnPremSite, over: Partial<OnPremGpuPoolProps> = {}): OnPremGpuPoolProps => ({
-  name: "dgx-a", site, scheduler: { kind: "slurm", partition: "gpu", account: "ml", submitHost: "login1.dc.example.com" },
-  nodes: 4, accelerator: "H100", gpusPerNode: 8, memoryGiBPerNode: 2048, fabric: { kind: "infiniband", gbpsPerNode: 3200 },
-  sharedPath: "/lustre", container: "pyxis", cost: { usdPerGpuHour: 1.8 }, pue: 1.3, gridKgCo2ePerKwh: 0.35, ...over,
-});
-
 /** A platform stack with the site and a pool, and a task stack of its own (as `hgpu launch` wants). */
 function make(task: Partial<GpuTaskProps> = {}, pool: Partial<OnPremGpuPoolProps> | false = {}, context: Record<string, unknown> = {}) {
   const app = Testing.app({ context });
   const { stack: platform, aws, azure } = hybridStack("us-east-1", app, "platform");
   const site = new OnPremSite(platform, "dc", { name: "fra-dc1", publicIp: "198.51.99.10", cidrs: ["192.168.0.0/16"], bgpAsn: 65100, connectTo: [aws, azure] });
-  if (pool !== false) new OnPremGpuPool(platform, "pool", poolProps(site, pool));
+  // the helper's pool (4 x 8 H100 at $1.80/GPU-h, InfiniBand, PUE 1.3, 0.35 kg/kWh), charged to the account ml
+  if (pool !== false) new OnPremGpuPool(platform, "pool", poolProps(site, { scheduler: { kind: "slurm", partition: "gpu", account: "ml", submitHost: "login1.dc.example.com" }, ...pool }));
   const stack = new TerraformStack(app, "train");
   return { app, stack, site, t: new GpuTask(stack, "task", { ...seed, ...task }) };
 }
