@@ -47,6 +47,21 @@ describe("contains / overlaps", () => {
     expect(containsAddress("172.16.0.0/12", "172.32.0.0")).toBe(false);
     expect(lastAddress("10.0.0.0/30")).toBe(parseIpv4("10.0.0.3"));
   });
+  it.each<[string, string, boolean]>([
+    // a /32 at either edge of a block, and the addresses just outside it
+    ["10.0.0.0/24", "10.0.0.255/32", true],
+    ["10.0.0.255/32", "10.0.0.0/24", true],
+    ["10.0.0.0/24", "10.0.0.0/32", true],
+    ["10.0.0.0/32", "10.0.0.0/24", true],
+    ["10.0.0.0/24", "10.0.1.0/32", false],
+    ["10.0.1.0/32", "10.0.0.0/24", false],
+    ["10.0.0.0/24", "9.255.255.255/32", false],
+    ["10.0.0.7/32", "10.0.0.7/32", true],
+    ["10.0.0.7/32", "10.0.0.8/32", false],
+    ["0.0.0.0/0", "255.255.255.255/32", true],
+  ])("overlaps(%s, %s) is %s", (a, b, expected) => {
+    expect(overlaps(a, b)).toBe(expected);
+  });
   it("overlap is symmetric and implied by containment", () => {
     fc.assert(
       fc.property(arbCidr, arbCidr, (a, b) => {
