@@ -183,7 +183,9 @@ export interface TaskTeardown {
  * rendezvous, nothing more); a cloud-side deadline removes the capacity at `maxRuntime` even when
  * the nodes and the launcher are gone (AWS: a one-time EventBridge Scheduler schedule that sets
  * the Auto Scaling group to zero; Azure: a Logic App with a managed identity that scales the
- * scale set to zero); and `hgpu launch` destroys the stack in a `finally`.
+ * scale set to zero); and `hgpu launch` destroys the stack in a `finally`. On an owned pool (an
+ * `OnPremGpuPool` of the app, first with `prefer: "owned"`) it builds no cloud compute: the stack
+ * carries the Slurm job (`slurmJob`), whose time limit is the deadline.
  *
  * ```ts
  * const task = new GpuTask(stack, "train", {
