@@ -32,7 +32,10 @@ describe("AwsLustreStorage", () => {
     const tf = synth(make().stack);
     const ingress = resources(tf, "aws_vpc_security_group_ingress_rule");
     expect(ingress.map((r) => [r.ip_protocol, r.from_port, r.to_port]).sort()).toEqual([["tcp", 1018, 1023], ["tcp", 988, 988]]);
-    expect(ingress.every((r) => r.referenced_security_group_id === "${aws_security_group.fs_sg_B76787E2.id}" && r.cidr_ipv4 === undefined)).toBe(true);
+    expect(ingress.map((r) => [r.referenced_security_group_id, r.cidr_ipv4])).toEqual([
+      ["${aws_security_group.fs_sg_B76787E2.id}", undefined],
+      ["${aws_security_group.fs_sg_B76787E2.id}", undefined],
+    ]);
   });
 
   it("links S3 through a data repository association with automatic import and export", () => {

@@ -52,7 +52,7 @@ describe("AzureLustreStorage", () => {
     expect(resources(tf, "azurerm_storage_container")[0]).toMatchObject({ storage_account_id: ACCOUNT_ID, container_access_type: "private" });
     const roles = resources(tf, "azurerm_role_assignment");
     expect(roles.map((r) => r.role_definition_name)).toEqual(["Storage Account Contributor", "Storage Blob Data Contributor"]);
-    expect(roles.every((r) => r.scope === ACCOUNT_ID && r.principal_id === blob.hpcCacheResourceProviderPrincipalId)).toBe(true);
+    expect(roles.map((r) => [r.scope, r.principal_id])).toEqual(Array(2).fill([ACCOUNT_ID, blob.hpcCacheResourceProviderPrincipalId]));
   });
 
   it("waits five minutes after the provider's role assignments (Azure's propagation time) before creating the file system", () => {

@@ -16,7 +16,7 @@ describe("CrossCloudLink", () => {
     const [gw] = resources(tf, "azurerm_virtual_network_gateway");
     expect(gw).toMatchObject({ type: "Vpn", vpn_type: "RouteBased", sku: "VpnGw2AZ", generation: "Generation2", active_active: true, enable_bgp: true });
     expect(gw.ip_configuration.map((c: { name: string; subnet_id: string }) => c.name)).toEqual(["vnetGatewayConfig0", "vnetGatewayConfig1"]);
-    expect(gw.ip_configuration.every((c: { subnet_id: string }) => c.subnet_id === "${azurerm_subnet.azure-net_gateway-subnet_D8827FE4.id}")).toBe(true);
+    expect(gw.ip_configuration.map((c: { subnet_id: string }) => c.subnet_id)).toEqual(Array(2).fill("${azurerm_subnet.azure-net_gateway-subnet_D8827FE4.id}"));
     expect(gw.bgp_settings).toEqual({
       asn: 65000,
       peering_addresses: [
@@ -101,8 +101,8 @@ describe("CrossCloudLink", () => {
       ref("aws_vpn_connection", "vpn-azure-1", "tunnel1_preshared_key"),
       ref("aws_vpn_connection", "vpn-azure-1", "tunnel2_preshared_key"),
     ]);
-    expect(resources(tf, "aws_vpn_connection").every((c) => c.tunnel1_preshared_key === undefined)).toBe(true);
-    expect(conns.every((c) => c.type === "IPsec" && c.enable_bgp === true && c.connection_protocol === "IKEv2")).toBe(true);
+    expect(resources(tf, "aws_vpn_connection").map((c) => [c.tunnel1_preshared_key, c.tunnel2_preshared_key])).toEqual(Array(2).fill([undefined, undefined]));
+    expect(conns.map((c) => [c.type, c.enable_bgp, c.connection_protocol])).toEqual(Array(4).fill(["IPsec", true, "IKEv2"]));
     expect(conns[0].ipsec_policy).toEqual({ dh_group: "DHGroup14", ike_encryption: "AES256", ike_integrity: "SHA256", ipsec_encryption: "AES256", ipsec_integrity: "SHA256", pfs_group: "PFS2048", sa_lifetime: 3600, sa_datasize: 102400000 });
   });
 

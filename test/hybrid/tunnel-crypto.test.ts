@@ -60,8 +60,8 @@ describe("awsTunnelOptions", () => {
   it("names each field after its tunnel, with the same values", () => {
     const one = awsTunnelOptions(1);
     const two = awsTunnelOptions(2);
-    expect(Object.keys(one).every((k) => k.startsWith("tunnel1"))).toBe(true);
     expect(Object.keys(one)).toHaveLength(10);
+    expect(Object.keys(one).filter((k) => !k.startsWith("tunnel1"))).toEqual([]);
     expect(Object.values(two)).toEqual(Object.values(one));
     expect(Object.keys(two)).toEqual(Object.keys(one).map((k) => k.replace("tunnel1", "tunnel2")));
   });

@@ -40,8 +40,8 @@ describe("GpuTask on an owned pool", () => {
   });
 
   it("keeps the failover order: the clouds of dataSource (AWS) follow the pool", () => {
-    expect(t.placements.slice(1).every((p) => p.cloud === "aws")).toBe(true);
     expect(t.placements.length).toBeGreaterThan(1);
+    expect(t.placements.slice(1).filter((p) => p.cloud !== "aws")).toEqual([]);
     expect(tf["//"].hgpu_tasks["neural-network-training"].next[0]).toBe(`${t.placements[1]}`);
   });
 

@@ -75,7 +75,9 @@ describe("GpuTask secrets on AWS: by reference, granted exactly, read at boot", 
 
   it("keeps the task on AWS", () => {
     expect(make({ secrets: { HF_TOKEN: "ssm:/team/hf-token" } }).task.chosen.cloud).toBe("aws");
-    expect(make({ clouds: ["aws", "azure"], secrets: { HF_TOKEN: "ssm:/team/hf-token" } }).task.placements.every((p) => p.cloud === "aws")).toBe(true);
+    const { placements } = make({ clouds: ["aws", "azure"], secrets: { HF_TOKEN: "ssm:/team/hf-token" } }).task;
+    expect(placements.length).toBeGreaterThan(1);
+    expect(placements.filter((p) => p.cloud !== "aws")).toEqual([]);
   });
 });
 
