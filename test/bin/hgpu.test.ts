@@ -77,10 +77,11 @@ describe("hgpu place", () => {
       const r = await hgpu(["place", ...gpus, "--accelerator", "H100", "--clouds", "azure", "--top=2"]);
       expect(r.status).toBe(0);
       const lines = r.stdout.split("\n");
-      expect(lines[0]).toMatch(/^#\s+cloud\s+region\s+zone\s+type\s+nodes\s+gpus\s+fabric\s+usd\/h$/);
-      expect(lines[1]).toMatch(/^1\s+azure\s+\S+\s+-\s+Standard_ND96isr_H100_v5\s+2\s+16 x H100\s+infiniband 3200G\s+\$\d+\.\d\d$/);
-      expect(lines).toHaveLength(6);
-      expect(lines[4]).toBe("catalog built 2026-11-30; prices as of AWS p-series catalog 2026-01-22, AWS g5/g6e supplement 2026-08-17, Azure catalog (date unknown)");
+      expect(lines[0]).toMatch(/^#\s+cloud\s+region\s+zone\s+type\s+nodes\s+gpus\s+fabric\s+usd\/h\s+kW\s+kgCO2e\/h$/);
+      expect(lines[1]).toMatch(/^1\s+azure\s+\S+\s+-\s+Standard_ND96isr_H100_v5\s+2\s+16 x H100\s+infiniband 3200G\s+\$\d+\.\d\d\s+\d+\.\d\s+\d+\.\d\d$/);
+      expect(lines[3]).toMatch(/^\d+ feasible, \d+ rejected \(--rejected lists them\)$/);
+      expect(lines[4]).toBe("cost/carbon trade-off (the Pareto front: nothing is both cheaper and cleaner), cheapest to cleanest:");
+      expect(lines).toContain("catalog built 2026-11-30; prices as of AWS p-series catalog 2026-01-22, AWS g5/g6e supplement 2026-08-17, Azure catalog (date unknown)");
     }
   });
   it("--rejected lists the reasons in the options' terms", async () => {
@@ -102,8 +103,8 @@ describe("hgpu place", () => {
     [["--gpus", "8", "--top", "x"], 'hgpu place: --top "x" is not valid: use a whole number above 0'],
     [["--gpus", "8", "--top", "2.5", "--json"], 'hgpu place: --top "2.5" is not valid: use a whole number above 0'],
     [["--gpus", "8", "--interconnect", "fast"], 'hgpu place: --interconnect "fast" is not valid: use required, preferred or none'],
-    [["--gpus", "8", "--clouds", "gcp"], 'hgpu place: --clouds "gcp" is not valid: use one of "aws", "azure"'],
-    [["--gpus", "8", "--clouds", "aws,"], 'hgpu place: --clouds "aws," is not valid: use names separated by commas, e.g. aws,azure'],
+    [["--gpus", "8", "--clouds", "gcp"], 'hgpu place: --clouds "gcp" is not valid: use one of "onprem", "aws", "azure"'],
+    [["--gpus", "8", "--clouds", "aws,"], 'hgpu place: --clouds "aws," is not valid: use names separated by commas, e.g. onprem,aws,azure'],
     [["--gpus", "8", "--zones", "us-east-1a"], 'hgpu place: --zones "us-east-1a" is not valid: use AWS zone IDs, not zone names (a name maps to a different zone in each account); us-east-1 has use1-az1, use1-az2, use1-az3, use1-az4, use1-az5, use1-az6'],
   ])("%j is a bad value: one line naming the option, exit 1", async (args, message) => {
     const r = await hgpu(["place", ...args]);
