@@ -190,8 +190,8 @@ const indent = (lines: readonly string[], by = "    ") => lines.map((l) => by + 
 
 /** The estimate of one stack as text lines (empty when the stack has nothing to estimate). */
 export function formatEstimate(e: StackEstimate): string[] {
-  if (!e.clusters.length && !e.storage.length && !e.gateways.length) return [];
-  const lines = [`  where: ${e.clouds.join(" + ")}; ${e.regions.join(", ")}${e.zones.length ? `; zones ${e.zones.join(", ")}` : ""}`];
+  if (!e.clusters.length && !e.storage.length && !e.gateways.length && !e.pools.length && !e.tasks.some((t) => t.pool)) return [];
+  const lines = e.clouds.length ? [`  where: ${e.clouds.join(" + ")}; ${e.regions.join(", ")}${e.zones.length ? `; zones ${e.zones.join(", ")}` : ""}`] : [];
   if (e.clusters.length) {
     lines.push("  clusters:");
     lines.push(...indent(textTable(["name", "type x nodes", "gpus", "fabric/node", "usd/h", "kW", "kgCO2e/h"], e.clusters.map((c) => [
@@ -203,6 +203,13 @@ export function formatEstimate(e: StackEstimate): string[] {
     lines.push("  storage:");
     lines.push(...indent(textTable(["name", "kind", "tier", "TiB", "GB/s", "usd/h"], e.storage.map((s) => [
       s.name, s.kind, s.tier, s.capacityTiB.toFixed(2), s.throughputGBps.toFixed(2), `${usd(s.usdPerHour)}${s.priceStatus === "verified" ? "" : ` (${s.priceStatus})`}`,
+    ]))));
+  }
+  if (e.pools.length) {
+    lines.push("  owned pools (amortized, not in the stack's cost):");
+    lines.push(...indent(textTable(["name", "site", "gpus", "usd/GPU-h", "usd/h busy", "kW", "kgCO2e/h", "with PUE"], e.pools.map((p) => [
+      p.name, p.site, `${p.gpus} x ${p.accelerator}`, `$${p.usdPerGpuHour.toFixed(4)}`, usd(p.usdPerHour), p.powerKw.toFixed(1), p.kgCo2ePerHour.toFixed(2),
+      `${p.facilityKgCo2ePerHour.toFixed(2)} (PUE ${p.pue})`,
     ]))));
   }
   if (e.links.length) {
@@ -242,6 +249,7 @@ export function ownResources(t: TaskEstimate): string {
     ...(t.clusters.length ? [`${t.clusters.length === 1 ? "cluster" : "clusters"} ${t.clusters.join(", ")}`] : []),
     ...(t.storage.length ? [`storage ${t.storage.join(", ")}`] : []),
     ...(t.gateways.length ? [countKinds(t.gateways.map((g) => g.kind))] : []),
+    ...(t.pool ? [`nodes of pool ${t.pool}`] : []),
   ];
   return parts.join(", ") || "nothing priced";
 }

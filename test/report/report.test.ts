@@ -402,3 +402,28 @@ describe("following cross-stack references", () => {
     expect(topologyStacks([net, team]).map((d) => d.tf)).toEqual([net.tf, team.tf]);
   });
 });
+
+describe("owned pools in the estimate's text", () => {
+  const pool = {
+    name: "dgx", site: "fra", partition: "gpu", nodes: 4, gpusPerNode: 8, gpus: 32, accelerator: "H100", fabricGbpsPerNode: 3200, usdPerGpuHour: 2.7482,
+    costBasis: "stated", usdPerHour: 87.94, powerKw: 31.6, pue: 1.35, gridKgCo2ePerKwh: 0.338, kgCo2ePerHour: 10.69, facilityKgCo2ePerHour: 14.43,
+  };
+  const empty = { clouds: [], regions: [], zones: [], clusters: [], storage: [], gateways: [], links: [], pools: [], tasks: [], warnings: [], powerKw: 0, kgCo2ePerHour: 0,
+    cost: { totalUsdPerHour: 0, computeUsdPerHour: 0, storageUsdPerHour: 0, gatewaysUsdPerHour: 0 } };
+  it("lists a stack's pools outside its cost, with and without the site's PUE", () => {
+    const lines = formatEstimate({ ...empty, pools: [pool] } as never);
+    expect(lines.slice(0, 3)).toEqual([
+      "  owned pools (amortized, not in the stack's cost):",
+      "    name  site  gpus       usd/GPU-h  usd/h busy  kW    kgCO2e/h  with PUE",
+      "    dgx   fra   32 x H100  $2.7482    $87.94      31.6  10.69     14.43 (PUE 1.35)",
+    ]);
+    expect(lines[3]).toBe("  cost (whole stack): $0.00/h = compute $0.00 + storage $0.00 + gateways $0.00");
+  });
+  it("charges a task on a pool the pool's nodes, in a stack with nothing else", () => {
+    const task = { name: "train", maxRuntimeHours: 12, maxRuntimeFrom: "maxRuntime", scope: "task", clusters: [], storage: [], gateways: [], pool: "dgx", usd: 1055.31, kwh: 379.5, kgCo2e: 128.3 };
+    expect(formatEstimate({ ...empty, tasks: [task] } as never).at(-1)).toBe("  task train over its 12 h maxRuntime (own resources: nodes of pool dgx): $1055.31, max 379.5 kWh, max 128.3 kgCO2e");
+  });
+  it("a stack with nothing to estimate prints nothing", () => {
+    expect(formatEstimate(empty as never)).toEqual([]);
+  });
+});
