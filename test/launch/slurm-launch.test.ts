@@ -7,12 +7,13 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { EXIT, launch, type LaunchOptions } from "../../lib/launch/launcher";
 import { readRunRecords } from "../../lib/launch/run-record";
 import { localStateResources } from "../../lib/launch/state-location";
 import { slurmTestsRun, startSlurmCluster, type SlurmCluster } from "../onprem/slurm-cluster";
-import { hasTerraform, hgpu, hgpuRun, P1, until } from "./harness";
+import { hasTerraform, hgpu, hgpuRun, P1, root, until } from "./harness";
 
 const POOL = "onprem/dc1//dgx";
 const app = `node ${join(__dirname, "../onprem/slurm-fixture-app.cjs")}`;
@@ -35,7 +36,7 @@ function project(ctx: Pick<TestContext, "onTestFinished" | "onTestFailed">, job:
   ctx.onTestFailed(() => console.log(`--- ${dir}\n${out.join("")}`));
   const env = cluster.env({ HGPU_TEST_SCENARIO: JSON.stringify({ dir, placements, job: { shared: join(cluster.shared, dir.split("/").at(-1)!), ...job } }) });
   const out: string[] = [];
-  const options: LaunchOptions = { stack: "task", app, cwd: dir, env, pollMs: 500, destroyBackoffMs: 50, sink: { isTTY: false, write: (t) => void out.push(t) } };
+  const options: LaunchOptions = { stack: "task", app, cwd: dir, env, pollMs: 1000, destroyBackoffMs: 50, sink: { isTTY: false, write: (t) => void out.push(t) } };
   const record = () => readRunRecords(join(dir, ".hgpu", "runs"))[0]!;
   return {
     dir, env, options,
@@ -48,7 +49,8 @@ function project(ctx: Pick<TestContext, "onTestFinished" | "onTestFailed">, job:
   };
 }
 
-describe.runIf(runs).concurrent("hgpu launch on a real Slurm", () => {
+// Generous timeouts: the cases share two cores with the rest of the suite.
+describe.runIf(runs).concurrent("hgpu launch on a real Slurm", { timeout: 180_000 }, () => {
   beforeAll(async () => {
     cluster = await startSlurmCluster();
     // A job that holds one GPU for 30 minutes: a task that needs all 8 starts after it. It must run
@@ -81,6 +83,25 @@ describe.runIf(runs).concurrent("hgpu launch on a real Slurm", () => {
     expect(cluster.run("squeue", ["--noheader", `--jobs=${attempt.slurm!.jobId}`]).stdout.trim()).toBe("");
     expect(t.state()).toEqual([]);
     expect(t.record()).toMatchObject({ phase: "ended", outcome: "workload-failed", exitCode: 3, leftInState: [] });
+  });
+
+  it("runs the stack a GpuTask synthesizes on a pool: its job, its environment, its status", async (ctx) => {
+    const t = project(ctx, { command: [] });
+    const shared = join(cluster.shared, `${t.dir.split("/").at(-1)!}-task`);
+    const taskApp = `node --import ${pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href} ${join(__dirname, "../onprem/slurm-task-app.ts")}`;
+    const env = { ...t.env, HGPU_TEST_SHARED: shared, HGPU_TEST_COMMAND: JSON.stringify(["bash", "-c", "echo epochs=$EPOCHS data=[$DATA_PATH]; exit 5"]) };
+    const result = await launch({ ...t.options, stack: "train", app: taskApp, env });
+    expect(result.exitCode).toBe(5);
+    expect(result.attempts.map((a) => [a.placementKey, a.outcome])).toEqual([["onprem/dc1//dgx", "succeeded"]]);
+    expect(result.status).toMatchObject({ exitCode: 5, reason: "workload-failed", task: "nn", placement: { key: "onprem/dc1//dgx", cloud: "onprem" } });
+    expect(t.printed()).toContain("  | epochs=2 data=[]");
+    expect(t.printed()).toMatch(/ {2}\| torchrun: nnodes=1 nproc_per_node=1 rdzv=c10d@hgpunode:2\d{4} id=[0-9a-f-]{36} gpus=\d\n/);
+    const slurm = t.record().attempts[0]!.slurm!;
+    // the run's folder is the task's: <sharedPath>/hgpu-runs/<stack>/<task>/<run id>
+    expect(slurm.runDir).toBe(join(shared, "hgpu-runs", "train", "nn", String(result.status!.runId)));
+    expect(slurm.gone).toBe(true);
+    expect(cluster.run("squeue", ["--noheader", `--jobs=${slurm.jobId}`]).stdout.trim()).toBe("");
+    expect(localStateResources((t.record().attempts[0]!.state as { path: string }).path)).toEqual([]);
   });
 
   it("bursts to the next placement, before anything is applied, when Slurm expects the start past maxQueueWait", async (ctx) => {
@@ -125,7 +146,7 @@ describe.runIf(runs).concurrent("hgpu launch on a real Slurm", () => {
     expect(t.printed()).toContain("workload finished with exit code 124 (time-limit)");
     expect(t.jobs()).toEqual([]);
     expect(t.record()).toMatchObject({ outcome: "workload-failed", exitCode: 124 });
-  }, 150_000);
+  });
 
   it.for([
     ["SIGINT", EXIT.SIGINT],
@@ -133,8 +154,8 @@ describe.runIf(runs).concurrent("hgpu launch on a real Slurm", () => {
     ["SIGHUP", EXIT.SIGHUP],
   ] as const)("%s while the job runs: the job is cancelled, Slurm reports it gone, the launcher exits %i", async ([signal, code], ctx) => {
     const t = project(ctx, { command: ["bash", "-c", "echo running; sleep 300"] });
-    const child = hgpu(["launch", "--stack", "task", "--app", app, "--poll-seconds", "0.5", "--destroy-backoff-seconds", "0.05"], t.dir, t.env);
-    await until(() => child.output().includes("  | running"), 45_000, "the job to run");
+    const child = hgpu(["launch", "--stack", "task", "--app", app, "--poll-seconds", "1", "--destroy-backoff-seconds", "0.05"], t.dir, t.env);
+    await until(() => child.output().includes("  | running"), 120_000, "the job to run");
     expect(t.jobs()).toEqual([expect.stringMatching(/\|RUNNING$/)]);
     child.kill(signal);
     expect(await child.exit).toBe(code);
@@ -146,8 +167,8 @@ describe.runIf(runs).concurrent("hgpu launch on a real Slurm", () => {
 
   it("hgpu runs lists the job a killed launcher left, and hgpu destroy cancels it", async (ctx) => {
     const t = project(ctx, { command: ["bash", "-c", "echo running; sleep 300"] });
-    const child = hgpu(["launch", "--stack", "task", "--app", app, "--poll-seconds", "0.5"], t.dir, t.env);
-    await until(() => child.output().includes("  | running"), 45_000, "the job to run");
+    const child = hgpu(["launch", "--stack", "task", "--app", app, "--poll-seconds", "1"], t.dir, t.env);
+    await until(() => child.output().includes("  | running"), 120_000, "the job to run");
     child.kill("SIGKILL");
     await child.exit;
     const jobId = t.record().attempts[0]!.slurm!.jobId!;
