@@ -16,3 +16,8 @@ export * from "./teardown";
 export * from "./synth-app";
 export * from "./app-errors";
 export * from "./optional-sdk";
+export * from "./launch-outputs";
+export * from "./slurm-job-script";
+export * from "./slurm-runner";
+export * from "./slurm-leftovers";
+export * from "./slurm-attempt";

@@ -4,6 +4,7 @@ import { plural } from "../core/plural";
 import { elapsed, Progress, type ProgressSink } from "./progress";
 import { isRunning, signalIfRunning } from "./process-identity";
 import { readRunRecords, RunRecorder, type AttemptRecord, type RunRecord } from "./run-record";
+import { slurmJobsLeft } from "./slurm-leftovers";
 import { destroyWithRetries, leftReport, resourcesInState, type DestroyOptions } from "./teardown";
 import { TerraformRunner } from "./terraform";
 
@@ -49,9 +50,11 @@ export async function viewRun(record: RunRecord, options: { readonly remote?: bo
     const resources =
       attempt.state.backend === "local" || tf
         ? await resourcesInState(attempt, tf)
-        : attempt.applyStarted && unsure
-          ? [`(remote state ${attempt.state.description}: hgpu runs --remote reads it)`]
-          : [];
+        : [
+            // An owned pool's job is asked of Slurm even when the state is not read.
+            ...(attempt.slurm ? await slurmJobsLeft(attempt.slurm) : []),
+            ...(attempt.applyStarted && unsure ? [`(remote state ${attempt.state.description}: hgpu runs --remote reads it)`] : []),
+          ];
     if (resources.length > 0) left.push({ attempt, resources });
   }
   const live = isLive(record);

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { EXIT, launch, type LaunchOptions } from "../../lib/launch/launcher";
-import { readRunRecords } from "../../lib/launch/run-record";
+import { readRunRecords, type RunRecord } from "../../lib/launch/run-record";
+import { viewRun } from "../../lib/launch/runs";
 import { localStateResources } from "../../lib/launch/state-location";
 import { slurmTestsRun, startSlurmCluster, type SlurmCluster } from "../onprem/slurm-cluster";
 import { hasTerraform, hgpu, hgpuRun, P1, root, until } from "./harness";
@@ -163,6 +164,17 @@ describe.runIf(runs).concurrent("hgpu launch on a real Slurm", { timeout: 180_00
     expect(t.jobs()).toEqual([]);
     expect(t.state()).toEqual([]);
     expect(t.record()).toMatchObject({ phase: "ended", outcome: "interrupted", exitCode: code, leftInState: [] });
+  });
+
+  it("hgpu runs asks Slurm about a pool's job even when the attempt's state is remote (and not read)", async () => {
+    const name = `hgpu-remote-state-${process.pid}`;
+    const jobId = cluster.run("sbatch", ["--parsable", `--job-name=${name}`, "--gpus-per-node=1", "--time=5", "--output=/dev/null", "--wrap", "sleep 300"]).stdout.trim();
+    const attempt = { n: 1, dir: "/nonexistent", applyStarted: true, state: { backend: "s3" as const, key: "k", description: "s3://team-state/k" }, slurm: { jobName: name, jobId, partition: "gpu", runDir: "/nonexistent", slurmConf: cluster.conf } };
+    const record = { version: 1 as const, runId: "r1", stack: "task", app: "x", terraform: "terraform", project: "/nonexistent", runDir: "/nonexistent", startedAt: "2026-11-30T10:00:00Z", updatedAt: "2026-11-30T10:00:00Z", launcher: { pid: 999_999_999 }, phase: "running" as const, attempts: [attempt], leftInState: [], kept: [] };
+    const view = await viewRun(record as RunRecord);
+    expect(view.state).toBe("leftover");
+    expect(view.left[0]!.resources).toEqual([expect.stringMatching(new RegExp(`^slurm job ${jobId} \\((PENDING|RUNNING)\\) in partition gpu: scancel ${jobId}$`)), "(remote state s3://team-state/k: hgpu runs --remote reads it)"]);
+    cluster.run("scancel", [jobId]);
   });
 
   it("hgpu runs lists the job a killed launcher left, and hgpu destroy cancels it", async (ctx) => {
