@@ -5,6 +5,7 @@ import { AzureGpuCluster, azureNcclEnv } from "../azure/gpu-cluster";
 import { HPC_CACHE_SP_LOOKUP } from "../azure/amlfs-rules";
 import { AzureLustreStorage } from "../azure/lustre-storage";
 import { AzureNetwork } from "../azure/network";
+import { AZURERM_FEATURES, isAzurermProvider } from "../azure/provider";
 import type { ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import type { TaskTeardown } from "./gpu-task";
@@ -150,7 +151,7 @@ function variable(scope: Construct, name: string, description: string): string {
 
 function ensureAzureProvider(scope: Construct): void {
   const stack = TerraformStack.of(scope);
-  if (stack.node.findAll().some((c) => c instanceof AzurermProvider)) return;
+  if (stack.node.findAll().some(isAzurermProvider)) return;
   // Entra ID for storage data calls: the run account takes no shared keys.
-  new AzurermProvider(stack, "azurerm", { features: [{}], storageUseAzuread: true });
+  new AzurermProvider(stack, "azurerm", { features: AZURERM_FEATURES, storageUseAzuread: true });
 }

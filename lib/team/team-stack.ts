@@ -6,6 +6,7 @@ import { AZURE_LOCATION_CONTEXT } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { TAG_KEYS, libraryTags, mergeTags, standardTags, tagProblems } from "../core/tags";
 import { AZURE_CONTAINER, AZURE_CONTAINER_RULE, AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_ACCOUNT_RULE, EMAIL_ADDRESS, SHORT_NAME, SHORT_NAME_RULE, Validator } from "../core/validate";
+import { AZURERM_FEATURES } from "../azure/provider";
 import { AzureDefaultTags } from "./azure-default-tags";
 import { GpuPolicies, reportPoliciesOff, type GpuPoliciesOptions } from "./policies/gpu-policies";
 
@@ -152,7 +153,7 @@ export class TeamStack extends TerraformStack {
     this.awsAliases = aliases;
     if (props.azure) {
       // Entra ID for storage data calls: the library's storage accounts take no shared keys.
-      this.azureProvider = new AzurermProvider(this, "azurerm", { features: [{}], storageUseAzuread: true, ...(props.azure.subscriptionId ? { subscriptionId: props.azure.subscriptionId } : {}) });
+      this.azureProvider = new AzurermProvider(this, "azurerm", { features: AZURERM_FEATURES, storageUseAzuread: true, ...(props.azure.subscriptionId ? { subscriptionId: props.azure.subscriptionId } : {}) });
       Aspects.of(this).add(new AzureDefaultTags(this.teamTags));
     }
 

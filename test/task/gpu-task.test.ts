@@ -111,7 +111,7 @@ describe("GpuTask: the seed request on Azure", () => {
     expect(task.chosen).toMatchObject({ cloud: "azure", nodes: 4, gpusPerNode: 8, instanceType: best.instanceType });
     expect(resources(tf, "azurerm_linux_virtual_machine_scale_set")[0]).toMatchObject({ instances: 4, single_placement_group: true });
     // The run account takes no shared keys: azurerm must reach storage with Entra ID.
-    expect(tf.provider.azurerm).toEqual([{ features: [{}], storage_use_azuread: true }]);
+    expect(tf.provider.azurerm).toEqual([{ features: [{ storage: [{ data_plane_available: false }] }], storage_use_azuread: true }]);
     expect(resources(tf, "azurerm_managed_lustre_file_system")[0].hsm_setting).toMatchObject({ container_id: "${var.neural-network-training_data_storage_account_id}/blobServices/default/containers/datasets", import_prefix: "/imagenet" });
   });
 
