@@ -33,3 +33,31 @@ export function validationErrorOf(fn: () => unknown): string {
   }
   throw new Error("expected a ValidationError");
 }
+
+/** How cdktf begins the one error it throws for the validation errors of a stack's synth, and of an app's. */
+export const SYNTH_VALIDATION_FAILED = ["Validation failed with the following errors:", "App-level validation failed with the following errors:"] as const;
+
+/**
+ * The message of the error a synth with validations throws: cdktf gathers every construct's
+ * validation errors (`node.addValidation`) into one Error, one indented line each (`  [stack] message`
+ * for a stack's, `  message` for the app's), after a {@link SYNTH_VALIDATION_FAILED} header. Fails the
+ * test if `fn` throws none, or another error.
+ */
+export function synthErrorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof Error && SYNTH_VALIDATION_FAILED.some((header) => e.message.startsWith(header))) return e.message;
+    throw e;
+  }
+  throw new Error("expected the synth to fail its validations");
+}
+
+/**
+ * The validation errors a synth fails with, one message each (without cdktf's `[stack] ` prefix),
+ * from the error {@link synthErrorOf} reads: compare them whole, e.g. `toContain(exact message)`.
+ */
+export function synthErrorsOf(fn: () => unknown): string[] {
+  const [, ...rest] = synthErrorOf(fn).split("\n");
+  return rest.filter((line) => /^ {2}\S/.test(line)).map((line) => line.replace(/^ {2}(\[[^\]]*\] )?/, ""));
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AwsGpuCluster } from "../../lib/aws/gpu-cluster";
 import { AwsLustreStorage } from "../../lib/aws/lustre-storage";
-import { errorOf, resources, synth, withNetwork } from "./helpers";
+import { validationErrorOf, resources, synth, withNetwork } from "./helpers";
 
 const warnings = (c: { node: { metadata: readonly { type: string; data: unknown }[] } }) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data);
 
@@ -11,7 +11,7 @@ describe("cluster nodes fit their subnet", () => {
     const fits = withNetwork({ cidr: "10.10.0.0/20" });
     expect(new AwsGpuCluster(fits.stack, "train", { network: fits.network, instanceType: "p5.48xlarge", nodes: 248, zone: "use1-az4" }).nodes).toBe(248);
     const over = withNetwork({ cidr: "10.10.0.0/20" });
-    expect(errorOf(() => new AwsGpuCluster(over.stack, "train", { network: over.network, instanceType: "p5.48xlarge", nodes: 249, zone: "use1-az4" }))).toBe(
+    expect(validationErrorOf(() => new AwsGpuCluster(over.stack, "train", { network: over.network, instanceType: "p5.48xlarge", nodes: 249, zone: "use1-az4" }))).toBe(
       "s/train: nodes 249 is not valid: use at most 248: the private subnet of use1-az4 (10.10.0.0/24) has 251 usable addresses, 3 of them taken (3 by interface endpoints), and each node takes 1 (its ENA interface; EFA-only interfaces take none)",
     );
   });
@@ -21,7 +21,7 @@ describe("cluster nodes fit their subnet", () => {
     new AwsGpuCluster(stack, "a", { network, instanceType: "p5.48xlarge", nodes: 200, zone: "use1-az4" });
     new AwsGpuCluster(stack, "elsewhere", { network, instanceType: "p5.48xlarge", nodes: 251, zone: "use1-az6" });
     expect(new AwsGpuCluster(stack, "b", { network, instanceType: "p5.48xlarge", nodes: 51, zone: "use1-az4" }).nodes).toBe(51);
-    expect(errorOf(() => new AwsGpuCluster(stack, "c", { network, instanceType: "g5.xlarge", nodes: 1, zone: "use1-az4" }))).toBe(
+    expect(validationErrorOf(() => new AwsGpuCluster(stack, "c", { network, instanceType: "g5.xlarge", nodes: 1, zone: "use1-az4" }))).toBe(
       "s/c: nodes 1 is not valid: use at most 0: the private subnet of use1-az4 (10.10.0.0/24) has 251 usable addresses, 251 of them taken (200 by s/a, 51 by s/b), and each node takes 1 (its ENA interface; EFA-only interfaces take none)",
     );
   });
@@ -50,7 +50,7 @@ describe("an EFA file system's connections, summed over its clients", () => {
   it("accepts clusters that together take exactly 1024 connections, and refuses one more node", () => {
     const { stack, network, fs } = efaFs();
     new AwsGpuCluster(stack, "a", { network, instanceType: "p5.48xlarge", nodes: 100, zone: "use1-az4", storage: fs });
-    expect(errorOf(() => new AwsGpuCluster(stack, "b", { network, instanceType: "p5.48xlarge", nodes: 29, zone: "use1-az4", storage: fs }))).toBe(
+    expect(validationErrorOf(() => new AwsGpuCluster(stack, "b", { network, instanceType: "p5.48xlarge", nodes: 29, zone: "use1-az4", storage: fs }))).toBe(
       "s/b: nodes 29 is not valid: use at most 28: an EFA file system takes 1024 EFA connections (800 by s/a already) and each p5.48xlarge uses 8",
     );
     expect(new AwsGpuCluster(stack, "c", { network, instanceType: "p5.48xlarge", nodes: 28, zone: "use1-az4", storage: fs }).nodes).toBe(28);
@@ -64,7 +64,7 @@ describe("an EFA file system's connections, summed over its clients", () => {
 
   it("refuses EFA clients in a network without NAT, where AWS's EFA client setup cannot be downloaded, and accepts TCP clients there", () => {
     const { stack, network, fs } = efaFs("none");
-    expect(errorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, zone: "use1-az4", storage: fs }))).toBe(
+    expect(validationErrorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, zone: "use1-az4", storage: fs }))).toBe(
       's/train: storage "s/fs" is not valid: use a network with NAT gateways (natGateways "single" or "perZone"), or set efa: false to mount over TCP: the nodes download AWS\'s EFA client setup for an EFA-enabled file system at boot, and s/net has no route to the internet',
     );
     expect(new AwsGpuCluster(stack, "tcp", { network, instanceType: "p5.48xlarge", nodes: 1, zone: "use1-az4", storage: fs, efa: false }).fabric.kind).toBe("none");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorOf, resources, synth, withNetwork } from "./helpers";
+import { validationErrorOf, resources, synth, withNetwork } from "./helpers";
 
 const KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -57,6 +57,6 @@ describe("AwsNetwork flow logs", () => {
     [{ flowLogsKmsKeyArn: "1234abcd-12ab-34cd-56ef-1234567890ab" }, 's/net: flowLogsKmsKeyArn "1234abcd-12ab-34cd-56ef-1234567890ab" is not valid: use a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (CloudWatch Logs takes no key ID or alias)'],
     [{ flowLogs: "none" as const, flowLogsKmsKeyArn: KEY_ARN }, `s/net: flowLogsKmsKeyArn "${KEY_ARN}" is not valid: leave it out with flowLogs none`],
   ])("refuse %j", (props, message) => {
-    expect(errorOf(() => withNetwork(props))).toBe(message);
+    expect(validationErrorOf(() => withNetwork(props))).toBe(message);
   });
 });

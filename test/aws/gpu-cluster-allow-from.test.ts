@@ -2,7 +2,7 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { describe, expect, it } from "vitest";
 import { AwsGpuCluster } from "../../lib/aws/gpu-cluster";
 import { AzureNetwork } from "../../lib/azure/network";
-import { errorOf, resources, synth, withNetwork } from "./helpers";
+import { validationErrorOf, resources, synth, withNetwork } from "./helpers";
 
 describe("AwsGpuCluster.allowFrom", () => {
   it("admits nothing from outside the cluster by default: the only ingress rules name the group itself", () => {
@@ -33,7 +33,7 @@ describe("AwsGpuCluster.allowFrom", () => {
   it("numbers a later call's rules after the props' and names the bad entry", () => {
     const { stack, network } = withNetwork();
     const cluster = new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, allowFrom: [{ from: "10.99.0.0/16", ports: [22] }] });
-    expect(errorOf(() => cluster.allowFrom({ from: "0.0.0.0/0", ports: [22] }))).toBe(
+    expect(validationErrorOf(() => cluster.allowFrom({ from: "0.0.0.0/0", ports: [22] }))).toBe(
       's/train: allowFrom[1].from "0.0.0.0/0" is not valid: use a private range (inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10): GPU nodes are never opened to the internet',
     );
   });

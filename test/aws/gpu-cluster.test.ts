@@ -6,7 +6,7 @@ import { AwsLustreStorage } from "../../lib/aws/lustre-storage";
 import { AwsNetwork } from "../../lib/aws/network";
 import { AzureLustreStorage } from "../../lib/azure/lustre-storage";
 import { AzureNetwork } from "../../lib/azure/network";
-import { errorOf, resources, synth, withNetwork } from "./helpers";
+import { validationErrorOf, resources, synth, withNetwork } from "./helpers";
 
 const BUCKET_RULE = "3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, no '..', not an IP address, not starting with xn-- or ending with -s3alias";
 
@@ -328,13 +328,13 @@ describe("AwsGpuCluster validation", () => {
     [{ s3Access: [{ bucket: "data-s3alias" }] }, `s/train: s3Access[0].bucket "data-s3alias" is not valid: use an S3 bucket name (${BUCKET_RULE})`],
     [{ s3Access: [{ bucket: "my..data" }] }, `s/train: s3Access[0].bucket "my..data" is not valid: use an S3 bucket name (${BUCKET_RULE})`],
   ])("%j", (props, message) => {
-    expect(errorOf(() => make(props))).toBe(message);
+    expect(validationErrorOf(() => make(props))).toBe(message);
   });
 
   it("rejects storage in another zone than an EFA cluster", () => {
     const { stack, network } = withNetwork();
     const fs = new AwsLustreStorage(stack, "fs", { network, zone: "use1-az6", storageCapacityGiB: 1200 });
-    expect(errorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, zone: "use1-az4", storage: fs }))).toBe(
+    expect(validationErrorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, zone: "use1-az4", storage: fs }))).toBe(
       's/train: storage "s/fs" is not valid: use storage in the cluster\'s zone use1-az4: an EFA cluster reads its file system in use1-az6 across zones',
     );
   });
@@ -343,7 +343,7 @@ describe("AwsGpuCluster validation", () => {
     const { stack, network } = withNetwork();
     const azureNetwork = new AzureNetwork(stack, "vnet", { cidr: "10.20.0.0/16", location: "eastus" });
     const fs = new AzureLustreStorage(stack, "fs", { network: azureNetwork, sku: "AMLFS-Durable-Premium-500", capacityTiB: 4, zone: "1" });
-    expect(errorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, storage: fs }))).toBe(
+    expect(validationErrorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, storage: fs }))).toBe(
       's/train: storage "s/fs" is not valid: use storage on AWS, such as an AwsLustreStorage: this one is on azure; a cluster mounts storage of its own cloud only',
     );
   });
@@ -352,7 +352,7 @@ describe("AwsGpuCluster validation", () => {
     const { stack, network } = withNetwork();
     const other = new AwsNetwork(stack, "other", { cidr: "10.11.0.0/16", zones: ["use1-az4", "use1-az6"] });
     const fs = new AwsLustreStorage(stack, "fs", { network: other, zone: "use1-az4", storageCapacityGiB: 1200 });
-    expect(errorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, zone: "use1-az4", storage: fs }))).toBe(
+    expect(validationErrorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, zone: "use1-az4", storage: fs }))).toBe(
       's/train: storage "s/fs" is not valid: use storage in the cluster\'s network s/net: this one is in s/other',
     );
   });
@@ -360,7 +360,7 @@ describe("AwsGpuCluster validation", () => {
   it("rejects more EFA clients than an EFA file system accepts", () => {
     const { stack, network } = withNetwork();
     const fs = new AwsLustreStorage(stack, "fs", { network, zone: "use1-az4", efa: true, storageCapacityGiB: 4800, throughputPerTiB: 1000 });
-    expect(errorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 129, zone: "use1-az4", storage: fs }))).toBe(
+    expect(validationErrorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 129, zone: "use1-az4", storage: fs }))).toBe(
       "s/train: nodes 129 is not valid: use at most 128: an EFA file system takes 1024 EFA connections and each p5.48xlarge uses 8",
     );
   });
@@ -387,7 +387,7 @@ describe("AwsGpuCluster: capacity that is not on demand", () => {
 
   it("refuses p5e without spot, a reservation or a Capacity Block, naming the three ways", () => {
     const { cluster } = inRegion("us-east-2", ["use2-az1"], {});
-    expect(errorOf(cluster)).toBe(
+    expect(validationErrorOf(cluster)).toBe(
       's/train: instanceType "p5e.48xlarge" is not valid: AWS sells no on-demand p5e.48xlarge in us-east-2: set spot: true, capacityReservationId (an On-Demand Capacity Reservation), or capacityBlock: true with the Capacity Block\'s reservation ID',
     );
   });
@@ -420,6 +420,6 @@ describe("AwsGpuCluster: capacity that is not on demand", () => {
     [{ placementGroupName: "" }, 's/train: placementGroupName "" is not valid: use a placement group name (1-255 ASCII characters)'],
     [{ capacityReservationId: "cr-0123456789abcdef0", capacityBlock: true, placementGroupName: "pg" }, 's/train: placementGroupName "pg" is not valid: leave it out with a Capacity Block: AWS co-locates its instances itself'],
   ])("%j", (props, message) => {
-    expect(errorOf(() => make(props))).toBe(message);
+    expect(validationErrorOf(() => make(props))).toBe(message);
   });
 });

@@ -1,7 +1,7 @@
 import { TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsLustreStorage, fsxMountScript, type AwsLustreStorageProps } from "../../lib/aws/lustre-storage";
-import { errorOf, resources, synth, withNetwork } from "./helpers";
+import { validationErrorOf, resources, synth, withNetwork } from "./helpers";
 
 function make(props: Partial<AwsLustreStorageProps> = {}) {
   const { stack, network } = withNetwork();
@@ -164,13 +164,13 @@ describe("AwsLustreStorage", () => {
       [{ kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/abc" }, 's/fs: kmsKeyId "arn:aws:kms:us-east-1:111122223333:key/abc" is not valid: use a KMS key ID, key ARN or alias (alias/my-key), or leave it out for the AWS-managed key'],
       [{ deploymentType: "SCRATCH_1", storageCapacityGiB: 1200, kmsKeyId: "alias/fsx" }, 's/fs: kmsKeyId "alias/fsx" is not valid for SCRATCH_1: leave it out: SCRATCH file systems are encrypted with an AWS-owned key'],
     ])("%j", (props, message) => {
-      expect(errorOf(() => make(props))).toBe(message);
+      expect(validationErrorOf(() => make(props))).toBe(message);
     });
 
     it("rejects a KMS key on a SCRATCH file system even when the key is a reference", () => {
       const { stack, network } = withNetwork();
       const key = new TerraformVariable(stack, "key", { type: "string" }).stringValue;
-      expect(errorOf(() => new AwsLustreStorage(stack, "fs", { network, deploymentType: "SCRATCH_2", storageCapacityGiB: 1200, kmsKeyId: key }))).toMatch(
+      expect(validationErrorOf(() => new AwsLustreStorage(stack, "fs", { network, deploymentType: "SCRATCH_2", storageCapacityGiB: 1200, kmsKeyId: key }))).toMatch(
         /^s\/fs: kmsKeyId "\$\{TfToken\[TOKEN\.\d+\]\}" is not valid for SCRATCH_2: leave it out: SCRATCH file systems are encrypted with an AWS-owned key$/,
       );
     });

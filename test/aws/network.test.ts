@@ -2,7 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsNetwork } from "../../lib/aws/network";
-import { awsStack, errorOf, resources, synth, withNetwork } from "./helpers";
+import { awsStack, validationErrorOf, resources, synth, withNetwork } from "./helpers";
 
 describe("AwsNetwork", () => {
   it("creates private subnets by zone ID, carved from the VPC block in order", () => {
@@ -89,7 +89,7 @@ describe("AwsNetwork", () => {
     it("needs a literal cidr, since the subnets are computed at synth", () => {
       const stack = awsStack();
       const cidr = new TerraformVariable(stack, "cidr", { type: "string" }).stringValue;
-      expect(errorOf(() => new AwsNetwork(stack, "net", { cidr, zones: ["use1-az4"] }))).toMatch(
+      expect(validationErrorOf(() => new AwsNetwork(stack, "net", { cidr, zones: ["use1-az4"] }))).toMatch(
         /^s\/net: cidr "\$\{TfToken\[TOKEN\.\d+\]\}" is not valid: use a literal CIDR such as 10\.10\.0\.0\/16 \(the subnets are computed from it at synth\), not a Terraform reference or variable$/,
       );
     });
@@ -115,7 +115,7 @@ describe("AwsNetwork", () => {
       [{ cidr: "52.94.0.0/16" }, 's/net: cidr "52.94.0.0/16" is not valid: use a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or 100.64.0.0/10): a public range hides those addresses on the internet from the nodes'],
       [{ cidr: "172.32.0.0/16" }, 's/net: cidr "172.32.0.0/16" is not valid: use a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or 100.64.0.0/10): a public range hides those addresses on the internet from the nodes'],
     ])("%j", (props, message) => {
-      expect(errorOf(make(props))).toBe(message);
+      expect(validationErrorOf(make(props))).toBe(message);
     });
 
     it.each(["use1-az6", "use1-atl2-az1", "us-east-1f", "us-east-1-atl-2a"])("accepts the us-east-1 zone %s", (zone) => {
@@ -134,13 +134,13 @@ describe("AwsNetwork", () => {
 
     it("needs a region when the provider has none", () => {
       const stack = new TerraformStack(Testing.app(), "s");
-      expect(errorOf(make({}, stack))).toBe("s/net: region (missing) is not valid: set region, or give the stack's AWS provider a literal region");
+      expect(validationErrorOf(make({}, stack))).toBe("s/net: region (missing) is not valid: set region, or give the stack's AWS provider a literal region");
     });
 
     it("needs zones where the catalog knows none", () => {
       const west = new TerraformStack(Testing.app(), "s");
       new AwsProvider(west, "aws", { region: "ca-west-1" });
-      expect(errorOf(make({ region: "ca-west-1", zones: undefined }, west))).toBe("s/net: zones (missing) is not valid: set zones: the catalog knows no zone IDs in ca-west-1");
+      expect(validationErrorOf(make({ region: "ca-west-1", zones: undefined }, west))).toBe("s/net: zones (missing) is not valid: set zones: the catalog knows no zone IDs in ca-west-1");
     });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AwsVpnGateway } from "../../lib/aws/vpn-gateway";
 import { CrossCloudLink } from "../../lib/hybrid/cross-cloud-link";
-import { errorOf, resources, synth } from "../helpers";
+import { validationErrorOf, resources, synth } from "../helpers";
 import { hybridStack, otherStack } from "../hybrid/helpers";
 
 describe("AwsVpnGateway", () => {
@@ -10,12 +10,12 @@ describe("AwsVpnGateway", () => {
     expect(AwsVpnGateway.tryOf(aws)).toBeUndefined();
     AwsVpnGateway.of(aws, { asn: 64600 });
     expect(AwsVpnGateway.tryOf(aws)?.asn).toBe(64600);
-    expect(errorOf(() => AwsVpnGateway.of(aws, { asn: 64512 }))).toBe("s/aws-net: awsAsn 64512 is not valid: use 64600, the ASN of the VPC's virtual private gateway that another link or site already set up");
+    expect(validationErrorOf(() => AwsVpnGateway.of(aws, { asn: 64512 }))).toBe("s/aws-net: awsAsn 64512 is not valid: use 64600, the ASN of the VPC's virtual private gateway that another link or site already set up");
   });
 
   it.each([64511, 65535, 4199999999, 4294967295])("refuses %i: the Amazon side takes private ASNs only", (asn) => {
     const { aws } = hybridStack();
-    expect(errorOf(() => AwsVpnGateway.of(aws, { asn }))).toBe(`s/aws-net/vpn-gateway: awsAsn ${asn} is not valid: use a private ASN: 64512-65534 or 4200000000-4294967294`);
+    expect(validationErrorOf(() => AwsVpnGateway.of(aws, { asn }))).toBe(`s/aws-net/vpn-gateway: awsAsn ${asn} is not valid: use a private ASN: 64512-65534 or 4200000000-4294967294`);
   });
 });
 

@@ -2,7 +2,7 @@ import { TerraformVariable, Tokenization } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AzureGpuCluster } from "../../lib/azure/gpu-cluster";
 import { AMLFS_SKUS, AzureLustreStorage, amlfsMountScript, type AmlfsEncryptionKey, type AzureLustreStorageProps } from "../../lib/azure/lustre-storage";
-import { ACCOUNT_ID, SSH_KEY, errorOf, resources, synth, withNetwork } from "./helpers";
+import { ACCOUNT_ID, SSH_KEY, validationErrorOf, resources, synth, withNetwork } from "./helpers";
 
 const blob = { storageAccountId: ACCOUNT_ID, container: "imagenet", importPrefix: "/dataset", hpcCacheResourceProviderPrincipalId: "11111111-2222-3333-4444-555555555555" };
 const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/keys/providers";
@@ -190,7 +190,7 @@ describe("AzureLustreStorage", () => {
       [{ maintenanceWindow: { dayOfWeek: "Sun", timeOfDayUtc: "02:00" } }, 's/fs: maintenanceWindow.dayOfWeek "Sun" is not valid: use one of "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"'],
       [{ maintenanceWindow: { dayOfWeek: "Sunday", timeOfDayUtc: "2am" } }, 's/fs: maintenanceWindow.timeOfDayUtc "2am" is not valid: use HH:MM in UTC, e.g. 02:00'],
     ])("%j", (props, message) => {
-      expect(errorOf(() => make(props))).toBe(message);
+      expect(validationErrorOf(() => make(props))).toBe(message);
     });
 
     it.each([
@@ -201,7 +201,7 @@ describe("AzureLustreStorage", () => {
       [200, 24, "10.20.128.0/24", 23],
       [404, 23, "10.20.128.0/23", 22],
     ])("rejects %i TiB in a /%i storage subnet", (capacityTiB, storageSubnetPrefix, cidr, needed) => {
-      expect(errorOf(() => make({ sku: "AMLFS-Durable-Premium-500", capacityTiB, capacityAboveDefaultMaximum: true }, { storageSubnetPrefix }))).toBe(
+      expect(validationErrorOf(() => make({ sku: "AMLFS-Durable-Premium-500", capacityTiB, capacityAboveDefaultMaximum: true }, { storageSubnetPrefix }))).toBe(
         `s/fs: network "${cidr}" is not valid as the storage subnet: use a storage subnet of /${needed} or larger for ${capacityTiB} TiB (set storageSubnetPrefix on the network)`,
       );
     });
@@ -209,7 +209,7 @@ describe("AzureLustreStorage", () => {
     it("rejects a capacity that is a Terraform reference: its steps, subnet and throughput are computed at synth", () => {
       const { stack, network } = withNetwork();
       const tib = new TerraformVariable(stack, "tib", { type: "number" }).numberValue;
-      const message = errorOf(() => new AzureLustreStorage(stack, "fs", { network, sku: "AMLFS-Durable-Premium-250", capacityTiB: tib }));
+      const message = validationErrorOf(() => new AzureLustreStorage(stack, "fs", { network, sku: "AMLFS-Durable-Premium-250", capacityTiB: tib }));
       expect(message).toMatch(/^s\/fs: capacityTiB "\$\{TfToken\[TOKEN\.\d+\]\}" is not valid: /);
       expect(message).toBe(
         `s/fs: capacityTiB "${String(Tokenization.reverseNumber(tib))}" is not valid: use a literal number of TiB, not a Terraform reference or variable: the SKU's steps, the storage subnet's size and the throughput are computed from it at synth`,
@@ -217,18 +217,18 @@ describe("AzureLustreStorage", () => {
     });
 
     it.each(["westus", "northcentralus"])("rejects a network in %s, a location without availability zones (the file system is zonal)", (location) => {
-      expect(errorOf(() => make({}, { location }))).toBe(
+      expect(validationErrorOf(() => make({}, { location }))).toBe(
         `s/fs: network.location "${location}" is not valid: use a network in a location with availability zones: a Managed Lustre file system is zonal (azurerm's managed_lustre_file_system requires zones) and ${location} has none`,
       );
-      expect(errorOf(() => make({ zone: "1" }, { location }))).toMatch(/^s\/fs: network.location /);
+      expect(validationErrorOf(() => make({ zone: "1" }, { location }))).toMatch(/^s\/fs: network.location /);
     });
 
     it("claims the storage subnet only when every check passed, so a corrected retry succeeds", () => {
       const { stack, network } = withNetwork();
-      expect(errorOf(() => new AzureLustreStorage(stack, "bad", { network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, mountPath: "/usr" }))).toBe(
+      expect(validationErrorOf(() => new AzureLustreStorage(stack, "bad", { network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, mountPath: "/usr" }))).toBe(
         's/bad: mountPath "/usr" is not valid: use an absolute path such as /fsx, not a system folder or a path inside one (/usr, /var, /etc, /opt/dlami, ...)',
       );
-      expect(errorOf(() => new AzureLustreStorage(stack, "bad-blob", { network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, blob: { ...blob, importPrefix: "dataset" } }))).toBe(
+      expect(validationErrorOf(() => new AzureLustreStorage(stack, "bad-blob", { network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16, blob: { ...blob, importPrefix: "dataset" } }))).toBe(
         's/bad-blob: blob.importPrefix "dataset" is not valid: use a prefix starting with /, e.g. /dataset',
       );
       const fs = new AzureLustreStorage(stack, "fs", { network, sku: "AMLFS-Durable-Premium-250", capacityTiB: 16 });
@@ -237,7 +237,7 @@ describe("AzureLustreStorage", () => {
 
     it("rejects a second file system in the same storage subnet", () => {
       const { stack, network } = make();
-      expect(errorOf(() => new AzureLustreStorage(stack, "fs2", { network, sku: "AMLFS-Durable-Premium-500", capacityTiB: 4 }))).toBe(
+      expect(validationErrorOf(() => new AzureLustreStorage(stack, "fs2", { network, sku: "AMLFS-Durable-Premium-500", capacityTiB: 4 }))).toBe(
         's/fs2: network "s/net" is not valid: use another network: its storage subnet already holds s/fs, and each Managed Lustre file system needs a subnet of its own',
       );
     });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { AwsNetwork } from "../../lib/aws/network";
 import { AzureGpuCluster, type AzureGpuClusterProps } from "../../lib/azure/gpu-cluster";
 import { AzureLustreStorage } from "../../lib/azure/lustre-storage";
-import { SSH_KEY, errorOf, resources, synth, withNetwork } from "./helpers";
+import { SSH_KEY, validationErrorOf, resources, synth, withNetwork } from "./helpers";
 
 // Terraform JSON writes every field of an inline rule; the unset ones are null.
 type Rule = Record<string, unknown>;
@@ -62,7 +62,7 @@ describe("Azure GPU nodes' firewall", () => {
   });
 
   it("refuses a public source with the entry's index", () => {
-    expect(errorOf(() => cluster({ allowFrom: [{ from: "20.0.0.0/8", ports: "all" }] }))).toBe(
+    expect(validationErrorOf(() => cluster({ allowFrom: [{ from: "20.0.0.0/8", ports: "all" }] }))).toBe(
       's/train: allowFrom[0].from "20.0.0.0/8" is not valid: use a private range (inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10): GPU nodes are never opened to the internet',
     );
   });

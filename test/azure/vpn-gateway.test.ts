@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AzureVpnGateway } from "../../lib/azure/vpn-gateway";
-import { errorOf, resources, synth, withNetwork } from "./helpers";
+import { validationErrorOf, resources, synth, withNetwork } from "./helpers";
 
 describe("AzureVpnGateway", () => {
   it("spreads its two public IPs over zones 1, 2 and 3 where the location has zones", () => {
@@ -40,14 +40,14 @@ describe("AzureVpnGateway", () => {
     [4294967295, "s/net/vpn-gateway: azureAsn 4294967295 is not valid: use a whole number from 1 to 4294967294"],
   ])("refuses ASN %i", (asn, message) => {
     const { network } = withNetwork();
-    expect(errorOf(() => AzureVpnGateway.of(network, { asn }))).toBe(message);
+    expect(validationErrorOf(() => AzureVpnGateway.of(network, { asn }))).toBe(message);
   });
 
   it("is one per network: a second caller asking for another ASN is refused", () => {
     const { network } = withNetwork();
     AzureVpnGateway.of(network, { asn: 65010 });
     expect(AzureVpnGateway.tryOf(network)?.asn).toBe(65010);
-    expect(errorOf(() => AzureVpnGateway.of(network, { asn: 65020 }))).toBe(
+    expect(validationErrorOf(() => AzureVpnGateway.of(network, { asn: 65020 }))).toBe(
       "s/net: azureAsn 65020 is not valid: use 65010, the ASN of the VNet's gateway that another link or site already set up",
     );
   });

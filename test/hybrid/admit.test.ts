@@ -5,7 +5,7 @@ import { AzureGpuCluster } from "../../lib/azure/gpu-cluster";
 import { CrossCloudLink } from "../../lib/hybrid/cross-cloud-link";
 import { OnPremSite } from "../../lib/hybrid/on-prem-site";
 import { SSH_KEY } from "../azure/helpers";
-import { errorOf, hybridStack, resources, synth } from "./helpers";
+import { validationErrorOf, hybridStack, resources, synth } from "./helpers";
 
 const base = { name: "fra-dc1", publicIp: "198.51.99.10", cidrs: ["192.168.0.0/16", "10.99.0.0/16"], bgpAsn: 65100 };
 
@@ -47,7 +47,7 @@ describe("CrossCloudLink.admit", () => {
     const other = new AwsNetwork(stack, "aws-b", { cidr: "10.12.0.0/16", zones: ["use1-az4"] });
     const elsewhere = new AwsGpuCluster(stack, "elsewhere", { network: other, instanceType: "p5.48xlarge", nodes: 1 });
     const link = new CrossCloudLink(stack, "link", { aws, azure });
-    expect(errorOf(() => link.admit(elsewhere, { ports: "all" }))).toBe(
+    expect(validationErrorOf(() => link.admit(elsewhere, { ports: "all" }))).toBe(
       's/link: cluster "s/elsewhere" is not valid: use a cluster in s/aws-net or s/azure-net, the networks the link joins (this one is in s/aws-b)',
     );
   });
@@ -55,7 +55,7 @@ describe("CrossCloudLink.admit", () => {
   it("passes bad ports on to the cluster's own rule", () => {
     const { stack, aws, azure, awsCluster } = clusters();
     const link = new CrossCloudLink(stack, "link", { aws, azure });
-    expect(errorOf(() => link.admit(awsCluster, { ports: [70000] }))).toBe("s/aws-train: allowFrom[0].ports[0] 70000 is not valid: use a port from 1 to 65535 or a [from, to] range with from <= to");
+    expect(validationErrorOf(() => link.admit(awsCluster, { ports: [70000] }))).toBe("s/aws-train: allowFrom[0].ports[0] 70000 is not valid: use a port from 1 to 65535 or a [from, to] range with from <= to");
   });
 });
 
@@ -78,7 +78,7 @@ describe("OnPremSite.admit", () => {
     const { stack, aws, azure, azureCluster } = clusters();
     new CrossCloudLink(stack, "link", { aws, azure });
     const site = new OnPremSite(stack, "dc", { ...base, connectTo: [aws] });
-    expect(errorOf(() => site.admit(azureCluster, { ports: [22] }))).toBe(
+    expect(validationErrorOf(() => site.admit(azureCluster, { ports: [22] }))).toBe(
       's/dc: cluster "s/azure-train" is not valid: use a cluster in s/aws-net, the networks the site connects to (this one is in s/azure-net)',
     );
   });

@@ -4,7 +4,8 @@ import { AwsNetwork } from "../../lib/aws/network";
 import { AzureNetwork } from "../../lib/azure/network";
 import { ValidationError } from "../../lib/core/errors";
 import { CrossCloudLink, type CrossCloudLinkProps } from "../../lib/hybrid/cross-cloud-link";
-import { errorOf, hybridStack, otherStack, resources, synth } from "./helpers";
+import { validationErrorOf, hybridStack, otherStack, resources, synth } from "./helpers";
+import { synthErrorsOf } from "../helpers";
 
 describe("CrossCloudLink", () => {
   const { stack, aws, azure } = hybridStack();
@@ -140,7 +141,7 @@ describe("CrossCloudLink", () => {
     new CrossCloudLink(h.stack, "link1", { aws: h.aws, azure: h.azure });
     const other = new AwsNetwork(h.stack, "aws-b", { cidr: "10.12.0.0/16", region: "us-east-1", zones: ["use1-az6"] });
     new CrossCloudLink(h.stack, "link2", { aws: other, azure: h.azure, tunnelInsideCidrs: ["169.254.21.0/30", "169.254.22.16/30", "169.254.21.20/30", "169.254.22.20/30"] });
-    expect(errorOf(() => synth(h.stack))).toContain('s/link1: tunnelInsideCidrs[0] "169.254.21.0/30" is not valid: use a block that overlaps no other tunnel: it overlaps tunnelInsideCidrs[0] 169.254.21.0/30 of s/link2');
+    expect(synthErrorsOf(() => synth(h.stack))).toContain('s/link1: tunnelInsideCidrs[0] "169.254.21.0/30" is not valid: use a block that overlaps no other tunnel: it overlaps tunnelInsideCidrs[0] 169.254.21.0/30 of s/link2');
   });
 
   describe("validation", () => {
@@ -173,7 +174,7 @@ describe("CrossCloudLink", () => {
       [{ tunnelInsideCidrs: ["169.254.21.0/30", "169.254.21.0/30", "169.254.21.4/30", "169.254.22.4/30"] }, 's/link: tunnelInsideCidrs ["169.254.21.0/30","169.254.21.0/30","169.254.21.4/30","169.254.22.4/30"] is not valid: use four different /30 blocks'],
     ])("%j", (props, message) => {
       const h = hybridStack();
-      expect(errorOf(() => new CrossCloudLink(h.stack, "link", { aws: h.aws, azure: h.azure, ...props }))).toBe(message);
+      expect(validationErrorOf(() => new CrossCloudLink(h.stack, "link", { aws: h.aws, azure: h.azure, ...props }))).toBe(message);
     });
 
     it.each<[string, Partial<CrossCloudLinkProps>]>([
@@ -198,7 +199,7 @@ describe("CrossCloudLink", () => {
       ["ap-southeast-1", 17943],
     ] as const)("refuses the ASN AWS reserves in %s (%i) for the Azure side, in that region only", (region, asn) => {
       const h = hybridStack(region);
-      expect(errorOf(() => new CrossCloudLink(h.stack, "link", { aws: h.aws, azure: h.azure, azureAsn: asn }))).toBe(
+      expect(validationErrorOf(() => new CrossCloudLink(h.stack, "link", { aws: h.aws, azure: h.azure, azureAsn: asn }))).toBe(
         `s/link: azureAsn ${asn} is not valid: use an ASN other than ${asn}, which AWS reserves in ${region} (the region of s/aws-net)`,
       );
       const elsewhere = hybridStack(region === "eu-west-1" ? "ap-southeast-1" : "eu-west-1");
@@ -209,7 +210,7 @@ describe("CrossCloudLink", () => {
       const h = hybridStack();
       new CrossCloudLink(h.stack, "link1", { aws: h.aws, azure: h.azure });
       const team = otherStack(h.stack.node.root as App, "team");
-      expect(errorOf(() => new CrossCloudLink(team, "link2", { aws: h.aws, azure: h.azure, tunnelInsideCidrs: ["169.254.21.16/30", "169.254.22.16/30", "169.254.21.20/30", "169.254.22.20/30"] }))).toBe(
+      expect(validationErrorOf(() => new CrossCloudLink(team, "link2", { aws: h.aws, azure: h.azure, tunnelInsideCidrs: ["169.254.21.16/30", "169.254.22.16/30", "169.254.21.20/30", "169.254.22.20/30"] }))).toBe(
         'team/link2: azure "s/azure-net" is not valid: use a network that no other CrossCloudLink joins to s/aws-net: s/link1 already does (its customer gateways would be this link\'s too, since AWS answers an identical request with the existing one, and destroying either link would cut the other)',
       );
     });
@@ -217,7 +218,7 @@ describe("CrossCloudLink", () => {
     it("refuses a link built in a stack whose AWS provider is in another region than the VPC", () => {
       const h = hybridStack();
       const team = otherStack(h.stack.node.root as App, "team", "us-west-2");
-      expect(errorOf(() => new CrossCloudLink(team, "link", { aws: h.aws, azure: h.azure }))).toBe(
+      expect(validationErrorOf(() => new CrossCloudLink(team, "link", { aws: h.aws, azure: h.azure }))).toBe(
         'team/link: aws "s/aws-net" is not valid: use a network in us-west-2, the region of the stack\'s AWS provider, which creates the link\'s customer gateways and VPN connections (or build the link in a stack whose provider is in us-east-1)',
       );
     });
@@ -239,7 +240,7 @@ describe("CrossCloudLink", () => {
       const h = hybridStack();
       new CrossCloudLink(h.stack, "link1", { aws: h.aws, azure: h.azure });
       const other = new AwsNetwork(h.stack, "aws-b", { cidr: "10.12.0.0/16", zones: ["use1-az6"] });
-      expect(errorOf(() => new CrossCloudLink(h.stack, "link2", { aws: other, azure: h.azure, azureGatewaySku: "VpnGw5AZ" }))).toBe(
+      expect(validationErrorOf(() => new CrossCloudLink(h.stack, "link2", { aws: other, azure: h.azure, azureGatewaySku: "VpnGw5AZ" }))).toBe(
         's/azure-net: azureGatewaySku "VpnGw5AZ" is not valid: use VpnGw2AZ, the SKU of the VNet\'s gateway that another link or site already set up',
       );
     });

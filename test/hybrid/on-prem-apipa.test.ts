@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { AzureNetwork } from "../../lib/azure/network";
 import { CrossCloudLink } from "../../lib/hybrid/cross-cloud-link";
 import { OnPremSite } from "../../lib/hybrid/on-prem-site";
-import { errorOf, hybridStack, resources, synth } from "./helpers";
+import { hybridStack, resources, synth } from "./helpers";
+import { synthErrorsOf } from "../helpers";
 
 const base = { name: "fra-dc1", publicIp: "198.51.99.10", cidrs: ["192.168.0.0/16"], bgpAsn: 65100 };
 
@@ -73,14 +74,14 @@ describe("OnPremSite APIPA addresses in the address plan", () => {
     const { stack, aws, azure } = hybridStack();
     new CrossCloudLink(stack, "link", { aws, azure });
     new OnPremSite(stack, "dc", { ...base, connectTo: [azure], azureBgpPeerAddress: "169.254.21.1" });
-    expect(errorOf(() => synth(stack))).toContain('s/dc: azureBgpPeerAddress "169.254.21.1" is not valid: use an address that no tunnel or other APIPA BGP address of the app uses: it overlaps tunnelInsideCidrs[0] 169.254.21.0/30 of s/link');
+    expect(synthErrorsOf(() => synth(stack))).toContain('s/dc: azureBgpPeerAddress "169.254.21.1" is not valid: use an address that no tunnel or other APIPA BGP address of the app uses: it overlaps tunnelInsideCidrs[0] 169.254.21.0/30 of s/link');
   });
 
   it("fails synth when an Azure address given is a link's, or the device's", () => {
     const { stack, aws, azure } = hybridStack();
     new CrossCloudLink(stack, "link", { aws, azure });
     new OnPremSite(stack, "dc", { ...base, connectTo: [azure], azureBgpPeerAddress: "169.254.21.9", azureApipaAddresses: ["169.254.22.6", "169.254.21.9"] });
-    const message = errorOf(() => synth(stack));
+    const message = synthErrorsOf(() => synth(stack));
     expect(message).toContain('s/dc: azureApipaAddresses[0] "169.254.22.6" is not valid: use an address that no tunnel or other APIPA BGP address of the app uses: it overlaps tunnelInsideCidrs[3] 169.254.22.4/30 of s/link');
     expect(message).toContain('s/dc: azureBgpPeerAddress "169.254.21.9" is not valid: use an address that no tunnel or other APIPA BGP address of the app uses: it overlaps azureApipaAddresses[1] 169.254.21.9 of s/dc');
   });
@@ -91,6 +92,6 @@ describe("OnPremSite APIPA addresses in the address plan", () => {
     const second = new OnPremSite(stack, "dc2", { ...base, name: "muc-dc2", publicIp: "198.51.99.11", cidrs: ["192.169.0.0/16"], connectTo: [azure], azureBgpPeerAddress: "169.254.100.5" });
     expect(second.azure[0]!.azureBgpAddresses).toEqual(["169.254.22.249", "169.254.22.250"]);
     new OnPremSite(stack, "dc3", { ...base, name: "ber-dc3", publicIp: "198.51.99.12", cidrs: ["192.170.0.0/16"], connectTo: [azure], azureBgpPeerAddress: "169.254.100.1" });
-    expect(errorOf(() => synth(stack))).toContain('s/dc: azureBgpPeerAddress "169.254.100.1" is not valid: use an address that no tunnel or other APIPA BGP address of the app uses: it overlaps azureBgpPeerAddress 169.254.100.1 of s/dc3');
+    expect(synthErrorsOf(() => synth(stack))).toContain('s/dc: azureBgpPeerAddress "169.254.100.1" is not valid: use an address that no tunnel or other APIPA BGP address of the app uses: it overlaps azureBgpPeerAddress 169.254.100.1 of s/dc3');
   });
 });

@@ -6,7 +6,8 @@ import { AzureNetwork } from "../../lib/azure/network";
 import { CrossCloudLink } from "../../lib/hybrid/cross-cloud-link";
 import { OnPremSite, type OnPremSiteProps } from "../../lib/hybrid/on-prem-site";
 import { SSH_KEY } from "../azure/helpers";
-import { errorOf, hybridStack, otherStack, synth, warningsOf } from "./helpers";
+import { validationErrorOf, hybridStack, otherStack, synth, warningsOf } from "./helpers";
+import { synthErrorsOf } from "../helpers";
 
 const base = { name: "fra-dc1", publicIp: "198.51.99.10", cidrs: ["192.168.0.0/16"], bgpAsn: 65100 };
 
@@ -15,7 +16,7 @@ describe("OnPremSite ASN and the gateways whose routes reach it", () => {
     const { stack, aws, azure } = hybridStack();
     new CrossCloudLink(stack, "link", { aws, azure, azureAsn: 65010 });
     new OnPremSite(stack, "dc", { ...base, bgpAsn: 65010, connectTo: [aws] });
-    expect(errorOf(() => synth(stack))).toContain(
+    expect(synthErrorsOf(() => synth(stack))).toContain(
       "s/dc: bgpAsn 65010 is not valid: use an ASN other than 65010, the ASN of s/azure-net's VPN gateway, whose routes reach the site through s/link: BGP drops every route whose AS path holds the receiver's own ASN",
     );
   });
@@ -24,7 +25,7 @@ describe("OnPremSite ASN and the gateways whose routes reach it", () => {
     const { stack, aws, azure } = hybridStack();
     new OnPremSite(stack, "dc", { ...base, bgpAsn: 64600, connectTo: [azure] });
     new CrossCloudLink(stack, "link", { aws, azure, awsAsn: 64600 });
-    expect(errorOf(() => synth(stack))).toContain(
+    expect(synthErrorsOf(() => synth(stack))).toContain(
       "s/dc: bgpAsn 64600 is not valid: use an ASN other than 64600, the ASN of s/aws-net's virtual private gateway, whose routes reach the site through s/link: BGP drops every route whose AS path holds the receiver's own ASN",
     );
   });
@@ -36,7 +37,7 @@ describe("OnPremSite ASN and the gateways whose routes reach it", () => {
     new CrossCloudLink(stack, "link1", { aws, azure });
     new CrossCloudLink(team, "link2", { aws: awsB, azure, awsAsn: 64600, tunnelInsideCidrs: ["169.254.21.8/30", "169.254.22.8/30", "169.254.21.12/30", "169.254.22.12/30"] });
     new OnPremSite(stack, "dc", { ...base, bgpAsn: 64600, connectTo: [aws] });
-    expect(errorOf(() => synth(stack))).toContain(
+    expect(synthErrorsOf(() => synth(stack))).toContain(
       "s/dc: bgpAsn 64600 is not valid: use an ASN other than 64600, the ASN of team/aws-b's virtual private gateway, whose routes reach the site through s/link1 and team/link2: BGP drops every route whose AS path holds the receiver's own ASN",
     );
   });
@@ -82,7 +83,7 @@ describe("OnPremSite duplicates", () => {
     const { stack, aws, azure } = hybridStack();
     new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure] });
     const team = otherStack(stack.node.root as App, "team");
-    expect(errorOf(() => new OnPremSite(team, "dc2", { ...base, name: "fra-dc2", cidrs: ["192.169.0.0/16"], bgpAsn: 65200, connectTo: [azure] }))).toBe(
+    expect(validationErrorOf(() => new OnPremSite(team, "dc2", { ...base, name: "fra-dc2", cidrs: ["192.169.0.0/16"], bgpAsn: 65200, connectTo: [azure] }))).toBe(
       'team/dc2: publicIp "198.51.99.10" is not valid: use another VPN device\'s address: s/dc already connects 198.51.99.10 to s/azure-net (one device is one site per network; on AWS an identical customer gateway request returns the existing one, so destroying either site would cut the other)',
     );
   });
@@ -109,7 +110,7 @@ describe("OnPremSite duplicates", () => {
   it("refuses a VPC in another region than the AWS provider of the site's stack", () => {
     const { stack, aws } = hybridStack();
     const team = otherStack(stack.node.root as App, "team", "us-west-2");
-    expect(errorOf(() => new OnPremSite(team, "dc", { ...base, connectTo: [aws] }))).toBe(
+    expect(validationErrorOf(() => new OnPremSite(team, "dc", { ...base, connectTo: [aws] }))).toBe(
       'team/dc: connectTo[0] "s/aws-net" is not valid: use a network in us-west-2, the region of the stack\'s AWS provider, which creates the site\'s customer gateway and VPN connections (or build the site in a stack whose provider is in us-east-1)',
     );
   });

@@ -2,7 +2,7 @@ import { DataAzurermKeyVaultSecret } from "@cdktf/provider-azurerm/lib/data-azur
 import { Fn, TerraformLocal, TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { OnPremSite } from "../../lib/hybrid/on-prem-site";
-import { errorOf, hybridStack, resources, synth } from "./helpers";
+import { validationErrorOf, hybridStack, resources, synth } from "./helpers";
 
 /**
  * OnPremSite's Azure pre-shared key: only a sensitive variable without a default or a data
@@ -22,12 +22,12 @@ describe("OnPremSite azureSharedKey", () => {
     ["a sensitive variable with a default", (s) => new TerraformVariable(s, "psk", { type: "string", sensitive: true, default: "hunter2hunter2" }).stringValue, `${KEY} "(variable psk, with a default)" is not valid: remove the variable's default and give the key at plan time (TF_VAR_<name> or a secret store): VPN keys never go in code`],
   ])("refuses %s", (_what, key, message) => {
     const { stack, aws, azure } = hybridStack();
-    expect(errorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure], azureSharedKey: key(stack) }))).toBe(message);
+    expect(validationErrorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure], azureSharedKey: key(stack) }))).toBe(message);
   });
 
   it("refuses a resource's attribute", () => {
     const { stack, aws, azure } = hybridStack();
-    expect(errorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure], azureSharedKey: azure.resourceGroupName }))).toBe(
+    expect(validationErrorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure], azureSharedKey: azure.resourceGroupName }))).toBe(
       `${KEY} "(an expression)" is not valid: pass a sensitive TerraformVariable without a default, or a data source's attribute such as a Key Vault secret's value: an expression or a resource's attribute can carry a key written in code`);
   });
 
@@ -35,7 +35,7 @@ describe("OnPremSite azureSharedKey", () => {
     const { stack, aws, azure } = hybridStack();
     const variable = new TerraformVariable(stack, "psk", { type: "string" });
     variable.overrideLogicalId("dc_key");
-    expect(errorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure], azureSharedKey: variable.stringValue }))).toBe(
+    expect(validationErrorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure], azureSharedKey: variable.stringValue }))).toBe(
       `${KEY} "(variable dc_key, not sensitive)" is not valid: declare the variable with sensitive: true, so that Terraform keeps the key out of plan output and logs`);
   });
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { AwsNetwork } from "../../lib/aws/network";
 import { CrossCloudLink } from "../../lib/hybrid/cross-cloud-link";
 import { OnPremSite, type OnPremSiteProps } from "../../lib/hybrid/on-prem-site";
-import { errorOf, hybridStack, resources, synth } from "./helpers";
+import { validationErrorOf, hybridStack, resources, synth } from "./helpers";
+import { synthErrorsOf } from "../helpers";
 
 const base = { name: "fra-dc1", publicIp: "198.51.99.10", cidrs: ["192.168.0.0/16"], bgpAsn: 65100 };
 
@@ -106,7 +107,7 @@ describe("OnPremSite validation", () => {
     [{ azureSharedKey: "hunter2hunter2" }, 's/dc: azureSharedKey "(a literal string)" is not valid: pass a reference, e.g. a sensitive TerraformVariable or a Key Vault secret\'s value: VPN keys never go in code'],
   ])("%j", (props, message) => {
     const { stack, aws, azure } = hybridStack();
-    expect(errorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure], ...props }))).toBe(message);
+    expect(validationErrorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure], ...props }))).toBe(message);
   });
 
   it.each<[string, Partial<OnPremSiteProps>, "aws" | "azure" | "both"]>([
@@ -135,26 +136,26 @@ describe("OnPremSite validation", () => {
     ["ap-southeast-1", 17943],
   ] as const)("refuses the ASN AWS reserves in %s (%i) on a VPC there", (region, asn) => {
     const { stack, aws } = hybridStack(region);
-    expect(errorOf(() => new OnPremSite(stack, "dc", { ...base, bgpAsn: asn, connectTo: [aws] }))).toBe(
+    expect(validationErrorOf(() => new OnPremSite(stack, "dc", { ...base, bgpAsn: asn, connectTo: [aws] }))).toBe(
       `s/dc: bgpAsn ${asn} is not valid: use an ASN other than ${asn}, which AWS reserves in ${region} (the region of s/aws-net)`,
     );
   });
 
   it("refuses a network listed twice", () => {
     const { stack, aws, azure } = hybridStack();
-    expect(errorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure, aws] }))).toBe('s/dc: connectTo[2] "s/aws-net" is not valid: list each network once');
+    expect(validationErrorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure, aws] }))).toBe('s/dc: connectTo[2] "s/aws-net" is not valid: list each network once');
   });
 
   it("rejects a second site of the same name in the stack: the VPN key variable is named after it", () => {
     const { stack, aws } = hybridStack();
     new OnPremSite(stack, "dc", { ...base, connectTo: [aws] });
-    expect(errorOf(() => new OnPremSite(stack, "dc2", { ...base, cidrs: ["192.169.0.0/16"], connectTo: [aws] }))).toBe(
+    expect(validationErrorOf(() => new OnPremSite(stack, "dc2", { ...base, cidrs: ["192.169.0.0/16"], connectTo: [aws] }))).toBe(
       `s/dc2: name "${base.name}" is not valid: use a name no other OnPremSite of the stack has (s/dc has it): the site's VPN key variable is named after it`);
   });
 
   it("rejects an empty or foreign connectTo", () => {
-    expect(errorOf(() => new OnPremSite(hybridStack().stack, "dc", { ...base, connectTo: [] }))).toBe("s/dc: connectTo [] is not valid: use a list with at least one entry");
-    expect(errorOf(() => new OnPremSite(hybridStack().stack, "dc2", { ...base, connectTo: [{} as never] }))).toBe("s/dc2: connectTo[0] {} is not valid: use an AwsNetwork or an AzureNetwork");
+    expect(validationErrorOf(() => new OnPremSite(hybridStack().stack, "dc", { ...base, connectTo: [] }))).toBe("s/dc: connectTo [] is not valid: use a list with at least one entry");
+    expect(validationErrorOf(() => new OnPremSite(hybridStack().stack, "dc2", { ...base, connectTo: [{} as never] }))).toBe("s/dc2: connectTo[0] {} is not valid: use an AwsNetwork or an AzureNetwork");
   });
 });
 
@@ -162,7 +163,7 @@ describe("one address plan across two clouds and a site", () => {
   it("fails synth on an overlap, naming both constructs and both blocks", () => {
     const { stack, aws, azure } = hybridStack();
     new OnPremSite(stack, "dc", { ...base, cidrs: ["192.168.0.0/16", "10.20.128.0/17"], connectTo: [aws, azure] });
-    expect(errorOf(() => synth(stack))).toContain('s/azure-net: cidr "10.20.0.0/16" is not valid: use a block that overlaps no other network or on-prem site: it overlaps cidrs[1] 10.20.128.0/17 of s/dc');
+    expect(synthErrorsOf(() => synth(stack))).toContain('s/azure-net: cidr "10.20.0.0/16" is not valid: use a block that overlaps no other network or on-prem site: it overlaps cidrs[1] 10.20.128.0/17 of s/dc');
   });
 
   it("hands networks without a CIDR blocks that avoid the others", () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { AwsLustreStorage } from "../../lib/aws/lustre-storage";
 import { AwsNetwork } from "../../lib/aws/network";
 import { GpuTask, type GpuTaskProps } from "../../lib/task/gpu-task";
-import { errorOf, resources, synth } from "../helpers";
+import { validationErrorOf, resources, synth } from "../helpers";
 
 const base: GpuTaskProps = { name: "train", gpus: 16, clouds: ["aws"], image: "nvcr.io/nvidia/pytorch:24.05-py3", command: ["train.py"], dataPath: "/data", dataSource: "s3://ml-data/set/", maxRuntime: "6h" };
 
@@ -90,7 +90,7 @@ describe("AWS deadline: nobody left unaware", () => {
     expect(resources(tf, "aws_cloudwatch_metric_alarm")[0].alarm_actions).toEqual(["arn:aws:sns:us-east-1:123456789012:ml-oncall"]);
     expect(task.placements.length).toBeGreaterThan(1);
     expect(task.placements.filter((p) => p.region !== "us-east-1")).toEqual([]);
-    expect(errorOf(() => make({ notify: "arn:aws:sns:eu-west-1:123456789012:ml-oncall", regions: ["us-east-1", "us-west-2"] }))).toBe(
+    expect(validationErrorOf(() => make({ notify: "arn:aws:sns:eu-west-1:123456789012:ml-oncall", regions: ["us-east-1", "us-west-2"] }))).toBe(
       's/task: notify "arn:aws:sns:eu-west-1:123456789012:ml-oncall" is not valid: use an SNS topic in one of the task\'s regions (us-east-1, us-west-2): an alarm publishes only to a topic in its own region',
     );
   });
@@ -102,7 +102,7 @@ describe("AWS deadline: nobody left unaware", () => {
     [{ notify: "ml-oncall" }, 's/task: notify "ml-oncall" is not valid: use an e-mail address or an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)'],
     [{ notify: "arn:aws:sqs:us-east-1:123456789012:q" }, 's/task: notify "arn:aws:sqs:us-east-1:123456789012:q" is not valid: use an e-mail address or an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)'],
   ] as const)("bad input %j", (props, message) => {
-    expect(errorOf(() => make(props as Partial<GpuTaskProps>))).toBe(message);
+    expect(validationErrorOf(() => make(props as Partial<GpuTaskProps>))).toBe(message);
   });
 
   it("accepts the boundaries: a 24 h grace, a 1 min grace", () => {

@@ -2,7 +2,7 @@ import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AzureNetwork } from "../../lib/azure/network";
 import { GpuTask, type GpuTaskProps } from "../../lib/task/gpu-task";
-import { errorOf, resources, synth } from "../helpers";
+import { validationErrorOf, resources, synth } from "../helpers";
 
 const base: GpuTaskProps = { name: "train", gpus: 16, clouds: ["azure"], command: ["train.py"], dataPath: "/data", dataSource: "https://mldata.blob.core.windows.net/sets/imagenet", maxRuntime: "6h" };
 
@@ -80,6 +80,6 @@ describe("Azure deadline: a task in a given network", () => {
   });
 
   it("refuses an SNS topic as notify on Azure", () => {
-    expect(errorOf(() => make({ notify: "arn:aws:sns:us-east-1:123456789012:ml-oncall" }))).toBe('s/task: notify "arn:aws:sns:us-east-1:123456789012:ml-oncall" is not valid: use an e-mail address: an SNS topic ARN is for tasks on AWS');
+    expect(validationErrorOf(() => make({ notify: "arn:aws:sns:us-east-1:123456789012:ml-oncall" }))).toBe('s/task: notify "arn:aws:sns:us-east-1:123456789012:ml-oncall" is not valid: use an e-mail address: an SNS topic ARN is for tasks on AWS');
   });
 });

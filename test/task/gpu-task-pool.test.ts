@@ -4,7 +4,7 @@ import { OnPremSite } from "../../lib/hybrid/on-prem-site";
 import { OnPremGpuPool, type OnPremGpuPoolProps } from "../../lib/onprem";
 import { placementKey } from "../../lib/planner/planner";
 import { EXCLUDE_PLACEMENTS_CONTEXT, GpuTask, type GpuTaskProps } from "../../lib/task/gpu-task";
-import { errorOf, validationErrorOf } from "../helpers";
+import { validationErrorOf, synthErrorsOf } from "../helpers";
 import { hybridStack } from "../hybrid/helpers";
 import { poolProps, synthWithMetadata } from "../onprem/helpers";
 
@@ -140,6 +140,6 @@ describe("GpuTask: maxQueueWait and late pools", () => {
     const stack = new TerraformStack(app, "train");
     new GpuTask(stack, "task", seed);
     new OnPremGpuPool(platform, "pool", poolProps(site));
-    expect(errorOf(() => Testing.synth(stack, true))).toContain("train/task: platform/pool is declared after this task and not among its placements: declare OnPremGpuPools before the GpuTasks that may use them");
+    expect(synthErrorsOf(() => Testing.synth(stack, true))).toContain("train/task: platform/pool is declared after this task and not among its placements: declare OnPremGpuPools before the GpuTasks that may use them");
   });
 });

@@ -1,7 +1,7 @@
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { GpuTask, type GpuTaskProps } from "../../lib/task/gpu-task";
-import { errorOf, resources, synth } from "../helpers";
+import { validationErrorOf, resources, synth } from "../helpers";
 
 const base: GpuTaskProps = { name: "nn", gpus: 8, image: "nvcr.io/nvidia/pytorch:24.05-py3", command: ["train.py"] };
 const SM_ARN = "arn:aws:secretsmanager:us-west-2:123456789012:secret:prod/db-Ab12Cd";
@@ -137,13 +137,13 @@ describe("GpuTask secrets: bad references", () => {
     [{ ...noData, clouds: ["azure"], secrets: { A: "ssm:/x" } }, 's/task: clouds ["azure"] is not valid: include aws, where the secret (ssm) is'],
     [{ clouds: ["azure"], dataSource: "https://mldata.blob.core.windows.net/datasets/imagenet", dataPath: "/data", secrets: { A: "ssm:/x", B: "ssm:/y" } }, 's/task: secrets.A "ssm:/x" is not valid: use a store on azure, where dataSource https://mldata.blob.core.windows.net/datasets/imagenet is (keyvault)'],
   ])("%j", (props, message) => {
-    expect(errorOf(() => make(props))).toBe(message);
+    expect(validationErrorOf(() => make(props))).toBe(message);
   });
 
   it("refuses a Terraform reference: the grant must name each secret at synth", () => {
     const stack = new TerraformStack(Testing.app(), "s");
     const name = new TerraformVariable(stack, "name", { type: "string" });
-    expect(errorOf(() => new GpuTask(stack, "task", { ...base, secrets: { X: `ssm:${name.stringValue}` } }))).toBe(
+    expect(validationErrorOf(() => new GpuTask(stack, "task", { ...base, secrets: { X: `ssm:${name.stringValue}` } }))).toBe(
       's/task: secrets.X "ssm:<reference>" is not valid: use a literal reference known at synth, e.g. ssm:/team/hf-token, not a Terraform reference: the nodes\' grant names each secret exactly');
   });
 

@@ -2,7 +2,7 @@ import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { GpuTask, type GpuTaskProps } from "../../lib/task/gpu-task";
 import { blobSource } from "../../lib/task/task-text";
-import { errorOf, synth, validationErrorOf } from "../helpers";
+import { validationErrorOf, synth } from "../helpers";
 
 const base: GpuTaskProps = { name: "nn", gpus: 8, image: "nvcr.io/nvidia/pytorch:24.05-py3", command: ["train.py"] };
 function make(props: Partial<GpuTaskProps>) {
@@ -26,13 +26,13 @@ describe("GpuTask env: a literal secret is refused, pointing to secrets", () => 
     [{ WANDB_API_KEY: "3f786850e387550fdab836ed7e6dc881de23001b" }, `s/task: env.WANDB_API_KEY "3f78... (40 characters)" is not valid: its name says it holds a secret, and a literal lands in the plan, the user data and the state: ${BY_REF("WANDB_API_KEY")}`],
     [{ DB_PASSWORD: "hunter2" }, `s/task: env.DB_PASSWORD "hunt... (7 characters)" is not valid: its name says it holds a secret, and a literal lands in the plan, the user data and the state: ${BY_REF("DB_PASSWORD")}`],
   ])("%j", (env, message) => {
-    expect(errorOf(() => make({ env }))).toBe(message);
+    expect(validationErrorOf(() => make({ env }))).toBe(message);
   });
 
   it("refuses a Terraform reference under a secret's name: its value is resolved into the user data", () => {
     const stack = new TerraformStack(Testing.app(), "s");
     const token = new TerraformVariable(stack, "hf", { type: "string", sensitive: true });
-    expect(errorOf(() => new GpuTask(stack, "task", { ...base, env: { HF_TOKEN: token.stringValue } }))).toBe(
+    expect(validationErrorOf(() => new GpuTask(stack, "task", { ...base, env: { HF_TOKEN: token.stringValue } }))).toBe(
       `s/task: env.HF_TOKEN "<reference>" is not valid: its name says it holds a secret, and a Terraform reference's value is written into the user data and the state: ${BY_REF("HF_TOKEN")}`);
   });
 
@@ -57,7 +57,7 @@ describe("GpuTask env: a literal secret is refused, pointing to secrets", () => 
 
 describe("GpuTask command: a literal secret is refused", () => {
   it("in an argument", () => {
-    expect(errorOf(() => make({ command: ["train.py", `--hub-token=${hf}`] }))).toBe(
+    expect(validationErrorOf(() => make({ command: ["train.py", `--hub-token=${hf}`] }))).toBe(
       `s/task: command[1] "--hu... (49 characters)" is not valid: a literal that looks like a Hugging Face token lands in the plan, the user data and the state: ${BY_REF("NAME")}, and have the workload read it from its environment`);
   });
   it("accepts ordinary arguments", () => {
@@ -79,7 +79,7 @@ describe("Terraform expression injection: every string of a task that reaches Te
     [{ clouds: ["azure"], dataPath: "/data", dataSource: blob, azure: { dataStorageAccountId: EVIL } }, `s/task: azure.dataStorageAccountId "\${file(\\"/etc/passwd\\")}" is not valid: use the storage account's resource ID or a Terraform reference made in code, not \${ or %{ written as text (Terraform reads \${ and %{ as template syntax)`],
     [{ clouds: ["azure"], azure: { hpcCacheResourceProviderPrincipalId: EVIL } }, `s/task: azure.hpcCacheResourceProviderPrincipalId "\${file(\\"/etc/passwd\\")}" is not valid: use the object ID (a GUID) or a Terraform reference made in code, not \${ or %{ written as text (Terraform reads \${ and %{ as template syntax)`],
   ])("%j", (props, message) => {
-    expect(errorOf(() => make(props))).toBe(message);
+    expect(validationErrorOf(() => make(props))).toBe(message);
   });
 
   it("no string prop carries an expression into the synthesized JSON: each is refused or never reaches it", () => {

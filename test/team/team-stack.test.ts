@@ -10,7 +10,7 @@ import { AwsNetwork } from "../../lib/aws/network";
 import { AzureGpuCluster } from "../../lib/azure/gpu-cluster";
 import { AzureNetwork } from "../../lib/azure/network";
 import { TeamStack, type TeamStackProps } from "../../lib/team/team-stack";
-import { errorOf, resources, synth } from "../helpers";
+import { validationErrorOf, resources, synth, synthErrorsOf } from "../helpers";
 
 const base: TeamStackProps = { team: "vision", costCenter: "cc-200", environment: "prod", backend: { type: "local" }, aws: { region: "us-east-1" }, azure: { location: "eastus" } };
 const SSH = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ml@example";
@@ -41,7 +41,7 @@ describe("TeamStack tags", () => {
   });
 
   it("rejects tags that would override team, cost-center or environment (the budgets filter on team)", () => {
-    expect(errorOf(() => new TeamStack(Testing.app(), "vision", { ...base, tags: { team: "someone-else", owner: "ana" } }))).toBe(
+    expect(validationErrorOf(() => new TeamStack(Testing.app(), "vision", { ...base, tags: { team: "someone-else", owner: "ana" } }))).toBe(
       'vision: tags "team" is not valid: leave team, cost-center, environment to the team, costCenter and environment props',
     );
   });
@@ -58,7 +58,7 @@ describe("TeamStack tags", () => {
   });
 
   it("rejects tags a cloud would refuse", () => {
-    expect(errorOf(() => new TeamStack(Testing.app(), "vision", { ...base, tags: { "aws:owner": "x" } }))).toBe(
+    expect(validationErrorOf(() => new TeamStack(Testing.app(), "vision", { ...base, tags: { "aws:owner": "x" } }))).toBe(
       'vision: tags {"aws:owner":"x"} is not valid for aws: aws:owner: the aws: prefix is reserved by AWS',
     );
   });
@@ -68,7 +68,7 @@ describe("TeamStack policies", () => {
   it("checks the policy pack at synth by default: a hand-written launch template without IMDSv2 fails", () => {
     const stack = new TeamStack(Testing.app(), "vision", base);
     new LaunchTemplate(stack, "lt", { name: "x", blockDeviceMappings: [{ deviceName: "/dev/sda1", ebs: { encrypted: "true" } }] });
-    expect(errorOf(() => synth(stack))).toContain("vision/lt: HGPU-AWS-2 IMDSv2 is required");
+    expect(synthErrorsOf(() => synth(stack))).toContain('vision/lt: HGPU-AWS-2 IMDSv2 is required: metadata_options.http_tokens is not set, use "required"');
   });
   it("passes for the library's own constructs, tags included", () => {
     const stack = new TeamStack(Testing.app(), "vision", base);
@@ -91,7 +91,7 @@ describe("TeamStack providers", () => {
 
   it("configures azurerm to use Entra ID for storage data calls (the library's storage accounts take no shared keys)", () => {
     const tf = JSON.parse(Testing.synth(new TeamStack(Testing.app(), "vision", base)));
-    expect(tf.provider.azurerm).toEqual([expect.objectContaining({ features: [{}], storage_use_azuread: true })]);
+    expect(tf.provider.azurerm).toEqual([expect.objectContaining({ features: [{ storage: [{ data_plane_available: false }] }], storage_use_azuread: true })]);
   });
 
   it("Azure networks in the stack default to azure.location", () => {
@@ -107,7 +107,7 @@ describe("TeamStack providers", () => {
     [{ aws: { region: "US East" } }, 'vision: aws.region "US East" is not valid: use an AWS region such as us-east-1'],
     [{ azure: { location: "East US" } }, 'vision: azure.location "East US" is not valid: use an Azure location name such as eastus'],
   ])("%j", (props, message) => {
-    expect(errorOf(() => new TeamStack(Testing.app(), "vision", { ...base, ...props }))).toBe(message);
+    expect(validationErrorOf(() => new TeamStack(Testing.app(), "vision", { ...base, ...props }))).toBe(message);
   });
 });
 
@@ -139,7 +139,7 @@ describe("TeamStack backends", () => {
     [{ monthlyBudgetUsd: 1000, budgetEmails: ["not-an-email"] }, 'vision: budgetEmails "not-an-email" is not valid: use e-mail addresses'],
     [{ monthlyBudgetUsd: 0, budgetEmails: ["a@b.io"] }, "vision: monthlyBudgetUsd 0 is not valid: use a number of at least 1"],
   ])("%j", (props, message) => {
-    expect(errorOf(() => new TeamStack(Testing.app(), "vision", { ...base, ...props }))).toBe(message);
+    expect(validationErrorOf(() => new TeamStack(Testing.app(), "vision", { ...base, ...props }))).toBe(message);
   });
 });
 
@@ -162,7 +162,7 @@ describe("TeamStack budgets", () => {
     expect(resources(tf, "azurerm_consumption_budget_subscription")[0].time_period).toEqual({ start_date: "2027-01-01T00:00:00Z" });
     const budget = stack.node.findChild("budget-aws");
     expect(budget.node.metadata.map((m) => m.data)).toContain('the AWS budget sees spend only once "team" is activated as a cost allocation tag in the payer account\'s Billing console');
-    expect(errorOf(() => new TeamStack(Testing.app(), "vision", { ...base, azure: undefined, monthlyBudgetUsd: 1, budgetEmails: ["a@b.io"], budgetStartMonth: "2027-1" }))).toBe(
+    expect(validationErrorOf(() => new TeamStack(Testing.app(), "vision", { ...base, azure: undefined, monthlyBudgetUsd: 1, budgetEmails: ["a@b.io"], budgetStartMonth: "2027-1" }))).toBe(
       'vision: budgetStartMonth "2027-1" is not valid: use a month as YYYY-MM, e.g. 2027-01');
   });
 
@@ -177,7 +177,7 @@ describe("TeamStack budgets", () => {
     new TeamStack(app, "vision", { ...base, ...budget });
     new TeamStack(app, "vision-dev", { ...base, environment: "dev" });
     new TeamStack(app, "speech", { ...base, team: "speech", ...budget });
-    expect(errorOf(() => new TeamStack(app, "vision-eval", { ...base, ...budget }))).toBe(
+    expect(validationErrorOf(() => new TeamStack(app, "vision-eval", { ...base, ...budget }))).toBe(
       "vision-eval: monthlyBudgetUsd 50000 is not valid: set it on one stack per team: stack vision already has team vision's budget, which watches all of the team's tagged spend",
     );
   });

@@ -6,7 +6,7 @@ import { Construct, type IConstruct } from "constructs";
 import { describe, expect, it } from "vitest";
 import { GpuPolicies } from "../../../lib/team/policies";
 import { TeamStack } from "../../../lib/team/team-stack";
-import { errorOf } from "./helpers";
+import { synthErrorsOf } from "../../helpers";
 
 const PUBLIC = (path: string) => `${path}: HGPU-AWS-1 GPU nodes have no public IP: associate_public_ip_address is true`;
 
@@ -36,7 +36,7 @@ describe("GpuPolicies.applyTo(app)", () => {
     const later = stackIn(app, "later");
     publicNode(later);
     expect(Aspects.of(later).all.filter((a) => a instanceof GpuPolicies)).toHaveLength(0);
-    expect(errorOf(() => app.synth())).toContain(PUBLIC("later/vm"));
+    expect(synthErrorsOf(() => app.synth())).toContain(PUBLIC("later/vm"));
     expect(Aspects.of(later).all.filter((a) => a instanceof GpuPolicies)).toHaveLength(1);
   });
 
@@ -44,7 +44,7 @@ describe("GpuPolicies.applyTo(app)", () => {
     const app = Testing.app();
     GpuPolicies.applyTo(app, { requiredTags: [] });
     publicNode(stackIn(app, "later"));
-    expect(errorOf(() => App.prototype.synth.call(app))).toContain(PUBLIC("later/vm"));
+    expect(synthErrorsOf(() => App.prototype.synth.call(app))).toEqual([PUBLIC("later/vm")]);
   });
 
   it("leaves a TeamStack created after the call its own pack: each finding once", () => {
@@ -52,8 +52,8 @@ describe("GpuPolicies.applyTo(app)", () => {
     GpuPolicies.applyTo(app, { requiredTags: [] });
     const team = new TeamStack(app, "team", { team: "ml", costCenter: "cc-1", environment: "dev", backend: { type: "local" }, aws: { region: "us-east-1" }, policies: { requiredTags: [] } });
     publicNode(team);
-    const message = errorOf(() => app.synth());
-    expect(message.split(PUBLIC("team/vm")).length - 1).toBe(1);
+    const messages = synthErrorsOf(() => app.synth());
+    expect(messages.filter((m) => m === PUBLIC("team/vm"))).toHaveLength(1);
     expect(Aspects.of(team).all.filter((a) => a instanceof GpuPolicies)).toHaveLength(1);
   });
 });
@@ -66,7 +66,7 @@ describe("GpuPolicies judges what no Aspect visited", () => {
     new Construct(team, "trigger");
     Aspects.of(stack).add(new GpuPolicies({ requiredTags: [] }));
     Aspects.of(stack).add(new AddsNodeLater("trigger", stack));
-    expect(errorOf(() => Testing.synth(stack, true))).toContain(PUBLIC("s/late"));
+    expect(synthErrorsOf(() => Testing.synth(stack, true))).toContain(PUBLIC("s/late"));
   });
 
   it("on a construct: what is added under it later, and nothing outside it", () => {
@@ -77,7 +77,7 @@ describe("GpuPolicies judges what no Aspect visited", () => {
     publicNode(stack, "outside");
     Aspects.of(team).add(new GpuPolicies({ requiredTags: [] }));
     Aspects.of(stack).add(new AddsNodeLater("trigger", team));
-    const message = errorOf(() => Testing.synth(stack, true));
+    const message = synthErrorsOf(() => Testing.synth(stack, true));
     expect(message).toContain(PUBLIC("s/team/late"));
     expect(message).not.toContain("s/outside");
   });

@@ -16,7 +16,8 @@ import { describe, expect, it } from "vitest";
 import { AwsGpuCluster, networkInterfaces } from "../../../lib/aws/gpu-cluster";
 import { AwsNetwork } from "../../../lib/aws/network";
 import { GpuPolicies, evaluateGpuPolicies } from "../../../lib/team/policies";
-import { awsStack, errorOf, messages } from "./helpers";
+import { awsStack, messages } from "./helpers";
+import { synthErrorsOf } from "../../helpers";
 
 /** A launch template that passes every AWS rule; `props` replace parts of it. */
 function goodTemplate(stack: TerraformStack, props: Partial<LaunchTemplateConfig> = {}, id = "lt"): LaunchTemplate {
@@ -181,6 +182,8 @@ describe("HGPU-AWS-9 Security groups admit nothing from the internet", () => {
     goodTemplate(stack, { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: ["sg-0123456789abcdef0"] }] });
     new SecurityGroupRule(stack, "rule", { type: "ingress", securityGroupId: "sg-0123456789abcdef0", fromPort: 22, toPort: 22, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] });
     expect(evaluateGpuPolicies(stack, { requiredTags: [] }).filter((f) => f.ruleId === "HGPU-AWS-9").map((f) => f.level)).toEqual(["error"]);
-    expect(errorOf(() => { Aspects.of(stack).add(new GpuPolicies({ requiredTags: [] })); Testing.synth(stack, true); })).toContain("s/rule: HGPU-AWS-9");
+    expect(synthErrorsOf(() => { Aspects.of(stack).add(new GpuPolicies({ requiredTags: [] })); Testing.synth(stack, true); })).toEqual([
+      "s/rule: HGPU-AWS-9 Security groups admit nothing from the internet: ingress from 0.0.0.0/0 (tcp 22), on the group of GPU launch template aws_launch_template.lt",
+    ]);
   });
 });

@@ -8,7 +8,8 @@ import { formatReport, readOutdir, reportStacks } from "../../../lib/report/repo
 import { formatSummaries, summarizeStack } from "../../../lib/report/summary";
 import { GpuPolicies } from "../../../lib/team/policies";
 import { TeamStack } from "../../../lib/team/team-stack";
-import { annotations, awsStack, errorOf } from "./helpers";
+import { annotations, awsStack, validationErrorOf } from "./helpers";
+import { synthErrorsOf } from "../../helpers";
 
 const REASON = "bastion hosts, reviewed in SEC-123";
 const IMDS = (path: string) => `${path}: HGPU-AWS-2 IMDSv2 is required: metadata_options.http_tokens is "optional", use "required"`;
@@ -27,22 +28,22 @@ function twoTemplates(): { stack: TerraformStack; a: LaunchTemplate; b: LaunchTe
 describe("GpuPolicies.suppress: narrow by default", () => {
   it("refuses a suppression on a whole stack without appliesTo or { wholeStack: true }", () => {
     const { stack } = twoTemplates();
-    expect(errorOf(() => GpuPolicies.suppress(stack, "HGPU-AWS-2", REASON))).toBe(
+    expect(validationErrorOf(() => GpuPolicies.suppress(stack, "HGPU-AWS-2", REASON))).toBe(
       's: scope "s" is not valid for suppressing HGPU-AWS-2: suppress on the resource, or name resources with appliesTo; to silence HGPU-AWS-2 on every resource of the stack, pass { wholeStack: true }');
   });
 
   it("refuses wholeStack below a stack, and an empty appliesTo", () => {
     const { a } = twoTemplates();
-    expect(errorOf(() => GpuPolicies.suppress(a, "HGPU-AWS-2", REASON, { wholeStack: true }))).toBe(
+    expect(validationErrorOf(() => GpuPolicies.suppress(a, "HGPU-AWS-2", REASON, { wholeStack: true }))).toBe(
       "s/a: wholeStack true is not valid for suppressing HGPU-AWS-2: use wholeStack only on a stack: s/a is a construct in stack s");
-    expect(errorOf(() => GpuPolicies.suppress(a, "HGPU-AWS-2", REASON, { appliesTo: [] }))).toBe(
+    expect(validationErrorOf(() => GpuPolicies.suppress(a, "HGPU-AWS-2", REASON, { appliesTo: [] }))).toBe(
       "s/a: appliesTo [] is not valid for suppressing HGPU-AWS-2: list the Terraform addresses or construct paths the suppression covers (at least one, none empty)");
   });
 
   it("narrows a stack's suppression to the resources appliesTo names, by address (raw resources too) or construct path", () => {
     const { stack } = twoTemplates();
     GpuPolicies.suppress(stack, "HGPU-AWS-2", REASON, { appliesTo: ["aws_instance.raw", "s/team"] });
-    expect(errorOf(() => Testing.synth(stack, true))).toBe(`Validation failed with the following errors:\n  [s] ${IMDS("s/a")}\n\nIf you wish to ignore these validations, pass 'skipValidation: true' to your App configuration.\n`);
+    expect(synthErrorsOf(() => Testing.synth(stack, true))).toEqual([IMDS("s/a")]);
     expect(annotations(stack, "info")).toContain(`${IMDS("s/aws_instance.raw")} (suppressed: ${REASON})`);
   });
 
@@ -58,7 +59,7 @@ describe("GpuPolicies.suppress: narrow by default", () => {
     GpuPolicies.suppress(a, "HGPU-AWS-2", REASON);
     GpuPolicies.suppress(stack, "HGPU-AWS-2", "the raw instance is a build host, SEC-7", { appliesTo: ["aws_instance.raw"] });
     GpuPolicies.suppress(stack, "HGPU-AWS-3", "nothing to silence, kept to show it here", { appliesTo: ["aws_ebs_volume.none"] });
-    expect(errorOf(() => Testing.synth(stack, true))).toContain(IMDS("s/team/b"));
+    expect(synthErrorsOf(() => Testing.synth(stack, true))).toContain(IMDS("s/team/b"));
     const tf = stack.toTerraform() as Record<string, unknown>;
     const summary = summarizeStack("s", "stacks/s/cdk.tf.json", tf);
     expect(summary.policies).toEqual({
