@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../lib/core/errors";
 import { AddressPlan, registerAddresses } from "../../lib/core/address-plan";
 import { overlaps } from "../../lib/core/cidr";
+import { validationErrorOf } from "../helpers";
 
 function stack(app: App = Testing.app(), id = "s") {
   return new TerraformStack(app, id);
@@ -62,7 +63,7 @@ describe("AddressPlan", () => {
     const s = stack();
     AddressPlan.configure(s, { pool: "10.0.0.0/15" });
     owner(s, "a", [{ field: "cidr", cidr: "10.0.0.0/16", kind: "network" }, { field: "cidr2", cidr: "10.1.0.0/16", kind: "network" }]);
-    expect(() => AddressPlan.of(s).allocate(new Construct(s, "late"))).toThrow("s/late: cidr (missing) is not valid: set one: the address plan's pool 10.0.0.0/15 has no free /16 left");
+    expect(validationErrorOf(() => AddressPlan.of(s).allocate(new Construct(s, "late")))).toBe("s/late: cidr (missing) is not valid: set one: the address plan's pool 10.0.0.0/15 has no free /16 left");
   });
 
   it("reports an overlap once, naming both constructs and both blocks", () => {
