@@ -1,12 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { cdktfValidationMessages } from "../../lib/launch/app-errors";
-import { hgpu, root, tempDir } from "./cli";
+import { hgpu, tempDir } from "./cli";
 
 const fixture = (name: string) => join(__dirname, "fixtures", name);
-const tsx = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
+const tsx = require.resolve("tsx/cjs");
 const TERRAFORM_HINT = "install Terraform 1.5 or later (https://developer.hashicorp.com/terraform/install) or OpenTofu (then set TERRAFORM_BINARY_NAME=tofu); cdktf runs it at synth to check the version that terraform_data resources need";
 
 describe("hgpu synth", () => {
@@ -30,7 +29,7 @@ describe("hgpu synth", () => {
 
   it("prints a real construct's ValidationError in a TypeScript app as one line", async (ctx) => {
     const out = tempDir(ctx);
-    const r = await hgpu(["synth", "--out", out, "--app", `node --import ${tsx} ${fixture("bad-cluster-app.ts")}`]);
+    const r = await hgpu(["synth", "--out", out, "--app", `node --require ${tsx} ${fixture("bad-cluster-app.ts")}`]);
     expect(r.stderr).toBe('hgpu synth: training/net: cidr "10.0.0.0/8" is not valid: use a prefix length from 16 to 20\n');
     expect(r.status).toBe(1);
   });

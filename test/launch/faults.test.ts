@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { EXIT, launch } from "../../lib/launch/launcher";
 import { destroyRun, listRuns } from "../../lib/launch/runs";
 import { localStateResources } from "../../lib/launch/state-location";
-import { alive, fixture, hasTerraform, hgpu, hgpuRun, P1, project, root, until } from "./harness";
+import { alive, fixture, hasTerraform, hgpu, hgpuCommand, hgpuInProcess, P1, project, until } from "./harness";
 
 const hasScript = spawnSync("script", ["--version"], { encoding: "utf8" }).status === 0;
 const launchArgs = ["launch", "--stack", "task", "--app", `node ${fixture}`, "--poll-seconds", "0.1", "--destroy-backoff-seconds", "0.05"];
@@ -54,7 +54,7 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
 
   it.runIf(hasScript).for(["applying", "waiting"] as const)("a closed terminal (SIGHUP through a real pty) while %s destroys everything and exits 129", async (when, ctx) => {
     const t = project(ctx, { placements: [P1], workload: "hang", applySeconds: when === "applying" ? 30 : 0 });
-    const command = [process.execPath, "--import", `file://${root}/node_modules/tsx/dist/loader.mjs`, join(root, "bin/hgpu.ts"), ...launchArgs].map((a) => `'${a}'`).join(" ");
+    const command = hgpuCommand(launchArgs).map((a) => `'${a}'`).join(" ");
     const terminal = spawn("script", ["-qfec", command, "/dev/null"], { cwd: t.dir, env: t.env, stdio: ["pipe", "pipe", "pipe"] });
     let screen = "";
     terminal.stdout.on("data", (d: Buffer) => (screen += d.toString()));
@@ -69,7 +69,7 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
 
   it.runIf(hasScript)("a launch started with setsid -f keeps running when its terminal closes, and SIGTERM still destroys it", async (ctx) => {
     const t = project(ctx, { placements: [P1], workload: "hang" });
-    const command = ["setsid", "-f", process.execPath, "--import", `file://${root}/node_modules/tsx/dist/loader.mjs`, join(root, "bin/hgpu.ts"), ...launchArgs].map((a) => `'${a}'`).join(" ");
+    const command = ["setsid", "-f", ...hgpuCommand(launchArgs)].map((a) => `'${a}'`).join(" ");
     const terminal = spawn("script", ["-qfec", `${command} > ${t.dir}/launch.log 2>&1; sleep 60`, "/dev/null"], { cwd: t.dir, env: t.env, stdio: ["pipe", "pipe", "pipe"] });
     await until(() => t.records()[0]?.phase === "running", 30_000, "the run to be running");
     terminal.kill("SIGKILL");
@@ -96,21 +96,21 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
     expect(t.cloud()).toEqual([expect.stringMatching(/^node-/), expect.stringMatching(/^partial-/)]);
     expect(stateOf(t)).toEqual(["terraform_data.node", "terraform_data.partial"]);
 
-    const runs = await hgpuRun(["runs"], join(t.dir, ".hgpu"), t.env);
+    const runs = await hgpuInProcess(["runs"], join(t.dir, ".hgpu"), t.env);
     const id = t.records()[0]!.runId;
     expect(runs.code).toBe(0);
     expect(runs.output).toMatch(new RegExp(`${id}\\s+task\\s+.*LEFTOVER\\s+apply\\s+-\\s+${P1.replace(/[/.]/g, "\\$&")}\\s+\\$98\\.32\\s+2`));
     expect(runs.output).toContain(`!!! remove them with: hgpu destroy ${id}`);
 
     mkdirSync(join(t.dir, "src", "deeper"), { recursive: true });
-    const destroyed = await hgpuRun(["destroy", id], join(t.dir, ".hgpu", "runs"), t.env);
+    const destroyed = await hgpuInProcess(["destroy", id], join(t.dir, ".hgpu", "runs"), t.env);
     expect(destroyed.output).toContain(`hgpu destroy: nothing of run ${id} is left in state`);
     expect(destroyed.code).toBe(0);
     expect(t.cloud()).toEqual([]);
     // The run whose launcher died has ended now, and prune removes it.
     expect(t.records()[0]).toMatchObject({ phase: "ended", outcome: "abandoned", leftInState: [] });
     expect((await listRuns(join(t.dir, ".hgpu", "runs")))[0]!.state).toBe("ended");
-    const pruned = await hgpuRun(["runs", "--prune"], t.dir, t.env);
+    const pruned = await hgpuInProcess(["runs", "--prune"], t.dir, t.env);
     expect(pruned.output).toContain(`removed 1 ended run with nothing left: ${id}`);
   });
 
@@ -158,7 +158,7 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
     // The deadline and its grace step: the cloud deletes the objects, the state still lists them.
     for (const object of t.cloud()) rmSync(join(t.dir, "cloud", object));
     expect(stateOf(t)).toEqual(["terraform_data.node", "terraform_data.partial"]);
-    const r = await hgpuRun(["destroy", t.records()[0]!.runId], t.dir, t.env);
+    const r = await hgpuInProcess(["destroy", t.records()[0]!.runId], t.dir, t.env);
     expect(r.code).toBe(0);
     expect(stateOf(t)).toEqual([]);
     expect(t.cloud()).toEqual([]);
@@ -169,7 +169,7 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
     const child = hgpu(launchArgs, t.dir, t.env);
     await until(() => child.output().includes("running: waiting for"), 30_000, "running");
     const record = t.records()[0]!;
-    const r = await hgpuRun(["destroy", record.runId.slice(0, 17)], t.dir, t.env);
+    const r = await hgpuInProcess(["destroy", record.runId.slice(0, 17)], t.dir, t.env);
     expect(r.code).toBe(1);
     expect(r.output.trim()).toBe(`hgpu destroy: run ${record.runId} is live (launcher PID ${record.launcher.pid}): stop it with Ctrl-C in its terminal or kill -TERM ${record.launcher.pid}; it destroys what it created`);
     child.kill("SIGTERM");
@@ -198,12 +198,12 @@ describe.runIf(hasTerraform).concurrent("destroy faults", () => {
     expect(t.records()[0]).toMatchObject({ outcome: "resources-left", exitCode: 70, leftInState: ["terraform_data.node", "terraform_data.partial"] });
 
     // Still failing: hgpu destroy says so and exits 70.
-    const again = await hgpuRun(["destroy", result.runId, "--destroy-attempts", "1"], t.dir, t.env);
+    const again = await hgpuInProcess(["destroy", result.runId, "--destroy-attempts", "1"], t.dir, t.env);
     expect(again.code).toBe(EXIT.RESOURCES_LEFT);
     expect(again.output).toContain(`!!!   hgpu destroy ${result.runId}`);
 
     rmSync(join(t.dir, "destroy-fault"));
-    const fixed = await hgpuRun(["destroy", result.runId], join(t.dir, ".hgpu", "runs"), t.env);
+    const fixed = await hgpuInProcess(["destroy", result.runId], join(t.dir, ".hgpu", "runs"), t.env);
     expect(fixed.code).toBe(0);
     expect(t.cloud()).toEqual([]);
     expect(stateOf(t)).toEqual([]);

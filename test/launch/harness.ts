@@ -1,14 +1,14 @@
 /**
  * The launcher's test harness: a project folder per test with the fixture app (fixture-app.cjs),
- * its "cloud" (a file per billing object) and helpers to run `hgpu` as a real process. Every
- * folder is removed when its test ends.
+ * its "cloud" (a file per billing object) and helpers to run `hgpu` as a real process, or
+ * in-process where the case is not about the process. Every folder is removed when its test ends.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { TestContext } from "vitest";
+import { main } from "../../bin/hgpu";
 import type { LaunchOptions } from "../../lib/launch/launcher";
 import { readRunRecords, type RunRecord } from "../../lib/launch/run-record";
 
@@ -75,11 +75,18 @@ export function project(ctx: Pick<TestContext, "onTestFinished">, scenario: Scen
   };
 }
 
-const tsx = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
+/**
+ * The command line of `hgpu <args>` as its own process: node with tsx's CommonJS hook preloaded (the
+ * sources are CommonJS; the hook costs half of tsx's ESM loader at start), so signals reach hgpu itself.
+ */
+export function hgpuCommand(args: readonly string[]): string[] {
+  return [process.execPath, "--require", require.resolve("tsx/cjs"), join(root, "bin/hgpu.ts"), ...args];
+}
 
-/** `hgpu <args>` as its own process (node with tsx loaded in-process, so signals reach hgpu itself). */
+/** `hgpu <args>` as its own process. */
 export function hgpu(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): ChildProcess & { output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", tsx, join(root, "bin/hgpu.ts"), ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const [node, ...argv] = hgpuCommand(args);
+  const child = spawn(node!, argv, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
@@ -92,6 +99,18 @@ export async function hgpuRun(args: readonly string[], cwd: string, env: NodeJS.
   const child = hgpu(args, cwd, env);
   const code = await child.exit;
   return { code, output: child.output() };
+}
+
+/**
+ * `hgpu <args>` in this process (`main(argv, io)`, with no signal handling), run to its end: exit
+ * code and everything printed, stdout and stderr in the order written. For the cases that are not
+ * about the process itself (`hgpu runs`, `hgpu destroy`): a new process costs more than the command.
+ */
+export async function hgpuInProcess(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  const out: string[] = [];
+  const write = (t: string) => void out.push(t);
+  const code = await main(args, { stdout: { write }, stderr: { write }, cwd, env });
+  return { code, output: out.join("") };
 }
 
 /** Resolves once `check()` holds, polling every 50 ms; rejects after `ms`. */

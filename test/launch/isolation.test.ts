@@ -31,9 +31,12 @@ describe.runIf(hasTerraform).concurrent("one run, one state (real terraform, cdk
     const running = t.cloud();
     expect(running).toHaveLength(2);
     const runA = t.records()[0]!;
+    // The lock names the run, when it took the lock and its launcher (this process).
+    const lock = JSON.parse(readFileSync(join(t.dir, ".hgpu", "runs", ".locks", "task.json"), "utf8")) as { runId: string; startedAt: string };
+    expect(lock.runId).toBe(runA.runId);
 
     await expect(launch({ ...t.options, sink: { write: () => undefined } })).rejects.toThrow(
-      `hgpu launch: stack "task" has a live run: ${runA.runId}, started ${runA.startedAt.slice(0, 19)}`,
+      `hgpu launch: stack "task" has a live run: ${runA.runId}, started ${lock.startedAt} (launcher PID ${process.pid}).`,
     );
     await expect(launch({ ...t.options, sink: { write: () => undefined } })).rejects.toThrow("See it with `hgpu runs`; stop it with Ctrl-C in its terminal or `kill -TERM");
 

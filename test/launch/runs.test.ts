@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { EXIT, launch } from "../../lib/launch/launcher";
 import { findProject, formatRuns, viewRun, type RunView } from "../../lib/launch/runs";
 import type { RunRecord } from "../../lib/launch/run-record";
-import { hasTerraform, hgpuRun, P1, P2, project } from "./harness";
+import { hasTerraform, hgpuInProcess, P1, P2, project } from "./harness";
 
 describe.runIf(hasTerraform).concurrent("hgpu runs and hgpu destroy", () => {
   it("runs --json and --prune: prune removes ended runs with nothing left and keeps leftover ones", async (ctx) => {
@@ -14,7 +14,7 @@ describe.runIf(hasTerraform).concurrent("hgpu runs and hgpu destroy", () => {
     const left = await launch({ ...t.options, destroyAttempts: 1 });
     expect([ok.exitCode, left.exitCode]).toEqual([0, EXIT.RESOURCES_LEFT]);
 
-    const json = await hgpuRun(["runs", "--json"], t.dir, t.env);
+    const json = await hgpuInProcess(["runs", "--json"], t.dir, t.env);
     expect(json.code).toBe(0);
     const listed = JSON.parse(json.output) as { runId: string; state: string; inState: { attempt: number; resources: string[] }[]; usdPerHour: number }[];
     expect(listed.map((r) => [r.runId, r.state, r.inState, r.usdPerHour])).toEqual([
@@ -22,7 +22,7 @@ describe.runIf(hasTerraform).concurrent("hgpu runs and hgpu destroy", () => {
       [ok.runId, "ended", [], 98.32],
     ]);
 
-    const pruned = await hgpuRun(["runs", "--prune"], t.dir, t.env);
+    const pruned = await hgpuInProcess(["runs", "--prune"], t.dir, t.env);
     expect(pruned.output).toContain(`removed 1 ended run with nothing left: ${ok.runId}`);
     expect(existsSync(ok.runDir)).toBe(false);
     expect(existsSync(left.runDir)).toBe(true);
@@ -36,18 +36,18 @@ describe.runIf(hasTerraform).concurrent("hgpu runs and hgpu destroy", () => {
     expect(result.exitCode).toBe(EXIT.RESOURCES_LEFT);
     expect(result.attempts.map((a) => a.outcome)).toEqual(["capacity"]);
 
-    const unknown = await hgpuRun(["destroy", "nope"], t.dir, t.env);
+    const unknown = await hgpuInProcess(["destroy", "nope"], t.dir, t.env);
     expect(unknown.code).toBe(1);
     expect(unknown.output.trim()).toBe(`hgpu destroy: no run "nope" in ${join(t.dir, ".hgpu", "runs")}: hgpu runs lists 1 run`);
-    const noAttempt = await hgpuRun(["destroy", result.runId, "--attempt", "2"], t.dir, t.env);
+    const noAttempt = await hgpuInProcess(["destroy", result.runId, "--attempt", "2"], t.dir, t.env);
     expect(noAttempt.output.trim()).toBe(`hgpu destroy: run ${result.runId} has no attempt 2: it has 1`);
 
     rmSync(join(t.dir, "destroy-fault"));
-    const done = await hgpuRun(["destroy", result.runId, "--attempt", "1"], t.dir, t.env);
+    const done = await hgpuInProcess(["destroy", result.runId, "--attempt", "1"], t.dir, t.env);
     expect(done.code).toBe(0);
     expect(done.output).toContain(`attempt 1: destroying 1 resource(s) of ${P1}`);
     expect(t.cloud()).toEqual([]);
-    const twice = await hgpuRun(["destroy", result.runId], t.dir, t.env);
+    const twice = await hgpuInProcess(["destroy", result.runId], t.dir, t.env);
     expect(twice.code).toBe(0);
     expect(twice.output).toContain("attempt 1: nothing in state");
   });

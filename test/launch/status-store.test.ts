@@ -282,7 +282,7 @@ describe("readerFor", () => {
   });
   it("loading the module loads no cloud SDK", () => {
     const script = 'require("./lib/launch/status-store.ts"); console.log(Object.keys(require.cache).filter((k) => /@aws-sdk|@azure/.test(k)).length)';
-    const out = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: join(__dirname, "..", ".."), encoding: "utf8", timeout: 15_000 });
+    const out = execFileSync(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: join(__dirname, "..", ".."), encoding: "utf8", timeout: 15_000 });
     expect(out.trim()).toBe("0");
   });
 });

@@ -75,6 +75,9 @@ function runStubbed(dir: string, script: string) {
   return { code: r.status, calls: read("calls").trim().split("\n").filter(Boolean), status, log: read("task.log"), env: read("opt/env.list"), stderr: r.stderr };
 }
 
+/** How many times the watchdog looks at a quiet worker's log before its job ends: past node 0's limit of 5 + 13 minutes in that case. */
+const QUIET_TICKS = 25;
+
 describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS", () => {
   /**
    * One node of a 2-node AWS group runs the script with aws, curl, docker, timeout, seq and sleep
@@ -86,7 +89,11 @@ describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS"
     head: boolean;
     /** Nodes the group has. @default 2 */
     inService?: number;
-    /** The workload: an exit code; "hang" (prints nothing, never ends); "speaks-then-hangs"; "quiet" (prints nothing for 2 s, then ends). @default 0 */
+    /**
+     * The workload: an exit code; "hang" (prints nothing, never ends); "speaks-then-hangs"; "quiet"
+     * (prints nothing until the watchdog has looked at its log {@link QUIET_TICKS} times, then ends
+     * with 0). @default 0
+     */
     workload?: number | "hang" | "speaks-then-hangs" | "quiet";
     /** The registry login or pull fails (times out). */
     pullFails?: boolean;
@@ -118,14 +125,24 @@ describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS"
       `  "autoscaling update-auto-scaling-group") n=$(cat ${dir}/scale-tries 2>/dev/null || echo 0); echo $((n+1)) > ${dir}/scale-tries; if [ $n -lt ${node.scaleFails ?? 0} ]; then echo "scale-to-zero failed" >> ${dir}/calls; exit 1; fi; echo scale-to-zero >> ${dir}/calls ;;`,
       "esac",
     ].join("\n"));
-    const workload = { hang: "exec /bin/sleep 30", "speaks-then-hangs": "echo 'epoch 1'; exec /bin/sleep 30", quiet: "/bin/sleep 2; exit 0" }[node.workload as string] ?? `exit ${node.workload ?? 0}`;
+    // quiet: blocks on a FIFO that the watchdog's QUIET_TICKS-th `sleep 60` writes to (no polling, no clock)
+    const workload = { hang: "exec /bin/sleep 30", "speaks-then-hangs": "echo 'epoch 1'; exec /bin/sleep 30", quiet: `read -r _ < ${dir}/quiet; exit 0` }[node.workload as string] ?? `exit ${node.workload ?? 0}`;
+    if (node.workload === "quiet") spawnSync("mkfifo", [`${dir}/quiet`]);
     // timeout runs the pull steps (bash -c ...) and the workload
     stub("timeout", `case "$*" in *"bash -c"*) ${node.pullFails ? "exit 124" : "exit 0"} ;; *) ${workload} ;; esac`);
     stub("docker", "exit 0");
     stub("seq", "echo 1; echo 2; echo 3");
-    stub("sleep", `n=$(cat ${dir}/sleeps 2>/dev/null || echo 0); echo $((n+1)) > ${dir}/sleeps; ${node.node0ReportsAfter ? `[ $((n+1)) -ge ${node.node0ReportsAfter} ] && touch ${dir}/status-written` : ""}; exit 0`);
+    // Shell builtins only (a process costs more than the rest of the stub): counts every sleep, and
+    // the watchdog's (`sleep 60`, once per look at the log) apart.
+    stub("sleep", [
+      `n=0; [ -e ${dir}/sleeps ] && read -r n < ${dir}/sleeps; n=$((n+1)); echo $n > ${dir}/sleeps`,
+      node.node0ReportsAfter ? `[ $n -ge ${node.node0ReportsAfter} ] && : > ${dir}/status-written` : "",
+      `if [ "$1" = 60 ]; then t=0; [ -e ${dir}/ticks ] && read -r t < ${dir}/ticks; t=$((t+1)); echo $t > ${dir}/ticks; fi`,
+      node.workload === "quiet" ? `[ "$1" = 60 ] && [ $t = ${QUIET_TICKS} ] && echo go > ${dir}/quiet` : "",
+      "exit 0",
+    ].join("\n"));
     if (node.node0Gone) writeFileSync(`${dir}/node0-gone`, "");
-    return runStubbed(dir, runScript(spec));
+    return { ...runStubbed(dir, runScript(spec)), ticks: existsSync(`${dir}/ticks`) ? Number(readFileSync(`${dir}/ticks`, "utf8")) : 0 };
   }
   const spec: RunScriptSpec = { ...aws, nodes: 2, deadline: "2099-01-01T00:00:00Z" };
   const uploads = (calls: string[], what: string) => calls.filter((c) => c.endsWith(what)).length;
@@ -176,14 +193,18 @@ describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS"
   });
 
   it("before its first output, a job also gets the rendezvous' join timeout (3 pulls + 10 min)", (ctx) => {
-    const r = run({ ...spec, idleTimeoutMinutes: 5, pullTimeoutMinutes: 20 }, { head: true, workload: "hang" }, ctx);
+    const r = run({ ...spec, idleTimeoutMinutes: 2, pullTimeoutMinutes: 3 }, { head: true, workload: "hang" }, ctx);
     expect(r.status).toMatchObject({ exitCode: 124, reason: "hung" });
-    expect(r.log).toContain("hgpu: no output for 75 minutes: stopping the job as hung");
+    // 2 + (3 x 3 + 10) minutes, the rendezvous' own join timeout
+    expect(r.log).toContain("hgpu: no output for 21 minutes: stopping the job as hung");
+    expect(r.env).toContain("PET_RDZV_CONF=join_timeout=1140,read_timeout=600");
   });
 
   it("a quiet worker is never stopped as hung (other ranks often print nothing)", (ctx) => {
-    const r = run({ ...spec, idleTimeoutMinutes: 5, pullTimeoutMinutes: 1 }, { head: false, workload: "quiet", node0ReportsAfter: 50 }, ctx);
+    // node 0 would stop a job this quiet after 5 + 13 minutes
+    const r = run({ ...spec, idleTimeoutMinutes: 5, pullTimeoutMinutes: 1 }, { head: false, workload: "quiet", node0ReportsAfter: QUIET_TICKS + 1 }, ctx);
     expect(r.code).toBe(0);
+    expect(r.ticks).toBeGreaterThanOrEqual(QUIET_TICKS);
     expect(r.log).not.toContain("stopping the job as hung");
   });
 
@@ -202,7 +223,8 @@ describe("runScript behaviour, run in bash with stubbed cloud commands and IMDS"
   });
 
   it("a worker that gets no answer about node 0 keeps waiting: no answer is not 'gone'", (ctx) => {
-    const r = run(spec, { head: false, ec2Throttled: true, node0ReportsAfter: 20 }, ctx);
+    // node 0 is "gone" after 3 such answers in a row: its status comes after 8
+    const r = run(spec, { head: false, ec2Throttled: true, node0ReportsAfter: 8 }, ctx);
     expect(r.status).toBeUndefined();
     expect(r.calls).not.toContain("scale-to-zero");
   });

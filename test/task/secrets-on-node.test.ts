@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it, type TestContext } from "vitest";
+import { afterAll, describe, expect, it, type TestContext } from "vitest";
 import { launchLines, type RunScriptSpec } from "../../lib/task/run-script";
 import type { SecretReference } from "../../lib/task/secrets";
 
@@ -50,7 +50,10 @@ function boot(dir: string, spec: RunScriptSpec, stub: (name: string, body: strin
   };
 }
 
-function tempNode(ctx: TestContext) {
+/** Where a node's folder is removed: at the end of a test, or of a describe's cases that share the node. */
+type Cleanup = Pick<TestContext, "onTestFinished">;
+
+function tempNode(ctx: Cleanup) {
   const dir = mkdtempSync(join(tmpdir(), "hgpu-secrets-"));
   ctx.onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(`${dir}/bin`);
@@ -58,8 +61,19 @@ function tempNode(ctx: TestContext) {
   return { dir, stub };
 }
 
+/**
+ * One node booted for every case of a describe that only reads what it left (the first case to
+ * ask boots it; its folder goes when the describe's cases end): a boot runs dozens of processes.
+ */
+function sharedNode<T>(boot: (cleanup: Cleanup) => T): () => T {
+  let node: T | undefined;
+  const removals: (() => void)[] = [];
+  afterAll(() => removals.forEach((remove) => remove()));
+  return () => (node ??= boot({ onTestFinished: (remove) => void removals.push(remove as () => void) }));
+}
+
 /** AWS: node 0 of 2 (IMDS answers "token" for its ID); `ssmFails` makes every GetParameter fail as IAM would. */
-function awsNode(ctx: TestContext, opts: { ssmFails?: boolean } = {}) {
+function awsNode(ctx: Cleanup, opts: { ssmFails?: boolean } = {}) {
   const { dir, stub } = tempNode(ctx);
   writeFileSync(`${dir}/hf`, VALUES.HF_TOKEN);
   writeFileSync(`${dir}/db`, VALUES.DB_KEY);
@@ -81,8 +95,9 @@ function awsNode(ctx: TestContext, opts: { ssmFails?: boolean } = {}) {
 }
 
 describe("secrets on an AWS node: read with the node's role, kept in 0600 files, handed to the workload", () => {
-  it("reads each secret with the AWS CLI (SSM with decryption, Secrets Manager in the secret's region)", (ctx) => {
-    const r = awsNode(ctx);
+  const booted = sharedNode((cleanup) => awsNode(cleanup));
+  it("reads each secret with the AWS CLI (SSM with decryption, Secrets Manager in the secret's region)", () => {
+    const r = booted();
     expect(r.code).toBe(0);
     expect(r.status).toMatchObject({ exitCode: 0, reason: "completed" });
     expect(r.calls.filter((c) => c.startsWith("aws "))).toEqual([
@@ -91,8 +106,8 @@ describe("secrets on an AWS node: read with the node's role, kept in 0600 files,
     ]);
   });
 
-  it("keeps them in files of mode 0600 in a folder of mode 0700, each holding the value exactly, and no partial file", (ctx) => {
-    const r = awsNode(ctx);
+  it("keeps them in files of mode 0600 in a folder of mode 0700, each holding the value exactly, and no partial file", () => {
+    const r = booted();
     expect(mode(`${r.dir}/opt/secrets`)).toBe("700");
     expect(readdirSync(`${r.dir}/opt/secrets`).sort()).toEqual(["DB_KEY", "HF_TOKEN"]);
     for (const [name, value] of Object.entries(VALUES)) {
@@ -103,7 +118,7 @@ describe("secrets on an AWS node: read with the node's role, kept in 0600 files,
   });
 
   it("writes the environment files 0600 in a 0700 folder, even over files that were world-readable", (ctx) => {
-    const r = awsNode(ctx);
+    const r = booted();
     for (const f of ["env.sh", "env.list"]) expect(mode(`${r.dir}/opt/${f}`)).toBe("600");
     expect(mode(`${r.dir}/opt`)).toBe("700");
     expect(mode(`${r.dir}/opt/run.sh`)).toBe("700");
@@ -118,8 +133,8 @@ describe("secrets on an AWS node: read with the node's role, kept in 0600 files,
     expect([mode(`${dir}/opt/env.list`), mode(`${dir}/opt/env.sh`)]).toEqual(["600", "600"]);
   });
 
-  it("hands the workload each secret as its variable (docker -e NAME, from the environment, not a file on the command line)", (ctx) => {
-    const r = awsNode(ctx);
+  it("hands the workload each secret as its variable (docker -e NAME, from the environment, not a file on the command line)", () => {
+    const r = booted();
     expect(r.read("seen-HF_TOKEN")).toBe(VALUES.HF_TOKEN);
     expect(r.read("seen-DB_KEY")).toBe(VALUES.DB_KEY);
     expect(r.read("workload-args")).toContain("--env-file " + `${r.dir}/opt/env.list -e HF_TOKEN -e DB_KEY `);
@@ -127,14 +142,14 @@ describe("secrets on an AWS node: read with the node's role, kept in 0600 files,
     expect(r.read("opt/env.list")).not.toContain("HF_TOKEN");
   });
 
-  it("exports the secrets in the workload's shell alone: the script's own cloud calls never see them (an AWS_* secret cannot change its credentials)", (ctx) => {
-    const r = awsNode(ctx);
+  it("exports the secrets in the workload's shell alone: the script's own cloud calls never see them (an AWS_* secret cannot change its credentials)", () => {
+    const r = booted();
     expect(r.read("aws-env")).not.toContain("HF_TOKEN=");
     expect(r.read("aws-env")).toContain("upload");
   });
 
-  it("never writes a value into the script, the log, the uploads or the status", (ctx) => {
-    const r = awsNode(ctx);
+  it("never writes a value into the script, the log, the uploads or the status", () => {
+    const r = booted();
     const seen = [r.script, r.read("task.log"), r.read("uploaded"), r.read("status"), r.stderr, r.read("calls")].join("\n");
     expect(seen).not.toContain("x".repeat(34));
     expect(seen).not.toContain("line two");
@@ -153,7 +168,7 @@ describe("secrets on an AWS node: read with the node's role, kept in 0600 files,
 });
 
 describe("secrets on an Azure node: an IMDS token for Key Vault, on curl's stdin", () => {
-  function azureNode(ctx: TestContext, opts: { denied?: boolean } = {}) {
+  function azureNode(ctx: Cleanup, opts: { denied?: boolean } = {}) {
     const { dir, stub } = tempNode(ctx);
     writeFileSync(`${dir}/kv.json`, JSON.stringify({ value: VALUES.HF_TOKEN, id: "https://ml-vault.vault.azure.net/secrets/hf-token/1" }));
     const nic = (n: number, ip: string) => `{"id":"/x/virtualMachines/${n}/networkInterfaces/nic","properties":{"ipConfigurations":[{"properties":{"privateIPAddress":"${ip}"}}]}}`;
@@ -176,9 +191,10 @@ describe("secrets on an Azure node: an IMDS token for Key Vault, on curl's stdin
     const spec: RunScriptSpec = { ...awsSpec, cloud: { kind: "azure", blobBaseUrl: "https://acct.blob.core.windows.net/runs/r-1" }, image: undefined as never, secrets: [{ env: "HF_TOKEN", store: "keyvault", vault: "ml-vault", secret: "hf-token" }] };
     return { dir, ...boot(dir, spec, stub) };
   }
+  const booted = sharedNode((cleanup) => azureNode(cleanup));
 
-  it("reads the secret's value with the node's identity into a 0600 file, and the workload on the host gets it", (ctx) => {
-    const r = azureNode(ctx);
+  it("reads the secret's value with the node's identity into a 0600 file, and the workload on the host gets it", () => {
+    const r = booted();
     expect(r.status).toMatchObject({ exitCode: 0, reason: "completed" });
     expect(r.read("kv-headers")).toBe("Authorization: Bearer kv-token\n");
     expect(mode(`${r.dir}/opt/secrets/HF_TOKEN`)).toBe("600");
@@ -186,8 +202,8 @@ describe("secrets on an Azure node: an IMDS token for Key Vault, on curl's stdin
     expect(r.read("seen-HF_TOKEN")).toBe(VALUES.HF_TOKEN);
   });
 
-  it("keeps the Key Vault token off every command line and the value out of the log and uploads", (ctx) => {
-    const r = azureNode(ctx);
+  it("keeps the Key Vault token off every command line and the value out of the log and uploads", () => {
+    const r = booted();
     expect(r.read("argv")).toContain("https://ml-vault.vault.azure.net/secrets/hf-token?api-version=7.4");
     expect(r.read("argv")).not.toContain("kv-token");
     expect([r.read("task.log"), r.read("uploaded"), r.read("status")].join("\n")).not.toContain("x".repeat(34));
