@@ -48,7 +48,7 @@ export interface PreemptionScriptSpec {
   readonly noticeIntervalSeconds?: number;
   /** Seconds kept, before the notice's time, to sync the final checkpoint and write the status. @default 15 */
   readonly reserveSeconds?: number;
-  /** Longest wait for the workload's final checkpoint after the notice, seconds. @default 100 */
+  /** Longest wait for the workload's final checkpoint after the notice, seconds (at least 5 unless this is less). @default 100 */
   readonly maxWindowSeconds?: number;
 }
 
@@ -111,7 +111,8 @@ export function preemptionLines(cloud: RunScriptCloud, hasImage: boolean, spec: 
         "  local now id",
         "  now=$(aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names \"$GROUP\" --query 'AutoScalingGroups[0].Instances[?LifecycleState==`InService`].InstanceId' --output text 2>/dev/null) || return 1",
         '  [ -n "$now" ] || return 1',
-        '  for id in $START_IDS; do echo "$now" | tr \'\\t\' \'\\n\' | grep -qxF "$id" || { DETAIL=peer-lost; return 0; }; done',
+        // grep reads all its input (no -q): an early exit would fail the pipe and read as gone
+        '  for id in $START_IDS; do echo "$now" | tr \'\\t\' \'\\n\' | grep -xF "$id" >/dev/null || { DETAIL=peer-lost; return 0; }; done',
         "  return 1",
         "}",
       ]
@@ -156,20 +157,17 @@ export function preemptionLines(cloud: RunScriptCloud, hasImage: boolean, spec: 
     '    if [ "$NODES" -gt 1 ] && peer_notice; then mv /opt/hgpu/notice.new /opt/hgpu/notice.json; break; fi',
     '    sleep "$NOTICE_INTERVAL"',
     "  done",
-    "  local at now window waited=0 before",
+    "  local at now window until",
     "  at=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(\"time\") or \"\")' /opt/hgpu/notice.json)",
     '  now=$(date +%s); at=$( [ -n "$at" ] && date -d "$at" +%s 2>/dev/null || echo $((now + 30)) )',
-    '  window=$((at - now - NOTICE_RESERVE)); [ "$window" -gt "$NOTICE_MAX" ] && window=$NOTICE_MAX; [ "$window" -lt 5 ] && window=5',
+    '  window=$((at - now - NOTICE_RESERVE)); [ "$window" -lt 5 ] && window=5; [ "$window" -gt "$NOTICE_MAX" ] && window=$NOTICE_MAX',
     '  echo "hgpu: preemption notice $(cat /opt/hgpu/notice.json): stopping the workload, $window s for its final checkpoint" >> "$LOG"',
-    '  before=$(ckpt_complete_names)',
     '  stop_workload "$window"',
-    // until the workload has stopped, node 0 has a new complete checkpoint, or the window is over
-    '  while [ "$waited" -lt "$window" ] && kill -0 "$WORKLOAD" 2>/dev/null; do',
-    '    [ "$IS_HEAD" = 1 ] && [ "$(ckpt_complete_names)" != "$before" ] && break',
-    "    sleep 1; waited=$((waited + 1))",
-    "  done",
+    // until the workload has stopped or the window is over (node 0's periodic sync goes on meanwhile)
+    '  until=$(( $(date +%s) + window ))',
+    '  while [ "$(date +%s)" -lt "$until" ] && kill -0 "$WORKLOAD" 2>/dev/null; do sleep 1; done',
+    '  kill -0 "$WORKLOAD" 2>/dev/null && { echo "hgpu: the workload did not stop within $window s: killing it" >> "$LOG"; kill_workload; }',
     '  [ "$IS_HEAD" = 1 ] && ckpt_sync_new >> "$LOG" 2>&1',
-    '  kill -0 "$WORKLOAD" 2>/dev/null && { sleep 2; kill_workload; }',
     "  return 0",
     "}",
     // the main loop's pause: a minute, or until the workload ends

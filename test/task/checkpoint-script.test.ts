@@ -73,7 +73,7 @@ async function restart(store: RunStore, n: NodeDir, standInUrl: string, cloud: R
 
 describe("checkpoints on S3", () => {
   let store: RunStore & { url: string };
-  beforeAll(async () => void (store = await s3Store()));
+  beforeAll(async () => void (store = await s3Store()), 30_000);
   afterAll(() => store.stop());
 
   it("a restart restores the latest published checkpoint, skips the half-written one, and publishes the next", async (ctx) => {
@@ -114,7 +114,7 @@ describe("checkpoints on S3", () => {
 
 describe("checkpoints on Blob storage", () => {
   let store: RunStore & { url: string; sas: string };
-  beforeAll(async () => void (store = await blobStore()));
+  beforeAll(async () => void (store = await blobStore()), 30_000);
   afterAll(() => store.stop());
 
   it("a restart restores the latest published checkpoint; files larger than a block go up in blocks; each manifest after its files", async (ctx) => {

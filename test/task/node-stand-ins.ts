@@ -233,18 +233,28 @@ export function nodeDir(opts: { s3Url?: string; standInUrl: string; group?: stri
 }
 
 /** Runs a rendered run script in the node's folder (asynchronously: the stand-ins answer meanwhile); resolves with its exit code. */
-export function runNode(node: NodeDir, script: string, standInUrl: string, timeoutMs = 30_000): Promise<{ code: number | null; stderr: string }> {
+export function runNode(node: NodeDir, script: string, standInUrl: string, timeoutMs = 50_000): Promise<{ code: number | null; stderr: string }> {
   const text = script.replace(/\/opt\/hgpu/g, `${node.dir}/opt`).replace("/var/log/hgpu-task.log", `${node.dir}/task.log`);
   writeFileSync(join(node.dir, "run.sh"), text);
   return new Promise((resolve) => {
     const child = spawn("bash", [join(node.dir, "run.sh")], {
-      env: { PATH: `${node.dir}/bin:/usr/bin:/bin`, HOME: node.dir, HGPU_TEST_METADATA_URL: standInUrl, HGPU_TEST_POLL_SECONDS: "0.2" },
+      env: { PATH: `${node.dir}/bin:/usr/bin:/bin`, HOME: node.dir, HGPU_TEST_METADATA_URL: standInUrl, HGPU_TEST_POLL_SECONDS: "0.5" },
       stdio: ["ignore", "ignore", "pipe"],
       detached: true,
     });
     let stderr = "";
     child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), timeoutMs);
+    // the workload leads a process group of its own (timeout's): it goes too
+    const timer = setTimeout(() => {
+      process.kill(-child.pid!, "SIGKILL");
+      try {
+        const pid = Number(readFileSync(join(node.dir, "workload.pid"), "utf8"));
+        const pgid = Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[2]);
+        if (pgid > 1) process.kill(-pgid, "SIGKILL");
+      } catch {
+        // no workload, or it has ended
+      }
+    }, timeoutMs);
     child.on("exit", (code) => {
       clearTimeout(timer);
       resolve({ code, stderr });
@@ -256,23 +266,25 @@ export function runNode(node: NodeDir, script: string, standInUrl: string, timeo
  * A training loop in bash that honours the checkpoint contract: it resumes from
  * `HGPU_RESUMED_FROM` (step-NNNN), writes `step-NNNN/model.pt` (3000 random bytes) and
  * `step-NNNN/shards/optim-0.pt` every `every` steps and then `COMPLETE`, saves once more and exits 0
- * on SIGTERM, and records in the node's folder what it saw (`workload.env`, `workload.found`) and
+ * on SIGTERM (unless it `ignoresTerm`), and records in the node's folder (`workload.pid`, its process) what it saw (`workload.env`, `workload.found`) and
  * saved (`workload.saved`). At `triggerAt` it touches `notice-now`, where the stand-in's notice looks.
  */
-export function trainingWorkload(node: NodeDir, opts: { every?: number; maxSteps?: number; triggerAt?: number; exitCode?: number; lastWords?: string; atEnd?: string } = {}): string[] {
+export function trainingWorkload(node: NodeDir, opts: { ignoresTerm?: boolean; stepSeconds?: number; every?: number; maxSteps?: number; triggerAt?: number; exitCode?: number; lastWords?: string; atEnd?: string } = {}): string[] {
   const out = `${node.dir}/workload`;
   const script = [
     "set -u",
     `echo "resumed=[$HGPU_RESUMED_FROM] restarts=$HGPU_RESTART_COUNT dir=$HGPU_CHECKPOINT_DIR" > ${out}.env`,
     `ls -A "$HGPU_CHECKPOINT_DIR" > ${out}.found`,
-    "stop=0; trap 'stop=1' TERM",
+    `echo $$ > ${out}.pid`,
+    opts.ignoresTerm ? "stop=0; trap '' TERM" : "stop=0; trap 'stop=1' TERM",
     'step=0; case "$HGPU_RESUMED_FROM" in step-*) step=$((10#${HGPU_RESUMED_FROM#step-})) ;; esac',
-    `save() { local d; d="$HGPU_CHECKPOINT_DIR/step-$(printf %04d "$step")"; [ -e "$d/COMPLETE" ] && return; mkdir -p "$d/shards"; head -c 3000 /dev/urandom > "$d/model.pt"; printf 'optimizer at %s' "$step" > "$d/shards/optim-0.pt"; touch "$d/COMPLETE"; basename "$d" >> ${out}.saved; }`,
+    // COMPLETE only once every write succeeded: the stop signal reaches the whole process group, head and mkdir too
+    `save() { local d; printf -v d '%s/step-%04d' "$HGPU_CHECKPOINT_DIR" "$step"; [ -e "$d/COMPLETE" ] && return 0; mkdir -p "$d/shards" && head -c 3000 /dev/urandom > "$d/model.pt" && printf 'optimizer at %s' "$step" > "$d/shards/optim-0.pt" && : > "$d/COMPLETE" && echo "\${d##*/}" >> ${out}.saved; }`,
     `while [ "$step" -lt ${opts.maxSteps ?? 100000} ]; do`,
-    "  step=$((step + 1)); sleep 0.02",
+    `  step=$((step + 1)); sleep ${opts.stepSeconds ?? 0.02}`,
     `  [ $((step % ${opts.every ?? 10})) = 0 ] && save`,
     ...(opts.triggerAt !== undefined ? [`  [ "$step" = ${opts.triggerAt} ] && touch ${node.dir}/notice-now`] : []),
-    '  if [ "$stop" = 1 ]; then save; echo "stopped at step $step"; exit 0; fi',
+    '  if [ "$stop" = 1 ]; then save || save || save; echo "stopped at step $step"; exit 0; fi',
     "done",
     ...(opts.atEnd ? [opts.atEnd] : []),
     ...(opts.lastWords ? [`echo ${JSON.stringify(opts.lastWords)}`] : []),

@@ -38,7 +38,7 @@ const stepOf = (name: string) => Number(name.slice("step-".length));
 
 describe("AWS: a spot interruption notice during training", () => {
   let store: RunStore & { url: string };
-  beforeAll(async () => void (store = await s3Store()));
+  beforeAll(async () => void (store = await s3Store()), 30_000);
   afterAll(() => store.stop());
 
   it("stops the workload, syncs its final checkpoint, and reports preempted with the notice", async (ctx) => {
@@ -73,6 +73,18 @@ describe("AWS: a spot interruption notice during training", () => {
     expect(n.read("task.log")).toContain('hgpu: preemption notice {"node": "i-0aaa", "cloud": "aws", "action": "terminate"');
   });
 
+  it("a workload that ignores SIGTERM is killed, with its process group, when the window ends; its last complete checkpoint is synced", async (ctx) => {
+    const { node: n, standIn } = await node(ctx, store, (d) => (existsSync(`${d.dir}/notice-now`) ? { aws: { action: "stop", time: new Date(Date.now() + 120_000).toISOString() } } : undefined));
+    const spec = awsSpec(n, trainingWorkload(n, { ignoresTerm: true, stepSeconds: 0.2, every: 5, triggerAt: 10 }));
+    const r = await runNode(n, runScript({ ...spec, recovery: { ...spec.recovery!, maxWindowSeconds: 2 } }), standIn.url);
+    expect(r.code).toBe(93);
+    expect(n.read("task.log")).toContain("hgpu: the workload did not stop within 2 s: killing it");
+    expect(() => process.kill(Number(n.read("workload.pid")), 0)).toThrow();
+    const last = saved(n).at(-1)!;
+    expect(stepOf(last)).toBeGreaterThanOrEqual(10);
+    expect(await json<Status>(store, `runs/${spec.runId}/status.json`)).toMatchObject({ reason: "preempted", checkpoint: last, notice: { action: "stop" } });
+  });
+
   it("the workload's own failure is neither preempted nor node-failure: workload-failed, with its code", async (ctx) => {
     const { node: n, standIn } = await node(ctx, store, () => undefined);
     const spec = awsSpec(n, trainingWorkload(n, { maxSteps: 12, exitCode: 3, lastWords: "RuntimeError: CUDA error: an illegal memory access was encountered" }));
@@ -84,7 +96,7 @@ describe("AWS: a spot interruption notice during training", () => {
 
 describe("AWS: node-failure, and what it is not", () => {
   let store: RunStore & { url: string };
-  beforeAll(async () => void (store = await s3Store()));
+  beforeAll(async () => void (store = await s3Store()), 30_000);
   afterAll(() => store.stop());
 
   it("torchrun's rendezvous timing out is a node failure (94), not the workload's", async (ctx) => {
@@ -135,7 +147,7 @@ describe("AWS: node-failure, and what it is not", () => {
 
 describe("Azure: a Preempt scheduled event during training", () => {
   let store: RunStore & { url: string; sas: string };
-  beforeAll(async () => void (store = await blobStore()));
+  beforeAll(async () => void (store = await blobStore()), 30_000);
   afterAll(() => store.stop());
 
   it("ignores another VM's event, then on its own: final checkpoint synced, status preempted, then the event acknowledged", async (ctx) => {
