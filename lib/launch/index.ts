@@ -21,3 +21,4 @@ export * from "./slurm-job-script";
 export * from "./slurm-runner";
 export * from "./slurm-leftovers";
 export * from "./slurm-attempt";
+export * from "./log-lines";

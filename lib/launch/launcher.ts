@@ -8,6 +8,7 @@ import { patientReader } from "./patient-reader";
 import { identify } from "./process-identity";
 import { EXIT, type Attempt, type LaunchOptions, type LaunchResult } from "./launch-options";
 import { outputEndingWith, outputEndingWithValue, signalExit, statusTimeoutMs } from "./launch-outputs";
+import { logQuoter } from "./log-lines";
 import { Progress, type ProgressSink } from "./progress";
 import { makePrivateDir, removeEmpty, withPrivateUmask } from "./run-files";
 import { lockStack, StackLockedError, waitForLock } from "./run-lock";
@@ -292,10 +293,8 @@ class Run {
       }
       const unstarted = await this.wait(n, placementKey, tf);
       if (unstarted !== undefined) {
-        // A Slurm job still pending after maxQueueWait (cancelled): as after a capacity error.
-        const left = await destroy();
-        const next = this.noCapacity(n, placementKey, [unstarted], last);
-        return left.length > 0 ? "stop" : next;
+        const next = this.noCapacity(n, placementKey, [unstarted], last); // a Slurm job still pending after maxQueueWait: as after a capacity error
+        return (await destroy()).length > 0 ? "stop" : next;
       }
       if (this.options.keepOnFailure && this.outcome === "workload-failed" && !this.options.signal?.aborted) {
         destroyed = true;
@@ -355,9 +354,10 @@ class Run {
           progress.note(`warning: stopped copying the log to ${logFile}: ${(e as Error).message} (the run goes on)`);
         }
       };
+      const quote = logQuoter();
       const onLog = (text: string) => {
         copy(text);
-        sink.write(text.replace(/^/gm, "  | "));
+        sink.write(quote(text));
       };
       const slurmJob = slurmJobOf(outputEndingWithValue(outputs, "_slurm_job"), "the stack's *_slurm_job output");
       const onSlurm = slurmJob && await runOnSlurm({

@@ -145,8 +145,27 @@ describe.runIf(runs).concurrent("hgpu launch on a real Slurm", { timeout: 180_00
     expect(t.printed()).toContain("  | hgpu: Slurm's time limit (60 s) is near: stopping the workload");
     expect(t.printed()).toContain("  | saving");
     expect(t.printed()).toContain("workload finished with exit code 124 (time-limit)");
+    // the node's wrapper outlived the TERM and recorded the workload's own exit code
+    expect(readFileSync(join(t.record().attempts[0]!.slurm!.runDir, "logs", "node0.exit"), "utf8").trim()).toBe("9");
     expect(t.jobs()).toEqual([]);
     expect(t.record()).toMatchObject({ outcome: "workload-failed", exitCode: 124 });
+  });
+
+  it("a job killed outside the launcher (no status written) ends the wait, with a status from Slurm's record", async (ctx) => {
+    const t = project(ctx, { command: ["bash", "-c", "echo running; sleep 300"] });
+    const launched = launch(t.options);
+    await until(() => t.printed().includes("  | running"), 120_000, "the job to run");
+    const jobId = t.record().attempts[0]!.slurm!.jobId!;
+    // SIGKILL to the batch script (as a node that dies would): nothing of the job writes its status
+    const batch = cluster.run("scontrol", ["listpids", jobId]).stdout.split("\n").map((l) => l.trim().split(/\s+/)).filter((f) => f[2] === "batch");
+    expect(batch.length).toBeGreaterThan(0);
+    for (const [pid] of batch) process.kill(Number(pid), "SIGKILL");
+    const result = await launched;
+    // Slurm says the batch script died of SIGKILL: exit 137
+    expect(result.status).toMatchObject({ exitCode: 137, reason: "workload-failed", slurmState: "FAILED", slurmJobId: jobId, reportedBy: "hgpu launch (from Slurm's record: the job wrote no status)" });
+    expect(t.printed()).toContain(`Slurm job ${jobId} ended without a status (FAILED, `);
+    expect(result.exitCode).toBe(137);
+    expect(t.jobs()).toEqual([]);
   });
 
   it.for([
@@ -168,7 +187,7 @@ describe.runIf(runs).concurrent("hgpu launch on a real Slurm", { timeout: 180_00
 
   it("hgpu runs asks Slurm about a pool's job even when the attempt's state is remote (and not read)", async () => {
     const name = `hgpu-remote-state-${process.pid}`;
-    const jobId = cluster.run("sbatch", ["--parsable", `--job-name=${name}`, "--gpus-per-node=1", "--time=5", "--output=/dev/null", "--wrap", "sleep 300"]).stdout.trim();
+    const jobId = cluster.run("sbatch", ["--parsable", `--job-name=${name}`, "--partition=maint", "--gpus-per-node=1", "--time=5", "--output=/dev/null", "--wrap", "sleep 300"]).stdout.trim();
     const attempt = { n: 1, dir: "/nonexistent", applyStarted: true, state: { backend: "s3" as const, key: "k", description: "s3://team-state/k" }, slurm: { jobName: name, jobId, partition: "gpu", runDir: "/nonexistent", slurmConf: cluster.conf } };
     const record = { version: 1 as const, runId: "r1", stack: "task", app: "x", terraform: "terraform", project: "/nonexistent", runDir: "/nonexistent", startedAt: "2026-11-30T10:00:00Z", updatedAt: "2026-11-30T10:00:00Z", launcher: { pid: 999_999_999 }, phase: "running" as const, attempts: [attempt], leftInState: [], kept: [] };
     const view = await viewRun(record as RunRecord);
