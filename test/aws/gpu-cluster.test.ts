@@ -271,7 +271,7 @@ describe("AwsGpuCluster with Lustre storage", () => {
     expect(asgDeps.filter((d) => d.includes("lustre-in"))).toHaveLength(2);
   });
 
-  it("renders valid Terraform with the cdktf matchers", () => {
+  it("synthesizes the S3 link's file system path (cdktf's toHaveResourceWithProperties)", () => {
     expect(Testing.toHaveResourceWithProperties(Testing.synth(stack, true), "aws_fsx_data_repository_association", { file_system_path: "/dataset" })).toBe(true);
   });
 });
@@ -284,14 +284,20 @@ describe("AwsGpuCluster with an EFA-enabled file system", () => {
     const tf = synth(stack);
     const fsSg = "${aws_security_group.fs_sg_B76787E2.id}";
     const nodesSg = "${aws_security_group.train_sg_2146EB6B.id}";
+    expect(Object.keys(tf.resource.aws_security_group).sort()).toEqual(["fs_sg_B76787E2", "net_endpoints-sg_7DBAE231", "train_sg_2146EB6B"]);
     const pairs = (type: string) =>
       resources(tf, type)
-        .filter((r) => r.ip_protocol === "-1" && r.referenced_security_group_id && r.referenced_security_group_id !== r.security_group_id)
-        .map((r) => `${r.security_group_id === fsSg ? "fs" : "nodes"}<-${r.referenced_security_group_id === fsSg ? "fs" : "nodes"}`)
+        .filter((r) => r.ip_protocol === "-1" && r.referenced_security_group_id !== undefined && r.referenced_security_group_id !== r.security_group_id)
+        .map((r) => [r.security_group_id, r.referenced_security_group_id, r.cidr_ipv4])
         .sort();
-    expect(pairs("aws_vpc_security_group_ingress_rule")).toEqual(["fs<-nodes", "nodes<-fs"]);
-    expect(pairs("aws_vpc_security_group_egress_rule")).toEqual(["fs<-nodes", "nodes<-fs"]);
-    expect(nodesSg).not.toBe(fsSg);
+    expect(pairs("aws_vpc_security_group_ingress_rule")).toEqual([[fsSg, nodesSg, undefined], [nodesSg, fsSg, undefined]]);
+    expect(pairs("aws_vpc_security_group_egress_rule")).toEqual([[fsSg, nodesSg, undefined], [nodesSg, fsSg, undefined]]);
+    // the file system's group admits and sends to groups only (itself and its clients), no address range
+    for (const type of ["aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"]) {
+      const fsRules = resources(tf, type).filter((r) => r.security_group_id === fsSg);
+      expect(fsRules.length, type).toBeGreaterThan(1);
+      expect(fsRules.filter((r) => r.cidr_ipv4 !== undefined || ![fsSg, nodesSg].includes(r.referenced_security_group_id)), type).toEqual([]);
+    }
   });
 });
 

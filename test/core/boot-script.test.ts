@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { APT_GET, bootScript, checkBootHooks, lustreMountScript, pinnedDownload, SHA256_HEX } from "../../lib/core/boot-script";
+import { fsxMountScript } from "../../lib/aws/fsx-client";
+import { amlfsMountScript } from "../../lib/azure/lustre-storage";
+import { bootScript, checkBootHooks, lustreMountScript, pinnedDownload, SHA256_HEX } from "../../lib/core/boot-script";
 import { Validator } from "../../lib/core/validate";
 
 describe("bootScript", () => {
@@ -36,8 +38,11 @@ describe("lustreMountScript", () => {
       "mountpoint -q /data || mount /data",
     ]);
   });
-  it("waits for the dpkg lock", () => {
-    expect(APT_GET).toBe("apt-get -o DPkg::Lock::Timeout=600");
+  it("every apt-get of the mount scripts waits up to 10 minutes for the dpkg lock (unattended upgrades hold it at first boot)", () => {
+    const scripts = [amlfsMountScript("10.0.0.4", "/lustre"), fsxMountScript("fs.example@tcp:/abc", "/fsx"), fsxMountScript("fs.example@tcp:/abc", "/fsx", true)];
+    const calls = scripts.flatMap((script) => script.match(/\bapt-get\b[^&|;\n"]*/g) ?? []);
+    expect(calls.length).toBeGreaterThanOrEqual(4);
+    expect(calls.filter((c) => !c.startsWith("apt-get -o DPkg::Lock::Timeout=600 "))).toEqual([]);
   });
 });
 

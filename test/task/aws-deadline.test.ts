@@ -16,6 +16,21 @@ function make(props: Partial<GpuTaskProps> = {}, build?: (stack: TerraformStack)
 const schedules = (tf: unknown): Record<string, any> => Object.fromEntries(resources(tf, "aws_scheduler_schedule").map((s) => [s.name, s]));
 const policy = (tf: unknown, name: string) => JSON.parse(resources(tf, "aws_iam_role_policy").find((p) => p.name === name).policy);
 
+describe("AWS deadline: maxRuntime up to 14 days", () => {
+  it("takes exactly 14 days (20160 minutes), as a string or in hours", () => {
+    for (const maxRuntime of ["14d", 336, "13d24h"] as const) {
+      const { tf, task } = make({ maxRuntime });
+      expect(task.maxRuntimeMinutes).toBe(20160);
+      expect(schedules(tf)["s-task-deadline"]!.schedule_expression).toContain('output.at, "20160m")');
+    }
+  });
+  it.each(["14d1m", "20161m", 336.02])("refuses %j, a minute or more past 14 days", (maxRuntime) => {
+    expect(validationErrorOf(() => make({ maxRuntime }))).toBe(
+      `s/task: maxRuntime ${JSON.stringify(maxRuntime)} is not valid: use a finite duration from 1m to 14d, e.g. "12h", "90m" or 6 (hours)`,
+    );
+  });
+});
+
 describe("AWS deadline: everything that bills goes", () => {
   const { task, tf } = make();
   const all = schedules(tf);
