@@ -59,7 +59,13 @@ describe("GPUs of a partition (sinfo)", () => {
 });
 
 describe("start estimate (sbatch --test-only)", () => {
-  it("reads the start time as UTC, and the nodes", () => {
+  it("reads the start time as UTC, and the nodes, whatever the launcher's own time zone", (ctx) => {
+    const tz = process.env.TZ;
+    process.env.TZ = "America/New_York";
+    ctx.onTestFinished(() => {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    });
     expect(parseStartEstimate(0, "", "sbatch: Job 12 to start at 2026-11-30T21:11:18 using 16 processors on nodes gpu[01-02] in partition gpu\n")).toEqual({
       start: new Date("2026-11-30T21:11:18Z"),
       nodes: "gpu[01-02]",
