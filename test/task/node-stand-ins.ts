@@ -103,10 +103,12 @@ export interface StandInLog {
   tokens: number;
 }
 
-/** The metadata, ARM and Blob stand-in. `notice()` says what the cloud says now. */
-export async function startStandIn(opts: { notice: () => Notice | undefined; blob?: { url: string; sas: string }; azureNics?: () => number }): Promise<{ url: string; log: StandInLog; stop(): Promise<void> }> {
+/** The metadata, ARM and Blob stand-in. `notice()` says what the cloud says now; an IMDSv2 token serves `tokenUses` requests. */
+export async function startStandIn(opts: { notice: () => Notice | undefined; blob?: { url: string; sas: string }; azureNics?: () => number; tokenUses?: number }): Promise<{ url: string; log: StandInLog; stop(): Promise<void> }> {
   const log: StandInLog = { events: [], tokens: 0 };
   const issued = new Set<string>();
+  // IMDSv2 tokens expire (their TTL): here after `tokenUses` requests each
+  const uses = new Map<string, number>();
   const body = (req: IncomingMessage) => new Promise<Buffer>((resolve) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -127,7 +129,9 @@ export async function startStandIn(opts: { notice: () => Notice | undefined; blo
       return send(res, 200, token);
     }
     if (path.startsWith("/latest/meta-data/")) {
-      if (!issued.has(String(req.headers["x-aws-ec2-metadata-token"]))) return send(res, 401, "");
+      const token = String(req.headers["x-aws-ec2-metadata-token"]);
+      uses.set(token, (uses.get(token) ?? 0) + 1);
+      if (!issued.has(token) || uses.get(token)! > (opts.tokenUses ?? Infinity)) return send(res, 401, "");
       const item = path.slice("/latest/meta-data/".length);
       const values: Record<string, string> = { "placement/region": "us-east-1", "instance-id": "i-0aaa", "local-ipv4": "10.0.0.5" };
       if (item === "spot/instance-action") return notice && "aws" in notice ? send(res, 200, JSON.stringify(notice.aws), "application/json") : send(res, 404, "");

@@ -21,9 +21,14 @@ const awsSpec = (node: NodeDir, command: string[], nodes = 1, runId = `r-${++run
 });
 
 /** Sets up a node against `store` with `notice` as the cloud's word; removes everything after the test. */
-async function node(ctx: TestContext, store: RunStore & { url: string; sas?: string }, notice: (n: NodeDir) => Notice | undefined, group?: string[], azureNics?: () => number) {
+async function node(ctx: TestContext, store: RunStore & { url: string; sas?: string }, notice: (n: NodeDir) => Notice | undefined, group?: string[], tokenUses?: number, azureNics?: (n: NodeDir) => number) {
   let n: NodeDir | undefined;
-  const standIn = await startStandIn({ notice: () => (n ? notice(n) : undefined), ...(store.kind === "azure" ? { blob: { url: store.url, sas: (store as { sas: string }).sas } } : {}), ...(azureNics ? { azureNics } : {}) });
+  const standIn = await startStandIn({
+    notice: () => (n ? notice(n) : undefined),
+    ...(store.kind === "azure" ? { blob: { url: store.url, sas: (store as { sas: string }).sas } } : {}),
+    ...(tokenUses ? { tokenUses } : {}),
+    ...(azureNics ? { azureNics: () => (n ? azureNics(n) : 1) } : {}),
+  });
   n = nodeDir({ ...(store.kind === "aws" ? { s3Url: store.url } : {}), standInUrl: standIn.url, ...(group ? { group } : {}) });
   ctx.onTestFinished(async () => {
     n!.remove();
@@ -48,7 +53,7 @@ describe("AWS: a spot interruption notice during training", () => {
       if (!existsSync(`${d.dir}/notice-now`)) return undefined;
       time ??= new Date(Date.now() + 120_000).toISOString().replace(/\.\d+Z$/, "Z");
       return { aws: { action: "terminate", time } };
-    });
+    }, undefined, 5);
     const spec = awsSpec(n, trainingWorkload(n, { triggerAt: 20 }));
     const r = await runNode(n, runScript(spec), standIn.url);
     const run = `runs/${spec.runId}`;
@@ -71,6 +76,10 @@ describe("AWS: a spot interruption notice during training", () => {
     expect((await store.get(`${run}/checkpoints/${final}/upload-${names.length}/model.pt`))!.toString()).toBe(local);
     expect(n.read("calls")).toContain("scale-to-zero");
     expect(n.read("task.log")).toContain('hgpu: preemption notice {"node": "i-0aaa", "cloud": "aws", "action": "terminate"');
+    // the notice is this attempt's in the run store, for the other nodes
+    expect(await json(store, `${run}/notices/attempt-0/i-0aaa.json`)).toEqual(status.notice);
+    // a token serves 5 requests here: the watcher renewed it (401) and went on
+    expect(standIn.log.tokens).toBeGreaterThan(1);
   });
 
   it("a workload that ignores SIGTERM is killed, with its process group, when the window ends; its last complete checkpoint is synced", async (ctx) => {
@@ -176,6 +185,15 @@ describe("Azure: a Preempt scheduled event during training", () => {
     expect(events.indexOf(`PUT runs/r-1/checkpoints/${final}/manifest.json`)).toBeLessThan(events.indexOf("PUT runs/r-1/status.json"));
     expect(events.indexOf("PUT runs/r-1/status.json")).toBeLessThan(events.indexOf(acks[0]!));
     expect(events).toContain("scale-to-zero");
+  });
+
+  it("a VM gone from the scale set while the workload failed is a node failure (peer-lost)", async (ctx) => {
+    // two VMs until the workload fails, then the scale set has one NIC left
+    const { node: n, standIn } = await node(ctx, store, () => undefined, undefined, undefined, (d) => (existsSync(`${d.dir}/peer-gone`) ? 1 : 2));
+    const workload = trainingWorkload(n, { maxSteps: 3, exitCode: 1, atEnd: `touch ${n.dir}/peer-gone`, lastWords: "NCCL error: remote process exited or there was a network error" });
+    const r = await runNode(n, runScript({ ...awsSpec(n, workload, 2), cloud: { kind: "azure", blobBaseUrl: `${standIn.url}/runs/r-lost` } }), standIn.url);
+    expect(r.code).toBe(94);
+    expect(await json<Status>(store, "r-lost/status.json")).toMatchObject({ exitCode: 94, reason: "node-failure", detail: "peer-lost" });
   });
 
   it("no event for this VM: the run completes, nothing is acknowledged", async (ctx) => {
