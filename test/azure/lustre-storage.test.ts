@@ -70,7 +70,7 @@ describe("AzureLustreStorage", () => {
       },
     });
     expect(resources(tf, "azurerm_managed_lustre_file_system")[0].depends_on).toEqual(["terraform_data.fs_role-propagation_CA5D642C"]);
-    expect(fs.rolePropagationWait).toBeDefined();
+    expect(fs.rolePropagationWait?.node.path).toBe("s/fs/role-propagation");
     expect(fs.providerRoleAssignments).toHaveLength(2);
   });
 
