@@ -5,8 +5,8 @@ import type { ISharedStorage } from "../core/contracts";
 import { isS3BucketName, KMS_KEY, S3_BUCKET_RULE, Validator } from "../core/validate";
 import { EFA_LUSTRE_CONNECTION_LIMIT } from "./efa";
 import {
-  FSX_DEPLOYMENT_TYPES, FSX_SCRATCH_MBPS_PER_TIB, fsxCapacityContext, fsxCapacityProblem, fsxMetadataIopsProblem, fsxThroughputMBps, fsxThroughputTiers, fsxTierKey,
-  type LustreDeploymentType,
+  FSX_DEPLOYMENT_TYPES, FSX_SCRATCH_MBPS_PER_TIB, fsxCapacityContext, fsxCapacityProblem, fsxMetadataIopsProblem, fsxThroughputMBps,
+  fsxThroughputTiers, fsxTierKey, type LustreDeploymentType,
 } from "./fsx-rules";
 import { checkClientPins, fsxMountScript } from "./fsx-client";
 import { nameTags, securityGroupNamePrefix } from "./names";

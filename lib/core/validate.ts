@@ -58,7 +58,10 @@ export const AZURE_STORAGE_ACCOUNT_RESOURCE_ID = new RegExp(`^/subscriptions/[^/
 /** What an Azure storage account resource ID must be, for error messages. */
 export const AZURE_STORAGE_ACCOUNT_RESOURCE_ID_RULE = "use a storage account resource ID (/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Storage/storageAccounts/<name>)";
 
-/** A short name (a team, an environment, an on-premises site or pool): 2-32 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen. */
+/**
+ * A short name (a team, an environment, an on-premises site or pool): 2-32 lowercase letters,
+ * digits and hyphens, starting with a letter, not ending with a hyphen.
+ */
 export const SHORT_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 /** What a short name must be, for error messages. */
 export const SHORT_NAME_RULE = "use 2-32 lowercase letters, digits and hyphens, starting with a letter";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  FSX_EFA_STEP_GIB, FSX_THROUGHPUT_TIERS, fsxCapacityContext, fsxCapacityProblem, fsxClientZoneProblem, fsxMetadataIopsProblem, fsxThroughputMBps, fsxThroughputTiers,
-  type FsxCapacityShape,
+  FSX_EFA_STEP_GIB, FSX_THROUGHPUT_TIERS, fsxCapacityContext, fsxCapacityProblem, fsxClientZoneProblem, fsxMetadataIopsProblem,
+  fsxThroughputMBps, fsxThroughputTiers, type FsxCapacityShape,
 } from "../../lib/aws/fsx-rules";
 
 const p2 = (tier = 125, efa = false): FsxCapacityShape => ({ type: "PERSISTENT_2", storageType: "SSD", tier, efa });
