@@ -3,7 +3,11 @@
  * nodes and elects node 0 (the lowest instance), runs the workload with torchrun's c10d
  * rendezvous on node 0's private address (through the PET_* variables torchrun reads), streams
  * its log to object storage, writes each node's exit status, and on node 0 writes the run's final
- * status and scales the group to zero: the first of a task's three teardown layers.
+ * status and scales the group to zero: the first of a task's three teardown layers. With
+ * `recovery` it also restores the latest published checkpoint before the workload, syncs each new
+ * one from node 0, and watches the clouds' preemption notices (checkpoint-script.ts,
+ * preemption-script.ts), so that its status says `preempted` or `node-failure` when that is why
+ * the run stopped.
  *
  * The script holds no `${` or `%{` of its own (Terraform would read them as template syntax);
  * the Terraform references it is given (run ID, bucket) are resolved before the nodes boot.

@@ -135,6 +135,23 @@ describe("AWS: node-failure, and what it is not", () => {
     expect(await json<Status>(store, `runs/${spec.runId}/status.json`)).toMatchObject({ exitCode: 1, reason: "workload-failed", detail: null });
   });
 
+  it("a worker with its own notice: publishes it for the run, stops, and reports preempted for itself; node 0 decides the run", async (ctx) => {
+    // this instance (i-0aaa) is not the lowest of the group: i-0000 is node 0
+    const { node: n, standIn } = await node(ctx, store, (d) => (existsSync(`${d.dir}/notice-now`) ? { aws: { action: "terminate", time: new Date(Date.now() + 120_000).toISOString() } } : undefined), ["i-0000", "i-0aaa"]);
+    const spec = awsSpec(n, trainingWorkload(n, { triggerAt: 5 }), 2, "r-worker");
+    await store.put("runs/r-worker/addresses/i-0000", "10.0.0.4");
+    // node 0's status is there when the worker looks: it leaves at once
+    await store.put("runs/r-worker/status.json", '{"runId":"r-worker","exitCode":93,"reason":"preempted"}');
+    const r = await runNode(n, runScript(spec), standIn.url);
+    expect(r.code).toBe(93);
+    const own = await json<{ node: string; action: string }>(store, "runs/r-worker/notices/attempt-0/i-0aaa.json");
+    expect(own).toMatchObject({ node: "i-0aaa", action: "terminate" });
+    expect(await json(store, "runs/r-worker/nodes/i-0aaa.json")).toMatchObject({ node: "i-0aaa", exitCode: 93, reason: "preempted" });
+    // a worker neither syncs checkpoints nor stops the group
+    expect(await store.list("runs/r-worker/checkpoints/")).toEqual([]);
+    expect(n.read("calls")).toBe("");
+  });
+
   it("a peer's notice in the run store stops this node's workload too, and the run is preempted", async (ctx) => {
     const { node: n, standIn } = await node(ctx, store, () => undefined, ["i-0aaa", "i-0bbb"]);
     const peer = { node: "i-0bbb", cloud: "aws", action: "terminate", time: new Date(Date.now() + 60_000).toISOString(), eventId: null };
