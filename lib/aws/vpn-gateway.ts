@@ -1,6 +1,7 @@
 import { VpnGateway, VpnGatewayAttachment, VpnGatewayRoutePropagation } from "../engine/aws";
 import { type TerraformResource, TerraformStack } from "../engine/core";
 import { Construct, type IConstruct } from "constructs";
+import { AWS_DEFAULT_GATEWAY_ASN } from "../core/asn";
 import { Validator } from "../core/validate";
 import { nameTags } from "./names";
 import type { AwsNetwork } from "./network";
@@ -48,7 +49,7 @@ export class AwsVpnGateway extends Construct {
   private constructor(network: AwsNetwork, id: string, props: AwsVpnGatewayProps) {
     super(network, id);
     const v = new Validator(this.node.path);
-    this.asn = v.asn("awsAsn", props.asn ?? 64512, { awsGateway: true });
+    this.asn = v.asn("awsAsn", props.asn ?? AWS_DEFAULT_GATEWAY_ASN, { awsGateway: true });
     this.gateway = new VpnGateway(this, "vgw", { amazonSideAsn: String(this.asn), tags: nameTags(network, "vgw") });
     this.attachment = new VpnGatewayAttachment(this, "attachment", { vpcId: network.vpc.id, vpnGatewayId: this.gateway.id });
     for (const [zone, rt] of Object.entries(network.privateRouteTables)) {

@@ -3,6 +3,7 @@ import { Lazy } from "../engine/core";
 import { Construct } from "constructs";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import { azureLocation } from "../core/regions";
+import { DEFAULT_AZURE_GATEWAY_ASN } from "../core/asn";
 import { Validator } from "../core/validate";
 import type { AzureNetwork } from "./network";
 
@@ -82,7 +83,7 @@ export class AzureVpnGateway extends Construct {
     const v = new Validator(this.node.path);
     this.sku = v.oneOf("azureGatewaySku", props.sku ?? "VpnGw2AZ", Object.keys(AZURE_VPN_GATEWAY_SKUS) as AzureVpnGatewaySku[]);
     this.gbps = AZURE_VPN_GATEWAY_SKUS[this.sku].gbps;
-    this.asn = v.asn("azureAsn", props.asn ?? 65000, { azureGateway: true });
+    this.asn = v.asn("azureAsn", props.asn ?? DEFAULT_AZURE_GATEWAY_ASN, { azureGateway: true });
     // The network already refused a location that does not exist.
     this.zoneRedundant = azureLocation(network.location)?.zones ?? false;
     const name = (suffix: string) => nameFromPath(network.node.path, NAME_RULES.azureGeneric, suffix);

@@ -49,6 +49,12 @@ export const IANA_ASN_RULE = "use an ASN outside the ranges IANA reserves: 23456
  */
 export const AZURE_RESERVED_ASNS: readonly number[] = [8074, 8075, 12076, 65515, 65517, 65518, 65519, 65520];
 
+/** The ASN Amazon gives a virtual private gateway by default, and the library's default for one. */
+export const AWS_DEFAULT_GATEWAY_ASN = 64512;
+
+/** The library's default ASN for an Azure VPN gateway: private, other than AWS's default, and one Azure lets a gateway have. */
+export const DEFAULT_AZURE_GATEWAY_ASN = 65000;
+
 /** The ASN Azure gives a VPN gateway by default: valid for the gateway, reserved for everyone else. */
 export const AZURE_DEFAULT_GATEWAY_ASN = 65515;
 

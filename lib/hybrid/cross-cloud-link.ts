@@ -9,6 +9,7 @@ import { AwsVpnGateway } from "../aws/vpn-gateway";
 import { AzureNetwork } from "../azure/network";
 import { AzureVpnGateway, type AzureVpnGatewaySku, type GatewayInstance } from "../azure/vpn-gateway";
 import { AddressPlan, registerAddresses } from "../core/address-plan";
+import { AWS_DEFAULT_GATEWAY_ASN, DEFAULT_AZURE_GATEWAY_ASN } from "../core/asn";
 import { formatIpv4, overlaps, parseCidr, tryParseCidr } from "../core/cidr";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import { Validator } from "../core/validate";
@@ -130,8 +131,8 @@ export class CrossCloudLink extends Construct {
     );
     const stackRegion = providerRegion(this);
     v.check(stackRegion === undefined || stackRegion === props.aws.region, "aws", props.aws.node.path, `use a network in ${stackRegion}, the region of the stack's AWS provider, which creates the link's customer gateways and VPN connections (or build the link in a stack whose provider is in ${props.aws.region})`);
-    const awsAsn = props.awsAsn ?? 64512;
-    const azureAsn = props.azureAsn ?? 65000;
+    const awsAsn = props.awsAsn ?? AWS_DEFAULT_GATEWAY_ASN;
+    const azureAsn = props.azureAsn ?? DEFAULT_AZURE_GATEWAY_ASN;
     // Each ASN is also the other cloud's peer ASN, so both clouds' rules apply to each.
     checkAsn(v, "awsAsn", awsAsn, { awsGateway: true, azurePeer: true });
     checkAsn(v, "azureAsn", azureAsn, { azureGateway: true, awsCustomerGatewayOf: [props.aws] });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   AWS_CUSTOMER_GATEWAY_RESERVED_ASNS,
+  AWS_DEFAULT_GATEWAY_ASN,
+  DEFAULT_AZURE_GATEWAY_ASN,
   AZURE_RESERVED_ASNS,
   asnProblem,
   azureGatewayAsnProblem,
@@ -142,5 +144,12 @@ describe("asnProblem: the first rule an ASN breaks for its roles", () => {
     expect(new Validator("s/link").asn("awsAsn", 64512, awsGateway)).toBe(64512);
     const token = -1.8881545897087626e289;
     expect(new Validator("s/link", { isUnresolved: (v) => v === token }).asn("awsAsn", token, awsGateway)).toBe(token);
+  });
+});
+
+describe("the default gateway ASNs", () => {
+  it("each meets every rule of the roles a link gives it", () => {
+    expect(asnProblem(AWS_DEFAULT_GATEWAY_ASN, { awsGateway: true, azurePeer: true })).toBeUndefined();
+    expect(asnProblem(DEFAULT_AZURE_GATEWAY_ASN, { azureGateway: true, awsCustomerGatewayIn: [{ region: "eu-west-1", where: "s/net" }] })).toBeUndefined();
   });
 });
