@@ -6,6 +6,9 @@ import { Validator } from "../core/validate";
 import { nameTags } from "./names";
 import type { AwsNetwork } from "./network";
 
+// The ASN rules live in core/asn; this module's subpath keeps exporting those it always did.
+export { AWS_CUSTOMER_GATEWAY_RESERVED_ASNS, customerGatewayAsnProblem, isPrivateAsn } from "../core/asn";
+
 /** Props of {@link AwsVpnGateway}. */
 export interface AwsVpnGatewayProps {
   /**

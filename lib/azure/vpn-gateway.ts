@@ -7,6 +7,11 @@ import { DEFAULT_AZURE_GATEWAY_ASN } from "../core/asn";
 import { Validator } from "../core/validate";
 import type { AzureNetwork } from "./network";
 
+// The ASN rules live in core/asn; this module's subpath keeps exporting those it always did.
+export {
+  AZURE_DEFAULT_GATEWAY_ASN, AZURE_RESERVED_ASNS, IANA_ASN_RULE, IANA_RESERVED_ASNS, azureGatewayAsnProblem, azurePeerAsnProblem, isIanaReservedAsn,
+} from "../core/asn";
+
 /**
  * The "AZ" VPN gateway SKUs that support active-active and BGP: generation and aggregate tunnel
  * throughput (Gbit/s). VpnGw1AZ exists in Generation1 only. They are the only VpnGw SKUs Azure

@@ -3,6 +3,8 @@ import type { AwsNetwork } from "../aws/network";
 import type { AsnRoles } from "../core/asn";
 import type { Validator } from "../core/validate";
 
+export { PRIVATE_ASN_RULE } from "../core/asn";
+
 /** The roles of an ASN, with the AWS networks that see it as a customer gateway's given as networks. */
 export interface AsnNetworkRoles extends Omit<AsnRoles, "awsCustomerGatewayIn"> {
   /**
