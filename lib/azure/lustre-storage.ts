@@ -13,7 +13,7 @@ import {
   AMLFS_SKUS, HPC_CACHE_RP_APPLICATION_ID, HPC_CACHE_SP_LOOKUP, amlfsCapacityProblem, amlfsSubnetPrefix, amlfsThroughputMBps, type AmlfsSku,
 } from "./amlfs-rules";
 
-export { AMLFS_SKUS, AMLFS_SUBNET_SIZES, HPC_CACHE_RP_APPLICATION_ID, type AmlfsSku } from "./amlfs-rules";
+export { AMLFS_SKUS, AMLFS_SUBNET_SIZES, HPC_CACHE_RP_APPLICATION_ID, HPC_CACHE_SP_LOOKUP, type AmlfsSku } from "./amlfs-rules";
 
 /** The AMLFS Lustre client package version installed when a node has no Lustre client (Ubuntu 22.04). */
 export const AMLFS_CLIENT_VERSION = "2.15.5-41-gc010524";
