@@ -2,16 +2,19 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cdktfValidationMessages } from "../../lib/launch/app-errors";
-import { hgpu, tempDir } from "./cli";
+import { hgpu, root, tempDir } from "./cli";
 
 const fixture = (name: string) => join(__dirname, "fixtures", name);
 const tsx = require.resolve("tsx/cjs");
 const TERRAFORM_HINT = "install Terraform 1.5 or later (https://developer.hashicorp.com/terraform/install) or OpenTofu (then set TERRAFORM_BINARY_NAME=tofu); cdktf runs it at synth to check the version that terraform_data resources need";
 
 describe("hgpu synth", () => {
-  it("runs the app, writes the output folder and prints the summary and the topology", async (ctx) => {
-    const out = tempDir(ctx);
-    const r = await hgpu(["synth", "--out", out]);
+  it("runs the app of cdktf.json, writes the output folder and prints the summary and the topology", async (ctx) => {
+    // A project whose app is the main example (npm run synth runs the repository's own cdktf.json).
+    const project = tempDir(ctx);
+    writeFileSync(join(project, "cdktf.json"), JSON.stringify({ language: "typescript", app: `node --require ${tsx} ${join(root, "examples/hybrid-training/main.ts")}` }));
+    const out = join(project, "out");
+    const r = await hgpu(["synth", "--out", out], { cwd: project });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const tf = JSON.parse(readFileSync(join(out, "stacks/hybrid-training/cdk.tf.json"), "utf8"));
