@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, TerraformStack } from "cdktf";
+import { cpuMs } from "./cpu";
 
 const modules = JSON.parse(process.argv[2] ?? "[]") as string[];
 for (const m of modules) require(m);
@@ -16,5 +17,5 @@ setImmediate(() => {
   new TerraformStack(app, "floor");
   app.synth();
   rmSync(outdir, { recursive: true, force: true });
-  process.stdout.write(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS }));
+  process.stdout.write(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, cpuMs: cpuMs() }));
 });

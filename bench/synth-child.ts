@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { buildApp } from "../examples/hybrid-training/main";
+import { cpuMs } from "./cpu";
 
 // As the example's entry point does: build after module loading, on a shallow stack.
 setImmediate(() => {
@@ -16,5 +17,5 @@ setImmediate(() => {
   const modules = Object.keys(require.cache)
     .map((p) => /node_modules\/(@cdktf\/provider-[a-z]+\/lib\/[^/]+)\//.exec(p)?.[1])
     .filter((m): m is string => m !== undefined);
-  process.stdout.write(JSON.stringify({ modules: [...new Set(modules)].sort(), maxRssKiB: process.resourceUsage().maxRSS }));
+  process.stdout.write(JSON.stringify({ modules: [...new Set(modules)].sort(), maxRssKiB: process.resourceUsage().maxRSS, cpuMs: cpuMs() }));
 });
