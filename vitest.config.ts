@@ -13,9 +13,9 @@ export default defineConfig({
     // TMPDIR from setup.ts).
     pool: "forks",
     isolate: false,
-    // Vitest's default is one worker less than the cores (one worker on 2 cores); many files here
-    // spend their time waiting for child processes (terraform, bash, local servers), so a worker
-    // per core keeps both cores busy.
-    maxWorkers: Math.max(2, availableParallelism()),
+    // Vitest's default is one worker less than the cores (one worker on 2 cores). Many files here
+    // spend most of their time waiting for child processes (terraform, bash, Slurm, local servers):
+    // one worker more than the cores keeps every core busy while one of them waits.
+    maxWorkers: availableParallelism() + 1,
   },
 });
