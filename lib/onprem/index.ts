@@ -3,3 +3,8 @@ export * from "./economics";
 export * from "./pool-props";
 export * from "./pool-record";
 export * from "./gpu-pool";
+export * from "./slurm-command";
+export * from "./slurm-gpus";
+export * from "./slurm-start-estimate";
+export * from "./slurm-queue-fit";
+export * from "./slurm-jobs";
