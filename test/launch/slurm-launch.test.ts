@@ -50,8 +50,9 @@ function project(ctx: Pick<TestContext, "onTestFinished" | "onTestFailed">, job:
   };
 }
 
-// Generous timeouts: the cases share two cores with the rest of the suite.
-describe.runIf(runs).concurrent("hgpu launch on a real Slurm", { timeout: 180_000 }, () => {
+// Generous timeouts: the cases share two cores with the rest of the suite. The cases run one after
+// another: they share one node with 8 GPUs, and concurrent jobs made one wait for another's GPUs.
+describe.runIf(runs)("hgpu launch on a real Slurm", { timeout: 180_000 }, () => {
   beforeAll(async () => {
     cluster = await startSlurmCluster();
     // A job that holds one GPU for 30 minutes: a task that needs all 8 starts after it. It must run
