@@ -68,6 +68,13 @@ describe("HGPU-AWS-1 GPU nodes have no public IP", () => {
     ]);
   });
 
+  it("reads the string forms Terraform converts to booleans: \"1\" is true, \"0\" is false", () => {
+    const stack = awsStack();
+    goodTemplate(stack, { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "0" }] }, "off");
+    goodTemplate(stack, { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false" }, { deviceIndex: 1, associatePublicIpAddress: "1" }] }, "on");
+    expect(messages(stack, "HGPU-AWS-1")).toEqual(["s/on: HGPU-AWS-1 GPU nodes have no public IP: network_interfaces[1] set associate_public_ip_address to true"]);
+  });
+
   it("requires an explicit false on a GPU template's only interface, or interfaces at all (the subnet must not decide)", () => {
     const stack = awsStack();
     goodTemplate(stack, { networkInterfaces: [{ deviceIndex: 0 }] }, "unset");
@@ -166,6 +173,13 @@ describe("HGPU-AWS-3 Disks are encrypted", () => {
       "s/vm: HGPU-AWS-3 Disks are encrypted: ebs_block_device[0] (/dev/sdf) not encrypted",
       "s/vol: HGPU-AWS-3 Disks are encrypted: encrypted is not true",
     ]);
+  });
+
+  it("reads the string forms Terraform converts to booleans: encrypted \"1\" is true, \"0\" is not", () => {
+    const stack = awsStack();
+    goodTemplate(stack, { blockDeviceMappings: [{ deviceName: "/dev/sda1", ebs: { volumeSize: 200, encrypted: "1" } }] }, "one");
+    goodTemplate(stack, { blockDeviceMappings: [{ deviceName: "/dev/sda1", ebs: { volumeSize: 200, encrypted: "0" } }] }, "zero");
+    expect(messages(stack, "HGPU-AWS-3")).toEqual(["s/zero: HGPU-AWS-3 Disks are encrypted: block_device_mappings[0] (/dev/sda1) not encrypted"]);
   });
 
   it("counts encryption by default only for templates and instances of the same provider configuration (region)", () => {
