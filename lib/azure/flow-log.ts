@@ -4,6 +4,7 @@ import { StorageAccount } from "../engine/azurerm";
 import type { Construct } from "constructs";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import type { Validator } from "../core/validate";
+import { PRIVATE_STORAGE_ACCOUNT } from "./private-storage";
 import { azurermProviders, readsStorageDataPlane } from "./provider";
 
 /** Traffic analytics of a VNet flow log: Azure aggregates the flow records into a Log Analytics workspace. */
@@ -170,15 +171,8 @@ export function vnetFlowLog(net: FlowLoggedNetwork, options: CheckedFlowLogOptio
         resourceGroupName: net.resourceGroupName,
         location: net.location,
         accountKind: "StorageV2",
-        accountTier: "Standard",
-        accountReplicationType: "LRS",
-        minTlsVersion: "TLS1_2",
-        httpsTrafficOnlyEnabled: true,
-        allowNestedItemsToBePublic: false,
-        infrastructureEncryptionEnabled: true,
+        ...PRIVATE_STORAGE_ACCOUNT,
         crossTenantReplicationEnabled: false,
-        sharedAccessKeyEnabled: false,
-        defaultToOauthAuthentication: true,
         networkRules: { defaultAction: "Deny", bypass: ["AzureServices"] },
       })
     : undefined;

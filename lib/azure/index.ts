@@ -4,3 +4,4 @@ export * from "./lustre-storage";
 export * from "./vpn-gateway";
 export * from "./flow-log";
 export * from "./provider";
+export * from "./private-storage";

@@ -5,6 +5,7 @@ import { AzureGpuCluster, azureNcclEnv } from "../azure/gpu-cluster";
 import { HPC_CACHE_SP_LOOKUP } from "../azure/amlfs-rules";
 import { AzureLustreStorage } from "../azure/lustre-storage";
 import { AzureNetwork } from "../azure/network";
+import { PRIVATE_STORAGE_ACCOUNT } from "../azure/private-storage";
 import { AZURERM_FEATURES, isAzurermProvider } from "../azure/provider";
 import type { ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
@@ -50,15 +51,8 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
     name: `${nameFromPath(task.node.path, { ...NAME_RULES.azureStorageAccount, maxLength: 16 }, "runs")}${runSuffix}`,
     resourceGroupName: network.resourceGroupName,
     location: network.location,
-    accountTier: "Standard",
-    accountReplicationType: "LRS",
-    minTlsVersion: "TLS1_2",
-    httpsTrafficOnlyEnabled: true,
-    allowNestedItemsToBePublic: false,
-    infrastructureEncryptionEnabled: true,
     // Entra ID only: no account keys to leak; the nodes, the launcher and the portal use OAuth.
-    sharedAccessKeyEnabled: false,
-    defaultToOauthAuthentication: true,
+    ...PRIVATE_STORAGE_ACCOUNT,
     // A deleted status, log or container can be recovered for a week.
     blobProperties: { deleteRetentionPolicy: { days: 7 }, containerDeleteRetentionPolicy: { days: 7 } },
   });
