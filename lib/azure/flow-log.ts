@@ -3,7 +3,7 @@ import { Annotations, Fn, Token, type ITerraformDependable } from "../engine/cor
 import { StorageAccount } from "../engine/azurerm";
 import type { Construct } from "constructs";
 import { NAME_RULES, nameFromPath } from "../core/naming";
-import type { Validator } from "../core/validate";
+import { AZURE_STORAGE_ACCOUNT_RESOURCE_ID, AZURE_STORAGE_ACCOUNT_RESOURCE_ID_RULE, type Validator } from "../core/validate";
 import { PRIVATE_STORAGE_ACCOUNT } from "./private-storage";
 import { azurermProviders, readsStorageDataPlane } from "./provider";
 
@@ -96,8 +96,11 @@ export const DEFAULT_NETWORK_WATCHER_GROUP = "NetworkWatcherRG";
 /** Days flow-log blobs are kept unless said otherwise. */
 export const DEFAULT_FLOW_LOG_RETENTION_DAYS = 90;
 
-/** A storage account resource ID. */
-export const AZURE_STORAGE_ACCOUNT_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]{3,24}$/i;
+/**
+ * A storage account resource ID.
+ * @deprecated use AZURE_STORAGE_ACCOUNT_RESOURCE_ID (lib/core), the one rule every construct checks
+ */
+export const AZURE_STORAGE_ACCOUNT_ID = AZURE_STORAGE_ACCOUNT_RESOURCE_ID;
 /** A Log Analytics workspace resource ID. */
 const WORKSPACE_RESOURCE_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -129,7 +132,7 @@ export function checkFlowLogOptions(v: Validator, location: string, flowLogs: bo
   const networkWatcherResourceGroupName = o.networkWatcherResourceGroupName ?? DEFAULT_NETWORK_WATCHER_GROUP;
   v.matches("flowLogs.networkWatcherResourceGroupName", networkWatcherResourceGroupName, RESOURCE_GROUP_NAME, "use a resource group name: 1-90 letters, digits, '.', '_', '-', '(' or ')', not ending with '.'");
   if (o.storageAccountId !== undefined) {
-    v.matches("flowLogs.storageAccountId", o.storageAccountId, AZURE_STORAGE_ACCOUNT_ID, "use a storage account resource ID (/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Storage/storageAccounts/<name>)");
+    v.matches("flowLogs.storageAccountId", o.storageAccountId, AZURE_STORAGE_ACCOUNT_RESOURCE_ID, AZURE_STORAGE_ACCOUNT_RESOURCE_ID_RULE);
   }
   if (o.storageAccountLocation !== undefined) {
     v.check(o.storageAccountId !== undefined, "flowLogs.storageAccountLocation", o.storageAccountLocation, "leave it out unless storageAccountId names an existing account (the account the network creates is in its location)");

@@ -1,6 +1,7 @@
 import { LinuxVirtualMachineScaleSet, type NetworkSecurityGroup, RoleAssignment, UserAssignedIdentity } from "../engine/azurerm";
 import { Fn, TerraformLocal, Token } from "../engine/core";
 import { Construct } from "constructs";
+import { AZURE_MAX_NODES_PER_CLUSTER } from "../catalog/azure-limits";
 import { chooseOffering, encryptionAtHostFor } from "../catalog/catalog";
 import type { Offering, VmGeneration } from "../catalog/types";
 import { bootScript, checkBootHooks } from "../core/boot-script";
@@ -9,9 +10,10 @@ import type { ClusterPlacement, ClusterRunInfo, IGpuCluster, ISharedStorage } fr
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import { azureLocation } from "../core/regions";
 import { readSshKey } from "../core/ssh-key";
+import { storageCloudProblem, storageNetworkProblem } from "../core/storage-mount";
 import type { Fabric } from "../core/types";
 import { Validator } from "../core/validate";
-import { AZURE_MAX_NODES_PER_CLUSTER } from "../planner/planner";
+import { amlfsClientZoneProblem } from "./amlfs-rules";
 import { AzureLustreStorage } from "./lustre-storage";
 import { AzureNetwork } from "./network";
 import { NodeFirewall } from "./node-firewall";
@@ -216,14 +218,11 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
     const image = props.image ?? UBUNTU_HPC_IMAGE;
     if (props.storage !== undefined) {
       const storage = props.storage;
-      v.check(storage.cloud === "azure", "storage", storage.node.path, `use storage on Azure, such as an AzureLustreStorage: this one is on ${storage.cloud}; a cluster mounts storage of its own cloud only`);
-      if (storage instanceof AzureLustreStorage) {
-        v.check(storage.network === network, "storage", storage.node.path, `use storage in the cluster's network ${network.node.path}: this one is in ${storage.network.node.path}`);
-      }
-    }
-    if (props.storage instanceof AzureLustreStorage) {
-      const storageZone = props.storage.zone;
-      v.check(zone === storageZone, "zone", zone, `use zone ${storageZone}, the zone of ${props.storage.node.path}: Managed Lustre clients must be in the file system's zone`);
+      const amlfs = storage instanceof AzureLustreStorage ? storage : undefined;
+      const problem = storageCloudProblem("azure", storage.cloud) ?? (amlfs && storageNetworkProblem(network.node.path, amlfs.network.node.path));
+      if (problem) v.fail("storage", storage.node.path, problem);
+      const zoneProblem = amlfs && amlfsClientZoneProblem(zone, amlfs.zone, amlfs.node.path);
+      if (zoneProblem && !Token.isUnresolved(zone)) v.fail("zone", zone, zoneProblem);
     }
     for (const field of ["publisher", "offer", "sku"] as const) v.nonEmpty(`image.${field}`, image[field]);
     checkImageGeneration(v, image, offering);

@@ -1,3 +1,4 @@
 export * from "./types";
 export * from "./accelerators";
 export * from "./catalog";
+export * from "./azure-limits";

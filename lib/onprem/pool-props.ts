@@ -4,7 +4,7 @@
  */
 import { findAccelerator, ACCELERATORS } from "../catalog/accelerators";
 import type { INetwork } from "../core/contracts";
-import type { Validator } from "../core/validate";
+import { SHORT_NAME, SHORT_NAME_RULE, type Validator } from "../core/validate";
 import { gridFactorOfRegion, gridRegions, nodePowerWatts, ON_PREM_DEFAULT_PUE } from "../planner/energy";
 import type { PlacementFabric } from "../planner/types";
 import { checkPoolCost, type PoolCost } from "./economics";
@@ -91,13 +91,12 @@ export interface PoolSettings {
   readonly costBasis: string;
 }
 
-const POOL_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const FABRICS = ["infiniband", "roce", "none"] as const;
 const CONTAINERS: readonly PoolContainer[] = ["pyxis", "apptainer", "none"];
 
 /** Checks every prop through `v` (naming the prop, the value and what is allowed) and completes the defaults. */
 export function checkPoolProps(v: Validator, props: OnPremGpuPoolProps): PoolSettings {
-  const name = v.matches("name", props.name, POOL_NAME, "use 2-32 lowercase letters, digits and hyphens, starting with a letter");
+  const name = v.matches("name", props.name, SHORT_NAME, SHORT_NAME_RULE);
   v.check(typeof props.site === "object" && props.site !== null && props.site.cloud === "onprem", "site", (props.site as { node?: { path: string } } | undefined)?.node?.path ?? props.site, "use an OnPremSite: the data centre that hosts the pool");
   const scheduler = checkSlurmScheduler(v, props.scheduler);
   v.integer("nodes", props.nodes, { min: 1, max: 4096 });

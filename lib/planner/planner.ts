@@ -1,3 +1,4 @@
+import { AZURE_MAX_NODES_PER_CLUSTER } from "../catalog/azure-limits";
 import { CATALOG, catalogRegions, catalogZones, catalogZonesOfRegion, offeredAccelerators } from "../catalog/catalog";
 import type { CatalogData, Offering, OfferingLocation } from "../catalog/types";
 import { ValidationError } from "../core/errors";
@@ -24,11 +25,8 @@ export const DEFAULT_RUNTIME_HOURS = 12;
 /** Most hours a job may run: 14 days, as a GpuTask's maxRuntime. */
 const MAX_RUNTIME_HOURS = 14 * 24;
 
-/**
- * Most VMs one Azure scale set holds with a single placement group, which InfiniBand needs
- * (Azure docs, "Set up InfiniBand"; a support request can raise it to 300).
- */
-export const AZURE_MAX_NODES_PER_CLUSTER = 100;
+/** The planner's subpath keeps exporting the Azure cluster limit; its home is the catalog. */
+export { AZURE_MAX_NODES_PER_CLUSTER } from "../catalog/azure-limits";
 
 /** Most GPUs one request may ask for; a guard against typos such as 30000 for 300. */
 export const MAX_GPUS = 10_000;
