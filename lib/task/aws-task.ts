@@ -9,7 +9,7 @@ import { awsProviders } from "../aws/provider";
 import type { ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import { isS3BucketName, isS3KeyPrefix, KMS_KEY_ARN, S3_BUCKET_RULE, S3_KEY_PREFIX_RULE, type Validator } from "../core/validate";
-import type { TaskTeardown } from "./gpu-task";
+import type { TaskTeardown } from "./gpu-task-props";
 import { awsDeadline } from "./aws-deadline";
 import { ecrRegistry, launchLines } from "./run-script";
 import { grantAwsSecrets } from "./secret-grants";
@@ -42,6 +42,7 @@ export function buildAwsTask(input: TaskBackendInput): TaskBackend {
   const prefix = `runs/${runId}`;
   const statusUri = `s3://${bucket.bucket}/${prefix}/status.json`;
   const logsUri = `s3://${bucket.bucket}/${prefix}/logs/`;
+  const checkpointsUri = `s3://${bucket.bucket}/${prefix}/checkpoints/`;
   const groupName = AwsGpuCluster.autoScalingGroupName(`${task.node.path}/cluster`);
   const mounts = storage ? dataMounts(storage.mountPath, props.dataPath) : [];
   const ecr = props.image ? ecrRegistry(props.image) : undefined;
@@ -55,7 +56,7 @@ export function buildAwsTask(input: TaskBackendInput): TaskBackend {
       ...(props.image ? { image: props.image } : {}), ...(props.command ? { command: props.command } : {}),
       env: { ...awsNcclEnv(chosen.instanceType, chosen.fabric.kind === "efa"), ...env },
       mounts, placementJson, deadline, ...watchdogs,
-      efaHostLibraries: chosen.fabric.kind === "efa", secrets,
+      efaHostLibraries: chosen.fabric.kind === "efa", secrets, ...(input.recovery ? { recovery: input.recovery } : {}),
       ...(ecr ? { beforePull: [`aws ecr get-login-password --region ${ecr.region} | docker login --username AWS --password-stdin ${ecr.registry}`] } : {}),
     }),
   });
@@ -99,7 +100,7 @@ export function buildAwsTask(input: TaskBackendInput): TaskBackend {
     afterGrace: late.removes,
     remains: "the VPC, subnets, security groups, roles, flow logs and the run bucket (free, or cents a month)",
   };
-  return { network, ...(storage ? { storage } : {}), cluster, statusUri, logsUri, teardown };
+  return { network, ...(storage ? { storage } : {}), cluster, statusUri, logsUri, checkpointsUri, teardown };
 }
 
 function checkRunsBucket(v: Validator, options: RunsBucketOptions): RunsBucketOptions {

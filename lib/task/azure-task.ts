@@ -9,7 +9,7 @@ import { PRIVATE_STORAGE_ACCOUNT } from "../azure/private-storage";
 import { AZURERM_FEATURES, isAzurermProvider } from "../azure/provider";
 import type { ISharedStorage } from "../core/contracts";
 import { NAME_RULES, nameFromPath } from "../core/naming";
-import type { TaskTeardown } from "./gpu-task";
+import type { TaskTeardown } from "./gpu-task-props";
 import { azureDeadline, SCALE_SET_WRITE } from "./azure-deadline";
 import { launchLines } from "./run-script";
 import { grantAzureSecrets } from "./secret-grants";
@@ -63,6 +63,7 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
   const base = `${account.primaryBlobEndpoint}runs/${runId}`;
   const statusUri = `${base}/status.json`;
   const logsUri = `${base}/logs/`;
+  const checkpointsUri = `${base}/checkpoints/`;
   // The task's compute (scale set, its identity, the deadline) lives in a resource group of its own,
   // created before the GPUs: roles scoped to it reach this task's scale set and nothing else, and
   // they can be granted before the scale set exists.
@@ -97,7 +98,7 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
       ...(props.image ? { image: props.image } : {}), ...(props.command ? { command: props.command } : {}),
       env: { ...azureNcclEnv(chosen.instanceType, chosen.fabric.kind === "infiniband"), ...env },
       mounts: storage ? dataMounts(storage.mountPath, props.dataPath) : [],
-      placementJson, deadline, ...watchdogs, secrets,
+      placementJson, deadline, ...watchdogs, secrets, ...(input.recovery ? { recovery: input.recovery } : {}),
     }),
   });
   // the task's secrets, each on its own scope: the nodes read them at boot
@@ -132,7 +133,7 @@ export function buildAzureTask(input: TaskBackendInput): TaskBackend {
     afterGrace: late.removes,
     remains: ownNetworkNote,
   };
-  return { network, ...(storage ? { storage } : {}), cluster, statusUri, logsUri, teardown };
+  return { network, ...(storage ? { storage } : {}), cluster, statusUri, logsUri, checkpointsUri, teardown };
 }
 
 function variable(scope: Construct, name: string, description: string): string {

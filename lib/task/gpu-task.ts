@@ -1,4 +1,4 @@
-import { Annotations, DataResource, Fn, TerraformOutput, TerraformStack, Token } from "../engine/core";
+import { Annotations, DataResource, Fn, TerraformStack, Token } from "../engine/core";
 import { Construct } from "constructs";
 import type { AwsNetwork } from "../aws/network";
 import { providerRegion } from "../aws/provider";
@@ -10,10 +10,9 @@ import { OnPremGpuPool } from "../onprem/gpu-pool";
 import { hasTemplateSyntax } from "../core/template-syntax";
 import { azureLocation } from "../core/regions";
 import { EMAIL_ADDRESS, Validator } from "../core/validate";
-import { describedPlacement, describePlacement, describeRejection, placementKey, planPlacements } from "../planner/planner";
-import type { Optimize, Placement, PlacementPlan, Preference, RejectedCandidate, Requirements } from "../planner/types";
+import { describedPlacement, describeRejection, planPlacements } from "../planner/planner";
+import type { Placement, PlacementPlan, RejectedCandidate, Requirements } from "../planner/types";
 import { buildAwsTask } from "./aws-task";
-import type { GpuTaskAwsInputs, GpuTaskAzureInputs } from "./task-inputs";
 import { buildAzureTask } from "./azure-task";
 import { MAX_RUNTIME_MINUTES, durationMinutes, terraformDuration } from "./duration";
 import { parseSecrets, secretsCloud, SECRET_STORE_CLOUD } from "./secrets";
@@ -21,155 +20,17 @@ import { sourceCloud } from "./task-text";
 import { checkWorkload, taskDurations } from "./task-checks";
 import { readExcluded, readRank } from "./placement-context";
 import { buildPoolTask, poolProblem, refuseLatePools, type SlurmJobSpec } from "./pool-task";
+import type { GpuTaskProps, TaskTeardown } from "./gpu-task-props";
+import { taskOutputs } from "./task-outputs";
+import { SHARED_MOUNT_PATHS, taskRecovery } from "./task-recovery";
 
 const SNS_TOPIC = /^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
-export { EXCLUDE_PLACEMENTS_CONTEXT, PLACEMENT_CONTEXT } from "./placement-context";
+export { EXCLUDE_PLACEMENTS_CONTEXT, ON_DEMAND_CONTEXT, PLACEMENT_CONTEXT, RESTART_COUNT_CONTEXT } from "./placement-context";
+export type { GpuTaskProps, TaskTeardown } from "./gpu-task-props";
 
 export type { GpuTaskAwsInputs, GpuTaskAzureInputs, RunsBucketOptions } from "./task-inputs";
 export { SIGNAL_BEFORE_LIMIT_SECONDS, type SlurmJobSpec } from "./pool-task";
-
-/** Props of {@link GpuTask}. */
-export interface GpuTaskProps {
-  /** Task name, e.g. `neural-network-training`: lowercase letters, digits and hyphens. */
-  readonly name: string;
-  /** GPUs the job needs. */
-  readonly gpus: number;
-  /** Host memory of all nodes together, GiB. @default - any */
-  readonly memoryGiB?: number;
-  /** Accelerator(s), e.g. `H100`. @default - any */
-  readonly accelerator?: string | readonly string[];
-  /** Least memory per GPU, GiB. @default - any */
-  readonly minGpuMemoryGiB?: number;
-  /**
-   * Least GPUs per node. Whole nodes of up to 8 GPUs keep most traffic on NVLink.
-   * @default - min(8, gpus)
-   */
-  readonly minGpusPerNode?: number;
-  /**
-   * Clouds allowed: `aws`, `azure`, and `onprem` for the app's `OnPremGpuPool`s (declared before the
-   * task). A pool holds the task's `dataPath` under its `sharedPath`; `dataSource` loads the clouds' copy.
-   * @default - the app's pools, when it has any, and the cloud of `dataSource`, or both clouds
-   */
-  readonly clouds?: readonly Cloud[];
-  /** Where the app's pools rank: `owned` puts them first when one fits; `none` ranks them with the clouds by `optimize`. @default "owned" */
-  readonly prefer?: Preference;
-  /**
-   * What the choice minimizes: `cost` (USD/hour), `carbon` (kgCO2e over maxRuntime, with each cloud's
-   * PUE and each pool's own), or a carbon price `{ usdPerKgCo2e }` added to the cost.
-   * @default "cost"
-   */
-  readonly optimize?: Optimize;
-  /**
-   * On an owned pool: how long the job may wait in Slurm's queue before `hgpu launch` cancels it and
-   * moves to the next placement, as after a capacity error. Same forms as `maxRuntime`, 1m to 24h.
-   * @default "10m"
-   */
-  readonly maxQueueWait?: string | number;
-  /** Regions allowed. @default - any (on AWS: the stack's provider region, when it has one) */
-  readonly regions?: readonly string[];
-  /** Spot capacity. @default false */
-  readonly spot?: boolean;
-  /** Budget for the whole cluster, USD/hour. @default - none */
-  readonly maxUsdPerHour?: number;
-  /** Container image the workload runs in (with the GPUs, the fabric devices and host networking). @default - the command runs on the host */
-  readonly image?: string;
-  /** argv handed to `torchrun` (e.g. `["train.py", "--epochs", "90"]`). @default - the image's own entry point */
-  readonly command?: readonly string[];
-  /**
-   * Extra environment variables of the workload. Their values are written into the plan, the user
-   * data and the state: a value that looks like a secret (a token or key shape, a high-entropy
-   * string, or any value of a variable named like `*_TOKEN`, `*_PASSWORD`, `*_API_KEY`) is refused;
-   * pass those in `secrets`.
-   * @default - none
-   */
-  readonly env?: Readonly<Record<string, string>>;
-  /**
-   * Secrets of the workload, by reference: variable name to where it is stored. The nodes read each
-   * at boot with their own identity, which is granted exactly these secrets; the workload gets them
-   * as environment variables, and the node keeps them in files of mode 0600 under
-   * /opt/hgpu/secrets. No value is ever in the plan, the user data or the state.
-   *
-   * - `ssm:/team/hf-token`: an SSM parameter (String or SecureString) in the task's region and
-   *   account (`ssm:GetParameter` on it; `kms:Decrypt` through SSM for it alone);
-   * - `secretsmanager:arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>`: a
-   *   secret's SecretString, by its full ARN (`secretsmanager:GetSecretValue` on it);
-   * - `keyvault:<vault>/<secret>`: an Azure Key Vault secret ("Key Vault Secrets User" on that
-   *   secret alone; the vault must use Azure RBAC).
-   *
-   * The stores keep the task on their cloud. A secret that cannot be read ends the run with status
-   * `secrets-unavailable` (exit 96).
-   * @default - none
-   */
-  readonly secrets?: Readonly<Record<string, string>>;
-  /** Where the workload finds its data, e.g. `/dataset/imagenet`, served from shared storage. @default - no shared storage */
-  readonly dataPath?: string;
-  /** Object storage URI loaded into the shared storage at `dataPath`: `s3://bucket/prefix/` or `https://<account>.blob.core.windows.net/<container>/<prefix>`. @default - none */
-  readonly dataSource?: string;
-  /** Shared storage that already holds `dataPath` (instead of `dataSource`). @default - none */
-  readonly storage?: ISharedStorage;
-  /**
-   * Deadline: the cloud removes the capacity this long after apply, whatever else happens, and the
-   * workload is stopped a little before. A string such as `12h`, `90m`, `1h30m`, `2d`, or hours.
-   * @default "12h"
-   */
-  readonly maxRuntime?: string | number;
-  /**
-   * How long after the deadline the cloud deletes what else the task created that bills by the
-   * hour (its Lustre file system, NAT gateways, interface endpoints), so that a launcher that died
-   * leaves nothing billing. At most 24 h. Same forms as `maxRuntime`.
-   * @default "1h"
-   */
-  readonly teardownGrace?: string | number;
-  /**
-   * Who hears of a deadline step that failed: an e-mail address, or (AWS) an SNS topic ARN. A
-   * failed step is retried for a day and then lands in a dead-letter queue (AWS) or a failed Logic
-   * App run (Azure), which raises the alert.
-   * @default - nobody is told (a warning at synth says so)
-   */
-  readonly notify?: string;
-  /**
-   * Longest the registry login and the image pull may take on a node, per try (each node tries 3
-   * times). A pull that never finishes then ends the run with status `pull-timeout` (exit 98)
-   * instead of holding the GPUs until the deadline; the rendezvous waits this long (x3, +10 min)
-   * for the slowest node. Same forms as `maxRuntime`.
-   * @default "20m"
-   */
-  readonly pullTimeout?: string | number;
-  /**
-   * Stop the job when its log has not grown for this long: status `hung`, exit 124, the group
-   * scaled to zero. `false` turns the watchdog off (for jobs that are silent for long).
-   * @default "30m"
-   */
-  readonly idleTimeout?: string | number | false;
-  /**
-   * Use the N-th ranked placement (1 = best), e.g. to pin a placement by hand. The
-   * `hgpu:placement` context or the `HGPU_PLACEMENT` variable set it without a code change. (The
-   * launcher fails over differently: it excludes placements through `HGPU_EXCLUDE_PLACEMENTS`.)
-   * @default 1
-   */
-  readonly placement?: number;
-  /** A network on the chosen cloud to use instead of creating one. @default - a new network (address from the AddressPlan) */
-  readonly network?: AwsNetwork | AzureNetwork;
-  /** Azure inputs (SSH key, data account, resource provider ID). @default - Terraform variables */
-  readonly azure?: GpuTaskAzureInputs;
-  /** AWS options (the run bucket's key, versioning and access logs). @default - none */
-  readonly aws?: GpuTaskAwsInputs;
-}
-
-/** How the task stops spending, three ways. */
-export interface TaskTeardown {
-  /** The nodes scale their own group to zero when the workload ends. */
-  readonly selfScaleToZero: string;
-  /** The cloud-side deadline (ISO time expression, resolved at apply). */
-  readonly deadline: string;
-  /** What removes the capacity at the deadline. */
-  readonly deadlineMechanism: string;
-  /** What the cloud deletes `teardownGrace` after the deadline (hourly-billed resources the task created). */
-  readonly afterGrace: readonly string[];
-  /** What stays until a destroy, in words (free or near-free, or named with its price). */
-  readonly remains: string;
-}
 
 /**
  * A training job as infrastructure: from requirements (GPUs, memory, accelerator, budget, clouds)
@@ -271,6 +132,9 @@ export class GpuTask extends Construct {
     }
     // data, secrets and a given network each keep the task on their cloud
     const pinnedCloud = dataCloud ?? secretCloud ?? (props.network?.cloud as GpuCloud | undefined);
+    // recovery, and this attempt of the run (restarts so far, an on-demand fallback)
+    const sharedMount = props.storage?.mountPath ?? (props.dataPath !== undefined && dataCloud ? SHARED_MOUNT_PATHS[dataCloud] : undefined);
+    const recovery = taskRecovery(this, v, props, this.maxRuntimeMinutes, sharedMount);
 
     // --- place
     const stackAwsRegion = providerRegion(this);
@@ -294,7 +158,7 @@ export class GpuTask extends Construct {
       interconnect: "required",
       ...(clouds ? { clouds } : {}),
       ...(regions ? { regions } : {}),
-      ...(props.spot !== undefined ? { spot: props.spot } : {}),
+      ...(props.spot !== undefined ? { spot: props.spot && !recovery.onDemand } : {}),
       ...(props.maxUsdPerHour !== undefined ? { maxUsdPerHour: props.maxUsdPerHour } : {}),
       ...(props.prefer !== undefined ? { prefer: props.prefer } : {}),
       ...(props.optimize !== undefined ? { optimize: props.optimize } : {}),
@@ -341,6 +205,8 @@ export class GpuTask extends Construct {
     const watchdogs = { pullTimeoutMinutes: pullMinutes, idleTimeoutMinutes: idleMinutes };
     const stackName = this.node.path.split("/")[0]!;
 
+    refuseLatePools(this, pools);
+    const outputs = { name, chosen, rank, placements: this.placements, rejected: this.rejected, runId: this.runId, deadline, maxRuntimeMinutes: this.maxRuntimeMinutes, graceMinutes, placementJson };
     if (chosen.cloud === "onprem") {
       // An owned pool: no cloud compute; the launcher submits the Slurm job.
       const pool = (this.pool = poolOf(chosen));
@@ -349,11 +215,16 @@ export class GpuTask extends Construct {
       this.statusUri = owned.statusUri;
       this.logsUri = owned.logsUri;
       this.teardown = owned.teardown;
-      new TerraformOutput(this, "slurm_job", { value: owned.job, description: `The Slurm job hgpu launch submits to pool ${pool.name}` }).overrideLogicalId(`${name.replace(/-/g, "_")}_slurm_job`);
+      if (recovery.resolved) {
+        Annotations.of(this).addWarning(`${this.node.path}: recovery is not rendered on owned pool ${pool.name}: a run there is not relaunched by hgpu launch and its checkpoints are not synced (Slurm's requeue is the pool's own business); it applies when the task is placed on a cloud`);
+      }
+      taskOutputs(this, { ...outputs, statusUri: this.statusUri, logsUri: this.logsUri, teardown: this.teardown, owned: { pool: pool.name, job: owned.job, maxQueueWaitMinutes: this.maxQueueWaitMinutes } });
     } else {
+      const r = recovery.resolved;
       const backend = (chosen.cloud === "aws" ? buildAwsTask : buildAzureTask)({
-        task: this, props, v, name, chosen, runId: this.runId, deadline, secrets, maxRuntimeMinutes: this.maxRuntimeMinutes, placementJson, mountPath: chosen.cloud === "aws" ? "/fsx" : "/lustre", env, watchdogs,
+        task: this, props, v, name, chosen, runId: this.runId, deadline, secrets, maxRuntimeMinutes: this.maxRuntimeMinutes, placementJson, mountPath: SHARED_MOUNT_PATHS[chosen.cloud], env, watchdogs,
         teardownGrace: { graceMinutes: graceMinutes, ...(props.notify ? { notify: props.notify } : {}) },
+        ...(r ? { recovery: { checkpointPath: r.checkpointPath, restartCount: recovery.restartCount } } : {}),
       });
       this.network = backend.network;
       if (backend.storage) this.storage = backend.storage;
@@ -361,38 +232,8 @@ export class GpuTask extends Construct {
       this.statusUri = backend.statusUri;
       this.logsUri = backend.logsUri;
       this.teardown = backend.teardown;
+      const attempt = r ? { resolved: r, restartCount: recovery.restartCount, spot: chosen.spot, checkpointsUri: backend.checkpointsUri } : undefined;
+      taskOutputs(this, { ...outputs, statusUri: this.statusUri, logsUri: this.logsUri, teardown: this.teardown, ...(attempt ? { recovery: attempt } : {}) });
     }
-    refuseLatePools(this, pools);
-
-    // For reviewers and `hgpu summary`: the choice and every rejected candidate, in the JSON itself
-    // (Terraform ignores "//" keys). `path` is the task's construct path without the stack's id,
-    // as the report names constructs (e.g. `eval`, whose cluster is `eval/cluster`): the report
-    // charges the task only for what lies under it, not for the stack's other constructs.
-    TerraformStack.of(this).addOverride(`//.hgpu_tasks.${name}`, {
-      path: this.node.path.split("/").slice(1).join("/"),
-      chosen: describePlacement(chosen),
-      next: this.placements.slice(rank, rank + 4).map(describePlacement),
-      rejected: this.rejected.map(describeRejection),
-      deadline: `${this.pool ? this.teardown.deadline : `${this.maxRuntimeMinutes} minutes after apply`} (${this.teardown.deadlineMechanism})`,
-      maxRuntimeMinutes: this.maxRuntimeMinutes,
-      afterGrace: { minutes: graceMinutes, removes: this.teardown.afterGrace, remains: this.teardown.remains },
-      ...(this.pool ? { owned: ownedRecord(chosen, this.pool.name, this.maxQueueWaitMinutes) } : {}),
-    });
-
-    new TerraformOutput(this, "run_id", { value: this.runId, description: `Run ID of ${name}` }).overrideLogicalId(`${name.replace(/-/g, "_")}_run_id`);
-    new TerraformOutput(this, "status_uri", { value: this.statusUri, description: "Final status object, written by node 0" }).overrideLogicalId(`${name.replace(/-/g, "_")}_status_uri`);
-    new TerraformOutput(this, "logs_uri", { value: this.logsUri, description: "Log objects, one per node" }).overrideLogicalId(`${name.replace(/-/g, "_")}_logs_uri`);
-    new TerraformOutput(this, "placement", { value: { ...JSON.parse(placementJson), zone: chosen.zone ?? "", key: placementKey(chosen), summary: describePlacement(chosen) }, description: "The chosen placement" }).overrideLogicalId(`${name.replace(/-/g, "_")}_placement`);
-    new TerraformOutput(this, "usd_per_hour", { value: this.usdPerHour, description: this.pool ? "Amortized cost of the pool's nodes, USD/hour" : "Catalog price of the cluster, USD/hour" }).overrideLogicalId(`${name.replace(/-/g, "_")}_usd_per_hour`);
-    new TerraformOutput(this, "deadline-output", { value: deadline, description: this.pool ? "maxRuntime after apply (Slurm's time limit ends the job)" : "When the cloud removes the capacity regardless" }).overrideLogicalId(`${name.replace(/-/g, "_")}_deadline`);
   }
-}
-
-/** What the report reads of a task on an owned pool (`//.hgpu_tasks.<name>.owned`): the pool, the nodes used, their cost and carbon. */
-function ownedRecord(p: Placement, pool: string, maxQueueWaitMinutes: number): Record<string, unknown> {
-  return {
-    pool, site: p.region, nodes: p.nodes, gpus: p.gpus, usdPerHour: p.usdPerHour, powerKw: p.powerKw, pue: p.pue,
-    ...(p.gridKgCo2ePerKwh !== undefined ? { gridKgCo2ePerKwh: p.gridKgCo2ePerKwh, kgCo2ePerHour: p.kgCo2ePerHour } : {}),
-    maxQueueWaitMinutes,
-  };
 }

@@ -3,7 +3,7 @@ import { OnPremGpuPool } from "../onprem/gpu-pool";
 import type { SlurmScheduler } from "../onprem/slurm";
 import { placementKey } from "../planner/planner";
 import type { Placement } from "../planner/types";
-import type { GpuTaskProps, TaskTeardown } from "./gpu-task";
+import type { GpuTaskProps, TaskTeardown } from "./gpu-task-props";
 import type { WorkloadMount } from "./run-script";
 import { dataMounts } from "./task-backend";
 

@@ -4,7 +4,8 @@ import type { AzureNetwork } from "../azure/network";
 import type { IGpuCluster, ISharedStorage } from "../core/contracts";
 import type { Validator } from "../core/validate";
 import type { Placement } from "../planner/types";
-import type { GpuTaskProps, TaskTeardown } from "./gpu-task";
+import type { GpuTaskProps, TaskTeardown } from "./gpu-task-props";
+import type { RunScriptRecovery } from "./run-script";
 import type { SecretReference } from "./secrets";
 
 /**
@@ -39,6 +40,8 @@ export interface TaskBackendInput {
   readonly teardownGrace: { readonly graceMinutes: number; readonly notify?: string };
   /** The run script's watchdogs (minutes; an idle timeout of 0 is off). */
   readonly watchdogs: { readonly pullTimeoutMinutes: number; readonly idleTimeoutMinutes: number };
+  /** Checkpoints and notices on the nodes, when the task has `recovery` (the checkpoints stay in the run's own prefix). @default - none */
+  readonly recovery?: RunScriptRecovery;
 }
 
 /** What a backend built. */
@@ -48,6 +51,8 @@ export interface TaskBackend {
   readonly cluster: IGpuCluster;
   readonly statusUri: string;
   readonly logsUri: string;
+  /** The URI prefix under which the nodes publish and restore checkpoints, ending in `/checkpoints/`. */
+  readonly checkpointsUri: string;
   readonly teardown: TaskTeardown;
 }
 

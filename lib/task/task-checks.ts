@@ -1,7 +1,7 @@
 import { Token } from "../engine/core";
 import type { Validator } from "../core/validate";
 import { durationMinutes } from "./duration";
-import type { GpuTaskProps } from "./gpu-task";
+import type { GpuTaskProps } from "./gpu-task-props";
 import { checkArgNotSecret, checkAzureInput, checkEnvNotSecret, checkText, shown } from "./task-text";
 
 /**
@@ -32,6 +32,7 @@ export function checkWorkload(v: Validator, props: GpuTaskProps): void {
   if (props.image !== undefined) checkText(v, "image", props.image);
   for (const [k, value] of Object.entries(props.env ?? {})) {
     v.matches("env", k, /^[A-Za-z_][A-Za-z0-9_]*$/, "use variable names of letters, digits and _ (not starting with a digit)");
+    v.check(!k.startsWith("HGPU_"), "env", k, "use names that do not start with HGPU_: the run script sets those (HGPU_CHECKPOINT_DIR, HGPU_RESTART_COUNT, HGPU_RESUMED_FROM)");
     checkText(v, `env.${k}`, value);
     checkEnvNotSecret(v, k, value);
   }
