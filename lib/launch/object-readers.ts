@@ -3,17 +3,11 @@
  * and local files. The cloud SDKs are loaded on first use, so importing this module stays cheap.
  */
 import { open, readFile } from "node:fs/promises";
-import type { TokenCredential } from "@azure/core-auth";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { loadOptional, type AzureTokenCredential } from "./optional-sdk";
+import { BlobContainers, errorInfo, loadS3, newS3Client, type ReaderOptions } from "./object-clients";
+import { expectKind, parseUri } from "./object-uri";
 
-// Not exported: their types would make the package's declarations need the optional SDKs.
-const loadS3 = () => loadOptional(() => import("@aws-sdk/client-s3"), "@aws-sdk/client-s3", "reading a run's status and log from S3");
-const loadBlob = () => loadOptional(() => import("@azure/storage-blob"), "@azure/storage-blob", "reading a run's status and log from Azure Blob Storage");
-const loadAzureIdentity = () => loadOptional(() => import("@azure/identity"), "@azure/identity", "signing in to Azure Blob Storage (DefaultAzureCredential)");
-// Type the ESM build: that is what the dynamic import() below loads.
-import type { BlobClient, BlobServiceClient } from "@azure/storage-blob" with { "resolution-mode": "import" };
-import { expectKind, parseUri, type BlobLocation } from "./object-uri";
+export type { ReaderOptions } from "./object-clients";
 
 /** Reads objects by URI. */
 export interface ObjectReader {
@@ -26,29 +20,6 @@ export interface ObjectReader {
    */
   readFrom(uri: string, offset: number): Promise<string>;
 }
-
-/** How {@link readerFor} reaches each store. Everything is optional. */
-export interface ReaderOptions {
-  /** Amazon S3 or an S3-compatible server. */
-  readonly s3?: {
-    /** Endpoint URL of an S3-compatible server (default: AWS's for the region). */
-    readonly endpoint?: string;
-    /** Region (default: `AWS_REGION`, else `us-east-1`). */
-    readonly region?: string;
-    /** Address buckets in the path rather than the host name (needed by most local servers). */
-    readonly forcePathStyle?: boolean;
-    /** Static keys (default: the AWS SDK's default credential chain). */
-    readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  };
-  /** Azure Blob Storage or Azurite. */
-  readonly blob?: {
-    /** A storage connection string; its account endpoint must be the one in the URIs read. */
-    readonly connectionString?: string;
-    /** A token credential (default when no connection string: `DefaultAzureCredential`). */
-    readonly credential?: AzureTokenCredential;
-  };
-}
-
 
 /**
  * A reader for s3://bucket/key, https://<account>.blob.core.windows.net/<container>/<blob>
@@ -91,20 +62,6 @@ function completeLength(bytes: Uint8Array): number {
 // ---------------------------------------------------------------------------------------------
 // S3
 
-interface ErrorLike {
-  readonly name?: string;
-  readonly code?: string;
-  readonly statusCode?: number;
-  readonly $metadata?: { readonly httpStatusCode?: number };
-  readonly details?: { readonly errorCode?: string };
-}
-
-function errorInfo(e: unknown): { code: string; status: number | undefined } {
-  const err = (typeof e === "object" && e !== null ? e : {}) as ErrorLike;
-  const code = err.details?.errorCode ?? err.code ?? err.name ?? "";
-  return { code, status: err.$metadata?.httpStatusCode ?? err.statusCode };
-}
-
 /** Reads s3:// URIs with one client, made on first use. */
 class S3Reader implements ObjectReader {
   private client?: Promise<S3Client>;
@@ -141,16 +98,7 @@ class S3Reader implements ObjectReader {
   }
 
   private getClient(): Promise<S3Client> {
-    this.client ??= (async () => {
-      const { S3Client } = await loadS3();
-      const o = this.options;
-      return new S3Client({
-        region: o.region ?? process.env.AWS_REGION ?? "us-east-1",
-        ...(o.endpoint ? { endpoint: o.endpoint } : {}),
-        ...(o.forcePathStyle !== undefined ? { forcePathStyle: o.forcePathStyle } : {}),
-        ...(o.credentials ? { credentials: { ...o.credentials } } : {}),
-      });
-    })();
+    this.client ??= newS3Client(this.options);
     return this.client;
   }
 }
@@ -160,10 +108,11 @@ class S3Reader implements ObjectReader {
 
 /** Reads blob URIs with a connection string or a token credential, loaded on first use. */
 class BlobReader implements ObjectReader {
-  private service?: Promise<BlobServiceClient>;
-  private credential?: Promise<TokenCredential>;
+  private readonly containers: BlobContainers;
 
-  constructor(private readonly options: NonNullable<ReaderOptions["blob"]>) {}
+  constructor(options: NonNullable<ReaderOptions["blob"]>) {
+    this.containers = new BlobContainers(options);
+  }
 
   async read(uri: string): Promise<string | undefined> {
     const bytes = await this.download(uri, 0);
@@ -179,7 +128,7 @@ class BlobReader implements ObjectReader {
   /** The blob's bytes from `offset` on, or undefined when it or that range does not exist. */
   private async download(uri: string, offset: number): Promise<Buffer | undefined> {
     const loc = expectKind(uri, "blob");
-    const client = await this.blobClient(uri, loc);
+    const client = (await this.containers.container(uri, loc, "read")).getBlobClient(loc.blob);
     try {
       const res = await client.download(offset);
       return res.readableStreamBody ? await collect(res.readableStreamBody) : Buffer.alloc(0);
@@ -191,34 +140,6 @@ class BlobReader implements ObjectReader {
       if (status === 404) return undefined;
       throw new Error(`Cannot read ${uri}: ${code || "error"}: ${(e as Error).message}`, { cause: e });
     }
-  }
-
-  private async blobClient(uri: string, loc: BlobLocation): Promise<BlobClient> {
-    if (this.options.connectionString !== undefined) {
-      const service = await this.serviceClient();
-      const endpoint = service.url.replace(/\/+$/, "");
-      if (endpoint !== loc.accountUrl) {
-        throw new Error(`Cannot read ${uri}: the connection string is for ${endpoint}, not ${loc.accountUrl}`);
-      }
-      return service.getContainerClient(loc.container).getBlobClient(loc.blob);
-    }
-    const { BlobClient } = await loadBlob();
-    return new BlobClient(uri, await this.tokenCredential());
-  }
-
-  private serviceClient(): Promise<BlobServiceClient> {
-    this.service ??= (async () => {
-      const { BlobServiceClient } = await loadBlob();
-      return BlobServiceClient.fromConnectionString(this.options.connectionString!);
-    })();
-    return this.service;
-  }
-
-  private tokenCredential(): Promise<TokenCredential> {
-    this.credential ??= this.options.credential
-      ? Promise.resolve(this.options.credential as TokenCredential)
-      : loadAzureIdentity().then(({ DefaultAzureCredential }) => new DefaultAzureCredential());
-    return this.credential;
   }
 }
 
