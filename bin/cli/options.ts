@@ -152,9 +152,19 @@ export function choice<T extends string>(args: ParsedArgs, name: string, allowed
 export function closestName(given: string, known: readonly string[]): string | undefined {
   const scored = known
     .map((k) => ({ k, d: editDistance(given.toLowerCase(), k.toLowerCase()) }))
-    .filter(({ k, d }) => d <= Math.min(2, Math.max(1, Math.floor(k.length / 3))) || (Math.min(k.length, given.length) >= 3 && (k.startsWith(given) || given.startsWith(k))))
+    .filter(({ k, d }) => d <= maxEdits(k) || isPrefixPair(k, given))
     .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k));
   return scored[0]?.k;
+}
+
+/** The edits a typo of `name` may hold: a third of its length, at least one and at most two. */
+function maxEdits(name: string): number {
+  return Math.min(2, Math.max(1, Math.floor(name.length / 3)));
+}
+
+/** Whether one of two names of at least three characters begins the other. */
+function isPrefixPair(a: string, b: string): boolean {
+  return Math.min(a.length, b.length) >= 3 && (a.startsWith(b) || b.startsWith(a));
 }
 
 /** Edits (insert, delete, replace, swap two neighbours) from `a` to `b`. */

@@ -116,7 +116,8 @@ export function place(args: ParsedArgs, io: CliIo): number {
   }
   const trade = tradeOff(plan.placements);
   if (args.flags.has("json")) {
-    const ranks = { ...(trade.cheapest ? { cheapest: trade.cheapest.rank, cleanest: trade.cleanest!.rank } : {}), front: trade.front.map((p) => p.rank), unknownCarbon: trade.unknownCarbon };
+    const ends = trade.cheapest ? { cheapest: trade.cheapest.rank, cleanest: trade.cleanest!.rank } : {};
+    const ranks = { ...ends, front: trade.front.map((p) => p.rank), unknownCarbon: trade.unknownCarbon };
     println(io.stdout, JSON.stringify({ placements: plan.placements.slice(0, top), rejected: plan.rejected, tradeOff: ranks }, null, 2));
     return 0;
   }

@@ -18,7 +18,13 @@ export async function runsCommand(args: ParsedArgs, io: CliIo): Promise<number> 
   // Without --all: every live or leftover run, and the 20 newest.
   const shown = args.flags.has("all") ? all : all.filter((v, i) => i < 20 || v.state !== "ended");
   if (args.flags.has("json")) {
-    println(io.stdout, JSON.stringify(shown.map((v) => ({ ...v.record, state: v.state, inState: v.left.map((l) => ({ attempt: l.attempt.n, resources: l.resources })), usdPerHour: v.usdPerHour })), null, 2));
+    const records = shown.map((v) => ({
+      ...v.record,
+      state: v.state,
+      inState: v.left.map((l) => ({ attempt: l.attempt.n, resources: l.resources })),
+      usdPerHour: v.usdPerHour,
+    }));
+    println(io.stdout, JSON.stringify(records, null, 2));
   } else {
     println(io.stdout, formatRuns(shown));
     const hidden = all.length - shown.length;

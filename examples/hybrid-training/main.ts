@@ -29,8 +29,8 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import {
-  AZURERM_FEATURES, AwsGpuCluster, AwsLustreStorage, AwsNetwork, AzureGpuCluster, AzureLustreStorage, AzureNetwork, CrossCloudLink, GpuPolicies, GpuTask, OnPremSite,
-  describePlacement, planPlacements, type Placement, type Requirements,
+  AZURERM_FEATURES, AwsGpuCluster, AwsLustreStorage, AwsNetwork, AzureGpuCluster, AzureLustreStorage, AzureNetwork,
+  CrossCloudLink, GpuPolicies, GpuTask, OnPremSite, describePlacement, planPlacements, type Placement, type Requirements,
 } from "../../lib";
 
 /** The seed's request. */

@@ -21,8 +21,19 @@ export interface FsxClientPins {
   readonly repoKeySha256?: string;
 }
 
-/** Checks a file system's pins (fields `efaClientSetupSha256`, `lustreRepoKeySha256`); warns at synth when EFA is on and its setup unpinned. */
-export function checkClientPins(v: Validator, fs: Construct, efa: boolean, props: { readonly efaClientSetupSha256?: string; readonly lustreRepoKeySha256?: string }): FsxClientPins {
+/** The pin fields of a file system's props, as its users set them. */
+export interface FsxClientPinProps {
+  /** SHA-256 of AWS's EFA client setup. @default - not pinned */
+  readonly efaClientSetupSha256?: string;
+  /** SHA-256 of AWS's FSx Ubuntu repository key. @default - not pinned */
+  readonly lustreRepoKeySha256?: string;
+}
+
+/**
+ * Checks a file system's pins (fields `efaClientSetupSha256`, `lustreRepoKeySha256`); warns at
+ * synth when EFA is on and its setup unpinned.
+ */
+export function checkClientPins(v: Validator, fs: Construct, efa: boolean, props: FsxClientPinProps): FsxClientPins {
   if (props.efaClientSetupSha256 !== undefined) {
     v.check(efa, "efaClientSetupSha256", props.efaClientSetupSha256, "leave it out unless efa is true (only EFA clients download AWS's setup)");
     v.matches("efaClientSetupSha256", props.efaClientSetupSha256, SHA256_HEX, SHA256_RULE);
@@ -30,7 +41,10 @@ export function checkClientPins(v: Validator, fs: Construct, efa: boolean, props
     Annotations.of(fs).addWarning(`${fs.node.path}: efa is on but efaClientSetupSha256 is not set: EFA clients will not download AWS's configure-efa-fsx-lustre-client.zip (it has no published signature) and will mount over TCP; set it to the zip's SHA-256 to use EFA`);
   }
   if (props.lustreRepoKeySha256 !== undefined) v.matches("lustreRepoKeySha256", props.lustreRepoKeySha256, SHA256_HEX, SHA256_RULE);
-  return { ...(props.efaClientSetupSha256 ? { efaSetupSha256: props.efaClientSetupSha256 } : {}), ...(props.lustreRepoKeySha256 ? { repoKeySha256: props.lustreRepoKeySha256 } : {}) };
+  return {
+    ...(props.efaClientSetupSha256 ? { efaSetupSha256: props.efaClientSetupSha256 } : {}),
+    ...(props.lustreRepoKeySha256 ? { repoKeySha256: props.lustreRepoKeySha256 } : {}),
+  };
 }
 
 /**

@@ -70,7 +70,9 @@ export interface AwsGpuClusterProps {
   readonly placementGroupName?: string;
   /**
    * AMI id.
-   * @default - the AWS Deep Learning Base OSS NVIDIA driver AMI (Ubuntu 22.04), read from its public SSM parameter at the first apply and then kept (later releases do not roll into a running cluster; pass imageId to move)
+   * @default - the AWS Deep Learning Base OSS NVIDIA driver AMI (Ubuntu 22.04), read from its public
+   * SSM parameter at the first apply and then kept (later releases do not roll into a running
+   * cluster; pass imageId to move)
    */
   readonly imageId?: string;
   /** Root device name of the AMI. @default "/dev/sda1" (Ubuntu AMIs) */
@@ -197,7 +199,8 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
     }
     const { spot, capacityBlock, usePlacementGroup } = planCapacity(v, props, offering, network.region, this.nodes);
     const efaCards = efa ? efaCardsOf(offering.fabric) : [];
-    checkFit(v, { path: this.node.path, network, zone, nodes: this.nodes, offering, efaCards, storage: storage instanceof AwsLustreStorage && storage.efaEnabled && efa ? storage : undefined });
+    const efaStorage = storage instanceof AwsLustreStorage && storage.efaEnabled && efa ? storage : undefined;
+    checkFit(v, { path: this.node.path, network, zone, nodes: this.nodes, offering, efaCards, storage: efaStorage });
 
     this.accelerator = offering.accelerator;
     this.gpusPerNode = offering.gpusPerNode;
@@ -277,6 +280,8 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
     }
     // A local holds the script, so its quotes and Terraform references stay a plain JSON string.
     const script = new TerraformLocal(this, "boot-script", bootScript(storage?.mountCommand, hooks));
+    const reservationId = props.capacityReservationId;
+    const reservation = reservationId !== undefined ? { capacityReservationTarget: { capacityReservationId: reservationId } } : undefined;
     this.launchTemplate = new LaunchTemplate(this, "lt", {
       name: awsName(this, "nodes", NAME_RULES.awsLaunchTemplate),
       description: `${offering.instanceType} GPU nodes of ${this.node.path}`,
@@ -291,7 +296,7 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
         ebs: { volumeSize: rootVolumeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true", ...(props.kmsKeyArn !== undefined ? { kmsKeyId: props.kmsKeyArn } : {}) },
       }],
       networkInterfaces: networkInterfaces(efaCards, sg),
-      ...(props.capacityReservationId !== undefined ? { capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: props.capacityReservationId } } } : {}),
+      ...(reservation ? { capacityReservationSpecification: reservation } : {}),
       ...(capacityBlock ? { instanceMarketOptions: { marketType: "capacity-block" } } : {}),
       userData: Fn.base64encode(script.asString),
       tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: nameTags(this, "node") })),
@@ -301,13 +306,14 @@ export class AwsGpuCluster extends Construct implements IGpuCluster {
     });
 
     const template = { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) };
+    const placementGroup = this.placementGroup?.id ?? props.placementGroupName;
     this.autoScalingGroup = new AutoscalingGroup(this, "asg", {
       name: AwsGpuCluster.autoScalingGroupName(this.node.path),
       minSize: this.nodes,
       maxSize: this.nodes,
       desiredCapacity: this.nodes,
       vpcZoneIdentifier: [network.subnetFor(zone)!.id],
-      ...(this.placementGroup ? { placementGroup: this.placementGroup.id } : props.placementGroupName !== undefined ? { placementGroup: props.placementGroupName } : {}),
+      ...(placementGroup !== undefined ? { placementGroup } : {}),
       ...(spot
         ? {
             // No capacity rebalancing: replacing an at-risk node mid-job breaks a tightly coupled job just the same.

@@ -176,7 +176,14 @@ export class AzureNetwork extends Construct implements INetwork {
 
     if (flowLogs) {
       const created = vnetFlowLog(
-        { scope: this, virtualNetworkId: this.virtualNetwork.id, location: this.location, resourceGroupName: rg, resourceGroupId: this.resourceGroupId, after: [this.gatewaySubnet, ...nsgAssociations] },
+        {
+          scope: this,
+          virtualNetworkId: this.virtualNetwork.id,
+          location: this.location,
+          resourceGroupName: rg,
+          resourceGroupId: this.resourceGroupId,
+          after: [this.gatewaySubnet, ...nsgAssociations],
+        },
         flowLogs,
       );
       this.flowLog = created.flowLog;

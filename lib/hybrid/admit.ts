@@ -23,7 +23,15 @@ export interface AdmitOptions {
  * checking that the cluster is in one of the networks `owner` connects. The rules are the
  * cluster's own (`cluster.allowFrom`): security group rules on AWS, NSG rules on Azure.
  */
-export function admitOn(owner: IConstruct, cluster: IGpuCluster, connected: readonly INetwork[], from: INetwork, options: AdmitOptions, what: string, description: string): void {
+export function admitOn(
+  owner: IConstruct,
+  cluster: IGpuCluster,
+  connected: readonly INetwork[],
+  from: INetwork,
+  options: AdmitOptions,
+  what: string,
+  description: string,
+): void {
   const v = new Validator(owner.node.path, { isUnresolved: Token.isUnresolved });
   const network = cluster?.network;
   v.check(

@@ -46,7 +46,8 @@ export interface CrossCloudLinkProps {
    * Inside CIDRs of the four tunnels, /30s in Azure's APIPA range 169.254.21.0-169.254.22.255,
    * in the order: connection to Azure instance 0 (tunnel 1, tunnel 2), then to instance 1
    * (tunnel 1, tunnel 2). AWS takes the first address of each /30, Azure the second.
-   * @default - the first set no other tunnel of the app uses: 169.254.21.0/30, 169.254.22.0/30, 169.254.21.4/30, 169.254.22.4/30 for the first link, then 8 addresses further on
+   * @default - the first set no other tunnel of the app uses: 169.254.21.0/30, 169.254.22.0/30,
+   * 169.254.21.4/30, 169.254.22.4/30 for the first link, then 8 addresses further on
    */
   readonly tunnelInsideCidrs?: readonly [string, string, string, string];
 }
@@ -122,7 +123,9 @@ export class CrossCloudLink extends Construct {
     v.check(props.azure instanceof AzureNetwork, "azure", props.azure?.node?.path ?? props.azure, "use an AzureNetwork");
     this.awsNetwork = props.aws;
     this.azureNetwork = props.azure;
-    const twin = this.node.root.node.findAll().find((c): c is CrossCloudLink => c !== this && c instanceof CrossCloudLink && c.awsNetwork === props.aws && c.azureNetwork === props.azure);
+    const twin = this.node.root.node.findAll().find(
+      (c): c is CrossCloudLink => c !== this && c instanceof CrossCloudLink && c.awsNetwork === props.aws && c.azureNetwork === props.azure,
+    );
     v.check(
       twin === undefined,
       "azure",
@@ -211,7 +214,16 @@ export class CrossCloudLink extends Construct {
           customBgpAddresses: { primary, secondary },
           ipsecPolicy: { ...TUNNEL_CRYPTO.azure },
         });
-        tunnels.push({ azureInstance: i, awsTunnel: t, insideCidr: end.cidr, awsBgpAddress: end.aws, azureBgpAddress: end.azure, awsConnection: conn, localNetworkGateway: lng, azureConnection: connection });
+        tunnels.push({
+          azureInstance: i,
+          awsTunnel: t,
+          insideCidr: end.cidr,
+          awsBgpAddress: end.aws,
+          azureBgpAddress: end.azure,
+          awsConnection: conn,
+          localNetworkGateway: lng,
+          azureConnection: connection,
+        });
       }
     }
     this.customerGateways = customerGateways;

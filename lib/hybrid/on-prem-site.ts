@@ -52,7 +52,8 @@ export interface OnPremSiteProps {
    * With an APIPA `azureBgpPeerAddress`: the custom APIPA BGP addresses the Azure gateways answer
    * the device on, in 169.254.21.0-169.254.22.255 (Azure's range), two per Azure network in
    * `connectTo` order: instance 0, then instance 1. Configure them as the device's BGP neighbours.
-   * @default - per Azure network, the first two addresses of the highest /30 of Azure's range that no tunnel or site of the app uses (169.254.22.253 and 169.254.22.254 for the first)
+   * @default - per Azure network, the first two addresses of the highest /30 of Azure's range that
+   * no tunnel or site of the app uses (169.254.22.253 and 169.254.22.254 for the first)
    */
   readonly azureApipaAddresses?: readonly string[];
   /**
@@ -91,7 +92,13 @@ export interface OnPremAzureSide {
  *
  * ```ts
  * const dcAddress = new TerraformVariable(stack, "dc-address", { type: "string" });
- * const dc = new OnPremSite(stack, "dc", { name: "fra-dc1", publicIp: dcAddress.stringValue, cidrs: ["192.168.0.0/16"], bgpAsn: 65100, connectTo: [awsNet, azureNet] });
+ * const dc = new OnPremSite(stack, "dc", {
+ *   name: "fra-dc1",
+ *   publicIp: dcAddress.stringValue,
+ *   cidrs: ["192.168.0.0/16"],
+ *   bgpAsn: 65100,
+ *   connectTo: [awsNet, azureNet],
+ * });
  * dc.admit(awsCluster, { ports: [22] });
  * ```
  */
@@ -303,7 +310,8 @@ function checkDuplicateDevice(site: OnPremSite, v: Validator, publicIp: string):
 function checkSharedKey(scope: Construct, v: Validator, key: string): void {
   v.check(Token.isUnresolved(key), "azureSharedKey", "(a literal string)", "pass a reference, e.g. a sensitive TerraformVariable or a Key Vault secret's value: VPN keys never go in code");
   const stack = TerraformStack.of(scope);
-  const resolve = (token: string): unknown => Tokenization.resolve(token, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()), preparing: false });
+  const resolver = new DefaultTokenResolver(new StringConcat());
+  const resolve = (token: string): unknown => Tokenization.resolve(token, { scope: stack, resolver, preparing: false });
   const resolved = resolve(key);
   const variable = stack.node.findAll().find((c): c is TerraformVariable => c instanceof TerraformVariable && resolve(c.stringValue) === resolved);
   if (variable) {

@@ -16,7 +16,16 @@ export function pickLocation(o: Offering, region: string, zone: string | undefin
 }
 
 /** What a cluster estimate starts from; `spotShare` is the fraction of its nodes on spot (0 to 1). */
-interface ClusterBase { name: string; cloud: GpuCloud; instanceType: string; nodes: number; region: string; zone?: string; spotShare: number; capacityBlock?: boolean }
+interface ClusterBase {
+  name: string;
+  cloud: GpuCloud;
+  instanceType: string;
+  nodes: number;
+  region: string;
+  zone?: string;
+  spotShare: number;
+  capacityBlock?: boolean;
+}
 
 const where = (l: OfferingLocation) => `${l.region}${l.zone ? `/${l.zone}` : ""}`;
 

@@ -116,7 +116,11 @@ export function referencedStacks(tf: TerraformJson, stacks: readonly { name: str
  * the referenced stacks' own links (their VPN connections and far-end gateways), so what links the
  * joined JSON holds are `stack`'s. A block name both stacks use keeps `stack`'s.
  */
-export function joinReferenced(stack: SynthesizedStack | { name: string; tf: TerraformJson }, stacks: readonly { name: string; tf: TerraformJson }[], options: { theirLinks?: boolean } = {}): TerraformJson {
+export function joinReferenced(
+  stack: SynthesizedStack | { name: string; tf: TerraformJson },
+  stacks: readonly { name: string; tf: TerraformJson }[],
+  options: { theirLinks?: boolean } = {},
+): TerraformJson {
   const producers = referencedStacks(stack.tf, stacks).map((n) => stacks.find((s) => s.name === n)!);
   const outputs = new Map<string, unknown>();
   for (const p of producers) for (const [k, o] of Object.entries(asRecord(p.tf.output))) outputs.set(`cross-stack-reference-input-${p.name}/${k}`, asRecord(o).value);

@@ -124,7 +124,12 @@ function onlyOne(list: TfResource[]): string | undefined {
  * storage whose subnet comes from another stack (remote state) in that stack's network; `sites`
  * places pools whose site another stack declares in that site's box.
  */
-export function stackTopology(stack: string, tf: TerraformJson, remote?: RemoteNetworkResolver, sites: SiteResolver = siteIndex([{ name: stack, tf }])): Topology {
+export function stackTopology(
+  stack: string,
+  tf: TerraformJson,
+  remote?: RemoteNetworkResolver,
+  sites: SiteResolver = siteIndex([{ name: stack, tf }]),
+): Topology {
   const groups: TopologyGroup[] = [];
   const nodes: TopologyNode[] = [];
   const edges: TopologyEdge[] = [];
@@ -261,7 +266,8 @@ export function appTopology(stacks: readonly { name: string; tf: TerraformJson }
   const parts = stacks.map((s) => stackTopology(s.name, s.tf, remote, sites));
   const groups = parts.flatMap((p) => p.groups).filter((g, i, all) => all.findIndex((h) => h.id === g.id) === i);
   const nodes = parts.flatMap((p) => p.nodes).filter((n, i, all) => all.findIndex((m) => m.id === n.id) === i);
-  const places = new Set<TopologyPlace>([...groups.map((g) => g.place), ...nodes.map((n) => (groups.find((g) => g.id === n.parent)?.place ?? n.parent) as TopologyPlace)]);
+  const placeOf = (n: TopologyNode) => (groups.find((g) => g.id === n.parent)?.place ?? n.parent) as TopologyPlace;
+  const places = new Set<TopologyPlace>([...groups.map((g) => g.place), ...nodes.map(placeOf)]);
   const clouds = (["aws", "onprem", "azure"] as const).filter((p) => places.has(p)).map((p) => ({ id: p, title: CLOUD_TITLES[p], place: p }));
   // An edge to a box no stack drew (a task's pool in a stack left out) is left out too.
   const drawn = new Set(nodes.map((n) => n.id));

@@ -21,9 +21,12 @@ const EDGE_STYLE: Record<TopologyEdge["kind"], string> = {
   mount: 'stroke="#15803d" stroke-width="2"',
 };
 
-/** Escapes text for XML, dropping the characters XML 1.0 does not allow. */
+/**
+ * Escapes text for XML, dropping the characters XML 1.0 does not allow: it keeps tab, newline,
+ * carriage return and U+0020 to U+FFFD (with the surrogates, so characters beyond U+FFFF stay).
+ */
 export function xmlEscape(s: string): string {
-  return s.replace(/[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return s.replace(/[^\t\n\r\x20-\uFFFD]/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 function nodeSize(n: TopologyNode): { width: number; height: number } {
@@ -61,7 +64,8 @@ function groupBoxes(t: Topology, nodes: Map<string, Box>): Map<string, Box> {
   const boxes = new Map<string, Box>();
   const boxOf = (gid: string): Box | undefined => {
     if (boxes.has(gid)) return boxes.get(gid);
-    const members = [...t.nodes.filter((n) => n.parent === gid).map((n) => nodes.get(n.id)!), ...t.groups.filter((x) => x.parent === gid).flatMap((x) => boxOf(x.id) ?? [])];
+    const memberNodes = t.nodes.filter((n) => n.parent === gid).map((n) => nodes.get(n.id)!);
+    const members = [...memberNodes, ...t.groups.filter((x) => x.parent === gid).flatMap((x) => boxOf(x.id) ?? [])];
     if (!members.length) return undefined;
     const x0 = Math.min(...members.map((m) => m.x)) - PAD, y0 = Math.min(...members.map((m) => m.y)) - PAD - TITLE_H;
     const x1 = Math.max(...members.map((m) => m.x + m.width)) + PAD, y1 = Math.max(...members.map((m) => m.y + m.height)) + PAD;

@@ -164,7 +164,9 @@ export class TeamStack extends TerraformStack {
       for (const e of emails) v.matches("budgetEmails", e, EMAIL_ADDRESS, "use e-mail addresses");
       if (props.budgetStartMonth !== undefined) v.matches("budgetStartMonth", props.budgetStartMonth, /^20\d\d-(0[1-9]|1[0-2])$/, "use a month as YYYY-MM, e.g. 2027-01");
       v.check(props.aws !== undefined || props.azure !== undefined, "monthlyBudgetUsd", props.monthlyBudgetUsd, "configure aws or azure too: a budget watches a cloud's spend");
-      const other = scope.node.children.find((c) => c !== this && c instanceof TeamStack && c.team === this.team && BUDGET_IDS.some((b) => c.node.tryFindChild(b)));
+      const other = scope.node.children.find(
+        (c) => c !== this && c instanceof TeamStack && c.team === this.team && BUDGET_IDS.some((b) => c.node.tryFindChild(b)),
+      );
       v.check(other === undefined, "monthlyBudgetUsd", props.monthlyBudgetUsd, `set it on one stack per team: stack ${other?.node.id} already has team ${this.team}'s budget, which watches all of the team's tagged spend`);
       if (props.aws) {
         const budget = new BudgetsBudget(this, BUDGET_IDS[0], {
@@ -213,13 +215,20 @@ function configureBackend(stack: TerraformStack, id: string, props: TeamStackPro
   if (b.type === "s3") {
     v.nonEmpty("backend.bucket", b.bucket);
     v.awsRegion("backend.region", b.region, "use the AWS region of the state bucket, e.g. us-east-1");
-    new S3Backend(stack, { bucket: b.bucket, region: b.region, key: b.key ?? key, encrypt: true, ...(b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {}) });
+    const lockTable = b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {};
+    new S3Backend(stack, { bucket: b.bucket, region: b.region, key: b.key ?? key, encrypt: true, ...lockTable });
     if (!b.dynamodbTable) stack.addOverride("terraform.backend.s3.use_lockfile", true);
   } else if (b.type === "azurerm") {
     v.nonEmpty("backend.resourceGroupName", b.resourceGroupName);
     v.matches("backend.storageAccountName", b.storageAccountName, AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_ACCOUNT_RULE);
     v.matches("backend.containerName", b.containerName, AZURE_CONTAINER, AZURE_CONTAINER_RULE);
-    new AzurermBackend(stack, { resourceGroupName: b.resourceGroupName, storageAccountName: b.storageAccountName, containerName: b.containerName, key: b.key ?? key, useAzureadAuth: true });
+    new AzurermBackend(stack, {
+      resourceGroupName: b.resourceGroupName,
+      storageAccountName: b.storageAccountName,
+      containerName: b.containerName,
+      key: b.key ?? key,
+      useAzureadAuth: true,
+    });
   } else {
     new LocalBackend(stack, { path: b.path ?? `terraform.${id}.tfstate` });
   }

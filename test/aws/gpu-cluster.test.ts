@@ -257,8 +257,9 @@ describe("AwsGpuCluster with Lustre storage", () => {
     const fsSg = "${aws_security_group.fs_sg_B76787E2.id}";
     const nodesSg = "${aws_security_group.train_sg_2146EB6B.id}";
     const ingress = resources(tf, "aws_vpc_security_group_ingress_rule");
-    expect(ingress.filter((r) => r.security_group_id === fsSg && r.referenced_security_group_id === nodesSg).map((r) => r.from_port).sort()).toEqual([1018, 988]);
-    expect(ingress.filter((r) => r.security_group_id === nodesSg && r.referenced_security_group_id === fsSg).map((r) => `${r.from_port}-${r.to_port}`).sort()).toEqual(["1018-1023", "988-988"]);
+    const into = (group: string, from: string) => ingress.filter((r) => r.security_group_id === group && r.referenced_security_group_id === from);
+    expect(into(fsSg, nodesSg).map((r) => r.from_port).sort()).toEqual([1018, 988]);
+    expect(into(nodesSg, fsSg).map((r) => `${r.from_port}-${r.to_port}`).sort()).toEqual(["1018-1023", "988-988"]);
   });
 
   it("creates the file system after its own rules, and the nodes after every rule and the S3 link", () => {

@@ -74,7 +74,9 @@ describe("hgpu place with the app's owned pools", () => {
     expect(byCost.tradeOff.front[0]).toBe(byCost.tradeOff.cheapest);
     expect(byCost.tradeOff.front).toContain(byCost.tradeOff.cleanest);
     const clean = await run("--prefer", "none", "--optimize", "carbon");
-    for (let i = 1; i < clean.placements.length; i++) expect(clean.placements[i]!.kgCo2ePerHour!).toBeGreaterThanOrEqual(clean.placements[i - 1]!.kgCo2ePerHour!);
+    for (let i = 1; i < clean.placements.length; i++) {
+      expect(clean.placements[i]!.kgCo2ePerHour!).toBeGreaterThanOrEqual(clean.placements[i - 1]!.kgCo2ePerHour!);
+    }
     expect(clean.placements[0]!.cloud).not.toBe("onprem");
     expect(clean.placements[0]!.rank).toBe(clean.tradeOff.cleanest);
     // owned first again when preferred, whatever the goal

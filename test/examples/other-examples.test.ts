@@ -48,7 +48,9 @@ describe("examples", () => {
     expect(stacks.platform.resource.aws_vpn_connection).toBeUndefined();
     expect(stacks.platform.resource.azurerm_virtual_network_gateway_connection).toBeUndefined();
     // A reference reads the source's whole state: no stack reads platform-vpn's; it reads platform's.
-    const reads = Object.fromEntries(Object.entries(stacks).map(([name, tf]) => [name, Object.values(tf.data?.terraform_remote_state ?? {}).map((r) => (r as { config: { key: string } }).config.key)]));
+    const stateKeys = (tf: { data?: { terraform_remote_state?: Record<string, { config: { key: string } }> } }) =>
+      Object.values(tf.data?.terraform_remote_state ?? {}).map((r) => r.config.key);
+    const reads = Object.fromEntries(Object.entries(stacks).map(([name, tf]) => [name, stateKeys(tf)]));
     expect(Object.values(reads).flat()).not.toContain("platform/prod/platform-vpn.tfstate");
     expect(reads["platform-vpn"]).toEqual(["platform/prod/platform.tfstate"]);
     for (const team of ["vision", "speech"]) {

@@ -9,6 +9,7 @@ import { placementKey } from "../../lib/planner/planner";
 import { estimateStack } from "../../lib/report/estimate";
 import { readOutdir } from "../../lib/report/report";
 import { summarizeStack } from "../../lib/report/summary";
+import type { TerraformJson } from "../../lib/report/terraform-json";
 import { appTopology, id } from "../../lib/report/topology";
 import { EXCLUDE_PLACEMENTS_CONTEXT } from "../../lib/task/gpu-task";
 import { GpuPolicies } from "../../lib/team/policies/gpu-policies";
@@ -35,7 +36,12 @@ afterAll(() => {
   rmSync(owned.outdir, { recursive: true, force: true });
   rmSync(burst.outdir, { recursive: true, force: true });
 });
-const tfOf = (run: typeof owned, name: string) => run.stacks.find((s) => s.name === name)!.tf as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** The parts of a synthesized stack these tests read. */
+type StackJson = TerraformJson & {
+  readonly resource: Record<string, Record<string, unknown>>;
+  readonly output: Record<string, { readonly value: { readonly next: readonly string[] } }>;
+};
+const tfOf = (run: typeof owned, name: string) => run.stacks.find((s) => s.name === name)!.tf as StackJson;
 const taskOf = (run: typeof owned) => (run.app.node.findChild("owned-first-task") as OwnedFirstTaskStack).task;
 
 describe("examples/owned-first", () => {

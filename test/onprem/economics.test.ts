@@ -14,7 +14,8 @@ describe("amortizedUsdPerGpuHour", () => {
     // power: 8000 W / 8 GPUs = 1 kW x 1.25 x $0.10 = $0.125
     expect(amortizedUsdPerGpuHour({ capexUsd: 2_803_200, lifetimeYears: 4, utilization: 0.5, powerUsdPerKwh: 0.1 }, shape)).toBe(5.125);
     // + running costs of 140,160 a year = $1.00 per busy GPU-hour
-    expect(amortizedUsdPerGpuHour({ capexUsd: 2_803_200, lifetimeYears: 4, utilization: 0.5, powerUsdPerKwh: 0.1, opexUsdPerYear: 140_160 }, shape)).toBe(6.125);
+    const withOpex = { capexUsd: 2_803_200, lifetimeYears: 4, utilization: 0.5, powerUsdPerKwh: 0.1, opexUsdPerYear: 140_160 };
+    expect(amortizedUsdPerGpuHour(withOpex, shape)).toBe(6.125);
     // fully used: the capital is spread over twice the hours: 2.5 + 0.125
     expect(amortizedUsdPerGpuHour({ capexUsd: 2_803_200, lifetimeYears: 4, utilization: 1, powerUsdPerKwh: 0.1 }, shape)).toBe(2.625);
     // free power and a written-off cluster cost nothing

@@ -1,33 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { CatalogData, Offering } from "../../lib/catalog/types";
-import type { GpuCloud } from "../../lib/core/types";
-import { CLOUD_PUE, cloudPue, gridFactor, nodePowerWatts, type EnergyTables } from "../../lib/planner/energy";
+import { CLOUD_PUE, cloudPue, gridFactor, nodePowerWatts } from "../../lib/planner/energy";
 import { placementKey, planPlacements } from "../../lib/planner/planner";
 import { paretoFront, tradeOff } from "../../lib/planner/ranking";
-import type { Placement, PoolOffering, Requirements } from "../../lib/planner/types";
+import type { Placement, Requirements } from "../../lib/planner/types";
+import { A_8GPU, AZ, B_8GPU, catalogOf, energy, pool, POOL, R1, R2 } from "./fixtures";
 
-function offering(partial: Partial<Offering> & Pick<Offering, "instanceType">): Offering {
-  return {
-    cloud: "aws", accelerator: "H100", gpusPerNode: 8, gpuMemoryGiB: 80, gpuTdpWatts: 1000, vCpus: 0, memoryGiB: 0,
-    fabric: { kind: "efa", interfaces: 32, gbpsPerNode: 3200 }, locations: [], ...partial,
-  };
-}
-const catalog: CatalogData = {
-  schema: 1, builtAt: "2026-01-01", sources: [], excluded: [],
-  offerings: [
-    offering({ instanceType: "a.8gpu", locations: [{ region: "r1", usdPerHour: 10 }, { region: "r2", usdPerHour: 15 }, { region: "dark", usdPerHour: 5 }] }),
-    offering({ cloud: "azure", instanceType: "B_8gpu", fabric: { kind: "infiniband", interfaces: 8, gbpsPerNode: 3200 }, locations: [{ region: "az1", usdPerHour: 12 }] }),
-  ],
-};
-const GRID: Record<string, number> = { r1: 0.4, r2: 0.1, az1: 0.2 };
-const energy: EnergyTables = { gridKgCo2ePerKwh: (_c: GpuCloud, region: string) => GRID[region], pue: (c: GpuCloud) => (c === "aws" ? 1.1 : 1.2) };
-const pool: PoolOffering = {
-  name: "dgx-a", site: "fra-dc1", accelerator: "H100", gpuMemoryGiB: 80, gpusPerNode: 8, nodes: 2, memoryGiBPerNode: 1024,
-  fabric: { kind: "infiniband", interfaces: 8, gbpsPerNode: 3200 }, usdPerGpuHour: 1.5, nodeWatts: 8800, pue: 1.5, gridKgCo2ePerKwh: 0.3,
-};
+// a.8gpu also in "dark", a region the grid table lacks, at $5/h.
+const catalog = catalogOf({ ...A_8GPU, locations: [...A_8GPU.locations, { region: "dark", usdPerHour: 5 }] }, B_8GPU);
 const plan = (r: Requirements) => planPlacements(r, catalog, { pools: [pool], energy });
 const keys = (r: Requirements) => plan(r).placements.map((p) => placementKey(p));
-const R1 = "aws/r1//a.8gpu", R2 = "aws/r2//a.8gpu", DARK = "aws/dark//a.8gpu", AZ = "azure/az1//B_8gpu", POOL = "onprem/fra-dc1//dgx-a";
+const DARK = "aws/dark//a.8gpu";
 
 // 16 GPUs = 2 nodes of 8.8 kW = 17.6 kW of IT power (by hand):
 //   aws r1 $20/h 7.744 kg/h; aws r2 $30/h 1.936 kg/h; azure az1 $24/h 4.224 kg/h; pool $24/h 7.92 kg/h;
@@ -85,10 +67,12 @@ describe("optimize", () => {
 });
 
 /** A placement with only the figures the trade-off reads. */
-const point = (rank: number, usdPerHour: number, kgCo2ePerHour?: number) => ({ rank, usdPerHour, ...(kgCo2ePerHour === undefined ? {} : { kgCo2ePerHour }) }) as Placement;
+const point = (rank: number, usdPerHour: number, kgCo2ePerHour?: number) =>
+  ({ rank, usdPerHour, ...(kgCo2ePerHour === undefined ? {} : { kgCo2ePerHour }) }) as Placement;
 
 describe("the cost/carbon trade-off", () => {
-  const a = point(1, 1, 5), b = point(2, 2, 3), c = point(3, 2, 4), d = point(4, 3, 3), e = point(5, 4, 1), f = point(6, 4, 1), g = point(7, 5), h = point(8, 0.5, 10), i = point(9, 6, 0.5);
+  const a = point(1, 1, 5), b = point(2, 2, 3), c = point(3, 2, 4), d = point(4, 3, 3), e = point(5, 4, 1);
+  const f = point(6, 4, 1), g = point(7, 5), h = point(8, 0.5, 10), i = point(9, 6, 0.5);
   it("the Pareto front keeps what nothing beats on both, cheapest first, identical points together; unknown carbon is left out", () => {
     expect(paretoFront([a, b, c, d, e, f, g, h, i]).map((p) => p.rank)).toEqual([8, 1, 2, 5, 6, 9]);
     // c (same price as b, more carbon) and d (dearer than b, same carbon) are dominated

@@ -408,8 +408,10 @@ describe("owned pools in the estimate's text", () => {
     name: "dgx", site: "fra", partition: "gpu", nodes: 4, gpusPerNode: 8, gpus: 32, accelerator: "H100", fabricGbpsPerNode: 3200, usdPerGpuHour: 2.7482,
     costBasis: "stated", usdPerHour: 87.94, powerKw: 31.6, pue: 1.35, gridKgCo2ePerKwh: 0.338, kgCo2ePerHour: 10.69, facilityKgCo2ePerHour: 14.43,
   };
-  const empty = { clouds: [], regions: [], zones: [], clusters: [], storage: [], gateways: [], links: [], pools: [], tasks: [], warnings: [], powerKw: 0, kgCo2ePerHour: 0,
-    cost: { totalUsdPerHour: 0, computeUsdPerHour: 0, storageUsdPerHour: 0, gatewaysUsdPerHour: 0 } };
+  const empty = {
+    clouds: [], regions: [], zones: [], clusters: [], storage: [], gateways: [], links: [], pools: [], tasks: [], warnings: [],
+    powerKw: 0, kgCo2ePerHour: 0, cost: { totalUsdPerHour: 0, computeUsdPerHour: 0, storageUsdPerHour: 0, gatewaysUsdPerHour: 0 },
+  };
   it("lists a stack's pools outside its cost, with and without the site's PUE", () => {
     const lines = formatEstimate({ ...empty, pools: [pool] } as never);
     expect(lines.slice(0, 3)).toEqual([

@@ -204,7 +204,8 @@ describe("a platform stack and team stacks", () => {
     const outputs = Object.keys(p.output);
     const referenced = asg.vpc_zone_identifier[0]!.match(/outputs\.([^}]+)\}/)![1]!;
     expect(outputs).toContain(referenced);
-    const vmss = Object.values(sp.resource.azurerm_linux_virtual_machine_scale_set)[0] as { network_interface: { ip_configuration: { subnet_id: string }[] }[] };
+    type ScaleSet = { network_interface: { ip_configuration: { subnet_id: string }[] }[] };
+    const vmss = Object.values(sp.resource.azurerm_linux_virtual_machine_scale_set)[0] as ScaleSet;
     expect(vmss.network_interface[0]!.ip_configuration[0]!.subnet_id).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-platform\.outputs\./);
   });
 });

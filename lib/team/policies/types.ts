@@ -34,7 +34,10 @@ export interface ElementView {
   readonly name: string;
   /** Terraform address: `<type>.<name>` (`data.<type>.<name>` for data sources). */
   readonly address: string;
-  /** The synthesized configuration with overrides merged and tokens resolved (`${aws_vpc.x.id}` strings), Terraform snake_case keys, without the `//` metadata. */
+  /**
+   * The synthesized configuration with overrides merged and tokens resolved (`${aws_vpc.x.id}`
+   * strings), Terraform snake_case keys, without the `//` metadata.
+   */
   readonly config: Readonly<Record<string, unknown>>;
 }
 

@@ -252,7 +252,8 @@ describe("GpuPolicies: the library's own constructs comply", () => {
     const network = new AwsNetwork(stack, "net", { cidr: "10.10.0.0/16", zones: ["use1-az4"] });
     const cluster = new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2 });
     const tf = JSON.parse(Testing.synth(stack, true));
-    const specs = (Object.values(tf.resource.aws_launch_template)[0] as { tag_specifications: { resource_type: string; tags: Record<string, string> }[] }).tag_specifications;
+    const template = Object.values(tf.resource.aws_launch_template)[0] as { tag_specifications: { resource_type: string; tags: Record<string, string> }[] };
+    const specs = template.tag_specifications;
     for (const type of ["instance", "volume"]) {
       expect(Object.keys(specs.find((s) => s.resource_type === type)!.tags)).toEqual(expect.arrayContaining([...DEFAULT_REQUIRED_TAGS]));
     }

@@ -150,7 +150,8 @@ describe("HGPU-AZ-6 GPU tasks have a finite deadline", () => {
   it("flags a task whose deadline action names another scale set (by an ID built from the group's ID and a name)", () => {
     const { stack, task } = azureTask();
     const action = task.node.findChild("deadline-action") as LogicAppActionCustom;
-    const body = String((stack.toTerraform() as { resource: Record<string, Record<string, { body: string }>> }).resource.azurerm_logic_app_action_custom![action.friendlyUniqueId]!.body);
+    const tf = stack.toTerraform() as { resource: Record<string, Record<string, { body: string }>> };
+    const body = String(tf.resource.azurerm_logic_app_action_custom![action.friendlyUniqueId]!.body);
     expect(body).toMatch(/virtualMachineScaleSets\/s-task-cluster\?/);
     action.addOverride("body", body.replace("virtualMachineScaleSets/s-task-cluster?", "virtualMachineScaleSets/s-other-cluster?"));
     expect(messages(stack, "HGPU-AZ-6")).toEqual(["s/task/cluster/vmss: HGPU-AZ-6 GPU tasks have a finite deadline: no Logic App action in task s/task that runs at the deadline refers to the scale set"]);

@@ -123,7 +123,9 @@ export function gpuLaunchConfigurations(stack: StackView): L1View[] {
 
 /** The GPU launch specifications of a Spot fleet request (by index). */
 export function gpuLaunchSpecifications(fleet: L1View): { readonly index: number; readonly spec: Readonly<Record<string, unknown>> }[] {
-  return blocks(fleet.config.launch_specification).map((spec, index) => ({ index, spec })).filter(({ spec }) => isGpuInstanceType(spec.instance_type, fleet.stack));
+  return blocks(fleet.config.launch_specification)
+    .map((spec, index) => ({ index, spec }))
+    .filter(({ spec }) => isGpuInstanceType(spec.instance_type, fleet.stack));
 }
 
 /**

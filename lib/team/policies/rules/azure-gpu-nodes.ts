@@ -94,7 +94,10 @@ function sameId(a: unknown, aStack: StackView, b: unknown, bStack: StackView): b
   if (a === undefined || b === undefined) return false;
   const ra = referencedElement(a, aStack);
   const rb = referencedElement(b, bStack);
-  if (ra && rb) return ra.isDataSource === rb.isDataSource && ra.element.address === rb.element.address && ra.stack.path === rb.stack.path && ra.attribute === rb.attribute;
+  if (ra && rb) {
+    return ra.isDataSource === rb.isDataSource && ra.element.address === rb.element.address &&
+      ra.stack.path === rb.stack.path && ra.attribute === rb.attribute;
+  }
   return !ra && !rb && typeof a === "string" && a === b && !isUnresolvedValue(a);
 }
 

@@ -38,11 +38,14 @@ export const awsNoPlainSecrets: PolicyRule = {
         if (p !== undefined) problems.push(p);
       }
     }
-    for (const { attribute, base64 } of USER_DATA[resource.type] ?? []) problems.push(...userDataProblems(resource, attribute, resource.config[attribute], base64));
+    for (const { attribute, base64 } of USER_DATA[resource.type] ?? []) {
+      problems.push(...userDataProblems(resource, attribute, resource.config[attribute], base64));
+    }
     problems.push(...tagProblems(resource));
     // Spot fleet and EC2 fleet launch specifications carry user data too.
     if (resource.type === "aws_spot_fleet_request") {
-      (Array.isArray(resource.config.launch_specification) ? resource.config.launch_specification : [resource.config.launch_specification]).forEach((spec, i) => {
+      const specs = resource.config.launch_specification;
+      (Array.isArray(specs) ? specs : [specs]).forEach((spec, i) => {
         const s = block(spec);
         if (s) problems.push(...userDataProblems(resource, `launch_specification[${i}].user_data`, s.user_data, false));
       });

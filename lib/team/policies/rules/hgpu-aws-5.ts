@@ -40,7 +40,10 @@ export const awsBucketsPrivateTls: PolicyRule = {
   },
 };
 
-/** A policy value that is an expression with no literal text to read (e.g. `${var.policy}`, `${file("p.json")}`), not a jsonencode({...}) or a policy document. */
+/**
+ * A policy value that is an expression with no literal text to read (e.g. `${var.policy}`,
+ * `${file("p.json")}`), not a jsonencode({...}) or a policy document.
+ */
 function opaquePolicy(policy: unknown): boolean {
   return typeof policy === "string" && isUnresolvedValue(policy) && !policy.trim().startsWith("{") && !/jsonencode\(|data\.aws_iam_policy_document\./.test(policy);
 }

@@ -19,7 +19,9 @@ export const azureNoPublicIp: PolicyRule = {
   check(resource) {
     const c = resource.config;
     if (resource.type === "azurerm_network_interface") {
-      const withIp = blocks(c.ip_configuration).map((ip, i) => ({ ip, i })).filter(({ ip }) => ip.public_ip_address_id !== undefined && ip.public_ip_address_id !== null);
+      const withIp = blocks(c.ip_configuration)
+        .map((ip, i) => ({ ip, i }))
+        .filter(({ ip }) => ip.public_ip_address_id !== undefined && ip.public_ip_address_id !== null);
       return withIp.length === 0 ? "compliant" : nonCompliant(`ip_configuration[${withIp.map(({ i }) => i).join(", ")}] sets public_ip_address_id`);
     }
     if (resource.type === "azurerm_kubernetes_cluster_node_pool" || resource.type === "azurerm_kubernetes_cluster") {

@@ -38,9 +38,15 @@ export interface IamDocuments {
 
 const MAX_DEPTH = 6;
 
+/** What the readers add to as they go: the statements read, and what they cannot read. */
+interface Collected {
+  statements: IamStatement[];
+  unverifiable: string[];
+}
+
 /** Every statement of the policy documents `resource` holds (none for a type outside IAM_POLICY_TYPES). */
 export function iamDocuments(resource: L1View): IamDocuments {
-  const out = { statements: [] as IamStatement[], unverifiable: [] as string[] };
+  const out: Collected = { statements: [], unverifiable: [] };
   const c = resource.config;
   if (resource.type === "aws_iam_role") {
     if (hasDynamicBlock(c, "inline_policy")) out.unverifiable.push(cannotVerifyText("inline_policy", "a dynamic block"));
@@ -53,7 +59,7 @@ export function iamDocuments(resource: L1View): IamDocuments {
   return out;
 }
 
-function readDocument(value: unknown, stack: StackView, prefix: string, attribute: string, out: { statements: IamStatement[]; unverifiable: string[] }, depth: number): void {
+function readDocument(value: unknown, stack: StackView, prefix: string, attribute: string, out: Collected, depth: number): void {
   if (value === undefined || value === null || depth > MAX_DEPTH) return;
   const resolved = resolveLiterals(value, stack);
   if (isObject(resolved)) return readJson(resolved, stack, prefix, attribute, out);
@@ -70,7 +76,7 @@ function readDocument(value: unknown, stack: StackView, prefix: string, attribut
   out.unverifiable.push(cannotVerifyText(attribute, value));
 }
 
-function readJson(document: Readonly<Record<string, unknown>>, stack: StackView, prefix: string, attribute: string, out: { statements: IamStatement[]; unverifiable: string[] }): void {
+function readJson(document: Readonly<Record<string, unknown>>, stack: StackView, prefix: string, attribute: string, out: Collected): void {
   const raw = resolveLiterals(document.Statement, stack);
   if (typeof raw === "string" || (Array.isArray(raw) && raw.some((s) => !isObject(s)))) {
     out.unverifiable.push(cannotVerifyText(`${attribute} Statement`, document.Statement));
@@ -90,7 +96,7 @@ function readJson(document: Readonly<Record<string, unknown>>, stack: StackView,
   });
 }
 
-function readDocumentData(document: ElementView, stack: StackView, out: { statements: IamStatement[]; unverifiable: string[] }, depth: number): void {
+function readDocumentData(document: ElementView, stack: StackView, out: Collected, depth: number): void {
   const c = document.config;
   if (hasDynamicBlock(c, "statement")) out.unverifiable.push(cannotVerifyText(`${document.address} statement`, "a dynamic block"));
   blocks(c.statement).forEach((s, i) => {

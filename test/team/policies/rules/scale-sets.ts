@@ -16,7 +16,11 @@ export function linuxScaleSet(stack: TerraformStack, id: string, props: Partial<
 }
 
 /** An orchestrated (flexible) scale set outside any task; `props` replace parts of it. */
-export function orchestratedScaleSet(stack: TerraformStack, id: string, props: Partial<OrchestratedVirtualMachineScaleSetConfig> = {}): OrchestratedVirtualMachineScaleSet {
+export function orchestratedScaleSet(
+  stack: TerraformStack,
+  id: string,
+  props: Partial<OrchestratedVirtualMachineScaleSetConfig> = {},
+): OrchestratedVirtualMachineScaleSet {
   return new OrchestratedVirtualMachineScaleSet(stack, id, {
     resourceGroupName: "rg", location: "eastus", name: id, platformFaultDomainCount: 1, skuName: "Standard_ND96asr_v4", instances: 2,
     ...props,
