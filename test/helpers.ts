@@ -34,6 +34,20 @@ export function validationErrorOf(fn: () => unknown): string {
   throw new Error("expected a ValidationError");
 }
 
+/**
+ * The error `fn` throws, which must be a `type` (fails the test if it throws none, or another kind
+ * of error): for reading an error's own fields, such as a NoPlacementError's rejected candidates.
+ */
+export function thrownBy<E extends Error>(fn: () => unknown, type: abstract new (...args: never[]) => E): E {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof type) return e;
+    throw e;
+  }
+  throw new Error(`expected a ${type.name}`);
+}
+
 /** How cdktf begins the one error it throws for the validation errors of a stack's synth, and of an app's. */
 export const SYNTH_VALIDATION_FAILED = ["Validation failed with the following errors:", "App-level validation failed with the following errors:"] as const;
 

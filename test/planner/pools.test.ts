@@ -1,36 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { CatalogData, Offering } from "../../lib/catalog/types";
-import type { GpuCloud } from "../../lib/core/types";
-import type { EnergyTables } from "../../lib/planner/energy";
 import { NoPlacementError, describePlacement, describeRejection, placementKey, planPlacements } from "../../lib/planner/planner";
-import type { PlannerData, PoolOffering, Requirements } from "../../lib/planner/types";
-import { validationErrorOf } from "../helpers";
+import type { PlannerData, Requirements } from "../../lib/planner/types";
+import { thrownBy, validationErrorOf } from "../helpers";
+import { A_8GPU, AZ, B_8GPU, catalogOf, energy, pool, POOL, R1, R2 } from "./fixtures";
 
-/** An 8 x 1000 W node with no host to speak of: 8 x 1000 x 1.1 = 8.8 kW by the host power model. */
-function offering(partial: Partial<Offering> & Pick<Offering, "instanceType">): Offering {
-  return {
-    cloud: "aws", accelerator: "H100", gpusPerNode: 8, gpuMemoryGiB: 80, gpuTdpWatts: 1000, vCpus: 0, memoryGiB: 0,
-    fabric: { kind: "efa", interfaces: 32, gbpsPerNode: 3200 }, locations: [], ...partial,
-  };
-}
-
-const catalog: CatalogData = {
-  schema: 1, builtAt: "2026-01-01", sources: [], excluded: [],
-  offerings: [
-    offering({ instanceType: "a.8gpu", locations: [{ region: "r1", usdPerHour: 10 }, { region: "r2", usdPerHour: 15 }] }),
-    offering({ cloud: "azure", instanceType: "B_8gpu", fabric: { kind: "infiniband", interfaces: 8, gbpsPerNode: 3200 }, locations: [{ region: "az1", usdPerHour: 12 }] }),
-  ],
-};
-
-/** Hand-made grid factors and PUEs. */
-const GRID: Record<string, number> = { r1: 0.4, r2: 0.1, az1: 0.2 };
-const energy: EnergyTables = { gridKgCo2ePerKwh: (_c: GpuCloud, region: string) => GRID[region], pue: (c: GpuCloud) => (c === "aws" ? 1.1 : 1.2) };
-
-/** 2 nodes of 8 H100 at $1.50 per GPU-hour, 8.8 kW a node, PUE 1.5, grid 0.3. */
-const pool: PoolOffering = {
-  name: "dgx-a", site: "fra-dc1", accelerator: "H100", gpuMemoryGiB: 80, gpusPerNode: 8, nodes: 2, memoryGiBPerNode: 1024,
-  fabric: { kind: "infiniband", interfaces: 8, gbpsPerNode: 3200 }, usdPerGpuHour: 1.5, nodeWatts: 8800, pue: 1.5, gridKgCo2ePerKwh: 0.3,
-};
+const catalog = catalogOf(A_8GPU, B_8GPU);
 const data: PlannerData = { pools: [pool], energy };
 const plan = (r: Requirements, d: PlannerData = data) => planPlacements(r, catalog, d);
 const keys = (r: Requirements, d?: PlannerData) => plan(r, d).placements.map((p) => placementKey(p));
@@ -38,7 +12,6 @@ const keys = (r: Requirements, d?: PlannerData) => plan(r, d).placements.map((p)
 // For 16 GPUs (2 nodes, 17.6 kW of IT power), by hand:
 //   aws r1: $20/h, 17.6 x 1.1 x 0.4 = 7.744 kg/h      aws r2: $30/h, 17.6 x 1.1 x 0.1 = 1.936 kg/h
 //   azure az1: $24/h, 17.6 x 1.2 x 0.2 = 4.224 kg/h    pool: 2 x 8 x $1.5 = $24/h, 17.6 x 1.5 x 0.3 = 7.92 kg/h
-const R1 = "aws/r1//a.8gpu", R2 = "aws/r2//a.8gpu", AZ = "azure/az1//B_8gpu", POOL = "onprem/fra-dc1//dgx-a";
 
 describe("owned pools in the planner", () => {
   it("places on the pool first when it fits (prefer: owned, the default), then the clouds by cost", () => {
@@ -105,17 +78,12 @@ describe("owned pools in the planner", () => {
   });
 
   it("only the pool allowed: NoPlacementError names it and the closest alternative", () => {
-    const e = (() => {
-      try {
-        plan({ gpus: 17, clouds: ["onprem"] });
-      } catch (err) {
-        return err as NoPlacementError;
-      }
-      throw new Error("expected an error");
-    })();
-    expect(e).toBeInstanceOf(NoPlacementError);
-    expect(e.message).toContain("no placement meets 17 GPUs, clouds [onprem]: 3 candidates rejected, e.g. onprem pool dgx-a in fra-dc1: has 16 GPUs in total (2 nodes x 8), fewer than the 17 asked for");
-    expect(e.message).toContain("Closest feasible: on any cloud: 3 x a.8gpu (24 x H100) in aws r1 at $30/h");
+    const e = thrownBy(() => plan({ gpus: 17, clouds: ["onprem"] }), NoPlacementError);
+    expect(e.message).toBe(
+      "planner: no placement meets 17 GPUs, clouds [onprem]: 3 candidates rejected, e.g. onprem pool dgx-a in fra-dc1: has 16 GPUs in total (2 nodes x 8), fewer than the 17 asked for; " +
+        "aws a.8gpu: cloud aws is not in clouds [onprem]; azure B_8gpu: cloud azure is not in clouds [onprem]. Closest feasible: on any cloud: 3 x a.8gpu (24 x H100) in aws r1 at $30/h",
+    );
+    expect(e.alternatives.map((a) => [a.relaxed, placementKey(a.placement)])).toEqual([["on any cloud", R1]]);
   });
 
   it("a pool's accelerator is a valid requirement even when no cloud offering has it", () => {
