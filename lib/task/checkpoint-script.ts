@@ -11,6 +11,11 @@
  *   `checkpoints/<name>/upload-<sequence>/` first, then `checkpoints/<name>/manifest.json` (name,
  *   sequence, upload prefix, each file's path and size) last. A checkpoint without a manifest is
  *   half-written and is never restored;
+ * - on a restart (`HGPU_RESTART_COUNT` above 0) the launcher carries the previous attempt's latest
+ *   checkpoint into this attempt's run store in the same layout, then writes the empty object
+ *   `checkpoints/SEEDED` (also when there was nothing to carry); every node waits for it (polling
+ *   every 10 seconds, at most `seedWaitMinutes`) before it restores, and without it the run stops
+ *   with status `restore-failed` rather than start over;
  * - before the workload starts, every node restores the checkpoint with the highest sequence whose
  *   manifest exists (an older one if its files cannot be read) into `$HGPU_CHECKPOINT_DIR/<name>/`,
  *   with its COMPLETE marker, and the workload sees `HGPU_RESUMED_FROM=<name>` (empty on a fresh
@@ -24,6 +29,12 @@ import type { RunScriptCloud } from "./run-script";
 /** The file whose creation marks a checkpoint complete, inside the checkpoint's folder. */
 export const CHECKPOINT_MARKER = "COMPLETE";
 
+/** The object (under the checkpoints' prefix) the launcher writes once it has carried a restart's checkpoint over. */
+export const SEEDED_MARKER = "SEEDED";
+
+/** Seconds between looks for the {@link SEEDED_MARKER}. */
+const SEED_POLL_SECONDS = 10;
+
 /** What the run script needs for checkpoints. */
 export interface CheckpointScriptSpec {
   /** Where the workload writes its checkpoints on the node (a checked, plain shell word). */
@@ -36,6 +47,12 @@ export interface CheckpointScriptSpec {
   readonly checkpointBase?: string;
   /** Restarts of the run before this attempt (a literal or a Terraform reference). @default 0 */
   readonly restartCount?: number | string;
+  /**
+   * On a restart, longest wait for the launcher's `checkpoints/SEEDED` marker before the restore,
+   * minutes (looked for every 10 seconds); without it the run stops as `restore-failed`.
+   * @default 30
+   */
+  readonly seedWaitMinutes?: number;
   /** Seconds between looks for newly completed checkpoints on node 0. @default 30 */
   readonly syncIntervalSeconds?: number;
   /** Files larger than this go to Blob storage in blocks of this size (Put Block, Put Block List). @default 268435456 (256 MiB) */
@@ -107,6 +124,8 @@ export function checkpointLines(spec: CheckpointScriptSpec): string[] {
     `RESTART_COUNT=${typeof restarts === "number" ? restarts : `'${restarts}'`}; case "$RESTART_COUNT" in ''|*[!0-9]*) RESTART_COUNT=0 ;; esac`,
     `CKPT_INTERVAL=${spec.syncIntervalSeconds ?? 30}; [ -n "$TEST_POLL" ] && CKPT_INTERVAL=$TEST_POLL`,
     "RESUMED_FROM=''",
+    // on a restart, the number of looks for the launcher's seed marker (every 10 s; tests look faster, as often)
+    `SEED_POLLS=${Math.ceil(((spec.seedWaitMinutes ?? 30) * 60) / SEED_POLL_SECONDS)}; SEED_POLL=${SEED_POLL_SECONDS}; [ -n "$TEST_POLL" ] && SEED_POLL=$TEST_POLL`,
     // the run store's record of this node: names synced (or restored), the last sequence published
     "CKPT_STATE=/opt/hgpu/checkpoints; mkdir -p \"$CKPT_STATE\"; touch \"$CKPT_STATE/synced\"; [ -s \"$CKPT_STATE/sequence\" ] || echo 0 > \"$CKPT_STATE/sequence\"",
     // a manifest: the checkpoint's files (path and size), read from 'path<TAB>bytes' lines
@@ -164,9 +183,20 @@ export function checkpointLines(spec: CheckpointScriptSpec): string[] {
     '  if [ -e "$CKPT_DIR/$name/COMPLETE" ]; then rm -rf "$tmp"; else rm -rf "$CKPT_DIR/$name"; mv "$tmp/$name" "$CKPT_DIR/$name"; rm -rf "$tmp"; fi',
     "}",
     // the latest published checkpoint (highest sequence), or an older one when its files cannot be read
+    // a restart's checkpoints are carried over by the launcher after the apply: wait for its marker
+    "ckpt_wait_seeded() {",
+    "  local i",
+    `  echo "hgpu: restart $RESTART_COUNT: waiting for the launcher to seed the checkpoints (checkpoints/${SEEDED_MARKER})"`,
+    '  for i in $(seq 0 "$SEED_POLLS"); do',
+    `    if obj_get "$CKPT_BASE/checkpoints/${SEEDED_MARKER}" "$CKPT_STATE/seeded" </dev/null >/dev/null 2>&1; then echo "hgpu: the launcher seeded the checkpoints of restart $RESTART_COUNT"; return 0; fi`,
+    '    [ "$i" -lt "$SEED_POLLS" ] && sleep "$SEED_POLL"',
+    "  done",
+    `  echo "hgpu: the launcher never seeded the checkpoints: no checkpoints/${SEEDED_MARKER} in the run store after ${spec.seedWaitMinutes ?? 30} minutes (restart $RESTART_COUNT)"; return 1`,
+    "}",
     "ckpt_restore() {",
     "  local keys key name order",
     '  mkdir -p "$CKPT_DIR" "$CKPT_STATE/manifests" || return 1',
+    '  if [ "$RESTART_COUNT" -gt 0 ]; then ckpt_wait_seeded || return 1; fi',
     '  keys=$(obj_list "$CKPT_BASE/checkpoints/") || { echo "hgpu: cannot list the checkpoints in the run store"; return 1; }',
     "  for key in $(printf '%s\\n' \"$keys\" | grep -E '^[A-Za-z0-9._-]+/manifest\\.json$'); do",
     '    name=$(echo "$key" | cut -d/ -f1)',

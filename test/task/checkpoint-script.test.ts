@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
-import { runScript, type RunScriptSpec } from "../../lib/task/run-script";
+import { runScript, type RunScriptRecovery, type RunScriptSpec } from "../../lib/task/run-script";
 import { blobStore, nodeDir, runNode, s3Store, startStandIn, trainingWorkload, type NodeDir, type RunStore } from "./node-stand-ins";
 
 type Status = { exitCode: number; reason: string; restartCount: number; resumedFrom: string | null; checkpoint: string | null };
@@ -17,9 +17,9 @@ const OPTIM_20 = "optimizer at 20";
 /**
  * Seeds the run's checkpoints under `base` (the key prefix of the run): step-0010 (sequence 1) and
  * step-0020 (sequence 2) published; step-0030 half-written (files under upload-3, no manifest), as
- * a node preempted mid-upload leaves it.
+ * a node preempted mid-upload leaves it; then the launcher's SEEDED marker, unless `marker` is false.
  */
-async function seed(store: RunStore, base: string) {
+async function seed(store: RunStore, base: string, marker = true) {
   const manifest = (name: string, sequence: number, files: [string, number][]) => JSON.stringify({ name, sequence, upload: `upload-${sequence}`, files: files.map(([path, bytes]) => ({ path, bytes })), restartCount: 0, node: "i-0old", publishedAt: "2030-01-01T00:00:00Z" });
   await store.put(`${base}checkpoints/step-0010/upload-1/model.pt`, "old model");
   await store.put(`${base}checkpoints/step-0010/manifest.json`, manifest("step-0010", 1, [["model.pt", 9]]));
@@ -28,6 +28,7 @@ async function seed(store: RunStore, base: string) {
   await store.put(`${base}checkpoints/step-0020/manifest.json`, manifest("step-0020", 2, [["model.pt", MODEL_20.length], ["shards/optim-0.pt", OPTIM_20.length]]));
   await store.put(`${base}checkpoints/step-0030/upload-3/model.pt`, "half");
   await store.put(`${base}checkpoints/step-0030/upload-3/stale-shard.pt`, "from the preempted attempt");
+  if (marker) await store.put(`${base}checkpoints/SEEDED`, "");
 }
 
 async function setUp(ctx: TestContext, store: RunStore & { url: string; sas?: string }) {
@@ -41,11 +42,11 @@ async function setUp(ctx: TestContext, store: RunStore & { url: string; sas?: st
   return { node: n, standIn };
 }
 
-function spec(n: NodeDir, cloud: RunScriptSpec["cloud"], runId: string, command: string[], blobBlockBytes?: number): RunScriptSpec {
+function spec(n: NodeDir, cloud: RunScriptSpec["cloud"], runId: string, command: string[], blobBlockBytes?: number, more: Partial<RunScriptRecovery> = {}): RunScriptSpec {
   return {
     cloud, taskName: "nn", runId, nodes: 1, gpusPerNode: 8, command, env: { HGPU_RESUMED_FROM: "set-by-the-task" }, mounts: [],
     placementJson: '{"cloud":"x"}', deadline: "2099-01-01T00:00:00Z",
-    recovery: { checkpointPath: n.checkpoints, restartCount: 1, ...(blobBlockBytes ? { blobBlockBytes } : {}) },
+    recovery: { checkpointPath: n.checkpoints, restartCount: 1, ...(blobBlockBytes ? { blobBlockBytes } : {}), ...more },
   };
 }
 
@@ -105,6 +106,7 @@ describe("checkpoints on S3", () => {
   it("a manifest that cannot be read fails the run as restore-failed (95), rather than starting over", async (ctx) => {
     const { node: n, standIn } = await setUp(ctx, store);
     await store.put("runs/r-5/checkpoints/step-0010/manifest.json", "{ not json");
+    await store.put("runs/r-5/checkpoints/SEEDED", "");
     const r = await runNode(n, runScript(spec(n, { kind: "aws", bucket: "runs", prefix: "runs/r-5", groupName: "g" }, "r-5", trainingWorkload(n, { maxSteps: 1 }))), standIn.url);
     expect(r.code).toBe(95);
     expect(JSON.parse((await store.get("runs/r-5/status.json"))!.toString())).toMatchObject({ exitCode: 95, reason: "restore-failed" });
@@ -152,5 +154,78 @@ describe("the rendered script", () => {
     const script = runScript(base);
     expect(script).not.toMatch(/HGPU_CHECKPOINT_DIR|notice|ckpt_|HGPU_TEST_POLL/);
     expect(script).toContain("IMDS=$(printenv HGPU_TEST_METADATA_URL || echo http://169.254.169.254)");
+  });
+});
+
+/** Resolves once the node's log has `text` (it is written as the script runs). */
+async function logged(n: NodeDir, text: string, withinMs = 40_000): Promise<void> {
+  const until = Date.now() + withinMs;
+  while (!n.read("task.log").includes(text)) {
+    if (Date.now() > until) throw new Error(`the node never logged ${JSON.stringify(text)}; its log:\n${n.read("task.log")}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const WAITING = "hgpu: restart 1: waiting for the launcher to seed the checkpoints (checkpoints/SEEDED)";
+
+/**
+ * A restart waits for the launcher's SEEDED marker before it restores (the launcher copies the
+ * previous attempt's checkpoint in after the apply): a marker that comes late is waited for; one that
+ * never comes stops the run as restore-failed; a first attempt waits for nothing. The stand-ins look
+ * every 0.5 s (HGPU_TEST_POLL_SECONDS), so a 1-minute wait is 6 looks, 3 s.
+ */
+describe.each([
+  ["S3", "aws" as const],
+  ["Blob storage", "azure" as const],
+])("the launcher's seed marker on %s", (_name, kind) => {
+  let store: RunStore & { url: string; sas?: string };
+  beforeAll(async () => void (store = kind === "aws" ? await s3Store() : await blobStore()), 30_000);
+  afterAll(() => store.stop());
+  const where = (standInUrl: string, run: string): { cloud: RunScriptSpec["cloud"]; base: string } =>
+    kind === "aws"
+      ? { cloud: { kind: "aws", bucket: "runs", prefix: `runs/${run}`, groupName: "g" }, base: `runs/${run}/` }
+      : { cloud: { kind: "azure", blobBaseUrl: `${standInUrl}/runs/${run}` }, base: `${run}/` };
+
+  it("a marker that comes after the node started waiting: the node restores once it is there", async (ctx) => {
+    const { node: n, standIn } = await setUp(ctx, store);
+    const { cloud, base } = where(standIn.url, "s-1");
+    await seed(store, base, false);
+    const running = runNode(n, runScript(spec(n, cloud, "s-1", trainingWorkload(n, { maxSteps: 25 }), undefined, { seedWaitMinutes: 2 })), standIn.url);
+    await logged(n, WAITING);
+    // the node waits: no workload yet
+    expect(n.read("workload.env")).toBe("");
+    await store.put(`${base}checkpoints/SEEDED`, "");
+    const r = await running;
+    expect(r.code).toBe(0);
+    const log = n.read("task.log");
+    expect(log.indexOf("hgpu: the launcher seeded the checkpoints of restart 1")).toBeGreaterThan(log.indexOf(WAITING));
+    expect(log).toContain("hgpu: restored checkpoint step-0020 (restart 1)");
+    expect(n.read("workload.env")).toBe(`resumed=[step-0020] restarts=1 dir=${n.checkpoints}\n`);
+  });
+
+  it("no marker within seedWaitMinutes: restore-failed (95), the workload never starts, the log says the launcher never seeded", async (ctx) => {
+    const { node: n, standIn } = await setUp(ctx, store);
+    const { cloud, base } = where(standIn.url, "s-2");
+    await seed(store, base, false);
+    const started = Date.now();
+    const r = await runNode(n, runScript(spec(n, cloud, "s-2", trainingWorkload(n, { maxSteps: 25 }), undefined, { seedWaitMinutes: 1 })), standIn.url);
+    expect(r.code).toBe(95);
+    // 6 looks, 0.5 s apart
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+    expect(n.read("task.log")).toContain("hgpu: the launcher never seeded the checkpoints: no checkpoints/SEEDED in the run store after 1 minutes (restart 1)");
+    expect(n.read("task.log")).not.toContain("hgpu: restored checkpoint");
+    expect(n.read("workload.env")).toBe("");
+    expect(JSON.parse((await store.get(`${base}status.json`))!.toString())).toMatchObject({ exitCode: 95, reason: "restore-failed", restartCount: 1, resumedFrom: null });
+  });
+
+  it("a first attempt (restart 0) waits for no marker: it restores what is published at once", async (ctx) => {
+    const { node: n, standIn } = await setUp(ctx, store);
+    const { cloud, base } = where(standIn.url, "s-3");
+    await seed(store, base, false);
+    // a 30-minute wait would outlast the test
+    const r = await runNode(n, runScript(spec(n, cloud, "s-3", trainingWorkload(n, { maxSteps: 25 }), undefined, { restartCount: 0 })), standIn.url);
+    expect(r.code).toBe(0);
+    expect(n.read("task.log")).not.toContain("seed");
+    expect(n.read("workload.env")).toBe(`resumed=[step-0020] restarts=0 dir=${n.checkpoints}\n`);
   });
 });
