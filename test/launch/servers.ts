@@ -4,6 +4,8 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -33,7 +35,9 @@ export const S3RVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3R
 export function startS3rver(): Promise<LocalServer> {
   const dir = mkdtempSync(join(tmpdir(), "s3rver-"));
   const bin = join(root, "node_modules", "s3rver", "bin", "s3rver.js");
-  return start("s3rver", bin, ["-d", dir, "-a", "127.0.0.1", "-p", "0", "--no-vhost-buckets"], /listening on 127\.0\.0\.1:(\d+)/, dir);
+  // s3rver makes ListObjectsV2 continuation tokens with DES, which OpenSSL 3 keeps in its legacy provider:
+  // without it, a listing longer than one page fails with InternalError.
+  return start("s3rver", bin, ["-d", dir, "-a", "127.0.0.1", "-p", "0", "--no-vhost-buckets"], /listening on 127\.0\.0\.1:(\d+)/, dir, ["--openssl-legacy-provider"]);
 }
 
 /** Starts Azurite's Blob service in memory, without telemetry. */
@@ -48,9 +52,9 @@ export function startAzurite(): Promise<LocalServer> {
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
 
-/** Spawns `node bin args` in `dir` and resolves once its output matches `ready` (port in group 1). */
-function start(name: string, bin: string, args: string[], ready: RegExp, dir: string): Promise<LocalServer> {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+/** Spawns `node [nodeArgs] bin args` in `dir` and resolves once its output matches `ready` (port in group 1). */
+function start(name: string, bin: string, args: string[], ready: RegExp, dir: string, nodeArgs: string[] = []): Promise<LocalServer> {
+  const child = spawn(process.execPath, [...nodeArgs, bin, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   return new Promise<LocalServer>((resolve, reject) => {
     const fail = (why: string) => {
@@ -90,5 +94,44 @@ function stopChild(child: ChildProcess): Promise<void> {
       resolve();
     });
     child.kill("SIGTERM");
+  });
+}
+
+/** A proxy in front of a local server that records each request's method and path (with its query). */
+export interface RecordingProxy extends LocalServer {
+  /** `"<METHOD> <path?query>"` of every request forwarded so far, in order. */
+  readonly requests: string[];
+}
+
+/**
+ * Starts an HTTP proxy on 127.0.0.1 that forwards every request to `target` unchanged (the Host
+ * header too, so signed requests still verify) and records it: tests see which requests a client made.
+ */
+export function startRecordingProxy(target: string): Promise<RecordingProxy> {
+  const to = new URL(target);
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    const out = httpRequest({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (back) => {
+      res.writeHead(back.statusCode ?? 502, back.headers);
+      back.pipe(res);
+    });
+    out.on("error", (e) => res.destroy(e));
+    req.pipe(out);
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        requests,
+        stop: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
   });
 }
