@@ -24,8 +24,11 @@ interface Backend {
   /** Writes (or overwrites) object `name`. */
   put(name: string, text: string | Buffer): Promise<void>;
   reader: ObjectReader;
-  /** A URI in a bucket/container that does not exist, and the error reading it gives (undefined: absent). */
-  missingParent?: { uri: string; error: string };
+  /**
+   * A URI in a bucket, container or folder that does not exist, and the error reading it gives
+   * (undefined: it reads as absent, as a file in a missing folder does).
+   */
+  missingParent: { uri: string; error?: string };
   stop(): Promise<void>;
 }
 
@@ -71,6 +74,7 @@ async function fileBackend(): Promise<Backend> {
       writeFileSync(join(dir, name), text);
     },
     reader: readerFor("file:///x"),
+    missingParent: { uri: pathToFileURL(join(dir, "no-such-folder", "status.json")).href },
     stop: async () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -129,9 +133,14 @@ describe.each(backends)("%s", (_name, make) => {
     await expect(b.reader.readFrom(b.uri("x.log"), 1.5)).rejects.toThrow("from offset 1.5");
   });
 
-  it("says when the bucket or container does not exist", async () => {
-    if (!b.missingParent) return;
-    await expect(b.reader.read(b.missingParent.uri)).rejects.toThrow(b.missingParent.error);
+  it("says when the bucket or container does not exist; a file in a missing folder reads as absent", async () => {
+    const { uri, error } = b.missingParent;
+    if (error === undefined) {
+      expect(await b.reader.read(uri)).toBeUndefined();
+      expect(await b.reader.readFrom(uri, 0)).toBe("");
+    } else {
+      await expect(b.reader.read(uri)).rejects.toThrow(new Error(error));
+    }
   });
 
   it("waitForStatus resolves when the status appears, having streamed the log", async () => {
@@ -266,9 +275,17 @@ describe("readerFor", () => {
     expect(() => readerFor("http://127.0.0.1:10000/devstoreaccount1")).toThrow("(a blob URI needs a container and a blob name)");
     expect(() => readerFor("file://server/share/x")).toThrow('Unsupported object URI "file://server/share/x" (not a local file URL');
   });
-  it("accepts each supported form without loading or calling anything", () => {
-    for (const uri of ["s3://b/k/status.json", "https://acct.blob.core.windows.net/c/a/b.json", "http://localhost:10000/devstoreaccount1/c/b", "file:///tmp/x"]) {
-      expect(typeof readerFor(uri).read).toBe("function");
+  it("accepts each supported form, with a reader of its kind", async () => {
+    const forms: [string, string][] = [
+      ["s3://b/k/status.json", "s3"],
+      ["https://acct.blob.core.windows.net/c/a/b.json", "blob"],
+      ["http://localhost:10000/devstoreaccount1/c/b", "blob"],
+      ["file:///tmp/x", "file"],
+    ];
+    // each reader names the one kind it reads when handed a URI of another kind (before any SDK loads)
+    for (const [uri, kind] of forms) {
+      const other = kind === "file" ? "s3://b/k" : "file:///tmp/x";
+      await expect(readerFor(uri).read(other), uri).rejects.toThrow(new Error(`This reader reads ${kind} URIs, not "${other}": make another with readerFor()`));
     }
   });
   it("a reader refuses another kind of URI", async () => {
