@@ -63,13 +63,16 @@ export const COMMANDS = {
     description:
       "Synthesizes the stack into a run directory of its own (.hgpu/runs/<run id>/), applies it, waits for the workload's status\n" +
       "while streaming its log, and destroys it: on success, failure, Ctrl-C, SIGTERM or a closed terminal. On a capacity error it\n" +
-      "destroys the attempt and tries the next placement. Exit: the workload's code; 1 failed; 70 resources left; 75 no capacity;\n" +
+      "destroys the attempt and tries the next placement; a task with recovery that was preempted or lost a node is destroyed and\n" +
+      "relaunched from its last checkpoint. Exit: the workload's code (93 preempted, 94 node failure with no restart left);\n" +
+      "1 failed; 70 resources left; 75 no capacity;\n" +
       "129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.",
     options: [
       { name: "stack", value: "<name>", description: "the stack to launch: a stack holding one GpuTask and nothing else", required: true },
       { name: "app", value: "<command>", description: "the command that synthesizes the app", default: 'cdktf.json\'s "app"' },
       { name: "terraform", value: "<terraform|tofu>", description: "the binary that applies and destroys", default: "terraform" },
       { name: "max-placements", value: "<count>", description: "placements to try when the clouds have no capacity", default: "3" },
+      { name: "cooldown-minutes", value: "<minutes>", description: "how long a preempted placement is left out of a relaunch's plan", default: "30" },
       { name: "keep-on-failure", description: "keep what a failed apply or workload created (never after a success, a capacity error or a signal)" },
       { name: "concurrent", description: "start a second, separate run of a stack that has a live run" },
       { name: "poll-seconds", value: "<seconds>", description: "how often the status and the log are read", default: "15" },
@@ -82,7 +85,7 @@ export const COMMANDS = {
     name: "runs",
     summary: "the project's runs, newest first; leftover ones loudly",
     usage: "hgpu runs [--json] [--all] [--prune] [--remote]",
-    description: "Lists the runs of the project (the nearest folder up with .hgpu/runs or cdktf.json): state (live, LEFTOVER, ended),\nphase, outcome, placement, $/h and the resources in each attempt's state, read from local state files.",
+    description: "Lists the runs of the project (the nearest folder up with .hgpu/runs or cdktf.json): state (live, LEFTOVER, ended),\nphase, outcome, placement, restarts, cost so far, $/h and the resources in each attempt's state, read from local state\nfiles; a relaunched run lists where each attempt ran, how it ended and what it cost.",
     options: [
       { name: "json", description: "print the run records as JSON" },
       { name: "all", description: "list every run", default: "live and leftover runs and the 20 newest" },

@@ -49,6 +49,7 @@ export async function launchCommand(args: ParsedArgs, io: CliIo): Promise<number
   const stopOnReadErrors = wholeNumber(args, "stop-on-read-errors");
   const poll = milliseconds(args, "poll-seconds");
   const backoff = milliseconds(args, "destroy-backoff-seconds");
+  const cooldownMinutes = decimalNumber(args, "cooldown-minutes", "minutes");
   const terraform = terraformOption(args);
   const binary = terraform ?? "terraform";
   requireTerraform(binary, io.env, "the launcher runs it to apply and destroy each run", { tofu: "pass --terraform tofu", terraform: "leave out --terraform tofu" });
@@ -72,6 +73,7 @@ export async function launchCommand(args: ParsedArgs, io: CliIo): Promise<number
       ...(backoff !== undefined ? { destroyBackoffMs: backoff } : {}),
       ...(poll !== undefined ? { pollMs: poll } : {}),
       ...(stopOnReadErrors !== undefined ? { stopOnReadErrors } : {}),
+      ...(cooldownMinutes !== undefined ? { cooldownMs: cooldownMinutes * 60_000 } : {}),
       keepOnFailure: args.flags.has("keep-on-failure"),
       concurrent: args.flags.has("concurrent"),
       signal: controller.signal,

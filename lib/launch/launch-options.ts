@@ -59,6 +59,13 @@ export interface LaunchOptions {
   readonly readerOptions?: ReaderOptions;
   /** Aborting it (Ctrl-C, SIGTERM, SIGHUP) stops the run; the stack is destroyed all the same. The reason names the signal. */
   readonly signal?: AbortSignal;
+  /**
+   * How long a placement whose run was preempted or lost a node is left out of a relaunch's plan
+   * (a task with `recovery`), ms. When every placement is cooling down, the relaunch waits for the
+   * first to come back, within the run's deadline.
+   * @default 1800000 (30 minutes)
+   */
+  readonly cooldownMs?: number;
   /** Environment of the app and Terraform. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }

@@ -15,6 +15,11 @@ export function elapsed(ms: number): string {
   return hh > 0 ? `${hh}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
+/** Bytes as decimal gigabytes for people: three decimals under 1 GB, one above ("0.030 GB", "12.5 GB"). */
+export function gigabytes(bytes: number): string {
+  return `${(bytes / 1e9).toFixed(bytes < 1e9 ? 3 : 1)} GB`;
+}
+
 /**
  * Counts resources applied or destroyed out of the plan's total (from Terraform's `-json`
  * events) and shows the phase and elapsed time: a bar on a TTY, a line per change otherwise.

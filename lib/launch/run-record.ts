@@ -17,10 +17,25 @@ import type { RunStatus } from "./status-store";
 export type RunPhase = "synth" | "init" | "apply" | "queued" | "running" | "destroy" | "ended";
 
 /** How a run ended (`abandoned`: its launcher died, and `hgpu destroy` removed what it left). */
-export type RunOutcome = "succeeded" | "workload-failed" | "failed" | "no-capacity" | "interrupted" | "resources-left" | "kept" | "abandoned";
+export type RunOutcome =
+  | "succeeded" | "workload-failed" | "preempted" | "node-failure" | "failed" | "no-capacity" | "interrupted" | "resources-left" | "kept" | "abandoned";
 
 /** How one attempt (one placement) went. */
-export type AttemptOutcome = "succeeded" | "capacity" | "failed" | "interrupted";
+export type AttemptOutcome = "succeeded" | "preempted" | "node-failure" | "capacity" | "failed" | "interrupted";
+
+/** The checkpoint an attempt handed on (saved from its store) or was given (seeded into its store). */
+export interface AttemptCheckpoint {
+  /** The checkpoint saved from the attempt's store before its destroy. @default - none */
+  readonly saved?: string;
+  /** Bytes copied out of the attempt's cloud to the launcher. @default 0 */
+  readonly bytesOut?: number;
+  /** What copying them out cost in egress, USD. @default 0 */
+  readonly egressUsd?: number;
+  /** A checkpoint was uploaded into the attempt's store before its nodes restored. @default false */
+  readonly seeded?: boolean;
+  /** Bytes uploaded into the attempt's store. @default 0 */
+  readonly bytesIn?: number;
+}
 
 /** One attempt in the record. */
 export interface AttemptRecord {
@@ -39,6 +54,13 @@ export interface AttemptRecord {
   readonly applyStarted?: boolean;
   /** The Terraform process running now (or last), and its command. */
   readonly terraform?: ProcessIdentity & { readonly command: string };
+  /** Restarts of the run before this attempt. @default 0 */
+  readonly restartCount?: number;
+  /** When its apply started and when it ended (destroyed or kept), ISO 8601: with usdPerHour, what it cost. @default - not applied */
+  readonly appliedAt?: string;
+  readonly endedAt?: string;
+  /** The checkpoint it handed on or was given (a task with recovery). @default - none */
+  readonly checkpoint?: AttemptCheckpoint;
   /** The attempt's Slurm job, on an owned pool. @default - none (a cloud placement) */
   readonly slurm?: SlurmAttemptRecord;
   readonly outcome?: AttemptOutcome;

@@ -1,7 +1,8 @@
 import { existsSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { plural } from "../core/plural";
-import { elapsed, Progress, type ProgressSink } from "./progress";
+import { alignColumns, table } from "../core/table";
+import { elapsed, gigabytes, Progress, type ProgressSink } from "./progress";
 import { isRunning, signalIfRunning } from "./process-identity";
 import { readRunRecords, RunRecorder, type AttemptRecord, type RunRecord } from "./run-record";
 import { slurmJobsLeft } from "./slurm-leftovers";
@@ -72,28 +73,69 @@ export async function listRuns(runsDir: string, options: Parameters<typeof viewR
   return Promise.all(readRunRecords(runsDir).map((r) => viewRun(r, options)));
 }
 
-/** The runs table (newest first). Leftover runs are shouted, with the command that removes them. */
+/**
+ * What an attempt cost, USD: its placement's price for the time from its apply to its end (or to
+ * `now` while it runs or was left). Undefined when the price is unknown or nothing was applied.
+ */
+export function attemptCost(a: AttemptRecord, now = Date.now()): number | undefined {
+  if (a.usdPerHour === undefined || a.appliedAt === undefined) return undefined;
+  const ms = (a.endedAt !== undefined ? Date.parse(a.endedAt) : now) - Date.parse(a.appliedAt);
+  return Number.isFinite(ms) ? (a.usdPerHour * Math.max(0, ms)) / 3_600_000 : undefined;
+}
+
+/** What a run cost so far: its attempts' costs and the egress of carrying its checkpoints. Undefined when no attempt's cost is known. */
+export function runCost(r: RunRecord, now = Date.now()): number | undefined {
+  const costs = r.attempts.map((a) => attemptCost(a, now)).filter((c): c is number => c !== undefined);
+  if (costs.length === 0) return undefined;
+  return costs.reduce((t, c) => t + c, 0) + r.attempts.reduce((t, a) => t + (a.checkpoint?.egressUsd ?? 0), 0);
+}
+
+/**
+ * The runs table (newest first), with each run's restarts and cost; a run that was relaunched lists
+ * its attempts under it (where each ran, how it ended, what it cost). Leftover runs are shouted,
+ * with the command that removes them.
+ */
 export function formatRuns(views: readonly RunView[], now = Date.now()): string {
   if (views.length === 0) return "no runs";
-  const header = ["run", "stack", "started", "state", "phase", "outcome", "placement", "usd/h", "in state"];
+  const header = ["run", "stack", "started", "state", "phase", "outcome", "placement", "restarts", "cost", "usd/h", "in state"];
   const rows = views.map((v) => {
     const r = v.record;
     const placement = [...r.attempts].reverse().find((a) => a.placementKey)?.placementKey ?? "-";
     const inState = v.left.reduce((n, l) => n + l.resources.length, 0);
+    const cost = runCost(r, now);
     return [
       r.runId, r.stack, `${r.startedAt.slice(0, 19).replace("T", " ")} (${elapsed(now - Date.parse(r.startedAt))} ago)`,
-      v.state === "leftover" ? "LEFTOVER" : v.state, r.phase, r.outcome ?? "-", placement,
-      v.usdPerHour !== undefined ? `$${v.usdPerHour.toFixed(2)}` : "-", String(inState),
+      v.state === "leftover" ? "LEFTOVER" : v.state, r.phase, r.outcome ?? "-", placement, String(restartsOf(r)),
+      cost !== undefined ? `$${cost.toFixed(2)}` : "-", v.usdPerHour !== undefined ? `$${v.usdPerHour.toFixed(2)}` : "-", String(inState),
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const lines = [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd());
+  const lines = table(header, rows).split("\n");
+  for (const v of views.filter((x) => restartsOf(x.record) > 0)) {
+    lines.push("", `run ${v.record.runId}: ${plural(restartsOf(v.record), "restart")}`);
+    lines.push(...alignColumns(v.record.attempts.map((a) => attemptRow(a, now))).map((l) => `  ${l}`));
+  }
   for (const v of views.filter((x) => x.state === "leftover")) {
     lines.push("", `!!! run ${v.record.runId} left resources that may be running and billing${v.usdPerHour !== undefined ? ` (up to $${v.usdPerHour.toFixed(2)}/h)` : ""}:`);
     for (const l of v.left) lines.push(...l.resources.map((x) => `!!!   attempt ${l.attempt.n}: ${x}`));
     lines.push(`!!! remove them with: hgpu destroy ${v.record.runId}`);
   }
   return lines.join("\n");
+}
+
+/** Restarts of a run: the highest restart count its attempts were synthesized with. */
+function restartsOf(r: RunRecord): number {
+  return Math.max(0, ...r.attempts.map((a) => a.restartCount ?? 0));
+}
+
+function attemptRow(a: AttemptRecord, now: number): string[] {
+  const cost = attemptCost(a, now);
+  const ran = a.appliedAt !== undefined ? elapsed((a.endedAt !== undefined ? Date.parse(a.endedAt) : now) - Date.parse(a.appliedAt)) : "-";
+  const c = a.checkpoint;
+  const carried = [
+    ...(c?.seeded ? [`resumed from the carried checkpoint (${gigabytes(c.bytesIn ?? 0)})`] : []),
+    ...(c?.saved ? [`saved ${c.saved} (${gigabytes(c.bytesOut ?? 0)}, $${(c.egressUsd ?? 0).toFixed(2)} egress)`] : []),
+  ];
+  return [`attempt ${a.n}`, a.placementKey ?? "-", a.outcome ?? "-", ran, cost !== undefined ? `$${cost.toFixed(2)}` : "-", carried.join("; ")];
 }
 
 /** Removes the folders of runs that ended with nothing left in state; returns their IDs. */

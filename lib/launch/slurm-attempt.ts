@@ -22,6 +22,7 @@ import { cancelSlurmAttempt, runnerFor, type SlurmAttemptRecord } from "./slurm-
 import { sharedFileReader } from "./slurm-runner";
 import { parseStatus, waitForStatus, type RunStatus } from "./status-store";
 import { patientReader } from "./patient-reader";
+import { sleep } from "./sleep";
 
 /** The `<task>_slurm_job` output's value, checked: undefined when `value` is absent. @throws Error naming what is wrong */
 export function slurmJobOf(value: unknown, where: string): SlurmJobSpec | undefined {
@@ -233,19 +234,4 @@ function throwIfAborted(signal?: AbortSignal): void {
     e.name = "AbortError";
     throw e;
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error("aborted"));
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new Error("aborted"));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

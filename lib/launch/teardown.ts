@@ -5,6 +5,7 @@ import type { AttemptRecord } from "./run-record";
 import { cancelSlurmAttempt, slurmJobsLeft } from "./slurm-leftovers";
 import { localStateResources } from "./state-location";
 import type { TerraformResult, TerraformRunner } from "./terraform";
+import { sleep } from "./sleep";
 
 /**
  * Destroying an attempt and telling the truth about what is left: shared by the launcher's
@@ -82,8 +83,4 @@ export function leftReport(runId: string, left: readonly { attempt: AttemptRecor
   if (logs.length) lines.push(`!!! Terraform's own output (errors, emergency state dumps): ${logs.join(", ")}`);
   lines.push(bar, "");
   return lines.join("\n");
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -17,11 +17,22 @@
 // file the node's creation deletes: the terraform binary, to make it vanish before the destroy),
 // synthSeconds (a slow synthesis), logCopyFails (the launcher's local log copy cannot be written),
 // s3Backend (an S3 backend nobody answers). foreign may also name one placement key.
+//
+// recovery (the task's recovery output: maxRestarts, on, fallbackToOnDemand, spot) makes the node
+// act like a GpuTask's run script with recovery, in the background after apply (as a real node
+// boots after its group is created): on a restart (HGPU_RESTART_COUNT > 0) it waits for the
+// launcher's SEEDED marker in its checkpoints folder and logs which checkpoint it found, then
+// publishes checkpoint step-<restart> (files, then manifest; plus a newer half-written one without
+// a manifest) and ends as stops[restart] says ("preempted", "node-failure", or an exit code; the
+// last entry repeats). deadlineMinutes gives the stack a deadline output (HGPU_RUN_DEADLINE wins,
+// as in a GpuTask); synthSecondsOnRestart slows a relaunch's synthesis.
 const { mkdirSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
 
 const s = JSON.parse(process.env.HGPU_TEST_SCENARIO);
 // A slow synthesis (to interrupt it).
+const restart = Number(process.env.HGPU_RESTART_COUNT || "0");
+if (s.synthSecondsOnRestart && restart > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, s.synthSecondsOnRestart * 1000);
 if (s.synthSeconds) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, s.synthSeconds * 1000);
 const excluded = JSON.parse(process.env.HGPU_EXCLUDE_PLACEMENTS || "[]");
 const key = s.placements.find((p) => !excluded.includes(p));
@@ -33,6 +44,7 @@ const out = process.env.CDKTF_OUTDIR;
 const cloud = join(s.dir, "cloud");
 const events = join(s.dir, "events.log");
 mkdirSync(cloud, { recursive: true });
+if (s.recovery) require("node:fs").appendFileSync(events, `synth ${key} restart ${restart}${process.env.HGPU_ON_DEMAND === "1" ? " on-demand" : ""}${process.env.HGPU_RUN_DEADLINE ? ` deadline ${process.env.HGPU_RUN_DEADLINE}` : ""}\n`);
 
 const CAPACITY = {
   aws: "Error: waiting for Auto Scaling Group (s-task-cluster-nodes) capacity satisfied: scaling activity: Failed: We currently do not have sufficient p5.48xlarge capacity in the Availability Zone you requested (use1-az4). Our system will be working on provisioning additional capacity. (InsufficientInstanceCapacity)",
@@ -57,11 +69,44 @@ if (s.capacity && s.capacity.includes(key)) {
     // A directory where the status object will be: every read fails until it is replaced.
     steps.push(`mkdir -p ${run}/status.json`, `printf '%s\\n' '${status}' > ${run}/status.tmp`);
     steps.push(`(setsid sh -c 'sleep ${s.flakySeconds ?? 3}; rmdir ${run}/status.json; mv ${run}/status.tmp ${run}/status.json' >/dev/null 2>&1 &)`);
+  } else if (s.recovery) {
+    steps.push(`(setsid sh -c ${shq(recoveringNode())} >/dev/null 2>&1 &)`);
   } else if (s.workload !== "hang") {
     steps.push(`printf '%s\\n' '${status}' > ${run}/status.json`);
   }
   create = steps.join(" && ");
 }
+// A node with recovery: restore after the launcher seeds, publish a checkpoint, stop as told.
+function recoveringNode() {
+  const ckpt = `${run}/checkpoints`;
+  const stop = (s.stops || [0])[Math.min(restart, (s.stops || [0]).length - 1)];
+  const [code, reason] = stop === "preempted" ? [93, "preempted"] : stop === "node-failure" ? [94, "node-failure"] : [stop, stop === 0 ? "completed" : "workload-failed"];
+  const statusOf = (c, r) => `{"runId":"\${terraform_data.partial.id}","exitCode":${c},"reason":"${r}","startedAt":"2026-11-28T10:00:00Z","finishedAt":"2026-11-28T11:00:00Z"}`;
+  const name = `step-${restart}`;
+  const body = `weights after restart ${restart} on ${key}`;
+  const manifest = `{"name":"${name}","sequence":${restart + 1},"upload":"upload-${restart + 1}","files":[{"path":"model/weights.bin","bytes":${Buffer.byteLength(body)}}],"restartCount":${restart},"node":"node-0","publishedAt":"2026-11-28T10:30:00Z"}`;
+  return [
+    `mkdir -p ${ckpt}`,
+    ...(restart > 0
+      ? [
+          `i=0; while [ ! -e ${ckpt}/SEEDED ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done`,
+          `if [ ! -e ${ckpt}/SEEDED ]; then printf '%s\n' '${statusOf(95, "restore-failed")}' > ${run}/status.json; exit 0; fi`,
+          `found=$(cd ${ckpt} && ls -d */manifest.json 2>/dev/null | cut -d/ -f1 | tr '\\n' ' ')`,
+          `echo "restored [$found] on ${key}" >> ${events}`,
+        ]
+      : []),
+    `mkdir -p ${ckpt}/${name}/upload-${restart + 1}/model ${ckpt}/step-999/upload-999`,
+    `printf '%s' '${body}' > ${ckpt}/${name}/upload-${restart + 1}/model/weights.bin`,
+    `printf 'half' > ${ckpt}/step-999/upload-999/weights.bin`,
+    `printf '%s' '${manifest}' > ${ckpt}/${name}/manifest.json`,
+    `printf '%s\n' '${statusOf(code, reason)}' > ${run}/status.json`,
+  ].join("; ");
+}
+
+function shq(text) {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 const object = (name) => `${cloud}/${name}-\${self.id}`;
 const destroyCounter = join(s.dir, "destroy-count");
 const destroyOf = (name) => [
@@ -112,6 +157,13 @@ const stack = {
     task_placement: { value: { key, usdPerHour: 98.32 } },
     task_status_uri: { value: `file://${run}/status.json` },
     task_logs_uri: { value: `file://${run}/logs/` },
+    ...(s.recovery
+      ? {
+          task_recovery: { value: { maxRestarts: 3, on: ["preemption", "node-failure"], fallbackToOnDemand: false, spot: true, checkpointPath: "/checkpoints", ...s.recovery, restartCount: restart } },
+          task_checkpoints_uri: { value: `file://${run}/checkpoints/` },
+        }
+      : {}),
+    ...(s.deadlineMinutes !== undefined ? { task_deadline: { value: process.env.HGPU_RUN_DEADLINE || new Date(Date.now() + s.deadlineMinutes * 60_000).toISOString() } } : {}),
   },
 };
 mkdirSync(join(out, "stacks", "task"), { recursive: true });

@@ -41,6 +41,12 @@ export interface Scenario {
   removeAtApply?: string;
   synthSeconds?: number;
   logCopyFails?: boolean;
+  /** The task's recovery output (the node then acts out a run script with recovery). */
+  recovery?: { maxRestarts?: number; on?: string[]; fallbackToOnDemand?: boolean; spot?: boolean };
+  /** How the node stops on each restart: "preempted", "node-failure" or an exit code (the last repeats). */
+  stops?: ("preempted" | "node-failure" | number)[];
+  deadlineMinutes?: number;
+  synthSecondsOnRestart?: number;
 }
 
 /** A project folder acting out `scenario`; removed when the test (`ctx`, which may run concurrently with others) ends. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { EXIT, launch } from "../../lib/launch/launcher";
 import { findProject, formatRuns, viewRun, type RunView } from "../../lib/launch/runs";
 import type { RunRecord } from "../../lib/launch/run-record";
-import { hasTerraform, hgpuInProcess, P1, P2, project } from "./harness";
+import { hasTerraform, hgpuInProcess, P1, P2, P3, project } from "./harness";
 
 describe.runIf(hasTerraform).concurrent("hgpu runs and hgpu destroy", () => {
   it("runs --json and --prune: prune removes ended runs with nothing left and keeps leftover ones", async (ctx) => {
@@ -90,9 +90,9 @@ describe("findProject and formatRuns", () => {
     ];
     expect(formatRuns(views, Date.parse("2026-11-30T12:00:00Z"))).toBe(
       [
-        "run                     stack  started                            state     phase    outcome    placement                           usd/h   in state",
-        "20261130T110000-bbbbbb  task   2026-11-30 11:00:00 (1:00:00 ago)  LEFTOVER  running  -          aws/us-east-1/use1-az4/p5.48xlarge  $98.32  1",
-        "20261130T100000-aaaaaa  task   2026-11-30 10:00:00 (2:00:00 ago)  ended     ended    succeeded  aws/us-east-1/use1-az4/p5.48xlarge  -       0",
+        "run                     stack  started                            state     phase    outcome    placement                           restarts  cost  usd/h   in state",
+        "20261130T110000-bbbbbb  task   2026-11-30 11:00:00 (1:00:00 ago)  LEFTOVER  running  -          aws/us-east-1/use1-az4/p5.48xlarge  0         -     $98.32  1",
+        "20261130T100000-aaaaaa  task   2026-11-30 10:00:00 (2:00:00 ago)  ended     ended    succeeded  aws/us-east-1/use1-az4/p5.48xlarge  0         -     -       0",
         "",
         "!!! run 20261130T110000-bbbbbb left resources that may be running and billing (up to $98.32/h):",
         "!!!   attempt 1: aws_autoscaling_group.nodes",
@@ -100,5 +100,32 @@ describe("findProject and formatRuns", () => {
       ].join("\n"),
     );
     expect(formatRuns([])).toBe("no runs");
+  });
+
+  it("shows a relaunched run's restarts, its cost, and where each attempt ran, how it ended and what it cost", () => {
+    const record: RunRecord = {
+      version: 1, runId: "20261130T090000-cccccc", stack: "task", app: "a", terraform: "terraform", project: "/p", runDir: "/p/.hgpu/runs/x",
+      startedAt: "2026-11-30T09:00:00.000Z", updatedAt: "2026-11-30T11:00:00.000Z", launcher: { pid: 1 }, phase: "ended", outcome: "succeeded", leftInState: [], kept: [],
+      attempts: [
+        // 30 minutes at $98.32/h = $49.16; its checkpoint of 2.5 GB (2,500,000,000 bytes) left AWS for $0.21.
+        { n: 1, dir: "d1", placementKey: P1, usdPerHour: 98.32, restartCount: 0, outcome: "preempted", appliedAt: "2026-11-30T09:00:00.000Z", endedAt: "2026-11-30T09:30:00.000Z",
+          checkpoint: { saved: "step-500", bytesOut: 2_500_000_000, egressUsd: 0.21 } },
+        // synthesized, never applied: no cost
+        { n: 2, dir: "d2", placementKey: "?", restartCount: 1, outcome: "capacity" },
+        // 1 hour 15 minutes at $60/h = $75.00
+        { n: 3, dir: "d3", placementKey: P3, usdPerHour: 60, restartCount: 1, outcome: "succeeded", appliedAt: "2026-11-30T09:40:00.000Z", endedAt: "2026-11-30T10:55:00.000Z",
+          checkpoint: { seeded: true, bytesIn: 2_500_000_000 } },
+      ],
+    };
+    const text = formatRuns([{ record, state: "ended", left: [], usdPerHour: 60 }], Date.parse("2026-11-30T12:00:00Z"));
+    // $49.16 + $75.00 + $0.21 egress = $124.37
+    expect(text.split("\n")[1]).toBe("20261130T090000-cccccc  task   2026-11-30 09:00:00 (3:00:00 ago)  ended  ended  succeeded  azure/eastus//Standard_ND96isr_H100_v5  1         $124.37  $60.00  0");
+    expect(text.split("\n").slice(2)).toEqual([
+      "",
+      "run 20261130T090000-cccccc: 1 restart",
+      "  attempt 1  aws/us-east-1/use1-az4/p5.48xlarge      preempted  30:00    $49.16  saved step-500 (2.5 GB, $0.21 egress)",
+      "  attempt 2  ?                                       capacity   -        -",
+      "  attempt 3  azure/eastus//Standard_ND96isr_H100_v5  succeeded  1:15:00  $75.00  resumed from the carried checkpoint (2.5 GB)",
+    ]);
   });
 });
