@@ -22,7 +22,8 @@ describe("accelerators", () => {
     expect(findAccelerator("H1000")).toBeUndefined();
   });
   it("every offering's accelerator is in the table", () => {
-    for (const o of CATALOG.offerings) expect(ACCELERATORS[o.accelerator], o.instanceType).toBeDefined();
+    expect(CATALOG.offerings.length).toBeGreaterThan(30);
+    for (const o of CATALOG.offerings) expect(ACCELERATORS[o.accelerator]?.name, o.instanceType).toBe(o.accelerator);
   });
 });
 
@@ -74,22 +75,29 @@ describe("offerings", () => {
     expect(azure).toHaveLength(gen2Only.length + both.length);
     for (const o of azure) expect(o.notes?.some((n) => /^Generation (2 images only \(Generation 1 VMs: Not Supported\)|1 and 2 images): Azure docs, .+ size series page, Feature support$/.test(n)), o.instanceType).toBe(true);
     expect(getOffering("Standard_ND40rs_v2")!.notes).toContainEqual(expect.stringMatching(/^Uncertain: /));
-    expect(findOfferings({ cloud: "aws" }).every((o) => o.vmGenerations === undefined)).toBe(true);
+    const aws = findOfferings({ cloud: "aws" });
+    expect(aws).toHaveLength(27);
+    expect(aws.filter((o) => o.vmGenerations !== undefined).map((o) => o.instanceType)).toEqual([]);
   });
 
   it("records AWS prices per zone ID and Azure per region, and flags Local Zones", () => {
     const p5 = getOffering("p5.48xlarge")!;
-    expect(p5.locations.every((l) => /^[a-z]+\d+(-[a-z]+\d+[a-z]?)?-az\d+$/.test(l.zone ?? ""))).toBe(true);
-    expect(getOffering("Standard_ND96isr_H100_v5")!.locations.every((l) => l.zone === undefined)).toBe(true);
-    const b200 = getOffering("p6-b200.48xlarge")!;
-    expect(b200.locations.find((l) => l.zone === "use1-atl2-az1")?.localZone).toBe(true);
-    expect(b200.locations.filter((l) => !l.zone?.includes("atl")).every((l) => l.localZone === undefined)).toBe(true);
+    expect(p5.locations).toHaveLength(33);
+    expect(p5.locations.map((l) => l.zone).filter((z) => !/^[a-z]+\d+(-[a-z]+\d+[a-z]?)?-az\d+$/.test(z ?? ""))).toEqual([]);
+    expect(p5.locations.find((l) => l.zone === "use1-az4")).toMatchObject({ region: "us-east-1", usdPerHour: 55.04 });
+    expect(getOffering("Standard_ND96isr_H100_v5")!.locations.map((l) => [l.region, l.zone])).toEqual([["eastus", undefined], ["eastus2", undefined], ["westus", undefined]]);
+    // the one Local Zone of the catalog, Atlanta, for three types
+    const localZones = CATALOG.offerings.flatMap((o) => o.locations.filter((l) => l.localZone !== undefined).map((l) => `${o.instanceType} ${l.zone} ${l.localZone}`));
+    expect(localZones).toEqual(["p5.48xlarge use1-atl2-az1 true", "p5en.48xlarge use1-atl2-az1 true", "p6-b200.48xlarge use1-atl2-az1 true"]);
   });
 
   it("keeps missing prices missing (p5e has no on-demand price)", () => {
     const p5e = getOffering("p5e.48xlarge")!;
-    expect(p5e.locations.every((l) => l.usdPerHour === undefined)).toBe(true);
-    expect(p5e.locations.some((l) => l.spotUsdPerHour !== undefined)).toBe(true);
+    expect(p5e.locations).toHaveLength(9);
+    expect(p5e.locations.filter((l) => l.usdPerHour !== undefined)).toEqual([]);
+    expect(p5e.locations.find((l) => l.zone === "use2-az1")).toEqual({ region: "us-east-2", zone: "use2-az1", spotUsdPerHour: 15.476 });
+    // a location without any price stays in the catalog, priceless
+    expect(p5e.locations.find((l) => l.zone === "euw2-az2")).toEqual({ region: "eu-west-2", zone: "euw2-az2" });
   });
 
   it("says how old its data is", () => {
@@ -112,19 +120,32 @@ describe("findOfferings", () => {
       "p5e.48xlarge", "p5en.48xlarge", "p6-b200.48xlarge", "p6-b300.48xlarge",
     ]);
     expect(findOfferings({ minMemoryGiB: 4000 }).map((o) => o.instanceType)).toEqual(["p6-b300.48xlarge"]);
-    expect(findOfferings({ minGpusPerNode: 8 }).every((o) => o.gpusPerNode >= 8)).toBe(true);
+    // no catalog type has more than 8 GPUs a node
+    expect(types({ minGpusPerNode: 8 })).toEqual([
+      "g5.48xlarge", "g6e.48xlarge", "p3dn.24xlarge", "p4d.24xlarge", "p4de.24xlarge", "p5.48xlarge", "p5e.48xlarge", "p5en.48xlarge", "p6-b200.48xlarge", "p6-b300.48xlarge",
+      "Standard_ND40rs_v2", "Standard_ND96amsr_A100_v4", "Standard_ND96asr_v4", "Standard_ND96isr_H100_v5",
+    ]);
+    expect(types({ minGpusPerNode: 9 })).toEqual([]);
   });
   it("by fabric kind and bandwidth", () => {
     expect(types({ fabric: "infiniband", minFabricGbps: 1600 })).toEqual(["Standard_ND96amsr_A100_v4", "Standard_ND96asr_v4", "Standard_ND96isr_H100_v5"]);
-    expect(findOfferings({ fabric: "none" }).every((o) => o.fabric.interfaces === 0)).toBe(true);
+    const none = findOfferings({ fabric: "none" });
+    expect(none.map((o) => o.instanceType)).toEqual([
+      "g5.2xlarge", "g5.4xlarge", "g5.xlarge", "g6e.2xlarge", "g6e.4xlarge", "g6e.xlarge", "p3.2xlarge", "p3.8xlarge",
+      "Standard_NC16as_T4_v3", "Standard_NC24ads_A100_v4", "Standard_NC40ads_H100_v5", "Standard_NC48ads_A100_v4", "Standard_NC4as_T4_v3",
+      "Standard_NC64as_T4_v3", "Standard_NC80adis_H100_v5", "Standard_NC8as_T4_v3", "Standard_NC96ads_A100_v4",
+    ]);
+    expect(new Set(none.map((o) => `${o.fabric.interfaces} ${o.fabric.gbpsPerNode}`))).toEqual(new Set(["0 0"]));
   });
   it("by region and zone, narrowing each offering's locations", () => {
     const inUse1Az4 = findOfferings({ zone: "use1-az4" });
-    expect(inUse1Az4.length).toBeGreaterThan(0);
-    for (const o of inUse1Az4) expect(o.locations.map((l) => l.zone)).toEqual(["use1-az4"]);
+    expect(inUse1Az4.map((o) => `${o.instanceType} ${o.locations.map((l) => l.zone).join()}`)).toEqual([
+      "p4d.24xlarge use1-az4", "p4de.24xlarge use1-az4", "p5.48xlarge use1-az4", "p5.4xlarge use1-az4",
+    ]);
     const eastus = findOfferings({ region: "eastus", accelerator: "H100" });
-    expect(eastus.map((o) => o.instanceType)).toContain("Standard_ND96isr_H100_v5");
-    for (const o of eastus) expect(o.locations.every((l) => l.region === "eastus")).toBe(true);
+    expect(eastus.map((o) => `${o.instanceType} ${o.locations.map((l) => l.region).join()}`)).toEqual([
+      "Standard_NC40ads_H100_v5 eastus", "Standard_NC80adis_H100_v5 eastus", "Standard_ND96isr_H100_v5 eastus",
+    ]);
     expect(findOfferings({ region: "mars-1" })).toEqual([]);
   });
   it("with no criteria returns everything, and does not mutate the catalog", () => {
@@ -169,7 +190,7 @@ describe("encryption at host, a fact per Azure size", () => {
       if (o.encryptionAtHost) expect(note, o.instanceType).toMatch(/^Encryption at host supported \(resource SKU capability EncryptionAtHostSupported = True\): microsoft\/ga4gh-tes .+ @ [0-9a-f]{40} /);
       else expect(note, o.instanceType).toMatch(/^Encryption at host not recorded: no public record/);
     }
-    expect(findOfferings({ cloud: "aws" }).every((o) => o.encryptionAtHost === undefined)).toBe(true);
+    expect(findOfferings({ cloud: "aws" }).filter((o) => "encryptionAtHost" in o).map((o) => o.instanceType)).toEqual([]);
   });
 
   const offering = (encryptionAtHost?: boolean) => ({ ...getOffering("Standard_NC4as_T4_v3")!, ...(encryptionAtHost === undefined ? { encryptionAtHost: undefined } : { encryptionAtHost }) });
