@@ -5,8 +5,7 @@ import { AwsNetwork } from "../../lib/aws/network";
 import { AzureLustreStorage } from "../../lib/azure/lustre-storage";
 import { AzureNetwork } from "../../lib/azure/network";
 import { getOffering } from "../../lib/catalog/catalog";
-import { validationErrorOf } from "../helpers";
-import { SSH_KEY, errorOf, resources, synth, withNetwork } from "./helpers";
+import { SSH_KEY, resources, synth, validationErrorOf, withNetwork } from "./helpers";
 
 // Real keys, made with ssh-keygen for these tests.
 const RSA_2048 = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCjY1mIZKB0DLJeiFUQP0+jpwF9I3G5xX+p8zTh/Y2S1+arNKJ3tHbvckJfzfNXAgyg+cPBse9aQo1z2DskEGTljzQXpKagyTz7sh5SHfuLdd26FrXrHU2sFYCaBVdcrJdUQzl7UTuQqJyV+wyXRh9q0owEbI0lPmi66GrlHFYH0SoQUV37J9W0bcCxrtqRLsrXfGlC24N2GFroLyU7qvhP8qP7uSppti48byXnB6hqr5zs60rVnVIP1/489A7pFXjczx5AjE/3O8yqds0iUNSQOlF7+/5kKevQ7hqqD8niF0ufp5GSwxcMlTdkHqDYfYJwJjhOIwZ8N5Sru5HAOvCF ml@example";
@@ -42,9 +41,12 @@ describe("AzureGpuCluster: a 2-node ND96isr_H100_v5 cluster", () => {
     });
   });
 
-  it("boots the Ubuntu-HPC image with the GPU and InfiniBand drivers", () => {
+  it("boots the Ubuntu-HPC image with the GPU and InfiniBand drivers, a Generation 2 image the size takes", () => {
     expect(vmss[0].source_image_reference).toEqual({ publisher: "microsoft-dsvm", offer: "ubuntu-hpc", sku: "2204", version: "latest" });
-    expect(UBUNTU_HPC_IMAGE).toEqual({ publisher: "microsoft-dsvm", offer: "ubuntu-hpc", sku: "2204", version: "latest", generation: 2 });
+    // ND H100 v5 boots Generation 2 images only: the default passes where a Generation 1 image is refused
+    expect(validationErrorOf(() => make({ image: { ...UBUNTU_HPC_IMAGE, generation: 1 } }))).toBe(
+      `s/train: image "microsoft-dsvm:ubuntu-hpc:2204:latest" is not valid for Standard_ND96isr_H100_v5: ${GEN2_ONLY}: Standard_ND96isr_H100_v5 boots Generation 2 images only, and this one is Generation 1`,
+    );
   });
 
   it("has no public IP, accelerated networking, and its NICs in the cluster's application and network security groups", () => {
@@ -156,14 +158,14 @@ describe("AzureGpuCluster validation", () => {
     [{ image: { ...JAMMY, generation: 3 as never } }, 's/train: image.generation 3 is not valid: use one of 1, 2'],
     [{ image: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server-gen1", generation: 2 } }, "s/train: image.generation 2 is not valid: leave it out or use 1: the sku server-gen1 says Generation 1"],
   ])("%j", (props, message) => {
-    expect(errorOf(() => make(props))).toBe(message);
+    expect(validationErrorOf(() => make(props))).toBe(message);
   });
 
   it.each([
     "Standard_ND96isr_H100_v5", "Standard_ND96asr_v4", "Standard_ND96amsr_A100_v4", "Standard_ND40rs_v2",
     "Standard_NC24ads_A100_v4", "Standard_NC48ads_A100_v4", "Standard_NC96ads_A100_v4", "Standard_NC40ads_H100_v5", "Standard_NC80adis_H100_v5",
   ])("%s, a Generation 2-only size, refuses a Generation 1 image and takes its gen2 twin", (vmSize) => {
-    expect(errorOf(() => make({ vmSize, image: { ...JAMMY, generation: 1 } }))).toBe(
+    expect(validationErrorOf(() => make({ vmSize, image: { ...JAMMY, generation: 1 } }))).toBe(
       `s/train: image "Canonical:0001-com-ubuntu-server-jammy:22_04-lts:latest" is not valid for ${vmSize}: ${GEN2_ONLY}: ${vmSize} boots Generation 2 images only, and this one is Generation 1`,
     );
     expect(make({ vmSize, image: { ...JAMMY, sku: "22_04-lts-gen2" } }).cluster.offering.instanceType).toBe(vmSize);
@@ -185,7 +187,7 @@ describe("AzureGpuCluster validation", () => {
   });
 
   it.each(["westus", "northcentralus"])("refuses a zone in %s, a location without availability zones, and is regional there without one", (location) => {
-    expect(errorOf(() => make({ zone: "1" }, location))).toBe(`s/train: zone "1" is not valid in ${location}: leave zone out: ${location} has no availability zones (its scale sets are regional)`);
+    expect(validationErrorOf(() => make({ zone: "1" }, location))).toBe(`s/train: zone "1" is not valid in ${location}: leave zone out: ${location} has no availability zones (its scale sets are regional)`);
     const { stack, cluster } = make({}, location);
     expect(cluster.placement).toEqual({ cloud: "azure", region: location, instanceType: "Standard_ND96isr_H100_v5" });
     expect(resources(synth(stack), "azurerm_linux_virtual_machine_scale_set")[0].zones).toBeUndefined();
@@ -199,7 +201,7 @@ describe("AzureGpuCluster validation", () => {
     const { stack, network } = withNetwork();
     const awsNetwork = new AwsNetwork(stack, "vpc", { cidr: "10.10.0.0/16", region: "us-east-1", zones: ["use1-az4"] });
     const fs = new AwsLustreStorage(stack, "fs", { network: awsNetwork, storageCapacityGiB: 1200 });
-    expect(errorOf(() => new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, storage: fs, sshPublicKey: SSH_KEY }))).toBe(
+    expect(validationErrorOf(() => new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, storage: fs, sshPublicKey: SSH_KEY }))).toBe(
       's/train: storage "s/fs" is not valid: use storage on Azure, such as an AzureLustreStorage: this one is on aws; a cluster mounts storage of its own cloud only',
     );
   });
@@ -208,7 +210,7 @@ describe("AzureGpuCluster validation", () => {
     const { stack, network } = withNetwork();
     const other = new AzureNetwork(stack, "other", { cidr: "10.21.0.0/16", location: "eastus" });
     const fs = new AzureLustreStorage(stack, "fs", { network: other, sku: "AMLFS-Durable-Premium-500", capacityTiB: 4, zone: "1" });
-    expect(errorOf(() => new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, zone: "1", storage: fs, sshPublicKey: SSH_KEY }))).toBe(
+    expect(validationErrorOf(() => new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, zone: "1", storage: fs, sshPublicKey: SSH_KEY }))).toBe(
       's/train: storage "s/fs" is not valid: use storage in the cluster\'s network s/net: this one is in s/other',
     );
   });
@@ -224,7 +226,7 @@ describe("AzureGpuCluster validation", () => {
   it("rejects a zone other than its Managed Lustre file system's", () => {
     const { stack, network } = withNetwork();
     const fs = new AzureLustreStorage(stack, "fs", { network, sku: "AMLFS-Durable-Premium-500", capacityTiB: 4, zone: "2" });
-    expect(errorOf(() => new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, zone: "1", storage: fs, sshPublicKey: SSH_KEY }))).toBe(
+    expect(validationErrorOf(() => new AzureGpuCluster(stack, "train", { network, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, zone: "1", storage: fs, sshPublicKey: SSH_KEY }))).toBe(
       's/train: zone "1" is not valid: use zone 2, the zone of s/fs: Managed Lustre clients must be in the file system\'s zone',
     );
   });

@@ -1,7 +1,7 @@
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { AzureNetwork, type AzureNetworkProps } from "../../lib/azure/network";
-export { errorOf, resources, synth, validationErrorOf } from "../helpers";
+export { resources, synth, validationErrorOf } from "../helpers";
 
 /** An OpenSSH public key for tests. */
 export const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ml@example";

@@ -1,7 +1,7 @@
 import { TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AzureNetwork } from "../../lib/azure/network";
-import { azureStack, errorOf, resources, synth, withNetwork } from "./helpers";
+import { azureStack, resources, synth, validationErrorOf, withNetwork } from "./helpers";
 
 describe("AzureNetwork", () => {
   it("creates a resource group, a VNet and compute, storage and gateway subnets carved from it", () => {
@@ -56,7 +56,7 @@ describe("AzureNetwork", () => {
     it("needs a literal cidr, since the subnets are computed at synth", () => {
       const stack = azureStack();
       const cidr = new TerraformVariable(stack, "cidr", { type: "string" }).stringValue;
-      expect(errorOf(() => new AzureNetwork(stack, "net", { cidr, location: "eastus" }))).toMatch(
+      expect(validationErrorOf(() => new AzureNetwork(stack, "net", { cidr, location: "eastus" }))).toMatch(
         /^s\/net: cidr "\$\{TfToken\[TOKEN\.\d+\]\}" is not valid: use a literal CIDR such as 10\.20\.0\.0\/16 \(the subnets are computed from it at synth\), not a Terraform reference or variable$/,
       );
     });
@@ -78,7 +78,7 @@ describe("AzureNetwork", () => {
       [{ cidr: "168.63.0.0/16" }, 's/net: cidr "168.63.0.0/16" is not valid: use a block outside 168.63.129.16/32, which Azure refuses in a virtual network'],
       [{ cidr: "0.0.0.0/16" }, 's/net: cidr "0.0.0.0/16" is not valid: use a block outside 0.0.0.0/8, which Azure refuses in a virtual network'],
     ])("%j", (props, message) => {
-      expect(errorOf(make(props))).toBe(message);
+      expect(validationErrorOf(make(props))).toBe(message);
     });
 
     it("accepts a /27 storage subnet (Managed Lustre's smallest, for up to 16 TiB)", () => {
