@@ -182,7 +182,9 @@ export class GpuTask extends Construct {
       : p.cloud === "azure" && props.dataPath !== undefined && props.storage === undefined && azureLocation(p.region)?.zones === false ? `${p.region} has no availability zones, which the task's Managed Lustre file system needs`
       : undefined;
     const reachable = plan.placements.filter((p) => unreachableBecause(p) === undefined);
-    const unreachable = plan.placements.filter((p) => !reachable.includes(p)).map((p) => ({ cloud: p.cloud, instanceType: p.instanceType, region: p.region, ...(p.zone ? { zone: p.zone } : {}), reason: unreachableBecause(p)! }));
+    const unreachable = plan.placements
+      .filter((p) => !reachable.includes(p))
+      .map((p) => ({ cloud: p.cloud, instanceType: p.instanceType, region: p.region, ...(p.zone ? { zone: p.zone } : {}), reason: unreachableBecause(p)! }));
     v.check(reachable.length > 0, "regions", regions ?? "(any)", `use regions where the task can be built: every feasible placement is ruled out (${unreachable.slice(0, 3).map(describeRejection).join("; ")})`);
     const rank = props.placement ?? readRank(this) ?? 1;
     v.check(Number.isInteger(rank) && rank >= 1 && rank <= reachable.length, "placement", rank, `use a rank from 1 to ${reachable.length} (the feasible placements)`);
@@ -199,18 +201,27 @@ export class GpuTask extends Construct {
     const started = new DataResource(this, "started", { input: { task: name, at: "${timestamp()}" }, lifecycle: { ignoreChanges: ["input"] } });
     this.runId = started.id;
     const deadline = Fn.timeadd(Token.asString(Fn.lookup(started.output, "at", "")), terraformDuration(this.maxRuntimeMinutes));
-    const placementJson = JSON.stringify({ cloud: chosen.cloud, region: chosen.region, zone: chosen.zone ?? null, instanceType: chosen.instanceType, nodes: chosen.nodes, gpus: chosen.gpus, usdPerHour: chosen.usdPerHour, spot: chosen.spot });
+    const placementJson = JSON.stringify({
+      cloud: chosen.cloud, region: chosen.region, zone: chosen.zone ?? null, instanceType: chosen.instanceType,
+      nodes: chosen.nodes, gpus: chosen.gpus, usdPerHour: chosen.usdPerHour, spot: chosen.spot,
+    });
     const env: Record<string, string> = { ...(props.env ?? {}) };
     if (props.dataPath !== undefined) env.DATA_PATH = props.dataPath;
     const watchdogs = { pullTimeoutMinutes: pullMinutes, idleTimeoutMinutes: idleMinutes };
     const stackName = this.node.path.split("/")[0]!;
 
     refuseLatePools(this, pools);
-    const outputs = { name, chosen, rank, placements: this.placements, rejected: this.rejected, runId: this.runId, deadline, maxRuntimeMinutes: this.maxRuntimeMinutes, graceMinutes, placementJson };
+    const outputs = {
+      name, chosen, rank, placements: this.placements, rejected: this.rejected, runId: this.runId, deadline,
+      maxRuntimeMinutes: this.maxRuntimeMinutes, graceMinutes, placementJson,
+    };
     if (chosen.cloud === "onprem") {
       // An owned pool: no cloud compute; the launcher submits the Slurm job.
       const pool = (this.pool = poolOf(chosen));
-      const owned = buildPoolTask({ props, name, stack: stackName, pool, chosen, next: this.placements.slice(rank), runId: this.runId, maxRuntimeMinutes: this.maxRuntimeMinutes, maxQueueWaitMinutes: this.maxQueueWaitMinutes, env, watchdogs });
+      const owned = buildPoolTask({
+        props, name, stack: stackName, pool, chosen, next: this.placements.slice(rank), runId: this.runId,
+        maxRuntimeMinutes: this.maxRuntimeMinutes, maxQueueWaitMinutes: this.maxQueueWaitMinutes, env, watchdogs,
+      });
       this.slurmJob = owned.job;
       this.statusUri = owned.statusUri;
       this.logsUri = owned.logsUri;
@@ -218,11 +229,13 @@ export class GpuTask extends Construct {
       if (recovery.resolved) {
         Annotations.of(this).addWarning(`${this.node.path}: recovery is not rendered on owned pool ${pool.name}: a run there is not relaunched by hgpu launch and its checkpoints are not synced (Slurm's requeue is the pool's own business); it applies when the task is placed on a cloud`);
       }
-      taskOutputs(this, { ...outputs, statusUri: this.statusUri, logsUri: this.logsUri, teardown: this.teardown, owned: { pool: pool.name, job: owned.job, maxQueueWaitMinutes: this.maxQueueWaitMinutes } });
+      const ownedOutputs = { pool: pool.name, job: owned.job, maxQueueWaitMinutes: this.maxQueueWaitMinutes };
+      taskOutputs(this, { ...outputs, statusUri: this.statusUri, logsUri: this.logsUri, teardown: this.teardown, owned: ownedOutputs });
     } else {
       const r = recovery.resolved;
       const backend = (chosen.cloud === "aws" ? buildAwsTask : buildAzureTask)({
-        task: this, props, v, name, chosen, runId: this.runId, deadline, secrets, maxRuntimeMinutes: this.maxRuntimeMinutes, placementJson, mountPath: SHARED_MOUNT_PATHS[chosen.cloud], env, watchdogs,
+        task: this, props, v, name, chosen, runId: this.runId, deadline, secrets, maxRuntimeMinutes: this.maxRuntimeMinutes, placementJson,
+        mountPath: SHARED_MOUNT_PATHS[chosen.cloud], env, watchdogs,
         teardownGrace: { graceMinutes: graceMinutes, ...(props.notify ? { notify: props.notify } : {}) },
         ...(r ? { recovery: { checkpointPath: r.checkpointPath, restartCount: recovery.restartCount } } : {}),
       });

@@ -38,7 +38,10 @@ export interface SlurmJobSpec {
   readonly gpusPerNode: number;
   /** `sbatch --time`, minutes: the task's maxRuntime (Slurm's own limit is the pool's deadline). */
   readonly timeLimitMinutes: number;
-  /** Seconds before the limit the workload is told to stop (the launcher sends `sbatch --signal=B:USR1@<s>`, at most a quarter of the limit, and passes SIGTERM on), so that it can write its status. */
+  /**
+   * Seconds before the limit the workload is told to stop (the launcher sends `sbatch --signal=B:USR1@<s>`,
+   * at most a quarter of the limit, and passes SIGTERM on), so that it can write its status.
+   */
   readonly signalBeforeLimitSeconds: number;
   /** Longest the job may wait in the queue before the launcher cancels it and moves to the next placement, minutes. */
   readonly maxQueueWaitMinutes: number;

@@ -10,7 +10,11 @@ import { checkArgNotSecret, checkAzureInput, checkEnvNotSecret, checkText, shown
  */
 
 /** A task's durations besides maxRuntime, minutes, checked against their ranges (`maxRuntimeMinutes` bounds the pull timeout). */
-export function taskDurations(v: Validator, props: GpuTaskProps, maxRuntimeMinutes: number): { graceMinutes: number; pullMinutes: number; queueMinutes: number; idleMinutes: number } {
+export function taskDurations(
+  v: Validator,
+  props: GpuTaskProps,
+  maxRuntimeMinutes: number,
+): { graceMinutes: number; pullMinutes: number; queueMinutes: number; idleMinutes: number } {
   const graceMinutes = durationMinutes(props.teardownGrace ?? "1h");
   v.check(graceMinutes !== undefined && graceMinutes <= 1440, "teardownGrace", props.teardownGrace, `use a duration from 1m to 24h, e.g. "1h"`);
   const pullMinutes = durationMinutes(props.pullTimeout ?? "20m");
@@ -22,7 +26,10 @@ export function taskDurations(v: Validator, props: GpuTaskProps, maxRuntimeMinut
   return { graceMinutes: graceMinutes!, pullMinutes: pullMinutes!, queueMinutes: queueMinutes!, idleMinutes: idleMinutes! };
 }
 
-/** The workload's text: something to run, one-line text without template syntax or literal secrets, Azure inputs as IDs or references, secret references known at synth. */
+/**
+ * The workload's text: something to run, one-line text without template syntax or literal secrets,
+ * environment names that are the workload's, Azure inputs as IDs or references, secret references known at synth.
+ */
 export function checkWorkload(v: Validator, props: GpuTaskProps): void {
   v.check(props.image !== undefined || (props.command !== undefined && props.command.length > 0), "command", props.command, "set image, command or both: the task needs something to run");
   for (const [i, arg] of (props.command ?? []).entries()) {

@@ -32,11 +32,10 @@ async function seed(store: RunStore, base: string, marker = true) {
 }
 
 async function setUp(ctx: TestContext, store: RunStore & { url: string; sas?: string }) {
-  let n: NodeDir | undefined;
   const standIn = await startStandIn({ notice: () => undefined, ...(store.kind === "azure" ? { blob: { url: store.url, sas: (store as { sas: string }).sas } } : {}) });
-  n = nodeDir({ ...(store.kind === "aws" ? { s3Url: store.url } : {}), standInUrl: standIn.url });
+  const n: NodeDir = nodeDir({ ...(store.kind === "aws" ? { s3Url: store.url } : {}), standInUrl: standIn.url });
   ctx.onTestFinished(async () => {
-    n!.remove();
+    n.remove();
     await standIn.stop();
   });
   return { node: n, standIn };
