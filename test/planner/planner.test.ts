@@ -5,7 +5,7 @@ import { CATALOG, getOffering } from "../../lib/catalog/catalog";
 import type { Offering, OfferingLocation } from "../../lib/catalog/types";
 import { ValidationError } from "../../lib/core/errors";
 import { NoPlacementError, describePlacement, describedPlacement, placementKey, planPlacements } from "../../lib/planner/planner";
-import type { Placement, PlacementPlan, Requirements } from "../../lib/planner/types";
+import type { PlacementPlan, Requirements } from "../../lib/planner/types";
 import { thrownBy, validationErrorOf } from "../helpers";
 import { catalogOf, offering } from "./fixtures";
 
@@ -155,6 +155,13 @@ describe("planPlacements: each requirement", () => {
     const plan = planPlacements({ gpus: 16 }, tiny);
     expect(plan.placements.map((p) => `${p.cloud}/${p.region}/${p.zone ?? ""}`)).toEqual(["aws/r1/r1-az1", "aws/r1/r1-az2", "azure/eastus/"]);
     expect(plan.placements.map((p) => p.rank)).toEqual([1, 2, 3]);
+  });
+  it("breaks a full tie by region name, then zone, then type, whatever the catalog's order", () => {
+    const catalog = catalogOf(
+      offering({ instanceType: "z.type", locations: [{ region: "r2", zone: "r2-az1", usdPerHour: 10 }, { region: "r1", zone: "r1-az2", usdPerHour: 10 }] }),
+      offering({ instanceType: "a.type", locations: [{ region: "r1", zone: "r1-az2", usdPerHour: 10 }, { region: "r1", zone: "r1-az1", usdPerHour: 10 }] }),
+    );
+    expect(planPlacements({ gpus: 8 }, catalog).placements.map((p) => placementKey(p))).toEqual(["aws/r1/r1-az1/a.type", "aws/r1/r1-az2/a.type", "aws/r1/r1-az2/z.type", "aws/r2/r2-az1/z.type"]);
   });
 });
 
