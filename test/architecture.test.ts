@@ -1,10 +1,11 @@
 /**
  * The design's rules that code review alone would let slip: deep provider imports only, the
- * engine (cdktf or cdktn) imported by lib/engine/ alone, and the layers (pure core/catalog/planner;
- * cloud folders that never import each other).
+ * engine (cdktf or cdktn) imported by lib/engine/ alone, the layers (pure core/catalog/planner;
+ * cloud folders that never import each other), and bin/ using the library as its users do,
+ * through the package's public entry points.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = join(__dirname, "..");
@@ -42,6 +43,8 @@ const PROVIDER_ROOT = /^@(cdktf|cdktn)\/provider-[a-z]+\/?$/;
 describe("provider imports", () => {
   it("are deep (@cdktf/provider-*/lib/<resource>), never the root package", () => {
     expect(ALL.length).toBeGreaterThan(100);
+    // the command line is checked as well as the library
+    expect(ALL).toEqual(expect.arrayContaining(["bin/hgpu.ts", "bin/cli/place.ts", "lib/index.ts"]));
     const offenders = ALL.flatMap((f) => imports(f).filter((s) => PROVIDER_ROOT.test(s)).map((s) => `${f}: ${s}`));
     expect(offenders).toEqual([]);
   });
@@ -103,5 +106,62 @@ describe("layers", () => {
       }
     }
     expect(offenders).toEqual([]);
+  });
+});
+
+/**
+ * The package's public entry points (package.json `exports`): `lib/index.ts` for `.`, and
+ * `lib/<module>/index.ts` for `./<module>`.
+ */
+const ENTRY_POINTS: readonly string[] = Object.keys(
+  (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: Record<string, unknown> }).exports,
+)
+  .filter((k) => k !== "./package.json")
+  .map((k) => (k === "." ? "lib/index.ts" : `lib/${k.slice(2)}/index.ts`));
+
+/**
+ * The file a relative specifier of `from` names, from the root: `x.ts` for `x` and `x.js` (the
+ * spelling a dynamic import() needs), `x/index.ts` for a folder.
+ */
+function resolveRelative(from: string, spec: string): string {
+  const base = relative(root, join(root, dirname(from), spec)).replace(/\.js$/, ".ts");
+  if (/\.(ts|mjs|cjs|json)$/.test(base)) return base;
+  return existsSync(join(root, `${base}.ts`)) ? `${base}.ts` : `${base}/index.ts`;
+}
+
+/**
+ * The imports of a bin/ file that reach past bin/ into anything but a public entry point: a
+ * private file of the library (`lib/launch/runs`) or another folder of the repository.
+ */
+function privateImports(file: string, specs: readonly string[]): string[] {
+  return specs
+    .filter((s) => s.startsWith("."))
+    .filter((s) => {
+      const target = resolveRelative(file, s);
+      return !target.startsWith("bin/") && !ENTRY_POINTS.includes(target);
+    })
+    .map((s) => `${file}: ${s}`);
+}
+
+describe("bin/ uses the library as its users do", () => {
+  it("the public entry points are lib/index and one index per module, each a file", () => {
+    expect(ENTRY_POINTS).toContain("lib/index.ts");
+    expect(ENTRY_POINTS).toEqual(expect.arrayContaining(["lib/core/index.ts", "lib/planner/index.ts", "lib/launch/index.ts", "lib/report/index.ts"]));
+    expect(ENTRY_POINTS.filter((f) => !existsSync(join(root, f)))).toEqual([]);
+  });
+  it("imports the library through lib/index or a module's entry point (lib/<module>), never a private file", () => {
+    const bin = sources("bin");
+    expect(bin).toEqual(expect.arrayContaining(["bin/hgpu.ts", "bin/cli/place.ts", "bin/cli/runs.ts"]));
+    expect(bin.flatMap((f) => privateImports(f, imports(f)))).toEqual([]);
+  });
+  it("the check takes the entry points in all their spellings and catches private files and other folders", () => {
+    const good = ["../../lib", "../../lib/index", "../../lib/launch", "../../lib/launch/index", "../../lib/task/index.js", "./options", "../hgpu", "node:fs"];
+    expect(privateImports("bin/cli/x.ts", good)).toEqual([]);
+    const bad = [
+      "../../lib/launch/runs", "../../lib/core/plural", "../../lib/task/duration.js", "../../lib/team/policies/gpu-policies",
+      "../../examples/aws-only/main", "../../test/helpers",
+    ];
+    expect(privateImports("bin/cli/x.ts", bad)).toEqual(bad.map((s) => `bin/cli/x.ts: ${s}`));
+    expect(privateImports("bin/hgpu.ts", ["../lib/launch/synth-app", "../lib/launch", "./cli/place"])).toEqual(["bin/hgpu.ts: ../lib/launch/synth-app"]);
   });
 });

@@ -1,21 +1,26 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { catalogDate, describeCatalogSources } from "../../lib/catalog/catalog";
-import { isValidationError } from "../../lib/core/errors";
-import type { Cloud } from "../../lib/core/types";
-import { poolOfferingOf, poolRecords } from "../../lib/onprem/pool-record";
-import { cloudPue } from "../../lib/planner/energy";
-import { describeRejection, planPlacements } from "../../lib/planner/planner";
-import { tradeOff } from "../../lib/planner/ranking";
-import type { Interconnect, Optimize, Placement, PoolOffering, Preference, Requirements } from "../../lib/planner/types";
-import { readOutdir } from "../../lib/report/report";
-import { durationMinutes, MAX_RUNTIME_MINUTES } from "../../lib/task/duration";
+import { catalogDate, describeCatalogSources } from "../../lib/catalog";
+import { isValidationError, type Cloud } from "../../lib/core";
+import {
+  cloudPue, describeRejection, planPlacements, tradeOff,
+  type Interconnect, type Optimize, type Placement, type PoolOffering, type Preference, type Requirements,
+} from "../../lib/planner";
+import { readOutdir } from "../../lib/report";
 import { COMMANDS } from "./commands";
 import { println, type CliIo } from "./io";
 import { choice, decimalNumber, listOption, requireOptions, wholeNumber, type ParsedArgs } from "./options";
 import { table } from "./table";
 
 export { table } from "./table";
+
+/*
+ * lib/task and lib/onprem load the engine with their constructs (lib/task the providers'
+ * resources too: about 1.5 s). `place` imports them when it reads a duration or an app's pools,
+ * so that the command line starts without them.
+ */
+const taskModule = () => import("../../lib/task/index.js");
+const onPremModule = () => import("../../lib/onprem/index.js");
 
 /** The planner's field for each `hgpu place` option, so that its messages can name the option instead. */
 export const PLACE_FIELDS: Readonly<Record<string, string>> = {
@@ -61,19 +66,30 @@ export function optimizeOption(args: ParsedArgs): Optimize | undefined {
  * The owned pools `hgpu place` offers: those recorded in the synthesized app in `--out` (by default
  * `cdktf.out`, when it holds a synthesized app), with the folder they came from.
  */
-export function poolsOf(args: ParsedArgs, io: CliIo): { pools: PoolOffering[]; from?: string } {
+export async function poolsOf(args: ParsedArgs, io: CliIo): Promise<{ pools: PoolOffering[]; from?: string }> {
   const given = args.values.get("out");
   const dir = resolve(io.cwd, given ?? "cdktf.out");
   if (!existsSync(join(dir, "manifest.json"))) {
     if (given !== undefined) throw new Error(`--out ${JSON.stringify(given)} is not valid: ${join(dir, "manifest.json")} not found: synthesize the app first (hgpu synth)`);
     return { pools: [] };
   }
+  const { poolOfferingOf, poolRecords } = await onPremModule();
   const pools = readOutdir(dir).flatMap((s) => poolRecords(s.tf).pools.map(poolOfferingOf));
   return { pools, from: dir };
 }
 
+/** `--max-runtime` in minutes (1m to 14d), or undefined when absent. */
+async function maxRuntimeMinutes(args: ParsedArgs): Promise<number | undefined> {
+  const text = args.values.get("max-runtime");
+  if (text === undefined) return undefined;
+  const { durationMinutes, MAX_RUNTIME_MINUTES } = await taskModule();
+  const minutes = durationMinutes(text);
+  if (minutes === undefined || minutes > MAX_RUNTIME_MINUTES) throw new Error(`--max-runtime ${JSON.stringify(text)} is not valid: use a duration from 1m to 14d, e.g. 12h or 90m`);
+  return minutes;
+}
+
 /** `hgpu place`: the planner's ranking as a table (or JSON), the cost/carbon trade-off, with the catalog's age. */
-export function place(args: ParsedArgs, io: CliIo): number {
+export async function place(args: ParsedArgs, io: CliIo): Promise<number> {
   requireOptions(COMMANDS.place, args);
   const accelerator = listOption(args, "accelerator", "H100,H200");
   const gpuMemory = decimalNumber(args, "gpu-memory", "GiB");
@@ -86,9 +102,7 @@ export function place(args: ParsedArgs, io: CliIo): number {
   const maxUsd = decimalNumber(args, "max-usd", "USD per hour");
   const prefer = choice<Preference>(args, "prefer", ["owned", "none"]);
   const optimize = optimizeOption(args);
-  const runtimeText = args.values.get("max-runtime");
-  const runtime = runtimeText === undefined ? undefined : durationMinutes(runtimeText);
-  if (runtimeText !== undefined && (runtime === undefined || runtime > MAX_RUNTIME_MINUTES)) throw new Error(`--max-runtime ${JSON.stringify(runtimeText)} is not valid: use a duration from 1m to 14d, e.g. 12h or 90m`);
+  const runtime = await maxRuntimeMinutes(args);
   const req: Requirements = {
     gpus: wholeNumber(args, "gpus")!,
     ...(accelerator ? { accelerator } : {}),
@@ -106,7 +120,7 @@ export function place(args: ParsedArgs, io: CliIo): number {
     ...(runtime !== undefined ? { maxRuntimeHours: runtime / 60 } : {}),
   };
   const top = wholeNumber(args, "top") ?? 10;
-  const owned = poolsOf(args, io);
+  const owned = await poolsOf(args, io);
   let plan: ReturnType<typeof planPlacements>;
   try {
     plan = planPlacements(req, undefined, { pools: owned.pools });

@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { plural } from "../../lib/core/plural";
-import { EXIT } from "../../lib/launch/launcher";
-import { destroyRun, findProject, findRun, formatRuns, listRuns, pruneRuns, RUNS_DIR } from "../../lib/launch/runs";
+import { destroyRun, EXIT, findProject, findRun, formatRuns, listRuns, pruneRuns, RUNS_DIR } from "../../lib/launch";
 import { abortOnSignals, terraformOption } from "./launch";
 import { println, type CliIo } from "./io";
 import { decimalNumber, UsageError, wholeNumber, type ParsedArgs } from "./options";

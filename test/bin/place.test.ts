@@ -98,5 +98,8 @@ describe("hgpu place with the app's owned pools", () => {
     expect((await hgpu(["place", "--gpus", "8", "--out", "/nonexistent-hgpu"])).stderr).toBe('hgpu place: --out "/nonexistent-hgpu" is not valid: /nonexistent-hgpu/manifest.json not found: synthesize the app first (hgpu synth)\n');
     expect((await hgpu(["place", "--gpus", "8", "--out", out, "--pools", "dgx-z"])).stderr).toBe('hgpu place: --pools "dgx-z" is not valid: use the name of an OnPremGpuPool of the app: dgx-a\n');
     expect((await hgpu(["place", "--gpus", "8", "--max-runtime", "15d"])).stderr).toBe('hgpu place: --max-runtime "15d" is not valid: use a duration from 1m to 14d, e.g. 12h or 90m\n');
+    // the longest a task may run is accepted, a minute more is not
+    expect(await hgpu(["place", "--gpus", "8", "--top", "1", "--max-runtime", "14d"])).toMatchObject({ status: 0, stderr: "" });
+    expect((await hgpu(["place", "--gpus", "8", "--max-runtime", "14d1m"])).stderr).toBe('hgpu place: --max-runtime "14d1m" is not valid: use a duration from 1m to 14d, e.g. 12h or 90m\n');
   });
 });
