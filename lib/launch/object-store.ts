@@ -30,7 +30,7 @@ export interface StoreOptions extends ReaderOptions {
   /**
    * Files larger than this are uploaded in parts of this size (S3 multipart upload; Blob Put Block
    * and Put Block List); smaller ones in one request. S3 refuses parts under 5 MiB but the last.
-   * @default 67108864 (64 MiB)
+   * @default 16777216 (16 MiB)
    */
   readonly partBytes?: number;
   /** Parts uploaded at once (each one is held in memory while it is sent to S3). @default 4 */
@@ -52,7 +52,7 @@ export interface ObjectStore {
 }
 
 /** Default of {@link StoreOptions.partBytes}. */
-export const DEFAULT_PART_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_PART_BYTES = 16 * 1024 * 1024;
 const S3_MAX_PARTS = 10_000;
 const BLOB_MAX_BLOCKS = 50_000;
 /** The largest single-shot upload the Blob SDK's uploadFile takes. */
