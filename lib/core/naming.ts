@@ -26,7 +26,7 @@ export interface NameRule {
 /** Naming rules, from each cloud's documentation of the resource's name constraints. */
 export const NAME_RULES = {
   awsIamRole: { label: "IAM role", minLength: 1, maxLength: 64, char: /[A-Za-z0-9+=,.@_-]/, separator: "-" },
-  awsLaunchTemplate: { label: "launch template", minLength: 3, maxLength: 128, char: /[A-Za-z0-9().\/_-]/, separator: "-" },
+  awsLaunchTemplate: { label: "launch template", minLength: 3, maxLength: 128, char: /[A-Za-z0-9()./_-]/, separator: "-" },
   awsSecurityGroup: { label: "security group", minLength: 1, maxLength: 255, char: /[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]/, separator: "-" },
   awsPlacementGroup: { label: "placement group", minLength: 1, maxLength: 255, char: /[A-Za-z0-9._-]/, separator: "-" },
   awsAutoScalingGroup: { label: "Auto Scaling group", minLength: 1, maxLength: 255, char: /[A-Za-z0-9._-]/, separator: "-" },

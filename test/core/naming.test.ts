@@ -9,13 +9,15 @@ describe("deriveName", () => {
   });
   it("makes S3 bucket names lowercase, hashed and globally unique", () => {
     const name = deriveName(["Team_A", "Data.Bucket"], NAME_RULES.awsS3Bucket);
-    expect(name).toBe(`team-a-data-bucket-${shortHash("Team_A/Data.Bucket")}`);
+    // 5777d67a: the first 8 hex digits of SHA-256("Team_A/Data.Bucket")
+    expect(name).toBe("team-a-data-bucket-5777d67a");
+    expect(shortHash("Team_A/Data.Bucket")).toBe("5777d67a");
     expect(nameProblem(name, NAME_RULES.awsS3Bucket)).toBeUndefined();
   });
   it("makes storage account names alphanumeric and at most 24 characters", () => {
     const name = deriveName(["ml-platform-prod", "training-logs"], NAME_RULES.azureStorageAccount);
-    expect(name).toMatch(/^[a-z0-9]{3,24}$/);
-    expect(name.endsWith(shortHash("ml-platform-prod/training-logs"))).toBe(true);
+    // "mlplatformprodtraininglogs" cut to 16 characters, then the 8 of SHA-256("ml-platform-prod/training-logs")
+    expect(name).toBe("mlplatformprodtr30aa0911");
   });
   it("cuts long names and keeps them distinct with a hash", () => {
     const a = deriveName(["x".repeat(100), "a"], NAME_RULES.awsIamRole);
@@ -42,6 +44,8 @@ describe("nameProblem", () => {
     expect(nameProblem("my_bucket", NAME_RULES.awsS3Bucket)).toBe('S3 bucket names may not contain "_" (allowed: a-z0-9-)');
     expect(nameProblem("-bucket", NAME_RULES.awsS3Bucket)).toBe("S3 bucket names start and end with a letter or digit");
     expect(nameProblem("MyAccount", NAME_RULES.azureStorageAccount)).toBe('storage account names may not contain "M" (allowed: a-z0-9)');
+    expect(nameProblem("train:v1", NAME_RULES.awsLaunchTemplate)).toBe('launch template names may not contain ":" (allowed: A-Za-z0-9()./_-)');
+    expect(nameProblem("team/train(v1.2)", NAME_RULES.awsLaunchTemplate)).toBeUndefined();
   });
 });
 
