@@ -3,6 +3,7 @@
  * priced from the catalog and the committed rate tables (pure functions, no cdktf import).
  */
 import { roundTo } from "../core/numbers";
+import { isTrue } from "../core/terraform-values";
 import type { GpuCloud } from "../core/types";
 import {
   AWS_VPN_TUNNEL_GBPS, HOURS_PER_MONTH, azureVpnGatewayGbps, fsxDefaultThroughput, fsxLustrePrice, gatewayPrice, managedLustrePrice,
@@ -13,9 +14,11 @@ import {
 } from "./terraform-json";
 import { awsClusters, azureClusters } from "./estimate-clusters";
 import { ownedTask, poolEstimates, type PoolEstimate } from "./estimate-pools";
+import { restartOverhead, type RestartOverhead } from "../task/restart-cost";
 
 export { awsClusters, awsSpotShare, azureClusters, pickLocation } from "./estimate-clusters";
 export { ownedTask, poolEstimates, type OwnedTaskRecord, type PoolEstimate } from "./estimate-pools";
+export { RESTART_HOURS, restartOverhead, SPOT_INTERRUPTIONS_PER_NODE_MONTH, type RestartOverhead } from "../task/restart-cost";
 
 /** A GPU cluster of a stack (an Auto Scaling group or a scale set) with its price and power. */
 export interface ClusterEstimate {
@@ -137,6 +140,19 @@ export interface TaskEstimate {
   readonly kwh: number;
   /** Emissions of that energy, kgCO2e: a maximum. */
   readonly kgCo2e: number;
+  /**
+   * What the restarts of a spot task with `recovery` are expected to cost, at its clusters' price:
+   * min(maxRestarts, nodes x maxRuntime hours x 0.2 / 730) restarts of 15 minutes each (see {@link restartOverhead}).
+   * @default - none (no recovery, no restarts allowed, or not on spot)
+   */
+  readonly restartOverhead?: RestartOverhead;
+}
+
+/** The recovery a task recorded (`//.hgpu_tasks.<name>.recovery`), when it is whole. */
+function taskRecovery(meta: Readonly<Record<string, unknown>>): { maxRestarts: number; spot: boolean } | undefined {
+  const r = meta.recovery as Record<string, unknown> | undefined;
+  const maxRestarts = num(r?.maxRestarts);
+  return maxRestarts === undefined ? undefined : { maxRestarts, spot: r?.spot === true };
 }
 
 /** Estimated USD/hour split by kind. */
@@ -233,7 +249,7 @@ export function azureGatewayBehind(tf: TerraformJson, customerGateway: TfResourc
  * not disabled. A virtual private gateway has no ECMP: it sends over one tunnel at a time.
  */
 export function vpnEcmp(tf: TerraformJson, vpn: TfResource): boolean {
-  if (vpn.args.transit_gateway_id === undefined || vpn.args.static_routes_only === true || vpn.args.static_routes_only === "true") return false;
+  if (vpn.args.transit_gateway_id === undefined || isTrue(vpn.args.static_routes_only)) return false;
   const ref = refTarget(vpn.args.transit_gateway_id);
   const tgw = ref && findResource(tf, ref.type, ref.name);
   return str(tgw?.args.vpn_ecmp_support) !== "disable";
@@ -341,10 +357,15 @@ export function estimateStack(tf: TerraformJson): StackEstimate {
     const usdPerHour = sum([...own, ...ownStorage, ...ownGateways].map((x) => x.usdPerHour).concat(pool ? [pool.usdPerHour] : []));
     const kw = sum(own.map((c) => c.powerKw).concat(pool ? [pool.powerKw] : []));
     const kgPerHour = sum(own.map((c) => c.kgCo2ePerHour).concat(pool ? [pool.powerKw * (pool.gridKgCo2ePerKwh ?? 0)] : []));
+    const recovery = taskRecovery(meta);
+    const restarts = recovery && recovery.spot && recovery.maxRestarts > 0 && !pool
+      ? restartOverhead(recovery.maxRestarts, own.reduce((n, c) => n + c.nodes, 0), hours, sum(own.map((c) => c.usdPerHour)), HOURS_PER_MONTH)
+      : undefined;
     return [{
       name, maxRuntimeHours: roundTo(hours), maxRuntimeFrom: runtime.from, scope: path === undefined ? "stack" : "task", clusters: own.map((c) => c.name), ...(pool ? { pool: pool.pool } : {}),
       storage: ownStorage.map((x) => x.name), gateways: ownGateways.map((g) => ({ name: g.name, kind: g.kind })), usdPerHour,
       usd: roundTo(usdPerHour * hours, 2), kwh: roundTo(kw * hours, 2), kgCo2e: roundTo(kgPerHour * hours, 2),
+      ...(restarts ? { restartOverhead: restarts } : {}),
     }];
   });
   const clouds = [...new Set<GpuCloud>([...(awsRegion(tf) || resourcesOf(tf, "aws_vpc").length ? ["aws" as const] : []), ...clusters.map((c) => c.cloud), ...storage.map((s) => s.cloud), ...gws.map((g) => g.cloud), ...(resourcesOf(tf, "azurerm_virtual_network").length ? ["azure" as const] : [])])].sort();

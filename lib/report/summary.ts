@@ -4,6 +4,7 @@
  */
 import { plural } from "../core/plural";
 import { poolRecords } from "../onprem/pool-record";
+import { estimateStack, type RestartOverhead } from "./estimate";
 
 /** What one synthesized stack declares. */
 export interface StackSummary {
@@ -24,7 +25,10 @@ export interface StackSummary {
   readonly tasks: readonly TaskSummary[];
   /** Owned GPU pools the stack declares (`//.hgpu_pools`). @default - absent when the stack declares none */
   readonly pools?: readonly PoolSummary[];
-  /** What the GpuPolicies pack recorded (`//.hgpu_policies`): suppressions with their reasons, excluded rules, a pack turned off. @default - absent when the stack records nothing */
+  /**
+   * What the GpuPolicies pack recorded (`//.hgpu_policies`): suppressions with their reasons, excluded rules, a pack turned off.
+   * @default - absent when the stack records nothing
+   */
   readonly policies?: PolicySummary;
 }
 
@@ -83,6 +87,12 @@ export interface TaskSummary {
   readonly afterGrace?: { readonly minutes: number; readonly removes: readonly string[]; readonly remains: string };
   /** The owned pool it is placed on, and how long it may wait in the queue there. @default - none (a task on a cloud) */
   readonly owned?: { readonly pool: string; readonly maxQueueWaitMinutes: number };
+  /**
+   * Its `recovery` on a cloud: how often `hgpu launch` may relaunch it, whether it runs on spot, and
+   * for a spot task the expected restart overhead (the estimate's {@link RestartOverhead}).
+   * @default - none (no recovery, or a task on an owned pool)
+   */
+  readonly recovery?: { readonly maxRestarts: number; readonly spot: boolean; readonly overhead?: RestartOverhead };
 }
 
 type Json = Record<string, unknown>;
@@ -110,13 +120,28 @@ export function summarizeStack(name: string, file: string, tf: Json): StackSumma
     return { name: n, ...(description === undefined ? {} : { description }), value: describeValue((o as Json).value) };
   });
   const taskMeta = ((tf["//"] as Json | undefined)?.hgpu_tasks as Record<string, Omit<TaskSummary, "name">> | undefined) ?? {};
-  const tasks = Object.entries(taskMeta).map(([taskName, t]) => ({ name: taskName, chosen: t.chosen, next: t.next ?? [], rejected: t.rejected ?? [], deadline: t.deadline, ...(t.afterGrace ? { afterGrace: t.afterGrace } : {}), ...(t.owned ? { owned: { pool: t.owned.pool, maxQueueWaitMinutes: t.owned.maxQueueWaitMinutes } } : {}) }));
+  // the restart overhead of spot tasks with recovery is the estimate's
+  const estimates = Object.values(taskMeta).some((t) => t.recovery) ? estimateStack(tf).tasks : [];
+  const tasks = Object.entries(taskMeta).map(([taskName, t]): TaskSummary => {
+    const overhead = estimates.find((e) => e.name === taskName)?.restartOverhead;
+    return {
+      name: taskName, chosen: t.chosen, next: t.next ?? [], rejected: t.rejected ?? [], deadline: t.deadline,
+      ...(t.afterGrace ? { afterGrace: t.afterGrace } : {}),
+      ...(t.owned ? { owned: { pool: t.owned.pool, maxQueueWaitMinutes: t.owned.maxQueueWaitMinutes } } : {}),
+      ...(t.recovery ? { recovery: { maxRestarts: t.recovery.maxRestarts, spot: t.recovery.spot === true, ...(overhead ? { overhead } : {}) } } : {}),
+    };
+  });
   const policies = policySummary((tf["//"] as Json | undefined)?.hgpu_policies);
   const pools = poolRecords(tf).pools.map((p): PoolSummary => ({
-    name: p.name, site: p.site.name, partition: p.scheduler.partition, ...(p.scheduler.submitHost ? { submitHost: p.scheduler.submitHost } : {}), nodes: p.nodes, gpusPerNode: p.gpusPerNode,
-    accelerator: p.accelerator, fabric: p.fabric.kind === "none" ? "no fabric" : `${p.fabric.kind} ${p.fabric.gbpsPerNode} Gbps/node`, usdPerGpuHour: p.usdPerGpuHour, costBasis: p.costBasis, pue: p.pue, gridKgCo2ePerKwh: p.gridKgCo2ePerKwh,
+    name: p.name, site: p.site.name, partition: p.scheduler.partition, ...(p.scheduler.submitHost ? { submitHost: p.scheduler.submitHost } : {}),
+    nodes: p.nodes, gpusPerNode: p.gpusPerNode, accelerator: p.accelerator,
+    fabric: p.fabric.kind === "none" ? "no fabric" : `${p.fabric.kind} ${p.fabric.gbpsPerNode} Gbps/node`,
+    usdPerGpuHour: p.usdPerGpuHour, costBasis: p.costBasis, pue: p.pue, gridKgCo2ePerKwh: p.gridKgCo2ePerKwh,
   }));
-  return { name, file, backend, providers, resources: count(tf.resource), dataSources: count(tf.data), outputs, tasks, ...(pools.length ? { pools } : {}), ...(policies ? { policies } : {}) };
+  return {
+    name, file, backend, providers, resources: count(tf.resource), dataSources: count(tf.data), outputs, tasks,
+    ...(pools.length ? { pools } : {}), ...(policies ? { policies } : {}),
+  };
 }
 
 function policySummary(raw: unknown): PolicySummary | undefined {
@@ -172,6 +197,16 @@ export function wrapList(lead: string, items: readonly string[], separator: stri
   return lines;
 }
 
+/** A task's recovery in a few lines: its restarts and, on spot, the expected restart overhead with its formula. */
+function recoveryLines(r: NonNullable<TaskSummary["recovery"]>): string[] {
+  const usd = (v: number) => `$${v.toFixed(2)}`;
+  const market = r.spot ? "spot" : "on-demand";
+  if (r.maxRestarts === 0) return [`    recovery: no relaunch (maxRestarts 0) on ${market} capacity: checkpoints synced, the stop explained`];
+  if (!r.overhead) return [`    recovery: up to ${plural(r.maxRestarts, "restart")} on ${market} capacity${r.spot ? "" : "; no restart overhead expected"}`];
+  const o = r.overhead;
+  return wrapList(`    recovery: up to ${plural(r.maxRestarts, "restart")} on spot; expected restart overhead ${usd(o.usd)} (at most ${usd(o.maxUsd)}): `, o.basis.split(" "), " ", "");
+}
+
 /** `<count>` and then one kind per line with its count, aligned. */
 function byKind(title: string, counts: Readonly<Record<string, number>>): string[] {
   const entries = Object.entries(counts);
@@ -196,6 +231,7 @@ export function formatSummaries(stacks: readonly StackSummary[]): string {
         lines.push(...wrapList(`    ${t.afterGrace.minutes} minutes later the cloud deletes: `, removes, ", ", ";"));
         lines.push(...wrapList("    until a destroy there remain: ", [t.afterGrace.remains], ", ", ""));
       }
+      if (t.recovery) lines.push(...recoveryLines(t.recovery));
       const when = t.owned ? `when pool ${t.owned.pool} cannot start it within ${plural(t.owned.maxQueueWaitMinutes, "minute")}, or on capacity errors` : "on capacity errors";
       if (t.next.length) lines.push(`    next ${when}:`, ...t.next.map((n, i) => `      ${i + 2}. ${n}`));
       if (t.rejected.length === 0) lines.push("    no candidate rejected");

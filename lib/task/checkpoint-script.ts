@@ -29,8 +29,11 @@ import type { RunScriptCloud } from "./run-script";
 /** The file whose creation marks a checkpoint complete, inside the checkpoint's folder. */
 export const CHECKPOINT_MARKER = "COMPLETE";
 
-/** The object (under the checkpoints' prefix) the launcher writes once it has carried a restart's checkpoint over. */
-export const SEEDED_MARKER = "SEEDED";
+/**
+ * The object (under the checkpoints' prefix) the launcher writes once it has carried a restart's
+ * checkpoint over; the launcher's side names it too (lib/launch), in the public API from there.
+ */
+const SEEDED_MARKER = "SEEDED";
 
 /** Seconds between looks for the {@link SEEDED_MARKER}. */
 const SEED_POLL_SECONDS = 10;
