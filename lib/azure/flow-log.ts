@@ -149,7 +149,13 @@ export function checkFlowLogOptions(v: Validator, location: string, flowLogs: bo
     const intervalMinutes = v.oneOf("flowLogs.trafficAnalytics.intervalMinutes", t.intervalMinutes ?? 60, [10, 60] as const);
     trafficAnalytics = { workspaceId: t.workspaceId, workspaceResourceId: t.workspaceResourceId, workspaceRegion, intervalMinutes };
   }
-  return { networkWatcherName, networkWatcherResourceGroupName, retentionDays, ...(o.storageAccountId !== undefined ? { storageAccountId: o.storageAccountId } : {}), ...(trafficAnalytics ? { trafficAnalytics } : {}) };
+  return {
+    networkWatcherName,
+    networkWatcherResourceGroupName,
+    retentionDays,
+    ...(o.storageAccountId !== undefined ? { storageAccountId: o.storageAccountId } : {}),
+    ...(trafficAnalytics ? { trafficAnalytics } : {}),
+  };
 }
 
 /**

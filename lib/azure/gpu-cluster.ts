@@ -235,7 +235,9 @@ export class AzureGpuCluster extends Construct implements IGpuCluster {
     this.fabric = { kind: offering.fabric.kind, interfaces: offering.fabric.interfaces, gbpsPerNode: offering.fabric.gbpsPerNode };
 
     const resourceGroupName = (this.resourceGroupName = props.resourceGroupName ?? network.resourceGroupName);
-    this.firewall = new NodeFirewall(this, { resourceGroupName, location: network.location, ...(props.storage instanceof AzureLustreStorage ? { lustreSubnetCidr: props.storage.network.storageSubnetCidr } : {}) });
+    // Managed Lustre clients are reached from the file system's subnet: the firewall admits it.
+    const lustreSubnet = props.storage instanceof AzureLustreStorage ? { lustreSubnetCidr: props.storage.network.storageSubnetCidr } : {};
+    this.firewall = new NodeFirewall(this, { resourceGroupName, location: network.location, ...lustreSubnet });
     this.networkSecurityGroup = this.firewall.networkSecurityGroup;
 
     // The nodes' identity and its roles come first: a node that boots can use them at once.

@@ -166,7 +166,8 @@ export function chooseOffering(v: Validator, cloud: GpuCloud, spec: OfferingSpec
     const shapes = [...new Set(findOfferings({ cloud, accelerator: spec.accelerator }, catalog).map((o) => `${o.gpusPerNode} (${o.instanceType})`))];
     v.fail("gpusPerNode", spec.gpusPerNode, shapes.length ? `use a GPU count ${what} has for ${spec.accelerator}: ${shapes.join(", ")}` : `no ${cloud} offering in the catalog has ${spec.accelerator}`);
   }
-  const price = (o: Offering) => Math.min(...o.locations.filter((l) => l.region === region && l.usdPerHour !== undefined).map((l) => l.usdPerHour!), Number.POSITIVE_INFINITY);
+  // the cheapest on-demand price in the region; a size without one there sorts last
+  const price = (o: Offering) => Math.min(...o.locations.filter((l) => l.region === region).map((l) => l.usdPerHour ?? Infinity), Infinity);
   return [...candidates].sort((a, b) => price(a) - price(b) || b.fabric.gbpsPerNode - a.fabric.gbpsPerNode || (a.instanceType < b.instanceType ? -1 : 1))[0]!;
 }
 

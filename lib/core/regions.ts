@@ -2,8 +2,9 @@
  * The clouds' regions and their zones, for synth-time checks that a region and a zone exist.
  * Pure data; the Validator checks regions and locations against it. Sources: AWS "Regions and
  * Zones" and "AZ IDs for your AWS resources" pages, and Azure's "Azure regions list"
- * (learn.microsoft.com/azure/reliability/regions-list), as read in 2026. Clouds add regions and zones: a region missing here is refused with a message saying how
- * to report it; zone counts are upper bounds (an account may see fewer zones than a region has).
+ * (learn.microsoft.com/azure/reliability/regions-list), as read in 2026. Clouds add regions and
+ * zones: a region missing here is refused with a message saying how to report it; zone counts are
+ * upper bounds (an account may see fewer zones than a region has).
  */
 
 /** An AWS region and the Availability Zone IDs it has. */

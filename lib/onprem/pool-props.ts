@@ -63,7 +63,11 @@ export interface OnPremGpuPoolProps {
   readonly pue?: number;
   /** The site's grid emission factor, kgCO2e per kWh, 0-1.5 (give this or `gridRegion`). @default - looked up from gridRegion */
   readonly gridKgCo2ePerKwh?: number;
-  /** A cloud region on the same grid whose factor the committed table holds, e.g. `eu-central-1` or `westeurope` (give this or `gridKgCo2ePerKwh`). @default - gridKgCo2ePerKwh */
+  /**
+   * A cloud region on the same grid whose factor the committed table holds, e.g. `eu-central-1` or
+   * `westeurope` (give this or `gridKgCo2ePerKwh`).
+   * @default - gridKgCo2ePerKwh
+   */
   readonly gridRegion?: string;
 }
 
@@ -116,9 +120,9 @@ export function checkPoolProps(v: Validator, props: OnPremGpuPoolProps): PoolSet
   const nodeWatts = nodePowerWatts({ gpusPerNode, gpuTdpWatts: accelerator.tdpWatts, vCpus, memoryGiB: props.memoryGiBPerNode }).totalWatts;
   const cost = checkPoolCost(v, props.cost, { nodes: props.nodes, gpusPerNode, nodeWatts, pue });
   return {
-    name, scheduler, nodes: props.nodes, accelerator: accelerator.name, gpuMemoryGiB: accelerator.memoryGiB, gpusPerNode, memoryGiBPerNode: props.memoryGiBPerNode,
-    vCpusPerNode: vCpus, fabric, sharedPath: props.sharedPath, container, nodeWatts, pue, gridKgCo2ePerKwh: grid.value, gridBasis: grid.basis,
-    usdPerGpuHour: cost.usdPerGpuHour, costBasis: cost.basis,
+    name, scheduler, nodes: props.nodes, accelerator: accelerator.name, gpuMemoryGiB: accelerator.memoryGiB, gpusPerNode,
+    memoryGiBPerNode: props.memoryGiBPerNode, vCpusPerNode: vCpus, fabric, sharedPath: props.sharedPath, container, nodeWatts, pue,
+    gridKgCo2ePerKwh: grid.value, gridBasis: grid.basis, usdPerGpuHour: cost.usdPerGpuHour, costBasis: cost.basis,
   };
 }
 

@@ -20,7 +20,8 @@ export interface PoolRecord extends PoolSettings {
 export function poolOfferingOf(r: PoolRecord): PoolOffering {
   return {
     name: r.name, site: r.site.name, accelerator: r.accelerator, gpuMemoryGiB: r.gpuMemoryGiB, gpusPerNode: r.gpusPerNode, nodes: r.nodes,
-    memoryGiBPerNode: r.memoryGiBPerNode, fabric: { ...r.fabric }, usdPerGpuHour: r.usdPerGpuHour, nodeWatts: r.nodeWatts, pue: r.pue, gridKgCo2ePerKwh: r.gridKgCo2ePerKwh,
+    memoryGiBPerNode: r.memoryGiBPerNode, fabric: { ...r.fabric }, usdPerGpuHour: r.usdPerGpuHour, nodeWatts: r.nodeWatts, pue: r.pue,
+    gridKgCo2ePerKwh: r.gridKgCo2ePerKwh,
   };
 }
 

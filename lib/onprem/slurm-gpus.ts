@@ -48,7 +48,10 @@ export function gresGpus(gres: string): number {
   return total;
 }
 
-/** Whether a node in this sinfo long state takes new jobs now (idle or mixed, with no flag: not `*` not responding, `~` powered off, `-` planned for another job, `+drain`...). */
+/**
+ * Whether a node in this sinfo long state takes new jobs now: idle or mixed, with no flag (not `*`
+ * not responding, `~` powered off, `-` planned for another job, `+drain`...).
+ */
 export function takesJobs(state: string): boolean {
   return state === "idle" || state === "mixed";
 }

@@ -142,7 +142,7 @@ function rank(r: Requirements, catalog: CatalogData, data: PlannerData): Placeme
   const spot = r.spot ?? false;
   const hours = r.maxRuntimeHours ?? DEFAULT_RUNTIME_HOURS;
   const energy = data.energy ?? COMMITTED_ENERGY;
-  const accelerators = r.accelerator === undefined ? undefined : (Array.isArray(r.accelerator) ? r.accelerator : [r.accelerator]).map((a: string) => a.toLowerCase());
+  const accelerators = r.accelerator === undefined ? undefined : [r.accelerator].flat().map((a) => a.toLowerCase());
   const excluded = (p: Pick<Placement, "cloud" | "region" | "zone" | "instanceType">) => r.excludePlacements?.includes(placementKey(p)) ?? false;
   const owned = poolCandidates(data.pools ?? [], r, interconnect, accelerators, hours, excluded);
   const rejected: RejectedCandidate[] = [...owned.rejected];
@@ -216,7 +216,9 @@ function offeringProblem(o: Offering, r: Requirements, nodes: number, interconne
   return undefined;
 }
 
-function locationProblem(l: OfferingLocation, r: Requirements, spot: boolean, nodes: number, price: number | undefined, total: number | undefined): string | undefined {
+function locationProblem(
+  l: OfferingLocation, r: Requirements, spot: boolean, nodes: number, price: number | undefined, total: number | undefined,
+): string | undefined {
   if (r.regions && !r.regions.includes(l.region)) return `region ${l.region} is not in regions [${r.regions.join(", ")}]`;
   if (r.zones) {
     if (l.zone === undefined) return "the catalog prices this offering per region, not per zone, so it cannot meet zones";

@@ -70,7 +70,8 @@ export function poolPlacement(pool: PoolOffering, r: Requirements, hours: number
 
 /** Every pool as a placement or a rejection, with the key exclusion applied. */
 export function poolCandidates(
-  pools: readonly PoolOffering[], r: Requirements, interconnect: Interconnect, accelerators: readonly string[] | undefined, hours: number, excluded: (p: Placement) => boolean,
+  pools: readonly PoolOffering[], r: Requirements, interconnect: Interconnect, accelerators: readonly string[] | undefined, hours: number,
+  excluded: (p: Placement) => boolean,
 ): { placements: Placement[]; rejected: RejectedCandidate[] } {
   const placements: Placement[] = [];
   const rejected: RejectedCandidate[] = [];

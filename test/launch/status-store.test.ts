@@ -40,7 +40,9 @@ async function s3Backend(): Promise<Backend> {
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   return {
     uri: (name) => `s3://${bucket}/${name}`,
-    put: async (name, text) => void (await client.send(new PutObjectCommand({ Bucket: bucket, Key: name, Body: text, ContentLength: Buffer.byteLength(text) }))),
+    put: async (name, text) => {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: name, Body: text, ContentLength: Buffer.byteLength(text) }));
+    },
     reader: readerFor("s3://x/y", { s3: config }),
     missingParent: { uri: "s3://no-such-bucket/status.json", error: "Cannot read s3://no-such-bucket/status.json: bucket no-such-bucket does not exist" },
     stop: async () => {

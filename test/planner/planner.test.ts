@@ -277,7 +277,10 @@ const arbFeasible: fc.Arbitrary<{ r: Requirements; anchor: string }> = fc.consta
 );
 
 /** Mostly feasible requirements, and a quarter drawn at random (mostly infeasible). */
-const arbRequirements: fc.Arbitrary<Requirements> = fc.oneof({ arbitrary: arbFeasible.map((f) => f.r), weight: 3 }, { arbitrary: arbAnyRequirements, weight: 1 });
+const arbRequirements: fc.Arbitrary<Requirements> = fc.oneof(
+  { arbitrary: arbFeasible.map((f) => f.r), weight: 3 },
+  { arbitrary: arbAnyRequirements, weight: 1 },
+);
 
 /** The plan, or the NoPlacementError, after checking its shape: every candidate of the catalog rejected, each with a reason. */
 function planOrError(r: Requirements, catalog = CATALOG): PlacementPlan | NoPlacementError {
