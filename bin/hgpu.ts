@@ -15,7 +15,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { debugging } from "../lib/launch/synth-app";
+import { debugging } from "../lib/launch";
 import { commandHelp, COMMANDS, globalHelp, type CommandName } from "./cli/commands";
 import { CliFailure, prefixed } from "./cli/failure";
 import { println, processIo, type CliIo } from "./cli/io";

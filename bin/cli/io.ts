@@ -1,4 +1,4 @@
-import { safeStdio } from "../../lib/launch/safe-output";
+import { safeStdio } from "../../lib/launch";
 
 /** A place `hgpu` writes to: the terminal, or a test's buffer. */
 export interface CliOutput {

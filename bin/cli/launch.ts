@@ -1,4 +1,4 @@
-import { EXIT, launch } from "../../lib/launch/launcher";
+import { EXIT, launch } from "../../lib/launch";
 import { COMMANDS } from "./commands";
 import { CliFailure } from "./failure";
 import type { CliIo } from "./io";

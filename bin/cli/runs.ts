@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { plural } from "../../lib/core/plural";
+import { plural } from "../../lib/core";
 import { destroyRun, EXIT, findProject, findRun, formatRuns, listRuns, pruneRuns, RUNS_DIR } from "../../lib/launch";
 import { abortOnSignals, terraformOption } from "./launch";
 import { println, type CliIo } from "./io";

@@ -1,10 +1,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { trapAppErrors } from "../../lib/launch/app-errors";
-import { appFromCdktfJson, debugging } from "../../lib/launch/synth-app";
-import { formatReport, readOutdir, reportOutdir, reportStacks, topologyStacks } from "../../lib/report/report";
-import { writeTopologyFiles } from "../../lib/report/topology";
+import { appFromCdktfJson, debugging, trapAppErrors } from "../../lib/launch";
+import { formatReport, readOutdir, reportOutdir, reportStacks, topologyStacks, writeTopologyFiles } from "../../lib/report";
 import { CliFailure } from "./failure";
 import { println, type CliIo } from "./io";
 import type { ParsedArgs } from "./options";

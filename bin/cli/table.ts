@@ -1,2 +1,2 @@
 /** The command line's tables: the one home is lib/core/table.ts. */
-export { alignColumns, table } from "../../lib/core/table";
+export { alignColumns, table } from "../../lib/core";

@@ -13,3 +13,6 @@ export * from "./allow-from";
 export * from "./template-syntax";
 export * from "./secret-shapes";
 export * from "./numbers";
+export * from "./plural";
+export * from "./table";
+export * from "./egress";

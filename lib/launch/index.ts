@@ -22,3 +22,8 @@ export * from "./slurm-runner";
 export * from "./slurm-leftovers";
 export * from "./slurm-attempt";
 export * from "./log-lines";
+export * from "./relaunch";
+export * from "./checkpoint-transfer";
+export * from "./object-store";
+export * from "./checkpoint-carry";
+export * from "./workload-wait";
