@@ -23,7 +23,13 @@ function awsDnsSuffix(region: string): string {
  * Secrets Manager put on every call: `PARAMETER_ARN`, `SecretARN`). Returns undefined without AWS
  * secrets.
  */
-export function grantAwsSecrets(task: Construct, role: { readonly id: string }, partition: string, region: string, refs: readonly SecretReference[]): IamRolePolicy | undefined {
+export function grantAwsSecrets(
+  task: Construct,
+  role: { readonly id: string },
+  partition: string,
+  region: string,
+  refs: readonly SecretReference[],
+): IamRolePolicy | undefined {
   const ssm = refs.flatMap((r) => (r.store === "ssm" ? [r] : []));
   const sm = refs.flatMap((r) => (r.store === "secretsmanager" ? [r] : []));
   if (ssm.length === 0 && sm.length === 0) return undefined;
