@@ -5,3 +5,4 @@ export * from "./secrets";
 export * from "./recovery";
 export * from "./checkpoint-script";
 export * from "./preemption-script";
+export * from "./restart-cost";
