@@ -3,6 +3,7 @@ import { fsxMountScript } from "../../lib/aws/fsx-client";
 import { amlfsMountScript } from "../../lib/azure/lustre-storage";
 import { bootScript, checkBootHooks, lustreMountScript, pinnedDownload, SHA256_HEX } from "../../lib/core/boot-script";
 import { Validator } from "../../lib/core/validate";
+import { validationErrorOf } from "../helpers";
 
 describe("bootScript", () => {
   it("runs strict bash, logs, mounts, then the hooks", () => {
@@ -17,7 +18,7 @@ describe("checkBootHooks", () => {
     expect(checkBootHooks(v, "userData", ["echo $HOME", "echo $${HOME}", "printf '%%{x}'"])).toHaveLength(3);
   });
   it.each(["echo ${HOME}", "%{ if x }"])("rejects %j", (line) => {
-    expect(() => checkBootHooks(v, "userData", [line])).toThrow(
+    expect(validationErrorOf(() => checkBootHooks(v, "userData", [line]))).toBe(
       `s/c: userData ${JSON.stringify(line)} is not valid: write $VAR instead of \${VAR} (Terraform reads \${ and %{ as template syntax), or escape them as $\${ and %%{`,
     );
   });

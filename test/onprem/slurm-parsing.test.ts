@@ -157,7 +157,10 @@ describe("running a command", () => {
       inputs.push(o?.input);
       return { code: 1, stdout: "", stderr: "sbatch: error: Batch job submission failed: Invalid qos specification\n" };
     };
-    await expect(runChecked(run, ["sbatch", "--parsable"], "#!/bin/bash\n")).rejects.toThrow("sbatch --parsable failed (exit 1): sbatch: error: Batch job submission failed: Invalid qos specification");
+    const error = await runChecked(run, ["sbatch", "--parsable"], "#!/bin/bash\n").then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(SlurmCommandError);
+    expect((error as SlurmCommandError).message).toBe("sbatch --parsable failed (exit 1): sbatch: error: Batch job submission failed: Invalid qos specification");
+    expect((error as SlurmCommandError).argv).toEqual(["sbatch", "--parsable"]);
     expect(inputs).toEqual(["#!/bin/bash\n"]);
     const ok = async () => ({ code: 0, stdout: "12\n", stderr: "" });
     await expect(runChecked(ok, ["sbatch"])).resolves.toEqual({ code: 0, stdout: "12\n", stderr: "" });
