@@ -5,16 +5,6 @@ import { AZURE_CONTAINER, AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_ACCOUNT_RESOURCE_
 
 const v = new Validator("stack/cluster");
 
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as Error).message;
-  }
-  throw new Error("expected a ValidationError");
-}
-
 describe("ValidationError", () => {
   it("reads <path>: <field> <value> is not valid: <allowed>", () => {
     const e = new ValidationError("aws-fs", "storageCapacityGiB", 3000, "use 1200 or a multiple of 2400", "for PERSISTENT_2");
@@ -33,36 +23,36 @@ describe("ValidationError", () => {
 describe("Validator", () => {
   it("integer", () => {
     expect(v.integer("nodes", 4, { min: 1 })).toBe(4);
-    expect(message(() => v.integer("nodes", 0, { min: 1, max: 100 }))).toBe("stack/cluster: nodes 0 is not valid: use a whole number from 1 to 100");
-    expect(message(() => v.integer("nodes", 1.5, { min: 1 }))).toBe("stack/cluster: nodes 1.5 is not valid: use a whole number of at least 1");
-    expect(message(() => v.integer("nodes", 101, { max: 100 }))).toBe("stack/cluster: nodes 101 is not valid: use a whole number of at most 100");
+    expect(validationErrorOf(() => v.integer("nodes", 0, { min: 1, max: 100 }))).toBe("stack/cluster: nodes 0 is not valid: use a whole number from 1 to 100");
+    expect(validationErrorOf(() => v.integer("nodes", 1.5, { min: 1 }))).toBe("stack/cluster: nodes 1.5 is not valid: use a whole number of at least 1");
+    expect(validationErrorOf(() => v.integer("nodes", 101, { max: 100 }))).toBe("stack/cluster: nodes 101 is not valid: use a whole number of at most 100");
   });
   it("number", () => {
-    expect(message(() => v.number("price", Number.NaN, { min: 0 }))).toBe("stack/cluster: price NaN is not valid: use a number of at least 0");
+    expect(validationErrorOf(() => v.number("price", Number.NaN, { min: 0 }))).toBe("stack/cluster: price NaN is not valid: use a number of at least 0");
   });
   it("oneOf", () => {
-    expect(message(() => v.oneOf("deploymentType", "SCRATCH_1", ["PERSISTENT_2", "SCRATCH_2"]))).toBe(
+    expect(validationErrorOf(() => v.oneOf("deploymentType", "SCRATCH_1", ["PERSISTENT_2", "SCRATCH_2"]))).toBe(
       'stack/cluster: deploymentType "SCRATCH_1" is not valid: use one of "PERSISTENT_2", "SCRATCH_2"',
     );
   });
   it("matches, nonEmpty, nonEmptyList", () => {
-    expect(message(() => v.matches("zone", "us east", /^[a-z0-9-]+$/, "use a zone name such as us-east-1a"))).toBe(
+    expect(validationErrorOf(() => v.matches("zone", "us east", /^[a-z0-9-]+$/, "use a zone name such as us-east-1a"))).toBe(
       'stack/cluster: zone "us east" is not valid: use a zone name such as us-east-1a',
     );
-    expect(message(() => v.nonEmpty("name", "  "))).toBe('stack/cluster: name "  " is not valid: use a non-empty string');
-    expect(message(() => v.nonEmptyList("cidrs", []))).toBe("stack/cluster: cidrs [] is not valid: use a list with at least one entry");
+    expect(validationErrorOf(() => v.nonEmpty("name", "  "))).toBe('stack/cluster: name "  " is not valid: use a non-empty string');
+    expect(validationErrorOf(() => v.nonEmptyList("cidrs", []))).toBe("stack/cluster: cidrs [] is not valid: use a list with at least one entry");
   });
   it("cidr", () => {
     expect(v.cidr("cidr", "10.0.0.0/16", { min: 16, max: 24 })).toBe("10.0.0.0/16");
-    expect(message(() => v.cidr("cidr", "10.0.0.1/16"))).toBe('stack/cluster: cidr "10.0.0.1/16" is not valid: host bits are set: use 10.0.0.0/16');
-    expect(message(() => v.cidr("cidr", "10.0.0.0/8", { min: 16, max: 24 }))).toBe('stack/cluster: cidr "10.0.0.0/8" is not valid: use a prefix length from 16 to 24');
-    expect(message(() => v.cidr("cidr", "banana"))).toBe('stack/cluster: cidr "banana" is not valid: expected an IPv4 CIDR such as 10.0.0.0/16');
+    expect(validationErrorOf(() => v.cidr("cidr", "10.0.0.1/16"))).toBe('stack/cluster: cidr "10.0.0.1/16" is not valid: host bits are set: use 10.0.0.0/16');
+    expect(validationErrorOf(() => v.cidr("cidr", "10.0.0.0/8", { min: 16, max: 24 }))).toBe('stack/cluster: cidr "10.0.0.0/8" is not valid: use a prefix length from 16 to 24');
+    expect(validationErrorOf(() => v.cidr("cidr", "banana"))).toBe('stack/cluster: cidr "banana" is not valid: expected an IPv4 CIDR such as 10.0.0.0/16');
   });
   it("check with context, and fail", () => {
-    expect(message(() => v.check(false, "capacityTiB", 10, "use a multiple of 48", "for AMLFS-Durable-Premium-40"))).toBe(
+    expect(validationErrorOf(() => v.check(false, "capacityTiB", 10, "use a multiple of 48", "for AMLFS-Durable-Premium-40"))).toBe(
       "stack/cluster: capacityTiB 10 is not valid for AMLFS-Durable-Premium-40: use a multiple of 48",
     );
-    expect(message(() => v.fail("image", "", "use an image reference"))).toBe('stack/cluster: image "" is not valid: use an image reference');
+    expect(validationErrorOf(() => v.fail("image", "", "use an image reference"))).toBe('stack/cluster: image "" is not valid: use an image reference');
   });
   it("skips values that are unresolved until apply", () => {
     const lazy = new Validator("p", { isUnresolved: (x) => typeof x === "string" && x.startsWith("${") });
@@ -77,7 +67,7 @@ describe("Validator.mountPath", () => {
     expect(v.mountPath("mountPath", p)).toBe(p);
   });
   it.each(["fsx", "/", "/etc", "/data/../etc", "/my data", "/fsx/", "/usr/local/data", "/var/lib/data", "/opt/dlami/nvme", "/opt/hgpu", "/opt/hgpu/x", "/opt", "/mnt", "/tmp", "/proc/x", "/data//x"])("rejects %j", (p) => {
-    expect(message(() => v.mountPath("mountPath", p))).toBe(`stack/cluster: mountPath ${JSON.stringify(p)} is not valid: use an absolute path such as /fsx, not a system folder or a path inside one (/usr, /var, /etc, /opt/dlami, ...)`);
+    expect(validationErrorOf(() => v.mountPath("mountPath", p))).toBe(`stack/cluster: mountPath ${JSON.stringify(p)} is not valid: use an absolute path such as /fsx, not a system folder or a path inside one (/usr, /var, /etc, /opt/dlami, ...)`);
   });
 });
 

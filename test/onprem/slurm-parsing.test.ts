@@ -8,6 +8,7 @@ import { gresGpus, nodesFor, parseSinfoGpus, sinfoGpusArgs, takesJobs } from "..
 import { parseFinishedJob, parseQueuedJob, squeueJobArgs } from "../../lib/onprem/slurm-jobs";
 import { queueFit } from "../../lib/onprem/slurm-queue-fit";
 import { parseStartEstimate } from "../../lib/onprem/slurm-start-estimate";
+import { thrownBy } from "../helpers";
 
 describe("GPUs of a partition (sinfo)", () => {
   it.each([
@@ -132,14 +133,8 @@ describe("a job in the queue, and how it ended", () => {
   });
 
   it("throws when squeue fails otherwise: an unanswered controller is not a job gone", () => {
-    let error: unknown;
-    try {
-      parseQueuedJob(argv, 1, "", "slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n");
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(SlurmCommandError);
-    expect((error as Error).message).toBe("squeue --noheader --jobs=42 --format=%i|%T|%r failed (exit 1): slurm_load_jobs error: Unable to contact slurm controller (connect failure)");
+    const error = thrownBy(() => parseQueuedJob(argv, 1, "", "slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n"), SlurmCommandError);
+    expect(error.message).toBe("squeue --noheader --jobs=42 --format=%i|%T|%r failed (exit 1): slurm_load_jobs error: Unable to contact slurm controller (connect failure)");
   });
 
   it("reads scontrol's one line: state, reason, exit code and signal, times as UTC", () => {
