@@ -11,7 +11,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { egressUsd } from "../core/egress";
 import { egressSourceOf, saveLatestCheckpoint, seedCheckpoint } from "./checkpoint-transfer";
-import { outputEndingWith, outputEndingWithValue } from "./launch-outputs";
+import { outputEndingWith, placementReaderOptions } from "./launch-outputs";
 import { gigabytes, type Progress } from "./progress";
 import type { AttemptCheckpoint, RunOutcome, RunRecorder } from "./run-record";
 import type { ReaderOptions } from "./status-store";
@@ -43,7 +43,8 @@ export class CheckpointCarry {
     if (!uri) return;
     const from = egressSourceOf(uri);
     try {
-      const saved = await abortable(saveLatestCheckpoint({ checkpointsUri: uri, localDir: this.localDir, options: this.readerOptions(outputs) }), this.ctx.signal);
+      const options = placementReaderOptions(outputs, this.ctx.readerOptions);
+      const saved = await abortable(saveLatestCheckpoint({ checkpointsUri: uri, localDir: this.localDir, options }), this.ctx.signal);
       if (!saved) {
         this.ctx.progress.note(`no complete checkpoint in ${uri}: a relaunch starts from the one carried before, or from the beginning`);
         return;
@@ -63,9 +64,12 @@ export class CheckpointCarry {
   public async seedInto(n: number, outputs: Record<string, unknown>): Promise<void> {
     const uri = outputEndingWith(outputs, "_checkpoints_uri");
     if (!uri) throw new Error("the stack states a recovery but no *_checkpoints_uri output: its nodes cannot be given the checkpoint");
-    const bytes = await abortable(seedCheckpoint({ localDir: this.localDir, checkpointsUri: uri, options: this.readerOptions(outputs) }), this.ctx.signal);
+    const options = placementReaderOptions(outputs, this.ctx.readerOptions);
+    const bytes = await abortable(seedCheckpoint({ localDir: this.localDir, checkpointsUri: uri, options }), this.ctx.signal);
     this.record(n, { seeded: bytes > 0, bytesIn: bytes });
-    this.ctx.progress.note(bytes > 0 ? `seeded ${uri} with the carried checkpoint (${gigabytes(bytes)})` : `nothing to carry: the workload starts from the beginning (${uri} seeded empty)`);
+    this.ctx.progress.note(bytes > 0
+      ? `seeded ${uri} with the carried checkpoint (${gigabytes(bytes)})`
+      : `nothing to carry: the workload starts from the beginning (${uri} seeded empty)`);
   }
 
   /** At the end of the run: the carried copy is removed after a success, and kept (and said where) otherwise. */
@@ -80,10 +84,6 @@ export class CheckpointCarry {
     this.ctx.recorder.attempt(n, { checkpoint: { ...before, ...patch } });
   }
 
-  private readerOptions(outputs: Record<string, unknown>): ReaderOptions {
-    const region = (outputEndingWithValue(outputs, "_placement") as { region?: string } | undefined)?.region;
-    return { ...this.ctx.readerOptions, s3: { ...(region ? { region } : {}), ...this.ctx.readerOptions?.s3 } };
-  }
 }
 
 /** `work`, or a rejection as soon as `signal` aborts (the work itself is left to finish on its own). */

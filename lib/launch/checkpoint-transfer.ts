@@ -13,10 +13,9 @@ import { dirname, join, resolve, sep } from "node:path";
 import type { EgressSource } from "../core/egress";
 import { ValidationError } from "../core/errors";
 import { readerFor } from "./object-readers";
+import { SEEDED_MARKER } from "../task/checkpoint-script";
 import { listAll, parsePrefix, storeFor, type StoreOptions } from "./object-store";
 
-/** The empty object written at `<checkpoints>/SEEDED` once the run store holds what it will get. */
-export const SEEDED_MARKER = "SEEDED";
 /** The saved copy's manifest, in the local folder. */
 const LOCAL_MANIFEST = "manifest.json";
 const INCOMING = ".incoming-";

@@ -1,6 +1,7 @@
 /** What the launcher reads of a launched stack's outputs and of the signal that stopped it (pure). */
 import { MAX_RUNTIME_MINUTES } from "../task/duration";
 import { EXIT } from "./launch-options";
+import type { ReaderOptions } from "./status-store";
 
 /**
  * How long to wait for the status (pure): past the cloud-side deadline, plus 15 minutes for the
@@ -14,6 +15,15 @@ export function statusTimeoutMs(deadlineMs: number, nowMs: number): number {
 export function signalExit(signal: AbortSignal): number {
   const reason = String(signal.reason);
   return reason.includes("SIGTERM") ? EXIT.SIGTERM : reason.includes("SIGHUP") ? EXIT.SIGHUP : EXIT.SIGINT;
+}
+
+/**
+ * The readers' options for a stack's objects: S3 requests are signed for the bucket's region, and a
+ * task puts its bucket in its placement's region (the `*_placement` output), unless `base` says otherwise.
+ */
+export function placementReaderOptions(outputs: Record<string, unknown>, base: ReaderOptions | undefined): ReaderOptions {
+  const region = (outputEndingWithValue(outputs, "_placement") as { region?: unknown } | undefined)?.region;
+  return { ...base, s3: { ...(typeof region === "string" && region ? { region } : {}), ...base?.s3 } };
 }
 
 /** The value of the stack's one output whose name ends with `suffix` (undefined when none or several). */

@@ -282,7 +282,8 @@ class BlobStore implements ObjectStore {
     const blob = (await this.containers.container(uri, loc, "download")).getBlobClient(loc.blob);
     try {
       const res = await blob.download(0, undefined, { abortSignal: this.settings.signal });
-      await pipeline(res.readableStreamBody as Readable, createWriteStream(file, { mode: 0o600 }), this.settings.signal ? { signal: this.settings.signal } : {});
+      const output = createWriteStream(file, { mode: 0o600 });
+      await pipeline(res.readableStreamBody as Readable, output, this.settings.signal ? { signal: this.settings.signal } : {});
     } catch (e) {
       throw blobError(e, uri, "download", loc.container);
     }

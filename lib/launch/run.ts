@@ -57,7 +57,11 @@ export class Run {
   private outcome: RunOutcome = "failed";
 
   constructor(private readonly options: LaunchOptions, private readonly ctx: RunContext) {
-    this.carry = new CheckpointCarry({ runDir: ctx.runDir, progress: ctx.progress, recorder: ctx.recorder, ...(options.readerOptions ? { readerOptions: options.readerOptions } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    this.carry = new CheckpointCarry({
+      runDir: ctx.runDir, progress: ctx.progress, recorder: ctx.recorder,
+      ...(options.readerOptions ? { readerOptions: options.readerOptions } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 
   public async go(): Promise<LaunchResult> {
@@ -89,7 +93,8 @@ export class Run {
       this.outcome = "resources-left";
     }
     recorder.update({ phase: "ended", outcome: this.outcome, exitCode: this.exitCode, finishedAt: new Date().toISOString(), leftInState, kept: this.kept, ...(this.status ? { status: this.status } : {}) });
-    return { exitCode: this.exitCode, runId: this.ctx.runId, runDir: this.ctx.runDir, attempts: this.attempts, ...(this.status ? { status: this.status } : {}), leftInState, kept: this.kept };
+    const status = this.status ? { status: this.status } : {};
+    return { exitCode: this.exitCode, runId: this.ctx.runId, runDir: this.ctx.runDir, attempts: this.attempts, ...status, leftInState, kept: this.kept };
   }
 
   private terraform(a: AttemptRecord): TerraformRunner {
@@ -264,7 +269,9 @@ export class Run {
       }
       const status = watched.end.status;
       const trigger = stopTrigger(status);
-      const decision = restartDecision(status, { recovery: this.recovery, restarts: this.restarts, runDeadlineMs: this.runDeadlineMs ?? NaN, nowMs: Date.now() });
+      const decision = restartDecision(status, {
+        recovery: this.recovery, restarts: this.restarts, runDeadlineMs: this.runDeadlineMs ?? NaN, nowMs: Date.now(),
+      });
       this.finish(n, placementKey, trigger === undefined ? "succeeded" : trigger === "preemption" ? "preempted" : "node-failure", trigger === undefined ? [] : [decision.why]);
       if (trigger !== undefined) progress.note(`${placementKey}: ${decision.why}`);
       // The checkpoints live in the attempt's run store, which its destroy removes: carried out first.
@@ -340,7 +347,10 @@ export class Run {
     return "failover";
   }
 
-  /** Applied: reads the outputs, seeds a relaunch's checkpoint, and waits for the workload. Undefined when that failed or was interrupted (recorded and said). */
+  /**
+   * Applied: reads the outputs, seeds a relaunch's checkpoint, and waits for the workload.
+   * Undefined when that failed or was interrupted (recorded and said).
+   */
   private async watch(n: number, placementKey: string, tf: TerraformRunner): Promise<{ end: WorkloadEnd; outputs: Record<string, unknown> } | undefined> {
     const { progress, recorder } = this.ctx;
     recorder.update({ phase: "running" });

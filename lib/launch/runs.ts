@@ -39,8 +39,17 @@ export function findProject(from: string): string {
   }
 }
 
+/** How {@link viewRun} reads states. */
+export interface ViewOptions {
+  /** Read remote states through Terraform. @default false */
+  readonly remote?: boolean;
+  /** The Terraform binary. @default - the run's own */
+  readonly terraform?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
 /** Looks at one run: is its launcher alive, and what do its states hold now (remote states through Terraform when `remote`). */
-export async function viewRun(record: RunRecord, options: { readonly remote?: boolean; readonly terraform?: string; readonly env?: NodeJS.ProcessEnv } = {}): Promise<RunView> {
+export async function viewRun(record: RunRecord, options: ViewOptions = {}): Promise<RunView> {
   const left: { attempt: AttemptRecord; resources: string[] }[] = [];
   for (const attempt of record.attempts) {
     if (!attempt.state) continue;

@@ -171,7 +171,9 @@ async function waitForEnd(ctx: SlurmRunContext, jobId: string): Promise<RunStatu
     ctx.onLog(text);
   };
   try {
-    return await waitForStatus({ statusUri, logsUri, reader: patientReader(reader, { warn: ctx.warn }), pollMs: ctx.pollMs, signal: stop.signal, onLog, timeoutMs: (job.timeLimitMinutes + 15) * 60_000 });
+    const timeoutMs = (job.timeLimitMinutes + 15) * 60_000;
+    const patient = patientReader(reader, { warn: ctx.warn });
+    return await waitForStatus({ statusUri, logsUri, reader: patient, pollMs: ctx.pollMs, signal: stop.signal, onLog, timeoutMs });
   } catch (e) {
     if (!gone.signal.aborted) throw e;
     // Gone: its status (written before the job ended) and the log's tail are read once more; without a status, Slurm's record decides.
@@ -215,7 +217,11 @@ function scriptSpec(job: SlurmJobSpec, jobName: string, runId: string, placement
 }
 
 function recordOf(job: SlurmJobSpec, jobName: string, slurmConf?: string): SlurmAttemptRecord {
-  return { jobName, partition: job.scheduler.partition, runDir: job.runDir, ...(job.scheduler.submitHost ? { submitHost: job.scheduler.submitHost } : {}), ...(slurmConf ? { slurmConf } : {}) };
+  return {
+    jobName, partition: job.scheduler.partition, runDir: job.runDir,
+    ...(job.scheduler.submitHost ? { submitHost: job.scheduler.submitHost } : {}),
+    ...(slurmConf ? { slurmConf } : {}),
+  };
 }
 
 /** The run's folder must exist before the job starts (its output file is there). */

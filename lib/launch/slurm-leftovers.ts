@@ -49,7 +49,11 @@ export async function slurmJobsLeft(slurm: SlurmAttemptRecord, env?: NodeJS.Proc
  * Cancels the attempt's job and waits until Slurm no longer lists it; returns the lines of jobs
  * still listed (empty: gone).
  */
-export async function cancelSlurmAttempt(slurm: SlurmAttemptRecord, progress: Progress, options: { readonly env?: NodeJS.ProcessEnv; readonly timeoutMs?: number; readonly pollMs?: number } = {}): Promise<string[]> {
+export async function cancelSlurmAttempt(
+  slurm: SlurmAttemptRecord,
+  progress: Progress,
+  options: { readonly env?: NodeJS.ProcessEnv; readonly timeoutMs?: number; readonly pollMs?: number } = {},
+): Promise<string[]> {
   if (slurm.gone) return [];
   const run = runnerFor(slurm, options.env);
   const target = { ...(slurm.jobId ? { jobId: slurm.jobId } : {}), name: slurm.jobName };
@@ -58,7 +62,10 @@ export async function cancelSlurmAttempt(slurm: SlurmAttemptRecord, progress: Pr
     if (before.length === 0) return [];
     progress.note(`cancelling ${plural(before.length, "Slurm job")} ${before.map((j) => `${j.id} (${j.state})`).join(", ")}${where(slurm)}`);
     await cancelJob(run, target);
-    const left = await waitUntilGone(run, target, { ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}) });
+    const left = await waitUntilGone(run, target, {
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    });
     if (left.length === 0) progress.note(`Slurm reports job ${before.map((j) => j.id).join(", ")} gone`);
     return left.map((j) => describeJob(slurm, j));
   } catch (e) {

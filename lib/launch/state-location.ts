@@ -75,7 +75,8 @@ export function localStateResources(path: string): string[] | undefined {
   try {
     const text = readFileSync(path, "utf8");
     if (text.trim() === "") return undefined; // truncated (e.g. a full disk): unknown, not empty
-    const state = JSON.parse(text) as { resources?: { module?: string; mode?: string; type?: string; name?: string; instances?: { index_key?: string | number }[] }[] };
+    type StateResource = { module?: string; mode?: string; type?: string; name?: string; instances?: { index_key?: string | number }[] };
+    const state = JSON.parse(text) as { resources?: StateResource[] };
     return (state.resources ?? [])
       .filter((r) => r.mode === "managed" && (r.instances?.length ?? 0) > 0)
       .flatMap((r) => r.instances!.map((i) => `${r.module ? `${r.module}.` : ""}${r.type}.${r.name}${i.index_key === undefined ? "" : `[${JSON.stringify(i.index_key)}]`}`));

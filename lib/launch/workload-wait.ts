@@ -7,14 +7,14 @@
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LaunchOptions } from "./launch-options";
-import { outputEndingWith, outputEndingWithValue, statusTimeoutMs } from "./launch-outputs";
+import { outputEndingWith, outputEndingWithValue, placementReaderOptions, statusTimeoutMs } from "./launch-outputs";
 import { logQuoter } from "./log-lines";
 import { patientReader } from "./patient-reader";
 import type { Progress, ProgressSink } from "./progress";
 import type { RunPhase } from "./run-record";
 import { runOnSlurm, slurmJobOf } from "./slurm-attempt";
 import type { SlurmAttemptRecord } from "./slurm-leftovers";
-import { readerFor, waitForStatus, type ReaderOptions, type RunStatus } from "./status-store";
+import { readerFor, waitForStatus, type RunStatus } from "./status-store";
 
 /** What {@link waitForWorkload} needs of the run. */
 export interface WorkloadWaitContext {
@@ -45,14 +45,16 @@ export async function waitForWorkload(ctx: WorkloadWaitContext): Promise<Workloa
   const statusUri = outputEndingWith(outputs, "_status_uri");
   const logsUri = outputEndingWith(outputs, "_logs_uri");
   if (!statusUri) throw new Error("the stack has no *_status_uri output: launch a stack with one GpuTask");
-  const placement = outputEndingWithValue(outputs, "_placement") as { region?: string } | undefined;
+  const placement = outputEndingWithValue(outputs, "_placement");
   const ownDeadline = Date.parse(String(outputEndingWith(outputs, "_deadline") ?? ""));
   const deadline = ctx.runDeadlineMs !== undefined && !(ownDeadline <= ctx.runDeadlineMs) ? ctx.runDeadlineMs : ownDeadline;
-  // S3 requests are signed for the bucket's region: the task puts its bucket in the placement's region.
-  const readerOptions: ReaderOptions = { ...options.readerOptions, s3: { ...(placement?.region ? { region: placement.region } : {}), ...options.readerOptions?.s3 } };
+  const readerOptions = placementReaderOptions(outputs, options.readerOptions);
   const timeoutMs = options.statusTimeoutMs ?? statusTimeoutMs(deadline, Date.now());
   progress.phase(`running: waiting for ${statusUri}`);
-  const patience = { warn: (m: string) => progress.note(m), ...(options.stopOnReadErrors !== undefined ? { stopAfterFailures: options.stopOnReadErrors } : {}) };
+  const patience = {
+    warn: (m: string) => progress.note(m),
+    ...(options.stopOnReadErrors !== undefined ? { stopAfterFailures: options.stopOnReadErrors } : {}),
+  };
   const logFile = join(runDir, "node0.log");
   let copying = true;
   const copy = (text: string) => {

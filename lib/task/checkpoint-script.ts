@@ -31,9 +31,9 @@ export const CHECKPOINT_MARKER = "COMPLETE";
 
 /**
  * The object (under the checkpoints' prefix) the launcher writes once it has carried a restart's
- * checkpoint over; the launcher's side names it too (lib/launch), in the public API from there.
+ * checkpoint over (lib/launch/checkpoint-transfer.ts), even when there was nothing to carry.
  */
-const SEEDED_MARKER = "SEEDED";
+export const SEEDED_MARKER = "SEEDED";
 
 /** Seconds between looks for the {@link SEEDED_MARKER}. */
 const SEED_POLL_SECONDS = 10;

@@ -18,7 +18,7 @@ import { MAX_RUNTIME_MINUTES, durationMinutes, terraformDuration } from "./durat
 import { parseSecrets, secretsCloud, SECRET_STORE_CLOUD } from "./secrets";
 import { sourceCloud } from "./task-text";
 import { checkWorkload, taskDurations } from "./task-checks";
-import { readExcluded, readRank } from "./placement-context";
+import { readExcluded, readRank, readRunDeadline } from "./placement-context";
 import { buildPoolTask, poolProblem, refuseLatePools, type SlurmJobSpec } from "./pool-task";
 import type { GpuTaskProps, TaskTeardown } from "./gpu-task-props";
 import { taskOutputs } from "./task-outputs";
@@ -26,7 +26,7 @@ import { SHARED_MOUNT_PATHS, taskRecovery } from "./task-recovery";
 
 const SNS_TOPIC = /^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
-export { EXCLUDE_PLACEMENTS_CONTEXT, ON_DEMAND_CONTEXT, PLACEMENT_CONTEXT, RESTART_COUNT_CONTEXT } from "./placement-context";
+export { EXCLUDE_PLACEMENTS_CONTEXT, ON_DEMAND_CONTEXT, PLACEMENT_CONTEXT, RESTART_COUNT_CONTEXT, RUN_DEADLINE_CONTEXT } from "./placement-context";
 export type { GpuTaskProps, TaskTeardown } from "./gpu-task-props";
 
 export type { GpuTaskAwsInputs, GpuTaskAzureInputs, RunsBucketOptions } from "./task-inputs";
@@ -200,7 +200,8 @@ export class GpuTask extends Construct {
     // --- the start marker: its ID is the run ID, its creation time starts the deadline clock
     const started = new DataResource(this, "started", { input: { task: name, at: "${timestamp()}" }, lifecycle: { ignoreChanges: ["input"] } });
     this.runId = started.id;
-    const deadline = Fn.timeadd(Token.asString(Fn.lookup(started.output, "at", "")), terraformDuration(this.maxRuntimeMinutes));
+    // A relaunch keeps the run's deadline (the first attempt's): maxRuntime counts the whole run.
+    const deadline = readRunDeadline(this) ?? Fn.timeadd(Token.asString(Fn.lookup(started.output, "at", "")), terraformDuration(this.maxRuntimeMinutes));
     const placementJson = JSON.stringify({
       cloud: chosen.cloud, region: chosen.region, zone: chosen.zone ?? null, instanceType: chosen.instanceType,
       nodes: chosen.nodes, gpus: chosen.gpus, usdPerHour: chosen.usdPerHour, spot: chosen.spot,

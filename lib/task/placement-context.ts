@@ -17,6 +17,8 @@ export const EXCLUDE_PLACEMENTS_CONTEXT = "hgpu:excludePlacements";
 export const PLACEMENT_CONTEXT = "hgpu:placement";
 /** The context key (or environment variable `HGPU_RESTART_COUNT`) of the run's restarts before this attempt. */
 export const RESTART_COUNT_CONTEXT = "hgpu:restartCount";
+/** The context key (or environment variable `HGPU_RUN_DEADLINE`) of a relaunched run's deadline: the first attempt's. */
+export const RUN_DEADLINE_CONTEXT = "hgpu:runDeadline";
 /** The context key (or environment variable `HGPU_ON_DEMAND`) that moves a spot task with `recovery.fallbackToOnDemand` to on-demand capacity. */
 export const ON_DEMAND_CONTEXT = "hgpu:onDemand";
 
@@ -79,4 +81,21 @@ export function readOnDemand(scope: Construct): boolean {
   const no = isFalse(raw);
   new Validator(scope.node.path).check(yes || no, field, raw, "use 1 or true (plan this attempt on on-demand capacity), or 0 or false");
   return yes;
+}
+
+/**
+ * A relaunched run's deadline, from the context or `HGPU_RUN_DEADLINE`: an RFC 3339 UTC time
+ * (`2026-11-30T18:00:00Z`, fractions of a second dropped) that must still be ahead, so that
+ * `maxRuntime` counts the whole run rather than each attempt. Absent or empty: undefined (the
+ * deadline is `maxRuntime` after apply).
+ */
+export function readRunDeadline(scope: Construct, nowMs = Date.now()): string | undefined {
+  const { raw, field } = launchInput(scope, RUN_DEADLINE_CONTEXT, "HGPU_RUN_DEADLINE");
+  if (raw === undefined || raw === "") return undefined;
+  const m = typeof raw === "string" ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?Z$/.exec(raw) : null;
+  const at = m ? Date.parse(raw as string) : NaN;
+  const v = new Validator(scope.node.path);
+  v.check(Number.isFinite(at), field, raw, "use an RFC 3339 UTC time such as 2026-11-30T18:00:00Z: the run's deadline, set by hgpu launch on a relaunch");
+  v.check(at > nowMs, field, raw, `use a time after now (${new Date(nowMs).toISOString()}): a relaunch starts only before its run's deadline`);
+  return `${m![1]}Z`;
 }

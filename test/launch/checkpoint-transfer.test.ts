@@ -103,7 +103,10 @@ interface PublishOptions {
 async function publish(b: Backend, ckpt: string, name: string, sequence: number, files: Record<string, Buffer>, o: PublishOptions = {}): Promise<void> {
   for (const [path, data] of Object.entries(files)) await b.put(`${ckpt}${name}/upload-${sequence}/${path}`, data);
   if (o.manifest === false) return;
-  const listed = [...Object.entries(files).map(([path, data]) => ({ path, bytes: o.stated?.[path] ?? data.length })), ...(o.missing ?? []).map((path) => ({ path, bytes: 10 }))];
+  const listed = [
+    ...Object.entries(files).map(([path, data]) => ({ path, bytes: o.stated?.[path] ?? data.length })),
+    ...(o.missing ?? []).map((path) => ({ path, bytes: 10 })),
+  ];
   const manifest = { name, sequence, upload: `upload-${sequence}`, files: listed, restartCount: 0, node: "node-0", publishedAt: "2026-11-30T00:00:00Z" };
   await b.put(`${ckpt}${name}/manifest.json`, JSON.stringify(manifest));
 }
@@ -123,7 +126,7 @@ describe.each(backends)("checkpoint transfer on %s", (_label, make) => {
     b = await make();
     options = { ...b.options, partBytes: PART, pageSize: 2 };
     work = mkdtempSync(join(tmpdir(), "ckpt-local-"));
-  });
+  }, 120_000); // the local servers start slowly on a loaded machine
   afterAll(async () => {
     await b?.stop();
     rmSync(work, { recursive: true, force: true });
@@ -214,7 +217,7 @@ describe("AWS to Azure and back", () => {
   beforeAll(async () => {
     [aws, azure] = await Promise.all([s3Backend(), blobBackend()]);
     work = mkdtempSync(join(tmpdir(), "ckpt-cross-"));
-  });
+  }, 120_000); // the local servers start slowly on a loaded machine
   afterAll(async () => {
     await Promise.all([aws?.stop(), azure?.stop()]);
     rmSync(work, { recursive: true, force: true });
@@ -252,7 +255,7 @@ describe("unsafe manifests", () => {
   beforeAll(async () => {
     files = await fileBackend();
     work = mkdtempSync(join(tmpdir(), "ckpt-unsafe-"));
-  });
+  }, 120_000); // the local servers start slowly on a loaded machine
   afterAll(async () => {
     await files.stop();
     rmSync(work, { recursive: true, force: true });

@@ -103,6 +103,10 @@ function recoveringNode() {
   ].join("; ");
 }
 
+function inMinutes(minutes) {
+  return new Date(Date.now() + minutes * 60_000).toISOString();
+}
+
 function shq(text) {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
@@ -163,7 +167,7 @@ const stack = {
           task_checkpoints_uri: { value: `file://${run}/checkpoints/` },
         }
       : {}),
-    ...(s.deadlineMinutes !== undefined ? { task_deadline: { value: process.env.HGPU_RUN_DEADLINE || new Date(Date.now() + s.deadlineMinutes * 60_000).toISOString() } } : {}),
+    ...(s.deadlineMinutes !== undefined ? { task_deadline: { value: process.env.HGPU_RUN_DEADLINE || inMinutes(s.deadlineMinutes) } } : {}),
   },
 };
 mkdirSync(join(out, "stacks", "task"), { recursive: true });

@@ -94,7 +94,7 @@ describe.each(backends)("object store on %s", (_label, make) => {
     b = await make();
     store = storeFor(b.uri("x"), { ...b.options, pageSize: 3, partBytes: PART, concurrency: 2 });
     work = mkdtempSync(join(tmpdir(), "object-store-work-"));
-  });
+  }, 120_000); // the local servers start slowly on a loaded machine
   afterAll(async () => {
     await b?.stop();
     rmSync(work, { recursive: true, force: true });

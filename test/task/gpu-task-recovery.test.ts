@@ -8,7 +8,7 @@ import { TerraformStack, Testing } from "cdktf";
 import { afterEach, describe, expect, it } from "vitest";
 import { OnPremSite } from "../../lib/hybrid/on-prem-site";
 import { OnPremGpuPool } from "../../lib/onprem";
-import { GpuTask, ON_DEMAND_CONTEXT, RESTART_COUNT_CONTEXT, type GpuTaskProps } from "../../lib/task/gpu-task";
+import { GpuTask, ON_DEMAND_CONTEXT, RESTART_COUNT_CONTEXT, RUN_DEADLINE_CONTEXT, type GpuTaskProps } from "../../lib/task/gpu-task";
 import { resources, validationErrorOf } from "../helpers";
 import { hybridStack } from "../hybrid/helpers";
 import { poolProps, synthWithMetadata } from "../onprem/helpers";
@@ -35,6 +35,7 @@ const RUN_ID = "\\$\\{terraform_data\\.task_started_[0-9A-F]+\\.id\\}";
 const warnings = (task: GpuTask) => task.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data as string);
 
 afterEach(() => {
+  delete process.env.HGPU_RUN_DEADLINE;
   delete process.env.HGPU_RESTART_COUNT;
   delete process.env.HGPU_ON_DEMAND;
 });
@@ -119,6 +120,32 @@ describe("a restart, as the launcher synthesizes it", () => {
   it.each([["x"], ["-1"], ["101"], ["1.5"], [" 2"]])("refuses HGPU_RESTART_COUNT %j", (value) => {
     process.env.HGPU_RESTART_COUNT = value;
     expect(validationErrorOf(() => make())).toBe(`s/task: HGPU_RESTART_COUNT ${JSON.stringify(value)} is not valid: use a whole number from 0 to 100: the run's restarts before this attempt`);
+  });
+
+  it("HGPU_RUN_DEADLINE replaces maxRuntime-after-apply: the relaunch keeps the first attempt's deadline, to the second", () => {
+    const first = synth(make().stack);
+    // Without it: maxRuntime after the start marker's time, resolved at apply.
+    expect(first.output.neural_network_training_deadline.value).toMatch(/^\$\{timeadd\(/);
+    process.env.HGPU_RUN_DEADLINE = "2099-01-02T03:04:05.678Z";
+    const tf = synth(make().stack);
+    expect(tf.output.neural_network_training_deadline.value).toBe("2099-01-02T03:04:05Z");
+    // The node stops the workload before it: the script is given the same time.
+    expect(boot(tf)).toContain("2099-01-02T03:04:05Z");
+    expect(synth(make({}, { [RUN_DEADLINE_CONTEXT]: "2099-05-06T07:08:09Z" }).stack).output.neural_network_training_deadline.value).toBe("2099-05-06T07:08:09Z");
+  });
+
+  it.each([["tomorrow"], ["2099-01-02 03:04:05Z"], ["2099-01-02T03:04:05+01:00"], ["2099-13-02T03:04:05Z"]])("refuses HGPU_RUN_DEADLINE %j", (value) => {
+    process.env.HGPU_RUN_DEADLINE = value;
+    expect(validationErrorOf(() => make())).toBe(
+      `s/task: HGPU_RUN_DEADLINE ${JSON.stringify(value)} is not valid: use an RFC 3339 UTC time such as 2026-11-30T18:00:00Z: the run's deadline, set by hgpu launch on a relaunch`,
+    );
+  });
+
+  it("refuses a run deadline that has passed", () => {
+    process.env.HGPU_RUN_DEADLINE = "2020-01-01T00:00:00Z";
+    expect(validationErrorOf(() => make())).toMatch(
+      /^s\/task: HGPU_RUN_DEADLINE "2020-01-01T00:00:00Z" is not valid: use a time after now \(\d{4}-\d{2}-\d{2}T[\d:.]+Z\): a relaunch starts only before its run's deadline$/,
+    );
   });
 
   it("refuses a restart count in the context by its key", () => {
