@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestContext } from "vitest";
+export { alive } from "../processes";
 import { main } from "../../bin/hgpu";
 import type { LaunchOptions } from "../../lib/launch/launcher";
 import { readRunRecords, type RunRecord } from "../../lib/launch/run-record";
@@ -125,15 +126,5 @@ export async function until(check: () => boolean, ms = 20_000, what = "condition
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Whether process `pid` still runs. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -104,7 +104,12 @@ export interface StandInLog {
 }
 
 /** The metadata, ARM and Blob stand-in. `notice()` says what the cloud says now; an IMDSv2 token serves `tokenUses` requests. */
-export async function startStandIn(opts: { notice: () => Notice | undefined; blob?: { url: string; sas: string }; azureNics?: () => number; tokenUses?: number }): Promise<{ url: string; log: StandInLog; stop(): Promise<void> }> {
+export async function startStandIn(opts: {
+  notice: () => Notice | undefined;
+  blob?: { url: string; sas: string };
+  azureNics?: () => number;
+  tokenUses?: number;
+}): Promise<{ url: string; log: StandInLog; stop(): Promise<void> }> {
   const log: StandInLog = { events: [], tokens: 0 };
   const issued = new Set<string>();
   // IMDSv2 tokens expire (their TTL): here after `tokenUses` requests each
@@ -266,6 +271,18 @@ export function runNode(node: NodeDir, script: string, standInUrl: string, timeo
   });
 }
 
+/** How {@link trainingWorkload} behaves (see its description). */
+export interface TrainingWorkloadOptions {
+  ignoresTerm?: boolean;
+  stepSeconds?: number;
+  every?: number;
+  maxSteps?: number;
+  triggerAt?: number;
+  exitCode?: number;
+  lastWords?: string;
+  atEnd?: string;
+}
+
 /**
  * A training loop in bash that honours the checkpoint contract: it resumes from
  * `HGPU_RESUMED_FROM` (step-NNNN), writes `step-NNNN/model.pt` (3000 random bytes) and
@@ -273,7 +290,7 @@ export function runNode(node: NodeDir, script: string, standInUrl: string, timeo
  * on SIGTERM (unless it `ignoresTerm`), and records in the node's folder (`workload.pid`, its process) what it saw (`workload.env`, `workload.found`) and
  * saved (`workload.saved`). At `triggerAt` it touches `notice-now`, where the stand-in's notice looks.
  */
-export function trainingWorkload(node: NodeDir, opts: { ignoresTerm?: boolean; stepSeconds?: number; every?: number; maxSteps?: number; triggerAt?: number; exitCode?: number; lastWords?: string; atEnd?: string } = {}): string[] {
+export function trainingWorkload(node: NodeDir, opts: TrainingWorkloadOptions = {}): string[] {
   const out = `${node.dir}/workload`;
   const script = [
     "set -u",

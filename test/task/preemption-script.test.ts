@@ -7,8 +7,12 @@ import { existsSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { runScript, type RunScriptSpec } from "../../lib/task/run-script";
 import { blobStore, nodeDir, runNode, s3Store, startStandIn, trainingWorkload, type NodeDir, type Notice, type RunStore } from "./node-stand-ins";
+import { alive } from "../processes";
 
-type Status = { exitCode: number; reason: string; restartCount: number; resumedFrom: string | null; checkpoint: string | null; notice: Record<string, unknown> | null; detail: string | null };
+type Status = {
+  exitCode: number; reason: string; restartCount: number; resumedFrom: string | null;
+  checkpoint: string | null; notice: Record<string, unknown> | null; detail: string | null;
+};
 type Manifest = { name: string; sequence: number; upload: string; files: { path: string; bytes: number }[] };
 
 let runs = 0;
@@ -21,17 +25,22 @@ const awsSpec = (node: NodeDir, command: string[], nodes = 1, runId = `r-${++run
 });
 
 /** Sets up a node against `store` with `notice` as the cloud's word; removes everything after the test. */
-async function node(ctx: TestContext, store: RunStore & { url: string; sas?: string }, notice: (n: NodeDir) => Notice | undefined, group?: string[], tokenUses?: number, azureNics?: (n: NodeDir) => number) {
-  let n: NodeDir | undefined;
+async function node(
+  ctx: TestContext, store: RunStore & { url: string; sas?: string }, notice: (n: NodeDir) => Notice | undefined,
+  group?: string[], tokenUses?: number, azureNics?: (n: NodeDir) => number,
+) {
+  // The stand-in asks for the node it serves, which is made from the stand-in's URL.
+  const made: { node?: NodeDir } = {};
   const standIn = await startStandIn({
-    notice: () => (n ? notice(n) : undefined),
+    notice: () => (made.node ? notice(made.node) : undefined),
     ...(store.kind === "azure" ? { blob: { url: store.url, sas: (store as { sas: string }).sas } } : {}),
     ...(tokenUses ? { tokenUses } : {}),
-    ...(azureNics ? { azureNics: () => (n ? azureNics(n) : 1) } : {}),
+    ...(azureNics ? { azureNics: () => (made.node ? azureNics(made.node) : 1) } : {}),
   });
-  n = nodeDir({ ...(store.kind === "aws" ? { s3Url: store.url } : {}), standInUrl: standIn.url, ...(group ? { group } : {}) });
+  const n = nodeDir({ ...(store.kind === "aws" ? { s3Url: store.url } : {}), standInUrl: standIn.url, ...(group ? { group } : {}) });
+  made.node = n;
   ctx.onTestFinished(async () => {
-    n!.remove();
+    n.remove();
     await standIn.stop();
   });
   return { node: n, standIn };
@@ -88,7 +97,7 @@ describe("AWS: a spot interruption notice during training", () => {
     const r = await runNode(n, runScript({ ...spec, recovery: { ...spec.recovery!, maxWindowSeconds: 2 } }), standIn.url);
     expect(r.code).toBe(93);
     expect(n.read("task.log")).toContain("hgpu: the workload did not stop within 2 s: killing it");
-    expect(() => process.kill(Number(n.read("workload.pid")), 0)).toThrow();
+    expect(alive(Number(n.read("workload.pid")))).toBe(false);
     const last = saved(n).at(-1)!;
     expect(stepOf(last)).toBeGreaterThanOrEqual(10);
     expect(await json<Status>(store, `runs/${spec.runId}/status.json`)).toMatchObject({ reason: "preempted", checkpoint: last, notice: { action: "stop" } });
