@@ -8,8 +8,8 @@ import {
   MIN_SUPPRESSION_REASON_LENGTH, POLICY_SUPPRESSION_METADATA, recordSuppression, stackOf, suppressionCovers, suppressionsIn,
   type PolicySuppression, type SuppressOptions,
 } from "./suppressions";
-import type { PolicyFinding, PolicyRule, RuleSettings } from "./types";
-import { synthesizeStackView } from "./view";
+import type { PolicyFinding, PolicyRule, RuleSettings, StackView } from "./types";
+import { forgetSharedView, sharedViews, synthesizeStackView } from "./view";
 
 export { MIN_SUPPRESSION_REASON_LENGTH, POLICY_SUPPRESSION_METADATA, type PolicySuppression, type SuppressOptions };
 
@@ -138,6 +138,7 @@ export class GpuPolicies implements IAspect {
   /** Records where the Aspect was added and, once per stack, registers the stack validation that runs the rules. */
   public visit(node: IConstruct): void {
     const stack = stackOf(node);
+    if (stack) forgetSharedView(stack);
     if (!stack || !Aspects.of(node).all.includes(this)) return;
     let roots = this.roots.get(stack);
     if (!roots) {
@@ -155,11 +156,12 @@ export class GpuPolicies implements IAspect {
    * when it was added to the stack); before, the whole stack is.
    */
   public findings(stack: TerraformStack): PolicyFinding[] {
-    return this.judge(stack).findings;
+    return this.judge(stack, new Map()).findings;
   }
 
-  private judge(stack: TerraformStack): { findings: PolicyFinding[]; suppressions: SuppressionReport[] } {
-    const { view } = synthesizeStackView(stack);
+  /** The findings on `stack`, reading the app's stacks through `views` (a synthesis's shared views, or a fresh map). */
+  private judge(stack: TerraformStack, views: Map<TerraformStack, StackView>): { findings: PolicyFinding[]; suppressions: SuppressionReport[] } {
+    const view = views.get(stack) ?? synthesizeStackView(stack, views).view;
     const roots = this.roots.get(stack) ?? new Set([stack.node.path]);
     const settings: RuleSettings = { requiredTags: this.requiredTags };
     const suppressions = suppressionsIn(stack).map((s) => ({ ...s, suppressed: [] as string[] }));
@@ -186,7 +188,7 @@ export class GpuPolicies implements IAspect {
 
   private report(stack: TerraformStack): string[] {
     JUDGED.add(stack);
-    const { findings, suppressions } = this.judge(stack);
+    const { findings, suppressions } = this.judge(stack, sharedViews(stack));
     const constructs = new Map(stack.node.findAll().map((c) => [c.node.path, c]));
     const errors: string[] = [];
     // Rules turned off for the whole stack stay visible in the synth output.

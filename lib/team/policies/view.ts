@@ -88,6 +88,35 @@ export function synthesizeStackView(stack: TerraformStack, views: Map<TerraformS
   return { view, constructs };
 }
 
+/**
+ * Stack views shared by the stack validations of one synthesis, per app: judging each of 50 team
+ * stacks would otherwise read the other 49 again (a rule looks across stacks), 2,450 reads. cdktf
+ * synthesizes stack after stack, each after its aspects ran, so a stack's view is dropped when
+ * aspects visit it (they may still change it); aspects visiting a stack already judged mean a new
+ * synthesis, which drops them all; and nothing outlives the tick (a synthesis runs in one).
+ */
+const SHARED_VIEWS = new WeakMap<IConstruct, { readonly views: Map<TerraformStack, StackView>; readonly judged: Set<TerraformStack> }>();
+
+/** The views shared by this synthesis's validations of the app `stack` belongs to, for judging `stack`. */
+export function sharedViews(stack: TerraformStack): Map<TerraformStack, StackView> {
+  const root = stack.node.root;
+  let shared = SHARED_VIEWS.get(root);
+  if (!shared) {
+    shared = { views: new Map(), judged: new Set() };
+    SHARED_VIEWS.set(root, shared);
+    setImmediate(() => SHARED_VIEWS.delete(root));
+  }
+  shared.judged.add(stack);
+  return shared.views;
+}
+
+/** Aspects visit `stack`: its shared view is dropped (all of them when it was judged already: a new synthesis). */
+export function forgetSharedView(stack: TerraformStack): void {
+  const shared = SHARED_VIEWS.get(stack.node.root);
+  if (shared?.judged.has(stack)) SHARED_VIEWS.delete(stack.node.root);
+  else shared?.views.delete(stack);
+}
+
 /** The views of the app's other stacks (read once per `views` map). */
 function otherStacksOf(stack: TerraformStack, views: Map<TerraformStack, StackView>): StackView[] {
   const root = stack.node.root;
