@@ -23,6 +23,7 @@ import { TerraformRunner, type TerraformResult } from "./terraform";
 import { MIN_RECOVERY_RUNTIME_MINUTES } from "../task/recovery";
 import { CheckpointCarry } from "./checkpoint-carry";
 import { DEFAULT_COOLDOWN_MS, Exclusions, PREEMPTIONS_BEFORE_ON_DEMAND, restartDecision, stackRecoveryOf, stopTrigger, type StackRecovery } from "./relaunch";
+import { recoverySummary } from "./runs";
 import { sleep } from "./sleep";
 import { waitForWorkload, type WorkloadEnd } from "./workload-wait";
 
@@ -73,6 +74,7 @@ export class Run {
       else if (next !== "failover") break;
     }
     this.carry.end(this.outcome);
+    if (this.restarts > 0) this.ctx.progress.note(recoverySummary(this.ctx.recorder.record));
     // The truth about what is left comes from the states themselves, not from what destroy said.
     const left: { attempt: AttemptRecord; resources: string[] }[] = [];
     for (const a of this.ctx.recorder.record.attempts) {

@@ -131,6 +131,19 @@ export function formatRuns(views: readonly RunView[], now = Date.now()): string 
   return lines.join("\n");
 }
 
+/** One line on a relaunched run: its restarts, where it ran, what carrying its checkpoints cost and what it cost in all. */
+export function recoverySummary(r: RunRecord, now = Date.now()): string {
+  const ran = r.attempts.filter((a) => a.appliedAt !== undefined).map((a) => `${a.placementKey} (${a.outcome ?? "-"})`);
+  const bytes = r.attempts.reduce((t, a) => t + (a.checkpoint?.bytesOut ?? 0), 0);
+  const egress = r.attempts.reduce((t, a) => t + (a.checkpoint?.egressUsd ?? 0), 0);
+  const cost = runCost(r, now);
+  return [
+    `run ${r.runId}: ${plural(restartsOf(r), "restart")}, ran on ${ran.join(", then ")}`,
+    `checkpoints carried: ${gigabytes(bytes)}, $${egress.toFixed(2)} of egress`,
+    `cost ${cost !== undefined ? `$${cost.toFixed(2)}` : "unknown"} in all (hgpu runs lists each attempt)`,
+  ].join("; ");
+}
+
 /** Restarts of a run: the highest restart count its attempts were synthesized with. */
 function restartsOf(r: RunRecord): number {
   return Math.max(0, ...r.attempts.map((a) => a.restartCount ?? 0));

@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { EXIT, launch } from "../../lib/launch/launcher";
 import { hasTerraform, P1, P2, P3, project, until } from "./harness";
 
+const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
 /** The names a node found in its checkpoints folder after the launcher seeded it, in order of the relaunches. */
 const restored = (events: string[]) => events.filter((e) => e.startsWith("restored "));
 
@@ -27,6 +29,14 @@ describe.runIf(hasTerraform).concurrent("relaunch after a preemption or a failed
       [1, "succeeded", { seeded: true, bytesIn: 61 }],
     ]);
     expect(t.printed()).toContain(`${P1}: preempted: restart 1 of 2`);
+    // The closing line: restarts, where it ran, the checkpoint's bytes and egress (none: the store is
+    // the launcher's own disk), the cost ($98.32/h for seconds).
+    const closing = [
+      `run ${result.runId}: 1 restart, ran on ${esc(P1)} \\(preempted\\), then ${esc(P2)} \\(succeeded\\)`,
+      "checkpoints carried: 0\\.000 GB, \\$0\\.00 of egress",
+      "cost \\$\\d+\\.\\d\\d in all \\(hgpu runs lists each attempt\\)",
+    ];
+    expect(t.printed()).toMatch(new RegExp(closing.join("; ")));
     // The carried copy is removed once the run succeeded.
     expect(existsSync(join(result.runDir, "checkpoint"))).toBe(false);
   });
