@@ -225,6 +225,8 @@ export async function destroyRun(record: RunRecord, options: DestroyRunOptions):
     progress.note(`attempt ${attempt.n}: destroying ${before.length} resource(s) of ${attempt.placementKey ?? "?"}`);
     const rest = await destroyWithRetries(attempt, tf, progress, options);
     if (rest.length > 0) left.push({ attempt, resources: rest });
+    // What it cost ends with its destroy (a launcher that died never recorded the end).
+    else if (attempt.endedAt === undefined) recorder.attempt(attempt.n, { endedAt: new Date().toISOString() });
   }
   // Attempts not destroyed now (another --attempt) still count.
   for (const attempt of record.attempts.filter((a) => !attempts.includes(a))) {

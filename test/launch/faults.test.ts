@@ -99,7 +99,9 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
     const runs = await hgpuInProcess(["runs"], join(t.dir, ".hgpu"), t.env);
     const id = t.records()[0]!.runId;
     expect(runs.code).toBe(0);
-    expect(runs.output).toMatch(new RegExp(`${id}\\s+task\\s+.*LEFTOVER\\s+apply\\s+-\\s+${P1.replace(/[/.]/g, "\\$&")}\\s+\\$98\\.32\\s+2`));
+    // No restarts; the cost so far grows while the resources are left (no end recorded); $98.32/h; 2 resources in state.
+    const row = `${id}\\s+task\\s+.*LEFTOVER\\s+apply\\s+-\\s+${P1.replace(/[/.]/g, "\\$&")}\\s+0\\s+\\$\\d+\\.\\d\\d\\s+\\$98\\.32\\s+2`;
+    expect(runs.output).toMatch(new RegExp(row));
     expect(runs.output).toContain(`!!! remove them with: hgpu destroy ${id}`);
 
     mkdirSync(join(t.dir, "src", "deeper"), { recursive: true });
@@ -109,6 +111,9 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
     expect(t.cloud()).toEqual([]);
     // The run whose launcher died has ended now, and prune removes it.
     expect(t.records()[0]).toMatchObject({ phase: "ended", outcome: "abandoned", leftInState: [] });
+    // Its cost stops with the destroy: the attempt records when it ended.
+    const attempt = t.records()[0]!.attempts[0]!;
+    expect(Date.parse(attempt.endedAt!)).toBeGreaterThanOrEqual(Date.parse(attempt.appliedAt!));
     expect((await listRuns(join(t.dir, ".hgpu", "runs")))[0]!.state).toBe("ended");
     const pruned = await hgpuInProcess(["runs", "--prune"], t.dir, t.env);
     expect(pruned.output).toContain(`removed 1 ended run with nothing left: ${id}`);
