@@ -13,16 +13,6 @@ export function resources(tf: any, type: string): any[] {
   return Object.values(tf.resource?.[type] ?? {});
 }
 
-/** The message of the error `fn` throws (fails the test if it throws none). */
-export function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("expected an error");
-}
-
 /** The message of the ValidationError `fn` throws (fails the test if it throws none, or another kind of error). */
 export function validationErrorOf(fn: () => unknown): string {
   try {

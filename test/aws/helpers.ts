@@ -1,7 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { AwsNetwork, type AwsNetworkProps } from "../../lib/aws/network";
-export { errorOf, resources, synth, validationErrorOf } from "../helpers";
+export { resources, synth, validationErrorOf } from "../helpers";
 
 /** A stack named "s" with an AWS provider in us-east-1. */
 export function awsStack(): TerraformStack {

@@ -3,7 +3,7 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { App, TerraformStack, Testing } from "cdktf";
 import { AwsNetwork } from "../../lib/aws/network";
 import { AzureNetwork } from "../../lib/azure/network";
-export { errorOf, resources, synth, validationErrorOf } from "../helpers";
+export { resources, synth, validationErrorOf } from "../helpers";
 
 /** A zone ID of each region the tests use. */
 const ZONES: Record<string, string> = { "us-east-1": "use1-az4", "us-west-2": "usw2-az1", "eu-west-1": "euw1-az1", "ap-northeast-1": "apne1-az1", "ap-southeast-1": "apse1-az1" };

@@ -3,7 +3,7 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { TerraformStack, Testing, type App } from "cdktf";
 import type { IConstruct } from "constructs";
 import { evaluateGpuPolicies, type GpuPoliciesOptions } from "../../../lib/team/policies";
-export { errorOf, validationErrorOf } from "../../helpers";
+export { validationErrorOf } from "../../helpers";
 
 /** A stack "s" with an AWS provider in us-east-1 (plus optional provider settings), in a new app or in `app`. */
 export function awsStack(provider: Partial<AwsProviderConfig> = {}, app: App = Testing.app()): TerraformStack {
