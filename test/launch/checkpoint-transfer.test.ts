@@ -7,88 +7,15 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { egressUsd } from "../../lib/core/egress";
 import { egressSourceOf, parseManifest, saveLatestCheckpoint, seedCheckpoint } from "../../lib/launch/checkpoint-transfer";
 import type { StoreOptions } from "../../lib/launch/object-store";
-import { AZURITE_ACCOUNT, azuriteConnectionString, S3RVER_CREDENTIALS, startAzurite, startS3rver } from "./servers";
+import { blobBackend, fileBackend, s3Backend, STORE_BACKENDS, type StoreBackend } from "./store-backends";
 
 const PART = 64 * 1024; // the tests' multipart threshold
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-
-/** One store under test, written and read with its own SDK (or the file system). */
-interface Backend {
-  /** The checkpoints prefix of run `run`. */
-  ckpt(run: string): string;
-  put(uri: string, body: Buffer | string): Promise<void>;
-  get(uri: string): Promise<Buffer | undefined>;
-  options: StoreOptions;
-  stop(): Promise<void>;
-}
-
-async function s3Backend(): Promise<Backend> {
-  const server = await startS3rver();
-  const s3 = { endpoint: server.url, region: "us-east-1", forcePathStyle: true, credentials: S3RVER_CREDENTIALS };
-  const client = new S3Client({ ...s3, requestChecksumCalculation: "WHEN_REQUIRED" });
-  await client.send(new CreateBucketCommand({ Bucket: "runs" }));
-  const key = (uri: string) => uri.replace(/^s3:\/\/runs\//, "");
-  return {
-    ckpt: (run) => `s3://runs/${run}/checkpoints/`,
-    put: async (uri, body) => void (await client.send(new PutObjectCommand({ Bucket: "runs", Key: key(uri), Body: body, ContentLength: Buffer.byteLength(body) }))),
-    get: async (uri) => {
-      try {
-        const out = await client.send(new GetObjectCommand({ Bucket: "runs", Key: key(uri) }));
-        return Buffer.from(await out.Body!.transformToByteArray());
-      } catch (e) {
-        if ((e as Error).name === "NoSuchKey") return undefined;
-        throw e;
-      }
-    },
-    options: { s3 },
-    stop: async () => {
-      client.destroy();
-      await server.stop();
-    },
-  };
-}
-
-async function blobBackend(): Promise<Backend> {
-  const server = await startAzurite();
-  const connectionString = azuriteConnectionString(server.url);
-  const container: ContainerClient = BlobServiceClient.fromConnectionString(connectionString).getContainerClient("runs");
-  await container.create();
-  const base = `${server.url}/${AZURITE_ACCOUNT}/runs/`;
-  const name = (uri: string) => uri.slice(base.length);
-  return {
-    ckpt: (run) => `${base}${run}/checkpoints/`,
-    put: async (uri, body) => void (await container.getBlockBlobClient(name(uri)).upload(body, Buffer.byteLength(body))),
-    get: async (uri) => {
-      const blob = container.getBlobClient(name(uri));
-      return (await blob.exists()) ? await blob.downloadToBuffer() : undefined;
-    },
-    options: { blob: { connectionString } },
-    stop: () => server.stop(),
-  };
-}
-
-async function fileBackend(): Promise<Backend> {
-  const dir = mkdtempSync(join(tmpdir(), "ckpt-store-"));
-  const path = (uri: string) => new URL(uri).pathname;
-  return {
-    ckpt: (run) => `${pathToFileURL(join(dir, run, "checkpoints")).href}/`,
-    put: async (uri, body) => {
-      mkdirSync(dirname(path(uri)), { recursive: true });
-      writeFileSync(path(uri), body);
-    },
-    get: async (uri) => (existsSync(path(uri)) ? readFileSync(path(uri)) : undefined),
-    options: {},
-    stop: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
 
 interface PublishOptions {
   /** Write the manifest (false: a half-written checkpoint). @default true */
@@ -100,7 +27,7 @@ interface PublishOptions {
 }
 
 /** Publishes a checkpoint as a node does: its files, then its manifest. */
-async function publish(b: Backend, ckpt: string, name: string, sequence: number, files: Record<string, Buffer>, o: PublishOptions = {}): Promise<void> {
+async function publish(b: StoreBackend, ckpt: string, name: string, sequence: number, files: Record<string, Buffer>, o: PublishOptions = {}): Promise<void> {
   for (const [path, data] of Object.entries(files)) await b.put(`${ckpt}${name}/upload-${sequence}/${path}`, data);
   if (o.manifest === false) return;
   const listed = [
@@ -111,14 +38,9 @@ async function publish(b: Backend, ckpt: string, name: string, sequence: number,
   await b.put(`${ckpt}${name}/manifest.json`, JSON.stringify(manifest));
 }
 
-const backends: [string, () => Promise<Backend>][] = [
-  ["S3 (s3rver)", s3Backend],
-  ["Blob (Azurite)", blobBackend],
-  ["local files", fileBackend],
-];
 
-describe.each(backends)("checkpoint transfer on %s", (_label, make) => {
-  let b: Backend;
+describe.each(STORE_BACKENDS)("checkpoint transfer on %s", (_label, make) => {
+  let b: StoreBackend;
   let work: string;
   let options: StoreOptions;
   const local = (name: string) => join(work, name);
@@ -136,7 +58,7 @@ describe.each(backends)("checkpoint transfer on %s", (_label, make) => {
   const step2 = { "model.pt": randomBytes(3 * PART + 17), "shard/opt-0.pt": randomBytes(5000), "shard/opt-1.pt": randomBytes(1) };
 
   it("saves the latest complete checkpoint, not a newer half-written one, byte for byte, 0600/0700", async () => {
-    const ckpt = b.ckpt("r1");
+    const ckpt = b.uri("r1/checkpoints/");
     await publish(b, ckpt, "step-1", 1, { "model.pt": randomBytes(100) });
     await publish(b, ckpt, "step-2", 2, step2);
     await publish(b, ckpt, "step-3", 3, { "model.pt": randomBytes(300) }, { manifest: false });
@@ -157,7 +79,7 @@ describe.each(backends)("checkpoint transfer on %s", (_label, make) => {
   });
 
   it("falls back to the older checkpoint when a newer one's file is short or missing", async () => {
-    const ckpt = b.ckpt("r2");
+    const ckpt = b.uri("r2/checkpoints/");
     const old = randomBytes(700);
     await publish(b, ckpt, "step-1", 1, { "model.pt": old });
     // the manifest states 1000 bytes, 999 were uploaded
@@ -177,23 +99,23 @@ describe.each(backends)("checkpoint transfer on %s", (_label, make) => {
   it("saves nothing when no checkpoint is complete, and keeps what was saved", async () => {
     const dir = local("r1");
     const before = readFileSync(join(dir, "manifest.json"), "utf8");
-    const ckpt = b.ckpt("r3");
+    const ckpt = b.uri("r3/checkpoints/");
     await publish(b, ckpt, "step-9", 9, { "model.pt": randomBytes(10) }, { manifest: false });
     expect(await saveLatestCheckpoint({ checkpointsUri: ckpt, localDir: dir, options })).toBeUndefined();
-    expect(await saveLatestCheckpoint({ checkpointsUri: b.ckpt("never-ran"), localDir: dir, options })).toBeUndefined();
+    expect(await saveLatestCheckpoint({ checkpointsUri: b.uri("never-ran/checkpoints/"), localDir: dir, options })).toBeUndefined();
     expect(readFileSync(join(dir, "manifest.json"), "utf8")).toBe(before);
   });
 
   it("reads every page of a listing longer than one", async () => {
     // 2 keys a page; step-2's files are on pages after step-1's: a first page alone would pick step-1
-    const ckpt = b.ckpt("r4");
+    const ckpt = b.uri("r4/checkpoints/");
     await publish(b, ckpt, "step-1", 1, { a: randomBytes(3) });
     await publish(b, ckpt, "step-2", 2, { f0: randomBytes(1), f1: randomBytes(2), f2: randomBytes(3), f3: randomBytes(4), f4: randomBytes(5) });
     expect(await saveLatestCheckpoint({ checkpointsUri: ckpt, localDir: local("r4"), options })).toEqual({ name: "step-2", sequence: 2, bytes: 15 });
   });
 
   it("seeds a store with the saved checkpoint (files, manifest, then SEEDED)", async () => {
-    const target = b.ckpt("r1-next");
+    const target = b.uri("r1-next/checkpoints/");
     expect(await seedCheckpoint({ localDir: local("r1"), checkpointsUri: target, options })).toBe(3 * PART + 17 + 5000 + 1);
     const manifest = JSON.parse((await b.get(`${target}step-2/manifest.json`))!.toString());
     expect(manifest).toMatchObject({ name: "step-2", sequence: 2, upload: "upload-2", node: "node-0" });
@@ -203,7 +125,7 @@ describe.each(backends)("checkpoint transfer on %s", (_label, make) => {
   });
 
   it("writes SEEDED even with nothing to seed", async () => {
-    const target = b.ckpt("fresh");
+    const target = b.uri("fresh/checkpoints/");
     expect(await seedCheckpoint({ localDir: local("nothing-saved"), checkpointsUri: target, options })).toBe(0);
     expect((await b.get(`${target}SEEDED`))?.length).toBe(0);
     expect(await saveLatestCheckpoint({ checkpointsUri: target, localDir: local("fresh"), options })).toBeUndefined();
@@ -211,8 +133,8 @@ describe.each(backends)("checkpoint transfer on %s", (_label, make) => {
 });
 
 describe("AWS to Azure and back", () => {
-  let aws: Backend;
-  let azure: Backend;
+  let aws: StoreBackend;
+  let azure: StoreBackend;
   let work: string;
   beforeAll(async () => {
     [aws, azure] = await Promise.all([s3Backend(), blobBackend()]);
@@ -226,31 +148,31 @@ describe("AWS to Azure and back", () => {
   it("carries a checkpoint saved from S3 into Blob, and from Blob back into S3", async () => {
     const files = { "model.pt": randomBytes(2 * PART + 5), "rng/state-0.bin": randomBytes(64) };
     const bytes = 2 * PART + 5 + 64;
-    await publish(aws, aws.ckpt("run"), "step-7", 7, files);
+    await publish(aws, aws.uri("run/checkpoints/"), "step-7", 7, files);
     const dir = join(work, "carried");
-    const saved = await saveLatestCheckpoint({ checkpointsUri: aws.ckpt("run"), localDir: dir, options: { ...aws.options, partBytes: PART } });
+    const saved = await saveLatestCheckpoint({ checkpointsUri: aws.uri("run/checkpoints/"), localDir: dir, options: { ...aws.options, partBytes: PART } });
     expect(saved).toEqual({ name: "step-7", sequence: 7, bytes });
-    expect(egressSourceOf(aws.ckpt("run"))).toBe("aws");
-    expect(egressUsd(saved!.bytes, egressSourceOf(aws.ckpt("run")))).toBeCloseTo((bytes / 2 ** 30) * 0.09, 12);
+    expect(egressSourceOf(aws.uri("run/checkpoints/"))).toBe("aws");
+    expect(egressUsd(saved!.bytes, egressSourceOf(aws.uri("run/checkpoints/")))).toBeCloseTo((bytes / 2 ** 30) * 0.09, 12);
 
-    expect(await seedCheckpoint({ localDir: dir, checkpointsUri: azure.ckpt("run"), options: { ...azure.options, partBytes: PART } })).toBe(bytes);
-    const manifest = JSON.parse((await azure.get(`${azure.ckpt("run")}step-7/manifest.json`))!.toString());
+    expect(await seedCheckpoint({ localDir: dir, checkpointsUri: azure.uri("run/checkpoints/"), options: { ...azure.options, partBytes: PART } })).toBe(bytes);
+    const manifest = JSON.parse((await azure.get(`${azure.uri("run/checkpoints/")}step-7/manifest.json`))!.toString());
     expect(manifest).toMatchObject({ name: "step-7", sequence: 7, upload: "upload-7", files: [{ path: "model.pt", bytes: 2 * PART + 5 }, { path: "rng/state-0.bin", bytes: 64 }] });
-    for (const [path, data] of Object.entries(files)) expect(sha((await azure.get(`${azure.ckpt("run")}step-7/upload-7/${path}`))!)).toBe(sha(data));
-    expect((await azure.get(`${azure.ckpt("run")}SEEDED`))?.length).toBe(0);
+    for (const [path, data] of Object.entries(files)) expect(sha((await azure.get(`${azure.uri("run/checkpoints/")}step-7/upload-7/${path}`))!)).toBe(sha(data));
+    expect((await azure.get(`${azure.uri("run/checkpoints/")}SEEDED`))?.length).toBe(0);
 
     // back: the Azure attempt publishes step-8 after the seeded step-7; the next save takes step-8
-    await publish(azure, azure.ckpt("run"), "step-8", 8, { "model.pt": randomBytes(10) });
-    expect(await saveLatestCheckpoint({ checkpointsUri: azure.ckpt("run"), localDir: dir, options: azure.options })).toEqual({ name: "step-8", sequence: 8, bytes: 10 });
-    expect(egressSourceOf(azure.ckpt("run"))).toBe("azure");
+    await publish(azure, azure.uri("run/checkpoints/"), "step-8", 8, { "model.pt": randomBytes(10) });
+    expect(await saveLatestCheckpoint({ checkpointsUri: azure.uri("run/checkpoints/"), localDir: dir, options: azure.options })).toEqual({ name: "step-8", sequence: 8, bytes: 10 });
+    expect(egressSourceOf(azure.uri("run/checkpoints/"))).toBe("azure");
     expect(readdirSync(dir).sort()).toEqual(["manifest.json", "step-8"]);
-    expect(await seedCheckpoint({ localDir: dir, checkpointsUri: aws.ckpt("run-3"), options: aws.options })).toBe(10);
-    expect(JSON.parse((await aws.get(`${aws.ckpt("run-3")}step-8/manifest.json`))!.toString())).toMatchObject({ name: "step-8", sequence: 8 });
+    expect(await seedCheckpoint({ localDir: dir, checkpointsUri: aws.uri("run-3/checkpoints/"), options: aws.options })).toBe(10);
+    expect(JSON.parse((await aws.get(`${aws.uri("run-3/checkpoints/")}step-8/manifest.json`))!.toString())).toMatchObject({ name: "step-8", sequence: 8 });
   });
 });
 
 describe("unsafe manifests", () => {
-  let files: Backend;
+  let files: StoreBackend;
   let work: string;
   beforeAll(async () => {
     files = await fileBackend();
@@ -265,7 +187,7 @@ describe("unsafe manifests", () => {
   it.each(["../evil", "../../etc/cron.d/x", "/etc/passwd", "a/../../b", "a..b", "a b", "a//b", "./a", "a/.", "a/", "a\\b", "é"])(
     "refuses the path %j and writes nothing",
     async (path) => {
-      const ckpt = files.ckpt(`unsafe-${Buffer.from(path).toString("hex")}`);
+      const ckpt = files.uri(`unsafe-${Buffer.from(path).toString("hex")}/checkpoints/`);
       await publish(files, ckpt, "step-1", 1, { "ok.pt": randomBytes(4) });
       // step-2 claims a file at an unsafe path (its bytes are there: only the path is wrong)
       await files.put(`${ckpt}step-2/upload-2/ok.pt`, randomBytes(4));
@@ -280,7 +202,7 @@ describe("unsafe manifests", () => {
   );
 
   it("takes a path at the edge of the rule", async () => {
-    const ckpt = files.ckpt("edge");
+    const ckpt = files.uri("edge/checkpoints/");
     await publish(files, ckpt, "step.v2_final-1", 1, { "shard-0/opt_1.v2.pt": randomBytes(4), "-x/.hidden": randomBytes(2) });
     expect(await saveLatestCheckpoint({ checkpointsUri: ckpt, localDir: join(work, "edge") })).toEqual({ name: "step.v2_final-1", sequence: 1, bytes: 6 });
     expect(readFileSync(join(work, "edge", "step.v2_final-1", "-x", ".hidden")).length).toBe(2);
@@ -311,7 +233,7 @@ describe("unsafe manifests", () => {
     mkdirSync(join(dir, "step-1"), { recursive: true });
     writeFileSync(join(dir, "step-1", "model.pt"), randomBytes(9));
     writeFileSync(join(dir, "manifest.json"), JSON.stringify({ name: "step-1", sequence: 1, upload: "upload-1", files: [{ path: "model.pt", bytes: 10 }] }));
-    const target = files.ckpt("damaged-target");
+    const target = files.uri("damaged-target/checkpoints/");
     await expect(seedCheckpoint({ localDir: dir, checkpointsUri: target })).rejects.toThrow(`The saved checkpoint step-1 in ${dir}: model.pt is 9 bytes, not 10 bytes`);
     expect(await files.get(`${target}SEEDED`)).toBeUndefined();
   });

@@ -4,90 +4,19 @@
  * (in parts above the threshold), small objects, missing objects, option checks.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { BlobServiceClient } from "@azure/storage-blob";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readerFor } from "../../lib/launch/object-readers";
-import { listAll, parsePrefix, partSize, storeFor, type ObjectStore, type StoreOptions } from "../../lib/launch/object-store";
-import { AZURITE_ACCOUNT, azuriteConnectionString, S3RVER_CREDENTIALS, startAzurite, startRecordingProxy, startS3rver, type RecordingProxy } from "./servers";
+import { listAll, parsePrefix, partSize, storeFor, type ObjectStore } from "../../lib/launch/object-store";
+import { STORE_BACKENDS, type StoreBackend } from "./store-backends";
 
 const PART = 64 * 1024; // the test's multipart threshold and part size
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
-/** One store under test. */
-interface Backend {
-  /** URI of object `name` (under the store's root). */
-  uri(name: string): string;
-  /** Writes object `name` with the cloud's own SDK (or the file system), not the store under test. */
-  rawPut(name: string, body: Buffer | string): Promise<void>;
-  options: StoreOptions;
-  /** The requests made to the server (undefined for files). */
-  proxy?: RecordingProxy;
-  stop(): Promise<void>;
-}
-
-async function s3Backend(): Promise<Backend> {
-  const server = await startS3rver();
-  const proxy = await startRecordingProxy(server.url);
-  const s3 = { endpoint: proxy.url, region: "us-east-1", forcePathStyle: true, credentials: S3RVER_CREDENTIALS };
-  const client = new S3Client({ ...s3, requestChecksumCalculation: "WHEN_REQUIRED" });
-  await client.send(new CreateBucketCommand({ Bucket: "store" }));
-  return {
-    uri: (name) => `s3://store/${name}`,
-    rawPut: async (name, body) => void (await client.send(new PutObjectCommand({ Bucket: "store", Key: name, Body: body, ContentLength: Buffer.byteLength(body) }))),
-    options: { s3 },
-    proxy,
-    stop: async () => {
-      client.destroy();
-      await proxy.stop();
-      await server.stop();
-    },
-  };
-}
-
-async function blobBackend(): Promise<Backend> {
-  const server = await startAzurite();
-  const proxy = await startRecordingProxy(server.url);
-  const connectionString = azuriteConnectionString(proxy.url);
-  const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient("store");
-  await container.create();
-  return {
-    uri: (name) => `${proxy.url}/${AZURITE_ACCOUNT}/store/${name}`,
-    rawPut: async (name, body) => void (await container.getBlockBlobClient(name).upload(body, Buffer.byteLength(body))),
-    options: { blob: { connectionString } },
-    proxy,
-    stop: async () => {
-      await proxy.stop();
-      await server.stop();
-    },
-  };
-}
-
-async function fileBackend(): Promise<Backend> {
-  const dir = mkdtempSync(join(tmpdir(), "object-store-"));
-  return {
-    uri: (name) => pathToFileURL(join(dir, name)).href,
-    rawPut: async (name, body) => {
-      mkdirSync(dirname(join(dir, name)), { recursive: true });
-      writeFileSync(join(dir, name), body);
-    },
-    options: {},
-    stop: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-const backends: [string, () => Promise<Backend>][] = [
-  ["S3 (s3rver)", s3Backend],
-  ["Blob (Azurite)", blobBackend],
-  ["local files", fileBackend],
-];
-
-describe.each(backends)("object store on %s", (_label, make) => {
-  let b: Backend;
+describe.each(STORE_BACKENDS)("object store on %s", (_label, make) => {
+  let b: StoreBackend;
   let store: ObjectStore;
   let work: string;
   beforeAll(async () => {
@@ -102,9 +31,9 @@ describe.each(backends)("object store on %s", (_label, make) => {
 
   it("lists every object under a prefix, relative to it, with its size, page by page", async () => {
     const names = ["list/a", "list/b/c", "list/b/d.pt", "list/e", "list/f", "list/g", "list/h"];
-    for (const [i, n] of names.entries()) await b.rawPut(n, "x".repeat(i));
-    await b.rawPut("listing-not-under", "no");
-    await b.rawPut("other/a", "no");
+    for (const [i, n] of names.entries()) await b.put(b.uri(n), "x".repeat(i));
+    await b.put(b.uri("listing-not-under"), "no");
+    await b.put(b.uri("other/a"), "no");
     const before = b.proxy?.requests.length ?? 0;
     const listed = await listAll(store, b.uri("list/"));
     expect(listed.sort((x, y) => x.key.localeCompare(y.key))).toEqual([
