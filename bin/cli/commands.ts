@@ -1,5 +1,5 @@
 import { optionsOf, type CommandDef } from "./options";
-import { alignColumns } from "./table";
+import { alignColumns } from "../../lib/core";
 
 /** Every `hgpu` command with its options, their meaning and defaults: the one source of `--help` and of the parser. */
 export const COMMANDS = {

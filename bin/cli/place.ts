@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { catalogDate, describeCatalogSources } from "../../lib/catalog";
-import { isValidationError, type Cloud } from "../../lib/core";
+import { isValidationError, table, type Cloud } from "../../lib/core";
 import {
   cloudPue, describeRejection, planPlacements, tradeOff,
   type Interconnect, type Optimize, type Placement, type PoolOffering, type Preference, type Requirements,
@@ -10,9 +10,7 @@ import { readOutdir } from "../../lib/report";
 import { COMMANDS } from "./commands";
 import { println, type CliIo } from "./io";
 import { choice, decimalNumber, listOption, requireOptions, wholeNumber, type ParsedArgs } from "./options";
-import { table } from "./table";
 
-export { table } from "./table";
 
 /*
  * lib/task and lib/onprem load the engine with their constructs (lib/task the providers'

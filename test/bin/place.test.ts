@@ -1,7 +1,6 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatTradeOff, optimizeOption } from "../../bin/cli/place";
-import { alignColumns, table } from "../../bin/cli/table";
 import type { Placement } from "../../lib/planner/types";
 import { synthPoolApp } from "../onprem/helpers";
 import { hgpu } from "./cli";
@@ -11,13 +10,6 @@ beforeAll(() => {
   out = synthPoolApp();
 });
 afterAll(() => rmSync(out, { recursive: true, force: true }));
-
-describe("the CLI's one table", () => {
-  it("pads each column to its widest cell, two spaces apart, no trailing spaces", () => {
-    expect(alignColumns([["a", "bbb", "c"], ["dddd", "e"], []])).toEqual(["a     bbb  c", "dddd  e", ""]);
-    expect(table(["#", "name"], [["10", "x"]])).toBe("#   name\n10  x");
-  });
-});
 
 describe("--optimize", () => {
   const args = (v?: string) => ({ values: new Map(v === undefined ? [] : [["optimize", v]]), flags: new Set<string>(), positionals: [] });
