@@ -25,6 +25,8 @@ describe("hgpu launch arguments", () => {
     [["--poll-seconds", "x"], 'hgpu launch: --poll-seconds "x" is not valid: use a number of seconds above 0'],
     [["--poll-seconds=1e1"], 'hgpu launch: --poll-seconds "1e1" is not valid: use a number of seconds above 0'],
     [["--destroy-backoff-seconds", "-1"], 'hgpu launch: --destroy-backoff-seconds "-1" is not valid: use a number of seconds above 0'],
+    [["--cooldown-minutes", "-5"], 'hgpu launch: --cooldown-minutes "-5" is not valid: use a number of minutes above 0'],
+    [["--cooldown-minutes", "half"], 'hgpu launch: --cooldown-minutes "half" is not valid: use a number of minutes above 0'],
     [["--terraform", "terragrunt"], 'hgpu launch: --terraform "terragrunt" is not valid: use terraform or tofu'],
   ] as const)("%j: one line, exit 1, nothing created", async ([args, message], ctx) => {
     const dir = tempDir(ctx);
