@@ -74,7 +74,7 @@ describe("an EFA file system's connections, summed over its clients", () => {
     const { stack, network, fs } = efaFs();
     new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, zone: "use1-az4", storage: fs });
     const script = String(Object.values(synth(stack).locals as Record<string, string>)[0]);
-    // Unpinned (no efaClientSetupSha256), the setup is not even downloaded; a pinned one that fails falls back too (test/aws/fsx-client.test.ts).
+    // Unpinned (no efaClientSetupSha256), the setup is not even downloaded; a pinned one that fails falls back too (test/aws/fsx-client.system.test.ts).
     expect(script).toContain('  echo "hgpu: EFA for Lustre not set up: no SHA-256 pins configure-efa-fsx-lustre-client.zip (AwsLustreStorage efaClientSetupSha256); mounting over TCP" >&2\nfi');
     expect(resources(synth(stack), "aws_autoscaling_group")).toHaveLength(1);
   });

@@ -48,7 +48,7 @@ describe("lustreMountScript", () => {
 });
 
 describe("pinnedDownload", () => {
-  // Run under bash against a local server in test/aws/fsx-client.test.ts.
+  // Run under bash against a local server in test/aws/fsx-client.system.test.ts.
   it("is one command, HTTPS redirects only, without Terraform template syntax", () => {
     const line = pinnedDownload("https://example.com/a.zip", "AB".repeat(32), "a.zip");
     expect(line).not.toContain("\n");

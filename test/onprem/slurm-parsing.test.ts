@@ -1,6 +1,6 @@
 /**
  * The Slurm client's parsing and decisions (pure), on answers written here by hand in the shapes
- * Slurm 22.05 prints (the real cluster's answers are checked in slurm-client.test.ts).
+ * Slurm 22.05 prints (the real cluster's answers are checked in slurm-client.system.test.ts).
  */
 import { describe, expect, it } from "vitest";
 import { runChecked, SlurmCommandError } from "../../lib/onprem/slurm-command";

@@ -15,6 +15,6 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(join(here, 
 }
 const eslint = join(here, "node_modules", "eslint", "bin", "eslint.js");
 const args = ["--config", join(here, "eslint.config.mjs"), "--max-warnings", "0", ...process.argv.slice(2)];
-if (!process.argv.slice(2).some((a) => !a.startsWith("-"))) args.push("lib", "bin", "test", "scripts", "bench", "examples", "vitest.config.ts", "vitest.cdktn.config.ts", "vitest.mutation.config.ts");
+if (!process.argv.slice(2).some((a) => !a.startsWith("-"))) args.push("lib", "bin", "test", "scripts", "bench", "examples", "vitest.config.ts", "vitest.shared.ts", "vitest.system.config.ts", "vitest.cdktn.config.ts", "vitest.mutation.config.ts");
 const r = spawnSync(process.execPath, [eslint, ...args], { cwd: root, stdio: "inherit" });
 process.exit(r.status ?? 1);

@@ -18,7 +18,7 @@ import { hasTerraform, hgpu, hgpuRun, P1, root, until } from "./harness";
 
 const POOL = "onprem/dc1//dgx";
 const app = `node ${join(__dirname, "../onprem/slurm-fixture-app.cjs")}`;
-const runs = hasTerraform && slurmTestsRun("test/launch/slurm-launch.test.ts");
+const runs = hasTerraform && slurmTestsRun("test/launch/slurm-launch.system.test.ts");
 let cluster: SlurmCluster;
 
 interface Job {

@@ -16,7 +16,7 @@ let run: SlurmCommandRunner;
 const job = (name: string, gpus: number, body: string, extra: string[] = []) =>
   ["#!/bin/bash", `#SBATCH --job-name=${name}`, `#SBATCH --gpus-per-node=${gpus}`, "#SBATCH --time=5", "#SBATCH --output=/dev/null", ...extra.map((o) => `#SBATCH ${o}`), body, ""].join("\n");
 
-describe.runIf(slurmTestsRun("test/onprem/slurm-client.test.ts"))("the Slurm client on a real Slurm", { timeout: 120_000 }, () => {
+describe.runIf(slurmTestsRun("test/onprem/slurm-client.system.test.ts"))("the Slurm client on a real Slurm", { timeout: 120_000 }, () => {
   beforeAll(async () => {
     cluster = await startSlurmCluster();
     run = slurmRunner({ env: cluster.env() });

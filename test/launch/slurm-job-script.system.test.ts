@@ -1,7 +1,7 @@
 /**
  * The Slurm batch script: its #SBATCH options and refusals (pure), its syntax for each container
  * runtime (bash -n), and its ways out run in bash with srun, scontrol, scancel and date stubbed
- * (the real cluster runs it in slurm-launch.test.ts).
+ * (the real cluster runs it in slurm-launch.system.test.ts).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
