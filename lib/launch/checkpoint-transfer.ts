@@ -13,7 +13,7 @@ import { dirname, join, resolve, sep } from "node:path";
 import type { EgressSource } from "../core/egress";
 import { ValidationError } from "../core/errors";
 import { readerFor } from "./object-readers";
-import { SEEDED_MARKER } from "../task/checkpoint-script";
+import { CHECKPOINT_NAME_CHARS, CHECKPOINT_PATH_CHARS, SEEDED_MARKER } from "../task/checkpoint-script";
 import { listAll, parsePrefix, storeFor, type StoreOptions } from "./object-store";
 
 /** The saved copy's manifest, in the local folder. */
@@ -77,7 +77,7 @@ export async function saveLatestCheckpoint(o: SaveCheckpointOptions): Promise<Sa
   const sizes = new Map((await listAll(store, prefix)).map((x) => [x.key, x.bytes]));
   const manifests: CheckpointManifest[] = [];
   for (const key of sizes.keys()) {
-    const name = /^([A-Za-z0-9._-]+)\/manifest\.json$/.exec(key)?.[1];
+    const name = MANIFEST_KEY.exec(key)?.[1];
     if (!name) continue;
     const text = await reader.read(prefix + key);
     if (text !== undefined) manifests.push(parseManifest(text, prefix + key, name));
@@ -145,8 +145,10 @@ export function egressSourceOf(uri: string): EgressSource {
 // ---------------------------------------------------------------------------------------------
 // Manifests
 
-const NAME = /^[A-Za-z0-9._-]+$/;
-const PATH = /^[A-Za-z0-9._/-]+$/;
+/** The node's rules (lib/task/checkpoint-script.ts) for a checkpoint's name, a manifest's key and a file's path. */
+const NAME = new RegExp(`^[${CHECKPOINT_NAME_CHARS}]+$`);
+const MANIFEST_KEY = new RegExp(`^([${CHECKPOINT_NAME_CHARS}]+)/manifest\\.json$`);
+const PATH = new RegExp(`^[${CHECKPOINT_PATH_CHARS}]+$`);
 const PATH_RULE = 'a relative path of letters, digits, ".", "_", "-" and "/", without "..", empty or "." parts';
 
 /**

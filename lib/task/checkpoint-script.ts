@@ -35,6 +35,16 @@ export const CHECKPOINT_MARKER = "COMPLETE";
  */
 export const SEEDED_MARKER = "SEEDED";
 
+/**
+ * The characters of a checkpoint's name (and of its upload prefix), as a bracket-expression body
+ * that bash `case` patterns, grep and JavaScript regular expressions read alike. The node's
+ * script and the launcher (lib/launch/checkpoint-transfer.ts) both check names against it.
+ */
+export const CHECKPOINT_NAME_CHARS = "A-Za-z0-9._-";
+
+/** The characters of a file's path inside a checkpoint: {@link CHECKPOINT_NAME_CHARS} and `/`. */
+export const CHECKPOINT_PATH_CHARS = "A-Za-z0-9._/-";
+
 /** Seconds between looks for the {@link SEEDED_MARKER}. */
 const SEED_POLL_SECONDS = 10;
 
@@ -145,7 +155,7 @@ export function checkpointLines(spec: CheckpointScriptSpec): string[] {
     "ckpt_publish() {",
     '  local name=$1 dir="$CKPT_DIR/$1" files seq rel size',
     '  files=$(cd "$dir" && find . -type f ! -path ./COMPLETE -printf \'%P\\t%s\\n\' | LC_ALL=C sort) || return 1',
-    '  if printf \'%s\\n\' "$files" | cut -f1 | grep \'[^A-Za-z0-9._/-]\' >/dev/null; then',
+    `  if printf '%s\\n' "$files" | cut -f1 | grep '[^${CHECKPOINT_PATH_CHARS}]' >/dev/null; then`,
     '    echo "hgpu: checkpoint $name not synced: a file name has characters other than letters, digits, . _ - /"; echo "$name" >> "$CKPT_STATE/synced"; return 0',
     "  fi",
     '  seq=$(( $(cat "$CKPT_STATE/sequence") + 1 ))',
@@ -163,7 +173,7 @@ export function checkpointLines(spec: CheckpointScriptSpec): string[] {
     "  local dir name",
     '  find "$CKPT_DIR" -mindepth 2 -maxdepth 2 -name COMPLETE -printf \'%T@ %h\\n\' 2>/dev/null | sort -n | cut -d" " -f2- | while IFS= read -r dir; do',
     '    name=$(basename "$dir")',
-    '    case "$name" in .*|*[!A-Za-z0-9._-]*) continue ;; esac',
+    `    case "$name" in .*|*[!${CHECKPOINT_NAME_CHARS}]*) continue ;; esac`,
     '    grep -qxF "$name" "$CKPT_STATE/synced" && continue',
     '    ckpt_publish "$name" || exit 1',
     "  done",
@@ -177,7 +187,7 @@ export function checkpointLines(spec: CheckpointScriptSpec): string[] {
     '  rm -rf "$tmp"; mkdir -p "$tmp/$name"',
     "  while IFS=$'\\t' read -r rel size; do",
     '    [ -n "$rel" ] || continue',
-    '    case "$rel" in /*|*..*|*[!A-Za-z0-9._/-]*) echo "hgpu: checkpoint $name: unsafe file name in its manifest"; rm -rf "$tmp"; return 1 ;; esac',
+    `    case "$rel" in /*|*..*|*[!${CHECKPOINT_PATH_CHARS}]*) echo "hgpu: checkpoint $name: unsafe file name in its manifest"; rm -rf "$tmp"; return 1 ;; esac`,
     '    mkdir -p "$(dirname "$tmp/$name/$rel")"',
     '    obj_get "$CKPT_BASE/checkpoints/$name/$upload/$rel" "$tmp/$name/$rel" </dev/null && [ "$(stat -c %s "$tmp/$name/$rel")" = "$size" ] || { echo "hgpu: checkpoint $name: $rel is missing or not $size bytes"; rm -rf "$tmp"; return 1; }',
     '  done < <(python3 -c \'import json,sys; [print("%s\\t%d" % (f["path"], f["bytes"])) for f in json.load(open(sys.argv[1]))["files"]]\' "$CKPT_STATE/manifests/$name.json")',
@@ -201,7 +211,7 @@ export function checkpointLines(spec: CheckpointScriptSpec): string[] {
     '  mkdir -p "$CKPT_DIR" "$CKPT_STATE/manifests" || return 1',
     '  if [ "$RESTART_COUNT" -gt 0 ]; then ckpt_wait_seeded || return 1; fi',
     '  keys=$(obj_list "$CKPT_BASE/checkpoints/") || { echo "hgpu: cannot list the checkpoints in the run store"; return 1; }',
-    "  for key in $(printf '%s\\n' \"$keys\" | grep -E '^[A-Za-z0-9._-]+/manifest\\.json$'); do",
+    `  for key in $(printf '%s\\n' "$keys" | grep -E '^[${CHECKPOINT_NAME_CHARS}]+/manifest\\.json$'); do`,
     '    name=$(echo "$key" | cut -d/ -f1)',
     '    obj_get "$CKPT_BASE/checkpoints/$key" "$CKPT_STATE/manifests/$name.json" || { echo "hgpu: cannot read checkpoints/$key"; return 1; }',
     "  done",
