@@ -1,64 +1,83 @@
-// `npm run mutation`: installs tools/mutation (its own lockfile) when needed, runs Stryker with
-// tools/mutation/stryker.config.mjs from the repository root, and prints the mutation score per
-// module against its target (>= 90 % for lib/core and lib/planner, >= 85 % for the others).
-// `npm run mutation -- --summary` only prints the table from the last run's report.
-// Exit 1 when a module misses its target.
+// `npm run mutation [-- <module>...]`: installs tools/mutation (its own lockfile) when needed, runs
+// Stryker once per module of modules.mjs (all of them, or the ones named) from the repository root,
+// each against the module's own tests, and prints the score per module against its target.
+// `npm run mutation -- --summary` only prints the table from the last reports.
+// Exit 1 when a module misses its target or has no report.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { MODULES, slug } from "./modules.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
-const report = join(root, "reports", "mutation", "mutation.json");
+const reportOf = (m) => join(root, "reports", "mutation", `${slug(m)}.json`);
 
-/** The modules scored, their files (a prefix or one file) and their targets, in percent. */
-export const MODULES = [
-  { name: "lib/core", prefix: "lib/core/", target: 90 },
-  { name: "lib/planner", prefix: "lib/planner/", target: 90 },
-  { name: "lib/hybrid", prefix: "lib/hybrid/", target: 85 },
-  { name: "lib/aws/lustre-storage", prefix: "lib/aws/lustre-storage.ts", target: 85 },
-  { name: "lib/azure/lustre-storage", prefix: "lib/azure/lustre-storage.ts", target: 85 },
-  { name: "lib/team/policies", prefix: "lib/team/policies/", target: 85 },
-  { name: "lib/launch/capacity-errors", prefix: "lib/launch/capacity-errors.ts", target: 85 },
-];
-
-/** Stryker's score: killed and timed-out mutants over all valid ones (no coverage counts as survived). */
-export function scores(files) {
-  return MODULES.map((m) => {
-    const counts = { killed: 0, survived: 0, noCoverage: 0, timeout: 0 };
-    for (const [file, { mutants }] of Object.entries(files)) {
-      if (!file.startsWith(m.prefix)) continue;
-      for (const { status } of mutants) {
-        if (status === "Killed") counts.killed++;
-        else if (status === "Timeout") counts.timeout++;
-        else if (status === "Survived") counts.survived++;
-        else if (status === "NoCoverage") counts.noCoverage++;
-      }
+/** Stryker's score of one module's report: killed and timed-out mutants over all valid ones (no coverage counts as survived). */
+export function score(files) {
+  const counts = { killed: 0, survived: 0, noCoverage: 0, timeout: 0 };
+  for (const { mutants } of Object.values(files)) {
+    for (const { status } of mutants) {
+      if (status === "Killed") counts.killed++;
+      else if (status === "Timeout") counts.timeout++;
+      else if (status === "Survived") counts.survived++;
+      else if (status === "NoCoverage") counts.noCoverage++;
     }
-    const valid = counts.killed + counts.timeout + counts.survived + counts.noCoverage;
-    return { ...m, ...counts, valid, score: valid ? (100 * (counts.killed + counts.timeout)) / valid : NaN };
-  });
+  }
+  const valid = counts.killed + counts.timeout + counts.survived + counts.noCoverage;
+  return { ...counts, valid, score: valid ? (100 * (counts.killed + counts.timeout)) / valid : NaN };
+}
+
+function install() {
+  const installed = join(here, "node_modules", ".package-lock.json");
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(join(here, "package-lock.json")).mtimeMs) return;
+  const r = spawnSync("npm", ["ci", "--prefix", here, "--no-audit", "--no-fund", "--loglevel=error"], { stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
 function main() {
-  if (!process.argv.includes("--summary")) {
-    const installed = join(here, "node_modules", ".package-lock.json");
-    if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(join(here, "package-lock.json")).mtimeMs) {
-      const r = spawnSync("npm", ["ci", "--prefix", here, "--no-audit", "--no-fund", "--loglevel=error"], { stdio: "inherit" });
-      if (r.status !== 0) process.exit(r.status ?? 1);
-    }
+  const args = process.argv.slice(2);
+  const named = args.filter((a) => !a.startsWith("-"));
+  const unknown = named.filter((n) => !MODULES.some((m) => m.name === n));
+  if (unknown.length) {
+    console.error(`unknown module ${unknown.join(", ")}: one of ${MODULES.map((m) => m.name).join(", ")}`);
+    process.exit(2);
+  }
+  const chosen = named.length ? MODULES.filter((m) => named.includes(m.name)) : MODULES;
+  const minutes = new Map();
+  if (!args.includes("--summary")) {
+    install();
     const stryker = join(here, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js");
-    const r = spawnSync(process.execPath, [stryker, "run", join(here, "stryker.config.mjs")], { cwd: root, stdio: "inherit", env: { ...process.env, CI: "" } });
-    if (r.status !== 0) process.exit(r.status ?? 1);
+    for (const m of chosen) {
+      console.log(`== ${m.name}`);
+      const started = Date.now();
+      const r = spawnSync(process.execPath, [stryker, "run", join(here, "stryker.config.mjs")], {
+        cwd: root,
+        stdio: "inherit",
+        env: { ...process.env, CI: "", HGPU_MUTATION_MODULE: m.name },
+      });
+      if (r.status !== 0) process.exit(r.status ?? 1);
+      minutes.set(m.name, (Date.now() - started) / 60000);
+    }
   }
-  const rows = scores(JSON.parse(readFileSync(report, "utf8")).files);
-  console.log("module                         score   target  killed  timeout  survived  no-coverage");
-  for (const r of rows) {
-    const mark = r.score >= r.target ? "ok  " : "MISS";
-    console.log(`${r.name.padEnd(30)} ${r.score.toFixed(1).padStart(5)} %  ${String(r.target).padStart(3)} %  ${String(r.killed).padStart(6)}  ${String(r.timeout).padStart(7)}  ${String(r.survived).padStart(8)}  ${String(r.noCoverage).padStart(11)}  ${mark}`);
+  console.log("module                         score   target  mutants  killed  timeout  survived  no-coverage  minutes");
+  let missed = false;
+  for (const m of chosen) {
+    if (!existsSync(reportOf(m))) {
+      console.log(`${m.name.padEnd(30)} no report: run npm run mutation -- ${m.name}`);
+      missed = true;
+      continue;
+    }
+    const r = score(JSON.parse(readFileSync(reportOf(m), "utf8")).files);
+    const ok = r.score >= m.target;
+    missed ||= !ok;
+    const took = minutes.has(m.name) ? minutes.get(m.name).toFixed(1) : "-";
+    console.log(
+      `${m.name.padEnd(30)} ${r.score.toFixed(1).padStart(5)} %  ${String(m.target).padStart(3)} %  ${String(r.valid).padStart(7)}  ${String(r.killed).padStart(6)}  ` +
+        `${String(r.timeout).padStart(7)}  ${String(r.survived).padStart(8)}  ${String(r.noCoverage).padStart(11)}  ${took.padStart(7)}  ${ok ? "ok" : "MISS"}`,
+    );
   }
-  if (rows.some((r) => !(r.score >= r.target))) process.exitCode = 1;
+  if (missed) process.exitCode = 1;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) main();
