@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { egressUsd } from "../core/egress";
 import { egressSourceOf, saveLatestCheckpoint, seedCheckpoint } from "./checkpoint-transfer";
 import { outputEndingWith, placementReaderOptions } from "./launch-outputs";
-import { gigabytes, type Progress } from "./progress";
+import { gibibytes, type Progress } from "./progress";
 import type { AttemptCheckpoint, RunOutcome, RunRecorder } from "./run-record";
 import type { ReaderOptions } from "./status-store";
 
@@ -51,7 +51,7 @@ export class CheckpointCarry {
       }
       const usd = egressUsd(saved.bytes, from);
       this.record(n, { saved: saved.name, bytesOut: saved.bytes, egressUsd: usd });
-      this.ctx.progress.note(`saved checkpoint ${saved.name} (${gigabytes(saved.bytes)}) from ${uri} to ${this.localDir}${usd > 0 ? `: about $${usd.toFixed(2)} of egress out of ${from === "aws" ? "AWS" : "Azure"}` : ""}`);
+      this.ctx.progress.note(`saved checkpoint ${saved.name} (${gibibytes(saved.bytes)}) from ${uri} to ${this.localDir}${usd > 0 ? `: about $${usd.toFixed(2)} of egress out of ${from === "aws" ? "AWS" : "Azure"}` : ""}`);
     } catch (e) {
       this.ctx.progress.note(`WARNING: could not save the checkpoint from ${uri}: ${(e as Error).message}`);
     }
@@ -68,7 +68,7 @@ export class CheckpointCarry {
     const bytes = await abortable(seedCheckpoint({ localDir: this.localDir, checkpointsUri: uri, options }), this.ctx.signal);
     this.record(n, { seeded: bytes > 0, bytesIn: bytes });
     this.ctx.progress.note(bytes > 0
-      ? `seeded ${uri} with the carried checkpoint (${gigabytes(bytes)})`
+      ? `seeded ${uri} with the carried checkpoint (${gibibytes(bytes)})`
       : `nothing to carry: the workload starts from the beginning (${uri} seeded empty)`);
   }
 

@@ -1,3 +1,4 @@
+import { BYTES_PER_GB } from "../core/egress";
 import type { TerraformEvent } from "./terraform";
 
 /** Where progress goes: a terminal gets a redrawn bar, anything else plain lines. */
@@ -15,9 +16,13 @@ export function elapsed(ms: number): string {
   return hh > 0 ? `${hh}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-/** Bytes as decimal gigabytes for people: three decimals under 1 GB, one above ("0.030 GB", "12.5 GB"). */
-export function gigabytes(bytes: number): string {
-  return `${(bytes / 1e9).toFixed(bytes < 1e9 ? 3 : 1)} GB`;
+/**
+ * Bytes in the unit egress is billed in (1 GB = 2^30 bytes, shown as GiB) for people: three
+ * decimals under 1 GiB, one above ("0.030 GiB", "12.5 GiB"), so the figure beside an egress price
+ * is the one it was priced on.
+ */
+export function gibibytes(bytes: number): string {
+  return `${(bytes / BYTES_PER_GB).toFixed(bytes < BYTES_PER_GB ? 3 : 1)} GiB`;
 }
 
 /**

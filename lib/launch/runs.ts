@@ -2,7 +2,7 @@ import { existsSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { plural } from "../core/plural";
 import { alignColumns, table } from "../core/table";
-import { elapsed, gigabytes, Progress, type ProgressSink } from "./progress";
+import { elapsed, gibibytes, Progress, type ProgressSink } from "./progress";
 import { isRunning, signalIfRunning } from "./process-identity";
 import { readRunRecords, RunRecorder, type AttemptRecord, type RunRecord } from "./run-record";
 import { slurmJobsLeft } from "./slurm-leftovers";
@@ -139,7 +139,7 @@ export function recoverySummary(r: RunRecord, now = Date.now()): string {
   const cost = runCost(r, now);
   return [
     `run ${r.runId}: ${plural(restartsOf(r), "restart")}, ran on ${ran.join(", then ")}`,
-    `checkpoints carried: ${gigabytes(bytes)}, $${egress.toFixed(2)} of egress`,
+    `checkpoints carried: ${gibibytes(bytes)}, $${egress.toFixed(2)} of egress`,
     `cost ${cost !== undefined ? `$${cost.toFixed(2)}` : "unknown"} in all (hgpu runs lists each attempt)`,
   ].join("; ");
 }
@@ -154,8 +154,8 @@ function attemptRow(a: AttemptRecord, now: number): string[] {
   const ran = a.appliedAt !== undefined ? elapsed((a.endedAt !== undefined ? Date.parse(a.endedAt) : now) - Date.parse(a.appliedAt)) : "-";
   const c = a.checkpoint;
   const carried = [
-    ...(c?.seeded ? [`resumed from the carried checkpoint (${gigabytes(c.bytesIn ?? 0)})`] : []),
-    ...(c?.saved ? [`saved ${c.saved} (${gigabytes(c.bytesOut ?? 0)}, $${(c.egressUsd ?? 0).toFixed(2)} egress)`] : []),
+    ...(c?.seeded ? [`resumed from the carried checkpoint (${gibibytes(c.bytesIn ?? 0)})`] : []),
+    ...(c?.saved ? [`saved ${c.saved} (${gibibytes(c.bytesOut ?? 0)}, $${(c.egressUsd ?? 0).toFixed(2)} egress)`] : []),
   ];
   return [`attempt ${a.n}`, a.placementKey ?? "-", a.outcome ?? "-", ran, cost !== undefined ? `$${cost.toFixed(2)}` : "-", carried.join("; ")];
 }

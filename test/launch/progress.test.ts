@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Progress, elapsed } from "../../lib/launch/progress";
+import { Progress, elapsed, gibibytes } from "../../lib/launch/progress";
 
 const plan = { type: "change_summary", changes: { add: 3, change: 0, remove: 0, operation: "plan" } };
 const done = (addr: string, type = "apply_complete") => ({ type, hook: { resource: { addr } } });
@@ -30,5 +30,18 @@ describe("Progress", () => {
   it("formats elapsed time", () => {
     expect(elapsed(65_000)).toBe("01:05");
     expect(elapsed(3_725_000)).toBe("1:02:05");
+  });
+});
+
+describe("gibibytes: sizes in the unit egress is billed in (2^30 bytes)", () => {
+  it.each([
+    [0, "0.000 GiB"],
+    [32_212_255, "0.030 GiB"], // 0.0300000002 GiB
+    [1_073_741_823, "1.000 GiB"], // one byte under 1 GiB: still three decimals
+    [1_073_741_824, "1.0 GiB"],
+    [2_500_000_000, "2.3 GiB"], // 2.33 GiB; 2.5 decimal GB
+    [13_421_772_800, "12.5 GiB"],
+  ])("%d bytes: %s", (bytes, shown) => {
+    expect(gibibytes(bytes)).toBe(shown);
   });
 });

@@ -33,7 +33,7 @@ describe.runIf(hasTerraform).concurrent("relaunch after a preemption or a failed
     // the launcher's own disk), the cost ($98.32/h for seconds).
     const closing = [
       `run ${result.runId}: 1 restart, ran on ${esc(P1)} \\(preempted\\), then ${esc(P2)} \\(succeeded\\)`,
-      "checkpoints carried: 0\\.000 GB, \\$0\\.00 of egress",
+      "checkpoints carried: 0\\.000 GiB, \\$0\\.00 of egress",
       "cost \\$\\d+\\.\\d\\d in all \\(hgpu runs lists each attempt\\)",
     ];
     expect(t.printed()).toMatch(new RegExp(closing.join("; ")));

@@ -107,7 +107,7 @@ describe("findProject and formatRuns", () => {
       version: 1, runId: "20261130T090000-cccccc", stack: "task", app: "a", terraform: "terraform", project: "/p", runDir: "/p/.hgpu/runs/x",
       startedAt: "2026-11-30T09:00:00.000Z", updatedAt: "2026-11-30T11:00:00.000Z", launcher: { pid: 1 }, phase: "ended", outcome: "succeeded", leftInState: [], kept: [],
       attempts: [
-        // 30 minutes at $98.32/h = $49.16; its checkpoint of 2.5 GB (2,500,000,000 bytes) left AWS for $0.21.
+        // 30 minutes at $98.32/h = $49.16; its checkpoint of 2,500,000,000 bytes (2.3 GiB, the unit egress is billed in) left AWS for $0.21.
         { n: 1, dir: "d1", placementKey: P1, usdPerHour: 98.32, restartCount: 0, outcome: "preempted", appliedAt: "2026-11-30T09:00:00.000Z", endedAt: "2026-11-30T09:30:00.000Z",
           checkpoint: { saved: "step-500", bytesOut: 2_500_000_000, egressUsd: 0.21 } },
         // synthesized, never applied: no cost
@@ -123,9 +123,9 @@ describe("findProject and formatRuns", () => {
     expect(text.split("\n").slice(2)).toEqual([
       "",
       "run 20261130T090000-cccccc: 1 restart",
-      "  attempt 1  aws/us-east-1/use1-az4/p5.48xlarge      preempted  30:00    $49.16  saved step-500 (2.5 GB, $0.21 egress)",
+      "  attempt 1  aws/us-east-1/use1-az4/p5.48xlarge      preempted  30:00    $49.16  saved step-500 (2.3 GiB, $0.21 egress)",
       "  attempt 2  ?                                       capacity   -        -",
-      "  attempt 3  azure/eastus//Standard_ND96isr_H100_v5  succeeded  1:15:00  $75.00  resumed from the carried checkpoint (2.5 GB)",
+      "  attempt 3  azure/eastus//Standard_ND96isr_H100_v5  succeeded  1:15:00  $75.00  resumed from the carried checkpoint (2.3 GiB)",
     ]);
   });
 });
