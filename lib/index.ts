@@ -12,3 +12,4 @@ export * from "./task";
 export * from "./team";
 export * from "./report";
 export * from "./launch";
+export { tokenCreationStacks } from "./engine/core";
