@@ -24,10 +24,11 @@ export type { IAspect, ITerraformDependable } from "cdktf";
  * A module of the engine's own `lib/` folder (e.g. `tokens/private/stack-trace`), loaded from the
  * copy of the engine that `import "cdktf"` reached: that is cdktn when a build, a test alias or a
  * preload points the import there, so the path is found from the loaded `App` class rather than
- * resolved by name. Undefined when no loaded module defines that `App` (an unknown loader).
+ * resolved by name. Undefined when no loaded `cdktf/lib/app.js` (or cdktn's) defines that `App` (a
+ * bundled or otherwise unknown copy of the engine): the engine is then left as it is.
  */
 function engineModule<T>(path: string): T | undefined {
-  const defining = Object.values(require.cache).find((m) => m !== undefined && /[\\/]lib[\\/]app\.js$/.test(m.filename) && (m.exports as { App?: unknown }).App === App);
+  const defining = Object.values(require.cache).find((m) => m !== undefined && /[\\/]cdkt[fn][\\/]lib[\\/]app\.js$/.test(m.filename) && (m.exports as { App?: unknown }).App === App);
   return defining ? (require(defining.filename.replace(/app\.js$/, `${path}.js`)) as T) : undefined;
 }
 

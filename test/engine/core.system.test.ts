@@ -81,7 +81,13 @@ describe("HGPU_CREATION_STACKS", () => {
     const env = { ...process.env };
     delete env.HGPU_CREATION_STACKS;
     if (value !== undefined) env.HGPU_CREATION_STACKS = value;
-    const script = 'require("./lib/engine/core"); const { Lazy } = require("cdktf"); console.log(Lazy.anyValue({ produce: () => 1 }).creationStack.length);';
+    // First in the module cache: an app's own lib/app.js that re-exports the engine's App; the
+    // library must find the engine's folder, not that one.
+    const script = [
+      'const Module = require("node:module"); const own = new Module("/project/lib/app.js"); own.filename = "/project/lib/app.js";',
+      'own.exports = { get App() { return require("cdktf").App; } }; own.loaded = true; require.cache[own.filename] = own;',
+      'require("./lib/engine/core"); const { Lazy } = require("cdktf"); console.log(Lazy.anyValue({ produce: () => 1 }).creationStack.length);',
+    ].join("\n");
     const { stdout } = await promisify(execFile)(join(root, "node_modules/.bin/tsx"), ["--eval", script], { cwd: root, env });
     return Number(stdout.trim());
   }
