@@ -1,7 +1,9 @@
 // `npm run mutation [-- <module>...]`: installs tools/mutation (its own lockfile) when needed, runs
 // Stryker once per module of modules.mjs (all of them, or the ones named) from the repository root,
 // each against the module's own tests, and prints the score per module against its target.
-// `npm run mutation -- --summary` only prints the table from the last reports.
+// Runs are incremental (a mutant whose code and covering tests are unchanged keeps its last
+// result); `--force` tests every mutant again. `npm run mutation -- --summary` only prints the
+// table from the last reports.
 // Exit 1 when a module misses its target or has no report.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -51,7 +53,8 @@ function main() {
     for (const m of chosen) {
       console.log(`== ${m.name}`);
       const started = Date.now();
-      const r = spawnSync(process.execPath, [stryker, "run", join(here, "stryker.config.mjs")], {
+      const force = args.includes("--force") ? ["--force"] : [];
+      const r = spawnSync(process.execPath, [stryker, "run", join(here, "stryker.config.mjs"), ...force], {
         cwd: root,
         stdio: "inherit",
         env: { ...process.env, CI: "", HGPU_MUTATION_MODULE: m.name },

@@ -25,6 +25,10 @@ export default {
   timeoutMS: 10000,
   reporters: ["progress", "json"],
   jsonReporter: { fileName: `reports/mutation/${slug(module)}.json` },
+  // Incremental: a mutant whose code and covering tests did not change since the last run keeps its
+  // result (`npm run mutation -- --force` tests every mutant again).
+  incremental: true,
+  incrementalFile: `reports/mutation/${slug(module)}.incremental.json`,
   thresholds: { high: 90, low: module.target, break: null },
   tempDirName: `.stryker-tmp-${slug(module)}`,
   cleanTempDir: "always",
