@@ -199,6 +199,28 @@ describe("HGPU-AZ-9 Network security groups admit nothing from the internet", ()
     expect(messages(stack, "HGPU-AZ-9")).toEqual([]);
   });
 
+  it.each([
+    ["VirtualNetwork", []],
+    ["*", []],
+    ["Any", []],
+    ["Internet", [
+      "s/nsg: HGPU-AZ-9 Network security groups admit nothing from the internet: the group of GPU scale set azurerm_linux_virtual_machine_scale_set.vmss has no inbound Deny from VirtualNetwork, nor has any other group on " +
+        "its path, so Azure's default rule AllowVnetInBound (65000) admits every peered and VPN-connected network on every port: deny VirtualNetwork below the rules that admit " +
+        "the cluster's own traffic",
+    ]],
+  ])("a GPU scale set's group with an inbound Deny from %s: %j", (source, expected) => {
+    const stack = azureStack();
+    const nsg = new NetworkSecurityGroup(stack, "nsg", {
+      ...where, name: "nsg",
+      securityRule: [
+        { name: "ssh", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sourceAddressPrefix: "10.1.0.0/16", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "22" },
+        { name: "deny", priority: 4000, direction: "Inbound", access: "Deny", protocol: "*", sourceAddressPrefix: source, sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*" },
+      ],
+    });
+    scaleSet(stack, [{ name: "nic", primary: true, networkSecurityGroupId: nsg.id, ipConfiguration: [{ name: "ip", primary: true, subnetId: "subnet-1" }] }]);
+    expect(messages(stack, "HGPU-AZ-9")).toEqual(expected);
+  });
+
   it("flags inbound allows from Internet, * or 0.0.0.0/0, inline or standalone", () => {
     const stack = azureStack();
     new NetworkSecurityGroup(stack, "nsg", {
