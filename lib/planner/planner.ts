@@ -235,19 +235,21 @@ function locationProblem(
 
 /** Relaxes one requirement at a time and returns the best placement each relaxation allows. */
 function alternatives(r: Requirements, catalog: CatalogData, data: PlannerData): { relaxed: string; placement: Placement }[] {
+  // Relaxing a requirement that was not given would rank the same infeasible requirements again.
+  const without = (field: keyof Requirements): Requirements | undefined => (r[field] === undefined ? undefined : { ...r, [field]: undefined });
   const relaxations: [string, Requirements | undefined][] = [
-    ["without maxUsdPerHour", r.maxUsdPerHour !== undefined ? { ...r, maxUsdPerHour: undefined } : undefined],
-    ["in any region", r.regions !== undefined ? { ...r, regions: undefined } : undefined],
-    ["in any zone", r.zones !== undefined ? { ...r, zones: undefined } : undefined],
-    ["on any cloud", r.clouds !== undefined ? { ...r, clouds: undefined } : undefined],
-    ["in any pool", r.pools !== undefined ? { ...r, pools: undefined } : undefined],
-    ["with any accelerator", r.accelerator !== undefined ? { ...r, accelerator: undefined } : undefined],
-    ["without minGpuMemoryGiB", r.minGpuMemoryGiB !== undefined ? { ...r, minGpuMemoryGiB: undefined } : undefined],
-    ["without memoryGiB", r.memoryGiB !== undefined ? { ...r, memoryGiB: undefined } : undefined],
-    ["without minGpusPerNode", r.minGpusPerNode !== undefined ? { ...r, minGpusPerNode: undefined } : undefined],
+    ["without maxUsdPerHour", without("maxUsdPerHour")],
+    ["in any region", without("regions")],
+    ["in any zone", without("zones")],
+    ["on any cloud", without("clouds")],
+    ["in any pool", without("pools")],
+    ["with any accelerator", without("accelerator")],
+    ["without minGpuMemoryGiB", without("minGpuMemoryGiB")],
+    ["without memoryGiB", without("memoryGiB")],
+    ["without minGpusPerNode", without("minGpusPerNode")],
     ["on-demand instead of spot", r.spot ? { ...r, spot: false } : undefined],
     ["spot instead of on-demand", !r.spot ? { ...r, spot: true } : undefined],
-    ["with interconnect: none", (r.interconnect ?? "required") !== "none" ? { ...r, interconnect: "none" } : undefined],
+    ["with interconnect: none", r.interconnect !== "none" ? { ...r, interconnect: "none" } : undefined],
   ];
   const out: { relaxed: string; placement: Placement }[] = [];
   for (const [relaxed, req] of relaxations) {
