@@ -3,6 +3,7 @@
  * messages give.
  */
 import { roundTo } from "../core/numbers";
+import { plural } from "../core/plural";
 import type { Placement, RejectedCandidate, Requirements } from "./types";
 
 /**
@@ -39,7 +40,7 @@ export function describeRejection(c: RejectedCandidate): string {
 
 /** One line for requirements, e.g. `30 GPUs (H100), 256 GiB memory, max $100/h`. */
 export function describeRequirements(r: Requirements): string {
-  const parts = [`${r.gpus} GPUs${r.accelerator !== undefined ? ` (${[r.accelerator].flat().join(" or ")})` : ""}`];
+  const parts = [`${plural(r.gpus, "GPU")}${r.accelerator !== undefined ? ` (${[r.accelerator].flat().join(" or ")})` : ""}`];
   if (r.minGpuMemoryGiB !== undefined) parts.push(`>= ${r.minGpuMemoryGiB} GiB per GPU`);
   if (r.minGpusPerNode !== undefined) parts.push(`>= ${r.minGpusPerNode} GPUs per node`);
   if (r.memoryGiB !== undefined) parts.push(`${r.memoryGiB} GiB memory`);

@@ -50,7 +50,7 @@ export class NoPlacementError extends ValidationError {
     // The candidates that came nearest are those ruled out last: by location, price or budget.
     const nearest = [...rejected].sort((a, b) => (b.region ? 1 : 0) - (a.region ? 1 : 0)).slice(0, 3);
     this.message =
-      `${WHERE}: no placement meets ${describeRequirements(requirements)}: ${rejected.length} candidates rejected, ` +
+      `${WHERE}: no placement meets ${describeRequirements(requirements)}: ${plural(rejected.length, "candidate")} rejected, ` +
       `e.g. ${nearest.map(describeRejection).join("; ")}. Closest feasible: ${closest || "none"}`;
   }
 }
@@ -158,8 +158,7 @@ function rank(r: Requirements, catalog: CatalogData, data: PlannerData): Placeme
     const powerKw = roundTo((nodes * nodePowerWatts(o).totalWatts) / 1000);
     for (const l of o.locations) {
       const price = spot ? l.spotUsdPerHour : l.usdPerHour;
-      const total = price === undefined ? undefined : roundTo(price * nodes);
-      const problem = locationProblem(l, r, spot, nodes, price, total) ??
+      const problem = locationProblem(l, r, spot, nodes, price) ??
         (excluded({ cloud: o.cloud, region: l.region, zone: l.zone, instanceType: o.instanceType })
           ? "excluded (excludePlacements), e.g. after a capacity error in an earlier attempt"
           : undefined);
@@ -181,7 +180,7 @@ function rank(r: Requirements, catalog: CatalogData, data: PlannerData): Placeme
         memoryGiB: nodes * o.memoryGiB,
         spot,
         usdPerNodeHour: price!,
-        usdPerHour: total!,
+        usdPerHour: roundTo(price! * nodes),
         fabric: { kind: o.fabric.kind, interfaces: o.fabric.interfaces, gbpsPerNode: o.fabric.gbpsPerNode },
         fabricGbpsPerNode: o.fabric.gbpsPerNode,
         ...carbonOf(powerKw, energy.pue(o.cloud), energy.gridKgCo2ePerKwh(o.cloud, l.region), hours),
@@ -196,7 +195,7 @@ function rank(r: Requirements, catalog: CatalogData, data: PlannerData): Placeme
 function offeringProblem(o: Offering, r: Requirements, nodes: number, interconnect: Interconnect, accelerators: string[] | undefined): string | undefined {
   if (r.clouds && !r.clouds.includes(o.cloud)) return `cloud ${o.cloud} is not in clouds [${r.clouds.join(", ")}]`;
   if (accelerators && !accelerators.includes(o.accelerator.toLowerCase())) {
-    return `accelerator ${o.accelerator} is not ${accelerators.length === 1 ? r.accelerator : `one of [${accelerators.join(", ")}]`}`;
+    return `accelerator ${o.accelerator} is not ${accelerators.length === 1 ? r.accelerator : `one of [${[r.accelerator].flat().join(", ")}]`}`;
   }
   if (r.minGpuMemoryGiB !== undefined && o.gpuMemoryGiB < r.minGpuMemoryGiB) {
     return `${o.gpuMemoryGiB} GiB per GPU is less than minGpuMemoryGiB ${r.minGpuMemoryGiB}`;
@@ -217,7 +216,7 @@ function offeringProblem(o: Offering, r: Requirements, nodes: number, interconne
 }
 
 function locationProblem(
-  l: OfferingLocation, r: Requirements, spot: boolean, nodes: number, price: number | undefined, total: number | undefined,
+  l: OfferingLocation, r: Requirements, spot: boolean, nodes: number, price: number | undefined,
 ): string | undefined {
   if (r.regions && !r.regions.includes(l.region)) return `region ${l.region} is not in regions [${r.regions.join(", ")}]`;
   if (r.zones) {
@@ -227,7 +226,8 @@ function locationProblem(
     return `zone ${l.zone} is a Local Zone, which needs an opt-in: name it in zones to allow it`;
   }
   if (price === undefined) return `the catalog has no ${spot ? "spot" : "on-demand"} price here`;
-  if (r.maxUsdPerHour !== undefined && total! > r.maxUsdPerHour) {
+  const total = roundTo(price * nodes);
+  if (r.maxUsdPerHour !== undefined && total > r.maxUsdPerHour) {
     return `${plural(nodes, "node")} x $${price}/h = $${total}/h is more than maxUsdPerHour ${r.maxUsdPerHour}`;
   }
   return undefined;
@@ -235,19 +235,21 @@ function locationProblem(
 
 /** Relaxes one requirement at a time and returns the best placement each relaxation allows. */
 function alternatives(r: Requirements, catalog: CatalogData, data: PlannerData): { relaxed: string; placement: Placement }[] {
+  // Relaxing a requirement that was not given would rank the same infeasible requirements again.
+  const without = (field: keyof Requirements): Requirements | undefined => (r[field] === undefined ? undefined : { ...r, [field]: undefined });
   const relaxations: [string, Requirements | undefined][] = [
-    ["without maxUsdPerHour", r.maxUsdPerHour !== undefined ? { ...r, maxUsdPerHour: undefined } : undefined],
-    ["in any region", r.regions !== undefined ? { ...r, regions: undefined } : undefined],
-    ["in any zone", r.zones !== undefined ? { ...r, zones: undefined } : undefined],
-    ["on any cloud", r.clouds !== undefined ? { ...r, clouds: undefined } : undefined],
-    ["in any pool", r.pools !== undefined ? { ...r, pools: undefined } : undefined],
-    ["with any accelerator", r.accelerator !== undefined ? { ...r, accelerator: undefined } : undefined],
-    ["without minGpuMemoryGiB", r.minGpuMemoryGiB !== undefined ? { ...r, minGpuMemoryGiB: undefined } : undefined],
-    ["without memoryGiB", r.memoryGiB !== undefined ? { ...r, memoryGiB: undefined } : undefined],
-    ["without minGpusPerNode", r.minGpusPerNode !== undefined ? { ...r, minGpusPerNode: undefined } : undefined],
+    ["without maxUsdPerHour", without("maxUsdPerHour")],
+    ["in any region", without("regions")],
+    ["in any zone", without("zones")],
+    ["on any cloud", without("clouds")],
+    ["in any pool", without("pools")],
+    ["with any accelerator", without("accelerator")],
+    ["without minGpuMemoryGiB", without("minGpuMemoryGiB")],
+    ["without memoryGiB", without("memoryGiB")],
+    ["without minGpusPerNode", without("minGpusPerNode")],
     ["on-demand instead of spot", r.spot ? { ...r, spot: false } : undefined],
     ["spot instead of on-demand", !r.spot ? { ...r, spot: true } : undefined],
-    ["with interconnect: none", (r.interconnect ?? "required") !== "none" ? { ...r, interconnect: "none" } : undefined],
+    ["with interconnect: none", r.interconnect !== "none" ? { ...r, interconnect: "none" } : undefined],
   ];
   const out: { relaxed: string; placement: Placement }[] = [];
   for (const [relaxed, req] of relaxations) {

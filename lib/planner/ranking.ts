@@ -16,11 +16,6 @@ export function score(p: Placement, optimize: Optimize): number {
   return p.usdPerHour + optimize.usdPerKgCo2e * p.kgCo2ePerHour;
 }
 
-/** a - b for sorting, with equal infinities equal (not NaN). */
-function byNumber(a: number, b: number): number {
-  return a === b ? 0 : a - b;
-}
-
 /**
  * The planner's order: with `prefer: "owned"` every owned placement first; with `interconnect:
  * "preferred"` multi-node placements without a fabric after those with one; then by `optimize`;
@@ -33,8 +28,9 @@ export function placementOrder(prefer: Preference, interconnect: Interconnect, o
   return (a, b) =>
     owned(a) - owned(b) ||
     tier(a) - tier(b) ||
-    byNumber(score(a, optimize), score(b, optimize)) ||
-    (optimize === "cost" ? 0 : a.usdPerHour - b.usdPerHour) ||
+    // Two unknown carbons (Infinity - Infinity = NaN) fall through to the next rule, as a tie does.
+    score(a, optimize) - score(b, optimize) ||
+    a.usdPerHour - b.usdPerHour ||
     a.nodes - b.nodes ||
     b.fabricGbpsPerNode - a.fabricGbpsPerNode ||
     text(a.cloud, b.cloud) ||
@@ -80,8 +76,9 @@ export interface TradeOff<T extends Placement = Placement> {
 export function tradeOff<T extends Placement>(placements: readonly T[]): TradeOff<T> {
   const front = paretoFront(placements);
   const unknownCarbon = placements.filter((p) => p.kgCo2ePerHour === undefined).length;
-  // The front ends with the cleanest point; of several placements there, the best ranked.
+  // The front ends with the cleanest point; of several placements there, the best ranked. Carbon
+  // falls strictly along the front except between identical points, so equal carbon is that point.
   const last = front.at(-1);
-  const cleanest = last && front.find((p) => p.usdPerHour === last.usdPerHour && p.kgCo2ePerHour === last.kgCo2ePerHour);
+  const cleanest = last && front.find((p) => p.kgCo2ePerHour === last.kgCo2ePerHour);
   return { ...(front.length ? { cheapest: front[0]!, cleanest: cleanest! } : {}), front, unknownCarbon };
 }

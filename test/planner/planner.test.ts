@@ -291,7 +291,7 @@ function planOrError(r: Requirements, catalog = CATALOG): PlacementPlan | NoPlac
     return planPlacements(r, catalog);
   } catch (e) {
     if (!(e instanceof NoPlacementError)) throw e;
-    expect(e.message).toMatch(new RegExp(`^planner: no placement meets ${r.gpus} GPUs.*: ${e.rejected.length} candidates rejected, e\\.g\\. .+\\. Closest feasible: .+$`));
+    expect(e.message).toMatch(new RegExp(`^planner: no placement meets ${r.gpus === 1 ? "1 GPU" : `${r.gpus} GPUs`}(,| \\(|:).*: ${e.rejected.length} candidates rejected, e\\.g\\. .+\\. Closest feasible: .+$`));
     for (const o of catalog.offerings) {
       const whole = e.rejected.some((c) => c.instanceType === o.instanceType && c.region === undefined);
       const each = o.locations.every((l) => e.rejected.some((c) => c.instanceType === o.instanceType && c.region === l.region && c.zone === l.zone));

@@ -69,6 +69,15 @@ describe("owned pools in the planner", () => {
     expect(why({ gpus: 16, maxUsdPerHour: 23.99 })).toBe("2 nodes x 8 GPUs x $1.5/GPU-h = $24/h is more than maxUsdPerHour 23.99");
     expect(why({ gpus: 16, maxUsdPerHour: 24 })).toBeUndefined();
     expect(keys({ gpus: 8, memoryGiB: 1024 })[0]).toBe(POOL);
+    // exactly the pool's 80 GiB per GPU and 8 GPUs per node are enough
+    expect(keys({ gpus: 8, minGpuMemoryGiB: 80, minGpusPerNode: 8 })[0]).toBe(POOL);
+  });
+
+  it("takes a multi-node job on a pool without a fabric when the interconnect is preferred or none", () => {
+    const ethernet = { ...pool, fabric: { kind: "none" as const, interfaces: 0, gbpsPerNode: 0 } };
+    // preferred: after the placements with a fabric (r1, az1, r2), before none; none: by cost, owned first
+    expect(keys({ gpus: 16, interconnect: "preferred", prefer: "none" }, { pools: [ethernet], energy })).toEqual([R1, AZ, R2, POOL]);
+    expect(keys({ gpus: 16, interconnect: "none" }, { pools: [ethernet], energy })).toEqual([POOL, R1, AZ, R2]);
   });
 
   it("excluding the pool's key (it could not start the job in time) moves the job to the next placement", () => {
