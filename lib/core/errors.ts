@@ -39,11 +39,11 @@ export function isValidationError(e: unknown): e is ValidationError {
   return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[VALIDATION_ERROR] === true;
 }
 
-/** Formats a value for an error message: strings quoted, arrays and objects as JSON. */
+/** Formats a value for an error message: strings quoted, arrays and objects as JSON, a value JSON cannot write (a cycle, a bigint) by String(). */
 export function formatValue(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
   if (value === undefined) return "(missing)";
-  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
+  // Numbers by String(), which keeps NaN and Infinity (JSON would write null); the rest as JSON.
+  if (typeof value === "number") return String(value);
   try {
     return JSON.stringify(value);
   } catch {

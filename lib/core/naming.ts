@@ -68,19 +68,17 @@ export function deriveName(parts: readonly string[], rule: NameRule): string {
   if (rule.lowercase) text = text.toLowerCase();
   let name = "";
   for (const ch of text) name += rule.char.test(ch) ? ch : sep;
-  if (sep) {
-    name = name.split(sep).filter((s) => s.length > 0).join(sep);
-  }
+  // Collapses runs of separators (and drops them at the ends); a no-op when the separator is "".
+  name = name.split(sep).filter((s) => s.length > 0).join(sep);
   if (rule.alnumEnds) name = trimNonAlnum(name);
   const hash = shortHash(source);
   const needsHash = rule.globallyUnique || name.length > rule.maxLength || name.length < rule.minLength;
   if (needsHash) {
     const room = rule.maxLength - hash.length - sep.length;
     name = name.slice(0, Math.max(0, room));
-    name = trimEnds(name, sep);
+    name = trimEnd(name, sep);
     name = name.length > 0 ? `${name}${sep}${hash}` : hash;
   }
-  if (rule.alnumEnds) name = trimNonAlnum(name);
   return name;
 }
 
@@ -104,10 +102,10 @@ export function nameProblem(name: string, rule: NameRule): string | undefined {
   return undefined;
 }
 
-function trimEnds(name: string, sep: string): string {
+/** Drops the separators a cut left at the end (the start is never one: runs of separators were collapsed). */
+function trimEnd(name: string, sep: string): string {
   if (!sep) return name;
   while (name.endsWith(sep)) name = name.slice(0, -sep.length);
-  while (name.startsWith(sep)) name = name.slice(sep.length);
   return name;
 }
 

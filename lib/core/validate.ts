@@ -109,7 +109,6 @@ export class Validator {
 
   /** A whole number in [min, max]. */
   integer(field: string, value: number, range: { min?: number; max?: number } = {}): number {
-    if (this.isUnresolved(value)) return value;
     const { min, max } = range;
     const ok = Number.isInteger(value) && (min === undefined || value >= min) && (max === undefined || value <= max);
     this.check(ok, field, value, `use a whole number${describeRange(min, max)}`);
@@ -118,7 +117,6 @@ export class Validator {
 
   /** A finite number in [min, max]. */
   number(field: string, value: number, range: { min?: number; max?: number } = {}): number {
-    if (this.isUnresolved(value)) return value;
     const { min, max } = range;
     const ok = Number.isFinite(value) && (min === undefined || value >= min) && (max === undefined || value <= max);
     this.check(ok, field, value, `use a number${describeRange(min, max)}`);
@@ -191,7 +189,7 @@ export class Validator {
     if (problem) this.fail(field, value, problem);
     const p = Number(value.split("/")[1]);
     const { min, max } = prefix;
-    if ((min !== undefined && p < min) || (max !== undefined && p > max)) {
+    if (p < (min ?? 0) || p > (max ?? 32)) {
       this.fail(field, value, `use a prefix length${describeRange(min, max)}`);
     }
     return value;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isValidationError, VALIDATION_ERROR, ValidationError } from "../../lib/core/errors";
+import { formatValue, isValidationError, VALIDATION_ERROR, ValidationError } from "../../lib/core/errors";
 import { NoPlacementError, planPlacements } from "../../lib/planner/planner";
 
 describe("isValidationError", () => {
@@ -34,5 +34,27 @@ describe("isValidationError", () => {
     expect(Object.getOwnPropertyDescriptor(e, VALIDATION_ERROR)?.enumerable).toBe(false);
     expect(JSON.parse(JSON.stringify(e))).toEqual({ path: "s/x", field: "nodes", value: 0, allowed: "use 1 to 100", name: "ValidationError" });
     expect(e.message).toBe("s/x: nodes 0 is not valid: use 1 to 100");
+  });
+});
+
+describe("formatValue", () => {
+  const cycle: Record<string, unknown> = { a: 1 };
+  cycle.self = cycle;
+  it.each<[string, unknown, string]>([
+    ["a string, quoted", "eastus", '"eastus"'],
+    ["a string of digits, quoted", "8", '"8"'],
+    ["an empty string", "", '""'],
+    ["a number", 8, "8"],
+    ["NaN, as itself", Number.NaN, "NaN"],
+    ["Infinity, as itself", Number.POSITIVE_INFINITY, "Infinity"],
+    ["a boolean", false, "false"],
+    ["null", null, "null"],
+    ["undefined", undefined, "(missing)"],
+    ["a list", ["a", 1], '["a",1]'],
+    ["an object", { cpu: 4 }, '{"cpu":4}'],
+    ["a bigint, which JSON cannot write", 10n, "10"],
+    ["an object with a cycle", cycle, "[object Object]"],
+  ])("%s", (_what, value, expected) => {
+    expect(formatValue(value)).toBe(expected);
   });
 });

@@ -23,6 +23,18 @@ describe("AWS regions and zones", () => {
     ["us-east-1a", undefined],
     ["us-east-1-atl-2a", undefined],
     ["eu-west-1a", "eu-west-1a is in eu-west-1"],
+    // Local and Wavelength Zone IDs: only the prefix is checked, not the zone number.
+    ["use1-atl2-az9", undefined],
+    ["usw2-lax1-az1", "usw2-lax1-az1 is in us-west-2"],
+    ["usw2-lax12-az1", "usw2-lax12-az1 is in us-west-2"],
+    ["usw2-lax1a-az1", "usw2-lax1a-az1 is in us-west-2"],
+    ["usw2-lax-az1", undefined],
+    ["usw2-1-az1", undefined],
+    ["usw12-az1", "zone IDs of us-east-1 start with use1-"],
+    ["use1-az10", "us-east-1 has zone IDs use1-az1 to use1-az6"],
+    // Shaped like no zone (a format problem the caller reports): a zone ID inside a longer text is not one.
+    ["9use1-az9", undefined],
+    ["use1-az9x", undefined],
   ])("%s in us-east-1: %s", (zone, problem) => {
     expect(awsZoneProblem(zone, east)).toBe(problem);
   });

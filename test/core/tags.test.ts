@@ -50,3 +50,19 @@ describe("tagProblems", () => {
     expect(tagProblems("aws", many)).toEqual(["(all): 51 tags, at most 50 are allowed"]);
   });
 });
+
+describe("tag rules at their edges", () => {
+  it("standardTags leaves out the keys of unset values, not sets them to undefined", () => {
+    expect(Object.keys(standardTags({ team: "vision" }))).toEqual(["team"]);
+    expect(Object.keys(standardTags({}))).toEqual([]);
+  });
+  it("mergeTags skips absent layers", () => {
+    expect(mergeTags(undefined, { team: "vision" }, undefined)).toEqual({ team: "vision" });
+  });
+  it.each(["aws", "azure"] as const)("accepts a one-character key on %s", (cloud) => {
+    expect(tagProblems(cloud, { k: "x" })).toEqual([]);
+  });
+  it("has no per-key rules on premises", () => {
+    expect(tagProblems("onprem", { "a/b": "x", "": "v".repeat(257) })).toEqual([]);
+  });
+});

@@ -142,3 +142,59 @@ describe("isS3KeyPrefix", () => {
     expect(isS3KeyPrefix(prefix)).toBe(ok);
   });
 });
+
+describe("Validator rules at their bounds", () => {
+  it.each<[string, () => unknown, unknown]>([
+    ["integer at its min", () => v.integer("nodes", 1, { min: 1, max: 4 }), 1],
+    ["integer at its max", () => v.integer("nodes", 4, { min: 1, max: 4 }), 4],
+    ["integer with only a max", () => v.integer("nodes", -3, { max: 4 }), -3],
+    ["number inside its range", () => v.number("price", 2.5, { min: 1, max: 4 }), 2.5],
+    ["number at its min", () => v.number("price", 1, { min: 1, max: 4 }), 1],
+    ["number at its max", () => v.number("price", 4, { min: 1, max: 4 }), 4],
+    ["number with only a max", () => v.number("price", -3.5, { max: 4 }), -3.5],
+    ["number with no range", () => v.number("price", -1e9), -1e9],
+    ["nonEmpty", () => v.nonEmpty("name", " x "), " x "],
+    ["nonEmptyList", () => v.nonEmptyList("cidrs", ["10.0.0.0/16"]), ["10.0.0.0/16"]],
+    ["a cidr at its max prefix", () => v.cidr("cidr", "10.0.0.0/24", { min: 16, max: 24 }), "10.0.0.0/24"],
+    ["a cidr with only a max", () => v.cidr("cidr", "10.0.0.0/8", { max: 24 }), "10.0.0.0/8"],
+    ["a cidr with only a min", () => v.cidr("cidr", "10.0.0.0/28", { min: 16 }), "10.0.0.0/28"],
+  ])("accepts %s", (_what, f, expected) => {
+    expect(f()).toEqual(expected);
+  });
+
+  it.each<[() => unknown, string]>([
+    [() => v.integer("nodes", 0, { min: 1 }), "stack/cluster: nodes 0 is not valid: use a whole number of at least 1"],
+    [() => v.integer("nodes", 1.5), "stack/cluster: nodes 1.5 is not valid: use a whole number"],
+    [() => v.number("price", 0.5, { min: 1, max: 4 }), "stack/cluster: price 0.5 is not valid: use a number from 1 to 4"],
+    [() => v.number("price", 4.5, { min: 1, max: 4 }), "stack/cluster: price 4.5 is not valid: use a number from 1 to 4"],
+    [() => v.number("price", 4.5, { max: 4 }), "stack/cluster: price 4.5 is not valid: use a number of at most 4"],
+    [() => v.number("price", Number.POSITIVE_INFINITY, { min: 0 }), "stack/cluster: price Infinity is not valid: use a number of at least 0"],
+    [() => v.number("price", Number.NaN), "stack/cluster: price NaN is not valid: use a number"],
+    [() => v.matches("zone", 123 as unknown as string, /^\d+$/, "use digits"), "stack/cluster: zone 123 is not valid: use digits"],
+    [() => v.nonEmpty("name", 5 as unknown as string), "stack/cluster: name 5 is not valid: use a non-empty string"],
+    [() => v.nonEmptyList("cidrs", "ab" as unknown as string[]), 'stack/cluster: cidrs "ab" is not valid: use a list with at least one entry'],
+    [() => v.mountPath("mountPath", ["/fsx"] as unknown as string), 'stack/cluster: mountPath ["/fsx"] is not valid: use an absolute path such as /fsx, not a system folder or a path inside one (/usr, /var, /etc, /opt/dlami, ...)'],
+    [() => v.mountPath("mountPath", "data/fsx"), 'stack/cluster: mountPath "data/fsx" is not valid: use an absolute path such as /fsx, not a system folder or a path inside one (/usr, /var, /etc, /opt/dlami, ...)'],
+    [() => v.cidr("cidr", 10 as unknown as string), "stack/cluster: cidr 10 is not valid: expected an IPv4 CIDR such as 10.0.0.0/16"],
+    [() => v.cidr("cidr", "10.0.0.0/28", { min: 16, max: 24 }), 'stack/cluster: cidr "10.0.0.0/28" is not valid: use a prefix length from 16 to 24'],
+    [() => v.cidr("cidr", "10.0.0.0/28", { max: 24 }), 'stack/cluster: cidr "10.0.0.0/28" is not valid: use a prefix length of at most 24'],
+    [() => v.cidr("cidr", "10.0.0.0/8", { min: 16 }), 'stack/cluster: cidr "10.0.0.0/8" is not valid: use a prefix length of at least 16'],
+  ])("refuses %#", (f, message) => {
+    expect(validationErrorOf(f)).toBe(message);
+  });
+
+  it("skips numbers that are unresolved until apply", () => {
+    // cdktf encodes a number token as a huge negative double.
+    const token = -1.8881545897087626e289;
+    const lazy = new Validator("p", { isUnresolved: (x) => x === token });
+    expect(lazy.integer("nodes", token, { min: 1 })).toBe(token);
+    expect(lazy.number("price", token, { min: 0 })).toBe(token);
+    expect(validationErrorOf(() => lazy.integer("nodes", -2, { min: 1 }))).toBe("p: nodes -2 is not valid: use a whole number of at least 1");
+  });
+});
+
+describe("isS3BucketName: reserved shapes only where AWS reserves them", () => {
+  it.each(["a1.2.3.4", "1.2.3.4a", "my-xn--data", "my-sthree-data", "my-amzn-s3-demo-data", "data-s3alias-x", "data--ol-s3-x", "data.mrap.x"])("accepts %s", (name) => {
+    expect(isS3BucketName(name)).toBe(true);
+  });
+});
