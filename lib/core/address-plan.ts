@@ -23,7 +23,10 @@ export interface AddressEntry {
    */
   readonly value?: string;
   readonly kind: AddressKind;
-  /** For a subnet: the block of the network it must fit in. */
+  /**
+   * The block this one must fit in (a subnet's network).
+   * @default - none
+   */
   readonly parent?: string;
 }
 
@@ -64,7 +67,7 @@ export class AddressPlan {
   public static configure(scope: IConstruct, options: AddressPlanOptions): AddressPlan {
     const plan = AddressPlan.of(scope);
     const v = new Validator(scope.node.path || "App");
-    v.check(plan.handedOut === 0, "AddressPlan.configure", options, "configure the address plan before the first network without a cidr is created");
+    v.check(!plan.handedOut, "AddressPlan.configure", options, "configure the address plan before the first network without a cidr is created");
     if (options.pool !== undefined) plan.pool = v.cidr("pool", options.pool);
     if (options.prefix !== undefined) {
       const poolPrefix = parseCidr(plan.pool).prefix;
@@ -78,7 +81,7 @@ export class AddressPlan {
   /** Prefix length of handed-out blocks. */
   public prefix = 16;
   private readonly registry: AddressEntry[] = [];
-  private handedOut = 0;
+  private handedOut = false;
 
   private constructor() {}
 
@@ -103,7 +106,7 @@ export class AddressPlan {
     if (block === undefined) {
       throw new ValidationError(owner.node.path, "cidr", undefined, `set one: the address plan's pool ${this.pool} has no free /${prefix} left`);
     }
-    this.handedOut++;
+    this.handedOut = true;
     return block;
   }
 
@@ -112,11 +115,11 @@ export class AddressPlan {
     const problems: string[] = [];
     const mine = this.registry.filter((e) => e.owner === owner);
     for (const a of mine) {
-      if (a.kind === "subnet" && a.parent !== undefined && !contains(a.parent, a.cidr)) {
+      if (a.parent !== undefined && !contains(a.parent, a.cidr)) {
         problems.push(new ValidationError(owner.node.path, a.field, a.cidr, `use a block inside the network's ${a.parent}`).message);
       }
       for (const b of this.registry) {
-        if (b === a || b.kind !== a.kind || !overlaps(a.cidr, b.cidr)) continue;
+        if (b.kind !== a.kind || !overlaps(a.cidr, b.cidr)) continue;
         if (a.kind === "subnet" && b.owner !== a.owner) continue; // subnets of different networks are covered by their networks
         if (!this.reportsFirst(a, b)) continue;
         const what = a.kind === "tunnel" ? "tunnel" : a.kind === "subnet" ? "subnet of the same network" : "network or on-prem site";
@@ -127,6 +130,7 @@ export class AddressPlan {
     return problems;
   }
 
+  /** Whether `a` reports its overlap with `b` (never with itself: an entry does not come before itself). */
   private reportsFirst(a: AddressEntry, b: AddressEntry): boolean {
     if (a.owner === b.owner) return this.registry.indexOf(a) < this.registry.indexOf(b);
     return a.owner.node.path < b.owner.node.path;

@@ -67,7 +67,7 @@ export function resolveAllowFrom(v: Validator, field: string, rule: AllowFrom): 
     v.check(
       VPC_PRIVATE_RANGES.some((range) => contains(range, cidr)),
       `${field}.from`,
-      typeof from === "string" ? from : cidr,
+      cidr,
       "use a private range (inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10): GPU nodes are never opened to the internet",
       typeof from === "string" ? undefined : `(a block of ${label})`,
     );

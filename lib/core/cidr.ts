@@ -16,9 +16,12 @@ export interface Cidr {
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
-/** Parses a dotted-quad IPv4 address; undefined when malformed. */
+/**
+ * Parses a dotted-quad IPv4 address; undefined when malformed, spaces around it included (the
+ * validated text goes to the clouds as it is).
+ */
 export function parseIpv4(text: string): number | undefined {
-  const m = IPV4.exec(text.trim());
+  const m = IPV4.exec(text);
   if (!m) return undefined;
   let value = 0;
   for (let i = 1; i <= 4; i++) {
@@ -43,8 +46,8 @@ export function blockSize(prefix: number): number {
 
 /** Why a text is not a canonical CIDR, or undefined when it is one. */
 export function cidrProblem(text: string): string | undefined {
+  // without a slash, the prefix is the whole text, never 1 or 2 digits alone
   const slash = text.indexOf("/");
-  if (slash < 0) return "expected an IPv4 CIDR such as 10.0.0.0/16";
   const ip = parseIpv4(text.slice(0, slash));
   const prefixText = text.slice(slash + 1);
   if (ip === undefined || !/^\d{1,2}$/.test(prefixText) || Number(prefixText) > 32) {
@@ -89,7 +92,7 @@ export function lastAddress(c: Cidr | string): number {
 export function contains(outer: Cidr | string, inner: Cidr | string): boolean {
   const o = asCidr(outer);
   const i = asCidr(inner);
-  return i.prefix >= o.prefix && i.network >= o.network && lastAddress(i) <= lastAddress(o);
+  return i.network >= o.network && lastAddress(i) <= lastAddress(o);
 }
 
 /** True when an address lies inside a block. */
@@ -136,7 +139,8 @@ export function split(block: Cidr | string, newPrefix: number, count?: number): 
  */
 export function allocate(pool: Cidr | string, prefix: number, taken: readonly (Cidr | string)[]): string | undefined {
   const p = asCidr(pool);
-  if (prefix < p.prefix || prefix > 32) return undefined;
+  // a prefix shorter than the pool's gives blocks larger than the pool: the loop finds none
+  if (prefix > 32) return undefined;
   const used = taken.map(asCidr);
   const step = blockSize(prefix);
   let candidate = p.network;

@@ -62,9 +62,8 @@ export function egressUsd(bytes: number, fromCloud: EgressSource | string): numb
   if (!Number.isSafeInteger(bytes) || bytes < 0) {
     throw new ValidationError("egress", "bytes", bytes, "a whole number of bytes >= 0");
   }
-  const rate = (EGRESS_RATES as Record<string, EgressRate | undefined>)[fromCloud];
-  if (!Object.hasOwn(EGRESS_RATES, fromCloud) || rate === undefined) {
+  if (!Object.hasOwn(EGRESS_RATES, fromCloud)) {
     throw new ValidationError("egress", "fromCloud", fromCloud, `one of ${Object.keys(EGRESS_RATES).join(", ")}`);
   }
-  return (bytes / BYTES_PER_GB) * rate.usdPerGb;
+  return (bytes / BYTES_PER_GB) * EGRESS_RATES[fromCloud as EgressSource].usdPerGb;
 }

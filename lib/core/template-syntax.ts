@@ -24,6 +24,6 @@ export const TEMPLATE_SYNTAX_REASON = "Terraform reads ${ and %{ as template syn
  * the Validator, as every rule is.
  */
 export function checkNoTemplateSyntax(v: Validator, field: string, value: string, allowed: string): string {
-  v.check(typeof value !== "string" || !hasTemplateSyntax(value), field, value, allowed);
+  v.check(!hasTemplateSyntax(value), field, value, allowed);
   return value;
 }

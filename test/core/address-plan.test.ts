@@ -106,4 +106,46 @@ describe("AddressPlan", () => {
     expect(overlaps(got, "10.0.0.0/12") || overlaps(got, "10.20.0.0/16")).toBe(false);
     expect(got).toBe("10.16.0.0/16");
   });
+
+  it("starts empty; configuring the size alone keeps the pool, and the app itself is named App", () => {
+    const s = stack();
+    expect(AddressPlan.of(s).entries).toEqual([]);
+    const plan = AddressPlan.configure(s, { prefix: 20 });
+    expect(plan.pool).toBe("10.0.0.0/8");
+    expect(plan.allocate(s)).toBe("10.0.0.0/20");
+    expect(validationErrorOf(() => AddressPlan.configure(Testing.app(), { pool: "10.0.0.1/8" }))).toBe('App: pool "10.0.0.1/8" is not valid: host bits are set: use 10.0.0.0/8');
+  });
+
+  it("hands out blocks around networks only: subnets and tunnels in the pool do not take it", () => {
+    const s = stack();
+    owner(s, "n", [
+      { field: "subnet a", cidr: "10.0.0.0/24", kind: "subnet", parent: "10.0.0.0/16" },
+      { field: "tunnel 1", cidr: "10.0.1.0/30", kind: "tunnel" },
+    ]);
+    expect(AddressPlan.of(s).allocate(s)).toBe("10.0.0.0/16");
+  });
+
+  it("an address registered as its /32 is named by its value, with its own advice", () => {
+    const s = stack();
+    const site = owner(s, "a-site", [{ field: "azureBgpPeerAddress", cidr: "169.254.21.2/32", value: "169.254.21.2", kind: "tunnel" }]);
+    const link = owner(s, "b-link", [{ field: "tunnel 1", cidr: "169.254.21.0/30", kind: "tunnel" }]);
+    expect(AddressPlan.of(s).problemsFor(site)).toEqual([
+      's/a-site: azureBgpPeerAddress "169.254.21.2" is not valid: use an address that no tunnel or other APIPA BGP address of the app uses: it overlaps tunnel 1 169.254.21.0/30 of s/b-link',
+    ]);
+    expect(AddressPlan.of(s).problemsFor(link)).toEqual([]);
+  });
+
+  it("between owners, the path that sorts first reports, whatever the registration order; subnets of other networks are not compared", () => {
+    const s = stack();
+    const z = owner(s, "z", [{ field: "cidr", cidr: "10.0.0.0/16", kind: "network" }, { field: "subnet z", cidr: "10.0.0.0/24", kind: "subnet", parent: "10.0.0.0/16" }]);
+    const a = owner(s, "a", [{ field: "cidr", cidr: "10.0.0.0/16", kind: "network" }, { field: "subnet a", cidr: "10.0.0.0/24", kind: "subnet", parent: "10.0.0.0/16" }]);
+    expect(AddressPlan.of(s).problemsFor(z)).toEqual([]);
+    expect(AddressPlan.of(s).problemsFor(a)).toEqual(['s/a: cidr "10.0.0.0/16" is not valid: use a block that overlaps no other network or on-prem site: it overlaps cidr 10.0.0.0/16 of s/z']);
+  });
+
+  it("a block alone overlaps nothing (not itself), and a block without a parent fits anywhere", () => {
+    const s = stack();
+    const n = owner(s, "n", [{ field: "cidr", cidr: "10.0.0.0/16", kind: "network" }, { field: "subnet a", cidr: "192.168.0.0/24", kind: "subnet" }]);
+    expect(AddressPlan.of(s).problemsFor(n)).toEqual([]);
+  });
 });

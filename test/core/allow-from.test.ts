@@ -13,6 +13,7 @@ describe("resolveAllowFrom", () => {
   it("takes a cloud network's block, and every block of a site", () => {
     expect(resolve({ from: net("s/azure-net", "10.20.0.0/16"), ports: "all" })).toEqual({ cidrs: ["10.20.0.0/16"], ports: "all", description: "from s/azure-net" });
     expect(resolve({ from: net("s/dc", "192.168.0.0/16", ["192.168.0.0/16", "172.20.0.0/14"]), ports: [22] }).cidrs).toEqual(["192.168.0.0/16", "172.20.0.0/14"]);
+    expect(resolve({ from: net("s/dc", "192.168.0.0/16", []), ports: [22] }).cidrs).toEqual(["192.168.0.0/16"]);
   });
 
   it("turns ports into inclusive ranges and keeps a given description", () => {
@@ -43,6 +44,12 @@ describe("resolveAllowFrom", () => {
     [{ from: "10.1.0.0/24", ports: [22, 65536] }, "s/train: allowFrom[0].ports[1] 65536 is not valid: use a port from 1 to 65535 or a [from, to] range with from <= to"],
     [{ from: "10.1.0.0/24", ports: [[2000, 1000]] }, "s/train: allowFrom[0].ports[0] [2000,1000] is not valid: use a port from 1 to 65535 or a [from, to] range with from <= to"],
     [{ from: "10.1.0.0/24", ports: [22.5] }, "s/train: allowFrom[0].ports[0] 22.5 is not valid: use a port from 1 to 65535 or a [from, to] range with from <= to"],
+    [{ from: null as never, ports: "all" }, "s/train: allowFrom[0].from null is not valid: use a network of the app (AwsNetwork, AzureNetwork, OnPremSite) or a CIDR block such as 10.20.0.0/16"],
+    [{ from: { node: { path: "s/x" } } as never, ports: "all" }, 's/train: allowFrom[0].from {"node":{"path":"s/x"}} is not valid: use a network of the app (AwsNetwork, AzureNetwork, OnPremSite) or a CIDR block such as 10.20.0.0/16'],
+    [undefined as never, "s/train: allowFrom[0].from (missing) is not valid: use a network of the app (AwsNetwork, AzureNetwork, OnPremSite) or a CIDR block such as 10.20.0.0/16"],
+    [{ from: "10.1.0.0/24", ports: [null as never] }, "s/train: allowFrom[0].ports[0] null is not valid: use a port from 1 to 65535 or a [from, to] range with from <= to"],
+    [{ from: "10.1.0.0/24", ports: [[22, 100.5]] }, "s/train: allowFrom[0].ports[0] [22,100.5] is not valid: use a port from 1 to 65535 or a [from, to] range with from <= to"],
+    [{ from: "10.1.0.0/24", ports: [[22.5, 100]] }, "s/train: allowFrom[0].ports[0] [22.5,100] is not valid: use a port from 1 to 65535 or a [from, to] range with from <= to"],
   ])("refuses %j", (rule, message) => {
     expect(errorOf(rule)).toBe(message);
   });

@@ -150,6 +150,9 @@ describe("asnProblem: the first rule an ASN breaks for its roles", () => {
 describe("the default gateway ASNs", () => {
   it("each meets every rule of the roles a link gives it", () => {
     expect(asnProblem(AWS_DEFAULT_GATEWAY_ASN, { awsGateway: true, azurePeer: true })).toBeUndefined();
+    // 7224 is reserved only for AWS customer gateways: without one, it is a good ASN
+    expect(asnProblem(7224, {})).toBeUndefined();
+    expect(asnProblem(7224, { azurePeer: true, awsCustomerGatewayIn: [] })).toBeUndefined();
     expect(asnProblem(DEFAULT_AZURE_GATEWAY_ASN, { azureGateway: true, awsCustomerGatewayIn: [{ region: "eu-west-1", where: "s/net" }] })).toBeUndefined();
   });
 });

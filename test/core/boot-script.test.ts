@@ -25,9 +25,11 @@ describe("checkBootHooks", () => {
 });
 
 describe("lustreMountScript", () => {
-  const script = lustreMountScript({ title: "mount X", installClient: ["install-a", "install-b"], beforeMount: ["prep"], source: "10.0.0.4@tcp:/lustrefs", mountPath: "/data", options: ["noatime"] });
+  // built inside each test (not at collection), so that the test runs the code it checks
+  const spec = { title: "mount X", installClient: ["install-a", "install-b"], source: "10.0.0.4@tcp:/lustrefs", mountPath: "/data", options: ["noatime"] };
   it("installs only when the client is missing, then prepares, records and mounts once", () => {
-    expect(script.split("\n")).toEqual([
+    const script = lustreMountScript({ ...spec, beforeMount: ["prep"] });
+    expect(script).toBe([
       "# mount X at /data",
       "if ! command -v mount.lustre >/dev/null 2>&1; then",
       "  install-a",
@@ -37,7 +39,10 @@ describe("lustreMountScript", () => {
       "mkdir -p /data",
       'grep -q " /data lustre " /etc/fstab || echo "10.0.0.4@tcp:/lustrefs /data lustre noatime,_netdev,x-systemd.automount,x-systemd.after=network-online.target,x-systemd.wants=network-online.target 0 0" >> /etc/fstab',
       "mountpoint -q /data || mount /data",
-    ]);
+    ].join("\n"));
+  });
+  it("without lines before the mount, mounts right after the client check", () => {
+    expect(lustreMountScript(spec).split("\n").slice(4, 6)).toEqual(["fi", "mkdir -p /data"]);
   });
   it("every apt-get of the mount scripts waits up to 10 minutes for the dpkg lock (unattended upgrades hold it at first boot)", () => {
     const scripts = [amlfsMountScript("10.0.0.4", "/lustre"), fsxMountScript("fs.example@tcp:/abc", "/fsx"), fsxMountScript("fs.example@tcp:/abc", "/fsx", true)];
@@ -55,6 +60,10 @@ describe("pinnedDownload", () => {
     expect(line).toContain("curl -fsSL --retry 3 --proto-redir =https -o a.zip 'https://example.com/a.zip'");
     expect(line).toContain(`echo "${"ab".repeat(32)}  a.zip" | sha256sum -c --status`);
     expect(line).not.toMatch(/\$\{|%\{/);
+    expect(line).toBe(
+      `{ curl -fsSL --retry 3 --proto-redir =https -o a.zip 'https://example.com/a.zip' || { echo "hgpu: could not download https://example.com/a.zip" >&2; false; }; }` +
+        ` && { echo "${"ab".repeat(32)}  a.zip" | sha256sum -c --status || { echo "hgpu: a.zip from https://example.com/a.zip has SHA-256 $(sha256sum a.zip | cut -d' ' -f1), not the pinned ${"ab".repeat(32)}: not using it" >&2; rm -f a.zip; false; }; }`,
+    );
   });
   it("SHA256_HEX takes 64 hex digits, nothing else", () => {
     const digests = ["a".repeat(64), "F".repeat(64), "a".repeat(63), "a".repeat(65), `${"a".repeat(63)}g`, ""];

@@ -13,7 +13,7 @@ describe("parseIpv4 / formatIpv4", () => {
   it("round-trips every address", () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (n) => parseIpv4(formatIpv4(n)) === n));
   });
-  it.each(["256.0.0.1", "1.2.3", "1.2.3.4.5", "a.b.c.d", "01.2.3.4", "", " "])("rejects %j", (bad) => {
+  it.each(["256.0.0.1", "1.2.3", "1.2.3.4.5", "a.b.c.d", "01.2.3.4", "", " ", " 10.0.0.1", "10.0.0.1\n"])("rejects %j", (bad) => {
     expect(parseIpv4(bad)).toBeUndefined();
   });
 });
@@ -27,7 +27,7 @@ describe("parseCidr", () => {
     expect(cidrProblem("10.0.0.1/16")).toBe("host bits are set: use 10.0.0.0/16");
     expect(() => parseCidr("10.0.0.1/16")).toThrow(new RangeError('"10.0.0.1/16": host bits are set: use 10.0.0.0/16'));
   });
-  it.each(["10.0.0.0", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0/8", "10.0.0.0/8/8", "x/8"])("rejects malformed %j", (bad) => {
+  it.each(["10.0.0.0", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0/8", "10.0.0.0/8/8", "x/8", "/16", "16", " 10.0.0.0/16", "10.0.0.0 /16", "10.0.0.0/16 "])("rejects malformed %j", (bad) => {
     expect(cidrProblem(bad)).toBe("expected an IPv4 CIDR such as 10.0.0.0/16");
     expect(tryParseCidr(bad)).toBeUndefined();
   });
@@ -46,6 +46,13 @@ describe("contains / overlaps", () => {
     expect(containsAddress("172.16.0.0/12", "172.31.255.255")).toBe(true);
     expect(containsAddress("172.16.0.0/12", "172.32.0.0")).toBe(false);
     expect(lastAddress("10.0.0.0/30")).toBe(parseIpv4("10.0.0.3"));
+  });
+  it("containsAddress: both ends of the block count, a malformed address is outside", () => {
+    expect(containsAddress("10.0.0.0/8", "10.0.0.0")).toBe(true);
+    expect(containsAddress("10.0.0.0/8", "9.255.255.255")).toBe(false);
+    expect(containsAddress("10.0.0.0/8", "10.255.255.255")).toBe(true);
+    expect(containsAddress("10.0.0.0/8", 0x0a000001)).toBe(true);
+    expect(containsAddress("10.0.0.0/8", "10.0.0")).toBe(false);
   });
   it.each<[string, string, boolean]>([
     // a /32 at either edge of a block, and the addresses just outside it
@@ -82,6 +89,9 @@ describe("split", () => {
   it("refuses impossible splits", () => {
     expect(() => split("10.0.0.0/16", 8)).toThrow(new RangeError("cannot split 10.0.0.0/16 into /8 blocks: use a prefix from 16 to 32"));
     expect(() => split("10.0.0.0/24", 26, 5)).toThrow(new RangeError("10.0.0.0/24 holds only 4 /26 blocks, 5 were asked for"));
+    expect(() => split("10.0.0.0/30", 33)).toThrow(new RangeError("cannot split 10.0.0.0/30 into /33 blocks: use a prefix from 30 to 32"));
+    expect(() => split("10.0.0.0/30", 30.5)).toThrow(new RangeError("cannot split 10.0.0.0/30 into /30.5 blocks: use a prefix from 30 to 32"));
+    expect(split("10.0.0.0/30", 32)).toEqual(["10.0.0.0/32", "10.0.0.1/32", "10.0.0.2/32", "10.0.0.3/32"]);
   });
   it("gives disjoint sub-blocks that the parent contains", () => {
     fc.assert(
@@ -103,6 +113,14 @@ describe("allocate", () => {
     expect(allocate("10.0.0.0/8", 16, ["10.0.0.0/16", "10.1.0.0/16"])).toBe("10.2.0.0/16");
     expect(allocate("10.0.0.0/8", 16, ["10.0.128.0/17"])).toBe("10.1.0.0/16");
     expect(allocate("10.0.0.0/15", 16, ["10.0.0.0/16", "10.1.0.0/16"])).toBeUndefined();
+  });
+  it("hands out /32s and /31s past a clash, and nothing larger than the pool or longer than /32", () => {
+    expect(allocate("10.0.0.0/30", 32, [])).toBe("10.0.0.0/32");
+    expect(allocate("10.0.0.0/30", 32, ["10.0.0.0/31"])).toBe("10.0.0.2/32");
+    expect(allocate("10.0.0.0/30", 31, ["10.0.0.1/32"])).toBe("10.0.0.2/31");
+    expect(allocate("10.0.0.0/30", 33, [])).toBeUndefined();
+    expect(allocate("10.0.0.0/16", 8, [])).toBeUndefined();
+    expect(allocate("10.0.0.0/16", 16, [])).toBe("10.0.0.0/16");
   });
   it("returns the lowest aligned block of the pool that overlaps no taken block, whatever their order, or undefined when there is none", () => {
     // The oracle walks every aligned block of 10.0.0.0/20 (4096 addresses) with plain integer ranges.
@@ -154,5 +172,7 @@ describe("split limits", () => {
   it("refuses to list millions of blocks", () => {
     expect(() => split("10.0.0.0/8", 32)).toThrow(new RangeError("10.0.0.0/8 split into /32 gives 16777216 blocks: pass a count of at most 65536"));
     expect(split("10.0.0.0/8", 32, 2)).toEqual(["10.0.0.0/32", "10.0.0.1/32"]);
+    const most = split("10.0.0.0/16", 32);
+    expect([most.length, most[0], most.at(-1)]).toEqual([65_536, "10.0.0.0/32", "10.0.255.255/32"]);
   });
 });

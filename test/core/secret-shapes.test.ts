@@ -123,6 +123,29 @@ describe("findSecretShape: what looks random but is no secret passes", () => {
     expect(looksRandom("Ab1".repeat(10))).toBe(false); // 3 symbols: 1.6 bits a character
   });
 
+  it.each<[string, string, boolean]>([
+    ["20 characters, each once", "aB1cD2eF3gH4iJ5kL6mN", true],
+    ["19 characters and base64 padding", "aB1cD2eF3gH4iJ5kL6m==", false],
+    ["20 characters and base64 padding", "aB1cD2eF3gH4iJ5kL6mN==", true],
+    ["no digit", "aBcDeFgHiJkLmNoPqRsTuVwXyZ+/", false],
+    ["no two letters side by side", "a1B2c3D4e5F6g7H8i9J0k1L2", false],
+    ["no case flip", "ABCDEFGHIJ0123456789klmnop", false],
+    ["case flips at exactly a quarter of the letter pairs", "Abcde0123456789+/-_F", true],
+    ["two-letter pairs are no words", "Ab0Cd1Ef2Gh3Ij4Kl5Mn6Op7", true],
+    ["lower-case letters in runs of two are no words", "abCd1efGh2ijKl3mnOp4qrSt5", true],
+    ["words covering exactly 60%", "AbcDefGhiJkl01234567", false],
+    ["words covering 45%", "AbcDefGhiJk012345678", true],
+    ["entropy at exactly 80% of the most (16 symbols twice in 32: 4 of 5 bits)", "aB1cD2eF3gH4iJ5kaB1cD2eF3gH4iJ5k", true],
+  ])("looksRandom: %s (%s) is %s", (_what, word, expected) => {
+    expect(looksRandom(word)).toBe(expected);
+  });
+
+  it("a random run inside a known shape is reported once, as the known shape", () => {
+    const password = random(24, ALNUM, 41);
+    expect(looksRandom(password)).toBe(true);
+    expect(findSecretShapes(`https://trainer:${password}@db.internal/runs`)).toEqual([{ kind: "a password in a URL", match: `https://trainer:${password}@` }]);
+  });
+
   it("shannonEntropy: bits per character", () => {
     expect(shannonEntropy("")).toBe(0);
     expect(shannonEntropy("aaaa")).toBe(0);
@@ -135,13 +158,15 @@ describe("namesASecret", () => {
     ["HF_TOKEN", "x"], ["WANDB_API_KEY", "3f786850e387550fdab836ed7e6dc881de23001b"], ["DB_PASSWORD", "hunter2"],
     ["AWS_SECRET_ACCESS_KEY", "abc"], ["GITHUB_PAT", "abc"], ["MLFLOW_TRACKING_PASSWORD", "abc"], ["AZURE_CLIENT_SECRET", "abc"],
     ["STORAGE_ACCOUNT_KEY", "abc"], ["SECRET", "abc"], ["api_key", "abc"], ["OPENAI_API_KEY_2", "abc"], ["HUGGING_FACE_HUB_TOKEN", "abc"],
+    ["API_KEY_PROD", "abc"], ["DB_PASSWORD", "hunter2/with-a-slash"], ["HF_TOKEN_SECRET_X", "abc"],
   ])("%s=%s is a secret by its name", (name, value) => {
     expect(namesASecret(name, value)).toBe(true);
   });
   it.each([
     ["TOKENIZERS_PARALLELISM", "false"], ["MAX_TOKENS", "4096"], ["HF_TOKEN", ""], ["NUM_TOKEN", "5"], ["HF_HUB_DISABLE_TOKEN", "1"],
     ["GOOGLE_APPLICATION_CREDENTIALS", "/etc/gcp/key.json"], ["HF_TOKEN_PATH", "/run/hf"], ["SSH_PRIVATE_KEY_FILE", "./id_ed25519"],
-    ["SECRET_DIR", "/opt/secrets"], ["KEY", "value"], ["PRIMARY_KEY_COLUMN", "id"], ["NCCL_SOCKET_IFNAME", "eth0"], ["DATA_PATH", "/dataset/imagenet"],
+    ["SECRET_DIR", "/opt/secrets"], ["HF_TOKEN_FILE", "token.txt"], ["HF_TOKEN_PATH", "run/hf"], ["SECRET_DIR", "secrets"],
+    ["HF_TOKEN_URL", "https://vault.internal/hf"], ["HF_TOKEN", "4096"], ["DB_PASSWORD", " true "], ["DB_PASSWORD", "   "], ["", "abc"], ["KEY", "value"], ["PRIMARY_KEY_COLUMN", "id"], ["NCCL_SOCKET_IFNAME", "eth0"], ["DATA_PATH", "/dataset/imagenet"],
   ])("%s=%s is not", (name, value) => {
     expect(namesASecret(name, value)).toBe(false);
   });
