@@ -29,7 +29,7 @@ export type { IAspect, ITerraformDependable } from "cdktf";
  */
 function engineModule<T>(path: string): T | undefined {
   const defining = Object.values(require.cache).find((m) => m !== undefined && /[\\/]cdkt[fn][\\/]lib[\\/]app\.js$/.test(m.filename) && (m.exports as { App?: unknown }).App === App);
-  return defining ? (require(defining.filename.replace(/app\.js$/, `${path}.js`)) as T) : undefined;
+  return defining ? (defining.require(`./${path}`) as T) : undefined;
 }
 
 /** Where a token's creation stack comes from: cdktf's `captureStackTrace`, cdktn's `captureCreationStack`. */
