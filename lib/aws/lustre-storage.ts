@@ -164,7 +164,7 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
     }
     this.efaEnabled = props.efa ?? false;
     if (this.efaEnabled) v.check(type === "PERSISTENT_2", "efa", true, "use deploymentType PERSISTENT_2 for an EFA-enabled file system", `for ${type}`);
-    const pins = checkClientPins(v, this, props.efa ?? false, props);
+    const pins = checkClientPins(v, this, this.efaEnabled, props);
 
     const tierKey = fsxTierKey(type, storageType);
     const tiers = fsxThroughputTiers(type, storageType);
@@ -198,12 +198,11 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
     const repo = props.dataRepository;
     if (repo) v.check(type !== "SCRATCH_1", "dataRepository", repo.bucket, "use another deploymentType: AWS links S3 to every Lustre 2.12/2.15 file system but SCRATCH_1 (data repository associations)", `for ${type}`);
     if (repo?.exportDeletes) v.check(repo.autoExport ?? true, "dataRepository.exportDeletes", true, "leave it out: deletes are exported only with autoExport");
-    const repoPath = repo ? s3Path(v, repo.bucket) : undefined;
-    const fileSystemPath = repo ? checkFileSystemPath(v, repo.fileSystemPath ?? "/") : undefined;
+    const link = repo && { repo, repoPath: s3Path(v, repo.bucket), fileSystemPath: checkFileSystemPath(v, repo.fileSystemPath ?? "/") };
 
     const subnet = network.subnetFor(this.zone)!;
     // FSx does not publish how many addresses a file system takes: about one per file server.
-    if (network.hasZone(this.zone)) network.takeAddresses(this.zone, this.node.path, estimatedAddresses(gib), true);
+    network.takeAddresses(this.zone, this.node.path, estimatedAddresses(gib), true);
     this.securityGroup = new SecurityGroup(this, "sg", {
       namePrefix: securityGroupNamePrefix(this, "lustre"),
       description: "FSx for Lustre: Lustre traffic from itself and its clients only",
@@ -225,7 +224,7 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
       ...(tiers ? { perUnitStorageThroughput: tier } : {}),
       ...(type === "PERSISTENT_2" ? { metadataConfiguration: props.metadataIops !== undefined ? { mode: "USER_PROVISIONED", iops: props.metadataIops } : { mode: "AUTOMATIC" } } : {}),
       ...(this.efaEnabled ? { efaEnabled: true } : {}),
-      ...(props.kmsKeyId && type.startsWith("PERSISTENT") ? { kmsKeyId: props.kmsKeyId } : {}),
+      kmsKeyId: props.kmsKeyId,
       // Lustre 2.15 runs on every deployment type (FSx CreateFileSystem, FileSystemTypeVersion).
       fileSystemTypeVersion: "2.15",
       dataCompressionType: "LZ4",
@@ -233,15 +232,16 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
       tags: nameTags(this, "lustre"),
       dependsOn: selfRules,
     });
-    if (repo && repoPath && fileSystemPath) {
+    if (link) {
+      const { repoPath, fileSystemPath } = link;
       const importEvents = ["NEW", "CHANGED", "DELETED"];
-      const exportEvents = repo.exportDeletes ? importEvents : ["NEW", "CHANGED"];
+      const exportEvents = link.repo.exportDeletes ? importEvents : ["NEW", "CHANGED"];
       this.dataRepositoryAssociation = new FsxDataRepositoryAssociation(this, "s3", {
         fileSystemId: this.fileSystem.id,
         dataRepositoryPath: repoPath,
         fileSystemPath,
         batchImportMetaDataOnCreate: true,
-        s3: { autoImportPolicy: { events: importEvents }, ...((repo.autoExport ?? true) ? { autoExportPolicy: { events: exportEvents } } : {}) },
+        s3: { autoImportPolicy: { events: importEvents }, ...((link.repo.autoExport ?? true) ? { autoExportPolicy: { events: exportEvents } } : {}) },
         tags: nameTags(this, "s3"),
       });
     }
@@ -300,7 +300,7 @@ function s3Path(v: Validator, bucket: string): string {
   const m = /^(?:s3:\/\/)?([^/]+)(\/.*)?$/.exec(bucket);
   const name = m?.[1] ?? "";
   v.check(isS3BucketName(name), "dataRepository.bucket", bucket, `use a bucket name (${S3_BUCKET_RULE}) or an S3 URI such as s3://bucket/prefix/`);
-  const prefix = (m?.[2] ?? "/").replace(/\/*$/, "/");
+  const prefix = (m![2] ?? "").replace(/\/*$/, "/");
   const path = `s3://${name}${prefix}`;
   v.check(path.length <= MAX_DATA_REPOSITORY_PATH, "dataRepository.bucket", bucket, `use an S3 path of at most ${MAX_DATA_REPOSITORY_PATH} characters (this one is ${path.length} as s3://bucket/prefix/)`);
   return path;

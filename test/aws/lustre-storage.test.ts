@@ -1,4 +1,5 @@
 import { TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
 import { describe, expect, it } from "vitest";
 import { AwsLustreStorage, fsxMountScript, type AwsLustreStorageProps } from "../../lib/aws/lustre-storage";
 import { validationErrorOf, resources, synth, withNetwork } from "./helpers";
@@ -95,6 +96,116 @@ describe("AwsLustreStorage", () => {
     expect(dra).toMatchObject({ data_repository_path: bucket, file_system_path: fileSystemPath });
   });
 
+  it("puts the file system in its own security group, with WARN_ERROR logs and Name tags", () => {
+    const tf = synth(make().stack);
+    expect(resources(tf, "aws_security_group").find((g) => g.name_prefix === "s-fs-lustre-")).toEqual({
+      name_prefix: "s-fs-lustre-",
+      description: "FSx for Lustre: Lustre traffic from itself and its clients only",
+      vpc_id: "${aws_vpc.net_vpc_189A1278.id}",
+      tags: { Name: "s-fs-lustre" },
+      lifecycle: { create_before_destroy: true },
+    });
+    const [file] = resources(tf, "aws_fsx_lustre_file_system");
+    expect(file).toMatchObject({ security_group_ids: ["${aws_security_group.fs_sg_B76787E2.id}"], log_configuration: { level: "WARN_ERROR" }, tags: { Name: "s-fs-lustre" } });
+    expect(file.drive_cache_type).toBeUndefined();
+    expect(file.kms_key_id).toBeUndefined();
+  });
+
+  it("opens ports 988 and 1018-1023 both ways within its own group, before the file system is created", () => {
+    const { stack, fs } = make({ dataRepository: { bucket: "data" } });
+    const tf = synth(stack);
+    const sg = "${aws_security_group.fs_sg_B76787E2.id}";
+    const rule = (from: number, to: number) => ({ security_group_id: sg, referenced_security_group_id: sg, ip_protocol: "tcp", from_port: from, to_port: to, description: "Lustre" });
+    expect(tf.resource.aws_vpc_security_group_ingress_rule).toEqual({ "fs_self-988_C1A986B1": rule(988, 988), "fs_self-1018_981CC20B": rule(1018, 1023) });
+    expect(tf.resource.aws_vpc_security_group_egress_rule).toEqual({ "fs_self-out-988_E3969AB8": rule(988, 988), "fs_self-out-1018_34BA2ABC": rule(1018, 1023) });
+    expect(resources(tf, "aws_fsx_lustre_file_system")[0].depends_on).toEqual([
+      "aws_vpc_security_group_ingress_rule.fs_self-988_C1A986B1",
+      "aws_vpc_security_group_egress_rule.fs_self-out-988_E3969AB8",
+      "aws_vpc_security_group_ingress_rule.fs_self-1018_981CC20B",
+      "aws_vpc_security_group_egress_rule.fs_self-out-1018_34BA2ABC",
+    ]);
+    expect(resources(tf, "aws_fsx_data_repository_association")[0].tags).toEqual({ Name: "s-fs-s3" });
+    expect(fs.readyDependencies.map((r) => r.node.path)).toEqual(["s/fs/self-988", "s/fs/self-out-988", "s/fs/self-1018", "s/fs/self-out-1018", "s/fs/s3"]);
+    expect(make().fs.readyDependencies.map((r) => r.node.id)).toEqual(["self-988", "self-out-988", "self-1018", "self-out-1018"]);
+  });
+
+  it("with EFA, allows all traffic both ways only within its own group and with client groups, never from 0.0.0.0/0", () => {
+    const { stack, fs } = make({ efa: true, storageCapacityGiB: 4800, throughputPerTiB: 1000 });
+    const client = new Construct(stack, "gpu");
+    const clientRules = fs.allowClient(client, "sg-client");
+    const tf = synth(stack);
+    const sg = "${aws_security_group.fs_sg_B76787E2.id}";
+    const rule = (peer: string) => ({ security_group_id: sg, referenced_security_group_id: peer, ip_protocol: "-1", description: "EFA and Lustre" });
+    expect(Object.values(tf.resource.aws_vpc_security_group_ingress_rule)).toEqual([rule(sg), rule("sg-client")]);
+    expect(Object.values(tf.resource.aws_vpc_security_group_egress_rule)).toEqual([rule(sg), rule("sg-client")]);
+    expect(fs.readyDependencies.map((r) => r.node.path)).toEqual(["s/fs/self-in", "s/fs/self-out"]);
+    expect(clientRules.map((r) => r.node.path)).toEqual(["s/gpu/lustre-client-gpu-in", "s/gpu/lustre-client-gpu-out"]);
+  });
+
+  it("lets a client group reach the Lustre ports, with rules under the client", () => {
+    const { stack, fs } = make();
+    const clientRules = fs.allowClient(new Construct(stack, "cpu"), "sg-client");
+    expect(clientRules.map((r) => r.node.path)).toEqual(["s/cpu/lustre-client-cpu-988", "s/cpu/lustre-client-cpu-out-988", "s/cpu/lustre-client-cpu-1018", "s/cpu/lustre-client-cpu-out-1018"]);
+    const tf = synth(stack);
+    const sg = "${aws_security_group.fs_sg_B76787E2.id}";
+    const toClient = (r: { referenced_security_group_id: string }) => r.referenced_security_group_id === "sg-client";
+    const rule = (from: number, to: number) => ({ security_group_id: sg, referenced_security_group_id: "sg-client", ip_protocol: "tcp", from_port: from, to_port: to, description: "Lustre" });
+    expect(resources(tf, "aws_vpc_security_group_ingress_rule").filter(toClient)).toEqual([rule(1018, 1023), rule(988, 988)]);
+    expect(resources(tf, "aws_vpc_security_group_egress_rule").filter(toClient)).toEqual([rule(1018, 1023), rule(988, 988)]);
+  });
+
+  it("counts EFA connections against the 1024 a file system accepts, taking nothing that does not fit", () => {
+    const { fs } = make({ efa: true, storageCapacityGiB: 4800, throughputPerTiB: 1000 });
+    expect(fs.takeEfaConnections("s/a", 1000)).toEqual({ fits: true, taken: 0, takenBy: "" });
+    expect(fs.takeEfaConnections("s/b", 24)).toEqual({ fits: true, taken: 1000, takenBy: "1000 by s/a" });
+    expect(fs.takeEfaConnections("s/c", 1)).toEqual({ fits: false, taken: 1024, takenBy: "1000 by s/a, 24 by s/b" });
+    expect(fs.takeEfaConnections("s/d", 0)).toEqual({ fits: true, taken: 1024, takenBy: "1000 by s/a, 24 by s/b" });
+  });
+
+  it.each([
+    [1200, 3],
+    [1800, 4],
+    [2400, 4],
+    [3600, 5],
+  ])("estimates %i GiB to take %i addresses of its subnet (one per 1200 GiB and 2)", (gib, addresses) => {
+    const props: Partial<AwsLustreStorageProps> = gib === 1800 ? { deploymentType: "PERSISTENT_1", storageType: "HDD", throughputPerTiB: 40 } : gib === 3600 ? { deploymentType: "SCRATCH_1" } : {};
+    const { network } = make({ ...props, storageCapacityGiB: gib });
+    expect(network.takeAddresses("use1-az4", "s/x", 1).takenBy).toBe(`3 by interface endpoints, ${addresses} (estimated) by s/fs`);
+  });
+
+  it("counts its address estimate only as a warning when the subnet is full", () => {
+    const { stack, network } = withNetwork();
+    expect(network.takeAddresses("use1-az4", "s/nodes", 4088).fits).toBe(true);
+    const fs = new AwsLustreStorage(stack, "fs", { network, zone: "use1-az4", storageCapacityGiB: 2400 });
+    expect(fs.capacityGiB).toBe(2400);
+    expect(network.takeAddresses("use1-az4", "s/x", 1)).toMatchObject({ fits: false, takenBy: "3 by interface endpoints, 4088 by s/nodes, 4 (estimated) by s/fs" });
+  });
+
+  it("sets the drive cache of HDD storage, READ or NONE", () => {
+    const hdd = { deploymentType: "PERSISTENT_1", storageType: "HDD", storageCapacityGiB: 6000, throughputPerTiB: 12 } as const;
+    expect(resources(synth(make({ ...hdd, driveCacheType: "NONE" }).stack), "aws_fsx_lustre_file_system")[0].drive_cache_type).toBe("NONE");
+    expect(resources(synth(make({ ...hdd, driveCacheType: "READ" }).stack), "aws_fsx_lustre_file_system")[0].drive_cache_type).toBe("READ");
+    expect(validationErrorOf(() => make({ ...hdd, driveCacheType: "WRITE" as never }))).toBe('s/fs: driveCacheType "WRITE" is not valid: use one of "READ", "NONE"');
+  });
+
+  it("pins AWS's EFA client setup only on an EFA file system", () => {
+    const sha = "a".repeat(64);
+    const { fs } = make({ efa: true, storageCapacityGiB: 4800, throughputPerTiB: 1000, efaClientSetupSha256: sha });
+    expect(fs.mountCommand).toContain(sha);
+    expect(validationErrorOf(() => make({ efaClientSetupSha256: sha }))).toBe(`s/fs: efaClientSetupSha256 "${sha}" is not valid: leave it out unless efa is true (only EFA clients download AWS's setup)`);
+  });
+
+  it("takes references for the bucket and the KMS key as they are", () => {
+    const { stack, network } = withNetwork();
+    const bucket = new TerraformVariable(stack, "bucket", { type: "string" }).stringValue;
+    const key = new TerraformVariable(stack, "key", { type: "string" }).stringValue;
+    new AwsLustreStorage(stack, "fs", { network, storageCapacityGiB: 1200, kmsKeyId: key, dataRepository: { bucket } });
+    new AwsLustreStorage(stack, "uri", { network, storageCapacityGiB: 1200, dataRepository: { bucket: `s3://${bucket}/imagenet/` } });
+    const tf = synth(stack);
+    expect(resources(tf, "aws_fsx_lustre_file_system")[0].kms_key_id).toBe("${var.key}");
+    expect(resources(tf, "aws_fsx_data_repository_association").map((d) => d.data_repository_path)).toEqual(["s3://${var.bucket}/", "s3://${var.bucket}/imagenet/"]);
+  });
+
   it("mounts idempotently, without Terraform template syntax of its own", () => {
     const script = fsxMountScript("fs.example@tcp:/abcd", "/fsx");
     expect(script).toContain('grep -q " /fsx lustre " /etc/fstab || echo "fs.example@tcp:/abcd /fsx lustre defaults,relatime,flock,_netdev,x-systemd.automount,x-systemd.after=network-online.target,x-systemd.wants=network-online.target 0 0" >> /etc/fstab');
@@ -156,6 +267,12 @@ describe("AwsLustreStorage", () => {
       [{ dataRepository: { bucket: "My_Bucket" } }, "s/fs: dataRepository.bucket \"My_Bucket\" is not valid: use a bucket name (3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, no '..', not an IP address, not starting with xn-- or ending with -s3alias) or an S3 URI such as s3://bucket/prefix/"],
       [{ dataRepository: { bucket: "s3://10.0.0.1/data/" } }, "s/fs: dataRepository.bucket \"s3://10.0.0.1/data/\" is not valid: use a bucket name (3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, no '..', not an IP address, not starting with xn-- or ending with -s3alias) or an S3 URI such as s3://bucket/prefix/"],
       [{ dataRepository: { bucket: "data", fileSystemPath: "dataset/" } }, 's/fs: dataRepository.fileSystemPath "dataset/" is not valid: use an absolute path such as /dataset, without a trailing slash'],
+      [{ storageType: "NVME" as never }, 's/fs: storageType "NVME" is not valid: use one of "SSD", "HDD"'],
+      [{ dataRepository: { bucket: "/data" } }, "s/fs: dataRepository.bucket \"/data\" is not valid: use a bucket name (3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, no '..', not an IP address, not starting with xn-- or ending with -s3alias) or an S3 URI such as s3://bucket/prefix/"],
+      [{ dataRepository: { bucket: "data/x\ny" } }, "s/fs: dataRepository.bucket \"data/x\\ny\" is not valid: use a bucket name (3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, no '..', not an IP address, not starting with xn-- or ending with -s3alias) or an S3 URI such as s3://bucket/prefix/"],
+      [{ dataRepository: { bucket: "data", fileSystemPath: "data/set" } }, 's/fs: dataRepository.fileSystemPath "data/set" is not valid: use an absolute path such as /dataset, without a trailing slash'],
+      [{ dataRepository: { bucket: "data", fileSystemPath: "/dataset/" } }, 's/fs: dataRepository.fileSystemPath "/dataset/" is not valid: use an absolute path such as /dataset, without a trailing slash'],
+      [{ dataRepository: { bucket: "data", fileSystemPath: "/data/../etc" } }, 's/fs: dataRepository.fileSystemPath "/data/../etc" is not valid: use an absolute path such as /dataset, without a trailing slash'],
       [{ mountPath: "/etc" }, 's/fs: mountPath "/etc" is not valid: use an absolute path such as /fsx, not a system folder or a path inside one (/usr, /var, /etc, /opt/dlami, ...)'],
       [{ zone: "use1-az1" }, 's/fs: zone "use1-az1" is not valid: use a zone of the network: use1-az4, use1-az6'],
       [{ deploymentType: "SCRATCH_2", storageCapacityGiB: 1200, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/abc" }, 's/fs: kmsKeyId "arn:aws:kms:us-east-1:111122223333:key/abc" is not valid for SCRATCH_2: leave it out: SCRATCH file systems are encrypted with an AWS-owned key'],
