@@ -296,7 +296,7 @@ function estimatedAddresses(gib: number): number {
 }
 
 function s3Path(v: Validator, bucket: string): string {
-  if (Token.isUnresolved(bucket)) return bucket.startsWith("s3://") ? bucket : `s3://${bucket}/`;
+  // A reference goes through the same split (its checks pass as unresolved), so its prefix gets the trailing slash too.
   const m = /^(?:s3:\/\/)?([^/]+)(\/.*)?$/.exec(bucket);
   const name = m?.[1] ?? "";
   v.check(isS3BucketName(name), "dataRepository.bucket", bucket, `use a bucket name (${S3_BUCKET_RULE}) or an S3 URI such as s3://bucket/prefix/`);

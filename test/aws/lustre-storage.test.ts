@@ -195,15 +195,18 @@ describe("AwsLustreStorage", () => {
     expect(validationErrorOf(() => make({ efaClientSetupSha256: sha }))).toBe(`s/fs: efaClientSetupSha256 "${sha}" is not valid: leave it out unless efa is true (only EFA clients download AWS's setup)`);
   });
 
-  it("takes references for the bucket and the KMS key as they are", () => {
+  it("takes references for the bucket and the KMS key, giving an S3 prefix its trailing slash like a literal one", () => {
     const { stack, network } = withNetwork();
     const bucket = new TerraformVariable(stack, "bucket", { type: "string" }).stringValue;
     const key = new TerraformVariable(stack, "key", { type: "string" }).stringValue;
     new AwsLustreStorage(stack, "fs", { network, storageCapacityGiB: 1200, kmsKeyId: key, dataRepository: { bucket } });
     new AwsLustreStorage(stack, "uri", { network, storageCapacityGiB: 1200, dataRepository: { bucket: `s3://${bucket}/imagenet/` } });
+    new AwsLustreStorage(stack, "bare", { network, storageCapacityGiB: 1200, dataRepository: { bucket: `s3://${bucket}/imagenet` } });
     const tf = synth(stack);
-    expect(resources(tf, "aws_fsx_lustre_file_system")[0].kms_key_id).toBe("${var.key}");
-    expect(resources(tf, "aws_fsx_data_repository_association").map((d) => d.data_repository_path)).toEqual(["s3://${var.bucket}/", "s3://${var.bucket}/imagenet/"]);
+    const byId = (type: string, field: string) =>
+      Object.fromEntries(Object.entries(tf.resource[type] as Record<string, Record<string, unknown>>).map(([id, r]) => [id, r[field]]));
+    expect(byId("aws_fsx_lustre_file_system", "kms_key_id")).toStrictEqual({ fs_BEA11E66: "${var.key}", bare_fs_DBF8DEA5: undefined, uri_fs_4E53F25D: undefined });
+    expect(byId("aws_fsx_data_repository_association", "data_repository_path")).toEqual({ fs_s3_9B11E5EE: "s3://${var.bucket}/", uri_s3_5494422D: "s3://${var.bucket}/imagenet/", bare_s3_222A54AF: "s3://${var.bucket}/imagenet/" });
   });
 
   it("mounts idempotently, without Terraform template syntax of its own", () => {
