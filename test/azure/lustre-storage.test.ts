@@ -53,6 +53,8 @@ describe("AzureLustreStorage", () => {
     const roles = resources(tf, "azurerm_role_assignment");
     expect(roles.map((r) => r.role_definition_name)).toEqual(["Storage Account Contributor", "Storage Blob Data Contributor"]);
     expect(roles.map((r) => [r.scope, r.principal_id])).toEqual(Array(2).fill([ACCOUNT_ID, blob.hpcCacheResourceProviderPrincipalId]));
+    expect(roles.map((r) => [r.principal_type, r.description])).toEqual(Array(2).fill(["ServicePrincipal", "Managed Lustre s/fs imports from and exports to this account"]));
+    expect(resources(tf, "azurerm_storage_container")[0].name).toMatch(/^amlfs-logs-[0-9a-f]{6,}$/);
   });
 
   it("waits five minutes after the provider's role assignments (Azure's propagation time) before creating the file system", () => {
@@ -189,8 +191,19 @@ describe("AzureLustreStorage", () => {
       [{ mountPath: "/usr" }, 's/fs: mountPath "/usr" is not valid: use an absolute path such as /fsx, not a system folder or a path inside one (/usr, /var, /etc, /opt/dlami, ...)'],
       [{ maintenanceWindow: { dayOfWeek: "Sun", timeOfDayUtc: "02:00" } }, 's/fs: maintenanceWindow.dayOfWeek "Sun" is not valid: use one of "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"'],
       [{ maintenanceWindow: { dayOfWeek: "Sunday", timeOfDayUtc: "2am" } }, 's/fs: maintenanceWindow.timeOfDayUtc "2am" is not valid: use HH:MM in UTC, e.g. 02:00'],
+      [{ maintenanceWindow: { dayOfWeek: "Sunday", timeOfDayUtc: "24:00" } }, 's/fs: maintenanceWindow.timeOfDayUtc "24:00" is not valid: use HH:MM in UTC, e.g. 02:00'],
+      [{ maintenanceWindow: { dayOfWeek: "Sunday", timeOfDayUtc: "23:60" } }, 's/fs: maintenanceWindow.timeOfDayUtc "23:60" is not valid: use HH:MM in UTC, e.g. 02:00'],
+      [{ maintenanceWindow: { dayOfWeek: "Sunday", timeOfDayUtc: "x02:00" } }, 's/fs: maintenanceWindow.timeOfDayUtc "x02:00" is not valid: use HH:MM in UTC, e.g. 02:00'],
+      [{ maintenanceWindow: { dayOfWeek: "Sunday", timeOfDayUtc: "02:000" } }, 's/fs: maintenanceWindow.timeOfDayUtc "02:000" is not valid: use HH:MM in UTC, e.g. 02:00'],
+      [{ blob: { ...blob, importPrefix: "x/dataset" } }, 's/fs: blob.importPrefix "x/dataset" is not valid: use a prefix starting with /, e.g. /dataset'],
+      [{ blob: { ...blob, importPrefix: "/data set" } }, 's/fs: blob.importPrefix "/data set" is not valid: use a prefix starting with /, e.g. /dataset'],
     ])("%j", (props, message) => {
       expect(validationErrorOf(() => make(props))).toBe(message);
+    });
+
+    it.each(["00:00", "09:59", "19:30", "20:00", "23:59"])("accepts a maintenance window at %s UTC, the edges of each hour and minute range", (timeOfDayUtc) => {
+      const tf = synth(make({ maintenanceWindow: { dayOfWeek: "Monday", timeOfDayUtc } }).stack);
+      expect(resources(tf, "azurerm_managed_lustre_file_system")[0].maintenance_window).toEqual({ day_of_week: "Monday", time_of_day_in_utc: timeOfDayUtc });
     });
 
     it.each([
