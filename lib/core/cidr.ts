@@ -46,8 +46,8 @@ export function blockSize(prefix: number): number {
 
 /** Why a text is not a canonical CIDR, or undefined when it is one. */
 export function cidrProblem(text: string): string | undefined {
-  // without a slash, the prefix is the whole text, never 1 or 2 digits alone
   const slash = text.indexOf("/");
+  if (slash < 0) return "expected an IPv4 CIDR such as 10.0.0.0/16";
   const ip = parseIpv4(text.slice(0, slash));
   const prefixText = text.slice(slash + 1);
   if (ip === undefined || !/^\d{1,2}$/.test(prefixText) || Number(prefixText) > 32) {

@@ -29,7 +29,7 @@ export function readSshKey(line: string): SshKeyInfo | undefined {
   if (!modulus) return undefined;
   let bytes = modulus.length;
   let i = 0;
-  while (modulus[i] === 0) {
+  while (i < modulus.length && modulus[i] === 0) {
     i++;
     bytes--;
   }
