@@ -8,8 +8,24 @@ import { shared, SYSTEM_TESTS } from "./vitest.shared";
  * tests, which cannot run in Stryker's worker threads (`process.umask`, signals to the process
  * group). The module's tests are chosen here rather than with Stryker's `testFiles`, with which
  * Stryker would apply a module-level (static) mutant only after the module has loaded.
+ *
+ * HGPU_MUTATION_POOL names tools/mutation/kept-thread.mjs when the module's mutants are all switched
+ * on at run time: the test thread is then kept from one mutant's run to the next (Stryker's runner
+ * sets the pool itself, so it is replaced once the configuration is resolved).
  */
 export default defineConfig({
+  plugins: [
+    {
+      name: "hgpu-mutation-pool",
+      async configureVitest({ project, vitest }) {
+        const pool = process.env.HGPU_MUTATION_POOL;
+        if (!pool) return;
+        const runner = (await import(pool)) as { name: string; createPoolWorker: unknown; release: () => Promise<void> };
+        Object.assign(project.config, { pool: runner.name, poolRunner: runner });
+        vitest.onClose(runner.release);
+      },
+    },
+  ],
   test: {
     ...shared,
     include: process.env.HGPU_MUTATION_TESTS?.split(",") ?? ["test/**/*.test.ts"],

@@ -13,12 +13,21 @@ import { afterAll } from "vitest";
 // status readers' tests construct S3 clients on Node.js 20. The README states the requirement.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
-const systemTmp = tmpdir();
-const own = mkdtempSync(join(systemTmp, "hgpu-test-"));
+const TMP_STATE = Symbol.for("hgpu-test.tmp");
+
+// The system's folder and the current file's folder are kept on the worker's global object, which
+// outlives this module (it is loaded again for each file): a file whose run was cancelled (a bail, as
+// in a mutation run) never reaches its afterAll, and the next file must neither nest its folder in
+// that one nor leave it behind.
+const state = ((globalThis as { [TMP_STATE]?: { systemTmp: string; own?: string } })[TMP_STATE] ??= { systemTmp: tmpdir() });
+if (state.own) rmSync(state.own, { recursive: true, force: true });
+const own = mkdtempSync(join(state.systemTmp, "hgpu-test-"));
+state.own = own;
 process.env.TMPDIR = own;
 afterAll(() => {
-  process.env.TMPDIR = systemTmp;
+  process.env.TMPDIR = state.systemTmp;
   rmSync(own, { recursive: true, force: true });
+  state.own = undefined;
 });
 
 // cdktf captures a stack trace of unlimited depth for every token it creates (an attribute

@@ -38,6 +38,15 @@ export function describeRejection(c: RejectedCandidate): string {
   return `${c.cloud} ${c.cloud === "onprem" ? `pool ${c.instanceType}` : c.instanceType}${where}: ${c.reason}`;
 }
 
+/**
+ * Why an offering's or pool's accelerator does not match, e.g. `accelerator A100 is not H100` or
+ * `accelerator A100 is not one of [H100, H200]` (the requirement's names as the user wrote them).
+ */
+export function acceleratorMismatch(accelerator: string, r: Requirements): string {
+  const wanted = [r.accelerator ?? []].flat();
+  return `accelerator ${accelerator} is not ${wanted.length === 1 ? wanted[0] : `one of [${wanted.join(", ")}]`}`;
+}
+
 /** One line for requirements, e.g. `30 GPUs (H100), 256 GiB memory, max $100/h`. */
 export function describeRequirements(r: Requirements): string {
   const parts = [`${plural(r.gpus, "GPU")}${r.accelerator !== undefined ? ` (${[r.accelerator].flat().join(" or ")})` : ""}`];

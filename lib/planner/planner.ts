@@ -7,7 +7,7 @@ import { roundTo } from "../core/numbers";
 import { plural } from "../core/plural";
 import { AWS_ZONE_NAME } from "../core/regions";
 import { Validator } from "../core/validate";
-import { closest, describedPlacement, describePlacement, describeRejection, describeRequirements } from "./describe";
+import { acceleratorMismatch, closest, describedPlacement, describePlacement, describeRejection, describeRequirements } from "./describe";
 import { carbonOf, COMMITTED_ENERGY, nodePowerWatts } from "./energy";
 import { poolCandidates } from "./pools";
 import { placementOrder } from "./ranking";
@@ -195,7 +195,7 @@ function rank(r: Requirements, catalog: CatalogData, data: PlannerData): Placeme
 function offeringProblem(o: Offering, r: Requirements, nodes: number, interconnect: Interconnect, accelerators: string[] | undefined): string | undefined {
   if (r.clouds && !r.clouds.includes(o.cloud)) return `cloud ${o.cloud} is not in clouds [${r.clouds.join(", ")}]`;
   if (accelerators && !accelerators.includes(o.accelerator.toLowerCase())) {
-    return `accelerator ${o.accelerator} is not ${accelerators.length === 1 ? r.accelerator : `one of [${[r.accelerator].flat().join(", ")}]`}`;
+    return acceleratorMismatch(o.accelerator, r);
   }
   if (r.minGpuMemoryGiB !== undefined && o.gpuMemoryGiB < r.minGpuMemoryGiB) {
     return `${o.gpuMemoryGiB} GiB per GPU is less than minGpuMemoryGiB ${r.minGpuMemoryGiB}`;

@@ -5,6 +5,7 @@
 import { roundTo } from "../core/numbers";
 import { plural } from "../core/plural";
 import { carbonOf } from "./energy";
+import { acceleratorMismatch } from "./describe";
 import type { Interconnect, Placement, PoolOffering, RejectedCandidate, Requirements } from "./types";
 
 /** A pool's placement key parts: cloud `onprem`, its site as region, its name as type. */
@@ -22,7 +23,7 @@ export function poolProblem(pool: PoolOffering, r: Requirements, interconnect: I
   if (r.clouds && !r.clouds.includes("onprem")) return `cloud onprem is not in clouds [${r.clouds.join(", ")}]`;
   if (r.pools && !r.pools.includes(pool.name)) return `pool ${pool.name} is not in pools [${r.pools.join(", ")}]`;
   if (accelerators && !accelerators.includes(pool.accelerator.toLowerCase())) {
-    return `accelerator ${pool.accelerator} is not ${accelerators.length === 1 ? r.accelerator : `one of [${[r.accelerator].flat().join(", ")}]`}`;
+    return acceleratorMismatch(pool.accelerator, r);
   }
   if (r.minGpuMemoryGiB !== undefined && pool.gpuMemoryGiB < r.minGpuMemoryGiB) {
     return `${pool.gpuMemoryGiB} GiB per GPU is less than minGpuMemoryGiB ${r.minGpuMemoryGiB}`;

@@ -8,12 +8,17 @@ import { validationErrorOf, hybridStack, otherStack, resources, synth } from "./
 import { synthErrorsOf } from "../helpers";
 
 describe("CrossCloudLink", () => {
-  const { stack, aws, azure } = hybridStack();
-  const link = new CrossCloudLink(stack, "link", { aws, azure });
-  const tf = synth(stack);
-  const ref = (type: string, idPart: string, attr: string) => `\${${type}.${Object.keys(tf.resource[type]).find((k) => k.includes(idPart))}.${attr}}`;
+  /** One link between the two networks, synthesized; each test that reads it builds it (see helpers.ts). */
+  function built() {
+    const { stack, aws, azure } = hybridStack();
+    const link = new CrossCloudLink(stack, "link", { aws, azure });
+    const tf = synth(stack);
+    const ref = (type: string, idPart: string, attr: string) => `\${${type}.${Object.keys(tf.resource[type]).find((k) => k.includes(idPart))}.${attr}}`;
+    return { link, tf, ref };
+  }
 
   it("builds an active-active, BGP, zone-redundant Azure gateway with two public IPs and the APIPA addresses", () => {
+    const { tf } = built();
     const [gw] = resources(tf, "azurerm_virtual_network_gateway");
     expect(gw).toMatchObject({ type: "Vpn", vpn_type: "RouteBased", sku: "VpnGw2AZ", generation: "Generation2", active_active: true, enable_bgp: true });
     expect(gw.ip_configuration.map((c: { name: string; subnet_id: string }) => c.name)).toEqual(["vnetGatewayConfig0", "vnetGatewayConfig1"]);
@@ -32,12 +37,14 @@ describe("CrossCloudLink", () => {
   });
 
   it("attaches a virtual private gateway to the VPC and propagates its routes into the private route tables", () => {
+    const { tf, ref } = built();
     expect(resources(tf, "aws_vpn_gateway")).toEqual([expect.objectContaining({ amazon_side_asn: "64512" })]);
     expect(resources(tf, "aws_vpn_gateway_attachment")[0].vpc_id).toBe(ref("aws_vpc", "aws-net_vpc", "id"));
     expect(resources(tf, "aws_vpn_gateway_route_propagation").map((p) => p.route_table_id)).toEqual([ref("aws_route_table", "private-use1-az4-rt", "id")]);
   });
 
   it("has one customer gateway per Azure public IP and one BGP VPN connection each: four tunnels", () => {
+    const { tf, link } = built();
     const cgws = resources(tf, "aws_customer_gateway");
     expect(cgws.map((c) => [c.ip_address, c.bgp_asn, c.type])).toEqual([
       ["${azurerm_public_ip.azure-net_vpn-gateway_ip0_01297417.ip_address}", "65000", "ipsec.1"],
@@ -70,6 +77,7 @@ describe("CrossCloudLink", () => {
   });
 
   it("pairs BGP peers on both sides: each local network gateway points at its AWS tunnel, each connection at its APIPA address", () => {
+    const { tf, ref, link } = built();
     const lngs = resources(tf, "azurerm_local_network_gateway");
     const vpn0 = (attr: string) => ref("aws_vpn_connection", "vpn-azure-0", attr);
     const vpn1 = (attr: string) => ref("aws_vpn_connection", "vpn-azure-1", attr);
@@ -95,6 +103,7 @@ describe("CrossCloudLink", () => {
   });
 
   it("feeds AWS's generated pre-shared keys to Azure: no key is written anywhere", () => {
+    const { tf, ref } = built();
     const conns = resources(tf, "azurerm_virtual_network_gateway_connection");
     expect(conns.map((c) => c.shared_key)).toEqual([
       ref("aws_vpn_connection", "vpn-azure-0", "tunnel1_preshared_key"),

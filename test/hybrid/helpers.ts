@@ -11,6 +11,10 @@ const ZONES: Record<string, string> = { "us-east-1": "use1-az4", "us-west-2": "u
 /**
  * A stack "s" with both providers, an AWS network (10.10.0.0/16, in `region`, us-east-1 unless
  * told) and an Azure network (10.20.0.0/16 in eastus).
+ *
+ * Each test builds and synthesizes the stack it reads, never a `describe` body or a `beforeAll`:
+ * `npm run mutation` counts only the code a test runs as that test's, and a mutant reached only
+ * while a file loads is not tested at all.
  */
 export function hybridStack(region = "us-east-1", app: App = Testing.app(), id = "s"): { stack: TerraformStack; aws: AwsNetwork; azure: AzureNetwork } {
   const stack = new TerraformStack(app, id);

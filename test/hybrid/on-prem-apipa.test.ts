@@ -8,13 +8,17 @@ import { synthErrorsOf } from "../helpers";
 const base = { name: "fra-dc1", publicIp: "198.51.99.10", cidrs: ["192.168.0.0/16"], bgpAsn: 65100 };
 
 describe("OnPremSite peering with Azure from an APIPA address", () => {
-  const { stack, aws, azure } = hybridStack();
-  new CrossCloudLink(stack, "link", { aws, azure });
-  const site = new OnPremSite(stack, "dc", { ...base, connectTo: [azure], azureBgpPeerAddress: "169.254.100.1" });
-  const tf = synth(stack);
-  const siteConnection = () => resources(tf, "azurerm_virtual_network_gateway_connection").find((c) => c.name.includes("dc"));
+  /** A link and a site peering from an APIPA address, synthesized; each test builds it (see helpers.ts). */
+  function built() {
+    const { stack, aws, azure } = hybridStack();
+    new CrossCloudLink(stack, "link", { aws, azure });
+    const site = new OnPremSite(stack, "dc", { ...base, connectTo: [azure], azureBgpPeerAddress: "169.254.100.1" });
+    const tf = synth(stack);
+    return { site, tf, siteConnection: resources(tf, "azurerm_virtual_network_gateway_connection").find((c) => c.name.includes("dc")) };
+  }
 
   it("gives each gateway instance a custom APIPA address for the site, beside the link's", () => {
+    const { tf } = built();
     const [gw] = resources(tf, "azurerm_virtual_network_gateway");
     expect(gw.bgp_settings.peering_addresses).toEqual([
       { ip_configuration_name: "vnetGatewayConfig0", apipa_addresses: ["169.254.21.2", "169.254.22.2", "169.254.22.253"] },
@@ -23,11 +27,13 @@ describe("OnPremSite peering with Azure from an APIPA address", () => {
   });
 
   it("names them on the connection (primary: instance 0, secondary: instance 1) and on the site", () => {
-    expect(siteConnection()).toMatchObject({ enable_bgp: true, custom_bgp_addresses: { primary: "169.254.22.253", secondary: "169.254.22.254" } });
+    const { site, siteConnection } = built();
+    expect(siteConnection).toMatchObject({ enable_bgp: true, custom_bgp_addresses: { primary: "169.254.22.253", secondary: "169.254.22.254" } });
     expect(site.azure[0]!.azureBgpAddresses).toEqual(["169.254.22.253", "169.254.22.254"]);
   });
 
   it("points the local network gateway at the device's APIPA address, with no address space (Azure refuses an APIPA prefix there)", () => {
+    const { tf } = built();
     const lng = resources(tf, "azurerm_local_network_gateway").find((l) => l.name.includes("dc"));
     expect(lng.bgp_settings).toEqual({ asn: 65100, bgp_peering_address: "169.254.100.1" });
     expect(lng.address_space).toBeUndefined();

@@ -9,11 +9,15 @@ import { synthErrorsOf } from "../helpers";
 const base = { name: "fra-dc1", publicIp: "198.51.99.10", cidrs: ["192.168.0.0/16"], bgpAsn: 65100 };
 
 describe("OnPremSite connected to both clouds", () => {
-  const { stack, aws, azure } = hybridStack();
-  const site = new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure] });
-  const tf = synth(stack);
+  /** A site connected to both clouds, synthesized; each test builds it (see helpers.ts). */
+  function built() {
+    const { stack, aws, azure } = hybridStack();
+    const site = new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure] });
+    return { site, tf: synth(stack) };
+  }
 
   it("on AWS: a customer gateway and a BGP VPN connection to the VPC's virtual private gateway", () => {
+    const { tf, site } = built();
     expect(resources(tf, "aws_customer_gateway")).toEqual([expect.objectContaining({ ip_address: "198.51.99.10", bgp_asn: "65100", type: "ipsec.1" })]);
     const [vpn] = resources(tf, "aws_vpn_connection");
     expect(vpn).toMatchObject({ type: "ipsec.1", static_routes_only: false, tunnel1_ike_versions: ["ikev2"] });
@@ -23,6 +27,7 @@ describe("OnPremSite connected to both clouds", () => {
   });
 
   it("on Azure: a local network gateway and a connection to the VNet gateway, created since no link made one", () => {
+    const { tf } = built();
     expect(resources(tf, "azurerm_virtual_network_gateway")).toEqual([expect.objectContaining({ active_active: true, enable_bgp: true })]);
     expect(resources(tf, "azurerm_virtual_network_gateway")[0].bgp_settings.peering_addresses).toBeUndefined();
     expect(resources(tf, "azurerm_local_network_gateway")).toEqual([expect.objectContaining({ gateway_address: "198.51.99.10", address_space: ["192.168.0.0/16"] })]);
@@ -32,6 +37,7 @@ describe("OnPremSite connected to both clouds", () => {
   });
 
   it("asks for the Azure pre-shared key as a sensitive variable", () => {
+    const { tf, site } = built();
     expect(tf.variable.fra_dc1_vpn_shared_key).toMatchObject({ type: "string", sensitive: true });
     expect(site).toMatchObject({ cloud: "onprem", region: "fra-dc1", cidr: "192.168.0.0/16", bgpAsn: 65100 });
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { acceleratorMismatch } from "../../lib/planner/describe";
 import { gridFactorOfRegion, gridRegions, nodePowerWatts } from "../../lib/planner/energy";
 import { describeCarbon, describedPlacement, describeRequirements, placementKey, planPlacements } from "../../lib/planner/planner";
 import type { Placement } from "../../lib/planner/types";
@@ -19,6 +20,14 @@ describe("describeRequirements", () => {
   it("and nothing else: one GPU, one accelerator, on demand", () => {
     expect(describeRequirements({ gpus: 1 })).toBe("1 GPU");
     expect(describeRequirements({ gpus: 8, accelerator: "H100", spot: false })).toBe("8 GPUs (H100)");
+  });
+});
+
+describe("acceleratorMismatch", () => {
+  it("names the one accelerator asked for, or lists them as written", () => {
+    expect(acceleratorMismatch("A100", { gpus: 8, accelerator: "H100" })).toBe("accelerator A100 is not H100");
+    expect(acceleratorMismatch("A100", { gpus: 8, accelerator: ["h100"] })).toBe("accelerator A100 is not h100");
+    expect(acceleratorMismatch("A100", { gpus: 8, accelerator: ["H100", "h200"] })).toBe("accelerator A100 is not one of [H100, h200]");
   });
 });
 

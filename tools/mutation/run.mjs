@@ -15,15 +15,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const reportOf = (m) => join(root, "reports", "mutation", `${slug(m)}.json`);
 
-/** Stryker's score of one module's report: killed and timed-out mutants over all valid ones (no coverage counts as survived). */
+/**
+ * Stryker's score of one module's report: killed and timed-out mutants over all valid ones (no
+ * coverage counts as survived). Ignored mutants (module-level code that only runs while a module
+ * loads, which `ignoreStatic` leaves out) are not in the score; they are counted apart.
+ */
 export function score(files) {
-  const counts = { killed: 0, survived: 0, noCoverage: 0, timeout: 0 };
+  const counts = { killed: 0, survived: 0, noCoverage: 0, timeout: 0, ignored: 0 };
   for (const { mutants } of Object.values(files)) {
     for (const { status } of mutants) {
       if (status === "Killed") counts.killed++;
       else if (status === "Timeout") counts.timeout++;
       else if (status === "Survived") counts.survived++;
       else if (status === "NoCoverage") counts.noCoverage++;
+      else if (status === "Ignored") counts.ignored++;
     }
   }
   const valid = counts.killed + counts.timeout + counts.survived + counts.noCoverage;
@@ -63,7 +68,7 @@ function main() {
       minutes.set(m.name, (Date.now() - started) / 60000);
     }
   }
-  console.log("module                         score   target  mutants  killed  timeout  survived  no-coverage  minutes");
+  console.log("module                         score   target  mutants  killed  timeout  survived  no-coverage  ignored  minutes");
   let missed = false;
   for (const m of chosen) {
     if (!existsSync(reportOf(m))) {
@@ -77,7 +82,7 @@ function main() {
     const took = minutes.has(m.name) ? minutes.get(m.name).toFixed(1) : "-";
     console.log(
       `${m.name.padEnd(30)} ${r.score.toFixed(1).padStart(5)} %  ${String(m.target).padStart(3)} %  ${String(r.valid).padStart(7)}  ${String(r.killed).padStart(6)}  ` +
-        `${String(r.timeout).padStart(7)}  ${String(r.survived).padStart(8)}  ${String(r.noCoverage).padStart(11)}  ${took.padStart(7)}  ${ok ? "ok" : "MISS"}`,
+        `${String(r.timeout).padStart(7)}  ${String(r.survived).padStart(8)}  ${String(r.noCoverage).padStart(11)}  ${String(r.ignored).padStart(7)}  ${took.padStart(7)}  ${ok ? "ok" : "MISS"}`,
     );
   }
   if (missed) process.exitCode = 1;

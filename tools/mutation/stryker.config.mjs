@@ -1,5 +1,7 @@
 // Stryker on one module of tools/mutation/modules.mjs, named by HGPU_MUTATION_MODULE (run.mjs,
 // `npm run mutation`, runs each module in turn from the repository root and prints the scores).
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { MODULES, slug } from "./modules.mjs";
 
 const module = MODULES.find((m) => m.name === process.env.HGPU_MUTATION_MODULE);
@@ -8,6 +10,15 @@ if (!module) throw new Error(`HGPU_MUTATION_MODULE must name one of: ${MODULES.m
 // The module's own tests are the only ones vitest.mutation.config.ts runs (the Stryker workers
 // inherit this process's environment).
 process.env.HGPU_MUTATION_TESTS = module.tests.join(",");
+// A module whose mutants are all switched on at run time keeps its test thread (and the modules
+// loaded in it) from one mutant to the next; a static mutant needs its module loaded afresh.
+if (!module.static) process.env.HGPU_MUTATION_POOL = fileURLToPath(new URL("./kept-thread.mjs", import.meta.url));
+
+// The tests' temporary folders go under Stryker's own folder, which is removed when the run ends:
+// a test runner Stryker stops (a timeout, the end of the run) never reaches its files' afterAll.
+const tempDirName = `.stryker-tmp-${slug(module)}`;
+process.env.TMPDIR = fileURLToPath(new URL(`../../${tempDirName}/tmp`, import.meta.url));
+mkdirSync(process.env.TMPDIR, { recursive: true });
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
@@ -30,6 +41,6 @@ export default {
   incremental: true,
   incrementalFile: `reports/mutation/${slug(module)}.incremental.json`,
   thresholds: { high: 90, low: module.target, break: null },
-  tempDirName: `.stryker-tmp-${slug(module)}`,
+  tempDirName,
   cleanTempDir: "always",
 };

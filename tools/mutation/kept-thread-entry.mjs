@@ -1,0 +1,35 @@
+// The entry of a kept test thread (kept-thread.mjs): vitest's own thread worker, with two changes.
+// - A run's end ("stop") removes only the listeners added for that run. Vitest's worker removes
+//   every message listener of the port, its own dispatcher (the first one added) included, after
+//   which the thread could not start another run.
+// - Each run starts with no mutant active, as it would in a new thread: the mutant of the previous
+//   run stays active in Stryker's namespace until the next run's setup file switches its own on,
+//   so the test files would otherwise be loaded under the previous mutant.
+import { pathToFileURL } from "node:url";
+import { parentPort, workerData } from "node:worker_threads";
+
+const added = [];
+const on = parentPort.on.bind(parentPort);
+parentPort.on = (event, listener) => {
+  if (event !== "message") return on(event, listener);
+  if (added.length === 0) {
+    const dispatch = listener;
+    listener = (message) => {
+      if (message?.__vitest_worker_request__ && message.type === "run") {
+        const namespace = globalThis[message.context.providedContext?.globalNamespace];
+        if (namespace) namespace.activeMutant = undefined;
+      }
+      return dispatch(message);
+    };
+  }
+  added.push(listener);
+  return on(event, listener);
+};
+const removeAll = parentPort.removeAllListeners.bind(parentPort);
+parentPort.removeAllListeners = (event) => {
+  if (event !== "message") return removeAll(event);
+  for (const listener of added.splice(1)) parentPort.off("message", listener);
+  return parentPort;
+};
+
+await import(pathToFileURL(workerData.vitestWorker).href);
