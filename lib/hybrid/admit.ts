@@ -1,4 +1,3 @@
-import { Token } from "../engine/core";
 import type { IConstruct } from "constructs";
 import type { PortRange } from "../core/allow-from";
 import type { IGpuCluster, INetwork } from "../core/contracts";
@@ -32,10 +31,10 @@ export function admitOn(
   what: string,
   description: string,
 ): void {
-  const v = new Validator(owner.node.path, { isUnresolved: Token.isUnresolved });
+  const v = new Validator(owner.node.path);
   const network = cluster?.network;
   v.check(
-    network !== undefined && connected.includes(network),
+    connected.some((n) => n === network),
     "cluster",
     cluster?.node?.path ?? cluster,
     `use a cluster in ${connected.map((n) => n.node.path).join(" or ")}, the networks ${what}${network ? ` (this one is in ${network.node.path})` : ""}`,

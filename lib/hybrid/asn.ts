@@ -1,4 +1,3 @@
-import { Token } from "../engine/core";
 import type { AwsNetwork } from "../aws/network";
 import type { AsnRoles } from "../core/asn";
 import type { Validator } from "../core/validate";
@@ -17,7 +16,6 @@ export interface AsnNetworkRoles extends Omit<AsnRoles, "awsCustomerGatewayIn"> 
 
 /** Checks a BGP ASN for the roles it plays with {@link Validator.asn} (the one ASN rule); returns the ASN. */
 export function checkAsn(v: Validator, field: string, asn: number, roles: AsnNetworkRoles): number {
-  if (Token.isUnresolved(asn)) return asn;
   const { awsCustomerGatewayOf, ...rest } = roles;
   return v.asn(field, asn, { ...rest, awsCustomerGatewayIn: (awsCustomerGatewayOf ?? []).map((n) => ({ region: n.region, where: n.node.path })) });
 }

@@ -10,12 +10,12 @@ import { AzureNetwork } from "../azure/network";
 import { AzureVpnGateway, type AzureVpnGatewaySku, type GatewayInstance } from "../azure/vpn-gateway";
 import { AddressPlan, registerAddresses } from "../core/address-plan";
 import { AWS_DEFAULT_GATEWAY_ASN, DEFAULT_AZURE_GATEWAY_ASN } from "../core/asn";
-import { formatIpv4, overlaps, parseCidr, tryParseCidr } from "../core/cidr";
+import { formatIpv4, parseCidr, tryParseCidr } from "../core/cidr";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import { Validator } from "../core/validate";
 import type { IGpuCluster } from "../core/contracts";
 import { admitOn, type AdmitOptions } from "./admit";
-import { AZURE_APIPA_TEXT, blockInAzureApipaRange } from "./apipa";
+import { AZURE_APIPA_TEXT, blockInAzureApipaRange, freeTunnelCidrs } from "./apipa";
 import { checkAsn } from "./asn";
 import { newCustomerGateway } from "./customer-gateway";
 import { AWS_TUNNEL_GBPS, TUNNEL_CRYPTO, awsTunnelOptions } from "./tunnel-crypto";
@@ -143,7 +143,7 @@ export class CrossCloudLink extends Construct {
 
     this.awsGateway = AwsVpnGateway.of(props.aws, { asn: awsAsn });
     this.azureGateway = AzureVpnGateway.of(props.azure, { ...(props.azureGatewaySku ? { sku: props.azureGatewaySku } : {}), asn: azureAsn });
-    const cidrs = props.tunnelInsideCidrs ?? defaultInsideCidrs(this);
+    const cidrs = props.tunnelInsideCidrs ?? defaultInsideCidrs(this, v);
     checkInsideCidrs(v, cidrs);
 
     // Tunnel layout: index 0..3 = [instance 0 tunnel 1, instance 0 tunnel 2, instance 1 tunnel 1, instance 1 tunnel 2].
@@ -251,13 +251,9 @@ export class CrossCloudLink extends Construct {
 }
 
 /** The first set of four /30s (8 addresses apart per link) that no tunnel in the app uses yet. */
-function defaultInsideCidrs(scope: Construct): [string, string, string, string] {
+function defaultInsideCidrs(scope: Construct, v: Validator): [string, string, string, string] {
   const taken = AddressPlan.of(scope).entries.filter((e) => e.kind === "tunnel").map((e) => e.cidr);
-  for (let base = 0; base <= 248; base += 8) {
-    const set: [string, string, string, string] = [`169.254.21.${base}/30`, `169.254.22.${base}/30`, `169.254.21.${base + 4}/30`, `169.254.22.${base + 4}/30`];
-    if (!set.some((c) => taken.some((t) => overlaps(c, t)))) return set;
-  }
-  return ["", "", "", ""]; // reported by checkInsideCidrs
+  return freeTunnelCidrs(taken) ?? v.fail("tunnelInsideCidrs", undefined, `set them: the Azure gateway's APIPA range ${AZURE_APIPA_TEXT} is used up`);
 }
 
 function checkInsideCidrs(v: Validator, cidrs: readonly string[]): void {
@@ -270,7 +266,7 @@ function checkInsideCidrs(v: Validator, cidrs: readonly string[]): void {
       block !== undefined && block.prefix === 30 && blockInAzureApipaRange(c),
       `tunnelInsideCidrs[${i}]`,
       c,
-      c === "" ? `set tunnelInsideCidrs: the Azure gateway's APIPA range ${AZURE_APIPA_TEXT} is used up` : `use a /30 inside ${AZURE_APIPA_TEXT}, the APIPA range Azure accepts, e.g. 169.254.21.0/30`,
+      `use a /30 inside ${AZURE_APIPA_TEXT}, the APIPA range Azure accepts, e.g. 169.254.21.0/30`,
     );
   }
   v.check(new Set(cidrs).size === cidrs.length, "tunnelInsideCidrs", cidrs, "use four different /30 blocks");

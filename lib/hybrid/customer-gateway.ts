@@ -18,8 +18,8 @@ export interface CustomerGatewaySpec {
   readonly tags: Record<string, string>;
 }
 
-/** Per app: customer gateway identity → path of the first customer gateway created with it. */
-const identities = new WeakMap<IConstruct, Map<string, string>>();
+/** Per app: the customer gateway identities already created. */
+const identities = new WeakMap<IConstruct, Set<string>>();
 
 /**
  * Creates an AWS customer gateway (`ipsec.1`). AWS answers a second request with the same type,
@@ -33,18 +33,18 @@ export function newCustomerGateway(scope: Construct, id: string, spec: CustomerG
   const root = scope.node.root;
   let seen = identities.get(root);
   if (!seen) {
-    seen = new Map();
+    seen = new Set();
     identities.set(root, seen);
   }
   const key = `${spec.region}|${spec.addressKey}|${spec.asn}`;
   const path = `${scope.node.path}/${id}`;
-  const first = seen.get(key);
-  if (first === undefined) seen.set(key, path);
+  const again = seen.has(key);
+  seen.add(key);
   return new CustomerGateway(scope, id, {
     type: "ipsec.1",
     ipAddress: spec.ipAddress,
     ...asnArg(spec.asn),
-    ...(first !== undefined ? { deviceName: path.slice(-255) } : {}),
+    ...(again ? { deviceName: path.slice(-255) } : {}),
     tags: spec.tags,
   });
 }

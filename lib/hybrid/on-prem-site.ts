@@ -219,7 +219,7 @@ export class OnPremSite extends Construct implements INetwork {
         const sid = `azure-${network.node.id}`;
         const name = nameFromPath(this.node.path, NAME_RULES.azureGeneric, network.node.id);
         const bgp = peer !== undefined;
-        const pair = apipa ? azureBgp[azureNetworks.indexOf(network)] : undefined;
+        const pair = azureBgp[azureNetworks.indexOf(network)];
         if (pair) {
           gateway.addApipaAddresses(0, [pair[0]]);
           gateway.addApipaAddresses(1, [pair[1]]);
@@ -321,5 +321,5 @@ function checkSharedKey(scope: Construct, v: Validator, key: string): void {
     return;
   }
   const dataAttribute = /^\$\{data\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+|\[\d+\])+\}$/;
-  v.check(typeof resolved === "string" && dataAttribute.test(resolved), "azureSharedKey", "(an expression)", "pass a sensitive TerraformVariable without a default, or a data source's attribute such as a Key Vault secret's value: an expression or a resource's attribute can carry a key written in code");
+  v.check(dataAttribute.test(String(resolved)), "azureSharedKey", "(an expression)", "pass a sensitive TerraformVariable without a default, or a data source's attribute such as a Key Vault secret's value: an expression or a resource's attribute can carry a key written in code");
 }

@@ -52,6 +52,25 @@ describe("CrossCloudLink.admit", () => {
     );
   });
 
+  it.each<[string, unknown, string]>([
+    ["no cluster", undefined, "(missing)"],
+    ["an object that is no construct", {}, "{}"],
+  ])("refuses %s with a ValidationError", (_, cluster, shown) => {
+    const { stack, aws, azure } = hybridStack();
+    const link = new CrossCloudLink(stack, "link", { aws, azure });
+    expect(validationErrorOf(() => link.admit(cluster as never, { ports: "all" }))).toBe(
+      `s/link: cluster ${shown} is not valid: use a cluster in s/aws-net or s/azure-net, the networks the link joins`,
+    );
+  });
+
+  it("without options, reports the cluster's missing ports rather than failing on the options", () => {
+    const { stack, aws, azure, awsCluster } = clusters();
+    const link = new CrossCloudLink(stack, "link", { aws, azure });
+    expect(validationErrorOf(() => link.admit(awsCluster, undefined as never))).toBe(
+      's/aws-train: allowFrom[0].ports (missing) is not valid: use "all" or a non-empty list of ports and [from, to] ranges, e.g. [22, [29400, 29500]]',
+    );
+  });
+
   it("passes bad ports on to the cluster's own rule", () => {
     const { stack, aws, azure, awsCluster } = clusters();
     const link = new CrossCloudLink(stack, "link", { aws, azure });

@@ -1,7 +1,9 @@
-import { type App, TerraformVariable } from "cdktf";
+import { type App, TerraformStack, TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
 import { describe, expect, it } from "vitest";
 import { AwsNetwork } from "../../lib/aws/network";
 import { AzureNetwork } from "../../lib/azure/network";
+import { registerAddresses } from "../../lib/core/address-plan";
 import { ValidationError } from "../../lib/core/errors";
 import { CrossCloudLink, type CrossCloudLinkProps } from "../../lib/hybrid/cross-cloud-link";
 import { validationErrorOf, hybridStack, otherStack, resources, synth } from "./helpers";
@@ -87,7 +89,10 @@ describe("CrossCloudLink", () => {
       [vpn1("tunnel1_address"), "169.254.21.5", 64512],
       [vpn1("tunnel2_address"), "169.254.22.5", 64512],
     ]);
+    const names = ["s-link-aws-0-1", "s-link-aws-0-2", "s-link-aws-1-1", "s-link-aws-1-2"];
+    expect(lngs.map((l) => l.name)).toEqual(names);
     const conns = resources(tf, "azurerm_virtual_network_gateway_connection");
+    expect(conns.map((c) => c.name)).toEqual(names);
     expect(conns.map((c) => [c.custom_bgp_addresses.primary, c.custom_bgp_addresses.secondary])).toEqual([
       ["169.254.21.2", "169.254.21.6"],
       ["169.254.22.2", "169.254.21.6"],
@@ -181,9 +186,44 @@ describe("CrossCloudLink", () => {
       [{ tunnelInsideCidrs: ["169.254.20.252/30", "169.254.22.0/30", "169.254.21.4/30", "169.254.22.4/30"] }, 's/link: tunnelInsideCidrs[0] "169.254.20.252/30" is not valid: use a /30 inside 169.254.21.0-169.254.22.255, the APIPA range Azure accepts, e.g. 169.254.21.0/30'],
       [{ tunnelInsideCidrs: ["169.254.21.0/29", "169.254.22.0/30", "169.254.21.4/30", "169.254.22.4/30"] }, 's/link: tunnelInsideCidrs[0] "169.254.21.0/29" is not valid: use a /30 inside 169.254.21.0-169.254.22.255, the APIPA range Azure accepts, e.g. 169.254.21.0/30'],
       [{ tunnelInsideCidrs: ["169.254.21.0/30", "169.254.21.0/30", "169.254.21.4/30", "169.254.22.4/30"] }, 's/link: tunnelInsideCidrs ["169.254.21.0/30","169.254.21.0/30","169.254.21.4/30","169.254.22.4/30"] is not valid: use four different /30 blocks'],
+      [{ tunnelInsideCidrs: ["169.254.21.0/30", "169.254.22.0/30", "169.254.21.4/30"] as never }, 's/link: tunnelInsideCidrs ["169.254.21.0/30","169.254.22.0/30","169.254.21.4/30"] is not valid: use four /30 blocks: instance 0 tunnel 1 and 2, then instance 1 tunnel 1 and 2'],
+      [{ tunnelInsideCidrs: "abcd" as never }, 's/link: tunnelInsideCidrs "abcd" is not valid: use four /30 blocks: instance 0 tunnel 1 and 2, then instance 1 tunnel 1 and 2'],
+      [{ tunnelInsideCidrs: ["169.254.21.0/30", "tunnel", "169.254.21.4/30", "169.254.22.4/30"] }, 's/link: tunnelInsideCidrs[1] "tunnel" is not valid: use a /30 inside 169.254.21.0-169.254.22.255, the APIPA range Azure accepts, e.g. 169.254.21.0/30'],
+      [{ aws: undefined }, "s/link: aws (missing) is not valid: use an AwsNetwork"],
+      [{ aws: {} as never }, "s/link: aws {} is not valid: use an AwsNetwork"],
+      [{ azure: undefined }, "s/link: azure (missing) is not valid: use an AzureNetwork"],
+      [{ azure: {} as never }, "s/link: azure {} is not valid: use an AzureNetwork"],
     ])("%j", (props, message) => {
       const h = hybridStack();
       expect(validationErrorOf(() => new CrossCloudLink(h.stack, "link", { aws: h.aws, azure: h.azure, ...props }))).toBe(message);
+    });
+
+    it("names the wrong kind of network on each side", () => {
+      const h = hybridStack();
+      expect(validationErrorOf(() => new CrossCloudLink(h.stack, "link", { aws: h.azure as never, azure: h.azure }))).toBe('s/link: aws "s/azure-net" is not valid: use an AwsNetwork');
+      expect(validationErrorOf(() => new CrossCloudLink(h.stack, "link2", { aws: h.aws, azure: h.aws as never }))).toBe('s/link2: azure "s/aws-net" is not valid: use an AzureNetwork');
+    });
+
+    it("asks for tunnelInsideCidrs when the app's tunnels fill Azure's APIPA range", () => {
+      const h = hybridStack();
+      registerAddresses(new Construct(h.stack, "tunnels"), [
+        { field: "a", cidr: "169.254.21.0/24", kind: "tunnel" },
+        { field: "b", cidr: "169.254.22.0/24", kind: "tunnel" },
+      ]);
+      expect(validationErrorOf(() => new CrossCloudLink(h.stack, "link", { aws: h.aws, azure: h.azure }))).toBe(
+        "s/link: tunnelInsideCidrs (missing) is not valid: set them: the Azure gateway's APIPA range 169.254.21.0-169.254.22.255 is used up",
+      );
+    });
+
+    it("accepts links from one VPC to two VNets, and a link built in a stack without an AWS provider", () => {
+      const h = hybridStack();
+      const west = new AzureNetwork(h.stack, "azure-west", { cidr: "10.30.0.0/16", location: "westus3" });
+      new CrossCloudLink(h.stack, "link1", { aws: h.aws, azure: h.azure });
+      const second = new CrossCloudLink(h.stack, "link2", { aws: h.aws, azure: west, azureAsn: 65001 });
+      expect(second.tunnels.map((t) => t.insideCidr)).toEqual(["169.254.21.8/30", "169.254.22.8/30", "169.254.21.12/30", "169.254.22.12/30"]);
+      const bare = new TerraformStack(h.stack.node.root, "bare");
+      const east2 = new AzureNetwork(h.stack, "azure-east2", { cidr: "10.31.0.0/16", location: "eastus2" });
+      expect(new CrossCloudLink(bare, "link3", { aws: h.aws, azure: east2, azureAsn: 65002 }).tunnels).toHaveLength(4);
     });
 
     it.each<[string, Partial<CrossCloudLinkProps>]>([
