@@ -92,6 +92,14 @@ describe("OnPremSite APIPA addresses in the address plan", () => {
     expect(message).toContain('s/dc: azureBgpPeerAddress "169.254.21.9" is not valid: use an address that no tunnel or other APIPA BGP address of the app uses: it overlaps azureApipaAddresses[1] 169.254.21.9 of s/dc');
   });
 
+  it("names the second Azure network's given addresses by their place in the list", () => {
+    const { stack, aws, azure } = hybridStack();
+    const west = new AzureNetwork(stack, "azure-west", { cidr: "10.30.0.0/16", location: "westus3" });
+    new CrossCloudLink(stack, "link", { aws, azure });
+    new OnPremSite(stack, "dc", { ...base, connectTo: [azure, west], azureBgpPeerAddress: "169.254.100.1", azureApipaAddresses: ["169.254.21.10", "169.254.22.10", "169.254.21.6", "169.254.22.14"] });
+    expect(synthErrorsOf(() => synth(stack))).toContain('s/dc: azureApipaAddresses[2] "169.254.21.6" is not valid: use an address that no tunnel or other APIPA BGP address of the app uses: it overlaps tunnelInsideCidrs[2] 169.254.21.4/30 of s/link');
+  });
+
   it("keeps two sites' APIPA addresses apart", () => {
     const { stack, azure } = hybridStack();
     new OnPremSite(stack, "dc", { ...base, connectTo: [azure], azureBgpPeerAddress: "169.254.100.1" });

@@ -71,6 +71,18 @@ describe("OnPremSite blocks and InfiniBand's reserved 172.16.0.0/16", () => {
     ]);
   });
 
+  it("names every InfiniBand cluster the site reaches, and warns once however often the app is synthesized", () => {
+    const { stack, azure } = hybridStack();
+    new AzureGpuCluster(stack, "azure-training", { network: azure, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, zone: "1", sshPublicKey: SSH_KEY });
+    new AzureGpuCluster(stack, "azure-eval", { network: azure, vmSize: "Standard_ND96isr_H100_v5", nodes: 1, zone: "1", sshPublicKey: SSH_KEY });
+    const site = new OnPremSite(stack, "dc", { ...base, cidrs: ["172.16.0.0/16"], connectTo: [azure] });
+    synth(stack);
+    synth(stack);
+    expect(warningsOf(site)).toEqual([
+      "s/dc: cidrs[0] 172.16.0.0/16 overlaps 172.16.0.0/16, which InfiniBand VMs reserve for their RDMA network: the nodes of s/azure-training (in s/azure-net), s/azure-eval (in s/azure-net) cannot reach the site's addresses there",
+    ]);
+  });
+
   it("says nothing for blocks just outside it, or where no InfiniBand cluster runs", () => {
     expect(build({ cidrs: ["172.17.0.0/16", "172.15.0.0/16"] })).toEqual([]);
     expect(build({ cidrs: ["172.16.0.0/12"] }, null)).toEqual([]);

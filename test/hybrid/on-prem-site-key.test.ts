@@ -25,6 +25,27 @@ describe("OnPremSite azureSharedKey", () => {
     expect(validationErrorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure], azureSharedKey: key(stack) }))).toBe(message);
   });
 
+  it.each<[string, (secret: DataAzurermKeyVaultSecret) => string]>([
+    ["a literal before a data source's attribute", (secret) => `hunter2${secret.value}`],
+    ["a literal after a data source's attribute", (secret) => `${secret.value}hunter2`],
+  ])("refuses %s", (_what, key) => {
+    const { stack, aws, azure } = hybridStack();
+    const secret = new DataAzurermKeyVaultSecret(stack, "psk", { name: "dc-psk", keyVaultId: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/net-kv" });
+    expect(validationErrorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure], azureSharedKey: key(secret) }))).toBe(
+      `${KEY} "(an expression)" is not valid: pass a sensitive TerraformVariable without a default, or a data source's attribute such as a Key Vault secret's value: an expression or a resource's attribute can carry a key written in code`);
+  });
+
+  it.each<[string, string]>([
+    ["a nested attribute", "value.secret"],
+    ["an element of a list attribute", "versions[12]"],
+    ["a nested attribute of an element", "versions[0].value"],
+  ])("accepts %s of a data source", (_what, attribute) => {
+    const { stack, aws, azure } = hybridStack();
+    const secret = new DataAzurermKeyVaultSecret(stack, "psk", { name: "dc-psk", keyVaultId: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/net-kv" });
+    new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure], azureSharedKey: secret.interpolationForAttribute(attribute) as string });
+    expect(resources(synth(stack), "azurerm_virtual_network_gateway_connection")[0].shared_key).toBe(`\${data.azurerm_key_vault_secret.psk.${attribute}}`);
+  });
+
   it("refuses a resource's attribute", () => {
     const { stack, aws, azure } = hybridStack();
     expect(validationErrorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure], azureSharedKey: azure.resourceGroupName }))).toBe(
@@ -52,6 +73,6 @@ describe("OnPremSite azureSharedKey", () => {
 
     const three = hybridStack();
     new OnPremSite(three.stack, "dc", { ...base, connectTo: [three.aws, three.azure] });
-    expect(synth(three.stack).variable.fra_dc1_vpn_shared_key).toEqual({ type: "string", sensitive: true, description: expect.any(String) });
+    expect(synth(three.stack).variable.fra_dc1_vpn_shared_key).toEqual({ type: "string", sensitive: true, description: "Pre-shared key of the VPN between fra-dc1 and Azure (configure the same on the site's device)" });
   });
 });

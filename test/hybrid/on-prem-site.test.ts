@@ -1,4 +1,4 @@
-import { TerraformVariable } from "cdktf";
+import { TerraformStack, TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsNetwork } from "../../lib/aws/network";
 import { CrossCloudLink } from "../../lib/hybrid/cross-cloud-link";
@@ -23,7 +23,7 @@ describe("OnPremSite connected to both clouds", () => {
     expect(vpn).toMatchObject({ type: "ipsec.1", static_routes_only: false, tunnel1_ike_versions: ["ikev2"] });
     expect(vpn.vpn_gateway_id).toMatch(/^\$\{aws_vpn_gateway\.aws-net_vpn-gateway_vgw_[0-9A-F]+\.id\}$/);
     expect(resources(tf, "aws_vpn_gateway_route_propagation")).toHaveLength(1);
-    expect(site.aws).toHaveLength(1);
+    expect(site.aws.map((a) => [a.network.node.path, a.customerGateway.node.path, a.connection.node.path])).toEqual([["s/aws-net", "s/dc/aws-aws-net-cgw", "s/dc/aws-aws-net-vpn"]]);
   });
 
   it("on Azure: a local network gateway and a connection to the VNet gateway, created since no link made one", () => {
@@ -71,6 +71,23 @@ describe("OnPremSite options", () => {
   });
 });
 
+describe("OnPremSite with values known only at apply", () => {
+  it("takes its ASN from a Terraform variable", () => {
+    const { stack, aws, azure } = hybridStack();
+    const asn = new TerraformVariable(stack, "asn", { type: "number" });
+    new OnPremSite(stack, "dc", { ...base, bgpAsn: asn.numberValue, connectTo: [aws, azure], azureBgpPeerAddress: "192.168.255.1" });
+    const tf = synth(stack);
+    expect(resources(tf, "aws_customer_gateway").map((c) => c.bgp_asn)).toEqual(["${var.asn}"]);
+    expect(resources(tf, "azurerm_local_network_gateway").map((l) => l.bgp_settings.asn)).toEqual(["${var.asn}"]);
+  });
+
+  it("is built in a stack without an AWS provider", () => {
+    const { stack, aws } = hybridStack();
+    const bare = new TerraformStack(stack.node.root, "bare");
+    expect(new OnPremSite(bare, "dc", { ...base, connectTo: [aws] }).aws).toHaveLength(1);
+  });
+});
+
 describe("OnPremSite validation", () => {
   const IANA = "use an ASN outside the ranges IANA reserves: 23456, 64496-64511 and 65535-65551";
   const AZURE_PEER = "use an ASN Azure accepts from a BGP peer: not 8074, 8075, 12076, 65515 or 65517-65520, which Azure reserves";
@@ -101,6 +118,8 @@ describe("OnPremSite validation", () => {
     [{ bgpAsn: 64500 }, `s/dc: bgpAsn 64500 is not valid: ${IANA}`],
     [{ bgpAsn: 65536 }, `s/dc: bgpAsn 65536 is not valid: ${IANA}`],
     [{ bgpAsn: 64512 }, "s/dc: bgpAsn 64512 is not valid: use an ASN other than 64512, the ASN of s/aws-net's virtual private gateway"],
+    [{ bgpAsn: 65000 }, "s/dc: bgpAsn 65000 is not valid: use an ASN other than 65000, the ASN of s/azure-net's VPN gateway"],
+    [{ connectTo: [undefined as never] }, "s/dc: connectTo[0] (missing) is not valid: use an AwsNetwork or an AzureNetwork"],
     [{ name: "Frankfurt DC" }, 's/dc: name "Frankfurt DC" is not valid: use 2-32 lowercase letters, digits and hyphens, starting with a letter'],
     [{ azureBgpPeerAddress: "10.99.0.1" }, 's/dc: azureBgpPeerAddress "10.99.0.1" is not valid: use an address inside the site\'s cidrs or an APIPA address (169.254.x.x)'],
     [{ azureBgpPeerAddress: "169.253.255.255" }, 's/dc: azureBgpPeerAddress "169.253.255.255" is not valid: use an address inside the site\'s cidrs or an APIPA address (169.254.x.x)'],
@@ -128,6 +147,7 @@ describe("OnPremSite validation", () => {
     ["a block just below 224.0.0.0/4 on Azure", { cidrs: ["223.255.255.0/24"] }, "both"],
     ["an APIPA peer address outside Azure's own range (Microsoft's example: 169.254.100.1)", { azureBgpPeerAddress: "169.254.100.1" }, "both"],
     ["an APIPA peer address at the bottom of the link-local range", { azureBgpPeerAddress: "169.254.0.1" }, "both"],
+    ["a peer address in the site's second block", { cidrs: ["192.168.0.0/16", "10.99.0.0/16"], azureBgpPeerAddress: "10.99.0.1" }, "both"],
     ["Azure APIPA addresses at both edges of Azure's range", { azureBgpPeerAddress: "169.254.100.1", azureApipaAddresses: ["169.254.21.0", "169.254.22.255"] }, "both"],
   ])("accepts %s", (_, props, clouds) => {
     const { stack, aws, azure } = hybridStack();
@@ -144,6 +164,13 @@ describe("OnPremSite validation", () => {
     const { stack, aws } = hybridStack(region);
     expect(validationErrorOf(() => new OnPremSite(stack, "dc", { ...base, bgpAsn: asn, connectTo: [aws] }))).toBe(
       `s/dc: bgpAsn ${asn} is not valid: use an ASN other than ${asn}, which AWS reserves in ${region} (the region of s/aws-net)`,
+    );
+  });
+
+  it("refuses Azure APIPA addresses for a site that reaches no Azure network, even with an APIPA peer address", () => {
+    const { stack, aws } = hybridStack();
+    expect(validationErrorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [aws], azureBgpPeerAddress: "169.254.100.1", azureApipaAddresses: ["169.254.21.2", "169.254.21.3"] }))).toBe(
+      's/dc: azureApipaAddresses ["169.254.21.2","169.254.21.3"] is not valid: leave them out, or set azureBgpPeerAddress to the device\'s APIPA address on an Azure network: Azure answers on custom APIPA addresses only to a peer that uses one',
     );
   });
 
