@@ -1,5 +1,5 @@
 import { DataAzurermKeyVaultSecret } from "@cdktf/provider-azurerm/lib/data-azurerm-key-vault-secret";
-import { Fn, TerraformLocal, TerraformVariable } from "cdktf";
+import { Fn, TerraformLocal, TerraformVariable, Token } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { OnPremSite } from "../../lib/hybrid/on-prem-site";
 import { validationErrorOf, hybridStack, resources, synth } from "./helpers";
@@ -42,7 +42,7 @@ describe("OnPremSite azureSharedKey", () => {
   ])("accepts %s of a data source", (_what, attribute) => {
     const { stack, aws, azure } = hybridStack();
     const secret = new DataAzurermKeyVaultSecret(stack, "psk", { name: "dc-psk", keyVaultId: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/net-kv" });
-    new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure], azureSharedKey: secret.interpolationForAttribute(attribute) as string });
+    new OnPremSite(stack, "dc", { ...base, connectTo: [aws, azure], azureSharedKey: Token.asString(secret.interpolationForAttribute(attribute)) });
     expect(resources(synth(stack), "azurerm_virtual_network_gateway_connection")[0].shared_key).toBe(`\${data.azurerm_key_vault_secret.psk.${attribute}}`);
   });
 
