@@ -1,8 +1,10 @@
+import { Construct } from "constructs";
 import { describe, expect, it } from "vitest";
 import { AzureNetwork } from "../../lib/azure/network";
+import { registerAddresses } from "../../lib/core/address-plan";
 import { CrossCloudLink } from "../../lib/hybrid/cross-cloud-link";
 import { OnPremSite } from "../../lib/hybrid/on-prem-site";
-import { hybridStack, resources, synth } from "./helpers";
+import { hybridStack, resources, synth, validationErrorOf } from "./helpers";
 import { synthErrorsOf } from "../helpers";
 
 const base = { name: "fra-dc1", publicIp: "198.51.99.10", cidrs: ["192.168.0.0/16"], bgpAsn: 65100 };
@@ -98,6 +100,17 @@ describe("OnPremSite APIPA addresses in the address plan", () => {
     new CrossCloudLink(stack, "link", { aws, azure });
     new OnPremSite(stack, "dc", { ...base, connectTo: [azure, west], azureBgpPeerAddress: "169.254.100.1", azureApipaAddresses: ["169.254.21.10", "169.254.22.10", "169.254.21.6", "169.254.22.14"] });
     expect(synthErrorsOf(() => synth(stack))).toContain('s/dc: azureApipaAddresses[2] "169.254.21.6" is not valid: use an address that no tunnel or other APIPA BGP address of the app uses: it overlaps tunnelInsideCidrs[2] 169.254.21.4/30 of s/link');
+  });
+
+  it("asks for azureApipaAddresses when the app's tunnels fill Azure's APIPA range", () => {
+    const { stack, azure } = hybridStack();
+    registerAddresses(new Construct(stack, "tunnels"), [
+      { field: "a", cidr: "169.254.21.0/24", kind: "tunnel" },
+      { field: "b", cidr: "169.254.22.0/24", kind: "tunnel" },
+    ]);
+    expect(validationErrorOf(() => new OnPremSite(stack, "dc", { ...base, connectTo: [azure], azureBgpPeerAddress: "169.254.100.1" }))).toBe(
+      "s/dc: azureApipaAddresses (missing) is not valid: set them: Azure's APIPA range 169.254.21.0-169.254.22.255 has no free /30 left",
+    );
   });
 
   it("keeps two sites' APIPA addresses apart", () => {

@@ -75,11 +75,12 @@ describe("OnPremSite blocks and InfiniBand's reserved 172.16.0.0/16", () => {
     const { stack, azure } = hybridStack();
     new AzureGpuCluster(stack, "azure-training", { network: azure, vmSize: "Standard_ND96isr_H100_v5", nodes: 2, zone: "1", sshPublicKey: SSH_KEY });
     new AzureGpuCluster(stack, "azure-eval", { network: azure, vmSize: "Standard_ND96isr_H100_v5", nodes: 1, zone: "1", sshPublicKey: SSH_KEY });
-    const site = new OnPremSite(stack, "dc", { ...base, cidrs: ["172.16.0.0/16"], connectTo: [azure] });
+    const site = new OnPremSite(stack, "dc", { ...base, cidrs: ["172.16.0.0/17", "172.16.128.0/17"], connectTo: [azure] });
     synth(stack);
     synth(stack);
     expect(warningsOf(site)).toEqual([
-      "s/dc: cidrs[0] 172.16.0.0/16 overlaps 172.16.0.0/16, which InfiniBand VMs reserve for their RDMA network: the nodes of s/azure-training (in s/azure-net), s/azure-eval (in s/azure-net) cannot reach the site's addresses there",
+      "s/dc: cidrs[0] 172.16.0.0/17 overlaps 172.16.0.0/16, which InfiniBand VMs reserve for their RDMA network: the nodes of s/azure-training (in s/azure-net), s/azure-eval (in s/azure-net) cannot reach the site's addresses there",
+      "s/dc: cidrs[1] 172.16.128.0/17 overlaps 172.16.0.0/16, which InfiniBand VMs reserve for their RDMA network: the nodes of s/azure-training (in s/azure-net), s/azure-eval (in s/azure-net) cannot reach the site's addresses there",
     ]);
   });
 
