@@ -52,6 +52,10 @@ export const AZURE_RESERVED_ASNS: readonly number[] = [8074, 8075, 12076, 65515,
 /** The ASN Amazon gives a virtual private gateway by default, and the library's default for one. */
 export const AWS_DEFAULT_GATEWAY_ASN = 64512;
 
+/** What a VPN gateway's ASN must be: a number known at synth, not a Terraform expression. */
+export const GATEWAY_ASN_KNOWN_RULE =
+  "use a number: a VPN gateway's ASN is checked at synth against the ASNs of the links and sites that peer with it, so it cannot come from a Terraform expression";
+
 /** The library's default ASN for an Azure VPN gateway: private, other than AWS's default, and one Azure lets a gateway have. */
 export const DEFAULT_AZURE_GATEWAY_ASN = 65000;
 

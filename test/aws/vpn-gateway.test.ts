@@ -1,3 +1,4 @@
+import { type TerraformStack, TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsVpnGateway } from "../../lib/aws/vpn-gateway";
 import { CrossCloudLink } from "../../lib/hybrid/cross-cloud-link";
@@ -11,6 +12,17 @@ describe("AwsVpnGateway", () => {
     AwsVpnGateway.of(aws, { asn: 64600 });
     expect(AwsVpnGateway.tryOf(aws)?.asn).toBe(64600);
     expect(validationErrorOf(() => AwsVpnGateway.of(aws, { asn: 64512 }))).toBe("s/aws-net: awsAsn 64512 is not valid: use 64600, the ASN of the VPC's virtual private gateway that another link or site already set up");
+  });
+
+  it("refuses an ASN from a Terraform expression, new or for an existing gateway, and takes a number", () => {
+    const asnOf = (stack: TerraformStack) => new TerraformVariable(stack, "asn", { type: "number" }).numberValue;
+    const fresh = hybridStack();
+    const rule = "use a number: a VPN gateway's ASN is checked at synth against the ASNs of the links and sites that peer with it, so it cannot come from a Terraform expression";
+    expect(validationErrorOf(() => AwsVpnGateway.of(fresh.aws, { asn: asnOf(fresh.stack) }))).toBe(`s/aws-net/vpn-gateway: awsAsn "(an expression)" is not valid: ${rule}`);
+    const { stack, aws } = hybridStack();
+    expect(AwsVpnGateway.of(aws, { asn: 64600 }).asn).toBe(64600);
+    expect(validationErrorOf(() => AwsVpnGateway.of(aws, { asn: asnOf(stack) }))).toBe(`s/aws-net: awsAsn "(an expression)" is not valid: ${rule}`);
+    expect(AwsVpnGateway.of(aws).asn).toBe(64600);
   });
 
   it.each([64511, 65535, 4199999999, 4294967295])("refuses %i: the Amazon side takes private ASNs only", (asn) => {

@@ -1,3 +1,4 @@
+import { type TerraformStack, TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AzureVpnGateway } from "../../lib/azure/vpn-gateway";
 import { validationErrorOf, resources, synth, withNetwork } from "./helpers";
@@ -25,6 +26,17 @@ describe("AzureVpnGateway", () => {
       ["Standard", "Static", undefined],
     ]);
     expect(resources(tf, "azurerm_virtual_network_gateway")[0]).toMatchObject({ sku: "VpnGw2AZ", generation: "Generation2", active_active: true });
+  });
+
+  it("refuses an ASN from a Terraform expression, new or for an existing gateway, and takes a number", () => {
+    const asnOf = (stack: TerraformStack) => new TerraformVariable(stack, "asn", { type: "number" }).numberValue;
+    const fresh = withNetwork({ location: "eastus" });
+    const rule = "use a number: a VPN gateway's ASN is checked at synth against the ASNs of the links and sites that peer with it, so it cannot come from a Terraform expression";
+    expect(validationErrorOf(() => AzureVpnGateway.of(fresh.network, { asn: asnOf(fresh.stack) }))).toBe(`s/net/vpn-gateway: azureAsn "(an expression)" is not valid: ${rule}`);
+    const { stack, network } = withNetwork({ location: "eastus" });
+    expect(AzureVpnGateway.of(network, { asn: 65010 }).asn).toBe(65010);
+    expect(validationErrorOf(() => AzureVpnGateway.of(network, { asn: asnOf(stack) }))).toBe(`s/net: azureAsn "(an expression)" is not valid: ${rule}`);
+    expect(AzureVpnGateway.of(network).asn).toBe(65010);
   });
 
   it("takes 65515, Azure's default gateway ASN", () => {
