@@ -285,17 +285,21 @@ function apipaAddresses(site: OnPremSite, v: Validator, given: readonly string[]
   return pairs;
 }
 
-/** One device is one site per network: refuses a second site with the same literal address on a shared network, anywhere in the app. */
+/**
+ * One device is one site per network: refuses a second site with the same address on a shared
+ * network, anywhere in the app. An address from a Terraform expression is the same as another site's
+ * when it is the same expression (the same variable, say); different expressions are not compared.
+ */
 function checkDuplicateDevice(site: OnPremSite, v: Validator, publicIp: string): void {
-  if (Token.isUnresolved(publicIp)) return;
+  const shown = Token.isUnresolved(publicIp) ? "(an expression)" : publicIp;
   for (const other of site.node.root.node.findAll()) {
     if (other === site || !(other instanceof OnPremSite) || other.publicIp !== publicIp) continue;
     const shared = other.connectTo.find((n) => site.connectTo.includes(n));
     v.check(
       shared === undefined,
       "publicIp",
-      publicIp,
-      `use another VPN device's address: ${other.node.path} already connects ${publicIp} to ${shared?.node.path} (one device is one site per network; on AWS an identical customer gateway request returns the existing one, so destroying either site would cut the other)`,
+      shown,
+      `use another VPN device's address: ${other.node.path} already connects ${Token.isUnresolved(publicIp) ? "the same expression" : publicIp} to ${shared?.node.path} (one device is one site per network; on AWS an identical customer gateway request returns the existing one, so destroying either site would cut the other)`,
     );
   }
 }

@@ -1,4 +1,4 @@
-import type { App } from "cdktf";
+import { type App, TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsNetwork } from "../../lib/aws/network";
 import { AzureGpuCluster } from "../../lib/azure/gpu-cluster";
@@ -98,6 +98,17 @@ describe("OnPremSite duplicates", () => {
     const team = otherStack(stack.node.root as App, "team");
     expect(validationErrorOf(() => new OnPremSite(team, "dc2", { ...base, name: "fra-dc2", cidrs: ["192.169.0.0/16"], bgpAsn: 65200, connectTo: [azure] }))).toBe(
       'team/dc2: publicIp "198.51.99.10" is not valid: use another VPN device\'s address: s/dc already connects 198.51.99.10 to s/azure-net (one device is one site per network; on AWS an identical customer gateway request returns the existing one, so destroying either site would cut the other)',
+    );
+  });
+
+  it("refuses a second site whose device address is the same Terraform expression, and accepts a different one", () => {
+    const { stack, azure } = hybridStack();
+    const address = new TerraformVariable(stack, "device", { type: "string" }).stringValue;
+    const other = new TerraformVariable(stack, "device2", { type: "string" }).stringValue;
+    new OnPremSite(stack, "dc", { ...base, publicIp: address, connectTo: [azure] });
+    new OnPremSite(stack, "dc3", { ...base, name: "fra-dc3", publicIp: other, cidrs: ["192.170.0.0/16"], bgpAsn: 65300, connectTo: [azure] });
+    expect(validationErrorOf(() => new OnPremSite(stack, "dc2", { ...base, name: "fra-dc2", publicIp: address, cidrs: ["192.169.0.0/16"], bgpAsn: 65200, connectTo: [azure] }))).toBe(
+      's/dc2: publicIp "(an expression)" is not valid: use another VPN device\'s address: s/dc already connects the same expression to s/azure-net (one device is one site per network; on AWS an identical customer gateway request returns the existing one, so destroying either site would cut the other)',
     );
   });
 
