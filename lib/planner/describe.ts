@@ -42,9 +42,9 @@ export function describeRejection(c: RejectedCandidate): string {
  * Why an offering's or pool's accelerator does not match, e.g. `accelerator A100 is not H100` or
  * `accelerator A100 is not one of [H100, H200]` (the requirement's names as the user wrote them).
  */
-export function acceleratorMismatch(accelerator: string, r: Requirements): string {
-  const wanted = [r.accelerator ?? []].flat();
-  return `accelerator ${accelerator} is not ${wanted.length === 1 ? wanted[0] : `one of [${wanted.join(", ")}]`}`;
+export function acceleratorMismatch(accelerator: string, wanted: string | readonly string[]): string {
+  const names = [wanted].flat();
+  return `accelerator ${accelerator} is not ${names.length === 1 ? names[0] : `one of [${names.join(", ")}]`}`;
 }
 
 /** One line for requirements, e.g. `30 GPUs (H100), 256 GiB memory, max $100/h`. */

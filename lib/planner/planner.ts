@@ -195,7 +195,7 @@ function rank(r: Requirements, catalog: CatalogData, data: PlannerData): Placeme
 function offeringProblem(o: Offering, r: Requirements, nodes: number, interconnect: Interconnect, accelerators: string[] | undefined): string | undefined {
   if (r.clouds && !r.clouds.includes(o.cloud)) return `cloud ${o.cloud} is not in clouds [${r.clouds.join(", ")}]`;
   if (accelerators && !accelerators.includes(o.accelerator.toLowerCase())) {
-    return acceleratorMismatch(o.accelerator, r);
+    return acceleratorMismatch(o.accelerator, r.accelerator!);
   }
   if (r.minGpuMemoryGiB !== undefined && o.gpuMemoryGiB < r.minGpuMemoryGiB) {
     return `${o.gpuMemoryGiB} GiB per GPU is less than minGpuMemoryGiB ${r.minGpuMemoryGiB}`;

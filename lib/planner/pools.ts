@@ -23,7 +23,7 @@ export function poolProblem(pool: PoolOffering, r: Requirements, interconnect: I
   if (r.clouds && !r.clouds.includes("onprem")) return `cloud onprem is not in clouds [${r.clouds.join(", ")}]`;
   if (r.pools && !r.pools.includes(pool.name)) return `pool ${pool.name} is not in pools [${r.pools.join(", ")}]`;
   if (accelerators && !accelerators.includes(pool.accelerator.toLowerCase())) {
-    return acceleratorMismatch(pool.accelerator, r);
+    return acceleratorMismatch(pool.accelerator, r.accelerator!);
   }
   if (r.minGpuMemoryGiB !== undefined && pool.gpuMemoryGiB < r.minGpuMemoryGiB) {
     return `${pool.gpuMemoryGiB} GiB per GPU is less than minGpuMemoryGiB ${r.minGpuMemoryGiB}`;

@@ -25,9 +25,9 @@ describe("describeRequirements", () => {
 
 describe("acceleratorMismatch", () => {
   it("names the one accelerator asked for, or lists them as written", () => {
-    expect(acceleratorMismatch("A100", { gpus: 8, accelerator: "H100" })).toBe("accelerator A100 is not H100");
-    expect(acceleratorMismatch("A100", { gpus: 8, accelerator: ["h100"] })).toBe("accelerator A100 is not h100");
-    expect(acceleratorMismatch("A100", { gpus: 8, accelerator: ["H100", "h200"] })).toBe("accelerator A100 is not one of [H100, h200]");
+    expect(acceleratorMismatch("A100", "H100")).toBe("accelerator A100 is not H100");
+    expect(acceleratorMismatch("A100", ["h100"])).toBe("accelerator A100 is not h100");
+    expect(acceleratorMismatch("A100", ["H100", "h200"])).toBe("accelerator A100 is not one of [H100, h200]");
   });
 });
 

@@ -85,6 +85,7 @@ function main() {
         `${String(r.timeout).padStart(7)}  ${String(r.survived).padStart(8)}  ${String(r.noCoverage).padStart(11)}  ${String(r.ignored).padStart(7)}  ${took.padStart(7)}  ${ok ? "ok" : "MISS"}`,
     );
   }
+  if (minutes.size > 1) console.log(`total ${[...minutes.values()].reduce((a, b) => a + b, 0).toFixed(1)} minutes`);
   if (missed) process.exitCode = 1;
 }
 
