@@ -91,12 +91,10 @@ export function azureGpuNodes(stack: StackView): AzureGpuNode[] {
 
 /** Whether two ID values name the same element: the same literal, or references to the same resource of the app. */
 function sameId(a: unknown, aStack: StackView, b: unknown, bStack: StackView): boolean {
-  if (a === undefined || b === undefined) return false;
   const ra = referencedElement(a, aStack);
   const rb = referencedElement(b, bStack);
   if (ra && rb) {
-    return ra.isDataSource === rb.isDataSource && ra.element.address === rb.element.address &&
-      ra.stack.path === rb.stack.path && ra.attribute === rb.attribute;
+    return ra.element.address === rb.element.address && ra.stack.path === rb.stack.path && ra.attribute === rb.attribute;
   }
   return !ra && !rb && typeof a === "string" && a === b && !isUnresolvedValue(a);
 }
