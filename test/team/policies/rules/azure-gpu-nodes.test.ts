@@ -7,24 +7,9 @@ import { describe, expect, it } from "vitest";
 import {
   azureGpuNodes, isAzureGpuSize, nodesGuardedBy, nsgGuards, nsgOfRule, nsgsOnPath,
 } from "../../../../lib/team/policies/rules/azure-gpu-nodes";
-import type { ElementView, L1View, StackView } from "../../../../lib/team/policies/types";
+import type { L1View, StackView } from "../../../../lib/team/policies/types";
+import { res, view, type Spec } from "./plain-view";
 
-type Spec = readonly [type: string, name: string, config: Record<string, unknown>, extra?: Partial<L1View>];
-
-/** A plain stack view at `path` holding `specs`, with optional outputs, data sources and other stacks. */
-function view(path: string, specs: readonly Spec[], more: { outputs?: Record<string, unknown>; variables?: StackView["variables"]; dataSources?: ElementView[]; others?: () => StackView[] } = {}): StackView {
-  const resources: L1View[] = [];
-  const stack: StackView = {
-    path, resources, dataSources: more.dataSources ?? [], modules: [], providers: {}, variables: more.variables ?? {}, locals: {},
-    outputs: more.outputs ?? {}, otherStacks: more.others ?? (() => []),
-  };
-  for (const [type, name, config, extra] of specs) {
-    resources.push({ type, name, address: `${type}.${name}`, config, path: `${path}/${name}`, taggable: false, stack, ...extra });
-  }
-  return stack;
-}
-
-const res = (stack: StackView, address: string): L1View => stack.resources.find((r) => r.address === address)!;
 const whats = (stack: StackView) => azureGpuNodes(stack).map((n) => n.what);
 const NSG = "${azurerm_network_security_group.g.id}";
 
@@ -83,11 +68,12 @@ describe("azureGpuNodes", () => {
     const stack = view("s", [
       ["azurerm_network_interface", "a", { ip_configuration: [{ subnet_id: "sub-a" }, { subnet_id: "sub-a2" }] }],
       ["azurerm_network_interface", "b", { ip_configuration: [{ subnet_id: "sub-b" }] }],
-      ["azurerm_linux_virtual_machine", "list", { size: "Standard_NV12", network_interface_ids: ["${azurerm_network_interface.a.id}"] }],
+      ["azurerm_network_interface", "c", { ip_configuration: [{ subnet_id: "sub-c" }] }],
+      ["azurerm_linux_virtual_machine", "list", { size: "Standard_NV12", network_interface_ids: ["${azurerm_network_interface.a.id}", "${azurerm_network_interface.c.id}"] }],
       ["azurerm_virtual_machine", "one", { vm_size: "Standard_NV12", network_interface_ids: "${azurerm_network_interface.b.id}" }],
     ]);
     expect(azureGpuNodes(stack).map((n) => ({ ...n, resource: n.resource.address }))).toEqual([
-      { what: "GPU VM azurerm_linux_virtual_machine.list", resource: "azurerm_linux_virtual_machine.list", groups: [], subnets: ["sub-a", "sub-a2"], interfaces: ["${azurerm_network_interface.a.id}"] },
+      { what: "GPU VM azurerm_linux_virtual_machine.list", resource: "azurerm_linux_virtual_machine.list", groups: [], subnets: ["sub-a", "sub-a2", "sub-c"], interfaces: ["${azurerm_network_interface.a.id}", "${azurerm_network_interface.c.id}"] },
       { what: "GPU VM azurerm_virtual_machine.one", resource: "azurerm_virtual_machine.one", groups: [], subnets: ["sub-b"], interfaces: ["${azurerm_network_interface.b.id}"] },
     ]);
   });
@@ -123,7 +109,7 @@ describe("nodesGuardedBy", () => {
       subnetAssoc("other", "${azurerm_subnet.b.id}", "${azurerm_network_security_group.h.id}"),
       pool("by-ref", "${azurerm_subnet.a.id}"), pool("by-name", "${azurerm_subnet.a.name}"), pool("other-subnet", "${azurerm_subnet.b.id}"),
       pool("same-literal", "/subnets/one"), pool("other-literal", "/subnets/two"), pool("same-expression", "${var.subnet}"),
-      pool("literal-of-ref", "${azurerm_subnet.a.id}x"), pool("no-subnet", undefined),
+      pool("literal-of-ref", "${azurerm_subnet.a.id}x"), pool("no-subnet", undefined), subnetAssoc("number", 7), pool("same-number", 7),
     ]);
     expect(guarded(stack)).toEqual([
       "s: GPU node pool azurerm_kubernetes_cluster_node_pool.by-ref",
@@ -131,8 +117,8 @@ describe("nodesGuardedBy", () => {
     ]);
   });
   it("a group associated with an interface guards the VMs that use it", () => {
-    const stack = view("s", [NSG_SPEC, ["azurerm_network_interface", "a", {}], ["azurerm_network_interface", "b", {}],
-      nicAssoc("na", "${azurerm_network_interface.a.id}"), nicAssoc("nb", "${azurerm_network_interface.b.id}", "${azurerm_network_security_group.h.id}"),
+    const stack = view("s", [NSG_SPEC, ["azurerm_network_interface", "a", {}], ["azurerm_network_interface", "b", {}], ["azurerm_network_interface", "c", {}],
+      nicAssoc("na", "${azurerm_network_interface.a.id}"), nicAssoc("nc", "${azurerm_network_interface.c.id}"), nicAssoc("nb", "${azurerm_network_interface.b.id}", "${azurerm_network_security_group.h.id}"),
       ["azurerm_linux_virtual_machine", "va", { size: "Standard_NV12", network_interface_ids: ["${azurerm_network_interface.b.id}", "${azurerm_network_interface.a.id}"] }],
       ["azurerm_linux_virtual_machine", "vb", { size: "Standard_NV12", network_interface_ids: ["${azurerm_network_interface.b.id}"] }],
     ]);
@@ -167,7 +153,7 @@ describe("nsgsOnPath", () => {
   it("the group on the interface, those of the node's subnets and interfaces, in any stack, each once; data sources and other resources are skipped", () => {
     let other: StackView;
     const stack = view("s", [NSG_SPEC, ["azurerm_network_security_group", "h", {}], ["azurerm_network_security_group", "unused", {}], ["azurerm_subnet", "a", {}], ["azurerm_network_interface", "n", {}],
-      ["azurerm_linux_virtual_machine_scale_set", "v", { sku: "Standard_NV12", network_interface: [{ network_security_group_id: NSG, ip_configuration: [{ subnet_id: "${azurerm_subnet.a.id}" }] }] }],
+      ["azurerm_linux_virtual_machine_scale_set", "v", { sku: "Standard_NV12", network_interface: [{ network_security_group_id: NSG, ip_configuration: [{ subnet_id: "/subnets/none" }, { subnet_id: "${azurerm_subnet.a.id}" }] }] }],
       subnetAssoc("again", "${azurerm_subnet.a.id}"), subnetAssoc("sub-h", "${azurerm_subnet.a.id}", "${azurerm_network_security_group.h.id}"),
       subnetAssoc("elsewhere", "/subnets/other", "${azurerm_network_security_group.unused.id}"),
       subnetAssoc("data", "${azurerm_subnet.a.id}", "${data.azurerm_network_security_group.d.id}"),
@@ -192,7 +178,7 @@ describe("nsgsOnPath", () => {
 });
 
 describe("nsgOfRule", () => {
-  const stack = () => view("s", [NSG_SPEC, ["azurerm_network_security_group", "h", { name: "gpu", resource_group_name: "rg2" }]]);
+  const stack = () => view("s", [NSG_SPEC, ["azurerm_network_security_group", "h", { name: "gpu", resource_group_name: "rg2" }], ["azurerm_network_security_group", "nameless", { resource_group_name: "rg" }]]);
   it.each([
     ["a reference to the group", "${azurerm_network_security_group.h.name}", "rg", "azurerm_network_security_group.h"],
     ["its literal name in its resource group", "gpu", "rg", "azurerm_network_security_group.g"],
