@@ -93,8 +93,8 @@ function scheduleProblem(schedule: L1View, group: L1View, name: string, record: 
 /** Why an UpdateAutoScalingGroup input does not (validly) take the group to 0, or undefined when it does. */
 function capacityProblem(input: Readonly<Record<string, unknown>>, group: L1View): string | undefined {
   const min = input.MinSize === undefined ? numberOf(group.config.min_size) : numberOf(input.MinSize);
-  const max = input.MaxSize === undefined ? undefined : numberOf(input.MaxSize);
-  const desired = input.DesiredCapacity === undefined ? undefined : numberOf(input.DesiredCapacity);
+  const max = numberOf(input.MaxSize);
+  const desired = numberOf(input.DesiredCapacity);
   if (min !== 0) {
     return input.MinSize === undefined
       ? `the input leaves MinSize at the group's min_size ${show(group.config.min_size)}: set MinSize 0 (capacity cannot go below MinSize)`
