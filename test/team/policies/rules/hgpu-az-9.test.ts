@@ -26,6 +26,10 @@ describe("HGPU-AZ-9 inline rules", () => {
     ["a world prefix among others, ports as a list", [allow("web", { source_address_prefixes: ["10.0.0.0/8", "0.0.0.0/0"] }, { destination_port_ranges: ["80", "443"] })], bad("rule web allows inbound from 10.0.0.0/8, 0.0.0.0/0 to port 80,443")],
     ["no port", [allow("any", { source_address_prefix: "*" }, {})], bad("rule any allows inbound from * to port not set")],
     ["prefixes that cover IPv4", [allow("halves", { source_address_prefixes: ["10.0.0.0/8", "0.0.0.0/1", "128.0.0.0/1"] })], bad("rule halves allows inbound from 0.0.0.0/1, 128.0.0.0/1 to port 22, which together cover the whole IPv4 space")],
+    ["prefixes that cover IPv4 and IPv6", [allow("all", { source_address_prefixes: ["0.0.0.0/1", "128.0.0.0/1", "::/1", "8000::/1"] })],
+      bad("rule all allows inbound from 0.0.0.0/1, 128.0.0.0/1, ::/1, 8000::/1 to port 22, which together cover the whole IPv4 and IPv6 space")],
+    ["an unnamed rule with an unresolved direction", [{ direction: "${var.d}", access: "Allow", source_address_prefix: "10.0.0.0/8" }],
+      bad('rule ?: direction is "${var.d}", which the pack cannot verify: use a literal value or suppress with a reason')],
     ["an unnamed rule", [{ direction: "Inbound", access: "Allow", source_address_prefix: "Internet", destination_port_range: "22" }], bad("rule ? allows inbound from Internet to port 22")],
     ["an outbound rule", [{ ...allow("out", { source_address_prefix: "*" }), direction: "Outbound" }], "compliant"],
     ["a deny rule", [{ ...allow("deny", { source_address_prefix: "*" }), access: "Deny" }], "compliant"],
@@ -67,6 +71,8 @@ describe("HGPU-AZ-9 on a group that guards GPU nodes", () => {
     const rule = (nsgName: string): Spec => ["azurerm_network_security_rule", nsgName, { ...VNET_DENY, network_security_group_name: nsgName, resource_group_name: "rg" }];
     expect(check(view("s", [group([]), pool, assoc, rule("gpu")]), G)).toBe("compliant");
     expect(check(view("s", [group([]), pool, assoc, rule("other")]), G)).toEqual(warn("GPU node pool azurerm_kubernetes_cluster_node_pool.p"));
+    const allowVnet: Spec = ["azurerm_network_security_rule", "allow", { ...VNET_DENY, access: "Allow", network_security_group_name: "gpu", resource_group_name: "rg" }];
+    expect(check(view("s", [group([]), pool, assoc, allowVnet]), G)).toEqual(warn("GPU node pool azurerm_kubernetes_cluster_node_pool.p"));
   });
   it("a group whose GPU nodes are in another stack names that stack", () => {
     let gpu: StackView;
