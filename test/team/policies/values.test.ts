@@ -171,6 +171,13 @@ describe("values read on plain stack views", () => {
     expect([found?.element.address, found?.stack.path]).toEqual(["azurerm_subnet.a", "net"]);
     expect([referencedElement(remote("nowhere", "sub"), gpu), referencedElement(remote("net", "none"), gpu)]).toEqual([undefined, undefined]);
   });
+  it("referencedElement stops on cross-stack outputs that name each other", () => {
+    const remote = (stack: string) => `\${data.terraform_remote_state.cross-stack-reference-input-${stack}.outputs.o}`;
+    let b: StackView;
+    const a: StackView = { ...EMPTY_STACK, path: "a", outputs: { o: remote("b") }, otherStacks: () => [b] };
+    b = { ...EMPTY_STACK, path: "b", outputs: { o: remote("a") }, otherStacks: () => [a] };
+    expect(referencedElement(remote("b"), a)).toBeUndefined();
+  });
   it("readList reads nothing from an unset list and EMPTY_STACK has no other stacks", () => {
     expect([readList(undefined, EMPTY_STACK), readList(null, EMPTY_STACK), EMPTY_STACK.otherStacks()]).toEqual([[], [], []]);
   });

@@ -101,7 +101,7 @@ function capacityProblem(input: Readonly<Record<string, unknown>>, group: L1View
       : `the input sets MinSize ${show(input.MinSize)}, use 0`;
   }
   if (max !== 0 && desired !== 0) return `the input sets neither MaxSize 0 nor DesiredCapacity 0 (MaxSize ${show(input.MaxSize)}, DesiredCapacity ${show(input.DesiredCapacity)})`;
-  if (max === 0 && input.DesiredCapacity !== undefined && desired !== 0) return `the input sets MaxSize 0 with DesiredCapacity ${show(input.DesiredCapacity)}, which AWS rejects`;
+  if (input.DesiredCapacity !== undefined && desired !== 0) return `the input sets MaxSize 0 with DesiredCapacity ${show(input.DesiredCapacity)}, which AWS rejects`;
   return undefined;
 }
 

@@ -12,13 +12,14 @@ const ARN = "arn:aws:scheduler:::aws-sdk:autoscaling:updateAutoScalingGroup";
 const at = (minutes: number) => `at(\${formatdate("YYYY-MM-DD'T'hh:mm:ss", timeadd(${M}.output.at, "${minutes}m"))})`;
 const input = (fields: Record<string, unknown>) => JSON.stringify({ AutoScalingGroupName: "gpu", ...fields });
 const target = (fields: Record<string, unknown> = { MinSize: 0, MaxSize: 0 }, arn: unknown = ARN) => ({ arn, input: input(fields) });
-interface Task { group?: Record<string, unknown>; schedule?: Record<string, unknown>; schedulePath?: string; markers?: number; deadline?: number }
+interface Task { schedule2?: Record<string, unknown>; group?: Record<string, unknown>; schedule?: Record<string, unknown>; schedulePath?: string; markers?: number; deadline?: number }
 
 /** The verdict on the group of a task "s/task" planned at 4 nodes with a 360-minute deadline, changed by `t`. */
 function verdict(t: Task = {}): RuleResult {
   const specs: Spec[] = [
     ["aws_autoscaling_group", "g", { name: "gpu", min_size: 1, max_size: 4, ...t.group }, { path: "s/task/g", taskPath: "s/task" }],
     ["aws_scheduler_schedule", "sch", { schedule_expression: at(360), target: [target()], ...t.schedule }, { path: t.schedulePath ?? "s/task/sch" }],
+    ...(t.schedule2 ? [["aws_scheduler_schedule", "sch2", { schedule_expression: at(360), target: [target()], ...t.schedule2 }, { path: "s/task/sch2" }] as Spec] : []),
     ...Array.from({ length: t.markers ?? 1 }, (_, i): Spec => ["terraform_data", i === 0 ? "m" : `m${i}`, { input: { task: "train" } }, { path: `s/task/started${i}` }]),
   ];
   const stack = view("s", specs, { outputs: { train_deadline: `\${timeadd(${M}.output.at, "${t.deadline ?? 360}m")}`, train_placement: { nodes: 4 } } });
@@ -50,6 +51,9 @@ describe("HGPU-AWS-6 on a plain task", () => {
     ["a fixed time", { schedule: { schedule_expression: "at(2026-01-01T00:00:00)" } },
       zero('schedule_expression "at(2026-01-01T00:00:00)" is a fixed time, not one relative to the task\'s start: the pack cannot show it falls within maxRuntime')],
     ["a time after the deadline", { schedule: { schedule_expression: at(361) } }, zero("it fires 361 minutes after the task's start, past its maxRuntime of 360 minutes")],
+    ["two schedules, both late", { schedule: { schedule_expression: at(361) }, schedule2: { schedule_expression: at(400) } },
+      bad("no aws_scheduler_schedule in task s/task sets group gpu to 0 at its deadline: aws_scheduler_schedule.sch: it fires 361 minutes after the task's start, past its maxRuntime of 360 minutes; aws_scheduler_schedule.sch2: it fires 400 minutes after the task's start, past its maxRuntime of 360 minutes")],
+    ["two schedules, one in time", { schedule: { schedule_expression: at(361) }, schedule2: {} }, "compliant"],
     ["time zone Etc/UTC", { schedule: { schedule_expression_timezone: "Etc/UTC" } }, "compliant"],
     ["another time zone", { schedule: { schedule_expression_timezone: "Europe/Paris" } },
       zero('schedule_expression_timezone "Europe/Paris" reads the at(...) time in another zone than the task\'s UTC clock: use "UTC"')],

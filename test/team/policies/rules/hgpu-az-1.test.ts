@@ -18,6 +18,8 @@ describe("HGPU-AZ-1 read directly", () => {
     ["a pool with node_public_ip_enabled", "azurerm_kubernetes_cluster_node_pool", { node_public_ip_enabled: true }, bad(`node_public_ip_enabled is true: ${PUBLIC}`)],
     ["a pool with both keys", "azurerm_kubernetes_cluster_node_pool", { node_public_ip_enabled: true, enable_node_public_ip: "true" }, bad(`node_public_ip_enabled, enable_node_public_ip are true: ${PUBLIC}`)],
     ["a pool with both keys false", "azurerm_kubernetes_cluster_node_pool", { node_public_ip_enabled: false, enable_node_public_ip: false }, "compliant"],
+    ["a pool with two expressions", "azurerm_kubernetes_cluster_node_pool", { node_public_ip_enabled: "${var.a}", enable_node_public_ip: "${var.b}" },
+      bad(`node_public_ip_enabled is "\${var.a}", ${CANNOT}; enable_node_public_ip is "\${var.b}", ${CANNOT}`)],
     ["a pool with an expression", "azurerm_kubernetes_cluster_node_pool", { enable_node_public_ip: "${var.ip}" }, bad(`enable_node_public_ip is "\${var.ip}", ${CANNOT}`)],
     ["a cluster's default pool", "azurerm_kubernetes_cluster", { node_public_ip_enabled: false, default_node_pool: [{ node_public_ip_enabled: true }] }, bad(`default_node_pool.node_public_ip_enabled is true: ${PUBLIC}`)],
     ["a cluster's default pool with an expression", "azurerm_kubernetes_cluster", { default_node_pool: [{ node_public_ip_enabled: "${var.ip}" }] },

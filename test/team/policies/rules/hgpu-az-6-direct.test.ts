@@ -11,7 +11,7 @@ const M = "terraform_data.m";
 const SS = "azurerm_linux_virtual_machine_scale_set.vmss";
 const start = (minutes: number) => `\${formatdate("YYYY-MM-DD'T'hh:mm:ss'Z'", timeadd(${M}.output.at, "${minutes}m"))}`;
 interface Task {
-  trigger?: Record<string, unknown>; triggerPath?: string; action?: Record<string, unknown>; markers?: number; deadline?: number;
+  trigger2?: Record<string, unknown>; trigger?: Record<string, unknown>; triggerPath?: string; action?: Record<string, unknown>; markers?: number; deadline?: number;
   instances?: unknown; autoscale?: Record<string, unknown>[]; taskPath?: string;
 }
 
@@ -21,6 +21,7 @@ function verdict(t: Task = {}): RuleResult {
     ["azurerm_linux_virtual_machine_scale_set", "vmss", { sku: "Standard_NV12", instances: "instances" in t ? t.instances : 4 }, { path: "s/task/vmss", taskPath: "taskPath" in t ? t.taskPath : "s/task" }],
     ["azurerm_logic_app_trigger_recurrence", "t", { logic_app_id: "${azurerm_logic_app_workflow.w.id}", start_time: start(360), ...t.trigger }, { path: t.triggerPath ?? "s/task/t" }],
     ["azurerm_logic_app_action_custom", "a", { logic_app_id: "${azurerm_logic_app_workflow.w.id}", body: `{"uri":"\${${SS}.id}"}`, ...t.action }, { path: "s/task/a" }],
+    ...(t.trigger2 ? [["azurerm_logic_app_trigger_recurrence", "t2", { logic_app_id: "${azurerm_logic_app_workflow.w.id}", ...t.trigger2 }, { path: "s/task/t2" }] as Spec] : []),
     ...Array.from({ length: t.markers ?? 1 }, (_, i): Spec => ["terraform_data", i === 0 ? "m" : `m${i}`, { input: { task: "train" } }, { path: `s/task/started${i}` }]),
     ...(t.autoscale ?? []).map((config, i): Spec => ["azurerm_monitor_autoscale_setting", `as${i}`, config]),
   ];
@@ -41,6 +42,7 @@ describe("HGPU-AZ-6 on a plain task", () => {
     ["a trigger without a start_time", { trigger: { start_time: 5 } }, NO_TRIGGER],
     ["an action of another Logic App", { action: { logic_app_id: "${azurerm_logic_app_workflow.x.id}" } }, NO_ACTION],
     ["an action that does not name the scale set", { action: { body: "{}" } }, NO_ACTION],
+    ["a trigger naming two Logic Apps, the action's second", { trigger: { logic_app_id: ["${azurerm_logic_app_workflow.x.id}", "${azurerm_logic_app_workflow.w.id}"] } }, "compliant"],
     ["a trigger naming its Logic App in a list", { trigger: { logic_app_id: ["${azurerm_logic_app_workflow.w.id}"] } }, "compliant"],
     ["two start markers", { markers: 2 }, bad("task s/task has 2 start markers (terraform_data with input.task), not 1, so its maxRuntime and planned size cannot be read")],
     ["a 14-day deadline", { deadline: 20160, trigger: { start_time: start(20160) } }, "compliant"],
@@ -51,6 +53,9 @@ describe("HGPU-AZ-6 on a plain task", () => {
     ["a fixed start after text", { trigger: { start_time: "x2026-01-01T00:00:00Z" } }, late(`start_time "x2026-01-01T00:00:00Z" is not a time after the task's start marker ${M} (timeadd(${M}.output.at, "<minutes>m"))`)],
     ["an expression after text", { trigger: { start_time: `x${start(300)}` } }, late(`start_time ${JSON.stringify(`x${start(300)}`)} is not a time after the task's start marker ${M} (timeadd(${M}.output.at, "<minutes>m"))`)],
     ["an expression before text", { trigger: { start_time: `${start(300)}x` } }, late(`start_time ${JSON.stringify(`${start(300)}x`)} is not a time after the task's start marker ${M} (timeadd(${M}.output.at, "<minutes>m"))`)],
+    ["two triggers, both late", { trigger: { start_time: start(361) }, trigger2: { start_time: start(400) } },
+      bad("no Logic App in task s/task that refers to the scale set starts within its maxRuntime: azurerm_logic_app_trigger_recurrence.t: it starts 361 minutes after the task's start, past its maxRuntime of 360 minutes; azurerm_logic_app_trigger_recurrence.t2: it starts 400 minutes after the task's start, past its maxRuntime of 360 minutes")],
+    ["two triggers, one in time", { trigger: { start_time: start(361) }, trigger2: { start_time: start(300) } }, "compliant"],
     ["time_zone UTC", { trigger: { time_zone: "UTC" } }, "compliant"],
     ["time_zone Coordinated Universal Time", { trigger: { time_zone: "Coordinated Universal Time" } }, "compliant"],
     ["another time_zone", { trigger: { time_zone: "W. Europe Standard Time" } }, late('time_zone "W. Europe Standard Time" reads start_time in another zone than the task\'s UTC clock: leave it unset or use "UTC"')],
