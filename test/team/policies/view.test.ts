@@ -110,7 +110,7 @@ describe("synthesizeStackView: raw blocks", () => {
       ["azurerm_thing.plain", false, false, false, false],
     ]);
     expect(view.modules.map((m) => [m.address, m.path, m.taggable, m.config])).toEqual([["module.raw", "s/module.raw", false, { source: "./gpu" }]]);
-    expect([view.outputs, view.dataSources]).toEqual([{ good: "v" }, []]);
+    expect([view.outputs, Object.keys(view.outputs), view.dataSources]).toEqual([{ good: "v" }, ["good"], []]);
   });
 });
 
