@@ -25,7 +25,7 @@ function verdict(t: Task = {}): RuleResult {
   const stack = view("s", specs, { outputs: { train_deadline: `\${timeadd(${M}.output.at, "${t.deadline ?? 360}m")}`, train_placement: { nodes: 4 } } });
   return awsTaskDeadline.check(res(stack, "aws_autoscaling_group.g"), { requiredTags: [] });
 }
-const bad = (detail: string) => ({ status: "non-compliant", detail });
+const bad = (detail: string): RuleResult => ({ status: "non-compliant", detail });
 const zero = (problem: string) => bad(`no aws_scheduler_schedule in task s/task sets group gpu to 0 at its deadline: aws_scheduler_schedule.sch: ${problem}`);
 const NOT_NAMED = bad("no aws_scheduler_schedule in task s/task names group gpu (AutoScalingGroupName of its target input)");
 

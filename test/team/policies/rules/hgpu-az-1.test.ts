@@ -5,7 +5,7 @@ import type { RuleResult } from "../../../../lib/team/policies/types";
 import { view } from "./plain-view";
 
 const check = (type: string, config: Record<string, unknown>): RuleResult => azureNoPublicIp.check(view("s", [[type, "x", config]]).resources[0]!, { requiredTags: [] });
-const bad = (detail: string) => ({ status: "non-compliant", detail });
+const bad = (detail: string): RuleResult => ({ status: "non-compliant", detail });
 const CANNOT = "which the pack cannot verify: use a literal value or suppress with a reason";
 const PUBLIC = "every node of the pool gets a public IP";
 

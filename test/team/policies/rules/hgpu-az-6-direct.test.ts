@@ -28,7 +28,7 @@ function verdict(t: Task = {}): RuleResult {
   const stack = view("s", specs, { outputs: { train_deadline: `\${timeadd(${M}.output.at, "${t.deadline ?? 360}m")}`, train_placement: { nodes: 4 } } });
   return azureTaskDeadline.check(res(stack, SS), { requiredTags: [] });
 }
-const bad = (detail: string) => ({ status: "non-compliant", detail });
+const bad = (detail: string): RuleResult => ({ status: "non-compliant", detail });
 const late = (problem: string) => bad(`no Logic App in task s/task that refers to the scale set starts within its maxRuntime: azurerm_logic_app_trigger_recurrence.t: ${problem}`);
 const NO_TRIGGER = bad("no azurerm_logic_app_trigger_recurrence with a start_time in task s/task removes the capacity at a deadline");
 const NO_ACTION = bad("no Logic App action in task s/task that runs at the deadline refers to the scale set");

@@ -14,7 +14,7 @@ const VNET_DENY = { name: "deny-vnet", direction: "Inbound", access: "Deny", sou
 const DEFAULT_RULE = "has no inbound Deny from VirtualNetwork, nor has any other group on its path, so Azure's default rule AllowVnetInBound (65000) admits every " +
   "peered and VPN-connected network on every port: deny VirtualNetwork below the rules that admit the cluster's own traffic";
 const warn = (what: string) => ({ status: "non-compliant", detail: `the group of ${what} ${DEFAULT_RULE}`, level: "warning" });
-const bad = (detail: string) => ({ status: "non-compliant", detail });
+const bad = (detail: string): RuleResult => ({ status: "non-compliant", detail });
 const group = (rules: unknown[], extra?: Spec[3]): Spec => ["azurerm_network_security_group", "g", { name: "gpu", resource_group_name: "rg", security_rule: rules }, extra];
 const pool: Spec = ["azurerm_kubernetes_cluster_node_pool", "p", { vm_size: "Standard_NV12", vnet_subnet_id: "/subnets/gpu" }];
 const assoc: Spec = ["azurerm_subnet_network_security_group_association", "a", { subnet_id: "/subnets/gpu", network_security_group_id: NSG }];
