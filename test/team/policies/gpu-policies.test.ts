@@ -187,6 +187,12 @@ describe("GpuPolicies: options", () => {
     ]);
   });
 
+  it("says nothing on the stack when no rule is excluded and tags are required", () => {
+    const stack = withPolicies(awsStack(), { requiredTags: ["team"] });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    expect(annotations(stack, "info")).toEqual([]);
+  });
+
   it("rejects unknown rule IDs in exclude and empty tag keys", () => {
     expect(validationErrorOf(() => new GpuPolicies({ exclude: ["HGPU-AWS-42"] }))).toMatch(/^GpuPolicies: exclude "HGPU-AWS-42" is not valid: use rule IDs of the pack: HGPU-AWS-1, /);
     expect(validationErrorOf(() => new GpuPolicies({ requiredTags: ["team", ""] }))).toBe('GpuPolicies: requiredTags ["team",""] is not valid: use non-empty tag keys');

@@ -173,9 +173,8 @@ describe("values read on plain stack views", () => {
   });
   it("referencedElement stops on cross-stack outputs that name each other", () => {
     const remote = (stack: string) => `\${data.terraform_remote_state.cross-stack-reference-input-${stack}.outputs.o}`;
-    let b: StackView;
     const a: StackView = { ...EMPTY_STACK, path: "a", outputs: { o: remote("b") }, otherStacks: () => [b] };
-    b = { ...EMPTY_STACK, path: "b", outputs: { o: remote("a") }, otherStacks: () => [a] };
+    const b = { ...EMPTY_STACK, path: "b", outputs: { o: remote("a") }, otherStacks: () => [a] };
     expect(referencedElement(remote("b"), a)).toBeUndefined();
   });
   it("readList reads nothing from an unset list and EMPTY_STACK has no other stacks", () => {

@@ -126,17 +126,15 @@ describe("nodesGuardedBy", () => {
   });
   it("a group with no GPU node in its stack guards those of another stack that use its subnet through a cross-stack reference", () => {
     const remote = "${data.terraform_remote_state.cross-stack-reference-input-net.outputs.sub}";
-    let net: StackView;
     const gpu = view("gpu", [["azurerm_subnet", "a", {}], pool("remote", remote), pool("local-same-address", "${azurerm_subnet.a.id}"), pool("remote-name", "${data.terraform_remote_state.cross-stack-reference-input-net.outputs.subname}")], { others: () => [net] });
-    net = view("net", [NSG_SPEC, ["azurerm_subnet", "a", {}], subnetAssoc("sa", "${azurerm_subnet.a.id}")], { outputs: { sub: "${azurerm_subnet.a.id}", subname: "${azurerm_subnet.a.name}" }, others: () => [gpu] });
+    const net = view("net", [NSG_SPEC, ["azurerm_subnet", "a", {}], subnetAssoc("sa", "${azurerm_subnet.a.id}")], { outputs: { sub: "${azurerm_subnet.a.id}", subname: "${azurerm_subnet.a.name}" }, others: () => [gpu] });
     expect(guarded(net)).toEqual(["gpu: GPU node pool azurerm_kubernetes_cluster_node_pool.remote"]);
     const g = res(net, "azurerm_network_security_group.g");
     expect(nsgGuards(g)).toBe("GPU node pool azurerm_kubernetes_cluster_node_pool.remote in stack gpu");
   });
   it("a group guarding nodes of its own stack looks no further", () => {
-    let other: StackView;
     const home = view("home", [NSG_SPEC, subnetAssoc("sa", "/subnets/one"), pool("here", "/subnets/one")], { others: () => [other] });
-    other = view("other", [pool("there", "/subnets/one")], { others: () => [home] });
+    const other = view("other", [pool("there", "/subnets/one")], { others: () => [home] });
     expect(guarded(home)).toEqual(["home: GPU node pool azurerm_kubernetes_cluster_node_pool.here"]);
     expect(nsgGuards(res(home, "azurerm_network_security_group.g"))).toBe("GPU node pool azurerm_kubernetes_cluster_node_pool.here");
   });
@@ -151,7 +149,6 @@ describe("nsgGuards", () => {
 
 describe("nsgsOnPath", () => {
   it("the group on the interface, those of the node's subnets and interfaces, in any stack, each once; data sources and other resources are skipped", () => {
-    let other: StackView;
     const stack = view("s", [NSG_SPEC, ["azurerm_network_security_group", "h", {}], ["azurerm_network_security_group", "unused", {}], ["azurerm_subnet", "a", {}], ["azurerm_network_interface", "n", {}],
       ["azurerm_linux_virtual_machine_scale_set", "v", { sku: "Standard_NV12", network_interface: [{ network_security_group_id: NSG, ip_configuration: [{ subnet_id: "/subnets/none" }, { subnet_id: "${azurerm_subnet.a.id}" }] }] }],
       subnetAssoc("again", "${azurerm_subnet.a.id}"), subnetAssoc("sub-h", "${azurerm_subnet.a.id}", "${azurerm_network_security_group.h.id}"),
@@ -160,7 +157,7 @@ describe("nsgsOnPath", () => {
       subnetAssoc("not-a-group", "${azurerm_subnet.a.id}", "${azurerm_subnet.a.id}"),
       nicAssoc("nic", "${azurerm_network_interface.n.id}", "${azurerm_network_security_group.unused.id}"),
     ], { dataSources: [{ type: "azurerm_network_security_group", name: "d", address: "data.azurerm_network_security_group.d", config: {} }], others: () => [other] });
-    other = view("o", [NSG_SPEC, subnetAssoc("cross", "${data.terraform_remote_state.cross-stack-reference-input-s.outputs.sub}")], { outputs: {}, others: () => [stack] });
+    const other = view("o", [NSG_SPEC, subnetAssoc("cross", "${data.terraform_remote_state.cross-stack-reference-input-s.outputs.sub}")], { outputs: {}, others: () => [stack] });
     (stack.outputs as Record<string, unknown>).sub = "${azurerm_subnet.a.id}";
     const [node] = azureGpuNodes(stack);
     expect(nsgsOnPath({ node: node!, stack }).map((g) => `${g.stack.path}: ${g.address}`)).toEqual([

@@ -11,7 +11,8 @@ const M = "terraform_data.m";
 const SS = "azurerm_linux_virtual_machine_scale_set.vmss";
 const start = (minutes: number) => `\${formatdate("YYYY-MM-DD'T'hh:mm:ss'Z'", timeadd(${M}.output.at, "${minutes}m"))}`;
 interface Task {
-  trigger2?: Record<string, unknown>; trigger?: Record<string, unknown>; triggerPath?: string; action?: Record<string, unknown>; markers?: number; deadline?: number;
+  trigger2?: Record<string, unknown>; trigger?: Record<string, unknown>; triggerPath?: string; action?: Record<string, unknown>;
+  markers?: number; deadline?: number;
   instances?: unknown; autoscale?: Record<string, unknown>[]; taskPath?: string;
 }
 

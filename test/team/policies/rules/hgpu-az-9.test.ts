@@ -75,9 +75,8 @@ describe("HGPU-AZ-9 on a group that guards GPU nodes", () => {
     expect(check(view("s", [group([]), pool, assoc, allowVnet]), G)).toEqual(warn("GPU node pool azurerm_kubernetes_cluster_node_pool.p"));
   });
   it("a group whose GPU nodes are in another stack names that stack", () => {
-    let gpu: StackView;
     const net = view("net", [group([]), assoc], { others: () => [gpu] });
-    gpu = view("gpu", [pool], { others: () => [net] });
+    const gpu = view("gpu", [pool], { others: () => [net] });
     expect(check(net, G)).toEqual(warn("GPU node pool azurerm_kubernetes_cluster_node_pool.p in stack gpu"));
   });
 });
