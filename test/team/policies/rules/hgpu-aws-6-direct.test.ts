@@ -13,7 +13,8 @@ const at = (minutes: number) => `at(\${formatdate("YYYY-MM-DD'T'hh:mm:ss", timea
 const input = (fields: Record<string, unknown>) => JSON.stringify({ AutoScalingGroupName: "gpu", ...fields });
 const target = (fields: Record<string, unknown> = { MinSize: 0, MaxSize: 0 }, arn: unknown = ARN) => ({ arn, input: input(fields) });
 interface Task {
-  schedule2?: Record<string, unknown>; group?: Record<string, unknown>; schedule?: Record<string, unknown>; schedulePath?: string; markers?: number; deadline?: number;
+  schedule2?: Record<string, unknown>; group?: Record<string, unknown>; schedule?: Record<string, unknown>; schedulePath?: string;
+  markers?: number; deadline?: number;
 }
 
 /** The verdict on the group of a task "s/task" planned at 4 nodes with a 360-minute deadline, changed by `t`. */
