@@ -123,3 +123,15 @@ describe("sharedViews", () => {
     expect(sharedViews(stack)).not.toBe(first);
   });
 });
+
+describe("synthesizeStackView: task records", () => {
+  it("reads a task's path under the stack's own id and skips records whose path is not text", () => {
+    const stack = new TerraformStack(Testing.app(), "st");
+    new SecurityGroup(new Construct(stack, "t"), "sg", {});
+    new SecurityGroup(new Construct(stack, "5"), "sg", {});
+    stack.addOverride("//.hgpu_tasks.train", { path: "t" });
+    stack.addOverride("//.hgpu_tasks.odd", { path: 5 });
+    const { view } = synthesizeStackView(stack);
+    expect(view.resources.map((r) => [r.path, r.taskPath]).sort()).toEqual([["st/5/sg", undefined], ["st/t/sg", "st/t"]]);
+  });
+});
