@@ -81,7 +81,6 @@ function resolveString(text: string, stack: StackView, depth: number): unknown {
     const found = literalOf(whole[1] as "var" | "local", whole[2]!, stack, depth);
     return found.known ? found.value : text;
   }
-  if (!EXPRESSION.test(text)) return text;
   return text.replace(NAMED, (match, kind: "var" | "local", name: string) => {
     const found = literalOf(kind, name, stack, depth);
     return found.known && ["string", "number", "boolean"].includes(typeof found.value) ? String(found.value) : match;
@@ -130,14 +129,12 @@ export function referencedElement(value: unknown, stack: StackView, depth = 0): 
   const remote = REMOTE_OUTPUT.exec(value);
   if (remote) {
     const origin = stack.otherStacks().find((s) => s.path === remote[1]);
-    const output = origin?.outputs[remote[2]!];
-    return origin && output !== undefined ? referencedElement(output, origin, depth + 1) : undefined;
+    return origin ? referencedElement(origin.outputs[remote[2]!], origin, depth + 1) : undefined;
   }
   const named = WHOLE_NAMED.exec(value);
   if (named) {
     const kind = named[1]!;
-    const raw = kind === "var" ? undefined : stack.locals[named[2]!];
-    return raw === undefined ? undefined : referencedElement(raw, stack, depth + 1);
+    return kind === "var" ? undefined : referencedElement(stack.locals[named[2]!], stack, depth + 1);
   }
   const ref = WHOLE_REFERENCE.exec(value);
   if (!ref) return undefined;

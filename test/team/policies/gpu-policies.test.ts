@@ -187,6 +187,12 @@ describe("GpuPolicies: options", () => {
     ]);
   });
 
+  it("says nothing on the stack when no rule is excluded and tags are required", () => {
+    const stack = withPolicies(awsStack(), { requiredTags: ["team"] });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    expect(annotations(stack, "info")).toEqual([]);
+  });
+
   it("rejects unknown rule IDs in exclude and empty tag keys", () => {
     expect(validationErrorOf(() => new GpuPolicies({ exclude: ["HGPU-AWS-42"] }))).toMatch(/^GpuPolicies: exclude "HGPU-AWS-42" is not valid: use rule IDs of the pack: HGPU-AWS-1, /);
     expect(validationErrorOf(() => new GpuPolicies({ requiredTags: ["team", ""] }))).toBe('GpuPolicies: requiredTags ["team",""] is not valid: use non-empty tag keys');
@@ -273,5 +279,27 @@ describe("GpuPolicies: the library's own constructs comply", () => {
     const hybrid = new HybridTrainingStack(app, "hybrid-training");
     const ids = new Set(evaluateGpuPolicies(hybrid).filter((f) => f.level === "error").map((f) => f.ruleId));
     expect([...ids].sort()).toEqual(["HGPU-AWS-7", "HGPU-AZ-7"]);
+  });
+});
+
+describe("GpuPolicies: brand, required tag keys, suppressions of a construct", () => {
+  it("isGpuPolicies is true for a pack only, not for a function carrying the brand", () => {
+    const branded = Object.assign(() => 1, { [Symbol.for("cdktf-hybrid-gpu.GpuPolicies")]: true });
+    expect([GpuPolicies.isGpuPolicies(new GpuPolicies()), GpuPolicies.isGpuPolicies(branded), GpuPolicies.isGpuPolicies(null), GpuPolicies.isGpuPolicies({})])
+      .toEqual([true, false, false, false]);
+  });
+  it("refuses a blank required tag key and one that is not text", () => {
+    expect(validationErrorOf(() => new GpuPolicies({ requiredTags: ["team", "  "] }))).toBe('GpuPolicies: requiredTags ["team","  "] is not valid: use non-empty tag keys');
+    expect(validationErrorOf(() => new GpuPolicies({ requiredTags: ["team", 5 as unknown as string] }))).toBe('GpuPolicies: requiredTags ["team",5] is not valid: use non-empty tag keys');
+  });
+  it("suppressionsOf lists the suppressions of the construct's stack recorded on it or above it", () => {
+    const stack = awsStack();
+    const a = new Construct(stack, "a");
+    const b = new Construct(stack, "b");
+    GpuPolicies.suppress(a, "HGPU-AWS-2", "bastion hosts, reviewed in SEC-123");
+    GpuPolicies.suppress(stack, "HGPU-AWS-3", "whole stack, reviewed in SEC-124", { wholeStack: true });
+    expect(GpuPolicies.suppressionsOf(a).map((s) => `${s.ruleId} ${s.scope}`)).toEqual(["HGPU-AWS-3 s", "HGPU-AWS-2 s/a"]);
+    expect(GpuPolicies.suppressionsOf(b).map((s) => `${s.ruleId} ${s.scope}`)).toEqual(["HGPU-AWS-3 s"]);
+    expect(GpuPolicies.suppressionsOf(stack.node.scope!)).toEqual([]);
   });
 });

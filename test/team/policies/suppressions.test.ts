@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { formatReport, readOutdir, reportStacks } from "../../../lib/report/report";
 import { formatSummaries, summarizeStack } from "../../../lib/report/summary";
 import { GpuPolicies } from "../../../lib/team/policies";
+import { recordSuppression, suppressionsIn } from "../../../lib/team/policies/suppressions";
 import { TeamStack } from "../../../lib/team/team-stack";
 import { annotations, awsStack, validationErrorOf } from "./helpers";
 import { synthErrorsOf } from "../../helpers";
@@ -101,5 +102,33 @@ describe("policies: false on a TeamStack", () => {
     expect(() => app.synth()).not.toThrow();
     const summary = formatSummaries([summarizeStack("vision", "f", stack.toTerraform() as Record<string, unknown>)]);
     expect(summary).toContain(`  policies off: ${message}`);
+  });
+});
+
+describe("recordSuppression: what is recorded", () => {
+  const APPLIES = "list the Terraform addresses or construct paths the suppression covers (at least one, none empty)";
+  it("trims the reason and the appliesTo entries, and marks a whole-stack suppression", () => {
+    const stack = awsStack();
+    const a = new Construct(stack, "a");
+    recordSuppression(a, "HGPU-AWS-2", `  ${REASON}  `, { appliesTo: [" s/a/x ", "aws_instance.y"] });
+    recordSuppression(stack, "HGPU-AWS-3", REASON, { wholeStack: true });
+    recordSuppression(stack, "HGPU-AWS-4", REASON, { appliesTo: ["s/a"], wholeStack: false });
+    expect(suppressionsIn(stack)).toEqual([
+      { ruleId: "HGPU-AWS-3", reason: REASON, scope: "s", wholeStack: true },
+      { ruleId: "HGPU-AWS-4", reason: REASON, scope: "s", appliesTo: ["s/a"] },
+      { ruleId: "HGPU-AWS-2", reason: REASON, scope: "s/a", appliesTo: ["s/a/x", "aws_instance.y"] },
+    ]);
+  });
+  it("refuses a reason that is long enough only with its spaces, and appliesTo entries that are empty or not text", () => {
+    const stack = awsStack();
+    const a = new Construct(stack, "a");
+    expect(validationErrorOf(() => recordSuppression(a, "HGPU-AWS-2", `${" ".repeat(10)}nineteen characters${" ".repeat(10)}`)))
+      .toBe(`s/a: reason "${" ".repeat(10)}nineteen characters${" ".repeat(10)}" is not valid for suppressing HGPU-AWS-2: say in at least 20 characters why HGPU-AWS-2 does not apply here`);
+    recordSuppression(a, "HGPU-AWS-2", "twenty characters ok");
+    expect(suppressionsIn(stack).map((x) => x.reason)).toEqual(["twenty characters ok"]);
+    expect(validationErrorOf(() => recordSuppression(a, "HGPU-AWS-2", REASON, { appliesTo: ["s/a", "  "] })))
+      .toBe(`s/a: appliesTo ["s/a","  "] is not valid for suppressing HGPU-AWS-2: ${APPLIES}`);
+    expect(validationErrorOf(() => recordSuppression(a, "HGPU-AWS-2", REASON, { appliesTo: ["s/a", 5 as unknown as string] })))
+      .toBe(`s/a: appliesTo ["s/a",5] is not valid for suppressing HGPU-AWS-2: ${APPLIES}`);
   });
 });

@@ -6,7 +6,7 @@ import { Fn, TerraformLocal, TerraformStack, TerraformVariable, Testing } from "
 import { describe, expect, it } from "vitest";
 import { synthesizeStackView } from "../../../lib/team/policies";
 import {
-  EMPTY_STACK, cannotVerify, hasDynamicBlock, isUnresolvedValue, readList, readValue, referencedElement, resolveLiterals,
+  EMPTY_STACK, cannotVerify, dynamicBlock, hasDynamicBlock, isUnresolvedValue, readList, readValue, referencedElement, resolveLiterals,
 } from "../../../lib/team/policies/values";
 import type { StackView } from "../../../lib/team/policies/types";
 
@@ -119,5 +119,65 @@ describe("hasDynamicBlock", () => {
     expect(hasDynamicBlock({ dynamic: { ingress: { for_each: "${var.rules}" } } }, "ingress")).toBe(true);
     expect(hasDynamicBlock({ dynamic: { egress: {} } }, "ingress")).toBe(false);
     expect(hasDynamicBlock({ ingress: [] }, "ingress")).toBe(false);
+  });
+});
+
+describe("values read on plain stack views", () => {
+  const chain = (links: number, end: unknown): StackView["locals"] =>
+    Object.fromEntries(Array.from({ length: links }, (_, i) => [`l${i}`, i === links - 1 ? end : `\${local.l${i + 1}}`]));
+  const subnet = { type: "azurerm_subnet", name: "a", address: "azurerm_subnet.a", config: {}, path: "s/a", taggable: false, stack: EMPTY_STACK };
+  const withSubnet = (locals: StackView["locals"] = {}, more: Partial<StackView> = {}): StackView => ({ ...EMPTY_STACK, path: "s", resources: [subnet], locals, ...more });
+
+  it("isUnresolvedValue: an object is unresolved when any value is, or when it has a dynamic block", () => {
+    expect([isUnresolvedValue({ "": "plain" }), isUnresolvedValue({ a: "${var.x}", b: "plain" }), isUnresolvedValue({ dynamic: {} }), isUnresolvedValue({ a: "plain" })])
+      .toEqual([false, true, true, false]);
+  });
+  it("hasDynamicBlock and dynamicBlock read a list of dynamic blocks", () => {
+    const config = { dynamic: [{ other: { a: 1 } }, { security_rule: { for_each: "x" } }] };
+    expect([hasDynamicBlock(config, "security_rule"), hasDynamicBlock({ dynamic: [{ other: {} }] }, "security_rule"), hasDynamicBlock({ dynamic: ["security_rule"] }, "security_rule")])
+      .toEqual([true, false, false]);
+    expect(dynamicBlock(config, "security_rule")).toEqual({ for_each: "x" });
+  });
+  it("resolveLiterals follows 9 locals that name each other, not 10, and stops on a cycle", () => {
+    expect(resolveLiterals("${local.l0}", withNames({}, chain(9, "end")))).toBe("end");
+    expect(resolveLiterals("${local.l0}", withNames({}, chain(10, "end")))).toBe("${local.l0}");
+    expect(resolveLiterals("${local.a}", withNames({}, { a: "${local.a}" }))).toBe("${local.a}");
+  });
+  it("resolveLiterals puts strings, numbers and booleans into a longer template, not objects", () => {
+    const variables = { s: { hasDefault: true, default: "abc", sensitive: false }, n: { hasDefault: true, default: 5, sensitive: false },
+      b: { hasDefault: true, default: true, sensitive: false }, o: { hasDefault: true, default: { a: 1 }, sensitive: false } };
+    expect(resolveLiterals("x-${var.s}-${var.n}-${var.b}-${var.o}", withNames(variables))).toBe("x-abc-5-true-${var.o}");
+    expect(resolveLiterals("x-$${var.s}", withNames(variables))).toBe("x-$${var.s}");
+  });
+  it("referencedElement follows 8 locals, not 9, and stops on a cycle", () => {
+    expect(referencedElement("${local.l0}", withSubnet(chain(8, "${azurerm_subnet.a.id}")))?.element.address).toBe("azurerm_subnet.a");
+    expect(referencedElement("${local.l0}", withSubnet(chain(9, "${azurerm_subnet.a.id}")))).toBeUndefined();
+    expect(referencedElement("${local.a}", withSubnet({ a: "${local.a}" }))).toBeUndefined();
+  });
+  it("referencedElement: a variable is no reference even when a local has its name; a list is no reference", () => {
+    const stack = withSubnet({ a: "${azurerm_subnet.a.id}" });
+    expect([referencedElement("${var.a}", stack), referencedElement(["${azurerm_subnet.a.id}"], stack)]).toEqual([undefined, undefined]);
+    expect(referencedElement("${local.a}", stack)?.attribute).toBe("id");
+  });
+  it("referencedElement keeps an index as the start of the attribute", () => {
+    expect(referencedElement("${azurerm_subnet.a[0].id}", withSubnet())?.attribute).toBe("[0].id");
+    expect(referencedElement("${azurerm_subnet.a.ip.0}", withSubnet())?.attribute).toBe("ip.0");
+  });
+  it("referencedElement follows a cross-stack output to the stack named, and to nothing for an unknown stack or output", () => {
+    const net = withSubnet({}, { path: "net", outputs: { sub: "${azurerm_subnet.a.id}" } });
+    const gpu: StackView = { ...EMPTY_STACK, path: "gpu", otherStacks: () => [{ ...EMPTY_STACK, path: "other", outputs: { sub: "x" } }, net] };
+    const remote = (stack: string, output: string) => `\${data.terraform_remote_state.cross-stack-reference-input-${stack}.outputs.${output}}`;
+    const found = referencedElement(remote("net", "sub"), gpu);
+    expect([found?.element.address, found?.stack.path]).toEqual(["azurerm_subnet.a", "net"]);
+    expect([referencedElement(remote("nowhere", "sub"), gpu), referencedElement(remote("net", "none"), gpu)]).toEqual([undefined, undefined]);
+  });
+  it("referencedElement stops on cross-stack outputs that name each other", () => {
+    const remote = (stack: string) => `\${data.terraform_remote_state.cross-stack-reference-input-${stack}.outputs.o}`;
+    const a: StackView = { ...EMPTY_STACK, path: "a", outputs: { o: remote("b") }, otherStacks: () => [b] };
+    const b = { ...EMPTY_STACK, path: "b", outputs: { o: remote("a") }, otherStacks: () => [a] };
+    expect(referencedElement(remote("b"), a)).toBeUndefined();
+  });
+  it("readList reads nothing from an unset list and EMPTY_STACK has no other stacks", () => {
+    expect([readList(undefined, EMPTY_STACK), readList(null, EMPTY_STACK), EMPTY_STACK.otherStacks()]).toEqual([[], [], []]);
   });
 });

@@ -7,6 +7,7 @@ import { AzureGpuCluster } from "../../../lib/azure/gpu-cluster";
 import { AzureNetwork } from "../../../lib/azure/network";
 import { isGpuCluster } from "../../../lib/core/contracts";
 import { GpuPolicies, synthesizeStackView } from "../../../lib/team/policies";
+import { sharedViews } from "../../../lib/team/policies/view";
 import { SSH_KEY, azureStack } from "./helpers";
 
 /** A construct that meets the IGpuCluster contract without being this copy's class, as another copy's cluster would. */
@@ -90,5 +91,47 @@ describe("GpuPolicies.isGpuPolicies: a pack of any copy of the library", () => {
     const bare = new TerraformStack(Testing.app(), "t");
     const pack = GpuPolicies.applyTo(bare, { requiredTags: [] });
     expect(Aspects.of(bare).all).toEqual([pack]);
+  });
+});
+
+describe("synthesizeStackView: raw blocks", () => {
+  it("reads raw resources' tags, a module block without a construct, outputs that are objects, and no data sources", () => {
+    const stack = azureStack();
+    new SecurityGroup(stack, "sg", {});
+    stack.addOverride("resource.azurerm_thing.tagged", { tags: { team: "ml" } });
+    stack.addOverride("resource.azurerm_thing.plain", { name: "x" });
+    stack.addOverride("module.raw", { source: "./gpu" });
+    stack.addOverride("output.good", { value: "v" });
+    stack.addOverride("output.weird", "x");
+    const { view } = synthesizeStackView(stack);
+    expect(view.resources.map((r) => [r.address, r.taggable, "taskPath" in r, "awsClusterPath" in r, "azureClusterPath" in r])).toEqual([
+      ["aws_security_group.sg", true, false, false, false],
+      ["azurerm_thing.tagged", true, false, false, false],
+      ["azurerm_thing.plain", false, false, false, false],
+    ]);
+    expect(view.modules.map((m) => [m.address, m.path, m.taggable, m.config])).toEqual([["module.raw", "s/module.raw", false, { source: "./gpu" }]]);
+    expect([view.outputs, Object.keys(view.outputs), view.dataSources]).toEqual([{ good: "v" }, ["good"], []]);
+  });
+});
+
+describe("sharedViews", () => {
+  it("shares one map within a tick and starts a new one after it", async () => {
+    const stack = azureStack();
+    const first = sharedViews(stack);
+    expect(sharedViews(stack)).toBe(first);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sharedViews(stack)).not.toBe(first);
+  });
+});
+
+describe("synthesizeStackView: task records", () => {
+  it("reads a task's path under the stack's own id and skips records whose path is not text", () => {
+    const stack = new TerraformStack(Testing.app(), "st");
+    new SecurityGroup(new Construct(stack, "t"), "sg", {});
+    new SecurityGroup(new Construct(stack, "5"), "sg", {});
+    stack.addOverride("//.hgpu_tasks.train", { path: "t" });
+    stack.addOverride("//.hgpu_tasks.odd", { path: 5 });
+    const { view } = synthesizeStackView(stack);
+    expect(view.resources.map((r) => [r.path, r.taskPath]).sort()).toEqual([["st/5/sg", undefined], ["st/t/sg", "st/t"]]);
   });
 });

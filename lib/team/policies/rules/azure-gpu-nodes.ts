@@ -69,7 +69,7 @@ export function azureGpuNodes(stack: StackView): AzureGpuNode[] {
   const out: AzureGpuNode[] = [];
   for (const r of stack.resources) {
     const size = sizeOf(r);
-    if (size === undefined || !isAzureGpuSize(size, stack)) continue;
+    if (!isAzureGpuSize(size, stack)) continue;
     const c = r.config;
     if (SCALE_SET_TYPES.includes(r.type)) {
       const nics = blocks(c.network_interface);
@@ -91,14 +91,12 @@ export function azureGpuNodes(stack: StackView): AzureGpuNode[] {
 
 /** Whether two ID values name the same element: the same literal, or references to the same resource of the app. */
 function sameId(a: unknown, aStack: StackView, b: unknown, bStack: StackView): boolean {
-  if (a === undefined || b === undefined) return false;
   const ra = referencedElement(a, aStack);
   const rb = referencedElement(b, bStack);
   if (ra && rb) {
-    return ra.isDataSource === rb.isDataSource && ra.element.address === rb.element.address &&
-      ra.stack.path === rb.stack.path && ra.attribute === rb.attribute;
+    return ra.element.address === rb.element.address && ra.stack.path === rb.stack.path && ra.attribute === rb.attribute;
   }
-  return !ra && !rb && typeof a === "string" && a === b && !isUnresolvedValue(a);
+  return typeof a === "string" && a === b && !isUnresolvedValue(a);
 }
 
 /** A GPU node with the stack it is in. */

@@ -93,15 +93,15 @@ function scheduleProblem(schedule: L1View, group: L1View, name: string, record: 
 /** Why an UpdateAutoScalingGroup input does not (validly) take the group to 0, or undefined when it does. */
 function capacityProblem(input: Readonly<Record<string, unknown>>, group: L1View): string | undefined {
   const min = input.MinSize === undefined ? numberOf(group.config.min_size) : numberOf(input.MinSize);
-  const max = input.MaxSize === undefined ? undefined : numberOf(input.MaxSize);
-  const desired = input.DesiredCapacity === undefined ? undefined : numberOf(input.DesiredCapacity);
+  const max = numberOf(input.MaxSize);
+  const desired = numberOf(input.DesiredCapacity);
   if (min !== 0) {
     return input.MinSize === undefined
       ? `the input leaves MinSize at the group's min_size ${show(group.config.min_size)}: set MinSize 0 (capacity cannot go below MinSize)`
       : `the input sets MinSize ${show(input.MinSize)}, use 0`;
   }
   if (max !== 0 && desired !== 0) return `the input sets neither MaxSize 0 nor DesiredCapacity 0 (MaxSize ${show(input.MaxSize)}, DesiredCapacity ${show(input.DesiredCapacity)})`;
-  if (max === 0 && input.DesiredCapacity !== undefined && desired !== 0) return `the input sets MaxSize 0 with DesiredCapacity ${show(input.DesiredCapacity)}, which AWS rejects`;
+  if (input.DesiredCapacity !== undefined && desired !== 0) return `the input sets MaxSize 0 with DesiredCapacity ${show(input.DesiredCapacity)}, which AWS rejects`;
   return undefined;
 }
 

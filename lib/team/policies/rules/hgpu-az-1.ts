@@ -25,12 +25,12 @@ export const azureNoPublicIp: PolicyRule = {
       return withIp.length === 0 ? "compliant" : nonCompliant(`ip_configuration[${withIp.map(({ i }) => i).join(", ")}] sets public_ip_address_id`);
     }
     if (resource.type === "azurerm_kubernetes_cluster_node_pool" || resource.type === "azurerm_kubernetes_cluster") {
-      const pool = resource.type === "azurerm_kubernetes_cluster" ? block(c.default_node_pool) : c;
+      const pool = (resource.type === "azurerm_kubernetes_cluster" ? block(c.default_node_pool) : c) ?? {};
       const where = resource.type === "azurerm_kubernetes_cluster" ? "default_node_pool." : "";
       const keys = ["node_public_ip_enabled", "enable_node_public_ip"];
-      const unknown = keys.filter((k) => readValue(pool?.[k], resource.stack).kind !== "literal");
-      if (unknown.length > 0) return nonCompliant(unknown.map((k) => cannotVerifyText(`${where}${k}`, pool?.[k])).join("; "));
-      const on = keys.filter((k) => isTrue(pool?.[k]));
+      const unknown = keys.filter((k) => readValue(pool[k], resource.stack).kind !== "literal");
+      if (unknown.length > 0) return nonCompliant(unknown.map((k) => cannotVerifyText(`${where}${k}`, pool[k])).join("; "));
+      const on = keys.filter((k) => isTrue(pool[k]));
       return on.length === 0 ? "compliant" : nonCompliant(`${on.map((k) => `${where}${k}`).join(", ")} ${on.length > 1 ? "are" : "is"} true: every node of the pool gets a public IP`);
     }
     const found: string[] = [];

@@ -69,9 +69,9 @@ function sizeProblem(scaleSet: L1View, record: TaskRecord): RuleResult {
   const settings = resourcesOfType(scaleSet.stack, "azurerm_monitor_autoscale_setting").filter((a) => refersTo(a.config.target_resource_id, scaleSet));
   for (const setting of settings) {
     for (const [i, profile] of blocks(setting.config.profile).entries()) {
-      const capacity = blocks(profile.capacity)[0];
-      const max = readValue(capacity?.maximum, scaleSet.stack);
-      if (max.kind !== "literal") problems.push(cannotVerifyText(`${setting.address} profile[${i}].capacity.maximum`, capacity?.maximum));
+      const maximum = blocks(profile.capacity)[0]?.maximum;
+      const max = readValue(maximum, scaleSet.stack);
+      if (max.kind !== "literal") problems.push(cannotVerifyText(`${setting.address} profile[${i}].capacity.maximum`, maximum));
       else if ((numberOf(max.value) ?? Infinity) > record.plannedNodes) problems.push(`${setting.address} profile[${i}] lets it grow to ${show(max.value)} instances, past the ${record.plannedNodes} nodes task ${scaleSet.taskPath} planned`);
     }
   }

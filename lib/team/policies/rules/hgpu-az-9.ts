@@ -36,7 +36,7 @@ export const azureNoOpenInbound: PolicyRule = {
     const guarded = () => (nsg ? nsgGuards(nsg, guardedNodes()) : undefined);
     for (const { rule, sources } of inbound) {
       const world = sources.filter(isWorldSource);
-      const covered = world.length === 0 ? coveredSpaces(sources) : [];
+      const covered = coveredSpaces(sources);
       const where = `rule ${String(rule.name ?? "?")} allows inbound from`;
       if (world.length > 0) problems.push(`${where} ${sources.join(", ")} to port ${ports(rule)}`);
       else if (covered.length > 0) {

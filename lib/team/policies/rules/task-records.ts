@@ -36,10 +36,10 @@ export function taskRecord(stack: StackView, taskPath: string): TaskRecord | str
   return { name, marker: marker.address, deadlineMinutes: offset, plannedNodes: nodes };
 }
 
-/** `text` without an enclosing `${...}`. */
+/** `text` without an enclosing `${...}` (untrimmed: timeOffsetMinutes trims). */
 function unwrap(text: string): string {
   const m = /^\$\{([\s\S]*)\}$/.exec(text.trim());
-  return m ? m[1]!.trim() : text.trim();
+  return m ? m[1]! : text;
 }
 
 /**
@@ -59,7 +59,7 @@ export function timeOffsetMinutes(expression: string, marker: string): number | 
   if (call[1] === "formatdate") return args.length === 2 ? timeOffsetMinutes(args[1]!, marker) : undefined;
   if (args.length !== 2) return undefined;
   const inner = timeOffsetMinutes(args[0]!, marker);
-  const duration = /^"([^"]*)"$/.exec(args[1]!.trim());
+  const duration = /^"([^"]*)"$/.exec(args[1]!);
   const minutes = duration ? goDurationMinutes(duration[1]!) : undefined;
   return inner === undefined || minutes === undefined ? undefined : inner + minutes;
 }
