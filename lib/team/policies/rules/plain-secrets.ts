@@ -170,8 +170,7 @@ export function preSharedKeyProblem(resource: L1View, attribute: string): string
   const read = readValue(raw, stack);
   if (read.kind === "literal") return `${attribute} is a literal key in the code (${typeof read.value === "string" ? redact(read.value) : "a literal"}): use a sensitive variable or a secret store's data source`;
   if (read.kind === "reference") {
-    const { element } = read.reference;
-    if (element.address.startsWith("data.") || element.type !== "terraform_data") return undefined;
+    if (read.reference.element.type !== "terraform_data") return undefined;
   }
   return `${attribute} is ${shortened(raw)}, an expression that may hold a literal key, which the pack cannot verify: use a sensitive variable or a secret store's data source`;
 }
