@@ -118,8 +118,8 @@ function readDocumentData(document: ElementView, stack: StackView, out: Collecte
   }
 }
 
+/** The value of a JSON text, or undefined; only an object is read as a document. */
 function parseJson(text: string): unknown {
-  if (!text.trim().startsWith("{")) return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
