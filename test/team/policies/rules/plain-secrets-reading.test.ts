@@ -10,8 +10,16 @@ import { EMPTY_STACK } from "../../../../lib/team/policies/values";
 
 const GITHUB = "ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
 
-function stackWith(parts: { locals?: Record<string, unknown>; variables?: Record<string, VariableView>; resources?: L1View[]; dataSources?: ElementView[] } = {}): StackView {
-  return { ...EMPTY_STACK, locals: parts.locals ?? {}, variables: parts.variables ?? {}, resources: parts.resources ?? [], dataSources: parts.dataSources ?? [] };
+interface Parts {
+  locals?: Record<string, unknown>;
+  variables?: Record<string, VariableView>;
+  resources?: L1View[];
+  dataSources?: ElementView[];
+}
+
+function stackWith(parts: Parts = {}): StackView {
+  const { locals = {}, variables = {}, resources = [], dataSources = [] } = parts;
+  return { ...EMPTY_STACK, locals, variables, resources, dataSources };
 }
 
 function resource(type: string, config: Record<string, unknown>, stack: StackView = EMPTY_STACK): L1View {
