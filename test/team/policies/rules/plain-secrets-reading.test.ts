@@ -4,7 +4,7 @@
  * blocks, `tag_specifications`) and pre-shared keys, called directly on plain views.
  */
 import { describe, expect, it } from "vitest";
-import { describeAll, isWholeExpression, preSharedKeyProblem, secretsInText, tagProblems, userDataText } from "../../../../lib/team/policies/rules/plain-secrets";
+import { decodeBase64Text, describeAll, isWholeExpression, preSharedKeyProblem, secretsInText, tagProblems, userDataProblems, userDataText } from "../../../../lib/team/policies/rules/plain-secrets";
 import type { ElementView, L1View, StackView, VariableView } from "../../../../lib/team/policies/types";
 import { EMPTY_STACK } from "../../../../lib/team/policies/values";
 
@@ -114,7 +114,7 @@ describe("preSharedKeyProblem", () => {
 
 describe("isWholeExpression, describeAll and quoted values", () => {
   it("skips quoted text, escapes included, inside an interpolation", () => {
-    expect(['${f("}")}', '${f("\\"}")}', ' ${var.x} ', '${f("a")}x'].map(isWholeExpression)).toEqual([true, true, true, false]);
+    expect(['${f("a}")}', '${f("}")}', '${f("\\"}")}', ' ${var.x} ', '${f("a")}x'].map(isWholeExpression)).toEqual([true, true, true, true, false]);
     expect(['${f("}', "${f(", "$x"].map(isWholeExpression)).toEqual([false, false, false]);
   });
 
@@ -132,5 +132,52 @@ describe("isWholeExpression, describeAll and quoted values", () => {
     expect(secretsInText(`DB_PASSWORD="hunter2hunter2"\nAPI_KEY=''\nSECRET=""`, "user_data")).toEqual([
       { where: "user_data", kind: "a literal value of DB_PASSWORD, whose name says it is a secret", redacted: "hunt... (14 characters)" },
     ]);
+  });
+});
+
+describe("decodeBase64Text boundaries", () => {
+  const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
+
+  it.each<[string, string, string | undefined]>([
+    ["text split over lines", "aGVs\nbG8g\nd29y\nbGQh", "hello world!"],
+    ["a length that is not a multiple of 4", "aGVsbG8", undefined],
+    ["other characters before", "!!!!aGVsbG8gd29ybGQh", undefined],
+    ["other characters after", "aGVsbG8gd29ybGQh!!!!", undefined],
+    ["one control character in 20 (95 % printable)", b64(`\u0001${"a".repeat(19)}`), `\u0001${"a".repeat(19)}`],
+    ["one control character in 10", b64(`\u0001${"a".repeat(9)}`), undefined],
+    ["a C1 control character in 10", b64(`\u009f${"a".repeat(9)}`), undefined],
+    ["letters beyond ASCII", b64("\u00e9\u00e8\u00ea\u00eb\u00e0\u00e2\u00ee\u00ef\u00f4\u00fb"), "\u00e9\u00e8\u00ea\u00eb\u00e0\u00e2\u00ee\u00ef\u00f4\u00fb"],
+  ])("%s", (_what, text, expected) => {
+    expect(decodeBase64Text(text)).toBe(expected);
+  });
+});
+
+describe("secretsInText details", () => {
+  it("decodes base64 two levels deep, and searches a third level as it is", () => {
+    const once = Buffer.from(`GH=${GITHUB}\n`).toString("base64");
+    const twice = Buffer.from(`${once}\n`).toString("base64");
+    const thrice = Buffer.from(`${twice}\n`).toString("base64");
+    expect(secretsInText(twice, "user_data").map((s) => [s.where, s.kind])).toEqual([["user_data (base64-encoded text) (base64-encoded text)", "a GitHub token"]]);
+    expect(secretsInText(thrice, "user_data").map((s) => [s.where, s.kind])).toEqual([["user_data (base64-encoded text) (base64-encoded text)", "a high-entropy string (a key or token)"]]);
+  });
+
+  it("skips shell expansions but not text that only contains one, and names a value once when a shape holds it", () => {
+    expect(secretsInText("DB_PASSWORD=$SECRET\nAPI_KEY=${KEY}\nTOKEN=$(cat /t)", "user_data")).toEqual([]);
+    expect(secretsInText(`DB_PASSWORD=abc$HOME\nGH=${GITHUB}\nAPI_TOKEN=x-${GITHUB}\nSECRET=hunter2hunter2`, "user_data").map((s) => [s.kind, s.redacted])).toEqual([
+      ["a GitHub token", "ghp_... (40 characters)"],
+      ["a literal value of DB_PASSWORD, whose name says it is a secret", "abc$... (8 characters)"],
+      ["a literal value of SECRET, whose name says it is a secret", "hunt... (14 characters)"],
+    ]);
+  });
+
+  it("takes off quotes only when they open and close the value", () => {
+    expect(secretsInText(`A_PASSWORD=a'hunter2hunter2'\nB_PASSWORD='hunter2hunter2'b\nC_PASSWORD=a"hunter2hunter2"\nD_PASSWORD="hunter2hunter2"b\nE_PASSWORD='hunter2hunter2"`, "user_data").map((s) => s.redacted)).toEqual([
+      "a'hu... (17 characters)", "'hun... (17 characters)", "a\"hu... (17 characters)", "\"hun... (17 characters)", "'hun... (16 characters)",
+    ]);
+  });
+
+  it("shows user data it cannot read as JSON when it is not text", () => {
+    const r = { type: "aws_instance", name: "r", address: "aws_instance.r", path: "s/r", taggable: true, config: {}, stack: EMPTY_STACK };
+    expect(userDataProblems(r, "user_data", ["a"], false)).toEqual(['user_data is "[\\"a\\"]", which the pack cannot verify: use a literal value or suppress with a reason']);
   });
 });
