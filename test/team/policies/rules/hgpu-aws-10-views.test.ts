@@ -29,6 +29,7 @@ describe("HGPU-AWS-10 on one policy", () => {
     ["NotResource with a write and Resource *", [{ Effect: "Allow", Action: "s3:PutObject", Resource: "*", NotResource: "arn:x" }], flagged('Statement[0] allows ["s3:PutObject"] on every resource except ["arn:x"] (NotResource): list the resources instead')],
     ["iam:PassRole on *", [{ Effect: "Allow", Action: ["iam:PassRole", "cloudwatch:putmetricdata"], Resource: "*" }], "compliant"],
     ["actions that only look like iam:PassRole", [{ Effect: "Allow", Action: ["iam:PassRoleToService", "xiam:PassRole"], Resource: "*" }], flagged('Statement[0] allows iam:PassRoleToService, xiam:PassRole on every resource (Resource "*"): name the resources, or keep "*" for read-only Describe*, List* and Get* actions')],
+    ["two writes on a resource from a variable", [{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: "${var.r}" }], flagged('Statement[0] Resource "${var.r}" for s3:PutObject, s3:DeleteObject is an expression the pack cannot verify: use literal ARNs or references to resources of the stack, or suppress with a reason')],
     ["a write on a resource from a variable", [{ Effect: "Allow", Action: "s3:PutObject", Resource: ["arn:aws:s3:::b/*", "${var.r}"] }], flagged('Statement[0] Resource "${var.r}" for s3:PutObject is an expression the pack cannot verify: use literal ARNs or references to resources of the stack, or suppress with a reason')],
   ])("%s", (_what, statements, expected) => {
     expect(check(...statements)).toEqual(expected);

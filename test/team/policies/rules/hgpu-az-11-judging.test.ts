@@ -73,6 +73,8 @@ describe("HGPU-AZ-11 on one assignment", () => {
     ["a custom role whose not_actions take the writes back", { role_definition_id: "${azurerm_role_definition.assigner_taken_back.role_definition_resource_id}", scope: SUB }, "compliant"],
     ["a custom role with an action from a variable", { role_definition_id: "${azurerm_role_definition.unknown.role_definition_resource_id}", scope: SUB }, assigns('custom role azurerm_role_definition.unknown (actions ["Microsoft.Compute/*/read","${var.a}"] that the pack cannot verify)', "subscription scope", SUB)],
     ["a custom reader role", { role_definition_id: "${azurerm_role_definition.reader.role_definition_resource_id}", scope: SUB }, "compliant"],
+    ["a role id that is a number", { role_definition_id: 5, scope: SUB }, unknown(`role_definition_id is 5, ${CANNOT}`)],
+    ["a role id from a variable", { role_definition_id: "${var.x}", scope: SUB }, unknown(`role_definition_id is "\${var.x}", ${CANNOT}`)],
     ["an id that refers to another kind of resource", { role_definition_id: "${azurerm_resource_group.rg.id}", scope: SUB }, unknown(`role_definition_id is "\${azurerm_resource_group.rg.id}", ${CANNOT}`)],
   ])("role: %s", (_what, config, expected) => {
     expect(judge(config)).toEqual(expected);
@@ -90,6 +92,10 @@ describe("HGPU-AZ-11 on one assignment", () => {
     ["a subscription ID from an expression", "/subscriptions/${data.azurerm_client_config.c.subscription_id}", assigns("Owner", "subscription scope", "/subscriptions/${data.azurerm_client_config.c.subscription_id}")],
     ["a management group by path", "/providers/Microsoft.Management/managementGroups/mg1", assigns("Owner", "management-group scope", "/providers/Microsoft.Management/managementGroups/mg1")],
     ["a literal resource group", RG, "compliant"],
+    ["a literal that is no known scope", "ml-scope", "compliant"],
+    ["a subscription in upper case", "/SUBSCRIPTIONS/abc", assigns("Owner", "subscription scope", "/SUBSCRIPTIONS/abc")],
+    ["a management group in lower case", "/providers/microsoft.management/managementgroups/mg1", assigns("Owner", "management-group scope", "/providers/microsoft.management/managementgroups/mg1")],
+    ["a resource group in lower case in an expression's subscription", "/subscriptions/${var.s}/resourcegroups/rg", "compliant"],
     ["a resource group in an expression's subscription", "/subscriptions/${var.s}/resourceGroups/rg", "compliant"],
     ["below an expression's management group", "/providers/Microsoft.Management/managementGroups/${var.m}/subscriptions/${var.s}", "compliant"],
     ["text before a management group path", "x/providers/Microsoft.Management/managementGroups/${var.m}/y", unknown(`scope is "x/providers/Microsoft.Management/managementGroups/\${var.m}/y", ${CANNOT}`)],

@@ -115,6 +115,9 @@ describe("iamDocuments", () => {
     expect(policy(JSON.stringify({ Statement: "${var.s}" }))).toEqual({ statements: [], unverifiable: [`policy Statement is "\${var.s}", ${CANNOT}`] });
     expect(policy(JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }, "${var.s}"] }))).toEqual({ statements: [], unverifiable: [`policy Statement is [{"Effect":"Allow","Action":"*","Resource":"*"},"\${var.s}"], ${CANNOT}`] });
     expect(policy({ Statement: { Effect: "Allow", Action: "*", Resource: "*" } })).toEqual({ statements: [{ where: "Statement[0]", effect: "Allow", actions: ["*"], resources: ["*"] }], unverifiable: [] });
+    expect(iamDocuments(view("aws_iam_role", "r", { inline_policy: [{ name: "a", policy: "${var.p}" }] }, stack))).toEqual({ statements: [], unverifiable: [`inline_policy[0].policy is "\${var.p}", ${CANNOT}`] });
+    expect(iamDocuments(view("aws_ssoadmin_permission_set_inline_policy", "s", { inline_policy: "${var.p}" }, stack))).toEqual({ statements: [], unverifiable: [`inline_policy is "\${var.p}", ${CANNOT}`] });
+    expect(policy(JSON.stringify({ Statement: [{ Effect: true, Action: "*", Resource: "*" }] }))).toEqual({ statements: [{ where: "Statement[0]", effect: "true", actions: ["*"], resources: ["*"] }], unverifiable: [] });
     expect(policy(5)).toEqual({ statements: [], unverifiable: [`policy is 5, ${CANNOT}`] });
     expect(policy(null)).toEqual({ statements: [], unverifiable: [] });
     expect(policy('["not", "a document"]')).toEqual({ statements: [], unverifiable: [`policy is "[\\"not\\", \\"a document\\"]", ${CANNOT}`] });
