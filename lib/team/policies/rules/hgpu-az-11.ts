@@ -41,8 +41,7 @@ export const azureNoBroadPrivilegedRoles: PolicyRule = {
     if (role.kind === "privileged" && scope.kind === "broad") {
       return nonCompliant(`assigns ${role.name} at ${scope.name} (scope ${show(assignment.config.scope)}): assign a narrower role at the task's resource group or resource`);
     }
-    const unknown = [role.kind === "unknown" ? role.text : undefined, scope.kind === "unknown" ? scope.text : undefined].filter((t): t is string => t !== undefined);
-    return nonCompliant(unknown.join("; "));
+    return nonCompliant([role, scope].flatMap((j) => (j.kind === "unknown" ? [j.text] : [])).join("; "));
   },
 };
 

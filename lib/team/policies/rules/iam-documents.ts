@@ -87,7 +87,7 @@ function readJson(document: Readonly<Record<string, unknown>>, stack: StackView,
     const list = (v: unknown) => strings(resolveLiterals(v, stack));
     out.statements.push({
       where: `${prefix}Statement[${i}]${sid}`,
-      effect: typeof s.Effect === "string" ? s.Effect : String(s.Effect),
+      effect: String(s.Effect),
       actions: list(s.Action),
       resources: list(s.Resource),
       ...("NotAction" in s ? { notActions: list(s.NotAction) } : {}),
@@ -113,13 +113,13 @@ function readDocumentData(document: ElementView, stack: StackView, out: Collecte
   });
   for (const key of ["source_policy_documents", "override_policy_documents", "source_json", "override_json"]) {
     const docs = resolveLiterals(c[key], stack);
-    const items = Array.isArray(docs) ? docs : docs === undefined ? [] : [docs];
+    const items = Array.isArray(docs) ? docs : [docs];
     items.forEach((d, i) => readDocument(d, stack, `${document.address} ${key}[${i}] `, `${document.address} ${key}[${i}]`, out, depth + 1));
   }
 }
 
+/** The value of a JSON text, or undefined; only an object is read as a document. */
 function parseJson(text: string): unknown {
-  if (!text.trim().startsWith("{")) return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {

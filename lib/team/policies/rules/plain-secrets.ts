@@ -40,10 +40,10 @@ const BASE64_RUN = /(?<![A-Za-z0-9+/=])(?:[A-Za-z0-9+/]{4}){6,}(?:[A-Za-z0-9+/]{
 /** Decodes base64 that holds text (printable UTF-8), else undefined. */
 export function decodeBase64Text(text: string): string | undefined {
   const compact = text.replace(/\s+/g, "");
-  if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
+  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
   const decoded = Buffer.from(compact, "base64").toString("utf8");
   const printable = [...decoded].filter((ch) => /[\t\n\r\x20-\x7e]/.test(ch) || ch.charCodeAt(0) > 0x9f).length;
-  return decoded.length > 0 && !decoded.includes("\ufffd") && printable / decoded.length >= 0.95 ? decoded : undefined;
+  return !decoded.includes("\ufffd") && printable / decoded.length >= 0.95 ? decoded : undefined;
 }
 
 /**
@@ -82,8 +82,8 @@ export function secretsInText(text: string, where: string, depth = 0): PlainSecr
 }
 
 function unquote(value: string): string {
-  const m = /^'(.*)'$|^"(.*)"$/.exec(value);
-  return m ? (m[1] ?? m[2] ?? "") : value;
+  const m = /^(['"])(.*)\1$/.exec(value);
+  return m ? m[2]! : value;
 }
 
 /** What an attribute of user or custom data holds: its text (decoded), or why the pack cannot read it. */
@@ -132,7 +132,7 @@ export function tagProblems(resource: L1View): string[] {
   const fromMap = (tags: unknown, place: string) => {
     const resolved = resolveLiterals(tags, resource.stack);
     if (isObject(resolved)) for (const [k, v] of Object.entries(resolved)) pairs.push({ place, key: k, value: v });
-    else if (typeof resolved === "string") pairs.push({ place, key: "", value: resolved });
+    else pairs.push({ place, key: "", value: resolved });
   };
   fromMap(c.tags, "tags");
   blocks(c.tag).forEach((t, i) => pairs.push({ place: `tag[${i}]`, key: String(t.key ?? ""), value: resolveLiterals(t.value, resource.stack) }));
@@ -143,7 +143,7 @@ export function tagProblems(resource: L1View): string[] {
     const where = p.key === "" ? p.place : `${p.place} ${JSON.stringify(p.key)}`;
     const shapes = secretsInText(p.value, where);
     found.push(...shapes);
-    if (shapes.length === 0 && p.key !== "" && !isUnresolvedValue(p.value) && namesASecret(p.key.toUpperCase().replace(/[^A-Z0-9]+/g, "_"), p.value)) {
+    if (shapes.length === 0 && !isUnresolvedValue(p.value) && namesASecret(p.key.toUpperCase().replace(/[^A-Z0-9]+/g, "_"), p.value)) {
       found.push({ where, kind: "a literal value, and the tag's name says it is a secret", redacted: redact(p.value) });
     }
   }
@@ -170,8 +170,7 @@ export function preSharedKeyProblem(resource: L1View, attribute: string): string
   const read = readValue(raw, stack);
   if (read.kind === "literal") return `${attribute} is a literal key in the code (${typeof read.value === "string" ? redact(read.value) : "a literal"}): use a sensitive variable or a secret store's data source`;
   if (read.kind === "reference") {
-    const { element } = read.reference;
-    if (element.address.startsWith("data.") || element.type !== "terraform_data") return undefined;
+    if (read.reference.element.type !== "terraform_data") return undefined;
   }
   return `${attribute} is ${shortened(raw)}, an expression that may hold a literal key, which the pack cannot verify: use a sensitive variable or a secret store's data source`;
 }
@@ -210,7 +209,7 @@ export function describeAll(secrets: readonly PlainSecret[]): string[] {
 
 /** A value for a message, cut short (user data can be long, and may hold the very secret). */
 function clip(value: unknown): string {
-  const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === "string" ? value : JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
