@@ -4,8 +4,11 @@
 // Stryker's vitest runner starts one vitest run per mutant, and vitest ends each run by terminating
 // its worker thread: every mutant paid for a new thread, cdktf's modules and the library's modules
 // loaded again, about a second before the first test ran. This pool parks the thread when a run
-// ends and hands it to the next run. Vitest's worker keeps the modules it evaluated and re-runs only
-// the test files (and setup files), so the library is loaded once per Stryker worker.
+// ends and hands it to the next run. Vitest's worker keeps the modules it evaluated; each run loads
+// the test files, the setup files and every other module under the fresh folders (the tests'
+// helpers and fixtures: HGPU_MUTATION_FRESH, comma-separated folders under the root, `test` by
+// default) again, so the library and its dependencies are loaded once per Stryker worker, while no
+// test object, and no cache entry a library function keeps for one, outlives its run.
 //
 // Only for mutants Stryker switches on at run time (`ignoreStatic`): a module-level (static) mutant
 // needs its module evaluated again, which a kept thread does not do.
@@ -93,7 +96,10 @@ class KeptThread {
       execArgv: this.options.execArgv,
       stdout: true,
       stderr: true,
-      workerData: { vitestWorker: resolve(this.options.distPath, "workers", "threads.js") },
+      workerData: {
+        vitestWorker: resolve(this.options.distPath, "workers", "threads.js"),
+        fresh: (process.env.HGPU_MUTATION_FRESH ?? "test").split(",").map((folder) => resolve(this.options.project.config.root, folder)),
+      },
     });
     thread.once("exit", () => {
       thread.exited = true;
