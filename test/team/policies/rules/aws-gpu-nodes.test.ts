@@ -117,6 +117,7 @@ describe("network interfaces of GPU nodes", () => {
     "aws_launch_template.cpu": { instance_type: "t3.large", network_interfaces: [{ network_interface_id: "${aws_network_interface.bycputemplate.id}" }] },
     "aws_instance.gpu": { instance_type: "g5.xlarge", network_interface: [{ network_interface_id: "${aws_network_interface.byinstance.id}" }] },
     "aws_instance.cpu": { instance_type: "t3.large", network_interface: [{ network_interface_id: "${aws_network_interface.bycpu.id}" }] },
+    "aws_instance.gpu2": { instance_type: "p5.48xlarge" },
     "aws_network_interface.attached": { attachment: [{ instance: "${aws_instance.gpu.id}" }] },
     "aws_network_interface.attachedcpu": { attachment: [{ instance: "${aws_instance.cpu.id}" }] },
     "aws_network_interface.viaresource": {},
@@ -134,7 +135,7 @@ describe("network interfaces of GPU nodes", () => {
     expect(gpuNetworkInterfaces(view).map((r) => r.address)).toEqual([
       "aws_network_interface.attached", "aws_network_interface.viaresource", "aws_network_interface.byinstance", "aws_network_interface.bytemplate",
     ]);
-    expect(gpuInstances(view).map((r) => r.address)).toEqual(["aws_instance.gpu"]);
+    expect(gpuInstances(view).map((r) => r.address)).toEqual(["aws_instance.gpu", "aws_instance.gpu2"]);
     expect(gpuNetworkInterfaces(view)).toBe(gpuNetworkInterfaces(view));
   });
 
