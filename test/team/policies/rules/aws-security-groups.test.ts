@@ -22,6 +22,7 @@ describe("groupOf", () => {
     ["sg-0abc12", { kind: "literal", id: "sg-0abc12" }],
     ["xsg-0abc12", { kind: "unknown", value: "xsg-0abc12" }],
     ["sg-0abc12z", { kind: "unknown", value: "sg-0abc12z" }],
+    [["sg-0abc12"], { kind: "unknown", value: ["sg-0abc12"] }],
     ["${aws_vpc.v.id}", { kind: "unknown", value: "${aws_vpc.v.id}" }],
     ["${data.aws_security_group.g.id}", { kind: "unknown", value: "${data.aws_security_group.g.id}" }],
   ])("%s", (id, expected) => {
@@ -48,6 +49,7 @@ describe("entriesOf", () => {
     expect(entries("aws_vpc_security_group_ingress_rule.r", { cidr_ipv4: "0.0.0.0/0", cidr_ipv6: "${var.v6}", ip_protocol: "tcp", from_port: 22, to_port: 22 })).toEqual([
       { address: "aws_vpc_security_group_ingress_rule.r", where: "", sources: ["0.0.0.0/0"], unresolved: [{ attribute: "cidr_ipv6", value: "${var.v6}" }], ports: " (tcp 22)" },
     ]);
+    expect(entries("aws_vpc_security_group_ingress_rule.r", { cidr_ipv4: "${var.v4}", cidr_ipv6: "::/0" })[0]!.unresolved).toEqual([{ attribute: "cidr_ipv4", value: "${var.v4}" }]);
   });
 
   it("reads an ingress aws_security_group_rule and nothing of an egress one", () => {

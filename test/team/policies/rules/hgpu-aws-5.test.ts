@@ -51,6 +51,8 @@ describe("HGPU-AWS-5 TLS-only bucket policies", () => {
     ["jsonencode text (quoted braces, escaped quotes, two conditions)", HCL_DENY, true],
     ["jsonencode text of an Allow", HCL_DENY.replace('"Deny"', '"Allow"'), false],
     ["jsonencode text with the Bool test outside Condition", '${jsonencode({Statement = [{Effect = "Deny", Other = {Bool = {"aws:SecureTransport" = "false"}}}]})}', false],
+    ["jsonencode text with an opening brace in a string", '${jsonencode({Statement = [{Effect = "Deny", Sid = "{", Condition = {Bool = {"aws:SecureTransport" = "false"}}}]})}', true],
+    ["jsonencode text with an escaped quote and a brace in a string", '${jsonencode({Statement = [{Effect = "Deny", Sid = "\\"{", Condition = {Bool = {"aws:SecureTransport" = "false"}}}]})}', true],
     ["JSON text with an interpolated list", '{"Statement":[{"Effect":"Deny","Resource":${jsonencode(var.arns)},"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}', true],
   ])("a policy of %s: compliant %s", (_, policy, compliant) => {
     expect(verdict({ policy }, { "aws_s3_bucket_public_access_block.p": ALL_ON })).toEqual(compliant ? "compliant" : finding(NO_DENY));
@@ -89,6 +91,7 @@ describe("HGPU-AWS-5 TLS-only bucket policies", () => {
     ["a policy document", "${data.aws_iam_policy_document.missing.json}", false],
     ["a JSON text with an expression", ' {"Statement": ${var.statements}}', false],
     ["a literal", json([deny("true")]), false],
+    ["a list of expressions", ["${var.policy}"], false],
   ])("a policy of %s that holds no TLS Deny is opaque: %s", (_, policy, opaque) => {
     const detail = opaque ? `${NO_DENY}; policy is ${JSON.stringify(policy)}, ${NOT_VERIFIABLE}` : NO_DENY;
     expect(verdict({ policy }, { "aws_s3_bucket_public_access_block.p": ALL_ON })).toEqual(finding(detail));
