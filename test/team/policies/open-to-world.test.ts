@@ -82,8 +82,7 @@ describe("isWorldSource, coveredSpaces and reachesInternet at their edges", () =
     expect(coveredSpaces(["192.0.0.0/2", "128.0.0.0/2", "0.0.0.0/2"])).toEqual([]);
     // 0.0.0.0/32, 0.0.0.1/32, 0.0.0.2/31, 0.0.0.4/30, ..., 128.0.0.0/1: each starts where the ones before end.
     const dotted = (n: number) => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join(".");
-    const doubling = [0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4194304, 8388608, 16777216,
-      33554432, 67108864, 134217728, 268435456, 536870912, 1073741824, 2147483648];
+    const doubling = [0, ...Array.from({ length: 32 }, (_, k) => 2 ** k)];
     const prefixes = doubling.map((start, i) => `${dotted(start)}/${i === 0 ? 32 : 33 - i}`);
     expect(prefixes.slice(0, 4)).toEqual(["0.0.0.0/32", "0.0.0.1/32", "0.0.0.2/31", "0.0.0.4/30"]);
     expect(prefixes.at(-1)).toBe("128.0.0.0/1");
