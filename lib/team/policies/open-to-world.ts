@@ -28,7 +28,7 @@ export function parsePrefix(text: string): AddressRange | undefined {
   if (value === undefined) return undefined;
   const bits = BITS[version];
   const prefix = prefixText === undefined ? bits : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
-  if (!(prefix >= 0 && prefix <= bits)) return undefined;
+  if (!(prefix <= bits)) return undefined; // NaN (not 1 to 3 digits) fails too
   const hostBits = BigInt(bits - prefix);
   const first = (value >> hostBits) << hostBits;
   return { version, first, last: first + (1n << hostBits) - 1n };

@@ -20,8 +20,8 @@ describe("HGPU-AWS-9 ingress", () => {
     ["an egress rule", "aws_security_group_rule.r", { "aws_security_group_rule.r": { type: "egress", security_group_id: G, cidr_blocks: ["0.0.0.0/0"] } }, "not-applicable"],
     ["a group without ingress", "aws_security_group.g", { "aws_security_group.g": {} }, "compliant"],
     ["an ingress rule from a private range", "aws_security_group_rule.r", { "aws_security_group_rule.r": { type: "ingress", security_group_id: G, cidr_blocks: ["10.0.0.0/8"], ...tcp22 }, "aws_security_group.g": {} }, "compliant"],
-    ["a group open to the world, guarding nothing", "aws_security_group.g", { "aws_security_group.g": { ingress: [{ cidr_blocks: ["10.0.0.0/8"], ...tcp22 }, { cidr_blocks: ["0.0.0.0/0"], ...tcp22 }] } },
-      finding(`ingress[1] from 0.0.0.0/0 (tcp 22)${NOT_GUARDED}`, "warning")],
+    ["a group open to the world, guarding nothing", "aws_security_group.g", { "aws_security_group.g": { ingress: [{ cidr_blocks: ["10.0.0.0/8"], ...tcp22 }, { cidr_blocks: ["0.0.0.0/0", "10.1.2.3/0"], ...tcp22 }] } },
+      finding(`ingress[1] from 0.0.0.0/0, 10.1.2.3/0 (tcp 22)${NOT_GUARDED}`, "warning")],
     ["a group open to the world, of a GPU instance", "aws_security_group.g", { "aws_security_group.g": { ingress: [{ ipv6_cidr_blocks: ["::/0"], protocol: "-1" }] }, "aws_instance.i": { instance_type: "g5.xlarge", vpc_security_group_ids: [G] } },
       finding("ingress[0] from ::/0 (all traffic), on the group of GPU instance aws_instance.i", "error")],
     ["a rule open to the world on a group it cannot identify", "aws_vpc_security_group_ingress_rule.r", { "aws_vpc_security_group_ingress_rule.r": { security_group_id: "${var.sg}", cidr_ipv4: "0.0.0.0/0", ip_protocol: "tcp", from_port: 22, to_port: 22 } },
@@ -37,16 +37,16 @@ describe("HGPU-AWS-9 ingress", () => {
   describe("prefixes that cover the whole space across a group's entries", () => {
     const resources = {
       "aws_security_group.g": { ingress: [{ cidr_blocks: ["0.0.0.0/2"], ...tcp22 }, { cidr_blocks: ["64.0.0.0/2"], ...tcp22 }] },
-      "aws_security_group_rule.r": { type: "ingress", security_group_id: G, cidr_blocks: ["128.0.0.0/1", "10.0.0.0/8"], ...tcp22 },
+      "aws_security_group_rule.r": { type: "ingress", security_group_id: G, cidr_blocks: ["128.0.0.0/2", "192.0.0.0/2", "10.0.0.0/8"], ...tcp22 },
       "aws_vpc_security_group_ingress_rule.private": { security_group_id: G, cidr_ipv4: "192.168.0.0/16", ip_protocol: "tcp", from_port: 22, to_port: 22 },
     };
 
     it("names the other entries of the same group, by label or by resource", () => {
       expect(verdict("aws_security_group.g", resources)).toEqual(finding(
-        "ingress[0] from 0.0.0.0/2 (tcp 22), which with the group's other ingress (ingress[1] from 64.0.0.0/2; aws_security_group_rule.r from 128.0.0.0/1) covers the whole IPv4 space; " +
-        `ingress[1] from 64.0.0.0/2 (tcp 22), which with the group's other ingress (ingress[0] from 0.0.0.0/2; aws_security_group_rule.r from 128.0.0.0/1) covers the whole IPv4 space${NOT_GUARDED}`, "warning"));
+        "ingress[0] from 0.0.0.0/2 (tcp 22), which with the group's other ingress (ingress[1] from 64.0.0.0/2; aws_security_group_rule.r from 128.0.0.0/2, 192.0.0.0/2) covers the whole IPv4 space; " +
+        `ingress[1] from 64.0.0.0/2 (tcp 22), which with the group's other ingress (ingress[0] from 0.0.0.0/2; aws_security_group_rule.r from 128.0.0.0/2, 192.0.0.0/2) covers the whole IPv4 space${NOT_GUARDED}`, "warning"));
       expect(verdict("aws_security_group_rule.r", resources)).toEqual(finding(
-        `ingress from 128.0.0.0/1 (tcp 22), which with the group's other ingress (aws_security_group.g ingress[0] from 0.0.0.0/2; aws_security_group.g ingress[1] from 64.0.0.0/2) covers the whole IPv4 space${NOT_GUARDED}`, "warning"));
+        `ingress from 128.0.0.0/2, 192.0.0.0/2 (tcp 22), which with the group's other ingress (aws_security_group.g ingress[0] from 0.0.0.0/2; aws_security_group.g ingress[1] from 64.0.0.0/2) covers the whole IPv4 space${NOT_GUARDED}`, "warning"));
       expect(verdict("aws_vpc_security_group_ingress_rule.private", resources)).toBe("compliant");
     });
 
