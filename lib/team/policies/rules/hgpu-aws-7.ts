@@ -37,6 +37,6 @@ export const awsRequiredTags: PolicyRule = {
 
 function defaultTags(resource: L1View): Readonly<Record<string, unknown>>[] {
   const alias = awsProviderAlias(resource);
-  const config = (resource.stack.providers.aws ?? []).find((p) => (alias === undefined ? p.alias === undefined : p.alias === alias));
+  const config = (resource.stack.providers.aws ?? []).find((p) => p.alias === alias);
   return blocks(config?.default_tags).map((d) => ({ tags: d.tags }));
 }

@@ -70,7 +70,7 @@ describe("HGPU-AWS-11 policy ARNs, one by one", () => {
   const NV = "which the pack cannot verify: use a literal value or suppress with a reason";
   const data = (type: string, name: string, config: Record<string, unknown>) => ({ type, name, address: `data.${type}.${name}`, config });
   const judge = (policyArn: unknown) => {
-    const view = stackView({ "aws_iam_policy.own": { policy: "{}" }, "aws_iam_role_policy_attachment.a": { role: "r", policy_arn: policyArn } }, {
+    const view = stackView({ "aws_iam_policy.own": { policy: "{}" }, "aws_iam_role.r": {}, "aws_iam_role_policy_attachment.a": { role: "r", policy_arn: policyArn } }, {
       dataSources: [
         data("aws_iam_policy", "admin", { arn: "arn:aws:iam::aws:policy/AdministratorAccess" }),
         data("aws_iam_policy", "power", { name: "PowerUserAccess" }),
@@ -97,11 +97,20 @@ describe("HGPU-AWS-11 policy ARNs, one by one", () => {
     ["${data.aws_iam_policy.unknown.arn}", unverifiable("${data.aws_iam_policy.unknown.arn}")],
     ["${data.aws_iam_policy.admin.name}", unverifiable("${data.aws_iam_policy.admin.name}")],
     ["${data.aws_iam_role.role.arn}", unverifiable("${data.aws_iam_role.role.arn}")],
+    ["${aws_iam_role.r.arn}", unverifiable("${aws_iam_role.r.arn}")],
     ["arn:aws:iam::123456789012:policy/${var.name}", unverifiable("arn:aws:iam::123456789012:policy/${var.name}")],
     ["my-arn:aws:iam::123456789012:policy/own", unverifiable("my-arn:aws:iam::123456789012:policy/own")],
     ["arn:aws:iam::aws:policy/${var.name}", unverifiable("arn:aws:iam::aws:policy/${var.name}")],
     [5, unverifiable(5)],
   ])("%j", (arn, expected) => {
     expect(judge(arn)).toEqual(expected);
+  });
+
+  it("reports each item of a list", () => {
+    const view = stackView({ "aws_iam_role.r": { managed_policy_arns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess", "${var.p}"] } });
+    expect(awsNoAdminPolicies.check(resourceAt(view, "aws_iam_role.r"), { requiredTags: [] })).toEqual({
+      status: "non-compliant",
+      detail: `${because("managed_policy_arns[1]", "AdministratorAccess", "arn:aws:iam::aws:policy/AdministratorAccess")}; managed_policy_arns[2] is "\${var.p}", ${NV}`,
+    });
   });
 });

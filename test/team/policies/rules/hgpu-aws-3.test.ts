@@ -18,6 +18,8 @@ describe("HGPU-AWS-3 on plain stack views", () => {
     ["an instance with an unencrypted data volume", "aws_instance.i", { root_block_device: { encrypted: true }, ebs_block_device: [{ device_name: "/dev/sdb", encrypted: true }, { encrypted: false }] },
       finding("ebs_block_device[1] (?) not encrypted")],
     ["an instance without volumes", "aws_instance.i", {}, finding("root_block_device not encrypted")],
+    ["an instance with two plain volumes and an expression", "aws_instance.i", { root_block_device: { encrypted: "${var.r}" }, ebs_block_device: [{ device_name: "/dev/sdb" }, { device_name: "/dev/sdc", encrypted: "false" }] },
+      finding(`ebs_block_device[0] (/dev/sdb), ebs_block_device[1] (/dev/sdc) not encrypted; root_block_device.encrypted is "\${var.r}", ${NV}`)],
     ["an instance with dynamic volumes", "aws_instance.i", { root_block_device: { encrypted: true }, dynamic: { root_block_device: { for_each: "${var.r}" }, ebs_block_device: { for_each: "${var.e}" } } },
       finding(`dynamic.root_block_device is {"for_each":"\${var.r}"}, ${NV}; dynamic.ebs_block_device is {"for_each":"\${var.e}"}, ${NV}`)],
     ["a Spot fleet without specifications", "aws_spot_fleet_request.f", {}, "not-applicable"],

@@ -28,7 +28,7 @@ describe("HGPU-AWS-7 on plain stack views", () => {
     ["default_tags blocks without tags", { tags: { team: "ml" } }, [{ default_tags: [null, { other: 1 }, "x"] }], finding(`missing tag cost${OWN}`)],
     ["an aliased provider's default_tags (not the resource's)", {}, [{}, { alias: "west", default_tags: [{ tags: { team: "ml", cost: "1" } }] }], finding(`missing tags team, cost${OWN}`)],
     ["its own aliased provider's default_tags", { provider: "aws.west" }, [{ default_tags: [{ tags: { team: "ml" } }] }, { alias: "east" }, { alias: "west", default_tags: [{ tags: { cost: "1" } }] }], finding(`missing tag team${OWN}`)],
-    ["no provider block", {}, undefined, finding(`missing tags team, cost${OWN}`)],
+    ["no provider block", {}, [], finding(`missing tags team, cost${OWN}`)],
   ])("a bucket with %s", (_, config, aws, expected) => {
     expect(verdict("aws_s3_bucket.b", { "aws_s3_bucket.b": config }, aws as StackView["providers"][string])).toEqual(expected);
   });
