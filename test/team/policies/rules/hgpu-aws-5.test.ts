@@ -92,6 +92,7 @@ describe("HGPU-AWS-5 TLS-only bucket policies", () => {
     ["a JSON text with an expression", ' {"Statement": ${var.statements}}', false],
     ["a literal", json([deny("true")]), false],
     ["a list of expressions", ["${var.policy}"], false],
+    ["a JSON text with an expression and an unterminated string", '{"Statement": ${var.statements}, "Sid": "abc', false],
   ])("a policy of %s that holds no TLS Deny is opaque: %s", (_, policy, opaque) => {
     const detail = opaque ? `${NO_DENY}; policy is ${JSON.stringify(policy)}, ${NOT_VERIFIABLE}` : NO_DENY;
     expect(verdict({ policy }, { "aws_s3_bucket_public_access_block.p": ALL_ON })).toEqual(finding(detail));
