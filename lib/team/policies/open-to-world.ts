@@ -28,7 +28,7 @@ export function parsePrefix(text: string): AddressRange | undefined {
   if (value === undefined) return undefined;
   const bits = BITS[version];
   const prefix = prefixText === undefined ? bits : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
-  if (!(prefix >= 0 && prefix <= bits)) return undefined;
+  if (!(prefix <= bits)) return undefined; // NaN (not 1 to 3 digits) fails too
   const hostBits = BigInt(bits - prefix);
   const first = (value >> hostBits) << hostBits;
   return { version, first, last: first + (1n << hostBits) - 1n };
@@ -41,7 +41,8 @@ function parseV4(text: string): bigint | undefined {
 }
 
 function parseV6(text: string): bigint | undefined {
-  if (!/^[0-9a-fA-F:.]+$/.test(text) || text.split("::").length > 2) return undefined;
+  // Each group is checked below (1 to 4 hex digits, or a trailing dotted IPv4 address).
+  if (text.split("::").length > 2) return undefined;
   const [head = "", tail] = text.split("::");
   const groups = (s: string): number[] | undefined => {
     if (s === "") return [];

@@ -35,7 +35,7 @@ function asksForAccelerators(requirements: unknown): boolean {
 
 /** Whether an override block (of a mixed instances policy or a fleet) launches GPU types. */
 function gpuOverride(override: Readonly<Record<string, unknown>>, stack: StackView): boolean {
-  return (override.instance_type !== undefined && isGpuInstanceType(override.instance_type, stack)) || asksForAccelerators(override.instance_requirements);
+  return isGpuInstanceType(override.instance_type, stack) || asksForAccelerators(override.instance_requirements);
 }
 
 /** The Auto Scaling groups of the stack that launch from `template` (directly or through a mixed instances policy). */
@@ -80,26 +80,27 @@ function instancesFrom(template: L1View): L1View[] {
  */
 export function isGpuLaunchTemplate(template: L1View): boolean {
   const stack = template.stack;
-  if (template.config.instance_type !== undefined && isGpuInstanceType(template.config.instance_type, stack)) return true;
+  if (isGpuInstanceType(template.config.instance_type, stack)) return true;
   if (asksForAccelerators(template.config.instance_requirements)) return true;
   if (overridesOf(template).some((o) => gpuOverride(o, stack))) return true;
-  return instancesFrom(template).some((i) => i.config.instance_type !== undefined && isGpuInstanceType(i.config.instance_type, stack));
+  return instancesFrom(template).some((i) => isGpuInstanceType(i.config.instance_type, stack));
 }
 
 /** The stack's GPU launch templates. */
 export function gpuLaunchTemplates(stack: StackView): L1View[] {
-  return memo(stack, "templates", () => resourcesOfType(stack, "aws_launch_template").filter(isGpuLaunchTemplate));
+  return templatesOf(stack);
 }
 
-const CACHE = new WeakMap<StackView, Map<string, unknown>>();
-
-/** One answer per stack view and key: rules ask the same question for every resource they judge. */
-function memo<T>(stack: StackView, key: string, compute: () => T): T {
-  let byKey = CACHE.get(stack);
-  if (!byKey) CACHE.set(stack, (byKey = new Map()));
-  if (!byKey.has(key)) byKey.set(key, compute());
-  return byKey.get(key) as T;
+/** `compute` with one answer per stack view: rules ask the same question for every resource they judge. */
+function memoized<T>(compute: (stack: StackView) => T): (stack: StackView) => T {
+  const answers = new WeakMap<StackView, T>();
+  return (stack) => {
+    if (!answers.has(stack)) answers.set(stack, compute(stack));
+    return answers.get(stack) as T;
+  };
 }
+
+const templatesOf = memoized((stack) => resourcesOfType(stack, "aws_launch_template").filter(isGpuLaunchTemplate));
 
 /** The resource types that launch one instance: aws_instance and aws_spot_instance_request (same arguments). */
 export const INSTANCE_TYPES: readonly string[] = ["aws_instance", "aws_spot_instance_request"];
@@ -113,8 +114,10 @@ export function isGpuInstance(instance: L1View): boolean {
 
 /** The stack's GPU instances (aws_instance and aws_spot_instance_request). */
 export function gpuInstances(stack: StackView): L1View[] {
-  return memo(stack, "instances", () => INSTANCE_TYPES.flatMap((type) => resourcesOfType(stack, type)).filter(isGpuInstance));
+  return instancesOf(stack);
 }
+
+const instancesOf = memoized((stack) => INSTANCE_TYPES.flatMap((type) => resourcesOfType(stack, type)).filter(isGpuInstance));
 
 /** The stack's launch configurations of a GPU instance_type. */
 export function gpuLaunchConfigurations(stack: StackView): L1View[] {
@@ -134,8 +137,10 @@ export function gpuLaunchSpecifications(fleet: L1View): { readonly index: number
  * GPU launch template's `network_interfaces.network_interface_id`.
  */
 export function gpuNetworkInterfaces(stack: StackView): L1View[] {
-  return memo(stack, "interfaces", () => interfacesOfGpuNodes(stack));
+  return interfacesOf(stack);
 }
+
+const interfacesOf = memoized(interfacesOfGpuNodes);
 
 function interfacesOfGpuNodes(stack: StackView): L1View[] {
   const instances = gpuInstances(stack);
@@ -156,7 +161,7 @@ export function isGpuInterfaceId(value: unknown, stack: StackView): boolean {
   if (!ref || ref.isDataSource) return false;
   const target = ref.element as L1View;
   if (INSTANCE_TYPES.includes(target.type)) return ref.attribute === "primary_network_interface_id" && isGpuInstance(target);
-  return target.type === "aws_network_interface" && gpuNetworkInterfaces(ref.stack).some((n) => n.address === target.address);
+  return gpuNetworkInterfaces(ref.stack).some((n) => n.address === target.address);
 }
 
 /** A GPU node of the stack with the security groups it lists. */
@@ -173,8 +178,10 @@ export interface AwsGpuNode {
 
 /** Every GPU node of the stack that takes security groups, with the groups it names. */
 export function awsGpuNodes(stack: StackView): AwsGpuNode[] {
-  return memo(stack, "nodes", () => gpuNodesOf(stack));
+  return nodesOf(stack);
 }
+
+const nodesOf = memoized(gpuNodesOf);
 
 function gpuNodesOf(stack: StackView): AwsGpuNode[] {
   const out: AwsGpuNode[] = [];

@@ -91,7 +91,7 @@ export function guardedBy(group: GroupOf, from: StackView): string | undefined {
   const named = (value: unknown, stack: StackView): boolean => {
     if (group.kind === "literal") return value === group.id;
     const g = group.group;
-    if (typeof g.config.name === "string" && value === g.config.name && stack === g.stack) return true;
+    if (value === g.config.name && stack === g.stack) return true;
     const ref = referencedElement(value, stack);
     return ref !== undefined && !ref.isDataSource && ref.element.address === g.address && ref.stack.path === g.stack.path;
   };

@@ -89,7 +89,6 @@ function launchTemplate(template: L1View): RuleResult {
 function elasticIpTarget(eip: L1View, instance: unknown, networkInterface: unknown, attributes: readonly [string, string]): RuleResult {
   const targets: [string, unknown][] = [[attributes[0], instance], [attributes[1], networkInterface]];
   for (const [attribute, value] of targets) {
-    if (value === undefined || value === null) continue;
     const read = readValue(value, eip.stack);
     if (read.kind === "unresolved") return cannotVerify("error", attribute, value);
     if (read.kind !== "reference") continue;

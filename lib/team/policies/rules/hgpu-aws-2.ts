@@ -22,7 +22,7 @@ export const awsImdsV2: PolicyRule = {
     }
     const options = block(resource.config.metadata_options);
     const endpoint = readValue(options?.http_endpoint, resource.stack);
-    if (endpoint.kind === "literal" && endpoint.value === "disabled") return "compliant";
+    if (endpoint.value === "disabled") return "compliant"; // an unresolved read holds its expression
     const tokens = readValue(options?.http_tokens, resource.stack);
     if (tokens.kind !== "literal") return cannotVerify("error", "metadata_options.http_tokens", options?.http_tokens);
     if (tokens.value === "required") return "compliant";

@@ -65,6 +65,6 @@ function encryptedByDefault(resource: L1View): boolean {
   return resourcesOfType(resource.stack, "aws_ebs_encryption_by_default").some((r) => {
     if (awsProviderAlias(r) !== alias) return false;
     const enabled = readValue(r.config.enabled, r.stack);
-    return r.config.enabled === undefined || (enabled.kind === "literal" && isTrue(enabled.value));
+    return r.config.enabled === undefined || isTrue(enabled.value); // an unresolved read holds its expression, never true
   });
 }

@@ -22,7 +22,8 @@ export const awsBucketsPrivateTls: PolicyRule = {
       problems.push("no aws_s3_bucket_public_access_block refers to the bucket");
     } else {
       const reads = BLOCK_SETTINGS.map((s) => ({ s, reads: blocksOfBucket.map((b) => ({ raw: b.config[s], read: readValue(b.config[s], b.stack) })) }));
-      const on = (r: (typeof reads)[number]) => r.reads.some((x) => x.read.kind === "literal" && isTrue(x.read.value));
+      // Only a literal read can be true (an unresolved or reference read holds its expression).
+      const on = (r: (typeof reads)[number]) => r.reads.some((x) => isTrue(x.read.value));
       const off = reads.filter((r) => !on(r) && r.reads.every((x) => x.read.kind === "literal")).map((r) => r.s);
       if (off.length > 0) problems.push(`the public access block leaves ${off.join(", ")} off`);
       for (const r of reads.filter((x) => !on(x))) {

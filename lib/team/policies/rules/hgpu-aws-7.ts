@@ -37,10 +37,6 @@ export const awsRequiredTags: PolicyRule = {
 
 function defaultTags(resource: L1View): Readonly<Record<string, unknown>>[] {
   const alias = awsProviderAlias(resource);
-  const config = (resource.stack.providers.aws ?? []).find((p) => (alias === undefined ? p.alias === undefined : p.alias === alias));
-  const out: Readonly<Record<string, unknown>>[] = [];
-  for (const d of Array.isArray(config?.default_tags) ? config.default_tags : config?.default_tags ? [config.default_tags] : []) {
-    if (typeof d === "object" && d !== null && "tags" in d) out.push({ tags: (d as { tags: unknown }).tags });
-  }
-  return out;
+  const config = (resource.stack.providers.aws ?? []).find((p) => p.alias === alias);
+  return blocks(config?.default_tags).map((d) => ({ tags: d.tags }));
 }

@@ -36,7 +36,8 @@ export const awsNoOpenIngress: PolicyRule = {
 
 function checkIngress(resource: L1View): RuleResult {
   const entries = entriesOf(resource);
-  if (entries.length === 0) return resource.type === "aws_security_group_rule" && resource.config.type !== "ingress" ? "not-applicable" : "compliant";
+  // Only an egress aws_security_group_rule declares no entry: it is not this rule's business.
+  if (entries.length === 0) return resource.type === "aws_security_group_rule" ? "not-applicable" : "compliant";
   const group: GroupOf = GROUP_TYPES.includes(resource.type) ? { kind: "resource", group: resource } : groupOf(resource.stack, resource.config.security_group_id);
   const siblings = group.kind === "resource" ? entriesOfGroup(group.group) : entries;
   const problems = entries.flatMap((e) => opening(e, siblings));
@@ -71,7 +72,7 @@ function spaces(versions: readonly (4 | 6)[]): string {
 }
 
 function label(entry: IngressEntry): string {
-  return entry.where && entry.where !== "dynamic ingress" ? entry.where : "ingress";
+  return entry.where || "ingress";
 }
 
 /** A GPU node's group list must name groups the pack can judge: literal IDs or names, or references to groups of the app. */

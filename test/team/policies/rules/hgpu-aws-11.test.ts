@@ -8,7 +8,9 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { IamUserPolicyAttachment } from "@cdktf/provider-aws/lib/iam-user-policy-attachment";
 import { TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { awsNoAdminPolicies } from "../../../../lib/team/policies/rules/hgpu-aws-11";
 import { awsStack } from "../helpers";
+import { resourceAt, stackView } from "./aws-fixtures";
 import { expected, findings } from "./findings";
 
 const ID = "HGPU-AWS-11";
@@ -61,5 +63,54 @@ describe("HGPU-AWS-11 No administrator managed policies", () => {
       ["s/by-default", because("policy_arn", "AdministratorAccess", "arn:aws:iam::aws:policy/AdministratorAccess")],
       ["s/unknown", 'policy_arn is "${var.policy-arn}", which the pack cannot verify: use a literal value or suppress with a reason'],
     ));
+  });
+});
+
+describe("HGPU-AWS-11 policy ARNs, one by one", () => {
+  const NV = "which the pack cannot verify: use a literal value or suppress with a reason";
+  const data = (type: string, name: string, config: Record<string, unknown>) => ({ type, name, address: `data.${type}.${name}`, config });
+  const judge = (policyArn: unknown) => {
+    const view = stackView({ "aws_iam_policy.own": { policy: "{}" }, "aws_iam_role.r": {}, "aws_iam_role_policy_attachment.a": { role: "r", policy_arn: policyArn } }, {
+      dataSources: [
+        data("aws_iam_policy", "admin", { arn: "arn:aws:iam::aws:policy/AdministratorAccess" }),
+        data("aws_iam_policy", "power", { name: "PowerUserAccess" }),
+        data("aws_iam_policy", "readonly", { name: "ReadOnlyAccess" }),
+        data("aws_iam_policy", "unknown", { name: "${var.policy}" }),
+        data("aws_iam_role", "role", { name: "AdministratorAccess", arn: "arn:aws:iam::aws:policy/AdministratorAccess" }),
+      ],
+    });
+    return awsNoAdminPolicies.check(resourceAt(view, "aws_iam_role_policy_attachment.a"), { requiredTags: [] });
+  };
+  const admin = (name: string, arn: string) => ({ status: "non-compliant", detail: because("policy_arn", name, arn) });
+  const unverifiable = (arn: unknown) => ({ status: "non-compliant", detail: `policy_arn is ${JSON.stringify(arn)}, ${NV}` });
+
+  it.each([
+    [undefined, "compliant"],
+    [null, "compliant"],
+    ["${aws_iam_policy.own.arn}", "compliant"],
+    ["arn:aws:iam::123456789012:policy/own", "compliant"],
+    ["arn:${data.aws_partition.p.partition}:iam::123456789012:policy/own", "compliant"],
+    ["arn:aws:iam::${data.aws_caller_identity.me.account_id}:policy/own", "compliant"],
+    ["${data.aws_iam_policy.readonly.arn}", "compliant"],
+    ["${data.aws_iam_policy.admin.arn}", admin("AdministratorAccess", "${data.aws_iam_policy.admin.arn}")],
+    ["${data.aws_iam_policy.power.arn}", admin("PowerUserAccess", "${data.aws_iam_policy.power.arn}")],
+    ["${data.aws_iam_policy.unknown.arn}", unverifiable("${data.aws_iam_policy.unknown.arn}")],
+    ["${data.aws_iam_policy.admin.name}", unverifiable("${data.aws_iam_policy.admin.name}")],
+    ["${data.aws_iam_role.role.arn}", unverifiable("${data.aws_iam_role.role.arn}")],
+    ["${aws_iam_role.r.arn}", unverifiable("${aws_iam_role.r.arn}")],
+    ["arn:aws:iam::123456789012:policy/${var.name}", unverifiable("arn:aws:iam::123456789012:policy/${var.name}")],
+    ["my-arn:aws:iam::123456789012:policy/own", unverifiable("my-arn:aws:iam::123456789012:policy/own")],
+    ["arn:aws:iam::aws:policy/${var.name}", unverifiable("arn:aws:iam::aws:policy/${var.name}")],
+    [5, unverifiable(5)],
+  ])("%j", (arn, expected) => {
+    expect(judge(arn)).toEqual(expected);
+  });
+
+  it("reports each item of a list", () => {
+    const view = stackView({ "aws_iam_role.r": { managed_policy_arns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess", "${var.p}"] } });
+    expect(awsNoAdminPolicies.check(resourceAt(view, "aws_iam_role.r"), { requiredTags: [] })).toEqual({
+      status: "non-compliant",
+      detail: `${because("managed_policy_arns[1]", "AdministratorAccess", "arn:aws:iam::aws:policy/AdministratorAccess")}; managed_policy_arns[2] is "\${var.p}", ${NV}`,
+    });
   });
 });

@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 import { AwsGpuCluster } from "../../../../lib/aws/gpu-cluster";
 import { AwsNetwork } from "../../../../lib/aws/network";
 import { MAX_GPU_GROUP_NODES } from "../../../../lib/team/policies/rules/gpu-groups";
+import { awsFiniteGpuGroups } from "../../../../lib/team/policies/rules/hgpu-aws-14";
 import { awsStack } from "../helpers";
+import { resourceAt, stackView } from "./aws-fixtures";
 import { expected, findings } from "./findings";
 
 const ID = "HGPU-AWS-14";
@@ -45,5 +47,16 @@ describe("HGPU-AWS-14 GPU groups have a finite size", () => {
       ["s/mixed", "max_size is 5000: the group may grow past 1000 GPU nodes, which is no bound at all; set the most nodes it may ever run"],
       ["s/legacy", 'max_size is "${var.nodes}", which the pack cannot verify: use a literal value or suppress with a reason'],
     ));
+  });
+});
+
+describe("HGPU-AWS-14 on plain stack views", () => {
+  it("leaves a GPU group of a GpuTask to HGPU-AWS-6, and judges one outside", () => {
+    const view = stackView({ "aws_launch_template.lt": { instance_type: "g5.xlarge" }, "aws_autoscaling_group.g": { launch_template: { id: "${aws_launch_template.lt.id}" }, max_size: 5000 } });
+    const group = resourceAt(view, "aws_autoscaling_group.g");
+    expect(awsFiniteGpuGroups.check({ ...group, taskPath: "app/task" }, { requiredTags: [] })).toBe("not-applicable");
+    expect(awsFiniteGpuGroups.check(group, { requiredTags: [] })).toEqual({
+      status: "non-compliant", detail: "max_size is 5000: the group may grow past 1000 GPU nodes, which is no bound at all; set the most nodes it may ever run",
+    });
   });
 });
