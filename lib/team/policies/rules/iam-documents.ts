@@ -60,7 +60,9 @@ export function iamDocuments(resource: L1View): IamDocuments {
 }
 
 function readDocument(value: unknown, stack: StackView, prefix: string, attribute: string, out: Collected, depth: number): void {
-  if (value === undefined || value === null || depth > MAX_DEPTH) return;
+  if (value === undefined || value === null) return;
+  // A document nested deeper (or one that refers to itself) is not read: the pack says so.
+  if (depth > MAX_DEPTH) return void out.unverifiable.push(cannotVerifyText(attribute, value));
   const resolved = resolveLiterals(value, stack);
   if (isObject(resolved)) return readJson(resolved, stack, prefix, attribute, out);
   if (typeof resolved !== "string") return void out.unverifiable.push(cannotVerifyText(attribute, value));

@@ -92,11 +92,12 @@ describe("iamDocuments", () => {
     }
   });
 
-  it("follows another policy's policy attribute, six deep, and a policy that refers to itself ends", () => {
+  it("follows another policy's policy attribute six deep; deeper, or a policy that refers to itself, cannot be verified", () => {
     const stack = stackOf((s) => ({
       resources: [
         ...[1, 2, 3, 4, 5].map((n) => view("aws_iam_policy", `p${n}`, { policy: `\${aws_iam_policy.p${n + 1}.policy}` }, s)),
         view("aws_iam_policy", "p6", { policy: doc({ Effect: "Allow", Action: "*", Resource: "*" }) }, s),
+        view("aws_iam_policy", "p0", { policy: "${aws_iam_policy.p1.policy}" }, s),
         view("aws_iam_policy", "loop", { policy: "${aws_iam_policy.loop.policy}" }, s),
       ],
     }));
@@ -105,7 +106,8 @@ describe("iamDocuments", () => {
       statements: [{ where: "aws_iam_policy.p6 Statement[0]", effect: "Allow", actions: ["*"], resources: ["*"] }],
       unverifiable: [],
     });
-    expect(user("${aws_iam_policy.loop.policy}")).toEqual({ statements: [], unverifiable: [] });
+    expect(user("${aws_iam_policy.p0.policy}")).toEqual({ statements: [], unverifiable: [`aws_iam_policy.p6.policy is ${JSON.stringify(doc({ Effect: "Allow", Action: "*", Resource: "*" }))}, ${CANNOT}`] });
+    expect(user("${aws_iam_policy.loop.policy}")).toEqual({ statements: [], unverifiable: [`aws_iam_policy.loop.policy is "\${aws_iam_policy.loop.policy}", ${CANNOT}`] });
     expect(user("${aws_iam_policy.p6.arn}")).toEqual({ statements: [], unverifiable: [`policy is "\${aws_iam_policy.p6.arn}", ${CANNOT}`] });
   });
 
