@@ -1,7 +1,7 @@
 import { VpnGateway, VpnGatewayAttachment, VpnGatewayRoutePropagation } from "../engine/aws";
 import { type TerraformResource, TerraformStack, Token } from "../engine/core";
 import { Construct, type IConstruct } from "constructs";
-import { AWS_DEFAULT_GATEWAY_ASN, GATEWAY_ASN_KNOWN_RULE } from "../core/asn";
+import { AWS_DEFAULT_GATEWAY_ASN } from "../core/asn";
 import { Validator } from "../core/validate";
 import { nameTags } from "./names";
 import type { AwsNetwork } from "./network";
@@ -32,8 +32,8 @@ export class AwsVpnGateway extends Construct {
   public static of(network: AwsNetwork, props: AwsVpnGatewayProps = {}): AwsVpnGateway {
     const existing = network.node.tryFindChild("vpn-gateway") as AwsVpnGateway | undefined;
     if (!existing) return new AwsVpnGateway(network, "vpn-gateway", props);
-    const v = new Validator(network.node.path);
-    const asn = knownAsn(v, props.asn ?? existing.asn);
+    const v = new Validator(network.node.path, { isUnresolved: Token.isUnresolved });
+    const asn = v.asn("awsAsn", props.asn ?? existing.asn, { awsGateway: true });
     v.check(asn === existing.asn, "awsAsn", asn, `use ${existing.asn}, the ASN of the VPC's virtual private gateway that another link or site already set up`);
     return existing;
   }
@@ -53,8 +53,8 @@ export class AwsVpnGateway extends Construct {
 
   private constructor(network: AwsNetwork, id: string, props: AwsVpnGatewayProps) {
     super(network, id);
-    const v = new Validator(this.node.path);
-    this.asn = v.asn("awsAsn", knownAsn(v, props.asn ?? AWS_DEFAULT_GATEWAY_ASN), { awsGateway: true });
+    const v = new Validator(this.node.path, { isUnresolved: Token.isUnresolved });
+    this.asn = v.asn("awsAsn", props.asn ?? AWS_DEFAULT_GATEWAY_ASN, { awsGateway: true });
     this.gateway = new VpnGateway(this, "vgw", { amazonSideAsn: String(this.asn), tags: nameTags(network, "vgw") });
     this.attachment = new VpnGatewayAttachment(this, "attachment", { vpcId: network.vpc.id, vpnGatewayId: this.gateway.id });
     for (const [zone, rt] of Object.entries(network.privateRouteTables)) {
@@ -74,10 +74,4 @@ export class AwsVpnGateway extends Construct {
     own.addDependency(gateways);
     return {};
   }
-}
-
-/** The ASN, refused when it is a Terraform expression. */
-function knownAsn(v: Validator, asn: number): number {
-  if (Token.isUnresolved(asn)) v.fail("awsAsn", "(an expression)", GATEWAY_ASN_KNOWN_RULE);
-  return asn;
 }

@@ -3,7 +3,7 @@ import { Lazy, Token } from "../engine/core";
 import { Construct } from "constructs";
 import { NAME_RULES, nameFromPath } from "../core/naming";
 import { azureLocation } from "../core/regions";
-import { DEFAULT_AZURE_GATEWAY_ASN, GATEWAY_ASN_KNOWN_RULE } from "../core/asn";
+import { DEFAULT_AZURE_GATEWAY_ASN } from "../core/asn";
 import { Validator } from "../core/validate";
 import type { AzureNetwork } from "./network";
 
@@ -65,7 +65,8 @@ export class AzureVpnGateway extends Construct {
     if (!existing) return new AzureVpnGateway(network, "vpn-gateway", props);
     const v = new Validator(network.node.path);
     v.check((props.sku ?? existing.sku) === existing.sku, "azureGatewaySku", props.sku, `use ${existing.sku}, the SKU of the VNet's gateway that another link or site already set up`);
-    v.check(knownAsn(v, props.asn ?? existing.asn) === existing.asn, "azureAsn", props.asn, `use ${existing.asn}, the ASN of the VNet's gateway that another link or site already set up`);
+    const asn = new Validator(network.node.path, { isUnresolved: Token.isUnresolved }).asn("azureAsn", props.asn ?? existing.asn, { azureGateway: true });
+    v.check(asn === existing.asn, "azureAsn", props.asn, `use ${existing.asn}, the ASN of the VNet's gateway that another link or site already set up`);
     return existing;
   }
 
@@ -92,7 +93,8 @@ export class AzureVpnGateway extends Construct {
     const v = new Validator(this.node.path);
     this.sku = v.oneOf("azureGatewaySku", props.sku ?? "VpnGw2AZ", Object.keys(AZURE_VPN_GATEWAY_SKUS) as AzureVpnGatewaySku[]);
     this.gbps = AZURE_VPN_GATEWAY_SKUS[this.sku].gbps;
-    this.asn = v.asn("azureAsn", knownAsn(v, props.asn ?? DEFAULT_AZURE_GATEWAY_ASN), { azureGateway: true });
+    // Only the ASN check tells a Terraform expression apart (it refuses one); a token SKU stays refused above.
+    this.asn = new Validator(this.node.path, { isUnresolved: Token.isUnresolved }).asn("azureAsn", props.asn ?? DEFAULT_AZURE_GATEWAY_ASN, { azureGateway: true });
     // The network already refused a location that does not exist.
     this.zoneRedundant = azureLocation(network.location)?.zones ?? false;
     const name = (suffix: string) => nameFromPath(network.node.path, NAME_RULES.azureGeneric, suffix);
@@ -145,10 +147,4 @@ export class AzureVpnGateway extends Construct {
   public apipaAddresses(instance: GatewayInstance): readonly string[] {
     return [...this.apipa[instance]];
   }
-}
-
-/** The ASN, refused when it is a Terraform expression. */
-function knownAsn(v: Validator, asn: number): number {
-  if (Token.isUnresolved(asn)) v.fail("azureAsn", "(an expression)", GATEWAY_ASN_KNOWN_RULE);
-  return asn;
 }

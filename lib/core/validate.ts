@@ -1,4 +1,4 @@
-import { asnProblem, type AsnRoles } from "./asn";
+import { asnProblem, GATEWAY_ASN_KNOWN_RULE, type AsnRoles } from "./asn";
 import { cidrProblem } from "./cidr";
 import { ValidationError } from "./errors";
 import { awsRegion as awsRegionFacts, azureLocation as azureLocationFacts } from "./regions";
@@ -149,9 +149,16 @@ export class Validator {
     return value;
   }
 
-  /** A BGP ASN that meets the rules of every role it plays ({@link asnProblem}). */
+  /**
+   * A BGP ASN that meets the rules of every role it plays ({@link asnProblem}). A Terraform
+   * expression is taken as it is, except as a VPN gateway's own ASN, which must be a number
+   * ({@link GATEWAY_ASN_KNOWN_RULE}).
+   */
   asn(field: string, value: number, roles: AsnRoles): number {
-    if (this.isUnresolved(value)) return value;
+    if (this.isUnresolved(value)) {
+      if (roles.awsGateway || roles.azureGateway) this.fail(field, "(an expression)", GATEWAY_ASN_KNOWN_RULE);
+      return value;
+    }
     const problem = asnProblem(value, roles);
     if (problem !== undefined) this.fail(field, value, problem);
     return value;

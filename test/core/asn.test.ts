@@ -139,11 +139,15 @@ describe("asnProblem: the first rule an ASN breaks for its roles", () => {
     expect(asnProblem(asn, roles)).toBe(problem);
   });
 
-  it("Validator.asn throws it as a ValidationError naming the path and field, and skips unresolved values", () => {
+  it("Validator.asn throws it as a ValidationError naming the path and field, and skips unresolved values except a gateway's own", () => {
     expect(validationErrorOf(() => new Validator("s/link").asn("awsAsn", 100, awsGateway))).toBe(`s/link: awsAsn 100 is not valid: ${PRIVATE}`);
     expect(new Validator("s/link").asn("awsAsn", 64512, awsGateway)).toBe(64512);
     const token = -1.8881545897087626e289;
-    expect(new Validator("s/link", { isUnresolved: (v) => v === token }).asn("awsAsn", token, awsGateway)).toBe(token);
+    const v = new Validator("s/site", { isUnresolved: (x) => x === token });
+    expect(v.asn("bgpAsn", token, { azurePeer: true, awsCustomerGatewayIn: [{ region: "us-east-1", where: "s/aws-net" }] })).toBe(token);
+    const known = "use a number: a VPN gateway's ASN is checked at synth against the ASNs of the links and sites that peer with it, so it cannot come from a Terraform expression";
+    expect(validationErrorOf(() => v.asn("awsAsn", token, awsGateway))).toBe(`s/site: awsAsn "(an expression)" is not valid: ${known}`);
+    expect(validationErrorOf(() => v.asn("azureAsn", token, { azureGateway: true }))).toBe(`s/site: azureAsn "(an expression)" is not valid: ${known}`);
   });
 });
 

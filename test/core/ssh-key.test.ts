@@ -52,6 +52,8 @@ describe("readSshKey", () => {
     expect(readSshKey(line("ssh-rsa", field("ssh-rsa"), e))).toBeUndefined();
     expect(readSshKey(line("ssh-rsa", field("ssh-rsa"), e, field([])))).toEqual({ type: "ssh-rsa", rsaBits: 0 });
     expect(readSshKey(line("ssh-rsa", field("ssh-rsa"), e, field([0, 0])))).toEqual({ type: "ssh-rsa", rsaBits: 0 });
+    // the scan for the first non-zero byte ends with the modulus, not in the field after it
+    expect(readSshKey(line("ssh-rsa", field("ssh-rsa"), e, field([0, 0]), field([0xff, 0xff])))).toEqual({ type: "ssh-rsa", rsaBits: 0 });
     expect(readSshKey(line("ssh-rsa", field("ssh-rsa"), e, field([0, 0, 1, 0xff])))).toEqual({ type: "ssh-rsa", rsaBits: 9 });
     expect(readSshKey(line("ssh-rsa", field("ssh-rsa"), e, field([0x80, 0])))).toEqual({ type: "ssh-rsa", rsaBits: 16 });
   });

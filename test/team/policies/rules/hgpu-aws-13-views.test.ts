@@ -4,14 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { awsNoPlainSecrets } from "../../../../lib/team/policies/rules/hgpu-aws-13";
-import { EMPTY_STACK } from "../../../../lib/team/policies/values";
+import { ENCODED_SCRIPT as encoded, GH, GITHUB, checkOne, flagged } from "./secret-fixtures";
 
-const GITHUB = "ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
-const GH = "a GitHub token (ghp_... (40 characters))";
-const encoded = Buffer.from(`export GH=${GITHUB}\n`).toString("base64");
-const check = (type: string, config: Record<string, unknown>) =>
-  awsNoPlainSecrets.check({ type, name: "r", address: `${type}.r`, path: "s/r", taggable: true, config, stack: EMPTY_STACK }, { requiredTags: [] });
-const flagged = (...details: string[]) => ({ status: "non-compliant", detail: details.join("; ") });
+const check = (type: string, config: Record<string, unknown>) => checkOne(awsNoPlainSecrets, type, config);
 
 describe("HGPU-AWS-13 on one resource", () => {
   it.each<[string, string, Record<string, unknown>, unknown]>([

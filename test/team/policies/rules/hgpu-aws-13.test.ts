@@ -10,10 +10,10 @@ import { AwsNetwork } from "../../../../lib/aws/network";
 import { GpuTask } from "../../../../lib/task/gpu-task";
 import { awsStack } from "../helpers";
 import { expected, findings } from "./findings";
+import { GITHUB } from "./secret-fixtures";
 
 const ID = "HGPU-AWS-13";
 const flagged = (...lines: [string, string][]) => expected("error", ID, "No secrets in plain text", ...lines);
-const GITHUB = "ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
 const vpn = (stack: TerraformStack, id: string, props: Partial<VpnConnectionConfig> = {}) => new VpnConnection(stack, id, { customerGatewayId: "cgw-0123456789abcdef0", type: "ipsec.1", transitGatewayId: "tgw-0123456789abcdef0", ...props });
 const base64 = (text: string) => Buffer.from(text).toString("base64");
 

@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { decodeBase64Text, describeAll, isWholeExpression, preSharedKeyProblem, secretsInText, tagProblems, userDataProblems, userDataText } from "../../../../lib/team/policies/rules/plain-secrets";
 import type { ElementView, L1View, StackView, VariableView } from "../../../../lib/team/policies/types";
 import { EMPTY_STACK } from "../../../../lib/team/policies/values";
+import { GITHUB } from "./secret-fixtures";
 
-const GITHUB = "ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
 
 interface Parts {
   locals?: Record<string, unknown>;

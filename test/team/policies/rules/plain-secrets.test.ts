@@ -9,8 +9,8 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decodeBase64Text, describeAll, isWholeExpression, secretsInText } from "../../../../lib/team/policies/rules/plain-secrets";
 import { SSH_KEY } from "../helpers";
+import { GITHUB } from "./secret-fixtures";
 
-const GITHUB = "ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
 const kinds = (text: string) => secretsInText(text, "user_data").map((s) => s.kind);
 const hex = (n: number) => fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: n, maxLength: n });
 
