@@ -17,9 +17,5 @@ setImmediate(() => {
   const modules = Object.keys(require.cache)
     .map((p) => /node_modules\/(@cdktf\/provider-[a-z]+\/lib\/[^/]+)\//.exec(p)?.[1])
     .filter((m): m is string => m !== undefined);
-  // One more turn of the event loop first (the floor does the same): a process the synthesis started
-  // in the background (the Terraform version check's) and that has ended is reaped then, so its CPU
-  // time is counted.
-  const report = () => ({ modules: [...new Set(modules)].sort(), maxRssKiB: process.resourceUsage().maxRSS, cpuMs: cpuMs() });
-  setImmediate(() => process.stdout.write(JSON.stringify(report())));
+  process.stdout.write(JSON.stringify({ modules: [...new Set(modules)].sort(), maxRssKiB: process.resourceUsage().maxRSS, cpuMs: cpuMs() }));
 });

@@ -13,18 +13,15 @@
  *   (to anything but "" or "0"); `tokenCreationStacks(true)` turns them back on.
  * - The Terraform version check. Each `terraform_data` resource (`DataResource`) adds a validation
  *   that runs `terraform version` (Terraform 1.4 or later has the resource); it now runs once per
- *   process for the same values, starting in the background when the first such resource is
- *   created, and every resource still gets the engine's verdict (`version-check.ts`).
+ *   process for each binary and version range, and every resource still gets the result.
  */
 import { App } from "cdktf";
-import { installVersionCheck, type Satisfies, type VersionCheckClass } from "./version-check";
 
 export { Annotations, App, Aspects, AzurermBackend, DataResource, DefaultTokenResolver, Fn, Lazy, LocalBackend, S3Backend, StringConcat, TerraformDataSource, TerraformLocal, TerraformModule, TerraformOutput, TerraformProvider, TerraformResource, TerraformStack, TerraformVariable, Token, Tokenization, dependable } from "cdktf";
 export type { IAspect, ITerraformDependable } from "cdktf";
 
 /**
- * A module of the engine's own `lib/` folder (e.g. `tokens/private/stack-trace`), or a package the
- * engine depends on (a name without a slash, e.g. `semver`), loaded from the
+ * A module of the engine's own `lib/` folder (e.g. `tokens/private/stack-trace`), loaded from the
  * copy of the engine that `import "cdktf"` reached: that is cdktn when a build, a test alias or a
  * preload points the import there, so the path is found from the loaded `App` class rather than
  * resolved by name. Undefined when no loaded `cdktf/lib/app.js` (or cdktn's) defines that `App` (a
@@ -32,7 +29,7 @@ export type { IAspect, ITerraformDependable } from "cdktf";
  */
 function engineModule<T>(path: string): T | undefined {
   const defining = Object.values(require.cache).find((m) => m !== undefined && /[\\/]cdkt[fn][\\/]lib[\\/]app\.js$/.test(m.filename) && (m.exports as { App?: unknown }).App === App);
-  return defining ? (defining.require(path.includes("/") ? `./${path}` : path) as T) : undefined;
+  return defining ? (defining.require(`./${path}`) as T) : undefined;
 }
 
 /** Where a token's creation stack comes from: cdktf's `captureStackTrace`, cdktn's `captureCreationStack`. */
@@ -57,6 +54,26 @@ export function tokenCreationStacks(enabled: boolean): void {
 }
 tokenCreationStacks(!["", "0", undefined].includes(process.env.HGPU_CREATION_STACKS));
 
-const versionCheck = engineModule<{ ValidateBinaryVersion?: VersionCheckClass }>("validations/validate-binary-version")?.ValidateBinaryVersion;
-const semver = engineModule<{ satisfies?: Satisfies }>("semver");
-if (versionCheck && semver?.satisfies) installVersionCheck(versionCheck, semver.satisfies);
+/** The fields of the engine's `ValidateBinaryVersion` (the Terraform version check) that decide its result. */
+interface BinaryVersionCheck {
+  readonly versionCommand: string;
+  readonly versionConstraint: string;
+  readonly hint?: string;
+  validate(): string[];
+}
+const ONCE = Symbol.for("cdktf-hybrid-gpu.versionCheckOnce");
+const versionCheck = engineModule<{ ValidateBinaryVersion?: { prototype: BinaryVersionCheck } }>("validations/validate-binary-version")?.ValidateBinaryVersion?.prototype;
+if (versionCheck && !(ONCE in versionCheck.validate)) {
+  const run = versionCheck.validate;
+  /** Each check's messages, by command, range, hint and the PATH the command was looked up in. */
+  const results = new Map<string, readonly string[]>();
+  versionCheck.validate = Object.assign(
+    function validateOnce(this: BinaryVersionCheck): string[] {
+      const key = [this.versionCommand, this.versionConstraint, this.hint ?? "", process.env.PATH ?? ""].join("\0");
+      const messages = results.get(key) ?? run.call(this);
+      results.set(key, messages);
+      return [...messages];
+    },
+    { [ONCE]: true },
+  );
+}

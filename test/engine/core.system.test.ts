@@ -1,16 +1,15 @@
 /**
  * What loading the engine adapter changes in the engine, seen from processes: the Terraform
- * version check runs once per process (not once per `terraform_data` resource), starts in the
- * background when the first such resource is created, and gives the engine's verdicts; and
- * `HGPU_CREATION_STACKS` at load brings token creation stacks back.
+ * version check runs once per process (not once per `terraform_data` resource) with the same
+ * verdicts, and `HGPU_CREATION_STACKS` at load brings token creation stacks back.
  */
 import { execFile } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { App, DataResource, TerraformStack } from "cdktf";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import "../../lib/engine/core";
 
 const root = join(__dirname, "../..");
@@ -19,15 +18,12 @@ afterEach(() => {
   for (const f of folders.splice(0)) rmSync(f, { recursive: true, force: true });
 });
 
-/**
- * A `terraform` on the front of PATH that counts its runs, then (after `before`, shell commands)
- * prints `version` as Terraform does, then runs `after`.
- */
-function fakeTerraform(version: string, before = "", after = ""): { path: string; runs: () => number } {
+/** A `terraform` on the front of PATH that prints `version` as Terraform does and counts its runs. */
+function fakeTerraform(version: string): { path: string; runs: () => number } {
   const dir = mkdtempSync(join(tmpdir(), "hgpu-tf-"));
   folders.push(dir);
   const script = join(dir, "terraform");
-  writeFileSync(script, `#!/bin/sh\necho run >> "${dir}/runs"\n${before}\necho "Terraform v${version}"\necho "on linux_amd64"\n${after}\n`);
+  writeFileSync(script, `#!/bin/sh\necho run >> "${dir}/runs"\necho "Terraform v${version}"\necho "on linux_amd64"\n`);
   chmodSync(script, 0o755);
   const runs = () => {
     try {
@@ -76,95 +72,6 @@ describe("the Terraform version check of terraform_data resources", () => {
     const current = fakeTerraform("1.11.4");
     expect(() => synthWith(current.path)).not.toThrow();
     expect(current.runs()).toBe(1);
-  });
-});
-
-describe("the Terraform version check started early", () => {
-  const tooOld = (version: string) => `terraform version ${version} is lower than the required version >=1.4 for this construct. The built-in Terraform data resource is only supported for Terraform >=1.4. Please upgrade your Terraform version.`;
-
-  /** An app of two stacks with a terraform_data resource each, built with `path` as PATH; `synth()` synthesizes it with that PATH again. */
-  function builtWith(path: string): { synth: () => void } {
-    const outdir = mkdtempSync(join(tmpdir(), "hgpu-out-"));
-    folders.push(outdir);
-    const app = new App({ outdir });
-    const withPath = <T>(f: () => T): T => {
-      const saved = process.env.PATH;
-      process.env.PATH = path;
-      try {
-        return f();
-      } finally {
-        process.env.PATH = saved;
-      }
-    };
-    withPath(() => {
-      for (const s of ["a", "b"]) new DataResource(new TerraformStack(app, s), "d");
-    });
-    return { synth: () => withPath(() => app.synth()) };
-  }
-
-  it("runs terraform as soon as the first terraform_data resource is created, and the synthesis takes that answer (1.4.0 passes)", async () => {
-    const tf = fakeTerraform("1.4.0");
-    const app = builtWith(tf.path);
-    await vi.waitFor(() => expect(tf.runs()).toBe(1), { timeout: 10_000 });
-    expect(() => app.synth()).not.toThrow();
-    expect(tf.runs()).toBe(1);
-  });
-
-  it("waits at validation for a terraform still running (one that takes a second)", () => {
-    const tf = fakeTerraform("1.4.0", "sleep 1");
-    const app = builtWith(tf.path);
-    expect(() => app.synth()).not.toThrow();
-    expect(tf.runs()).toBe(1);
-  });
-
-  it("leaves an older version (1.3.9) to the engine's own check: the engine's message, from a second run", () => {
-    const tf = fakeTerraform("1.3.9");
-    const app = builtWith(tf.path);
-    expect(() => app.synth()).toThrow(`Validation failed with the following errors:\n  [a/d] ${tooOld("1.3.9")}`);
-    expect(tf.runs()).toBe(2);
-  });
-
-  it("leaves a terraform that failed to the engine's own check, even one that printed a version it accepts (1.4.0, then exit 3)", () => {
-    const tf = fakeTerraform("1.4.0", "", "exit 3");
-    const app = builtWith(tf.path);
-    expect(() => app.synth()).toThrow("Validation failed with the following errors:\n  [a/d] Could not determine version of terraform, terraform version failed: Error: Command failed: terraform version");
-    expect(tf.runs()).toBe(2);
-  });
-
-  it("leaves no folder of its own in the temporary folder, after a synthesis or when the process exits first", async () => {
-    const ours = (dir: string) => readdirSync(dir).filter((name) => name.startsWith("hgpu-tf-version-"));
-    // (earlier tests' resources, created with another PATH than their synthesis's, keep theirs until the process exits)
-    const before = ours(tmpdir());
-    const tf = fakeTerraform("1.4.0");
-    const app = builtWith(tf.path);
-    expect(ours(tmpdir())).toHaveLength(before.length + 1);
-    app.synth();
-    expect(ours(tmpdir())).toEqual(before);
-    // A process that creates a terraform_data resource and exits without synthesizing.
-    const tmp = mkdtempSync(join(tmpdir(), "hgpu-exit-"));
-    folders.push(tmp);
-    const script = 'require("./lib/engine/core"); const { App, DataResource, TerraformStack } = require("cdktf"); new DataResource(new TerraformStack(new App({ outdir: process.env.TMPDIR }), "s"), "d"); console.log(require("node:fs").readdirSync(process.env.TMPDIR).filter((n) => n.startsWith("hgpu-tf-version-")).length);';
-    const { stdout } = await promisify(execFile)(join(root, "node_modules/.bin/tsx"), ["--eval", script], { cwd: root, env: { ...process.env, PATH: tf.path, TMPDIR: tmp } });
-    expect(Number(stdout.trim())).toBe(1); // its folder, while it ran
-    expect(ours(tmp)).toEqual([]);
-  });
-
-  it("runs the engine's own check for a synthesis in another working folder than the resources' (a PATH entry relative to it)", async () => {
-    const base = mkdtempSync(join(tmpdir(), "hgpu-cwd-"));
-    folders.push(base);
-    for (const [folder, version] of [["first", "1.4.0"], ["second", "1.3.9"]] as const) {
-      mkdirSync(join(base, folder, "tfbin"), { recursive: true });
-      writeFileSync(join(base, folder, "tfbin", "terraform"), `#!/bin/sh\necho "Terraform v${version}"\n`, { mode: 0o755 });
-    }
-    const script = [
-      'require("./lib/engine/core"); const { App, DataResource, TerraformStack } = require("cdktf"); const { join } = require("node:path");',
-      'const base = process.env.HGPU_BASE; process.chdir(join(base, "first"));',
-      'const app = new App({ outdir: join(base, "out") }); new DataResource(new TerraformStack(app, "s"), "d");',
-      'require("node:child_process").execSync("sleep 0.5"); process.chdir(join(base, "second"));',
-      'try { app.synth(); console.log("passed"); } catch (e) { console.log(e.message); }',
-    ].join("\n");
-    const { stdout } = await promisify(execFile)(join(root, "node_modules/.bin/tsx"), ["--eval", script], { cwd: root, env: { ...process.env, PATH: `tfbin:${process.env.PATH ?? ""}`, HGPU_BASE: base } });
-    expect(stdout.trim()).toBe(`Validation failed with the following errors:\n  [s/d] ${tooOld("1.3.9")}\n\nIf you wish to ignore these validations, pass 'skipValidation: true' to your App configuration.`);
   });
 });
 
