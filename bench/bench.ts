@@ -12,10 +12,10 @@
  * counted (it warms tsx's transform cache and finds the modules for the floor); synth and floor runs
  * alternate, so a change in the machine's load weighs on both, and the synth/floor ratio is the
  * median of each back-to-back pair's ratio (with their range), which a drifting machine moves less
- * than the ratio of the two medians. Both children run under tsx, so the
- * loader's cost is in both. Beside the wall time, each child reports its CPU time (its own and that
- * of the processes it waited for, not the tsx command's that starts it): on a loaded machine it moves
- * far less than the wall time. Every figure carries the machine's 1-minute load average at the time
+ * than the ratio of the two medians. Both children run under tsx, so the loader's cost is in both.
+ * Beside the wall time, each child reports its CPU time (its own and that of the processes it waited
+ * for, not the tsx command's that starts it): on a loaded machine it moves far less than the wall
+ * time. Every figure carries the machine's 1-minute load average at the time
  * (`[load 3.1 on 2 cores]`): timings taken on a busy machine say so. A missed target exits 1 only
  * with `--strict` (`npm run bench -- --strict`); otherwise it is reported and the exit is 0.
  */
