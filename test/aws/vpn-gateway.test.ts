@@ -14,6 +14,13 @@ describe("AwsVpnGateway", () => {
     expect(validationErrorOf(() => AwsVpnGateway.of(aws, { asn: 64512 }))).toBe("s/aws-net: awsAsn 64512 is not valid: use 64600, the ASN of the VPC's virtual private gateway that another link or site already set up");
   });
 
+  it("judges a second caller's ASN by the gateway's ASN rule first: one the Amazon side cannot have is told so, not only that it differs", () => {
+    const { aws } = hybridStack();
+    AwsVpnGateway.of(aws, { asn: 64600 });
+    expect(validationErrorOf(() => AwsVpnGateway.of(aws, { asn: 64511 }))).toBe("s/aws-net: awsAsn 64511 is not valid: use a private ASN: 64512-65534 or 4200000000-4294967294");
+    expect(AwsVpnGateway.of(aws, { asn: 64600 }).asn).toBe(64600);
+  });
+
   it("refuses an ASN from a Terraform expression, new or for an existing gateway, and takes a number", () => {
     const asnOf = (stack: TerraformStack) => new TerraformVariable(stack, "asn", { type: "number" }).numberValue;
     const fresh = hybridStack();

@@ -63,4 +63,13 @@ describe("AzureVpnGateway", () => {
       "s/net: azureAsn 65020 is not valid: use 65010, the ASN of the VNet's gateway that another link or site already set up",
     );
   });
+
+  it("judges a second caller's ASN by the gateway's ASN rule first: one Azure keeps for itself is told so, not only that it differs", () => {
+    const { network } = withNetwork();
+    AzureVpnGateway.of(network, { asn: 65010 });
+    expect(validationErrorOf(() => AzureVpnGateway.of(network, { asn: 65516 }))).toBe(
+      "s/net: azureAsn 65516 is not valid: use an ASN Azure lets a VPN gateway have: 65515 (its default) or one outside 8074, 8075, 12076 and 65516-65520, which Azure keeps for itself",
+    );
+    expect(AzureVpnGateway.of(network, { asn: 65010 }).asn).toBe(65010);
+  });
 });
