@@ -13,3 +13,4 @@ export * from "./team";
 export * from "./report";
 export * from "./launch";
 export { tokenCreationStacks } from "./engine/core";
+export { TerraformData, type TerraformDataConfig } from "./engine/terraform-data";

@@ -65,3 +65,14 @@ export function synthErrorsOf(fn: () => unknown): string[] {
   const [, ...rest] = synthErrorOf(fn).split("\n");
   return rest.filter((line) => /^ {2}\S/.test(line)).map((line) => line.replace(/^ {2}(\[[^\]]*\] )?/, ""));
 }
+
+/** `fn`'s result, run with a PATH that holds no terraform (nor anything else). */
+export function withoutTerraform<T>(fn: () => T): T {
+  const saved = process.env.PATH;
+  process.env.PATH = "/nonexistent";
+  try {
+    return fn();
+  } finally {
+    process.env.PATH = saved;
+  }
+}

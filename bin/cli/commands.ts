@@ -9,8 +9,7 @@ export const COMMANDS = {
     usage: "hgpu synth [--app <command>] [--out <dir>]",
     description:
       "Runs the app (it writes Terraform JSON into --out), then prints per stack what it declares with its estimated USD/h, kW and\n" +
-      "kgCO2e/h, and writes <out>/topology.svg and <out>/topology.md. Needs terraform (or tofu, with TERRAFORM_BINARY_NAME=tofu)\n" +
-      "on the PATH: cdktf runs it to check the version that terraform_data resources need.",
+      "kgCO2e/h, and writes <out>/topology.svg and <out>/topology.md. Needs no terraform: the library's stacks synthesize without it.",
     options: [
       { name: "app", value: "<command>", description: "the command that synthesizes the app", default: 'cdktf.json\'s "app"' },
       { name: "out", value: "<dir>", description: "the folder the app writes into", default: "cdktf.out" },

@@ -6,12 +6,6 @@ import { formatReport, readOutdir, reportOutdir, reportStacks, topologyStacks, w
 import { CliFailure } from "./failure";
 import { println, type CliIo } from "./io";
 import type { ParsedArgs } from "./options";
-import { requireTerraform } from "./prerequisites";
-
-/** The binary cdktf runs at synth (cdktf/lib/util.js reads the same variable). */
-export function cdktfTerraformBinary(env: NodeJS.ProcessEnv): string {
-  return env.TERRAFORM_BINARY_NAME || "terraform";
-}
 
 /**
  * `hgpu synth`: runs the app into `--out`, then prints the report and writes the topology. A
@@ -21,10 +15,6 @@ export function cdktfTerraformBinary(env: NodeJS.ProcessEnv): string {
 export async function synth(args: ParsedArgs, io: CliIo): Promise<number> {
   const out = resolve(io.cwd, args.values.get("out") ?? "cdktf.out");
   const app = args.values.get("app") ?? appFromCdktfJson(io.cwd);
-  requireTerraform(cdktfTerraformBinary(io.env), io.env, "cdktf runs it at synth to check the version that terraform_data resources need", {
-    tofu: "set TERRAFORM_BINARY_NAME=tofu",
-    terraform: "unset TERRAFORM_BINARY_NAME",
-  });
   // What an earlier synth left must not pass for this one's output.
   rmSync(join(out, "stacks"), { recursive: true, force: true });
   rmSync(join(out, "manifest.json"), { force: true });

@@ -1,5 +1,6 @@
 import { ManagedLustreFileSystem, RoleAssignment, StorageContainer } from "../engine/azurerm";
-import { DataResource, Token, Tokenization } from "../engine/core";
+import { Token, Tokenization } from "../engine/core";
+import { TerraformData } from "../engine/terraform-data";
 import { Construct } from "constructs";
 import { parseCidr } from "../core/cidr";
 import { APT_GET, lustreMountScript } from "../core/boot-script";
@@ -145,7 +146,7 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
   /** Role assignments for the HPC Cache resource provider, when blob integration is on. */
   public readonly providerRoleAssignments: readonly RoleAssignment[] = [];
   /** The wait for those role assignments to propagate (`terraform_data` with `sleep`), when blob integration is on. */
-  public readonly rolePropagationWait?: DataResource;
+  public readonly rolePropagationWait?: TerraformData;
 
   constructor(scope: Construct, id: string, props: AzureLustreStorageProps) {
     super(scope, id);
@@ -218,7 +219,7 @@ export class AzureLustreStorage extends Construct implements ISharedStorage {
         }));
       }
       this.providerRoleAssignments = [...roles];
-      this.rolePropagationWait = new DataResource(this, "role-propagation", {
+      this.rolePropagationWait = new TerraformData(this, "role-propagation", {
         triggersReplace: { role_assignment_ids: roles.map((r) => r.id) },
         provisioners: [{ type: "local-exec", command: `sleep ${AMLFS_ROLE_PROPAGATION_SECONDS}` }],
       });

@@ -11,14 +11,15 @@
  *   map of each file on the stack the first time: about 900 tokens in the main example, the largest
  *   part of what the library adds to a synth. They are off unless `HGPU_CREATION_STACKS` is set
  *   (to anything but "" or "0"); `tokenCreationStacks(true)` turns them back on.
- * - The Terraform version check. Each `terraform_data` resource (`DataResource`) adds a validation
+ * - The Terraform version check. Each engine `DataResource` (`terraform_data`) adds a validation
  *   that runs `terraform version` (Terraform 1.4 or later has the resource); it now runs once per
- *   process for each binary and version range, and every resource still gets the result.
+ *   process for each binary and version range, and every resource still gets the result. The
+ *   library's own `terraform_data` resources are `TerraformData` (./terraform-data), which has none.
  */
 import { App } from "cdktf";
 
-export { Annotations, App, Aspects, AzurermBackend, DataResource, DefaultTokenResolver, Fn, Lazy, LocalBackend, S3Backend, StringConcat, TerraformDataSource, TerraformLocal, TerraformModule, TerraformOutput, TerraformProvider, TerraformResource, TerraformStack, TerraformVariable, Token, Tokenization, dependable } from "cdktf";
-export type { IAspect, ITerraformDependable } from "cdktf";
+export { Annotations, AnyMap, App, Aspects, AzurermBackend, DefaultTokenResolver, Fn, Lazy, LocalBackend, S3Backend, StringConcat, TerraformDataSource, TerraformLocal, TerraformModule, TerraformOutput, TerraformProvider, TerraformResource, TerraformStack, TerraformVariable, Token, Tokenization, anyToHclTerraform, anyToTerraform, dependable, hashMapper, hashMapperHcl } from "cdktf";
+export type { DataConfig, IAspect, ITerraformDependable } from "cdktf";
 
 /**
  * A module of the engine's own `lib/` folder (e.g. `tokens/private/stack-trace`), loaded from the

@@ -1,4 +1,5 @@
-import { Annotations, DataResource, Fn, TerraformStack, Token } from "../engine/core";
+import { Annotations, Fn, TerraformStack, Token } from "../engine/core";
+import { TerraformData } from "../engine/terraform-data";
 import { Construct } from "constructs";
 import type { AwsNetwork } from "../aws/network";
 import { providerRegion } from "../aws/provider";
@@ -198,7 +199,7 @@ export class GpuTask extends Construct {
     }
 
     // --- the start marker: its ID is the run ID, its creation time starts the deadline clock
-    const started = new DataResource(this, "started", { input: { task: name, at: "${timestamp()}" }, lifecycle: { ignoreChanges: ["input"] } });
+    const started = new TerraformData(this, "started", { input: { task: name, at: "${timestamp()}" }, lifecycle: { ignoreChanges: ["input"] } });
     this.runId = started.id;
     // A relaunch keeps the run's deadline (the first attempt's): maxRuntime counts the whole run.
     const deadline = readRunDeadline(this) ?? Fn.timeadd(Token.asString(Fn.lookup(started.output, "at", "")), terraformDuration(this.maxRuntimeMinutes));

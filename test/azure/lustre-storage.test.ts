@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { AzureGpuCluster } from "../../lib/azure/gpu-cluster";
 import { AMLFS_SKUS, AzureLustreStorage, amlfsMountScript, type AmlfsEncryptionKey, type AzureLustreStorageProps } from "../../lib/azure/lustre-storage";
 import { ACCOUNT_ID, SSH_KEY, validationErrorOf, resources, synth, withNetwork } from "./helpers";
+import { withoutTerraform } from "../helpers";
 
 const blob = { storageAccountId: ACCOUNT_ID, container: "imagenet", importPrefix: "/dataset", hpcCacheResourceProviderPrincipalId: "11111111-2222-3333-4444-555555555555" };
 const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/keys/providers";
@@ -74,6 +75,12 @@ describe("AzureLustreStorage", () => {
     expect(resources(tf, "azurerm_managed_lustre_file_system")[0].depends_on).toEqual(["terraform_data.fs_role-propagation_CA5D642C"]);
     expect(fs.rolePropagationWait?.node.path).toBe("s/fs/role-propagation");
     expect(fs.providerRoleAssignments).toHaveLength(2);
+  });
+
+  it("synthesizes, validations included, with no terraform on the PATH: the wait carries no synth-time version check", () => {
+    const { stack, fs } = make({ blob });
+    expect(withoutTerraform(() => fs.rolePropagationWait?.node.validate())).toEqual([]);
+    expect(Object.keys(withoutTerraform(() => synth(stack)).resource.terraform_data)).toEqual(["fs_role-propagation_CA5D642C"]);
   });
 
   it("encrypts with a customer-managed key through the identity given", () => {

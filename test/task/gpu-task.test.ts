@@ -4,7 +4,7 @@ import { Construct } from "constructs";
 import { afterEach, describe, expect, it } from "vitest";
 import { NoPlacementError, placementKey } from "../../lib/planner/planner";
 import { EXCLUDE_PLACEMENTS_CONTEXT, GpuTask, PLACEMENT_CONTEXT, type GpuTaskProps } from "../../lib/task/gpu-task";
-import { resources, synth, thrownBy, validationErrorOf } from "../helpers";
+import { resources, synth, thrownBy, validationErrorOf, withoutTerraform } from "../helpers";
 
 const seed: GpuTaskProps = {
   name: "neural-network-training",
@@ -38,6 +38,12 @@ describe("GpuTask: the seed request on AWS", () => {
     expect(tf.provider.aws).toEqual([{ region: "us-east-1" }]);
     expect(task.rejected.length).toBeGreaterThan(0);
     expect(task.rejected).toContainEqual(expect.objectContaining({ instanceType: "g5.12xlarge", reason: "4 GPUs per node is less than minGpusPerNode 8" }));
+  });
+
+  it("synthesizes, validations included, with no terraform on the PATH: the start marker carries no synth-time version check", () => {
+    const started = task.node.findChild("started");
+    expect(withoutTerraform(() => started.node.validate())).toEqual([]);
+    expect(Object.keys(withoutTerraform(() => synth(make().stack)).resource.terraform_data)).toEqual(["task_started_6FD60E8D"]);
   });
 
   it("loads the dataset into FSx for Lustre at /dataset/imagenet and mounts it", () => {
