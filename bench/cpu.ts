@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 
 /**
- * CPU time (user + system) of this process and of the child processes it has waited for (cdktf's
- * `terraform version` check at synth), in ms: from /proc/self/stat on Linux, where the kernel counts
- * in ticks of 10 ms; elsewhere this process's own time alone. On a machine other work is loading,
- * CPU time moves far less than wall time.
+ * CPU time (user + system) of this process and of the child processes it has waited for (none in
+ * the library's synth; cdktf's `terraform version` check, where an app's own resources add it), in
+ * ms: from /proc/self/stat on Linux, where the kernel counts in ticks of 10 ms; elsewhere this
+ * process's own time alone. On a machine other work is loading, CPU time moves far less than wall
+ * time.
  */
 export function cpuMs(): number {
   try {

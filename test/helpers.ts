@@ -66,13 +66,14 @@ export function synthErrorsOf(fn: () => unknown): string[] {
   return rest.filter((line) => /^ {2}\S/.test(line)).map((line) => line.replace(/^ {2}(\[[^\]]*\] )?/, ""));
 }
 
-/** `fn`'s result, run with a PATH that holds no terraform (nor anything else). */
-export function withoutTerraform<T>(fn: () => T): T {
+/** `fn`'s result, run with a PATH that holds no terraform (nor anything else); `fn` must be synchronous. */
+export function withoutTerraform<T>(fn: () => T extends Promise<unknown> ? never : T): T {
   const saved = process.env.PATH;
   process.env.PATH = "/nonexistent";
   try {
     return fn();
   } finally {
-    process.env.PATH = saved;
+    if (saved === undefined) delete process.env.PATH;
+    else process.env.PATH = saved;
   }
 }

@@ -18,7 +18,7 @@
  */
 import { App } from "cdktf";
 
-export { Annotations, AnyMap, App, Aspects, AzurermBackend, DefaultTokenResolver, Fn, Lazy, LocalBackend, S3Backend, StringConcat, TerraformDataSource, TerraformLocal, TerraformModule, TerraformOutput, TerraformProvider, TerraformResource, TerraformStack, TerraformVariable, Token, Tokenization, anyToHclTerraform, anyToTerraform, dependable, hashMapper, hashMapperHcl } from "cdktf";
+export { Annotations, AnyMap, App, Aspects, AzurermBackend, DefaultTokenResolver, Fn, ImportableResource, Lazy, LocalBackend, S3Backend, StringConcat, TerraformDataSource, TerraformLocal, TerraformModule, TerraformOutput, TerraformProvider, TerraformResource, TerraformStack, TerraformVariable, Token, Tokenization, anyToHclTerraform, anyToTerraform, dependable, hashMapper, hashMapperHcl } from "cdktf";
 export type { DataConfig, IAspect, ITerraformDependable } from "cdktf";
 
 /**

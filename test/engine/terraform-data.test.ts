@@ -67,6 +67,32 @@ describe("TerraformData", () => {
     expect(tf.each.for_each).toMatch(/^\$\{toset\(\[.*"a".*"b".*\]\)\}$/s);
   });
 
+  it("has the engine's DataResource's members, and they act alike: setters, resets, the configured values, attribute references, import", () => {
+    const members = (cls: { prototype: object }) => Object.getOwnPropertyNames(cls.prototype).filter((m) => m !== "constructor").sort();
+    expect(members(TerraformData)).toEqual(members(DataResource));
+    expect(members(TerraformData)).toEqual(["id", "input", "inputInput", "output", "resetInput", "resetTriggersReplace", "synthesizeAttributes", "synthesizeHclAttributes", "triggersReplace", "triggersReplaceInput"]);
+    const edit = (cls: typeof TerraformData | typeof DataResource) => {
+      const stack = new TerraformStack(Testing.app(), "s");
+      const a = new cls(stack, "a", { input: { x: 1 }, triggersReplace: { y: 2 } });
+      const b = new cls(stack, "b");
+      b.input = { from: a.input, set: true };
+      b.triggersReplace = { from: a.triggersReplace };
+      const configured = [a.inputInput, a.triggersReplaceInput, b.inputInput?.set];
+      a.resetInput();
+      a.resetTriggersReplace();
+      cls.generateConfigForImport(stack, "imported", "6a1c7c3e-0000-4000-8000-000000000000");
+      return { tf: JSON.parse(Testing.synth(stack)), configured };
+    };
+    const ours = edit(TerraformData);
+    expect(ours).toEqual(edit(DataResource));
+    expect(ours.configured).toEqual([{ x: 1 }, { y: 2 }, true]);
+    expect(ours.tf.resource.terraform_data).toEqual({
+      a: {},
+      b: { input: { from: "${terraform_data.a.input}", set: true }, triggers_replace: { from: "${terraform_data.a.triggers_replace}" } },
+    });
+    expect(ours.tf.import).toEqual([{ to: "terraform_data.imported", id: "6a1c7c3e-0000-4000-8000-000000000000" }]);
+  });
+
   it("has no validation, so a synthesis needs no terraform; the engine's DataResource fails the same synthesis", () => {
     const d = new TerraformData(new TerraformStack(Testing.app(), "s"), "d");
     expect(withoutTerraform(() => d.node.validate())).toEqual([]);

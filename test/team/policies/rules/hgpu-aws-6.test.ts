@@ -5,9 +5,9 @@
 import type { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import type { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
-import type { DataResource } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsGpuCluster } from "../../../../lib/aws/gpu-cluster";
+import type { TerraformData } from "../../../../lib/engine/terraform-data";
 import { GpuTask } from "../../../../lib/task/gpu-task";
 import { goDurationMinutes, timeOffsetMinutes } from "../../../../lib/team/policies/rules/task-records";
 import { expected, findings } from "./findings";
@@ -21,7 +21,7 @@ function awsTask() {
   const stack = new TerraformStack(Testing.app(), "s");
   const task = new GpuTask(stack, "task", { name: "train", gpus: 16, clouds: ["aws"], command: ["train.py"], maxRuntime: "6h" });
   const schedule = task.node.findChild("deadline") as SchedulerSchedule;
-  const marker = `terraform_data.${(task.node.findChild("started") as DataResource).friendlyUniqueId}`;
+  const marker = `terraform_data.${(task.node.findChild("started") as TerraformData).friendlyUniqueId}`;
   const group = (task.cluster as AwsGpuCluster).autoScalingGroup as AutoscalingGroup;
   return { stack, task, schedule, marker, group };
 }

@@ -7,10 +7,11 @@ import type { LogicAppActionCustom } from "@cdktf/provider-azurerm/lib/logic-app
 import type { LogicAppTriggerRecurrence } from "@cdktf/provider-azurerm/lib/logic-app-trigger-recurrence";
 import { MonitorAutoscaleSetting } from "@cdktf/provider-azurerm/lib/monitor-autoscale-setting";
 import type { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
-import { TerraformStack, Testing, type DataResource } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AzureGpuCluster } from "../../../../lib/azure/gpu-cluster";
 import { AzureNetwork } from "../../../../lib/azure/network";
+import type { TerraformData } from "../../../../lib/engine/terraform-data";
 import { GpuTask } from "../../../../lib/task/gpu-task";
 import { messages, SSH_KEY } from "../helpers";
 import { expected, findings } from "./findings";
@@ -51,7 +52,7 @@ describe("HGPU-AZ-6 deadline within maxRuntime, scale set at its planned size", 
     const network = new AzureNetwork(stack, "net", { location: "eastus", cidr: "10.50.0.0/16" });
     const t = new GpuTask(stack, "task", { name: "train", gpus: 16, clouds: ["azure"], network, command: ["train.py"], maxRuntime: "6h", azure: { sshPublicKey: SSH_KEY } });
     const trigger = t.node.findChild("deadline-trigger") as LogicAppTriggerRecurrence;
-    const marker = `terraform_data.${(t.node.findChild("started") as DataResource).friendlyUniqueId}`;
+    const marker = `terraform_data.${(t.node.findChild("started") as TerraformData).friendlyUniqueId}`;
     return { stack, task: t, trigger, marker, scaleSet: (t.cluster as AzureGpuCluster).scaleSet };
   }
   const start = (marker: string, duration: string) => `\${formatdate("YYYY-MM-DD'T'hh:mm:ss'Z'", timeadd(${marker}.output.at, "${duration}"))}`;
