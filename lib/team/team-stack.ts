@@ -17,7 +17,12 @@ export interface S3BackendSettings {
   readonly region: string;
   /** State key. @default "<team>/<environment>/<stack>.tfstate" */
   readonly key?: string;
-  /** DynamoDB table for locking instead of S3's lock file. @default - S3 lock file (`use_lockfile`) */
+  /**
+   * DynamoDB table for locking instead of S3's lock file. Without it the stack uses the lock file
+   * (`use_lockfile`), which Terraform has since 1.10, and requires that version (`required_version`),
+   * so an older Terraform stops at `init` with Terraform's own version message.
+   * @default - S3 lock file (`use_lockfile`), Terraform 1.10 or later
+   */
   readonly dynamodbTable?: string;
 }
 
@@ -207,6 +212,9 @@ export class TeamStack extends TerraformStack {
   }
 }
 
+/** The Terraform versions with the S3 backend's lock file (`use_lockfile`, Terraform 1.10). */
+const S3_LOCKFILE_TERRAFORM = ">= 1.10";
+
 function configureBackend(stack: TerraformStack, id: string, props: TeamStackProps): void {
   const b = props.backend;
   const v = new Validator(id, { isUnresolved: Token.isUnresolved });
@@ -217,7 +225,10 @@ function configureBackend(stack: TerraformStack, id: string, props: TeamStackPro
     v.awsRegion("backend.region", b.region, "use the AWS region of the state bucket, e.g. us-east-1");
     const lockTable = b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {};
     new S3Backend(stack, { bucket: b.bucket, region: b.region, key: b.key ?? key, encrypt: true, ...lockTable });
-    if (!b.dynamodbTable) stack.addOverride("terraform.backend.s3.use_lockfile", true);
+    if (!b.dynamodbTable) {
+      stack.addOverride("terraform.backend.s3.use_lockfile", true);
+      stack.addOverride("terraform.required_version", S3_LOCKFILE_TERRAFORM);
+    }
   } else if (b.type === "azurerm") {
     v.nonEmpty("backend.resourceGroupName", b.resourceGroupName);
     v.matches("backend.storageAccountName", b.storageAccountName, AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_ACCOUNT_RULE);

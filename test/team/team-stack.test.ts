@@ -115,6 +115,16 @@ describe("TeamStack backends", () => {
   it("S3 with the S3 lock file, encrypted, keyed by team/environment/stack", () => {
     const tf = synth(new TeamStack(Testing.app(), "vision", { ...base, backend: { type: "s3", bucket: "acme-tfstate", region: "us-east-1" } }));
     expect(tf.terraform.backend).toEqual({ s3: { bucket: "acme-tfstate", region: "us-east-1", key: "vision/prod/vision.tfstate", encrypt: true, use_lockfile: true } });
+    // The lock file needs Terraform 1.10: an older one stops at init with Terraform's version message.
+    expect(tf.terraform.required_version).toBe(">= 1.10");
+  });
+  it("leaves the Terraform version open where the backend needs no 1.10, and an app's own required_version wins", () => {
+    const locked = new TeamStack(Testing.app(), "vision", { ...base, backend: { type: "s3", bucket: "acme-tfstate", region: "us-east-1", dynamodbTable: "tf-locks" } });
+    expect(synth(locked).terraform.required_version).toBeUndefined();
+    expect(synth(new TeamStack(Testing.app(), "vision", base)).terraform.required_version).toBeUndefined();
+    const own = new TeamStack(Testing.app(), "vision", { ...base, backend: { type: "s3", bucket: "acme-tfstate", region: "us-east-1" } });
+    own.addOverride("terraform.required_version", "~> 1.11.0");
+    expect(synth(own).terraform.required_version).toBe("~> 1.11.0");
   });
   it("S3 with a DynamoDB lock table", () => {
     const tf = synth(new TeamStack(Testing.app(), "vision", { ...base, backend: { type: "s3", bucket: "acme-tfstate", region: "us-east-1", dynamodbTable: "tf-locks", key: "custom.tfstate" } }));
