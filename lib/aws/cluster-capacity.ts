@@ -83,7 +83,9 @@ export function checkFit(v: Validator, fit: FitRequest): void {
   }
   const storage = fit.storage;
   if (storage === undefined) return;
-  v.check(Object.keys(network.natGateways).length > 0, "storage", storage.node.path, `use a network with NAT gateways (natGateways "single" or "perZone"), or set efa: false to mount over TCP: the nodes download AWS's EFA client setup for an EFA-enabled file system at boot, and ${network.node.path} has no route to the internet`);
+  if (storage.efaClientSetupPinned) {
+    v.check(Object.keys(network.natGateways).length > 0, "storage", storage.node.path, `use a network with NAT gateways (natGateways "single" or "perZone"), or set efa: false to mount over TCP: the nodes download AWS's EFA client setup (pinned by efaClientSetupSha256) at boot, and ${network.node.path} has no route to the internet`);
+  }
   const perNode = efaLustreConnections(fit.offering);
   const budget = storage.takeEfaConnections(fit.path, nodes * perNode);
   const others = budget.taken > 0 ? ` (${budget.takenBy} already)` : "";

@@ -137,6 +137,8 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
   public readonly deploymentType: LustreDeploymentType;
   /** Whether EFA is enabled on the file system. */
   public readonly efaEnabled: boolean;
+  /** Whether EFA clients download and run AWS's client setup at boot (efa, with `efaClientSetupSha256` set); without it they mount over TCP. */
+  public readonly efaClientSetupPinned: boolean;
   /** The file system. */
   public readonly fileSystem: FsxLustreFileSystem;
   /** Its security group. */
@@ -165,6 +167,7 @@ export class AwsLustreStorage extends Construct implements ISharedStorage {
     this.efaEnabled = props.efa ?? false;
     if (this.efaEnabled) v.check(type === "PERSISTENT_2", "efa", true, "use deploymentType PERSISTENT_2 for an EFA-enabled file system", `for ${type}`);
     const pins = checkClientPins(v, this, this.efaEnabled, props);
+    this.efaClientSetupPinned = pins.efaSetupSha256 !== undefined;
 
     const tierKey = fsxTierKey(type, storageType);
     const tiers = fsxThroughputTiers(type, storageType);

@@ -41,9 +41,9 @@ describe("cluster nodes fit their subnet", () => {
 });
 
 describe("an EFA file system's connections, summed over its clients", () => {
-  const efaFs = (natGateways: "single" | "none" = "single") => {
+  const efaFs = (natGateways: "single" | "none" = "single", pin: { efaClientSetupSha256?: string } = {}) => {
     const { stack, network } = withNetwork({ natGateways });
-    const fs = new AwsLustreStorage(stack, "fs", { network, zone: "use1-az4", efa: true, storageCapacityGiB: 4800, throughputPerTiB: 1000 });
+    const fs = new AwsLustreStorage(stack, "fs", { network, zone: "use1-az4", efa: true, storageCapacityGiB: 4800, throughputPerTiB: 1000, ...pin });
     return { stack, network, fs };
   };
 
@@ -62,12 +62,23 @@ describe("an EFA file system's connections, summed over its clients", () => {
     expect(new AwsGpuCluster(stack, "efa", { network, instanceType: "p5.48xlarge", nodes: 128, zone: "use1-az4", storage: fs }).nodes).toBe(128);
   });
 
-  it("refuses EFA clients in a network without NAT, where AWS's EFA client setup cannot be downloaded, and accepts TCP clients there", () => {
-    const { stack, network, fs } = efaFs("none");
+  it("refuses EFA clients of a file system with a pinned client setup in a network without NAT, where the setup cannot be downloaded, and accepts TCP clients there", () => {
+    const { stack, network, fs } = efaFs("none", { efaClientSetupSha256: "a".repeat(64) });
+    expect(fs.efaClientSetupPinned).toBe(true);
     expect(validationErrorOf(() => new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, zone: "use1-az4", storage: fs }))).toBe(
-      's/train: storage "s/fs" is not valid: use a network with NAT gateways (natGateways "single" or "perZone"), or set efa: false to mount over TCP: the nodes download AWS\'s EFA client setup for an EFA-enabled file system at boot, and s/net has no route to the internet',
+      's/train: storage "s/fs" is not valid: use a network with NAT gateways (natGateways "single" or "perZone"), or set efa: false to mount over TCP: the nodes download AWS\'s EFA client setup (pinned by efaClientSetupSha256) at boot, and s/net has no route to the internet',
     );
     expect(new AwsGpuCluster(stack, "tcp", { network, instanceType: "p5.48xlarge", nodes: 1, zone: "use1-az4", storage: fs, efa: false }).fabric.kind).toBe("none");
+  });
+
+  it("accepts EFA clients without NAT when the client setup is not pinned: they download nothing and mount over TCP", () => {
+    const { stack, network, fs } = efaFs("none");
+    expect(fs.efaClientSetupPinned).toBe(false);
+    const cluster = new AwsGpuCluster(stack, "train", { network, instanceType: "p5.48xlarge", nodes: 2, zone: "use1-az4", storage: fs });
+    expect(cluster.fabric.kind).toBe("efa");
+    const script = String(Object.values(synth(stack).locals as Record<string, string>)[0]);
+    expect(script).toContain("# EFA for Lustre: AWS's client setup is not pinned by a SHA-256, so it is not run: nodes mount over TCP\n");
+    expect(script).not.toContain("unzip");
   });
 
   it("mounts over TCP when the EFA setup fails at boot, instead of aborting the boot script", () => {

@@ -23,6 +23,8 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
     ["SIGTERM", "waiting", EXIT.SIGTERM],
     ["SIGHUP", "waiting", EXIT.SIGHUP],
     ["SIGINT", "applying", EXIT.SIGINT],
+    ["SIGTERM", "applying", EXIT.SIGTERM],
+    ["SIGHUP", "applying", EXIT.SIGHUP],
   ] as const)("%s while %s: destroys, then exits %i", async ([signal, when, code], ctx) => {
     const t = project(ctx, { placements: [P1], workload: "hang", applySeconds: when === "applying" ? 30 : 0 });
     const child = hgpu(launchArgs, t.dir, t.env);
