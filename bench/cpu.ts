@@ -17,3 +17,19 @@ export function cpuMs(): number {
     return (own.user + own.system) / 1000;
   }
 }
+
+/**
+ * CPU time every process of the machine has used since boot (user, nice, system, irq, softirq and
+ * the hypervisor's steal), in ms, from the first line of /proc/stat (ticks of 10 ms); undefined
+ * where there is none. Less this process's own {@link cpuMs} over the same span, it is what other
+ * work took from the benchmark.
+ */
+export function machineBusyMs(): number | undefined {
+  try {
+    const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already in user)
+    return [0, 1, 2, 5, 6, 7].reduce((sum, i) => sum + (ticks[i] ?? 0), 0) * 10;
+  } catch {
+    return undefined;
+  }
+}
