@@ -13,6 +13,7 @@ import { readRunRecords, RunRecorder } from "./run-record";
 import { findProject, isLive, listRuns, RUNS_DIR } from "./runs";
 import { StateIsolationError } from "./state-location";
 import { appFromCdktfJson } from "./synth-app";
+import { IGNORED_TERRAFORM_ENV } from "./terraform";
 
 export { EXIT, type Attempt, type LaunchOptions, type LaunchResult } from "./launch-options";
 export { appFromCdktfJson } from "./synth-app";
@@ -63,6 +64,8 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
         warn,
       );
       progress.note(`run ${runId} (directory ${runDir})`);
+      const ignored = Object.keys(options.env ?? process.env).filter((name) => IGNORED_TERRAFORM_ENV.test(name)).sort();
+      if (ignored.length) progress.note(`ignoring ${ignored.join(", ")}: each run keeps its own state and working folder, and Terraform gets the launcher's arguments alone`);
       return new Run(options, { cwd: appCwd, project, app, runId, runDir, sink, progress, recorder }).go();
     });
   } catch (e) {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ProcessIdentity } from "./process-identity";
+import { recordAsFound } from "./record-on-disk";
 import type { SlurmAttemptRecord } from "./slurm-leftovers";
 import { writeFileAtomic } from "./run-files";
 import type { StateLocation } from "./state-location";
@@ -52,6 +53,12 @@ export interface AttemptRecord {
   readonly state?: StateLocation;
   /** Set just before `apply` starts: until then the attempt has created nothing. @default false */
   readonly applyStarted?: boolean;
+  /**
+   * Set when Terraform starts creating the first resource (its first `apply_start` event): from
+   * then on a local state file that is missing is unknown, not empty (before it, an apply that
+   * failed in its plan wrote no state because it created nothing). @default false
+   */
+  readonly creating?: boolean;
   /** The Terraform process running now (or last), and its command. */
   readonly terraform?: ProcessIdentity & { readonly command: string };
   /** Restarts of the run before this attempt. @default 0 */
@@ -91,6 +98,11 @@ export interface RunRecord {
   readonly leftInState: readonly string[];
   /** What `--keep-on-failure` kept. */
   readonly kept: readonly string[];
+  /**
+   * The run folder the record's paths were written for, when it was found elsewhere (the project
+   * moved): its paths are re-rooted where it is now. @default - not moved
+   */
+  readonly movedFrom?: string;
   readonly status?: RunStatus;
   /** Later `hgpu destroy` runs, newest last. */
   readonly destroys?: readonly { readonly at: string; readonly left: readonly string[] }[];
@@ -99,7 +111,11 @@ export interface RunRecord {
 /** The record's file name in a run directory. */
 export const RUN_RECORD_FILE = "launch.json";
 
-/** Keeps a run's record and writes it after each change; write errors are reported once, never thrown. */
+/**
+ * Keeps a run's record and writes it after each change; write errors are reported once, never
+ * thrown, and each change says whether it reached the disk (the launcher applies nothing the
+ * record would not know of).
+ */
 export class RunRecorder {
   private current: RunRecord;
   private warned = false;
@@ -114,39 +130,51 @@ export class RunRecorder {
     return this.current;
   }
 
-  /** Changes top-level fields and writes the record. */
-  public update(patch: Partial<Omit<RunRecord, "version" | "runId">>): void {
+  /** Changes top-level fields and writes the record; false when the write failed. */
+  public update(patch: Partial<Omit<RunRecord, "version" | "runId">>): boolean {
     this.current = { ...this.current, ...patch, updatedAt: new Date().toISOString() };
-    this.flush();
+    return this.flush();
   }
 
-  /** Changes attempt `n` (adding it when new) and writes the record. */
-  public attempt(n: number, patch: Partial<AttemptRecord> & { readonly dir?: string }): void {
+  /** Changes attempt `n` (adding it when new) and writes the record; false when the write failed. */
+  public attempt(n: number, patch: Partial<AttemptRecord> & { readonly dir?: string }): boolean {
     const attempts = [...this.current.attempts];
     const i = attempts.findIndex((a) => a.n === n);
     if (i < 0) attempts.push({ n, dir: patch.dir ?? "", ...patch });
     else attempts[i] = { ...attempts[i]!, ...patch };
-    this.update({ attempts });
+    return this.update({ attempts });
   }
 
-  private flush(): void {
+  /** Where the record is written. */
+  public get file(): string {
+    return join(this.current.runDir, RUN_RECORD_FILE);
+  }
+
+  private flush(): boolean {
     try {
-      writeFileAtomic(join(this.current.runDir, RUN_RECORD_FILE), `${JSON.stringify(this.current, null, 2)}\n`);
+      writeFileAtomic(this.file, `${JSON.stringify(this.current, null, 2)}\n`);
+      return true;
     } catch (e) {
-      if (!this.warned) this.warn(`warning: cannot write the run record ${join(this.current.runDir, RUN_RECORD_FILE)}: ${(e as Error).message} (the run goes on; the record may be out of date)`);
+      if (!this.warned) this.warn(`warning: cannot write the run record ${this.file}: ${(e as Error).message} (the run goes on; the record may be out of date)`);
       this.warned = true;
+      return false;
     }
   }
 }
 
-/** The record of the run in `runDir`, or undefined when there is none or it cannot be read. */
+/**
+ * The record of the run in `runDir` as found there (see {@link recordAsFound}: paths re-rooted if
+ * the project moved, states on disk the record missed), or undefined when there is none or it
+ * cannot be read.
+ */
 export function readRunRecord(runDir: string): RunRecord | undefined {
+  let r: RunRecord;
   try {
-    const r = JSON.parse(readFileSync(join(runDir, RUN_RECORD_FILE), "utf8")) as RunRecord;
-    return r.version === 1 && typeof r.runId === "string" ? r : undefined;
+    r = JSON.parse(readFileSync(join(runDir, RUN_RECORD_FILE), "utf8")) as RunRecord;
   } catch {
     return undefined;
   }
+  return r.version === 1 && typeof r.runId === "string" ? recordAsFound(r, runDir) : undefined;
 }
 
 /** Every readable run record under `runsDir`, newest first. */

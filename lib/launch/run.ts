@@ -225,7 +225,14 @@ export class Run {
     }
 
     recorder.update({ phase: "apply" });
-    recorder.attempt(n, { applyStarted: true, appliedAt: new Date().toISOString() });
+    // What is applied must be findable by hgpu runs and hgpu destroy if this launcher dies: no record, no apply.
+    if (!recorder.attempt(n, { applyStarted: true, appliedAt: new Date().toISOString() })) {
+      const why = `the run record ${recorder.file} cannot be written: nothing is applied that hgpu runs and hgpu destroy could not find`;
+      progress.note(why);
+      this.finish(n, placementKey, "failed", [why]);
+      this.stopped();
+      return "stop";
+    }
     progress.phase(`apply ${placementKey}`);
     const onAbort = () => tf.interrupt();
     this.options.signal?.addEventListener("abort", onAbort);
@@ -241,7 +248,14 @@ export class Run {
       return left;
     };
     try {
-      const apply = await tf.apply((e) => progress.event(e));
+      let creating = false;
+      const apply = await tf.apply((e) => {
+        progress.event(e);
+        if (!creating && e.type === "apply_start") {
+          creating = true;
+          recorder.attempt(n, { creating: true });
+        }
+      });
       this.options.signal?.removeEventListener("abort", onAbort);
       progress.note(`apply ${apply.code === 0 ? "complete" : "failed"}: ${progress.counts.done}/${progress.counts.total} resources`);
       if (this.stopped()) {

@@ -7,6 +7,7 @@ import { isRunning, signalIfRunning } from "./process-identity";
 import { readRunRecords, RunRecorder, type AttemptRecord, type RunRecord } from "./run-record";
 import { slurmJobsLeft } from "./slurm-leftovers";
 import { destroyWithRetries, leftReport, resourcesInState, type DestroyOptions } from "./teardown";
+import { writeStateOverride } from "./state-location";
 import { TerraformRunner } from "./terraform";
 
 /**
@@ -212,9 +213,15 @@ export async function destroyRun(record: RunRecord, options: DestroyRunOptions):
     if (!attempt.state || !attempt.stackDir) continue;
     await stopLeftoverTerraform(attempt, progress, options.terraformWaitMs ?? 1_800_000);
     const tf = new TerraformRunner(attempt.stackDir, binary, options.env, { logDir: join(attempt.dir, "terraform-logs") });
+    // A run folder that moved: its stack still names the old local state, and its working folder
+    // the old backend settings and provider links; point them at where the run is now.
+    if (record.movedFrom !== undefined) {
+      progress.note(`attempt ${attempt.n}: the run moved from ${record.movedFrom}: initializing its stack where it is now`);
+      if (attempt.state.backend === "local") writeStateOverride(attempt.stackDir, { local: { path: attempt.state.path } });
+    }
     // A run that died before (or during) init has no working directory to read a remote state with.
-    if (!existsSync(join(attempt.stackDir, ".terraform"))) {
-      const init = await tf.init();
+    if (record.movedFrom !== undefined || !existsSync(join(attempt.stackDir, ".terraform"))) {
+      const init = await tf.init(record.movedFrom !== undefined);
       if (init.code !== 0) progress.note(`attempt ${attempt.n}: init failed: ${(init.errors.join("; ") || init.stderr).trim()}`);
     }
     const before = await resourcesInState(attempt, tf);

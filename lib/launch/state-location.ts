@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "./run-files";
 
@@ -21,6 +21,8 @@ export type StateLocation =
 
 /** The override file's name. */
 export const STATE_OVERRIDE_FILE = "hgpu_run_override.tf.json";
+/** What Terraform reads as an override file: `override.tf`, `*_override.tf` and their `.json`. */
+const OVERRIDE_FILE = /^(.*_)?override\.tf(\.json)?$/;
 
 const KEYED: Record<string, "key" | "prefix"> = { s3: "key", azurerm: "key", gcs: "prefix" };
 
@@ -33,6 +35,11 @@ export class StateIsolationError extends Error {}
  * backend it cannot isolate.
  */
 export function isolateState(stackDir: string, attemptDir: string, runId: string, attempt: number, stack: string): StateLocation {
+  // Terraform merges override files in name order, the last one's backend winning: another one could undo this one.
+  const others = readdirSync(stackDir).filter((f) => OVERRIDE_FILE.test(f) && f !== STATE_OVERRIDE_FILE).sort();
+  if (others.length) {
+    throw new StateIsolationError(`hgpu launch: stack ${JSON.stringify(stack)} has override files of its own (${others.join(", ")}): Terraform merges override files in name order, so one could replace the launcher's backend and give every run the same state; leave them out of the stack's folder`);
+  }
   const tf = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as { terraform?: { backend?: Record<string, Record<string, unknown>>; cloud?: unknown } };
   if (tf.terraform?.cloud !== undefined) {
     throw new StateIsolationError(`hgpu launch: stack ${JSON.stringify(stack)} uses a Terraform Cloud (cloud) block: the launcher cannot give each run its own state there; use the local, s3, azurerm or gcs backend`);
@@ -57,8 +64,13 @@ export function isolateState(stackDir: string, attemptDir: string, runId: string
   } else {
     throw new StateIsolationError(`hgpu launch: stack ${JSON.stringify(stack)} uses the ${name} backend: the launcher cannot give each run its own state there; use the local, s3, azurerm or gcs backend`);
   }
-  writeFileAtomic(join(stackDir, STATE_OVERRIDE_FILE), `${JSON.stringify({ terraform: { backend: override } }, null, 2)}\n`);
+  writeStateOverride(stackDir, override);
   return location;
+}
+
+/** Writes the override file that gives the stack in `stackDir` the backend settings `backend` (one backend by name). */
+export function writeStateOverride(stackDir: string, backend: Record<string, Record<string, unknown>>): void {
+  writeFileAtomic(join(stackDir, STATE_OVERRIDE_FILE), `${JSON.stringify({ terraform: { backend } }, null, 2)}\n`);
 }
 
 function describeRemote(name: string, config: Record<string, unknown>, key: string): string {

@@ -37,6 +37,8 @@ async function inState(attempt: AttemptRecord, tf?: TerraformRunner): Promise<st
   // Before apply, nothing exists: a failed init (a remote state that cannot be reached) leaves nothing.
   if (!attempt.state || !attempt.applyStarted) return [];
   if (attempt.state.backend === "local") {
+    // Terraform writes the state once it starts creating: missing after that, it is unknown.
+    if (attempt.creating && !existsSync(attempt.state.path)) return [`(state ${attempt.state.path} is missing although resources were being created: treat everything as left)`];
     return localStateResources(attempt.state.path) ?? [`(state ${attempt.state.path} cannot be read: treat everything as left)`];
   }
   const listed = tf ? await tf.stateList() : undefined;

@@ -61,9 +61,9 @@ export class TerraformRunner {
     this.current?.kill("SIGINT");
   }
 
-  /** `init` (no input). */
-  public init(): Promise<TerraformResult> {
-    return this.run(["init", "-input=false", "-no-color"]);
+  /** `init` (no input); `reconfigure` drops the backend settings an earlier init saved (a run folder that moved). */
+  public init(reconfigure = false): Promise<TerraformResult> {
+    return this.run(["init", "-input=false", "-no-color", ...(reconfigure ? ["-reconfigure"] : [])]);
   }
 
   /** `apply -auto-approve -json`, reporting each event. */
@@ -164,13 +164,18 @@ export class TerraformRunner {
 
 /**
  * The environment Terraform runs with: the caller's, without what would move the state or the
- * working data away from the attempt's own (`TF_WORKSPACE` puts a local state under
- * `terraform.tfstate.d/<workspace>/`, `TF_DATA_DIR` shares one `.terraform` between runs).
+ * working data away from the attempt's own: `TF_WORKSPACE` puts a local state under
+ * `terraform.tfstate.d/<workspace>/`, `TF_DATA_DIR` shares one `.terraform` between runs, and
+ * `TF_CLI_ARGS` and `TF_CLI_ARGS_<command>` add arguments to every command (a CI job's
+ * `TF_CLI_ARGS_init=-backend-config=key=team.tfstate` would give every run the team's state).
  */
 export function terraformEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { TF_WORKSPACE: _workspace, TF_DATA_DIR: _dataDir, ...rest } = env;
+  const rest = Object.fromEntries(Object.entries(env).filter(([name]) => !IGNORED_TERRAFORM_ENV.test(name)));
   return { ...rest, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
 }
+
+/** Variables of the caller's environment that Terraform does not get from the launcher (see {@link terraformEnv}). */
+export const IGNORED_TERRAFORM_ENV = /^(TF_WORKSPACE|TF_DATA_DIR|TF_CLI_ARGS(_\w+)?)$/;
 
 /** Reads a file as it grows, a line at a time. */
 class FileFollower {

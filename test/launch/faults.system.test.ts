@@ -5,10 +5,12 @@
  * asserts the exit code, what was printed, the objects left in the "cloud" and what is left in state.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXIT, launch } from "../../lib/launch/launcher";
+import { readRunRecords } from "../../lib/launch/run-record";
 import { destroyRun, listRuns } from "../../lib/launch/runs";
 import { localStateResources } from "../../lib/launch/state-location";
 import { alive, fixture, hasTerraform, hgpu, hgpuCommand, hgpuInProcess, P1, project, until } from "./harness";
@@ -154,6 +156,33 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
     const { left } = await destroyRun(view!.record, { sink: { write: (s) => void out.push(s) }, backoffMs: 50 });
     expect(left).toEqual([]);
     expect(t.cloud()).toEqual([]);
+  });
+
+  it("a project moved after its launcher was killed: hgpu runs still shows the run leftover where it is now, and hgpu destroy removes everything", async (ctx) => {
+    const t = project(ctx, { placements: [P1], workload: "hang" });
+    const child = hgpu(launchArgs, t.dir, t.env);
+    await until(() => child.output().includes("running: waiting for"), 30_000, "running");
+    child.kill("SIGKILL");
+    await child.exit;
+    // The project's runs move (a renamed folder, a container mounting it elsewhere); the "cloud" stays.
+    const moved = mkdtempSync(join(tmpdir(), "hgpu-moved-"));
+    ctx.onTestFinished(() => rmSync(moved, { recursive: true, force: true }));
+    renameSync(join(t.dir, ".hgpu"), join(moved, ".hgpu"));
+    const id = readRunRecords(join(moved, ".hgpu", "runs"))[0]!.runId;
+
+    const runs = await hgpuInProcess(["runs"], moved, t.env);
+    expect(runs.output).toMatch(new RegExp(`${id}\\s+task\\s+.*LEFTOVER\\s+running\\s.*\\s2\\n`));
+    const [view] = await listRuns(join(moved, ".hgpu", "runs"));
+    expect(view!.record.movedFrom).toBe(join(t.dir, ".hgpu", "runs", id));
+    expect(view!.left[0]!.attempt.state).toEqual({ backend: "local", path: join(moved, ".hgpu", "runs", id, "attempt-1", "terraform.tfstate") });
+
+    const destroyed = await hgpuInProcess(["destroy", id], moved, t.env);
+    expect(destroyed.output).toContain(`attempt 1: the run moved from ${join(t.dir, ".hgpu", "runs", id)}: initializing its stack where it is now`);
+    expect(destroyed.output).toContain(`hgpu destroy: nothing of run ${id} is left in state`);
+    expect(destroyed.code).toBe(0);
+    expect(t.cloud()).toEqual([]);
+    expect(existsSync(join(t.dir, ".hgpu"))).toBe(false);
+    expect(localStateResources(join(moved, ".hgpu", "runs", id, "attempt-1", "terraform.tfstate"))).toEqual([]);
   });
 
   it("hgpu destroy after the cloud-side deadline has deleted the run's objects: exit 0, nothing left in state (a missing object counts as gone, as a provider's refresh takes it)", async (ctx) => {

@@ -63,14 +63,42 @@ describe.runIf(hasTerraform).concurrent("one run, one state (real terraform, cdk
     expect(t.cloud()).toEqual([]);
   });
 
-  it("ignores TF_WORKSPACE and TF_DATA_DIR: each attempt's state stays its own and a failed destroy is seen", async (ctx) => {
+  it("ignores TF_WORKSPACE, TF_DATA_DIR and TF_CLI_ARGS(_*), and says so: each attempt's state stays its own and a failed destroy is seen", async (ctx) => {
     const t = project(ctx, { placements: [P1], destroyFailures: 10 });
-    const env = { ...t.env, TF_WORKSPACE: "ci", TF_DATA_DIR: join(t.dir, "shared-terraform-dir") };
+    const shared = join(t.dir, "team-shared.tfstate");
+    const env = {
+      ...t.env, TF_WORKSPACE: "ci", TF_DATA_DIR: join(t.dir, "shared-terraform-dir"),
+      // A CI job's usual way to point every init at one state, and arguments for every command.
+      TF_CLI_ARGS_init: `-backend-config=path=${shared}`, TF_CLI_ARGS: "-no-color", TF_CLI_ARGS_destroy: "-refresh=false",
+    };
     const result = await launch({ ...t.options, env, destroyAttempts: 1 });
     expect(result.exitCode).toBe(EXIT.RESOURCES_LEFT);
     expect(result.leftInState).toEqual(["terraform_data.node", "terraform_data.partial"]);
     expect(existsSync(join(t.dir, "shared-terraform-dir"))).toBe(false);
+    expect(existsSync(shared)).toBe(false);
     expect(existsSync(join(result.runDir, "attempt-1", "terraform.tfstate"))).toBe(true);
+    // Creation started, so from then on a missing state file would count as unknown, not empty.
+    expect(t.records()[0]!.attempts[0]!.creating).toBe(true);
+    expect(t.printed()).toContain("ignoring TF_CLI_ARGS, TF_CLI_ARGS_destroy, TF_CLI_ARGS_init, TF_DATA_DIR, TF_WORKSPACE: each run keeps its own state and working folder, and Terraform gets the launcher's arguments alone");
+  });
+
+  it("applies nothing when the run record cannot be written as apply starts: nothing is created that hgpu runs and hgpu destroy could not find", async (ctx) => {
+    const t = project(ctx, { placements: [P1] });
+    // The app, run after the record's first writes, leaves a directory where the launcher's next
+    // write of launch.json goes (its temporary file): the run folder can no longer take new files.
+    const app = join(t.dir, "record-breaking-app.cjs");
+    writeFileSync(app, [
+      'const { mkdirSync } = require("node:fs"); const { dirname } = require("node:path");',
+      `mkdirSync(\`\${dirname(dirname(process.env.CDKTF_OUTDIR))}/launch.json.${process.pid}.tmp\`);`,
+      `require(${JSON.stringify(fixture)});`,
+    ].join("\n"));
+    const result = await launch({ ...t.options, app: `node ${app}` });
+    expect(result.exitCode).toBe(EXIT.FAILED);
+    expect(t.printed()).toMatch(/warning: cannot write the run record \S+launch\.json: /);
+    expect(t.printed()).toContain(`the run record ${join(result.runDir, "launch.json")} cannot be written: nothing is applied that hgpu runs and hgpu destroy could not find`);
+    expect(t.events()).toEqual([]);
+    expect(t.cloud()).toEqual([]);
+    expect(existsSync(join(result.runDir, "attempt-1", "terraform.tfstate"))).toBe(false);
   });
 
   it("keeps its runs in the project folder when launched from a folder inside it", async (ctx) => {

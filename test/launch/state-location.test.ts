@@ -18,6 +18,17 @@ describe("isolateState", () => {
     expect(s.override()).toEqual({ terraform: { backend: { local: { path: "/runs/r1/attempt-2/terraform.tfstate" } } } });
   });
 
+  it("refuses a stack folder with override files of its own, which Terraform would merge after the launcher's; its own earlier one is rewritten", (ctx) => {
+    const s = stackWith(ctx, {});
+    writeFileSync(join(s.dir, STATE_OVERRIDE_FILE), "{}");
+    expect(isolateState(s.dir, "/a", "r1", 1, "task")).toEqual({ backend: "local", path: "/a/terraform.tfstate" });
+    for (const f of ["zz_override.tf.json", "override.tf", "backend_override.tf"]) writeFileSync(join(s.dir, f), "{}");
+    writeFileSync(join(s.dir, "overrides.tf.json"), "{}"); // not an override file to Terraform
+    expect(() => isolateState(s.dir, "/a", "r1", 1, "task")).toThrow(
+      'hgpu launch: stack "task" has override files of its own (backend_override.tf, override.tf, zz_override.tf.json): Terraform merges override files in name order, so one could replace the launcher\'s backend and give every run the same state; leave them out of the stack\'s folder',
+    );
+  });
+
   it("gives a stack without a backend a local state in the attempt's directory too", (ctx) => {
     const s = stackWith(ctx, {});
     expect(isolateState(s.dir, "/a", "r1", 1, "task")).toEqual({ backend: "local", path: "/a/terraform.tfstate" });

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { leftReport } from "../../lib/launch/teardown";
+import type { AttemptRecord } from "../../lib/launch/run-record";
+import { leftReport, resourcesInState } from "../../lib/launch/teardown";
 
 describe("leftReport", () => {
   it("lists what is left per attempt, points at an emergency state dump and Terraform's output, and ends with the commands that remove it", (ctx) => {
@@ -32,5 +33,24 @@ describe("leftReport", () => {
       "!".repeat(78),
       "",
     ]);
+  });
+});
+
+describe("resourcesInState of a local state", () => {
+  const attempt = (dir: string, fields: Partial<AttemptRecord>): AttemptRecord => ({ n: 1, dir, state: { backend: "local", path: join(dir, "terraform.tfstate") }, ...fields });
+
+  it("a missing state file is empty before creation started (a plan that failed wrote none), and unknown once it started", async (ctx) => {
+    const dir = mkdtempSync(join(tmpdir(), "hgpu-state-"));
+    ctx.onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    expect(await resourcesInState(attempt(dir, {}))).toEqual([]);
+    expect(await resourcesInState(attempt(dir, { applyStarted: true }))).toEqual([]);
+    expect(await resourcesInState(attempt(dir, { applyStarted: true, creating: true }))).toEqual([
+      `(state ${join(dir, "terraform.tfstate")} is missing although resources were being created: treat everything as left)`,
+    ]);
+    // Once there, the file says what is left, whatever the flags.
+    writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify({ resources: [{ mode: "managed", type: "terraform_data", name: "node", instances: [{}] }] }));
+    expect(await resourcesInState(attempt(dir, { applyStarted: true, creating: true }))).toEqual(["terraform_data.node"]);
+    writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify({ resources: [] }));
+    expect(await resourcesInState(attempt(dir, { applyStarted: true, creating: true }))).toEqual([]);
   });
 });
