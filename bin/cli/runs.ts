@@ -51,6 +51,7 @@ export async function destroyCommand(args: ParsedArgs, io: CliIo): Promise<numbe
       ...(attempts !== undefined ? { attempts } : {}),
       ...(backoff !== undefined ? { backoffMs: backoff * 1000 } : {}),
       ...(terraform ? { terraform } : {}),
+      force: args.flags.has("force"),
     });
     if (report) io.stderr.write(report);
     io.stderr.write(left.length ? `hgpu destroy: resources are left (exit ${EXIT.RESOURCES_LEFT})\n` : `hgpu destroy: nothing of run ${record.runId} is left in state\n`);

@@ -1,6 +1,6 @@
 import { linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { identify, isRunning, type ProcessIdentity } from "./process-identity";
+import { identify, isRunning, processState, type ProcessIdentity } from "./process-identity";
 import { makePrivateDir } from "./run-files";
 
 /**
@@ -18,10 +18,12 @@ export interface LockOwner {
 
 /** A live run holds the lock. */
 export class StackLockedError extends Error {
-  constructor(public readonly owner: LockOwner, stack: string) {
+  constructor(public readonly owner: LockOwner, stack: string, lockFile?: string) {
+    const elsewhere = processState(owner.process) === "elsewhere";
     super(
-      `hgpu launch: stack ${JSON.stringify(stack)} has a live run: ${owner.runId}, started ${owner.startedAt} (launcher PID ${owner.process.pid}). ` +
-        `See it with \`hgpu runs\`; stop it with Ctrl-C in its terminal or \`kill -TERM ${owner.process.pid}\` (it destroys what it created). ` +
+      `hgpu launch: stack ${JSON.stringify(stack)} has a live run: ${owner.runId}, started ${owner.startedAt} (launcher PID ${owner.process.pid}${elsewhere ? " in another container or on another host" : ""}). ` +
+        `See it with \`hgpu runs\`; stop it with Ctrl-C in its terminal or \`kill -TERM ${owner.process.pid}\`${elsewhere ? " there" : ""} (it destroys what it created). ` +
+        (elsewhere && lockFile ? `hgpu cannot see that launcher from here: once you know it is gone, remove ${lockFile}. ` : "") +
         "Use --concurrent to launch a second, separate run of the same stack on purpose.",
     );
   }
@@ -64,7 +66,7 @@ function takeLock(file: string, mine: string, stack: string, runId: string, warn
     }
     const seen = readText(file);
     const owner = readOwner(file);
-    if (owner && isRunning(owner.process)) throw new StackLockedError(owner, stack);
+    if (owner && isRunning(owner.process)) throw new StackLockedError(owner, stack, file);
     // Stale (its launcher is gone) or unreadable. Launchers take a stale lock over one at a time,
     // holding the takeover mutex, and remove the lock only if it is still the one judged stale: a
     // lock another launcher has just taken is never removed.

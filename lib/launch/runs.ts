@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { plural } from "../core/plural";
 import { alignColumns, table } from "../core/table";
 import { elapsed, gibibytes, Progress, type ProgressSink } from "./progress";
-import { isRunning, signalIfRunning } from "./process-identity";
+import { isRunning, processState, signalIfRunning } from "./process-identity";
 import { readRunRecords, RunRecorder, type AttemptRecord, type RunRecord } from "./run-record";
 import { slurmJobsLeft } from "./slurm-leftovers";
 import { destroyWithRetries, leftReport, resourcesInState, type DestroyOptions } from "./teardown";
@@ -191,6 +191,8 @@ export interface DestroyRunOptions extends DestroyOptions {
   readonly sink: ProgressSink;
   /** Longest wait for a Terraform the dead launcher left running, ms. @default 1800000 */
   readonly terraformWaitMs?: number;
+  /** Destroy a run whose launcher was recorded in another container or on another host (which cannot be seen from here). @default false */
+  readonly force?: boolean;
 }
 
 /**
@@ -200,8 +202,15 @@ export interface DestroyRunOptions extends DestroyOptions {
  * creating is in state before the destroy. Returns what is left (empty: all gone).
  */
 export async function destroyRun(record: RunRecord, options: DestroyRunOptions): Promise<{ left: RunView["left"]; report?: string }> {
-  if (isLive(record)) {
+  const launcher = record.phase === "ended" ? "gone" : processState(record.launcher);
+  if (launcher === "running") {
     throw new Error(`run ${record.runId} is live (launcher PID ${record.launcher.pid}): stop it with Ctrl-C in its terminal or kill -TERM ${record.launcher.pid}; it destroys what it created`);
+  }
+  if (launcher === "elsewhere" && !options.force) {
+    throw new Error(
+      `run ${record.runId} was launched in another container or on another host (launcher PID ${record.launcher.pid} there), where hgpu cannot see whether it still runs: ` +
+        "stop it there (Ctrl-C, or kill -TERM), or, once you know its launcher is gone, run hgpu destroy --force",
+    );
   }
   const progress = new Progress(options.sink);
   const binary = options.terraform ?? record.terraform;
@@ -250,7 +259,7 @@ export async function destroyRun(record: RunRecord, options: DestroyRunOptions):
 }
 
 async function stopLeftoverTerraform(attempt: AttemptRecord, progress: Progress, waitMs: number): Promise<void> {
-  if (!attempt.terraform || !isRunning(attempt.terraform)) return;
+  if (!attempt.terraform || processState(attempt.terraform) !== "running") return;
   progress.note(`attempt ${attempt.n}: terraform ${attempt.terraform.command} (PID ${attempt.terraform.pid}) left by the launcher is still running: asking it to stop and waiting for it to save its state`);
   signalIfRunning(attempt.terraform, "SIGINT");
   const until = Date.now() + waitMs;
