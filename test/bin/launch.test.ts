@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { identify } from "../../lib/launch/process-identity";
 import { readRunRecords } from "../../lib/launch/run-record";
 import { hgpu, tempDir } from "./cli";
 
@@ -92,5 +93,27 @@ describe("hgpu runs and hgpu destroy outside a project", () => {
     const dir = tempDir(ctx);
     expect(await hgpu(["destroy", "20261130T101500-a1b2c3"], { cwd: dir })).toEqual({ status: 1, stdout: "", stderr: `hgpu destroy: no run "20261130T101500-a1b2c3" in ${join(dir, ".hgpu", "runs")} (no runs)\n` });
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe.runIf(process.platform === "linux")("hgpu destroy --force", () => {
+  it("destroys a run launched in another container or on another host only with --force", async (ctx) => {
+    const dir = tempDir(ctx);
+    const runDir = join(dir, ".hgpu", "runs", "r0");
+    mkdirSync(runDir, { recursive: true });
+    const launcher = { ...identify(process.pid), where: "00000000-0000-4000-8000-000000000000 pid:[4026531836]" };
+    writeFileSync(join(runDir, "launch.json"), JSON.stringify({
+      version: 1, runId: "r0", stack: "task", app: "true", terraform: "terraform", project: dir, runDir, startedAt: "2026-12-01T10:00:00Z",
+      updatedAt: "2026-12-01T10:00:00Z", launcher, phase: "running", attempts: [], leftInState: [], kept: [],
+    }));
+    const refused = await hgpu(["destroy", "r0"], { cwd: dir });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe(
+      `hgpu destroy: run r0 was launched in another container or on another host (launcher PID ${process.pid} there), where hgpu cannot see whether it still runs: ` +
+        "stop it there (Ctrl-C, or kill -TERM), or, once you know its launcher is gone, run hgpu destroy --force\n",
+    );
+    const forced = await hgpu(["destroy", "r0", "--force"], { cwd: dir });
+    expect(forced).toMatchObject({ status: 0, stderr: "hgpu destroy: nothing of run r0 is left in state\n" });
+    expect(readRunRecords(join(dir, ".hgpu", "runs"))[0]).toMatchObject({ phase: "ended", outcome: "abandoned" });
   });
 });
