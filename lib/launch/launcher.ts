@@ -15,6 +15,9 @@ import { StateIsolationError } from "./state-location";
 import { appFromCdktfJson } from "./synth-app";
 import { IGNORED_TERRAFORM_ENV } from "./terraform";
 
+/** A stack name the launcher accepts: a folder's name, not hidden (`.locks/.terraform-init` is the launcher's own). */
+const STACK_NAME = /^[^./\\\0][^/\\\0]*$/;
+
 export { EXIT, type Attempt, type LaunchOptions, type LaunchResult } from "./launch-options";
 export { appFromCdktfJson } from "./synth-app";
 export { signalExit, statusTimeoutMs } from "./launch-outputs";
@@ -31,6 +34,10 @@ export { signalExit, statusTimeoutMs } from "./launch-outputs";
  * stack, a stack that is not one GpuTask alone, a backend that cannot be isolated.
  */
 export async function launch(options: LaunchOptions): Promise<LaunchResult> {
+  // The stack's name becomes file names (its lock, its folder): it must be one folder's name.
+  if (!STACK_NAME.test(options.stack)) {
+    throw new LaunchRefusedError(`hgpu launch: --stack ${JSON.stringify(options.stack)} is not valid: use the name of one of the app's stacks (a folder's name: no "/" or "\\", not starting with ".")`);
+  }
   const cwd = resolve(options.cwd ?? process.cwd());
   const sink = options.sink ?? process.stderr;
   const progress = new Progress(sink);
