@@ -59,6 +59,11 @@ export interface AttemptRecord {
    * failed in its plan wrote no state because it created nothing). @default false
    */
   readonly creating?: boolean;
+  /**
+   * The resources Terraform was creating when it was killed (by a signal the launcher did not
+   * send: an out-of-memory kill, a SIGKILL): they may exist outside every state. @default - none
+   */
+  readonly killedWhileCreating?: { readonly signal: string; readonly resources: readonly string[] };
   /** The Terraform process running now (or last), and its command. */
   readonly terraform?: ProcessIdentity & { readonly command: string };
   /** Restarts of the run before this attempt. @default 0 */

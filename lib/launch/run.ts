@@ -6,6 +6,7 @@
 import { copyFileSync, existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { capacityError } from "./capacity-errors";
+import { CreationTracker, outsideStateReport } from "./creation-tracker";
 import { checkLaunchStack, LaunchRefusedError, type LaunchStack } from "./launch-stack";
 import { identify } from "./process-identity";
 import { EXIT, type Attempt, type LaunchOptions, type LaunchResult } from "./launch-options";
@@ -89,8 +90,10 @@ export class Run {
       this.outcome = "kept";
     }
     const leftInState = left.flatMap((l) => l.resources);
-    if (left.length > 0) {
-      sink.write(leftReport(this.ctx.runId, left, this.ctx.project, this.options.terraform));
+    if (left.length > 0) sink.write(leftReport(this.ctx.runId, left, this.ctx.project, this.options.terraform));
+    const killed = recorder.record.attempts.flatMap((a) => (a.killedWhileCreating ? [{ n: a.n, placementKey: a.placementKey, ...a.killedWhileCreating }] : []));
+    if (killed.length > 0) sink.write(outsideStateReport(this.ctx.runId, killed));
+    if (left.length > 0 || killed.length > 0) {
       this.exitCode = EXIT.RESOURCES_LEFT;
       this.outcome = "resources-left";
     }
@@ -248,15 +251,12 @@ export class Run {
       return left;
     };
     try {
-      let creating = false;
-      const apply = await tf.apply((e) => {
-        progress.event(e);
-        if (!creating && e.type === "apply_start") {
-          creating = true;
-          recorder.attempt(n, { creating: true });
-        }
-      });
+      const creation = new CreationTracker(() => recorder.attempt(n, { creating: true }));
+      const apply = await tf.apply((e) => (progress.event(e), creation.event(e)));
       this.options.signal?.removeEventListener("abort", onAbort);
+      // Killed from outside (not our Ctrl-C, which Terraform handles): what it was creating is in no state.
+      const inFlight = creation.inFlight;
+      if (apply.signal !== undefined && inFlight.length > 0) recorder.attempt(n, { killedWhileCreating: { signal: apply.signal, resources: inFlight } });
       progress.note(`apply ${apply.code === 0 ? "complete" : "failed"}: ${progress.counts.done}/${progress.counts.total} resources`);
       if (this.stopped()) {
         this.finish(n, placementKey, "interrupted", apply.errors);

@@ -21,6 +21,8 @@ export interface TerraformResult {
   readonly stderr: string;
   /** Where its output was written (kept). */
   readonly files: { readonly stdout: string; readonly stderr: string };
+  /** The signal that ended the process, when one did (it exited on its own otherwise). @default - none */
+  readonly signal?: string;
 }
 
 /** A Terraform process just started. */
@@ -144,7 +146,7 @@ export class TerraformRunner {
       };
       const timer = setInterval(() => follower.lines().forEach(handle), 100);
       let settled = false;
-      const finish = (code: number, spawnError?: string) => {
+      const finish = (code: number, spawnError?: string, signal?: string) => {
         if (settled) return;
         settled = true;
         clearInterval(timer);
@@ -154,10 +156,10 @@ export class TerraformRunner {
         const stderr = readText(files.stderr);
         if (spawnError) errors.push(spawnError);
         else if (stderr.trim() && errors.length === 0 && code !== 0) errors.push(stderr.trim());
-        resolve({ code, errors, stdout, stderr, files });
+        resolve({ code, errors, stdout, stderr, files, ...(signal ? { signal } : {}) });
       };
       child.on("error", (e) => finish(127, `cannot run ${this.binary}: ${e.message}`));
-      child.on("close", (code, signal) => finish(code ?? (signal ? 128 : 1)));
+      child.on("close", (code, signal) => finish(code ?? (signal ? 128 : 1), undefined, signal ?? undefined));
     });
   }
 }

@@ -158,6 +158,22 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
     expect(t.cloud()).toEqual([]);
   });
 
+  it("Terraform itself killed while creating (an out-of-memory kill): what it was creating is reported as possibly outside any state, exit 70", async (ctx) => {
+    const t = project(ctx, { placements: [P1], workload: "success", applySeconds: 3 });
+    const result = launch(t.options);
+    await until(() => t.events().length > 0, 30_000, "the node's creation to start");
+    process.kill(t.records()[0]!.attempts[0]!.terraform!.pid, "SIGKILL");
+    const r = await result;
+    expect(r.exitCode).toBe(EXIT.RESOURCES_LEFT);
+    expect(t.records()[0]!.attempts[0]!.killedWhileCreating).toEqual({ signal: "SIGKILL", resources: ["terraform_data.node"] });
+    expect(t.printed()).toContain(
+      "!!! TERRAFORM WAS KILLED while creating these resources: they may exist in the cloud outside any state,\n" +
+        "!!! running and billing, and hgpu cannot find or remove them. Look for them (by name and tags) and delete them:\n" +
+        `!!! attempt 1 (${P1}; terraform ended by SIGKILL):\n!!!   terraform_data.node\n`,
+    );
+    expect(t.records()[0]).toMatchObject({ phase: "ended", outcome: "resources-left", exitCode: EXIT.RESOURCES_LEFT });
+  });
+
   it("a project moved after its launcher was killed: hgpu runs still shows the run leftover where it is now, and hgpu destroy removes everything", async (ctx) => {
     const t = project(ctx, { placements: [P1], workload: "hang" });
     const child = hgpu(launchArgs, t.dir, t.env);
