@@ -103,7 +103,7 @@ export const COMMANDS = {
       { name: "terraform", value: "<terraform|tofu>", description: "the binary that destroys", default: "the one the run used" },
       { name: "destroy-attempts", value: "<count>", description: "destroy attempts before reporting what is left", default: "4" },
       { name: "destroy-backoff-seconds", value: "<seconds>", description: "wait before the first destroy retry, doubled after each", default: "15" },
-      { name: "force", description: "destroy a run launched in another container or on another host, whose launcher hgpu cannot see (make sure it is gone)" },
+      { name: "force", description: "destroy a run launched in another container or host (make sure its launcher is gone); forget what a killed Terraform was creating" },
     ],
   },
 } as const satisfies Record<string, CommandDef>;

@@ -16,12 +16,13 @@ export class CreationTracker {
   /** Takes one of the apply's events. */
   public event(e: TerraformEvent): void {
     const addr = e.hook?.resource?.addr;
-    if (e.type === "apply_start") {
+    // Only creations: a data source's read and a deletion leave nothing behind (a replacement is a delete and a create).
+    if (e.type === "apply_start" && e.hook?.action === "create") {
       if (!this.begun) {
         this.begun = true;
         this.onFirst();
       }
-      if (addr !== undefined && e.hook?.action !== "delete") this.started.add(addr);
+      if (addr !== undefined) this.started.add(addr);
     } else if ((e.type === "apply_complete" || e.type === "apply_errored") && addr !== undefined) {
       this.started.delete(addr);
     }

@@ -1,4 +1,5 @@
 import { readFileSync, readlinkSync } from "node:fs";
+import { hostname } from "node:os";
 
 /**
  * A process as a run record names it: its PID and, where `/proc` exists, its start time in clock
@@ -10,8 +11,9 @@ export interface ProcessIdentity {
   /** Field 22 of `/proc/<pid>/stat`. @default - unknown (no `/proc`): the PID alone is compared */
   readonly procStart?: string;
   /**
-   * Where the PID means that process: the kernel's boot ID and the PID namespace (`/proc/self/ns/pid`).
-   * A process recorded in another container or on another host cannot be seen from here.
+   * Where the PID means that process: the host name, the kernel's boot ID and the PID namespace
+   * (`/proc/self/ns/pid`), space-separated. A process recorded on another host or in another
+   * container cannot be seen from here; one recorded on this host before its last boot is gone.
    * @default - unknown (no `/proc`, or an older record): taken to be here
    */
   readonly where?: string;
@@ -21,16 +23,28 @@ export interface ProcessIdentity {
 export type ProcessState = "running" | "gone" | "elsewhere";
 
 let here: string | undefined | null = null;
-/** This process's boot ID and PID namespace, or undefined without `/proc`. */
+/** This process's host name, boot ID and PID namespace, or undefined without `/proc`. */
 export function whereHere(): string | undefined {
   if (here === null) {
     try {
-      here = `${readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim()} ${readlinkSync("/proc/self/ns/pid")}`;
+      here = [hostname().replace(/\s/g, "_"), readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim(), readlinkSync("/proc/self/ns/pid")].join(" ");
     } catch {
       here = undefined;
     }
   }
   return here;
+}
+
+/** Where a process recorded at `where` is, seen from `now` (this process's own `where`, undefined without `/proc`). */
+export function whereIs(where: string | undefined, now: string | undefined): "here" | "before-boot" | "elsewhere" {
+  if (where === undefined || where === now) return "here";
+  if (now === undefined) return "elsewhere"; // a record with a place, read where there is no /proc to compare
+  const [host, boot, ns] = where.split(" ");
+  const [hereHost, hereBoot, hereNs] = now.split(" ");
+  if (host !== hereHost || ns === undefined) return "elsewhere";
+  // This host rebooted since: no process of an earlier boot runs, in any container of it.
+  if (boot !== hereBoot) return "before-boot";
+  return ns === hereNs ? "here" : "elsewhere";
 }
 
 /** The start time of `pid` from `/proc`, or undefined when it cannot be read. */
@@ -54,8 +68,9 @@ export function identify(pid: number): ProcessIdentity {
 /** Whether the recorded process runs here, is gone, or was recorded elsewhere (another container or host). */
 export function processState(p: ProcessIdentity | undefined): ProcessState {
   if (!p || !Number.isInteger(p.pid) || p.pid <= 0) return "gone";
-  const now = whereHere();
-  if (p.where !== undefined && now !== undefined && p.where !== now) return "elsewhere";
+  const place = whereIs(p.where, whereHere());
+  if (place === "before-boot") return "gone";
+  if (place === "elsewhere") return "elsewhere";
   try {
     process.kill(p.pid, 0);
   } catch (e) {

@@ -18,12 +18,12 @@ export interface LockOwner {
 
 /** A live run holds the lock. */
 export class StackLockedError extends Error {
-  constructor(public readonly owner: LockOwner, stack: string, lockFile?: string) {
+  constructor(public readonly owner: LockOwner, stack: string) {
     const elsewhere = processState(owner.process) === "elsewhere";
     super(
       `hgpu launch: stack ${JSON.stringify(stack)} has a live run: ${owner.runId}, started ${owner.startedAt} (launcher PID ${owner.process.pid}${elsewhere ? " in another container or on another host" : ""}). ` +
         `See it with \`hgpu runs\`; stop it with Ctrl-C in its terminal or \`kill -TERM ${owner.process.pid}\`${elsewhere ? " there" : ""} (it destroys what it created). ` +
-        (elsewhere && lockFile ? `hgpu cannot see that launcher from here: once you know it is gone, remove ${lockFile}. ` : "") +
+        (elsewhere ? `hgpu cannot see that launcher from here: once you know it is gone, \`hgpu destroy --force ${owner.runId}\` destroys what the run left and releases its lock. ` : "") +
         "Use --concurrent to launch a second, separate run of the same stack on purpose.",
     );
   }
@@ -66,7 +66,7 @@ function takeLock(file: string, mine: string, stack: string, runId: string, warn
     }
     const seen = readText(file);
     const owner = readOwner(file);
-    if (owner && isRunning(owner.process)) throw new StackLockedError(owner, stack, file);
+    if (owner && isRunning(owner.process)) throw new StackLockedError(owner, stack);
     // Stale (its launcher is gone) or unreadable. Launchers take a stale lock over one at a time,
     // holding the takeover mutex, and remove the lock only if it is still the one judged stale: a
     // lock another launcher has just taken is never removed.
@@ -120,16 +120,35 @@ function readOwner(file: string): LockOwner | undefined {
   }
 }
 
+/** Removes the stack's lock if run `runId` holds it (`hgpu destroy --force` of a run whose launcher was elsewhere). */
+export function releaseLockOf(runsDir: string, stack: string, runId: string): void {
+  const file = join(runsDir, ".locks", `${stack}.json`);
+  if (readOwner(file)?.runId === runId) rmSync(file, { force: true });
+}
+
+/** How long a short lock (an init's) held by a launcher that cannot be seen from here is waited for before it is taken over. */
+export const SHORT_LOCK_TAKEOVER_MS = 10 * 60_000;
+
 /**
- * Waits for the lock `name` (polling), e.g. to keep Terraform inits of concurrent runs from sharing
- * the plugin cache at once. Undefined when `signal` aborts first.
+ * Waits for the short-lived lock `name` (polling), e.g. to keep Terraform inits of concurrent runs
+ * from sharing the plugin cache at once. A holder in another container or on another host cannot
+ * be seen to be gone: its lock is taken over once it is older than `takeoverMs`, saying so. Undefined
+ * when `signal` aborts first.
  */
-export async function waitForLock(runsDir: string, name: string, runId: string, signal?: AbortSignal): Promise<StackLock | undefined> {
+export async function waitForLock(
+  runsDir: string, name: string, runId: string, signal?: AbortSignal, warn: (message: string) => void = () => undefined, takeoverMs = SHORT_LOCK_TAKEOVER_MS,
+): Promise<StackLock | undefined> {
   for (;;) {
     try {
-      return lockStack(runsDir, name, runId, () => undefined);
+      return lockStack(runsDir, name, runId, warn);
     } catch (e) {
       if (!(e instanceof StackLockedError)) throw e;
+      const file = join(runsDir, ".locks", `${name}.json`);
+      if (processState(e.owner.process) === "elsewhere" && Date.now() - Date.parse(e.owner.startedAt) > takeoverMs && readOwner(file)?.runId === e.owner.runId) {
+        warn(`warning: taking over the lock ${file} of run ${e.owner.runId}, held since ${e.owner.startedAt} by a launcher in another container or on another host`);
+        rmSync(file, { force: true });
+        continue;
+      }
     }
     if (signal?.aborted) return undefined;
     await new Promise((r) => setTimeout(r, 200));

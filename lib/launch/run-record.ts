@@ -60,8 +60,9 @@ export interface AttemptRecord {
    */
   readonly creating?: boolean;
   /**
-   * The resources Terraform was creating when it was killed (by a signal the launcher did not
-   * send: an out-of-memory kill, a SIGKILL): they may exist outside every state. @default - none
+   * The resources Terraform was still creating when it ended (killed: an out-of-memory kill, a
+   * SIGKILL; or crashed), and how it ended (`SIGKILL`, `exit 2`): they may exist outside every
+   * state. `hgpu destroy --force` forgets them once they are removed by hand. @default - none
    */
   readonly killedWhileCreating?: { readonly signal: string; readonly resources: readonly string[] };
   /** The Terraform process running now (or last), and its command. */
@@ -141,13 +142,19 @@ export class RunRecorder {
     return this.flush();
   }
 
-  /** Changes attempt `n` (adding it when new) and writes the record; false when the write failed. */
-  public attempt(n: number, patch: Partial<AttemptRecord> & { readonly dir?: string }): boolean {
+  /**
+   * Changes attempt `n` (adding it when new) and writes the record; false when the write failed.
+   * With `required`, a change that could not be written is not kept either.
+   */
+  public attempt(n: number, patch: Partial<AttemptRecord> & { readonly dir?: string }, required = false): boolean {
+    const before = this.current;
     const attempts = [...this.current.attempts];
     const i = attempts.findIndex((a) => a.n === n);
     if (i < 0) attempts.push({ n, dir: patch.dir ?? "", ...patch });
     else attempts[i] = { ...attempts[i]!, ...patch };
-    return this.update({ attempts });
+    const written = this.update({ attempts });
+    if (!written && required) this.current = before;
+    return written;
   }
 
   /** Where the record is written. */

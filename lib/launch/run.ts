@@ -204,7 +204,7 @@ export class Run {
 
     recorder.update({ phase: "init" });
     // The plugin cache is shared and Terraform does not promise it is safe for concurrent inits.
-    const initLock = await waitForLock(dirname(runDir), ".terraform-init", this.ctx.runId, this.options.signal);
+    const initLock = await waitForLock(dirname(runDir), ".terraform-init", this.ctx.runId, this.options.signal, (m) => progress.note(m));
     if (!initLock) {
       this.finish(n, placementKey, "interrupted", []);
       this.stopped();
@@ -229,7 +229,7 @@ export class Run {
 
     recorder.update({ phase: "apply" });
     // What is applied must be findable by hgpu runs and hgpu destroy if this launcher dies: no record, no apply.
-    if (!recorder.attempt(n, { applyStarted: true, appliedAt: new Date().toISOString() })) {
+    if (!recorder.attempt(n, { applyStarted: true, appliedAt: new Date().toISOString() }, true)) {
       const why = `the run record ${recorder.file} cannot be written: nothing is applied that hgpu runs and hgpu destroy could not find`;
       progress.note(why);
       this.finish(n, placementKey, "failed", [why]);
@@ -254,9 +254,9 @@ export class Run {
       const creation = new CreationTracker(() => recorder.attempt(n, { creating: true }));
       const apply = await tf.apply((e) => (progress.event(e), creation.event(e)));
       this.options.signal?.removeEventListener("abort", onAbort);
-      // Killed from outside (not our Ctrl-C, which Terraform handles): what it was creating is in no state.
+      // Terraform killed (or crashed) mid-creation: what it was creating is in no state. (Our Ctrl-C lets it finish them.)
       const inFlight = creation.inFlight;
-      if (apply.signal !== undefined && inFlight.length > 0) recorder.attempt(n, { killedWhileCreating: { signal: apply.signal, resources: inFlight } });
+      if (inFlight.length > 0) recorder.attempt(n, { killedWhileCreating: { signal: apply.signal ?? `exit ${apply.code}`, resources: inFlight } });
       progress.note(`apply ${apply.code === 0 ? "complete" : "failed"}: ${progress.counts.done}/${progress.counts.total} resources`);
       if (this.stopped()) {
         this.finish(n, placementKey, "interrupted", apply.errors);

@@ -7,13 +7,15 @@ import { isRunning, processState, signalIfRunning } from "./process-identity";
 import { readRunRecords, RunRecorder, type AttemptRecord, type RunRecord } from "./run-record";
 import { slurmJobsLeft } from "./slurm-leftovers";
 import { destroyWithRetries, leftReport, resourcesInState, type DestroyOptions } from "./teardown";
+import { releaseLockOf } from "./run-lock";
 import { writeStateOverride } from "./state-location";
 import { TerraformRunner } from "./terraform";
 
 /**
  * Finding runs and removing what they left: `hgpu runs` and `hgpu destroy <run id>`. A run is
- * `live` while its launcher runs, `leftover` when its launcher is gone and a state still holds
- * resources (a killed launcher, a failed destroy, `--keep-on-failure`), else `ended`.
+ * `live` while its launcher runs, `elsewhere` while its launcher, in another container or on
+ * another host, cannot be seen from here, `leftover` when its launcher is gone and a state still
+ * holds resources (a killed launcher, a failed destroy, `--keep-on-failure`), else `ended`.
  */
 
 /** The runs folder of a project. */
@@ -22,7 +24,7 @@ export const RUNS_DIR = join(".hgpu", "runs");
 /** A run as `hgpu runs` shows it. */
 export interface RunView {
   readonly record: RunRecord;
-  readonly state: "live" | "leftover" | "ended";
+  readonly state: "live" | "elsewhere" | "leftover" | "ended";
   /** Resources in each attempt's state now. */
   readonly left: readonly { readonly attempt: AttemptRecord; readonly resources: readonly string[] }[];
   /** What the run's placements cost while resources are left, USD/hour (the last attempt's price). */
@@ -66,11 +68,18 @@ export async function viewRun(record: RunRecord, options: ViewOptions = {}): Pro
             ...(attempt.slurm ? await slurmJobsLeft(attempt.slurm) : []),
             ...(attempt.applyStarted && unsure ? [`(remote state ${attempt.state.description}: hgpu runs --remote reads it)`] : []),
           ];
-    if (resources.length > 0) left.push({ attempt, resources });
+    const all = [...resources, ...outsideState(attempt)];
+    if (all.length > 0) left.push({ attempt, resources: all });
   }
-  const live = isLive(record);
+  const launcher = record.phase === "ended" ? "gone" : processState(record.launcher);
   const last = [...record.attempts].reverse().find((a) => a.usdPerHour !== undefined);
-  return { record, state: live ? "live" : left.length > 0 ? "leftover" : "ended", left, ...(last?.usdPerHour !== undefined ? { usdPerHour: last.usdPerHour } : {}) };
+  return { record, state: launcher === "running" ? "live" : launcher === "elsewhere" ? "elsewhere" : left.length > 0 ? "leftover" : "ended", left, ...(last?.usdPerHour !== undefined ? { usdPerHour: last.usdPerHour } : {}) };
+}
+
+/** What a killed Terraform was creating in `attempt`, as lines of what is left (it may exist outside any state). */
+function outsideState(attempt: AttemptRecord): string[] {
+  const k = attempt.killedWhileCreating;
+  return k ? k.resources.map((r) => `${r} (being created when terraform ended by ${k.signal}: it may exist outside any state; check the cloud)`) : [];
 }
 
 /** A run is live while it has not ended and its launcher still runs. */
@@ -123,6 +132,11 @@ export function formatRuns(views: readonly RunView[], now = Date.now()): string 
   for (const v of views.filter((x) => restartsOf(x.record) > 0)) {
     lines.push("", `run ${v.record.runId}: ${plural(restartsOf(v.record), "restart")}`);
     lines.push(...alignColumns(v.record.attempts.map((a) => attemptRow(a, now))).map((l) => `  ${l}`));
+  }
+  for (const v of views.filter((x) => x.state === "elsewhere" && x.left.length > 0)) {
+    lines.push("", `!!! run ${v.record.runId} was launched in another container or on another host, where hgpu cannot see its launcher; if it is gone, these may be billing:`);
+    for (const l of v.left) lines.push(...l.resources.map((x) => `!!!   attempt ${l.attempt.n}: ${x}`));
+    lines.push(`!!! once you know its launcher is gone, remove them with: hgpu destroy --force ${v.record.runId}`);
   }
   for (const v of views.filter((x) => x.state === "leftover")) {
     lines.push("", `!!! run ${v.record.runId} left resources that may be running and billing${v.usdPerHour !== undefined ? ` (up to $${v.usdPerHour.toFixed(2)}/h)` : ""}:`);
@@ -212,16 +226,34 @@ export async function destroyRun(record: RunRecord, options: DestroyRunOptions):
         "stop it there (Ctrl-C, or kill -TERM), or, once you know its launcher is gone, run hgpu destroy --force",
     );
   }
+  // Its launcher is gone (as the caller says): so is its hold on the stack.
+  if (launcher === "elsewhere") releaseLockOf(dirname(record.runDir), record.stack, record.runId);
   const progress = new Progress(options.sink);
   const binary = options.terraform ?? record.terraform;
   const attempts = record.attempts.filter((a) => options.attempt === undefined || a.n === options.attempt);
   if (options.attempt !== undefined && attempts.length === 0) throw new Error(`run ${record.runId} has no attempt ${options.attempt}: it has ${record.attempts.map((a) => a.n).join(", ") || "none"}`);
   const recorder = new RunRecorder(record, (m) => progress.note(m));
   const left: { attempt: AttemptRecord; resources: string[] }[] = [];
+  // Providers come from the project's plugin cache, as the launcher's inits take them (a moved run's links are stale).
+  const cache = join(dirname(record.runDir), ".plugin-cache");
+  const env = { ...(options.env ?? process.env) };
+  if (env.TF_PLUGIN_CACHE_DIR === undefined && existsSync(cache)) env.TF_PLUGIN_CACHE_DIR = cache;
   for (const attempt of attempts) {
-    if (!attempt.state || !attempt.stackDir) continue;
+    if (!attempt.state) continue;
+    // What a killed Terraform was creating is in no state: said until --force forgets it (once removed by hand).
+    const outside = options.force ? [] : outsideState(attempt);
+    if (options.force && attempt.killedWhileCreating) {
+      progress.note(`attempt ${attempt.n}: --force: forgetting ${attempt.killedWhileCreating.resources.join(", ")}, which a killed Terraform was creating (check they are gone)`);
+      recorder.attempt(attempt.n, { killedWhileCreating: undefined });
+    }
+    if (!attempt.stackDir) {
+      const found = [...(await resourcesInState(attempt)), ...outside];
+      if (found.length) progress.note(`attempt ${attempt.n}: no stack folder to destroy its state with`);
+      if (found.length) left.push({ attempt, resources: found });
+      continue;
+    }
     await stopLeftoverTerraform(attempt, progress, options.terraformWaitMs ?? 1_800_000);
-    const tf = new TerraformRunner(attempt.stackDir, binary, options.env, { logDir: join(attempt.dir, "terraform-logs") });
+    const tf = new TerraformRunner(attempt.stackDir, binary, env, { logDir: join(attempt.dir, "terraform-logs") });
     // A run folder that moved: its stack still names the old local state, and its working folder
     // the old backend settings and provider links; point them at where the run is now.
     if (record.movedFrom !== undefined) {
@@ -236,13 +268,14 @@ export async function destroyRun(record: RunRecord, options: DestroyRunOptions):
     const before = await resourcesInState(attempt, tf);
     if (before.length === 0) {
       progress.note(`attempt ${attempt.n}: nothing in state`);
+      if (outside.length) left.push({ attempt, resources: outside });
       continue;
     }
     progress.note(`attempt ${attempt.n}: destroying ${before.length} resource(s) of ${attempt.placementKey ?? "?"}`);
     const rest = await destroyWithRetries(attempt, tf, progress, options);
-    if (rest.length > 0) left.push({ attempt, resources: rest });
+    if (rest.length > 0 || outside.length > 0) left.push({ attempt, resources: [...rest, ...outside] });
     // What it cost ends with its destroy (a launcher that died never recorded the end).
-    else if (attempt.endedAt === undefined) recorder.attempt(attempt.n, { endedAt: new Date().toISOString() });
+    if (rest.length === 0 && attempt.endedAt === undefined) recorder.attempt(attempt.n, { endedAt: new Date().toISOString() });
   }
   // Attempts not destroyed now (another --attempt) still count.
   for (const attempt of record.attempts.filter((a) => !attempts.includes(a))) {

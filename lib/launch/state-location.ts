@@ -21,8 +21,8 @@ export type StateLocation =
 
 /** The override file's name. */
 export const STATE_OVERRIDE_FILE = "hgpu_run_override.tf.json";
-/** What Terraform reads as an override file: `override.tf`, `*_override.tf` and their `.json`. */
-const OVERRIDE_FILE = /^(.*_)?override\.tf(\.json)?$/;
+/** What Terraform (`.tf`) and OpenTofu (also `.tofu`) read as an override file: `override.tf`, `*_override.tf`, their `.json`. */
+const OVERRIDE_FILE = /^(.*_)?override\.(tf|tofu)(\.json)?$/;
 
 const KEYED: Record<string, "key" | "prefix"> = { s3: "key", azurerm: "key", gcs: "prefix" };
 

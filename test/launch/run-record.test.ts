@@ -10,6 +10,22 @@ const base = (runDir: string, runId: string, startedAt: string): RunRecord => ({
 });
 
 describe("RunRecorder", () => {
+  it("says whether a change reached the disk, and drops a required one that did not", (ctx) => {
+    const runs = mkdtempSync(join(tmpdir(), "hgpu-rec-"));
+    ctx.onTestFinished(() => rmSync(runs, { recursive: true, force: true }));
+    const runDir = join(runs, "r1");
+    mkdirSync(runDir);
+    const warnings: string[] = [];
+    const r = new RunRecorder(base(runDir, "r1", "2026-12-01T10:00:00Z"), (m) => warnings.push(m));
+    expect(r.attempt(1, { dir: join(runDir, "attempt-1") })).toBe(true);
+    // The folder takes no new files: a directory stands where the next write's temporary file goes.
+    mkdirSync(join(runDir, `launch.json.${process.pid}.tmp`));
+    expect(r.attempt(1, { placementKey: "p1" })).toBe(false);
+    expect(r.attempt(1, { applyStarted: true }, true)).toBe(false);
+    expect(r.record.attempts).toEqual([{ n: 1, dir: join(runDir, "attempt-1"), placementKey: "p1" }]);
+    expect(warnings).toHaveLength(1);
+  });
+
   it("writes the record at once and after each change, and lists runs newest first", (ctx) => {
     const runs = mkdtempSync(join(tmpdir(), "hgpu-rec-"));
     ctx.onTestFinished(() => rmSync(runs, { recursive: true, force: true }));

@@ -22,10 +22,10 @@ describe("isolateState", () => {
     const s = stackWith(ctx, {});
     writeFileSync(join(s.dir, STATE_OVERRIDE_FILE), "{}");
     expect(isolateState(s.dir, "/a", "r1", 1, "task")).toEqual({ backend: "local", path: "/a/terraform.tfstate" });
-    for (const f of ["zz_override.tf.json", "override.tf", "backend_override.tf"]) writeFileSync(join(s.dir, f), "{}");
+    for (const f of ["zz_override.tf.json", "override.tf", "backend_override.tf", "hgpu_run_override.tofu.json"]) writeFileSync(join(s.dir, f), "{}");
     writeFileSync(join(s.dir, "overrides.tf.json"), "{}"); // not an override file to Terraform
     expect(() => isolateState(s.dir, "/a", "r1", 1, "task")).toThrow(
-      'hgpu launch: stack "task" has override files of its own (backend_override.tf, override.tf, zz_override.tf.json): Terraform merges override files in name order, so one could replace the launcher\'s backend and give every run the same state; leave them out of the stack\'s folder',
+      'hgpu launch: stack "task" has override files of its own (backend_override.tf, hgpu_run_override.tofu.json, override.tf, zz_override.tf.json): Terraform merges override files in name order, so one could replace the launcher\'s backend and give every run the same state; leave them out of the stack\'s folder',
     );
   });
 
