@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { plural } from "../core/plural";
 import { alignColumns, table } from "../core/table";
 import { elapsed, gibibytes, Progress, type ProgressSink } from "./progress";
-import { isRunning, processState, signalIfRunning } from "./process-identity";
+import { isRunning, processState, signalIfRunning, type ProcessState } from "./process-identity";
 import { readRunRecords, RunRecorder, type AttemptRecord, type RunRecord } from "./run-record";
 import { slurmJobsLeft } from "./slurm-leftovers";
 import { destroyWithRetries, leftReport, resourcesInState, type DestroyOptions } from "./teardown";
@@ -71,7 +71,7 @@ export async function viewRun(record: RunRecord, options: ViewOptions = {}): Pro
     const all = [...resources, ...outsideState(attempt)];
     if (all.length > 0) left.push({ attempt, resources: all });
   }
-  const launcher = record.phase === "ended" ? "gone" : processState(record.launcher);
+  const launcher = launcherState(record);
   const last = [...record.attempts].reverse().find((a) => a.usdPerHour !== undefined);
   return { record, state: launcher === "running" ? "live" : launcher === "elsewhere" ? "elsewhere" : left.length > 0 ? "leftover" : "ended", left, ...(last?.usdPerHour !== undefined ? { usdPerHour: last.usdPerHour } : {}) };
 }
@@ -82,9 +82,14 @@ function outsideState(attempt: AttemptRecord): string[] {
   return k ? k.resources.map((r) => `${r} (being created when terraform ended by ${k.signal}: it may exist outside any state; check the cloud)`) : [];
 }
 
-/** A run is live while it has not ended and its launcher still runs. */
+/** Where a run's launcher is: gone once the run ended, else as its process is seen from here. */
+function launcherState(record: RunRecord): ProcessState {
+  return record.phase === "ended" ? "gone" : processState(record.launcher);
+}
+
+/** A run is live while it has not ended and its launcher may still run (here, or elsewhere, where it cannot be seen). */
 export function isLive(record: RunRecord): boolean {
-  return record.phase !== "ended" && isRunning(record.launcher);
+  return launcherState(record) !== "gone";
 }
 
 /** The runs of the project, newest first. */
@@ -205,7 +210,11 @@ export interface DestroyRunOptions extends DestroyOptions {
   readonly sink: ProgressSink;
   /** Longest wait for a Terraform the dead launcher left running, ms. @default 1800000 */
   readonly terraformWaitMs?: number;
-  /** Destroy a run whose launcher was recorded in another container or on another host (which cannot be seen from here). @default false */
+  /**
+   * Destroy a run whose launcher was recorded in another container or on another host (which
+   * cannot be seen from here), releasing its stack's lock; and forget what a killed Terraform was
+   * creating in the destroyed attempts (once it was removed by hand). @default false
+   */
   readonly force?: boolean;
 }
 
@@ -216,7 +225,7 @@ export interface DestroyRunOptions extends DestroyOptions {
  * creating is in state before the destroy. Returns what is left (empty: all gone).
  */
 export async function destroyRun(record: RunRecord, options: DestroyRunOptions): Promise<{ left: RunView["left"]; report?: string }> {
-  const launcher = record.phase === "ended" ? "gone" : processState(record.launcher);
+  const launcher = launcherState(record);
   if (launcher === "running") {
     throw new Error(`run ${record.runId} is live (launcher PID ${record.launcher.pid}): stop it with Ctrl-C in its terminal or kill -TERM ${record.launcher.pid}; it destroys what it created`);
   }
@@ -279,7 +288,8 @@ export async function destroyRun(record: RunRecord, options: DestroyRunOptions):
   }
   // Attempts not destroyed now (another --attempt) still count.
   for (const attempt of record.attempts.filter((a) => !attempts.includes(a))) {
-    const rest = await resourcesInState(attempt, attempt.stackDir ? new TerraformRunner(attempt.stackDir, binary, options.env, { logDir: join(attempt.dir, "terraform-logs") }) : undefined);
+    const tf = attempt.stackDir ? new TerraformRunner(attempt.stackDir, binary, env, { logDir: join(attempt.dir, "terraform-logs") }) : undefined;
+    const rest = [...(await resourcesInState(attempt, tf)), ...outsideState(attempt)];
     if (rest.length > 0) left.push({ attempt, resources: rest });
   }
   const leftNames = left.flatMap((l) => l.resources);

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, type TestContext } from "vitest";
 import { EXIT, launch } from "../../lib/launch/launcher";
 import { readRunRecords } from "../../lib/launch/run-record";
 import { destroyRun, listRuns } from "../../lib/launch/runs";
@@ -18,6 +18,16 @@ import { alive, fixture, hasTerraform, hgpu, hgpuCommand, hgpuInProcess, P1, pro
 const hasScript = spawnSync("script", ["--version"], { encoding: "utf8" }).status === 0;
 const launchArgs = ["launch", "--stack", "task", "--app", `node ${fixture}`, "--poll-seconds", "0.1", "--destroy-backoff-seconds", "0.05"];
 const stateOf = (t: ReturnType<typeof project>) => localStateResources((t.records()[0]!.attempts.at(-1)!.state as { path: string }).path);
+
+/** A project whose run's launcher (`hgpu` as a process) was SIGKILLed while waiting: its resources are left. */
+async function launcherKilledWhileWaiting(ctx: TestContext): Promise<ReturnType<typeof project>> {
+  const t = project(ctx, { placements: [P1], workload: "hang" });
+  const child = hgpu(launchArgs, t.dir, t.env);
+  await until(() => child.output().includes("running: waiting for"), 30_000, "running");
+  child.kill("SIGKILL");
+  await child.exit;
+  return t;
+}
 
 describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
   it.for([
@@ -140,11 +150,7 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
   });
 
   it("SIGKILL of the launcher while waiting: the run is leftover, and said so by the next launch, until hgpu destroy", async (ctx) => {
-    const t = project(ctx, { placements: [P1], workload: "hang" });
-    const child = hgpu(launchArgs, t.dir, t.env);
-    await until(() => child.output().includes("running: waiting for"), 30_000, "running");
-    child.kill("SIGKILL");
-    await child.exit;
+    const t = await launcherKilledWhileWaiting(ctx);
     const [view] = await listRuns(join(t.dir, ".hgpu", "runs"));
     expect(view!.state).toBe("leftover");
     expect(view!.left.flatMap((l) => l.resources)).toEqual(["terraform_data.node", "terraform_data.partial"]);
@@ -175,11 +181,7 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
   });
 
   it("a project moved after its launcher was killed: hgpu runs still shows the run leftover where it is now, and hgpu destroy removes everything", async (ctx) => {
-    const t = project(ctx, { placements: [P1], workload: "hang" });
-    const child = hgpu(launchArgs, t.dir, t.env);
-    await until(() => child.output().includes("running: waiting for"), 30_000, "running");
-    child.kill("SIGKILL");
-    await child.exit;
+    const t = await launcherKilledWhileWaiting(ctx);
     // The project's runs move (a renamed folder, a container mounting it elsewhere); the "cloud" stays.
     const moved = mkdtempSync(join(tmpdir(), "hgpu-moved-"));
     ctx.onTestFinished(() => rmSync(moved, { recursive: true, force: true }));
@@ -202,11 +204,7 @@ describe.runIf(hasTerraform).concurrent("signals and a dead launcher", () => {
   });
 
   it("hgpu destroy after the cloud-side deadline has deleted the run's objects: exit 0, nothing left in state (a missing object counts as gone, as a provider's refresh takes it)", async (ctx) => {
-    const t = project(ctx, { placements: [P1], workload: "hang" });
-    const child = hgpu(launchArgs, t.dir, t.env);
-    await until(() => child.output().includes("running: waiting for"), 30_000, "running");
-    child.kill("SIGKILL");
-    await child.exit;
+    const t = await launcherKilledWhileWaiting(ctx);
     // The deadline and its grace step: the cloud deletes the objects, the state still lists them.
     for (const object of t.cloud()) rmSync(join(t.dir, "cloud", object));
     expect(stateOf(t)).toEqual(["terraform_data.node", "terraform_data.partial"]);

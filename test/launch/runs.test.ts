@@ -74,8 +74,9 @@ describe("what a killed Terraform was creating", () => {
     const view = await viewRun(record);
     expect([view.state, view.left.map((l) => l.resources)]).toEqual(["leftover", [[line]]]);
     expect(await pruneRuns(runsDir)).toEqual([]);
-    // Its stack folder is gone: nothing to destroy with, and still said.
+    // Its stack folder is gone: nothing to destroy with, and still said; also by a destroy of another attempt.
     expect((await destroyRun(record, { sink })).left.map((l) => l.resources)).toEqual([[line]]);
+    expect((await destroyRun({ ...record, attempts: [...record.attempts, { n: 2, dir: join(record.runDir, "attempt-2") }] }, { sink, attempt: 2 })).left.map((l) => l.resources)).toEqual([[line]]);
 
     const said: string[] = [];
     expect((await destroyRun(readRunRecord(record.runDir)!, { sink: { write: (s) => void said.push(s) }, force: true })).left).toEqual([]);
